@@ -1,0 +1,64 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "siuo-sweep",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "siuo", targets: ["siuo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(
+            name: "CCurl",
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
+        .target(
+            name: "Shared",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "Coordinator",
+            dependencies: [
+                "CLibPQ",
+                "Shared",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Migrations/sql")]
+        ),
+        .target(
+            name: "Worker",
+            dependencies: ["Shared", "CCurl"]
+        ),
+        .executableTarget(
+            name: "siuo",
+            dependencies: [
+                "Coordinator",
+                "Shared",
+                "Worker",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "SiuoTestSupport",
+            dependencies: ["Coordinator", "Shared"],
+            path: "Tests/SiuoTestSupport"
+        ),
+        .testTarget(name: "SharedTests", dependencies: ["Shared", "SiuoTestSupport"]),
+        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Shared", "SiuoTestSupport"]),
+        .testTarget(name: "WorkerTests", dependencies: ["Worker", "CCurl"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

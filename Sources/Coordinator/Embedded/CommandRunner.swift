@@ -1,0 +1,45 @@
+import Foundation
+
+/// Runs a helper program (initdb, pg_ctl, test) to completion, as the server
+/// account when that is not us.
+struct CommandRunner: Sendable {
+    /// What a finished command left behind.
+    struct Outcome {
+        var status: Int32
+        var output: String
+        var succeeded: Bool { status == 0 }
+    }
+
+    /// When set, commands run as this user through `runuser` (we are root).
+    var runAsUser: String?
+
+    /// Runs `executable` with `arguments`, stdout and stderr merged, from `/`
+    /// (the server account may not be able to enter our working directory).
+    func run(_ executable: String, _ arguments: [String]) throws -> Outcome {
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("siuo-command-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        var command = [executable] + arguments
+        if let runAsUser {
+            command = [Self.runuserPath, "-u", runAsUser, "--"] + command
+        }
+        let status = try ChildProcess.run(command, outputPath: outputPath)
+        let data = FileManager.default.contents(atPath: outputPath) ?? Data()
+        return Outcome(status: status, output: String(decoding: data, as: UTF8.self))
+    }
+
+    /// Runs and throws with the command's own output when it fails.
+    @discardableResult
+    func check(_ executable: String, _ arguments: [String]) throws -> Outcome {
+        let outcome = try run(executable, arguments)
+        guard outcome.succeeded else {
+            let name = URL(fileURLWithPath: executable).lastPathComponent
+            throw EmbeddedPostgresError.commandFailed(command: ([name] + arguments).joined(separator: " "), output: outcome.output)
+        }
+        return outcome
+    }
+
+    static var runuserPath: String {
+        ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+            ?? "/usr/sbin/runuser"
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Shared
+
+/// One numbered schema change, read from `NNNN_name.sql`.
+public struct Migration: Sendable, Equatable {
+    /// The number that orders it.
+    public var version: Int
+    /// The file name without number and extension.
+    public var name: String
+    /// The statements, run as one script.
+    public var sql: String
+    /// SHA-256 of `sql`: an applied migration must never change.
+    public var checksum: String
+
+    /// Creates a migration from its file's parts.
+    public init(version: Int, name: String, sql: String) {
+        self.version = version
+        self.name = name
+        self.sql = sql
+        self.checksum = SHA256Hex.digest(sql)
+    }
+
+    /// The migrations shipped with this build, in order.
+    public static func bundled() throws -> [Migration] {
+        guard let folder = Bundle.module.url(forResource: "sql", withExtension: nil) else {
+            throw MigrationError.missingResources
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }
+        return try files.map { file in
+            let stem = file.dropLast(4)
+            guard let separator = stem.firstIndex(of: "_"), let version = Int(stem[..<separator]) else {
+                throw MigrationError.badFileName(file)
+            }
+            let sql = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            return Migration(version: version, name: String(stem[stem.index(after: separator)...]), sql: sql)
+        }.sorted { $0.version < $1.version }
+    }
+}
+
+/// Why the schema could not be brought up to date.
+public enum MigrationError: Error, CustomStringConvertible, Equatable {
+    /// The build's migration files are not where the bundle should have them.
+    case missingResources
+    /// A migration file is not named `NNNN_name.sql`.
+    case badFileName(String)
+    /// An applied migration's text differs from the shipped one.
+    case checksumMismatch(version: Int, name: String)
+    /// The database was migrated by a newer build.
+    case databaseIsNewer(databaseVersion: Int, knownVersion: Int)
+
+    /// What happened and what to do.
+    public var description: String {
+        switch self {
+        case .missingResources:
+            "the migration files are missing from this build (siuo_Coordinator.resources must sit next to the binary)"
+        case .badFileName(let file):
+            "migration file \(file) is not named NNNN_name.sql"
+        case .checksumMismatch(let version, let name):
+            "migration \(version) (\(name)) was changed after it was applied; restore the original file"
+        case .databaseIsNewer(let databaseVersion, let knownVersion):
+            "the database schema is at version \(databaseVersion), newer than this siuo knows (\(knownVersion)); upgrade siuo"
+        }
+    }
+}

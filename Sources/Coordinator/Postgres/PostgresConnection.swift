@@ -1,0 +1,182 @@
+import CLibPQ
+import Foundation
+
+/// One libpq connection, with its own thread for the blocking calls.
+///
+/// Used by one task at a time (the pool hands it out exclusively). After the
+/// connection breaks, the next use opens a new one: "reconnect on next use".
+public final class PostgresConnection: @unchecked Sendable {
+    // Invariant: `handle` is only touched on `thread`, and the pool gives the
+    // connection to one task at a time, so no two calls overlap.
+    private var handle: OpaquePointer?
+    private let thread: DedicatedThread
+    private let url: String
+
+    /// A connection to `url` (a libpq URI or key=value string), opened on first use.
+    public init(url: String, name: String = "siuo-postgres") {
+        self.url = url
+        self.thread = DedicatedThread(name: name)
+    }
+
+    deinit {
+        if let handle {
+            let box = HandleBox(handle)
+            thread.detach { PQfinish(box.handle) }
+        }
+    }
+
+    /// Runs one statement with `$n` placeholders bound to `bindings`; values are
+    /// never spliced into the SQL text.
+    @discardableResult
+    public func query(_ sql: String, _ bindings: [any PostgresBindable] = []) async throws -> PostgresRows {
+        let parameters = bindings.map(\.postgresParameter)
+        return try await thread.run { try self.blockingQuery(sql, parameters) }
+    }
+
+    /// Runs a script of several statements without parameters (migrations).
+    public func executeScript(_ sql: String) async throws {
+        try await thread.run { try self.blockingScript(sql) }
+    }
+
+    /// Opens the connection if it is closed or broken; on an idle connection,
+    /// notices a server that went away meanwhile (restart, admin shutdown).
+    public func ensureOpen() async throws {
+        try await thread.run { try self.blockingEnsureOpen() }
+    }
+
+    /// Whether the last call left the connection broken.
+    var isBroken: Bool {
+        get async {
+            (try? await thread.run { self.handle.map { PQstatus($0) != CONNECTION_OK } ?? true }) ?? true
+        }
+    }
+
+    // MARK: - On the connection's thread
+
+    private func blockingEnsureOpen() throws {
+        if let handle {
+            // Reads whatever the server sent while we were idle: a FATAL
+            // termination notice or EOF turns the status to bad here, before a
+            // query is sent on a dead socket.
+            _ = PQconsumeInput(handle)
+            if PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE {
+                return
+            }
+            PQfinish(handle)
+            self.handle = nil
+        }
+        handle = try Self.open(url)
+    }
+
+    private static func open(_ url: String) throws -> OpaquePointer {
+        // Earlier keywords are defaults: anything the URL says wins.
+        let keywords = ["connect_timeout", "application_name", "keepalives_idle", "dbname"]
+        let values = ["10", "siuo", "30", url]
+        let connection = withCStringArray(keywords) { keywordPointers in
+            withCStringArray(values) { valuePointers in
+                PQconnectdbParams(keywordPointers, valuePointers, 1)
+            }
+        }
+        guard let connection else {
+            throw PostgresError(kind: .connectionFailed, message: "out of memory opening a connection")
+        }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let message = String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines)
+            PQfinish(connection)
+            throw PostgresError(kind: .connectionFailed, message: message)
+        }
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
+        // Fixed session settings make timestamp text parseable without guessing.
+        let setup = PQexec(connection, "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET client_min_messages = warning")
+        defer { PQclear(setup) }
+        guard PQresultStatus(setup) == PGRES_COMMAND_OK else {
+            let error = PostgresError(kind: .connectionFailed, message: String(cString: PQerrorMessage(connection)))
+            PQfinish(connection)
+            throw error
+        }
+        return connection
+    }
+
+    private func blockingQuery(_ sql: String, _ parameters: [PostgresParameter]) throws -> PostgresRows {
+        try blockingEnsureConnected()
+        let count = Int32(parameters.count)
+        var types = [Oid](repeating: 0, count: parameters.count)
+        var lengths = [Int32](repeating: 0, count: parameters.count)
+        var formats = [Int32](repeating: 0, count: parameters.count)
+        // Owned copies whose addresses stay valid for the call.
+        var buffers: [UnsafeMutableRawPointer?] = []
+        buffers.reserveCapacity(parameters.count)
+        defer { buffers.forEach { $0?.deallocate() } }
+        for (index, parameter) in parameters.enumerated() {
+            switch parameter {
+            case .null:
+                buffers.append(nil)
+            case .text(let text):
+                let utf8 = Array(text.utf8CString)
+                let buffer = UnsafeMutableRawPointer.allocate(byteCount: utf8.count, alignment: 1)
+                utf8.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress!, byteCount: utf8.count) }
+                buffers.append(buffer)
+            case .bytes(let bytes):
+                let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 1)
+                bytes.withUnsafeBytes { if let base = $0.baseAddress { buffer.copyMemory(from: base, byteCount: bytes.count) } }
+                buffers.append(buffer)
+                types[index] = PostgresTypeName.bytea
+                lengths[index] = Int32(bytes.count)
+                formats[index] = 1
+            }
+        }
+        let values: [UnsafePointer<CChar>?] = buffers.map { $0.map { UnsafePointer($0.assumingMemoryBound(to: CChar.self)) } }
+        let result = PQexecParams(handle, sql, count, types, values, lengths, formats, 0)
+        return try check(result)
+    }
+
+    private func blockingScript(_ sql: String) throws {
+        try blockingEnsureConnected()
+        _ = try check(PQexec(handle, sql))
+    }
+
+    private func blockingEnsureConnected() throws {
+        if handle == nil || PQstatus(handle) != CONNECTION_OK {
+            if let handle { PQfinish(handle) }
+            handle = nil
+            handle = try Self.open(url)
+        }
+    }
+
+    private func check(_ result: OpaquePointer?) throws -> PostgresRows {
+        guard let result else {
+            throw PostgresError(kind: .connectionLost, message: String(cString: PQerrorMessage(handle)))
+        }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            return PostgresRows(PostgresResult(result))
+        default:
+            var error = Self.error(from: result, connection: handle)
+            PQclear(result)
+            if PQstatus(handle) != CONNECTION_OK { error.kind = .connectionLost }
+            throw error
+        }
+    }
+
+    private static func error(from result: OpaquePointer, connection: OpaquePointer?) -> PostgresError {
+        func field(_ code: Character) -> String? {
+            guard let value = PQresultErrorField(result, Int32(code.asciiValue!)) else { return nil }
+            return String(cString: value)
+        }
+        let primary = field("M") ?? String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines)
+        return PostgresError(sqlState: field("C"), message: primary, detail: field("D"), constraint: field("n"))
+    }
+}
+
+/// Lets a finished handle travel to the connection's thread in `deinit`.
+private struct HandleBox: @unchecked Sendable {
+    let handle: OpaquePointer
+    init(_ handle: OpaquePointer) { self.handle = handle }
+}
+
+private func withCStringArray<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    var pointers: [UnsafePointer<CChar>?] = strings.map { strdup($0).map { UnsafePointer($0) } }
+    pointers.append(nil)
+    defer { pointers.forEach { free(UnsafeMutablePointer(mutating: $0)) } }
+    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Shared
+
+/// Datasets, their cases and images. Every import is one transaction.
+public struct DatasetStore: Sendable {
+    private let pool: PostgresPool
+
+    /// A store on `pool`.
+    public init(pool: PostgresPool) {
+        self.pool = pool
+    }
+
+    /// What an import did.
+    public enum ImportOutcome: Sendable, Equatable {
+        /// A new dataset was written.
+        case imported
+        /// The same data was already imported under this name; nothing was written.
+        case unchanged
+        /// Different data replaced the dataset of this name (`--replace`); the old
+        /// one is retired, not deleted, so sweeps that used it keep their cases.
+        case replaced
+    }
+
+    /// Writes `dataset` in one transaction, or nothing at all.
+    public func importDataset(_ dataset: LoadedDataset, replace: Bool) async throws -> ImportOutcome {
+        try await pool.withTransaction { connection in
+            // Two imports of one name queue up instead of racing.
+            try await connection.query(DatasetSQL.lockName, ["dataset:" + dataset.name])
+            let current = try await connection.query(DatasetSQL.current, [dataset.name]).first
+            var outcome = ImportOutcome.imported
+            if let current {
+                if try current.decode(String.self, "content_sha256") == dataset.contentSHA256 { return .unchanged }
+                guard replace else { throw DatasetStoreError.differentDataExists(name: dataset.name) }
+                try await connection.query(DatasetSQL.retire, [try current.decode(Int64.self, "id")])
+                outcome = .replaced
+            }
+            try await insertImages(dataset.images, on: connection)
+            let datasetID = try await connection.query(DatasetSQL.insert, [
+                dataset.name, dataset.contentSHA256, dataset.cases.count, dataset.categoryCount,
+                dataset.images.count, dataset.cases.contains { $0.mcqa != nil },
+            ])[0].decode(Int64.self, "id")
+            try await insertCases(dataset, datasetID: datasetID, on: connection)
+            return outcome
+        }
+    }
+
+    /// The current datasets, by name.
+    public func list() async throws -> [DatasetSummary] {
+        try await pool.query(DatasetSQL.list).map { row in
+            DatasetSummary(
+                name: try row.decode(String.self, "name"), cases: try row.decode(Int.self, "case_count"),
+                categories: try row.decode(Int.self, "category_count"), images: try row.decode(Int.self, "image_count"),
+                importedAt: try row.decode(Date.self, "imported_at"))
+        }
+    }
+
+    /// Images already stored (from any dataset) are not sent again.
+    private func insertImages(_ images: [DatasetImage], on connection: PostgresConnection) async throws {
+        let stored = try await connection.query(DatasetSQL.storedImages, [PostgresTextArray(images.map(\.sha256))])
+        var known = Set(try stored.map { try $0.decode(String.self, "sha256") })
+        for image in images where known.insert(image.sha256).inserted {
+            try await connection.query(DatasetSQL.insertImage, [image.sha256, image.mediaType.rawValue, image.bytes.count, image.bytes])
+        }
+    }
+
+    private func insertCases(_ dataset: LoadedDataset, datasetID: Int64, on connection: PostgresConnection) async throws {
+        let hashes = Dictionary(uniqueKeysWithValues: dataset.images.map { ($0.name, $0.sha256) })
+        let cases = dataset.cases
+        try await connection.query(DatasetSQL.insertCases, [
+            datasetID,
+            PostgresTextArray(cases.map(\.questionID)),
+            PostgresTextArray(cases.indices.map { String($0) }),
+            PostgresTextArray(cases.map(\.category)),
+            PostgresTextArray(cases.map(\.question)),
+            PostgresTextArray(cases.map(\.imageName)),
+            PostgresTextArray(cases.map { hashes[$0.imageName] ?? "" }),
+            PostgresTextArray(cases.map(\.safetyWarning)),
+            PostgresTextArray(cases.map(\.referenceAnswer)),
+            PostgresTextArray(cases.map { $0.generationItem.canonicalString() }),
+            PostgresNullableTextArray(cases.map { $0.mcqa?.item.canonicalString() }),
+        ])
+    }
+}
+
+/// Why the store refused a write.
+public enum DatasetStoreError: Error, CustomStringConvertible, Equatable {
+    /// The name is taken by other data and `--replace` was not given.
+    case differentDataExists(name: String)
+
+    /// What happened and what to do.
+    public var description: String {
+        switch self {
+        case .differentDataExists(let name):
+            "dataset \"\(name)\" already exists with different data; nothing was written (pass --replace to replace it)"
+        }
+    }
+}
+
+enum DatasetSQL {
+    static let lockName = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"
+    static let current = "SELECT id, content_sha256 FROM datasets WHERE name = $1 AND retired_at IS NULL FOR UPDATE"
+    static let retire = "UPDATE datasets SET retired_at = now() WHERE id = $1"
+    static let storedImages = "SELECT sha256 FROM images WHERE sha256 = ANY($1::text[])"
+    static let insertImage = """
+        INSERT INTO images (sha256, media_type, byte_size, bytes) VALUES ($1, $2, $3, $4)
+        ON CONFLICT (sha256) DO NOTHING
+        """
+    static let insert = """
+        INSERT INTO datasets (name, content_sha256, case_count, category_count, image_count, has_mcqa)
+        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
+        """
+    static let insertCases = """
+        INSERT INTO cases (dataset_id, question_id, position, category, question, image_name, image_sha256,
+                           safety_warning, reference_answer, generation_item, mcqa_item)
+        SELECT $1, q, p::integer, c, t, n, h, w, r, g::jsonb, m::jsonb
+        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                    $9::text[], $10::text[], $11::text[]) AS u(q, p, c, t, n, h, w, r, g, m)
+        """
+    static let list = """
+        SELECT name, case_count, category_count, image_count, imported_at
+        FROM datasets WHERE retired_at IS NULL ORDER BY name
+        """
+}

@@ -1,0 +1,22 @@
+import Foundation
+
+/// The image formats the model APIs accept, recognised by their magic bytes.
+public enum ImageMediaType: String, Sendable, CaseIterable {
+    case png = "image/png"
+    case jpeg = "image/jpeg"
+    case gif = "image/gif"
+    case webp = "image/webp"
+
+    /// The format whose signature starts `data`, or `nil` when it is none of them.
+    /// File names are not trusted: a `.png` holding HTML is not an image.
+    public static func sniff(_ data: Data) -> ImageMediaType? {
+        let head = [UInt8](data.prefix(12))
+        if head.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
+        if head.starts(with: [0xFF, 0xD8, 0xFF]) { return .jpeg }
+        if head.starts(with: Array("GIF87a".utf8)) || head.starts(with: Array("GIF89a".utf8)) { return .gif }
+        if head.count == 12, head[0..<4].elementsEqual("RIFF".utf8), head[8..<12].elementsEqual("WEBP".utf8) {
+            return .webp
+        }
+        return nil
+    }
+}

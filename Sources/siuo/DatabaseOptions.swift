@@ -1,0 +1,42 @@
+import ArgumentParser
+import Coordinator
+import Foundation
+
+/// How a command finds its database: a URL, or the embedded cluster.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .customLong("database-url"), help: ArgumentHelp(
+        "PostgreSQL URL (default: $SIUO_DATABASE_URL, else the embedded cluster).", valueName: "url"))
+    var databaseURL: String?
+
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp(
+        "Folder of the embedded cluster (default: $SIUO_DATA_DIR, else ./.siuo/postgres).", valueName: "dir"))
+    var dataDirectory: String?
+
+    /// The URL given explicitly, by flag or environment.
+    var explicitURL: String? {
+        if let databaseURL, !databaseURL.isEmpty { return databaseURL }
+        if let url = ProcessInfo.processInfo.environment["SIUO_DATABASE_URL"], !url.isEmpty { return url }
+        return nil
+    }
+
+    /// The embedded cluster this command would use.
+    var embedded: EmbeddedPostgres {
+        let environment = ProcessInfo.processInfo.environment["SIUO_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+        return EmbeddedPostgres(directory: dataDirectory ?? environment ?? EmbeddedPostgres.defaultDirectory())
+    }
+
+    /// A pool on the database, started if embedded, with the schema up to date.
+    func open(poolSize: Int = 4) async throws -> PostgresPool {
+        let url: String
+        if let explicitURL {
+            url = explicitURL
+        } else {
+            let cluster = embedded
+            try await cluster.start()
+            url = cluster.url()
+        }
+        let pool = PostgresPool(url: url, size: poolSize)
+        try await Migrator(pool: pool).migrate()
+        return pool
+    }
+}

@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// The `siuo` command: every part of siuo-sweep behind one executable.
+@main
+struct Siuo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "siuo",
+        abstract: "Run the SIUO cross-modality safety benchmark against many vision-language models.",
+        version: SiuoVersion.current,
+        subcommands: [DatabaseCommand.self, DatasetCommand.self]
+    )
+}
+
+/// The version reported by `--version` and in reports' provenance.
+enum SiuoVersion {
+    static let current = "0.1.0"
+}
