@@ -1,0 +1,45 @@
+import Coordinator
+import Foundation
+
+/// Databases for tests: one per suite, on `SIUO_TEST_DATABASE_URL` when set,
+/// else on a private cluster started by the same launcher the CLI uses.
+public enum TestDatabase {
+    /// A fresh, migrated database named after `suite`, and a pool on it.
+    public static func pool(suite: String, size: Int = 4, migrated: Bool = true) async throws -> PostgresPool {
+        let url = try await freshDatabase(suite: suite)
+        let pool = PostgresPool(url: url, size: size)
+        if migrated { try await Migrator(pool: pool).migrate() }
+        return pool
+    }
+
+    /// Creates (or re-creates) the suite's empty database and returns its URL.
+    public static func freshDatabase(suite: String) async throws -> String {
+        let name = "siuo_test_" + suite.lowercased().filter { $0.isLetter || $0.isNumber || $0 == "_" }
+        if let server = ProcessInfo.processInfo.environment["SIUO_TEST_DATABASE_URL"], !server.isEmpty {
+            let admin = PostgresConnection(url: server)
+            try await admin.query("DROP DATABASE IF EXISTS \"\(name)\" WITH (FORCE)")
+            try await admin.query("CREATE DATABASE \"\(name)\"")
+            return server + (server.contains("?") ? "&" : "?") + "dbname=\(name)"
+        }
+        let cluster = try await SharedCluster.shared.cluster()
+        try await cluster.dropDatabase(name)
+        try await cluster.ensureDatabase(name)
+        return cluster.url(database: name)
+    }
+}
+
+/// The test run's cluster, started once per process and left running for the
+/// next run (like the CLI's); fsync is off, it holds nothing worth keeping.
+actor SharedCluster {
+    static let shared = SharedCluster()
+    private var started: EmbeddedPostgres?
+
+    func cluster() async throws -> EmbeddedPostgres {
+        if let started { return started }
+        let directory = ProcessInfo.processInfo.environment["SIUO_TEST_DATA_DIR"] ?? RepositoryPaths.root + "/.siuo/test-postgres"
+        let cluster = EmbeddedPostgres(directory: directory, durable: false)
+        try await cluster.start()
+        started = cluster
+        return cluster
+    }
+}
