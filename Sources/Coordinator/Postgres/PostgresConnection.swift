@@ -44,28 +44,26 @@ public final class PostgresConnection: @unchecked Sendable {
         try await thread.run { try self.blockingEnsureOpen() }
     }
 
-    /// Whether the last call left the connection broken.
-    var isBroken: Bool {
-        get async {
-            (try? await thread.run { self.handle.map { PQstatus($0) != CONNECTION_OK } ?? true }) ?? true
-        }
-    }
-
     // MARK: - On the connection's thread
 
     private func blockingEnsureOpen() throws {
         if let handle {
-            // Reads whatever the server sent while we were idle: a FATAL
-            // termination notice or EOF turns the status to bad here, before a
-            // query is sent on a dead socket.
-            _ = PQconsumeInput(handle)
-            if PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE {
+            if PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE && !Self.hasPendingInput(handle) {
                 return
             }
             PQfinish(handle)
             self.handle = nil
         }
         handle = try Self.open(url)
+    }
+
+    /// An idle connection has nothing to read unless the server ended it (a
+    /// restart sends a FATAL notice, then EOF) or, rarely, sent a status
+    /// message; both are answered by reconnecting, before a query is sent on
+    /// a dead socket.
+    private static func hasPendingInput(_ handle: OpaquePointer) -> Bool {
+        var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, 0) != 0
     }
 
     private static func open(_ url: String) throws -> OpaquePointer {

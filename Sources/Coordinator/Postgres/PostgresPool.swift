@@ -21,6 +21,7 @@ public final class PostgresPool: Sendable {
 
     /// Runs `body` with a connection of its own; the connection returns to the
     /// pool when `body` ends, however it ends.
+    @discardableResult
     public func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         let slot = try await checkOut()
         defer { checkIn(slot) }
@@ -31,6 +32,7 @@ public final class PostgresPool: Sendable {
 
     /// Runs `body` inside `BEGIN … COMMIT`; any error thrown rolls the
     /// transaction back and is rethrown, so nothing of it is written.
+    @discardableResult
     public func withTransaction<T: Sendable>(
         isolation: TransactionIsolation = .readCommitted,
         _ body: (PostgresConnection) async throws -> T

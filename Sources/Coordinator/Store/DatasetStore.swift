@@ -22,6 +22,7 @@ public struct DatasetStore: Sendable {
     }
 
     /// Writes `dataset` in one transaction, or nothing at all.
+    @discardableResult
     public func importDataset(_ dataset: LoadedDataset, replace: Bool) async throws -> ImportOutcome {
         try await pool.withTransaction { connection in
             // Two imports of one name queue up instead of racing.

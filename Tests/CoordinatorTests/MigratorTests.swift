@@ -1,0 +1,62 @@
+import Coordinator
+import SiuoTestSupport
+import Testing
+
+@Suite struct MigratorTests {
+    @Test func appliesTheBundledSchemaOnceThenNothing() async throws {
+        let pool = try await TestDatabase.pool(suite: "migrator_twice", migrated: false)
+        let migrator = try Migrator(pool: pool)
+        #expect(try await migrator.currentVersion() == 0)
+        let first = try await migrator.migrate()
+        #expect(first.map(\.version) == [1])
+        #expect(try await migrator.migrate().isEmpty)
+        #expect(try await migrator.currentVersion() == migrator.latestVersion)
+        let tables = try await pool.query("""
+            SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name = ANY($1::text[])
+            """, [PostgresTextArray(["datasets", "images", "cases", "models", "sweeps", "jobs", "responses",
+                                     "verdicts", "rate_buckets", "workers", "response_cache", "schema_migrations"])])
+        #expect(try tables[0].decode(Int.self, "n") == 12)
+    }
+
+    @Test func concurrentMigratorsDoNotCollide() async throws {
+        let url = try await TestDatabase.freshDatabase(suite: "migrator_concurrent")
+        let applied = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<4 {
+                group.addTask { try await Migrator(pool: PostgresPool(url: url, size: 1)).migrate().count }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(applied.sorted() == [0, 0, 0, 1])
+        let rows = try await PostgresPool(url: url, size: 1).query("SELECT count(*) AS n FROM schema_migrations")
+        #expect(try rows[0].decode(Int.self, "n") == 1)
+    }
+
+    @Test func aChangedMigrationIsRefused() async throws {
+        let pool = try await TestDatabase.pool(suite: "migrator_checksum", migrated: false)
+        let original = Migration(version: 1, name: "first", sql: "CREATE TABLE a (n int)")
+        try await Migrator(pool: pool, migrations: [original]).migrate()
+        let edited = Migration(version: 1, name: "first", sql: "CREATE TABLE a (n bigint)")
+        await #expect(throws: MigrationError.checksumMismatch(version: 1, name: "first")) {
+            try await Migrator(pool: pool, migrations: [edited]).migrate()
+        }
+    }
+
+    @Test func aFailingMigrationLeavesNothingBehind() async throws {
+        let pool = try await TestDatabase.pool(suite: "migrator_failure", migrated: false)
+        let good = Migration(version: 1, name: "good", sql: "CREATE TABLE g (n int)")
+        let bad = Migration(version: 2, name: "bad", sql: "CREATE TABLE b (n int); SELECT no_such_function()")
+        await #expect(throws: PostgresError.self) { try await Migrator(pool: pool, migrations: [good, bad]).migrate() }
+        let tables = try await pool.query("SELECT to_regclass('g') IS NULL AS g_missing, to_regclass('b') IS NULL AS b_missing")
+        #expect(try tables[0].decode(Bool.self, "g_missing"))
+        #expect(try tables[0].decode(Bool.self, "b_missing"))
+    }
+
+    @Test func aDatabaseFromANewerBuildIsRefused() async throws {
+        let pool = try await TestDatabase.pool(suite: "migrator_newer", migrated: false)
+        let migrations = [Migration(version: 1, name: "a", sql: "SELECT 1"), Migration(version: 2, name: "b", sql: "SELECT 1")]
+        try await Migrator(pool: pool, migrations: migrations).migrate()
+        await #expect(throws: MigrationError.databaseIsNewer(databaseVersion: 2, knownVersion: 1)) {
+            try await Migrator(pool: pool, migrations: [migrations[0]]).migrate()
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Coordinator
+import Foundation
+import Shared
+import SiuoTestSupport
+import Testing
+
+@Suite struct PostgresConnectionTests {
+    @Test func decodesEachTypeFromItsColumn() async throws {
+        let pool = try await TestDatabase.pool(suite: "connection_types", migrated: false)
+        let row = try await pool.query("""
+            SELECT 42::int4 AS small, 9007199254740993::int8 AS big, 2.5::float8 AS real, true AS yes,
+                   'héllo'::text AS word, NULL::text AS nothing, '{"a": [1, 2]}'::jsonb AS doc,
+                   '2026-11-29 04:26:37.123456+00'::timestamptz AS at,
+                   'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid AS id
+            """)[0]
+        #expect(try row.decode(Int.self, "small") == 42)
+        #expect(try row.decode(Int64.self, "big") == 9_007_199_254_740_993)
+        #expect(try row.decode(Double.self, "real") == 2.5)
+        #expect(try row.decode(Bool.self, "yes"))
+        #expect(try row.decode(String.self, "word") == "héllo")
+        #expect(try row.decode(String?.self, "nothing") == nil)
+        #expect(try row.decode(JSONValue.self, "doc") == .object(["a": .array([.int(1), .int(2)])]))
+        let at = try row.decode(Date.self, "at")
+        #expect(abs(at.timeIntervalSince1970 - 1_795_926_397.123456) < 0.000_01)
+        #expect(try row.decode(UUID.self, "id") == UUID(uuidString: "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"))
+    }
+
+    @Test func typeMismatchNamesColumnSQLTypeAndSwiftType() async throws {
+        let pool = try await TestDatabase.pool(suite: "connection_mismatch", migrated: false)
+        let row = try await pool.query("SELECT 'x'::text AS name, NULL::int AS missing")[0]
+        #expect {
+            try row.decode(Int.self, "name")
+        } throws: { error in
+            let message = "\(error)"
+            return (error as? PostgresError)?.kind == .decoding && message.contains("column \"name\" (text) cannot be read as Int")
+        }
+        #expect {
+            try row.decode(Int.self, "missing")
+        } throws: { "\($0)".contains("is NULL") }
+        #expect {
+            try row.decode(Int.self, "absent")
+        } throws: { "\($0)".contains("no column \"absent\"") }
+    }
+
+    @Test func parametersTravelVerbatimNeverAsSQL() async throws {
+        let pool = try await TestDatabase.pool(suite: "connection_params", migrated: false)
+        try await pool.query("CREATE TABLE t (s text, b bytea, j jsonb, d timestamptz)")
+        let hostile = "Robert'); DROP TABLE t;-- \u{1F600} \\ \" $1 ?"
+        let bytes: [UInt8] = [0, 1, 2, 0, 255, 92, 39]
+        let date = Date(timeIntervalSince1970: 1_700_000_000.25)
+        try await pool.query("INSERT INTO t VALUES ($1, $2, $3::jsonb, $4)",
+                             [hostile, bytes, JSONValue.object(["k": .string(hostile)]), date])
+        let row = try await pool.query("SELECT s, b, j, d FROM t")[0]
+        #expect(try row.decode(String.self, "s") == hostile)
+        #expect(try row.decode([UInt8].self, "b") == bytes)
+        #expect(try row.decode(JSONValue.self, "j") == .object(["k": .string(hostile)]))
+        #expect(try row.decode(Date.self, "d") == date)
+    }
+
+    @Test func textArraysQuoteEveryElement() async throws {
+        let pool = try await TestDatabase.pool(suite: "connection_arrays", migrated: false)
+        let elements = ["plain", "with,comma", "{braces}", "NULL", "quote\"back\\slash", ""]
+        let rows = try await pool.query("SELECT unnest($1::text[]) AS e", [PostgresTextArray(elements)])
+        #expect(try rows.map { try $0.decode(String.self, "e") } == elements)
+        let nullable = try await pool.query("SELECT unnest($1::text[]) AS e", [PostgresNullableTextArray(["a", nil])])
+        #expect(try nullable.map { try $0.decode(String?.self, "e") } == ["a", nil])
+    }
+
+    @Test func sqlStatesBecomeTypedErrors() async throws {
+        let pool = try await TestDatabase.pool(suite: "connection_errors", migrated: false)
+        try await pool.query("CREATE TABLE u (id int PRIMARY KEY, n int CHECK (n > 0))")
+        try await pool.query("INSERT INTO u VALUES (1, 1)")
+        await #expect { try await pool.query("INSERT INTO u VALUES (1, 1)") } throws: {
+            let error = $0 as? PostgresError
+            return error?.kind == .uniqueViolation && error?.sqlState == "23505" && error?.constraint == "u_pkey"
+        }
+        await #expect { try await pool.query("INSERT INTO u VALUES (2, -1)") } throws: {
+            ($0 as? PostgresError)?.kind == .checkViolation
+        }
+        await #expect { try await pool.query("SELEC 1") } throws: {
+            ($0 as? PostgresError)?.sqlState == "42601"
+        }
+        // The connection is still good after errors.
+        #expect(try await pool.query("SELECT count(*) AS n FROM u")[0].decode(Int.self, "n") == 1)
+        #expect(PostgresError.kind(forSQLState: "40001") == .serializationFailure)
+        #expect(PostgresError.kind(forSQLState: "40P01") == .deadlockDetected)
+        #expect(PostgresError.kind(forSQLState: "57P01") == .connectionLost)
+        #expect(PostgresError.kind(forSQLState: "08006") == .connectionLost)
+    }
+
+    @Test func unreachableServerFailsWithAClearError() async throws {
+        let connection = PostgresConnection(url: "postgresql:///nope?host=/nonexistent-siuo-socket&connect_timeout=2")
+        await #expect { try await connection.query("SELECT 1") } throws: {
+            ($0 as? PostgresError)?.kind == .connectionFailed && "\($0)".contains("nonexistent-siuo-socket")
+        }
+    }
+
+    @Test func noticesAreSilenced() async throws {
+        let pool = try await TestDatabase.pool(suite: "connection_notices", migrated: false)
+        // Would print "NOTICE: table does not exist, skipping" to stderr if not silenced.
+        try await pool.query("DROP TABLE IF EXISTS never_there")
+        try await pool.query("DO $$ BEGIN RAISE NOTICE 'hello'; END $$")
+    }
+}

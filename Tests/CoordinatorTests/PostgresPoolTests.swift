@@ -1,0 +1,62 @@
+import Coordinator
+import Foundation
+import SiuoTestSupport
+import Testing
+
+@Suite struct PostgresPoolTests {
+    private struct Boom: Error {}
+
+    @Test func transactionRollsBackWhenTheBodyThrows() async throws {
+        let pool = try await TestDatabase.pool(suite: "pool_rollback", migrated: false)
+        try await pool.query("CREATE TABLE r (n int)")
+        await #expect(throws: Boom.self) {
+            try await pool.withTransaction { connection in
+                try await connection.query("INSERT INTO r VALUES (1)")
+                throw Boom()
+            }
+        }
+        await #expect(throws: PostgresError.self) {
+            try await pool.withTransaction { connection in
+                try await connection.query("INSERT INTO r VALUES (2)")
+                try await connection.query("INSERT INTO r VALUES ('not a number')")
+            }
+        }
+        try await pool.withTransaction { try await $0.query("INSERT INTO r VALUES (3)") }
+        let rows = try await pool.query("SELECT n FROM r")
+        #expect(try rows.map { try $0.decode(Int.self, "n") } == [3])
+    }
+
+    @Test func manyTasksShareFewConnections() async throws {
+        let pool = try await TestDatabase.pool(suite: "pool_sharing", size: 2, migrated: false)
+        try await pool.query("CREATE TABLE c (n int)")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<40 {
+                group.addTask {
+                    try await pool.withTransaction { connection in
+                        try await connection.query("INSERT INTO c VALUES ($1)", [index])
+                        try await connection.query("SELECT pg_sleep(0.005)")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await pool.query("SELECT count(DISTINCT n) AS n FROM c")[0].decode(Int.self, "n") == 40)
+        let backends = try await pool.query("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database()")
+        #expect(try backends[0].decode(Int.self, "n") <= 2)
+    }
+
+    @Test func aCancelledWaiterGivesUpItsPlace() async throws {
+        let pool = try await TestDatabase.pool(suite: "pool_cancel", size: 1, migrated: false)
+        let holder = Task {
+            try await pool.withConnection { try await $0.query("SELECT pg_sleep(0.5)") }
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        let waiter = Task { try await pool.query("SELECT 1 AS one") }
+        try await Task.sleep(for: .milliseconds(50))
+        waiter.cancel()
+        await #expect(throws: CancellationError.self) { try await waiter.value }
+        _ = try await holder.value
+        // The slot was not lost to the cancelled waiter.
+        #expect(try await pool.query("SELECT 1 AS one")[0].decode(Int.self, "one") == 1)
+    }
+}
