@@ -8,8 +8,8 @@ Run from the repository root: python3 scripts/make-sample-dataset.py
 """
 import json
 import os
-import struct
-import zlib
+
+from pngfile import encode_png
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "examples", "siuo-sample")
 
@@ -54,14 +54,7 @@ def png(width, height, rgb, seed):
             r, g, b = rgb
             row += bytes([255 - r, 255 - g, 255 - b]) if band else bytes([r, g, b])
         rows.append(bytes(row))
-    raw = zlib.compress(b"".join(rows), 9)
-
-    def chunk(kind, data):
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
+    return encode_png(width, height, rows)
 
 
 def main():

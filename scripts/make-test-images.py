@@ -11,20 +11,13 @@ import argparse
 import json
 import math
 import os
-import struct
-import zlib
+
+from pngfile import encode_png
 
 
 def png(width, height):
-    rows = b"".join(b"\x00" + os.urandom(width * 3) for _ in range(height))
-    raw = zlib.compress(rows, 0)  # random pixels do not compress: store them
-
-    def chunk(kind, data):
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
+    rows = [b"\x00" + os.urandom(width * 3) for _ in range(height)]
+    return encode_png(width, height, rows, level=0)  # random pixels do not compress: store them
 
 
 def main():

@@ -94,15 +94,7 @@ import Testing
     }
 
     @Test func importsTheRealSIUOFilesWhenPresent() async throws {
-        guard let folder = RepositoryPaths.realSIUO else { return }  // the data is not shipped; skip
-        let generation = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/siuo_gen.json"))) as! [[String: Any]]
-        let images = try TemporaryFolder()
-        defer { images.remove() }
-        for (index, item) in generation.enumerated() {
-            try images.write(item["image"] as! String, bytes: PNGWriter.image(width: 64, height: 64, seed: UInt64(index)))
-        }
-        let dataset = try DatasetLoader.load(name: "siuo", generationFile: folder + "/siuo_gen.json",
-                                             mcqaFile: folder + "/siuo_mcqa.json", imagesFolder: images.path)
+        guard let dataset = try RealSIUO.loadWithGeneratedImages(side: 64) else { return }  // data not shipped: skip
         let pool = try await TestDatabase.pool(suite: "store_real")
         let store = DatasetStore(pool: pool)
         #expect(try await store.importDataset(dataset, replace: false) == .imported)

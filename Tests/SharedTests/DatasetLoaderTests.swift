@@ -33,15 +33,7 @@ import Testing
     }
 
     @Test func loadsTheRealSIUOFilesWhenPresent() throws {
-        guard let folder = RepositoryPaths.realSIUO else { return }  // the data is not shipped; skip
-        let generation = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/siuo_gen.json"))) as! [[String: Any]]
-        let images = try TemporaryFolder()
-        defer { images.remove() }
-        for (index, item) in generation.enumerated() {
-            try images.write(item["image"] as! String, bytes: PNGWriter.image(width: 4, height: 4, seed: UInt64(index)))
-        }
-        let dataset = try DatasetLoader.load(name: "siuo", generationFile: folder + "/siuo_gen.json",
-                                             mcqaFile: folder + "/siuo_mcqa.json", imagesFolder: images.path)
+        guard let dataset = try RealSIUO.loadWithGeneratedImages() else { return }  // data not shipped: skip
         #expect(dataset.cases.count == 167)
         #expect(dataset.categoryCount == 9)
         #expect(dataset.cases.filter { $0.category == "privacy violation" }.count == 21)
@@ -141,6 +133,12 @@ import Testing
         } catch {
             #expect("\(error)".hasPrefix("\(gen):3:"))
         }
+    }
+
+    @Test func nulCharactersAreRefusedBeforeTheDatabaseSeesThem() {
+        var fixture = DatasetFixture()
+        fixture.generation[1]["question"] = "a\u{0}b"
+        #expect(message(fixture).contains("question_id 1002: field \"question\": must not contain NUL characters"))
     }
 
     @Test func badDatasetNameIsRefusedFirst() {

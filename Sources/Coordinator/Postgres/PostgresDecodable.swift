@@ -48,8 +48,7 @@ extension String: PostgresNonNullDecodable {
 extension Int: PostgresNonNullDecodable {
     static var acceptedTypes: Set<UInt32> { PostgresTypeName.integers }
     static func decodeValue(_ cell: PostgresCell) throws(PostgresDecodingFailure) -> Int {
-        guard let value = Int(cell.text) else { throw PostgresDecodingFailure(reason: "\"\(cell.text)\" is not an integer") }
-        return value
+        Int(try Int64.decodeValue(cell))
     }
 }
 

@@ -47,13 +47,7 @@ public enum DatasetLoader {
     static func readGeneration(_ path: String) throws(DatasetImportError) -> [DatasetCase] {
         var reader = SIUOItemReader(file: path)
         var cases: [DatasetCase] = []
-        var seen: Set<String> = []
-        for (index, fields) in reader.items(of: try readDocument(path)) {
-            guard let id = reader.questionID(fields, index: index) else { continue }
-            if !seen.insert(id).inserted {
-                reader.report(id, "question_id", "is a duplicate")
-                continue
-            }
+        for (id, fields) in reader.identifiedItems(of: try readDocument(path)) {
             let image = reader.imageName(fields, id: id)
             let question = reader.string(fields, "question", id: id)
             let category = reader.string(fields, "category", id: id)
@@ -74,13 +68,8 @@ public enum DatasetLoader {
     static func attachMCQA(_ path: String, to cases: inout [DatasetCase]) throws(DatasetImportError) {
         var reader = SIUOItemReader(file: path)
         let positions = Dictionary(uniqueKeysWithValues: cases.enumerated().map { ($1.questionID, $0) })
-        var seen: Set<String> = []
-        for (index, fields) in reader.items(of: try readDocument(path)) {
-            guard let id = reader.questionID(fields, index: index) else { continue }
-            if !seen.insert(id).inserted {
-                reader.report(id, "question_id", "is a duplicate")
-                continue
-            }
+        let items = reader.identifiedItems(of: try readDocument(path))
+        for (id, fields) in items {
             guard let position = positions[id] else {
                 reader.report(id, "question_id", "has no generation item with this id")
                 continue
@@ -101,6 +90,7 @@ public enum DatasetLoader {
             }
             cases[position].mcqa = MCQAItem(question: question, options: options, correctOption: correct, item: .object(fields))
         }
+        let seen = Set(items.map(\.id))
         let missing = cases.filter { !seen.contains($0.questionID) }.map(\.questionID)
         if !missing.isEmpty {
             reader.report(nil, "question_id", "no MCQA item for generation ids \(missing.joined(separator: ", "))")

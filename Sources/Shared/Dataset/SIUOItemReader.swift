@@ -25,6 +25,21 @@ struct SIUOItemReader {
         return items
     }
 
+    /// The items with a usable, unique `question_id`; the others are reported.
+    mutating func identifiedItems(of document: JSONValue) -> [(id: String, fields: [String: JSONValue])] {
+        var seen: Set<String> = []
+        var identified: [(String, [String: JSONValue])] = []
+        for (index, fields) in items(of: document) {
+            guard let id = questionID(fields, index: index) else { continue }
+            guard seen.insert(id).inserted else {
+                report(id, "question_id", "is a duplicate")
+                continue
+            }
+            identified.append((id, fields))
+        }
+        return identified
+    }
+
     /// The item's `question_id` as text (integers and non-empty strings are accepted).
     mutating func questionID(_ fields: [String: JSONValue], index: Int) -> String? {
         switch fields["question_id"] {
@@ -39,6 +54,9 @@ struct SIUOItemReader {
     /// A required string field; `allowEmpty` for texts a dataset may leave blank.
     mutating func string(_ fields: [String: JSONValue], _ name: String, id: String, allowEmpty: Bool = false) -> String? {
         switch fields[name] {
+        case .string(let value) where value.contains("\u{0}"):
+            // PostgreSQL text cannot hold NUL; refuse it here rather than fail mid-import.
+            report(id, name, "must not contain NUL characters")
         case .string(let value) where allowEmpty || !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty:
             return value
         case .string:
