@@ -1,0 +1,232 @@
+/// A sweep file (DESIGN §5) after parsing, defaults applied and validated.
+public struct SweepDefinition: Sendable, Equatable, Codable {
+    /// The sweep's identity: re-submitting the same name resumes it.
+    public var name: String
+    /// The dataset the cases come from.
+    public var dataset: DatasetReference
+    /// Which tasks run; never empty.
+    public var tasks: [SweepTask]
+    /// Responses per generation case (≥ 1).
+    public var samples: Int
+    /// A subset of the dataset's categories, verbatim; empty means all.
+    public var categories: [String]
+    /// Seed for the bootstrap and any sampling.
+    public var seed: Int
+    /// Whether answers may come from the response cache.
+    public var cache: Bool
+    /// Separates replicate runs in the cache.
+    public var cacheNamespace: String
+    /// Lease time-to-live in seconds (> 0).
+    public var leaseTTLSeconds: Int
+    /// Leases that may end in failure before a job fails for good (> 0).
+    public var maxAttempts: Int
+    /// Stop leasing once the sweep's spend reaches this, where prices are given.
+    public var budgetUSD: Double?
+    /// The generation and MCQA prompt templates (texts, read at submit).
+    public var prompts: PromptTemplates
+    /// The models under test, in file order; names are unique.
+    public var models: [ModelSpec]
+    /// The judge; required when `tasks` includes generation.
+    public var judge: ModelSpec?
+    /// Asked when the judge refuses or stays unparseable.
+    public var fallbackJudge: ModelSpec?
+
+    /// Creates a definition; `SweepFileParser` is the usual way to get one.
+    public init(name: String, dataset: DatasetReference, tasks: [SweepTask] = SweepTask.allCases, samples: Int = 3,
+                categories: [String] = [], seed: Int = 1, cache: Bool = true, cacheNamespace: String = "",
+                leaseTTLSeconds: Int = 60, maxAttempts: Int = 5, budgetUSD: Double? = nil,
+                prompts: PromptTemplates = PromptTemplates(), models: [ModelSpec], judge: ModelSpec? = nil,
+                fallbackJudge: ModelSpec? = nil) {
+        self.name = name
+        self.dataset = dataset
+        self.tasks = tasks
+        self.samples = samples
+        self.categories = categories
+        self.seed = seed
+        self.cache = cache
+        self.cacheNamespace = cacheNamespace
+        self.leaseTTLSeconds = leaseTTLSeconds
+        self.maxAttempts = maxAttempts
+        self.budgetUSD = budgetUSD
+        self.prompts = prompts
+        self.models = models
+        self.judge = judge
+        self.fallbackJudge = fallbackJudge
+    }
+}
+
+/// The two SIUO tasks.
+public enum SweepTask: String, Sendable, Codable, CaseIterable {
+    /// Open-ended answers graded by the judge.
+    case generation
+    /// Multiple choice, scored against `correct_option`.
+    case mcqa
+}
+
+/// Which dataset a sweep runs on, and where its files are when `siuo run` imports them.
+public struct DatasetReference: Sendable, Equatable, Codable {
+    /// The imported dataset's name.
+    public var name: String
+    /// `siuo_gen.json`, resolved against the sweep file's folder.
+    public var generationFile: String?
+    /// `siuo_mcqa.json`, resolved against the sweep file's folder.
+    public var mcqaFile: String?
+    /// The images folder, resolved against the sweep file's folder.
+    public var imagesFolder: String?
+
+    /// Creates a reference.
+    public init(name: String, generationFile: String? = nil, mcqaFile: String? = nil, imagesFolder: String? = nil) {
+        self.name = name
+        self.generationFile = generationFile
+        self.mcqaFile = mcqaFile
+        self.imagesFolder = imagesFolder
+    }
+}
+
+/// Template texts; `nil` means the project's default for that role.
+public struct PromptTemplates: Sendable, Equatable, Codable {
+    /// The generation prompt (placeholder `{question}`).
+    public var generation: String?
+    /// The MCQA prompt (placeholders `{question}`, `{options}`).
+    public var mcqa: String?
+
+    /// Creates a set of templates.
+    public init(generation: String? = nil, mcqa: String? = nil) {
+        self.generation = generation
+        self.mcqa = mcqa
+    }
+}
+
+/// The API family a model is reached through (DESIGN §4).
+public enum Provider: String, Sendable, Codable, CaseIterable {
+    /// OpenAI Chat Completions (also vLLM, Ollama, LM Studio, OpenRouter, Azure-style).
+    case openai
+    /// Anthropic Messages.
+    case anthropic
+    /// Google Gemini generateContent.
+    case gemini
+    /// `siuo mock-provider`, speaking the OpenAI wire format.
+    case mock
+
+    /// The base URL each official SDK uses.
+    public var defaultBaseURL: String {
+        switch self {
+        case .openai: "https://api.openai.com/v1"
+        case .anthropic: "https://api.anthropic.com"
+        case .gemini: "https://generativelanguage.googleapis.com"
+        case .mock: "http://127.0.0.1:8787/v1"
+        }
+    }
+
+    /// The environment variable workers read the key from, unless the sweep names another.
+    public var defaultAPIKeyEnvironment: String? {
+        switch self {
+        case .openai: "OPENAI_API_KEY"
+        case .anthropic: "ANTHROPIC_API_KEY"
+        case .gemini: "GEMINI_API_KEY"
+        case .mock: nil
+        }
+    }
+}
+
+/// Prices for cost estimates, in US dollars per million tokens.
+public struct Price: Sendable, Equatable, Codable {
+    /// Dollars per million input tokens.
+    public var inputPerMTok: Double
+    /// Dollars per million output tokens.
+    public var outputPerMTok: Double
+
+    /// Creates a price.
+    public init(inputPerMTok: Double, outputPerMTok: Double) {
+        self.inputPerMTok = inputPerMTok
+        self.outputPerMTok = outputPerMTok
+    }
+}
+
+/// One model entry: a target model, the judge or the fallback judge.
+public struct ModelSpec: Sendable, Equatable, Codable {
+    /// The label in reports; unique within a sweep.
+    public var name: String
+    /// The API family.
+    public var provider: Provider
+    /// The provider's model id.
+    public var model: String
+    /// The endpoint; the provider's default when the file gives none.
+    public var baseURL: String
+    /// The variable holding the key, read by workers only; `nil` for `mock`.
+    public var apiKeyEnvironment: String?
+    /// Sampling temperature for generation (judges: for grading).
+    public var temperature: Double?
+    /// Output token limit for generation (judges: for grading).
+    public var maxTokens: Int?
+    /// Temperature for MCQA (official protocol: 0).
+    public var mcqaTemperature: Double?
+    /// Output token limit for MCQA (official protocol: 5).
+    public var mcqaMaxTokens: Int?
+    /// Requests per minute; adaptive when `nil`.
+    public var rpm: Double?
+    /// Tokens per minute.
+    public var tpm: Double?
+    /// Requests a bucket may release at once; default `max(1, rpm/60)`.
+    public var burst: Double?
+    /// Concurrent requests allowed.
+    public var maxInFlight: Int?
+    /// Use `n` / `candidateCount` for several samples in one request.
+    public var multiSample: Bool
+    /// Passed through into the request body.
+    public var params: [String: JSONValue]
+    /// For cost estimates and `budget_usd`.
+    public var price: Price?
+    /// Judges only: the safety template text (`nil`: the default).
+    public var safetyPrompt: String?
+    /// Judges only: the effectiveness template text (`nil`: the default).
+    public var effectivenessPrompt: String?
+
+    /// Creates a model entry with the provider's defaults.
+    public init(name: String, provider: Provider, model: String, baseURL: String? = nil, apiKeyEnvironment: String? = nil,
+                temperature: Double? = nil, maxTokens: Int? = nil, mcqaTemperature: Double? = nil, mcqaMaxTokens: Int? = nil,
+                rpm: Double? = nil, tpm: Double? = nil, burst: Double? = nil, maxInFlight: Int? = nil,
+                multiSample: Bool = true, params: [String: JSONValue] = [:], price: Price? = nil,
+                safetyPrompt: String? = nil, effectivenessPrompt: String? = nil) {
+        self.name = name
+        self.provider = provider
+        self.model = model
+        self.baseURL = baseURL ?? provider.defaultBaseURL
+        self.apiKeyEnvironment = apiKeyEnvironment ?? provider.defaultAPIKeyEnvironment
+        self.temperature = temperature
+        self.maxTokens = maxTokens
+        self.mcqaTemperature = mcqaTemperature
+        self.mcqaMaxTokens = mcqaMaxTokens
+        self.rpm = rpm
+        self.tpm = tpm
+        self.burst = burst
+        self.maxInFlight = maxInFlight
+        self.multiSample = multiSample
+        self.params = params
+        self.price = price
+        self.safetyPrompt = safetyPrompt
+        self.effectivenessPrompt = effectivenessPrompt
+    }
+
+    /// The bucket this model's requests draw from (DESIGN §4).
+    public var endpointKey: EndpointKey {
+        EndpointKey(provider: provider, baseURL: baseURL, model: model)
+    }
+}
+
+/// `(provider, base_url, model)`: one rate bucket, shared by every sweep and role.
+public struct EndpointKey: Sendable, Hashable, Codable {
+    /// The API family.
+    public var provider: Provider
+    /// The endpoint.
+    public var baseURL: String
+    /// The provider's model id.
+    public var model: String
+
+    /// Creates a key.
+    public init(provider: Provider, baseURL: String, model: String) {
+        self.provider = provider
+        self.baseURL = baseURL
+        self.model = model
+    }
+}
