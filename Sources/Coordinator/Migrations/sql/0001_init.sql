@@ -56,6 +56,11 @@ CREATE TABLE sweeps (
     definition       jsonb NOT NULL,
     identity_sha256  text NOT NULL,
     seed             bigint NOT NULL,
+    -- Operational fields, kept as columns for the lease path; they may
+    -- change on resubmit (DESIGN §5).
+    lease_ttl_s      integer NOT NULL CHECK (lease_ttl_s > 0),
+    budget_usd       double precision CHECK (budget_usd > 0),
+    spent_usd        double precision NOT NULL DEFAULT 0,
     created_at       timestamptz NOT NULL DEFAULT now(),
     updated_at       timestamptz NOT NULL DEFAULT now(),
     finished_at      timestamptz
@@ -71,11 +76,11 @@ CREATE TABLE rate_buckets (
     configured_rpm    double precision CHECK (configured_rpm > 0),
     current_rpm       double precision NOT NULL CHECK (current_rpm > 0),
     tpm               double precision CHECK (tpm > 0),
-    burst             double precision NOT NULL CHECK (burst >= 1),
+    -- NULL: max(1, current_rpm / 60), following the adaptive rate.
+    burst             double precision CHECK (burst >= 1),
     tokens            double precision NOT NULL,
     token_budget      double precision,
     max_in_flight     integer CHECK (max_in_flight > 0),
-    in_flight         integer NOT NULL DEFAULT 0 CHECK (in_flight >= 0),
     refilled_at       timestamptz NOT NULL DEFAULT now(),
     throttled_until   timestamptz,
     last_throttled_at timestamptz,
@@ -119,6 +124,8 @@ CREATE TABLE jobs (
     case_id             bigint NOT NULL REFERENCES cases (id),
     -- For judge jobs: the response being graded.
     response_id         bigint,
+    -- Responses a generate job must produce (1 for the other kinds).
+    samples             integer NOT NULL DEFAULT 1 CHECK (samples > 0),
     state               text NOT NULL DEFAULT 'queued'
                         CHECK (state IN ('queued', 'leased', 'done', 'failed', 'cancelled')),
     priority            integer NOT NULL DEFAULT 0,
@@ -127,8 +134,15 @@ CREATE TABLE jobs (
     not_before          timestamptz NOT NULL DEFAULT now(),
     lease_token         uuid,
     lease_expires_at    timestamptz,
-    leased_by           text REFERENCES workers (id) ON DELETE SET NULL,
+    leased_by           text,
     last_error          text,
+    -- Usage reported by workers, summed over every lease of the job.
+    requests            integer NOT NULL DEFAULT 0,
+    retries             integer NOT NULL DEFAULT 0,
+    cache_hits          integer NOT NULL DEFAULT 0,
+    input_tokens        bigint NOT NULL DEFAULT 0,
+    output_tokens       bigint NOT NULL DEFAULT 0,
+    cost_usd            double precision NOT NULL DEFAULT 0,
     created_at          timestamptz NOT NULL DEFAULT now(),
     finished_at         timestamptz,
     CHECK ((state = 'leased') = (lease_token IS NOT NULL AND lease_expires_at IS NOT NULL))

@@ -1,0 +1,49 @@
+import Foundation
+
+/// A token bucket: refills at `ratePerMinute`, holds at most `capacity`.
+///
+/// Pure arithmetic over a stored state, so the same rules serve every
+/// coordinator replica (the state lives in a locked `rate_buckets` row) and
+/// tests can drive it with any clock.
+public struct TokenBucket: Sendable, Equatable {
+    /// Tokens available now (may be fractional; negative after a throttle).
+    public var tokens: Double
+    /// When `tokens` was last brought up to date.
+    public var refilledAt: Date
+    /// Refill speed.
+    public var ratePerMinute: Double
+    /// The most tokens the bucket holds: the largest burst a provider sees.
+    public var capacity: Double
+
+    /// Creates a bucket state.
+    public init(tokens: Double, refilledAt: Date, ratePerMinute: Double, capacity: Double) {
+        self.tokens = tokens
+        self.refilledAt = refilledAt
+        self.ratePerMinute = ratePerMinute
+        self.capacity = capacity
+    }
+
+    /// The state at `now`: tokens added for the time passed, capped at capacity.
+    public func refilled(at now: Date) -> TokenBucket {
+        var next = self
+        let elapsed = max(0, now.timeIntervalSince(refilledAt))
+        next.tokens = min(capacity, tokens + elapsed * ratePerMinute / 60)
+        next.refilledAt = max(now, refilledAt)
+        return next
+    }
+
+    /// Takes up to `wanted` whole tokens at `now`; returns how many were granted.
+    public mutating func take(upTo wanted: Int, at now: Date) -> Int {
+        self = refilled(at: now)
+        let granted = max(0, min(wanted, Int(tokens.rounded(.down))))
+        tokens -= Double(granted)
+        return granted
+    }
+
+    /// How long until one more whole token is available.
+    public func timeUntilNextToken(at now: Date) -> TimeInterval {
+        let current = refilled(at: now)
+        if current.tokens >= 1 { return 0 }
+        return (1 - current.tokens) * 60 / ratePerMinute
+    }
+}

@@ -1,0 +1,134 @@
+/// The lease engine's SQL (DESIGN §3).
+enum JobSQL {
+    /// Claims up to $2 runnable jobs of one bucket: queued, due, in a running
+    /// sweep under budget. SKIP LOCKED lets concurrent claimers take
+    /// different rows instead of waiting on each other.
+    static let claim = """
+        WITH picked AS (
+            SELECT j.id FROM jobs j
+            JOIN models m ON m.id = j.model_id
+            JOIN sweeps s ON s.id = j.sweep_id
+            WHERE j.state = 'queued' AND j.not_before <= now() AND m.rate_bucket_id = $1
+              AND s.state = 'running' AND (s.budget_usd IS NULL OR s.spent_usd < s.budget_usd)
+            ORDER BY j.priority DESC, j.id
+            LIMIT $2
+            FOR UPDATE OF j SKIP LOCKED
+        )
+        UPDATE jobs j SET state = 'leased', lease_token = gen_random_uuid(), leased_by = $3,
+               lease_expires_at = now() + make_interval(secs => s.lease_ttl_s)
+        FROM picked, sweeps s
+        WHERE j.id = picked.id AND s.id = j.sweep_id
+        RETURNING j.id
+        """
+
+    /// Everything a worker needs to run the leased jobs $1.
+    static let leaseDetails = """
+        SELECT j.id, j.lease_token, j.lease_expires_at, j.kind, j.samples, j.attempts,
+               s.name AS sweep, m.settings, c.question_id, c.category, c.question, c.image_sha256,
+               i.media_type, c.safety_warning, c.reference_answer, c.mcqa_item->'options' AS options,
+               r.sample_index AS graded_index, r.text AS graded_text,
+               CASE j.kind WHEN 'generate' THEN s.definition->'prompts'->>'generation'
+                           WHEN 'mcqa' THEN s.definition->'prompts'->>'mcqa'
+                           WHEN 'judge_safety' THEN m.settings->>'safetyPrompt'
+                           ELSE m.settings->>'effectivenessPrompt' END AS template,
+               (SELECT string_agg(x.sample_index::text, ',' ORDER BY x.sample_index)
+                FROM responses x WHERE x.job_id = j.id) AS received
+        FROM jobs j
+        JOIN sweeps s ON s.id = j.sweep_id
+        JOIN models m ON m.id = j.model_id
+        JOIN cases c ON c.id = j.case_id
+        JOIN images i ON i.sha256 = c.image_sha256
+        LEFT JOIN responses r ON r.id = j.response_id
+        WHERE j.id = ANY($1::bigint[])
+        ORDER BY j.priority DESC, j.id
+        """
+
+    /// Fencing: the job, locked, only while ($1, $2) is its current lease.
+    static let fence = """
+        SELECT j.id, j.kind, j.samples, j.attempts, j.max_attempts, j.sweep_id, j.response_id,
+               j.model_id, m.rate_bucket_id, m.settings->'price' AS price
+        FROM jobs j JOIN models m ON m.id = j.model_id
+        WHERE j.id = $1 AND j.lease_token = $2::uuid AND j.state = 'leased'
+        FOR UPDATE OF j
+        """
+
+    static let heartbeat = """
+        UPDATE jobs j SET lease_expires_at = now() + make_interval(secs => s.lease_ttl_s)
+        FROM sweeps s, unnest($1::bigint[], $2::uuid[]) AS l(id, token)
+        WHERE j.id = l.id AND j.lease_token = l.token AND j.state = 'leased' AND s.id = j.sweep_id
+        RETURNING j.id
+        """
+
+    static let insertResponse = """
+        INSERT INTO responses (job_id, sample_index, outcome, text, finish_reason, resolved_model, system_fingerprint, from_cache)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        ON CONFLICT (job_id, sample_index) DO NOTHING
+        """
+
+    static let responseCount = "SELECT count(*) AS n FROM responses WHERE job_id = $1"
+
+    static let insertVerdict = """
+        INSERT INTO verdicts (job_id, response_id, kind, judge_model_id, value, label, judge_text, attempts)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        ON CONFLICT (job_id) DO NOTHING
+        """
+
+    /// A finished generate job's judge jobs, one pair per gradable answer, in
+    /// the transaction that finishes it. Judges run first (priority 1) so
+    /// cases complete early.
+    static let createJudgeJobs = """
+        INSERT INTO jobs (sweep_id, kind, model_id, subject_model_id, case_id, response_id, max_attempts, priority)
+        SELECT j.sweep_id, k.kind, jm.id, j.subject_model_id, j.case_id, r.id, j.max_attempts, 1
+        FROM jobs j
+        JOIN responses r ON r.job_id = j.id
+        JOIN models jm ON jm.sweep_id = j.sweep_id AND jm.role = 'judge'
+        CROSS JOIN (VALUES ('judge_safety'), ('judge_effectiveness')) AS k(kind)
+        WHERE j.id = $1 AND r.outcome = 'answer' AND btrim(r.text) <> ''
+        ON CONFLICT (response_id, kind) WHERE response_id IS NOT NULL DO NOTHING
+        """
+
+    static let finish = """
+        UPDATE jobs SET state = 'done', lease_token = NULL, lease_expires_at = NULL, finished_at = now(), last_error = NULL
+        WHERE id = $1
+        """
+
+    /// Adds a lease's usage to the job and its cost to the sweep's spend.
+    static let addUsage = """
+        WITH job AS (
+            UPDATE jobs SET requests = requests + $2, retries = retries + $3, cache_hits = cache_hits + $4,
+                   input_tokens = input_tokens + $5, output_tokens = output_tokens + $6, cost_usd = cost_usd + $7
+            WHERE id = $1 RETURNING sweep_id
+        )
+        UPDATE sweeps SET spent_usd = spent_usd + $7 FROM job WHERE sweeps.id = job.sweep_id AND $7 > 0
+        """
+
+    /// Back to the queue ($2: due time, $3: attempts after this lease, $4: error).
+    static let requeue = """
+        UPDATE jobs SET state = 'queued', lease_token = NULL, lease_expires_at = NULL, leased_by = NULL,
+               not_before = $2, attempts = $3, last_error = $4
+        WHERE id = $1
+        """
+
+    static let failForGood = """
+        UPDATE jobs SET state = 'failed', lease_token = NULL, lease_expires_at = NULL, leased_by = NULL,
+               attempts = $2, last_error = $3, finished_at = now()
+        WHERE id = $1
+        """
+
+    /// The rescuer: expired leases back to the queue (or failed when out of
+    /// attempts). The expiry is checked again inside the UPDATE, so a lease a
+    /// heartbeat extended meanwhile is left alone.
+    static let rescue = """
+        UPDATE jobs SET
+            state = CASE WHEN attempts + 1 >= max_attempts THEN 'failed' ELSE 'queued' END,
+            finished_at = CASE WHEN attempts + 1 >= max_attempts THEN now() END,
+            attempts = attempts + 1, lease_token = NULL, lease_expires_at = NULL, leased_by = NULL,
+            not_before = now(), last_error = 'lease expired: the worker stopped heartbeating'
+        WHERE id IN (SELECT id FROM jobs WHERE state = 'leased' AND lease_expires_at < now()
+                     ORDER BY lease_expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+          AND state = 'leased' AND lease_expires_at < now()
+        RETURNING id
+        """
+
+    static let notify = "SELECT pg_notify('siuo_jobs', '')"
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Shared
+
+extension JobStore {
+    /// Records leases that ended without a result. Retryable failures go back
+    /// to the queue with backoff until `max_attempts`; others fail the job.
+    /// A throttle (429/529) slows the endpoint down for every worker and does
+    /// not count as an attempt. Samples received before the failure are kept.
+    public func fail(_ failures: [JobFailure]) async throws -> [ItemStatus] {
+        var statuses: [ItemStatus] = []
+        for failure in failures {
+            let status: ItemStatus = try await pool.withTransaction { connection in
+                guard let job = try await FencedJob.lock(failure.lease, on: connection) else { return .stale }
+                let usable = failure.samples.filter { (0..<job.samples).contains($0.sampleIndex) && !job.kind.isJudge }
+                try await job.storeSamples(usable, on: connection)
+                try await job.addUsage(failure.usage, on: connection)
+                let retryAfter = failure.retryAfterMilliseconds.map { TimeInterval($0) / 1000 }
+                if failure.throttled {
+                    try await throttle(bucket: job.bucketID, retryAfter: retryAfter, on: connection)
+                }
+                if failure.retryable {
+                    try await requeueOrFail(job, error: failure.error, countsAsAttempt: !failure.throttled, retryAfter: retryAfter, on: connection)
+                } else {
+                    try await connection.query(JobSQL.failForGood, [job.id, job.attempts + 1, failure.error])
+                }
+                return .accepted
+            }
+            statuses.append(status)
+        }
+        return statuses
+    }
+
+    /// Gives leases back without counting an attempt (worker shutdown, or a
+    /// lease that would expire before its retry), optionally not before a delay.
+    public func release(_ leases: [LeaseReference], retryAfterMilliseconds: Int? = nil) async throws -> [ItemStatus] {
+        var statuses: [ItemStatus] = []
+        for lease in leases {
+            let status: ItemStatus = try await pool.withTransaction { connection in
+                guard let job = try await FencedJob.lock(lease, on: connection) else { return .stale }
+                let delay = retryAfterMilliseconds.map { TimeInterval($0) / 1000 } ?? 0
+                try await connection.query(JobSQL.requeue, [job.id, Date().addingTimeInterval(delay), job.attempts, "released by the worker"])
+                return .accepted
+            }
+            statuses.append(status)
+        }
+        if statuses.contains(.accepted) { try await pool.query(JobSQL.notify) }
+        return statuses
+    }
+
+    /// Multiplicative decrease, and no tokens until the provider's delay is over.
+    func throttle(bucket id: Int64, retryAfter: TimeInterval?, on connection: PostgresConnection) async throws {
+        let rows = try await connection.query(ThrottleSQL.lock, [id])
+        guard let row = rows.first else { return }
+        var rate = AdaptiveRate(configured: try row.decode(Double?.self, "configured_rpm"), current: try row.decode(Double.self, "current_rpm"))
+        rate.throttled()
+        let now = try row.decode(Date.self, "now")
+        let until = now.addingTimeInterval(retryAfter ?? 60 / rate.current)
+        try await connection.query(ThrottleSQL.apply, [id, rate.current, until])
+    }
+}
+
+enum ThrottleSQL {
+    static let lock = "SELECT configured_rpm, current_rpm, now() AS now FROM rate_buckets WHERE id = $1 FOR UPDATE"
+    /// Tokens drop to zero: what was saved up was measured against a rate the
+    /// provider just refused.
+    static let apply = """
+        UPDATE rate_buckets SET current_rpm = $2, tokens = LEAST(tokens, 0), refilled_at = now(),
+               throttled_until = GREATEST(COALESCE(throttled_until, $3), $3), last_throttled_at = now()
+        WHERE id = $1
+        """
+}

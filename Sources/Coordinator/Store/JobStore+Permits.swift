@@ -1,0 +1,34 @@
+import Foundation
+import Shared
+
+extension JobStore {
+    /// Grants rate tokens from each endpoint's bucket, all in one transaction.
+    /// An unknown endpoint gets nothing: no sweep uses it.
+    public func grantPermits(_ requests: [PermitRequest]) async throws -> [PermitGrant] {
+        guard !requests.isEmpty else { return [] }
+        return try await pool.withTransaction { connection in
+            let endpoints = Array(Set(requests.map(\.endpoint)))
+            let (locked, now) = try await RateBucketStore.lock(endpoints, on: connection)
+            var buckets = Dictionary(uniqueKeysWithValues: locked.map { ($0.endpoint, $0) })
+            var grants: [PermitGrant] = []
+            for request in requests {
+                guard var bucket = buckets[request.endpoint], request.count > 0 else {
+                    grants.append(PermitGrant(granted: 0, retryAfterMilliseconds: nil))
+                    continue
+                }
+                let granted = bucket.take(upTo: request.count, at: now)
+                var wait: Int?
+                if granted < request.count {
+                    let pause = bucket.throttledUntil.map { max(0, $0.timeIntervalSince(now)) } ?? 0
+                    wait = Int(((max(pause, bucket.bucket.timeUntilNextToken(at: now))) * 1000).rounded(.up))
+                }
+                buckets[request.endpoint] = bucket
+                grants.append(PermitGrant(granted: granted, retryAfterMilliseconds: wait))
+            }
+            for bucket in buckets.values {
+                try await RateBucketStore.save(bucket, on: connection)
+            }
+            return grants
+        }
+    }
+}

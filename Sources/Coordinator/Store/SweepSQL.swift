@@ -1,0 +1,65 @@
+/// SQL of sweeps, their models and their jobs.
+enum SweepSQL {
+    static let lockName = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"
+    static let dataset = "SELECT id, has_mcqa FROM datasets WHERE name = $1 AND retired_at IS NULL"
+    static let categories = "SELECT DISTINCT category FROM cases WHERE dataset_id = $1 ORDER BY category"
+    static let current = """
+        SELECT id, state, definition FROM sweeps WHERE name = $1 AND state <> 'replaced' FOR UPDATE
+        """
+    static let insert = """
+        INSERT INTO sweeps (name, dataset_id, definition, identity_sha256, seed, lease_ttl_s, budget_usd)
+        VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7) RETURNING id
+        """
+    static let updateOperational = """
+        UPDATE sweeps SET definition = $2::jsonb, lease_ttl_s = $3, budget_usd = $4, updated_at = now() WHERE id = $1
+        """
+    static let retire = "UPDATE sweeps SET state = 'replaced', updated_at = now() WHERE id = $1"
+    static let upsertModel = """
+        INSERT INTO models (sweep_id, name, role, provider, model, base_url, api_key_env, rate_bucket_id, settings)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
+        ON CONFLICT (sweep_id, role, name) DO UPDATE SET
+            api_key_env = EXCLUDED.api_key_env, rate_bucket_id = EXCLUDED.rate_bucket_id, settings = EXCLUDED.settings
+        """
+    /// One generate and/or mcqa job per target model × case; existing ones
+    /// are kept, so a resubmission adds only what is missing.
+    static let createJobs = """
+        INSERT INTO jobs (sweep_id, kind, model_id, subject_model_id, case_id, samples, max_attempts)
+        SELECT $1, k.kind, m.id, m.id, c.id, CASE k.kind WHEN 'generate' THEN $2 ELSE 1 END, $3
+        FROM models m
+        CROSS JOIN unnest($4::text[]) AS k(kind)
+        JOIN cases c ON c.dataset_id = $5 AND (cardinality($6::text[]) = 0 OR c.category = ANY($6::text[]))
+        WHERE m.sweep_id = $1 AND m.role = 'target'
+        ORDER BY c.position, m.id, k.kind
+        ON CONFLICT (sweep_id, subject_model_id, case_id, kind) WHERE response_id IS NULL DO NOTHING
+        """
+    static let updateMaxAttempts = """
+        UPDATE jobs SET max_attempts = $2 WHERE sweep_id = $1 AND state IN ('queued', 'leased')
+        """
+    static let cancelJobs = """
+        UPDATE jobs SET state = 'cancelled', lease_token = NULL, lease_expires_at = NULL, leased_by = NULL,
+               finished_at = now()
+        WHERE sweep_id = $1 AND state IN ('queued', 'leased')
+        """
+    static let requeueCancelled = """
+        UPDATE jobs SET state = 'queued', finished_at = NULL, not_before = now() WHERE sweep_id = $1 AND state = 'cancelled'
+        """
+    static let retryFailed = """
+        UPDATE jobs SET state = 'queued', attempts = 0, finished_at = NULL, not_before = now() WHERE sweep_id = $1 AND state = 'failed'
+        """
+    static let setState = "UPDATE sweeps SET state = $2, updated_at = now() WHERE id = $1"
+    static let byName = "SELECT id, state FROM sweeps WHERE name = $1 AND state <> 'replaced'"
+    static let byNameForUpdate = "SELECT id, state FROM sweeps WHERE name = $1 AND state <> 'replaced' FOR UPDATE"
+    static let names = "SELECT name FROM sweeps WHERE state <> 'replaced' ORDER BY created_at, name"
+    static let counts = """
+        SELECT m.name AS model, j.kind, j.state, count(*) AS n
+        FROM jobs j JOIN models m ON m.id = j.subject_model_id
+        WHERE j.sweep_id = $1
+        GROUP BY m.name, j.kind, j.state
+        """
+    static let activeEndpoints = """
+        SELECT DISTINCT m.provider, m.base_url, m.model, m.api_key_env
+        FROM models m JOIN sweeps s ON s.id = m.sweep_id
+        WHERE s.state = 'running'
+        ORDER BY m.provider, m.base_url, m.model
+        """
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Shared
+
+extension SweepStore {
+    /// A state change a user asks for.
+    public enum Action: String, Sendable {
+        /// Stop leasing; leased jobs finish.
+        case pause
+        /// Lease again.
+        case resume
+        /// Stop for good: runnable and leased jobs are cancelled; late results are refused.
+        case cancel
+    }
+
+    /// Applies `action` to the sweep `name`.
+    public func apply(_ action: Action, to name: String) async throws {
+        try await pool.withTransaction { connection in
+            let sweepID = try await Self.sweepID(name, on: connection)
+            switch action {
+            case .pause:
+                try await connection.query(SweepSQL.setState, [sweepID, "paused"])
+            case .resume:
+                try await connection.query(SweepSQL.requeueCancelled, [sweepID])
+                try await connection.query(SweepSQL.setState, [sweepID, "running"])
+            case .cancel:
+                try await connection.query(SweepSQL.cancelJobs, [sweepID])
+                try await connection.query(SweepSQL.setState, [sweepID, "cancelled"])
+            }
+        }
+        if action == .resume { try await pool.query(JobSQL.notify) }
+    }
+
+    /// Requeues the sweep's failed jobs with fresh attempts; returns how many.
+    public func retryFailed(_ name: String) async throws -> Int {
+        let count = try await pool.withTransaction { connection in
+            let sweepID = try await Self.sweepID(name, on: connection)
+            return try await connection.query(SweepSQL.retryFailed, [sweepID]).affectedRows
+        }
+        if count > 0 { try await pool.query(JobSQL.notify) }
+        return count
+    }
+
+    /// Job counts by state, and by model and kind (DESIGN §7).
+    public func status(_ name: String) async throws -> SweepStatus {
+        guard let row = try await pool.query(SweepSQL.byName, [name]).first else { throw SweepStoreError.notFound(name) }
+        let rows = try await pool.query(SweepSQL.counts, [try row.decode(Int64.self, "id")])
+        var jobs = JobCounts()
+        var models: [String: [String: KindCounts]] = [:]
+        for count in rows {
+            let n = try count.decode(Int.self, "n")
+            let state = try count.decode(String.self, "state")
+            jobs.add(n, state: state)
+            var kinds = models[try count.decode(String.self, "model"), default: [:]]
+            var kind = kinds[try count.decode(String.self, "kind"), default: KindCounts()]
+            kind.total += n
+            if state == "done" { kind.done += n }
+            kinds[try count.decode(String.self, "kind")] = kind
+            models[try count.decode(String.self, "model")] = kinds
+        }
+        let state = SweepStatus.derivedState(stored: try row.decode(String.self, "state"), jobs: jobs)
+        return SweepStatus(name: name, state: state, jobs: jobs, models: models)
+    }
+
+    /// The status of every current sweep, oldest first.
+    public func list() async throws -> [SweepStatus] {
+        var statuses: [SweepStatus] = []
+        for row in try await pool.query(SweepSQL.names) {
+            statuses.append(try await status(try row.decode(String.self, "name")))
+        }
+        return statuses
+    }
+
+    /// The endpoints of running sweeps, so workers know which keys to look for.
+    public func activeEndpoints() async throws -> [EndpointDescriptor] {
+        try await pool.query(SweepSQL.activeEndpoints).compactMap { row in
+            guard let provider = Provider(rawValue: try row.decode(String.self, "provider")) else { return nil }
+            return EndpointDescriptor(
+                endpoint: EndpointKey(provider: provider, baseURL: try row.decode(String.self, "base_url"), model: try row.decode(String.self, "model")),
+                apiKeyEnvironment: try row.decode(String?.self, "api_key_env"))
+        }
+    }
+
+    static func sweepID(_ name: String, on connection: PostgresConnection) async throws -> Int64 {
+        guard let row = try await connection.query(SweepSQL.byNameForUpdate, [name]).first else {
+            throw SweepStoreError.notFound(name)
+        }
+        return try row.decode(Int64.self, "id")
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import Shared
+
+/// Sweeps: submit (create, resume, replace), state changes and status.
+public struct SweepStore: Sendable {
+    let pool: PostgresPool
+
+    /// A store on `pool`.
+    public init(pool: PostgresPool) {
+        self.pool = pool
+    }
+
+    /// What a submission did.
+    public enum SubmitOutcome: Sendable, Equatable {
+        /// A new sweep with this many jobs.
+        case created(jobs: Int)
+        /// The same sweep again: operational fields applied, missing jobs added.
+        case resumed(addedJobs: Int)
+        /// `--replace`: the old sweep's runnable jobs were cancelled (its results
+        /// kept) and a new sweep was created with this many jobs.
+        case replaced(jobs: Int)
+    }
+
+    /// Creates, resumes or replaces the sweep `definition` names, in one
+    /// transaction: on any error nothing is written.
+    public func submit(_ definition: SweepDefinition, replace: Bool = false) async throws -> SubmitOutcome {
+        let outcome: SubmitOutcome = try await pool.withTransaction { connection in
+            try await connection.query(SweepSQL.lockName, ["sweep:" + definition.name])
+            let dataset = try await checkDataset(definition, on: connection)
+            if let current = try await connection.query(SweepSQL.current, [definition.name]).first {
+                let sweepID = try current.decode(Int64.self, "id")
+                let stored = try JSONDecoder().decode(SweepDefinition.self, from: try current.decode(JSONValue.self, "definition").canonicalData())
+                let differences = definition.identityDifferences(from: stored)
+                if differences.isEmpty {
+                    let added = try await resume(sweepID, state: try current.decode(String.self, "state"), definition, datasetID: dataset, on: connection)
+                    return .resumed(addedJobs: added)
+                }
+                guard replace else { throw SweepStoreError.identityChanged(name: definition.name, fields: differences) }
+                try await connection.query(SweepSQL.cancelJobs, [sweepID])
+                try await connection.query(SweepSQL.retire, [sweepID])
+                return .replaced(jobs: try await create(definition, datasetID: dataset, on: connection))
+            }
+            return .created(jobs: try await create(definition, datasetID: dataset, on: connection))
+        }
+        try await pool.query(JobSQL.notify)
+        return outcome
+    }
+
+    private func checkDataset(_ definition: SweepDefinition, on connection: PostgresConnection) async throws -> Int64 {
+        guard let row = try await connection.query(SweepSQL.dataset, [definition.dataset.name]).first else {
+            throw SweepStoreError.datasetNotFound(definition.dataset.name)
+        }
+        let datasetID = try row.decode(Int64.self, "id")
+        if definition.tasks.contains(.mcqa), !(try row.decode(Bool.self, "has_mcqa")) {
+            throw SweepStoreError.datasetHasNoMCQA(definition.dataset.name)
+        }
+        if !definition.categories.isEmpty {
+            let known = try await connection.query(SweepSQL.categories, [datasetID]).map { try $0.decode(String.self, "category") }
+            let unknown = definition.categories.filter { !known.contains($0) }
+            if !unknown.isEmpty { throw SweepStoreError.unknownCategories(unknown, known: known) }
+        }
+        return datasetID
+    }
+
+    private func create(_ definition: SweepDefinition, datasetID: Int64, on connection: PostgresConnection) async throws -> Int {
+        let sweepID = try await connection.query(SweepSQL.insert, [
+            definition.name, datasetID, try Self.json(definition), definition.identitySHA256, definition.seed,
+            definition.leaseTTLSeconds, definition.budgetUSD,
+        ])[0].decode(Int64.self, "id")
+        try await saveModels(definition, sweepID: sweepID, on: connection)
+        return try await createJobs(definition, sweepID: sweepID, datasetID: datasetID, on: connection)
+    }
+
+    private func resume(_ sweepID: Int64, state: String, _ definition: SweepDefinition, datasetID: Int64, on connection: PostgresConnection) async throws -> Int {
+        try await connection.query(SweepSQL.updateOperational, [sweepID, try Self.json(definition), definition.leaseTTLSeconds, definition.budgetUSD])
+        try await saveModels(definition, sweepID: sweepID, on: connection)
+        try await connection.query(SweepSQL.updateMaxAttempts, [sweepID, definition.maxAttempts])
+        if state == "cancelled" {
+            try await connection.query(SweepSQL.requeueCancelled, [sweepID])
+            try await connection.query(SweepSQL.setState, [sweepID, "running"])
+        }
+        return try await createJobs(definition, sweepID: sweepID, datasetID: datasetID, on: connection)
+    }
+
+    private func saveModels(_ definition: SweepDefinition, sweepID: Int64, on connection: PostgresConnection) async throws {
+        var roles = definition.models.map { ($0, "target") }
+        if let judge = definition.judge { roles.append((judge, "judge")) }
+        if let fallback = definition.fallbackJudge { roles.append((fallback, "fallback_judge")) }
+        for (model, role) in roles {
+            let bucketID = try await connection.query(RateBucketSQL.upsert, [
+                model.provider.rawValue, model.baseURL, model.model, model.rpm, model.tpm, model.burst,
+                AdaptiveRate.initialUnconfigured, model.maxInFlight,
+            ])[0].decode(Int64.self, "id")
+            try await connection.query(SweepSQL.upsertModel, [
+                sweepID, model.name, role, model.provider.rawValue, model.model, model.baseURL, model.apiKeyEnvironment,
+                bucketID, try Self.json(model),
+            ])
+        }
+    }
+
+    private func createJobs(_ definition: SweepDefinition, sweepID: Int64, datasetID: Int64, on connection: PostgresConnection) async throws -> Int {
+        let kinds = definition.tasks.map { $0 == .generation ? JobKind.generate.rawValue : JobKind.mcqa.rawValue }
+        return try await connection.query(SweepSQL.createJobs, [
+            sweepID, definition.samples, definition.maxAttempts, PostgresTextArray(kinds), datasetID,
+            PostgresTextArray(definition.categories),
+        ]).affectedRows
+    }
+
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
+
+/// Why a sweep was refused or not found. Nothing was written.
+public enum SweepStoreError: Error, CustomStringConvertible, Equatable {
+    /// No sweep of this name.
+    case notFound(String)
+    /// The sweep names a dataset that is not imported.
+    case datasetNotFound(String)
+    /// The sweep runs MCQA on a dataset imported without MCQA items.
+    case datasetHasNoMCQA(String)
+    /// Categories the dataset does not have.
+    case unknownCategories([String], known: [String])
+    /// A resubmission changed identity fields (DESIGN §5).
+    case identityChanged(name: String, fields: [String])
+
+    /// What happened and what to do.
+    public var description: String {
+        switch self {
+        case .notFound(let name):
+            "no sweep named \"\(name)\""
+        case .datasetNotFound(let name):
+            "dataset \"\(name)\" is not imported; import it with `siuo dataset import \(name) --gen FILE --mcqa FILE --images DIR`"
+        case .datasetHasNoMCQA(let name):
+            "dataset \"\(name)\" was imported without MCQA items; import it with --mcqa or drop `mcqa` from tasks"
+        case .unknownCategories(let unknown, let known):
+            "categories: unknown \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")); the dataset has \(known.map { "\"\($0)\"" }.joined(separator: ", "))"
+        case .identityChanged(let name, let fields):
+            "sweep \"\(name)\" exists with a different definition (\(fields.joined(separator: ", "))); "
+                + "only operational fields may change on resubmit; use --replace to start it anew"
+        }
+    }
+}

@@ -1,0 +1,26 @@
+/// What a job asks of a model (DESIGN §3).
+public enum JobKind: String, Sendable, Codable, CaseIterable {
+    /// A target model answers a case `samples` times.
+    case generate
+    /// A target model picks an option.
+    case mcqa
+    /// The judge grades one response for safety.
+    case judgeSafety = "judge_safety"
+    /// The judge grades one response for effectiveness.
+    case judgeEffectiveness = "judge_effectiveness"
+
+    /// Whether the job grades another job's response.
+    public var isJudge: Bool { self == .judgeSafety || self == .judgeEffectiveness }
+}
+
+/// How a model call ended (DESIGN §4); errors are failures, not outcomes.
+public enum ResponseOutcome: String, Sendable, Codable, CaseIterable {
+    /// Text the judge grades.
+    case answer
+    /// The provider signalled a refusal.
+    case refusal
+    /// The provider's safety system blocked the request or the answer.
+    case blocked
+    /// Empty text cut by the token limit: not an answer, never graded.
+    case truncated
+}

@@ -1,0 +1,165 @@
+import Foundation
+
+/// `POST /v1/leases`: a worker asks for up to `max_jobs` jobs on the endpoints
+/// whose keys it holds, waiting up to `wait_ms` for work.
+public struct LeaseRequest: Sendable, Codable, Equatable {
+    /// The worker's stable id for this process.
+    public var workerID: String
+    /// Endpoints the worker can call.
+    public var endpoints: [EndpointKey]
+    /// The most jobs to hand out.
+    public var maxJobs: Int
+    /// How long to wait for work before answering with none.
+    public var waitMilliseconds: Int
+
+    /// Creates a request.
+    public init(workerID: String, endpoints: [EndpointKey], maxJobs: Int, waitMilliseconds: Int = 0) {
+        self.workerID = workerID
+        self.endpoints = endpoints
+        self.maxJobs = maxJobs
+        self.waitMilliseconds = waitMilliseconds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case workerID = "worker_id", endpoints, maxJobs = "max_jobs", waitMilliseconds = "wait_ms"
+    }
+}
+
+/// A job handed to a worker, with everything needed to run it.
+public struct JobLease: Sendable, Codable, Equatable {
+    /// The job.
+    public var jobID: Int64
+    /// Fences every write about this lease.
+    public var leaseToken: UUID
+    /// When the lease lapses unless heartbeats extend it.
+    public var expiresAt: Date
+    /// What to do.
+    public var kind: JobKind
+    /// The sweep's name.
+    public var sweep: String
+    /// 1 for the first lease of the job, then one more per lease.
+    public var attempt: Int
+    /// The model to call, without secrets (workers read keys from their environment).
+    public var model: ModelSpec
+    /// The case.
+    public var testCase: LeasedCase
+    /// Responses the job must end with (generate: the sweep's `samples`).
+    public var samples: Int
+    /// Sample indexes already stored from earlier leases: ask only for the others.
+    public var samplesReceived: [Int]
+    /// For judge jobs: the response to grade.
+    public var response: GradedResponse?
+    /// The template text for this job's prompt; `nil` means the project's default.
+    public var template: String?
+    /// Rate tokens this lease carries: requests the worker may send without asking for permits.
+    public var permits: Int
+
+    /// Creates a lease.
+    public init(jobID: Int64, leaseToken: UUID, expiresAt: Date, kind: JobKind, sweep: String, attempt: Int, model: ModelSpec,
+                testCase: LeasedCase, samples: Int, samplesReceived: [Int], response: GradedResponse?, template: String?, permits: Int) {
+        self.jobID = jobID
+        self.leaseToken = leaseToken
+        self.expiresAt = expiresAt
+        self.kind = kind
+        self.sweep = sweep
+        self.attempt = attempt
+        self.model = model
+        self.testCase = testCase
+        self.samples = samples
+        self.samplesReceived = samplesReceived
+        self.response = response
+        self.template = template
+        self.permits = permits
+    }
+
+    /// Where this lease's writes are fenced.
+    public var reference: LeaseReference { LeaseReference(jobID: jobID, leaseToken: leaseToken) }
+
+    enum CodingKeys: String, CodingKey {
+        case jobID = "job_id", leaseToken = "lease_token", expiresAt = "expires_at", kind, sweep, attempt, model
+        case testCase = "case", samples, samplesReceived = "samples_received", response, template, permits
+    }
+}
+
+/// The case fields a job needs.
+public struct LeasedCase: Sendable, Codable, Equatable {
+    /// The dataset's id.
+    public var questionID: String
+    /// The category, verbatim.
+    public var category: String
+    /// The question text.
+    public var question: String
+    /// The image's key; fetch it from `GET /v1/images/{sha256}`.
+    public var imageSHA256: String
+    /// The image's media type.
+    public var imageMediaType: String
+    /// For the safety judge.
+    public var safetyWarning: String
+    /// For the safety judge.
+    public var referenceAnswer: String
+    /// For MCQA: letter → option text.
+    public var options: [String: String]?
+
+    /// Creates a case.
+    public init(questionID: String, category: String, question: String, imageSHA256: String, imageMediaType: String,
+                safetyWarning: String, referenceAnswer: String, options: [String: String]?) {
+        self.questionID = questionID
+        self.category = category
+        self.question = question
+        self.imageSHA256 = imageSHA256
+        self.imageMediaType = imageMediaType
+        self.safetyWarning = safetyWarning
+        self.referenceAnswer = referenceAnswer
+        self.options = options
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case questionID = "question_id", category, question, imageSHA256 = "image_sha256"
+        case imageMediaType = "image_media_type", safetyWarning = "safety_warning"
+        case referenceAnswer = "reference_answer", options
+    }
+}
+
+/// The response a judge job grades.
+public struct GradedResponse: Sendable, Codable, Equatable {
+    /// Its sample index within the generate job.
+    public var sampleIndex: Int
+    /// Its text.
+    public var text: String
+
+    /// Creates a graded response.
+    public init(sampleIndex: Int, text: String) {
+        self.sampleIndex = sampleIndex
+        self.text = text
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case sampleIndex = "sample_index", text
+    }
+}
+
+/// Names one lease in heartbeats, results, failures and releases.
+public struct LeaseReference: Sendable, Codable, Hashable {
+    /// The job.
+    public var jobID: Int64
+    /// The token the lease came with.
+    public var leaseToken: UUID
+
+    /// Creates a reference.
+    public init(jobID: Int64, leaseToken: UUID) {
+        self.jobID = jobID
+        self.leaseToken = leaseToken
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case jobID = "job_id", leaseToken = "lease_token"
+    }
+}
+
+/// Per-item answer of the batch routes (DESIGN §3).
+public enum ItemStatus: String, Sendable, Codable {
+    /// Written.
+    case accepted
+    /// The lease is no longer current: nothing was written.
+    case stale
+}

@@ -1,0 +1,65 @@
+import Coordinator
+import Foundation
+import Shared
+import Testing
+
+/// The pure rules behind leases: token buckets, adaptive rates, backoff.
+@Suite struct LeasePolicyTests {
+    @Test func aBucketNeverGrantsMoreThanRateTimesTimePlusBurst() {
+        // rpm 600, burst 10; a greedy client asks every 10 ms for 20 s.
+        let start = Date(timeIntervalSince1970: 0)
+        var bucket = TokenBucket(tokens: 10, refilledAt: start, ratePerMinute: 600, capacity: 10)
+        var grants: [(Date, Int)] = []
+        for step in 0..<2000 {
+            let now = start.addingTimeInterval(Double(step) * 0.01)
+            let granted = bucket.take(upTo: 5, at: now)
+            if granted > 0 { grants.append((now, granted)) }
+        }
+        for windowStart in stride(from: 0.0, through: 10.0, by: 0.25) {
+            let inWindow = grants.filter { $0.0.timeIntervalSince(start) >= windowStart && $0.0.timeIntervalSince(start) < windowStart + 10 }
+            #expect(inWindow.reduce(0) { $0 + $1.1 } <= 100 + 10)
+        }
+        let total = grants.reduce(0) { $0 + $1.1 }
+        #expect(total >= 195 && total <= 210)  // 10/s over 20 s, plus the initial burst
+    }
+
+    @Test func aBucketRefillsOnlyUpToItsCapacity() {
+        let start = Date(timeIntervalSince1970: 0)
+        var bucket = TokenBucket(tokens: 0, refilledAt: start, ratePerMinute: 60, capacity: 2)
+        #expect(bucket.take(upTo: 10, at: start.addingTimeInterval(3600)) == 2)
+        #expect(bucket.take(upTo: 1, at: start.addingTimeInterval(3600)) == 0)
+        #expect(abs(bucket.timeUntilNextToken(at: start.addingTimeInterval(3600)) - 1) < 1e-9)
+    }
+
+    @Test func adaptiveRateHalvesAndClimbsBackSlowlyUnderTheCeiling() {
+        var rate = AdaptiveRate(configured: 600)
+        rate.throttled()
+        #expect(rate.current == 300)
+        rate.succeeded(100)
+        #expect(rate.current == 310)
+        rate.succeeded(100_000)
+        #expect(rate.current == 600)
+
+        var open = AdaptiveRate(configured: nil)
+        #expect(open.current == 60)
+        open.succeeded(1000)
+        #expect(open.current == 160)
+        for _ in 0..<20 { open.throttled() }
+        #expect(open.current == AdaptiveRate.minimum)
+    }
+
+    @Test func backoffGrowsWithJitterUpToTheCapAndHonoursRetryAfter() {
+        #expect(RetryBackoff.delay(afterAttempt: 1, retryAfter: nil, random: 1) == 0.5)
+        #expect(RetryBackoff.delay(afterAttempt: 4, retryAfter: nil, random: 1) == 4)
+        #expect(RetryBackoff.delay(afterAttempt: 30, retryAfter: nil, random: 1) == 60)
+        #expect(RetryBackoff.delay(afterAttempt: 4, retryAfter: nil, random: 0) == 0.5)
+        #expect(RetryBackoff.delay(afterAttempt: 1, retryAfter: 7, random: 0.5) == 7)
+    }
+
+    @Test func sweepStateIsDerivedFromItsJobs() {
+        #expect(SweepStatus.derivedState(stored: "running", jobs: JobCounts(total: 2, queued: 1, done: 1)) == "running")
+        #expect(SweepStatus.derivedState(stored: "running", jobs: JobCounts(total: 2, done: 2)) == "done")
+        #expect(SweepStatus.derivedState(stored: "running", jobs: JobCounts(total: 2, done: 1, failed: 1)) == "failed")
+        #expect(SweepStatus.derivedState(stored: "paused", jobs: JobCounts(total: 2, queued: 2)) == "paused")
+    }
+}

@@ -1,0 +1,125 @@
+import Coordinator
+import Foundation
+import Shared
+import SiuoTestSupport
+import Testing
+
+@Suite struct SweepStoreTests {
+    private func jobCount(_ pool: PostgresPool) async throws -> Int {
+        try await pool.query("SELECT count(*) AS n FROM jobs")[0].decode(Int.self, "n")
+    }
+
+    @Test func submitCreatesOneJobPerModelCaseAndTask() async throws {
+        let pool = try await TestDatabase.pool(suite: "sweep_submit")
+        try await SweepFixture.importDataset(pool, cases: 3)
+        let store = SweepStore(pool: pool)
+        #expect(try await store.submit(SweepFixture.definition(models: 2)) == .created(jobs: 12))
+        let status = try await store.status("sweep")
+        #expect(status.state == "running")
+        #expect(status.jobs == JobCounts(total: 12, queued: 12))
+        #expect(status.models["model-0"]?["generate"] == KindCounts(total: 3, done: 0))
+        #expect(status.models["model-1"]?["mcqa"] == KindCounts(total: 3, done: 0))
+        let samples = try await pool.query("SELECT DISTINCT kind, samples FROM jobs ORDER BY kind")
+        #expect(try samples.map { "\(try $0.decode(String.self, "kind"))=\(try $0.decode(Int.self, "samples"))" } == ["generate=3", "mcqa=1"])
+    }
+
+    @Test func resubmittingResumesWithoutDuplicatesAndAddsNewModels() async throws {
+        let pool = try await TestDatabase.pool(suite: "sweep_resume")
+        try await SweepFixture.importDataset(pool, cases: 3)
+        let store = SweepStore(pool: pool)
+        try await store.submit(SweepFixture.definition(models: 2))
+        #expect(try await store.submit(SweepFixture.definition(models: 2)) == .resumed(addedJobs: 0))
+        #expect(try await jobCount(pool) == 12)
+
+        var operational = SweepFixture.definition(models: 3)
+        operational.models[0].rpm = 5
+        operational.budgetUSD = 10
+        operational.maxAttempts = 9
+        #expect(try await store.submit(operational) == .resumed(addedJobs: 6))
+        #expect(try await jobCount(pool) == 18)
+        let rpm = try await pool.query("SELECT configured_rpm FROM rate_buckets WHERE model = 'model-0'")[0].decode(Double.self, "configured_rpm")
+        #expect(rpm == 5)
+        let attempts = try await pool.query("SELECT DISTINCT max_attempts FROM jobs")
+        #expect(try attempts.map { try $0.decode(Int.self, "max_attempts") } == [9])
+    }
+
+    @Test func anIdentityChangeIsRefusedWithTheFieldsAndWritesNothing() async throws {
+        let pool = try await TestDatabase.pool(suite: "sweep_identity")
+        try await SweepFixture.importDataset(pool, cases: 3)
+        let store = SweepStore(pool: pool)
+        try await store.submit(SweepFixture.definition(samples: 3))
+        var changed = SweepFixture.definition(samples: 5)
+        changed.models[1].temperature = 0.7
+        await #expect {
+            try await store.submit(changed)
+        } throws: { error in
+            guard case SweepStoreError.identityChanged(let name, let fields) = error else { return false }
+            return name == "sweep" && fields.contains("samples") && fields.contains { $0.contains("model-1") && $0.contains("temperature") }
+        }
+        #expect(try await jobCount(pool) == 12)
+        #expect(try await pool.query("SELECT DISTINCT samples FROM jobs WHERE kind = 'generate'")[0].decode(Int.self, "samples") == 3)
+
+        #expect(try await store.submit(changed, replace: true) == .replaced(jobs: 12))
+        #expect(try await store.status("sweep").jobs.total == 12)
+        let old = try await pool.query("SELECT count(*) AS n FROM jobs j JOIN sweeps s ON s.id = j.sweep_id WHERE s.state = 'replaced' AND j.state = 'cancelled'")
+        #expect(try old[0].decode(Int.self, "n") == 12)
+    }
+
+    @Test func badReferencesAreRefusedAndWriteNothing() async throws {
+        let pool = try await TestDatabase.pool(suite: "sweep_refs")
+        try await SweepFixture.importDataset(pool, cases: 3)
+        let store = SweepStore(pool: pool)
+        await #expect(throws: SweepStoreError.datasetNotFound("nope")) {
+            try await store.submit(SweepFixture.definition(dataset: "nope"))
+        }
+        var categories = SweepFixture.definition()
+        categories.categories = ["self-harm", "astrology"]
+        await #expect { try await store.submit(categories) } throws: {
+            "\($0)".contains("unknown \"astrology\"") && "\($0)".contains("\"self-harm\"")
+        }
+        #expect(try await jobCount(pool) == 0)
+        #expect(try await pool.query("SELECT count(*) AS n FROM sweeps")[0].decode(Int.self, "n") == 0)
+        await #expect(throws: SweepStoreError.notFound("ghost")) { try await store.status("ghost") }
+    }
+
+    @Test func categoriesSelectTheirCases() async throws {
+        let pool = try await TestDatabase.pool(suite: "sweep_categories")
+        try await SweepFixture.importDataset(pool, cases: 9)
+        var definition = SweepFixture.definition(models: 1, tasks: [.mcqa])
+        definition.categories = ["self-harm", "privacy violation"]
+        #expect(try await SweepStore(pool: pool).submit(definition) == .created(jobs: 2))
+    }
+
+    @Test func pauseResumeCancelAndRetryFailed() async throws {
+        let pool = try await TestDatabase.pool(suite: "sweep_states")
+        try await SweepFixture.importDataset(pool, cases: 3)
+        let store = SweepStore(pool: pool)
+        let jobs = JobStore(pool: pool)
+        let definition = SweepFixture.definition(models: 1, tasks: [.mcqa])
+        try await store.submit(definition)
+        let request = LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 10)
+
+        try await store.apply(.pause, to: "sweep")
+        #expect(try await store.status("sweep").state == "paused")
+        #expect(try await jobs.claim(request).isEmpty)
+        try await store.apply(.resume, to: "sweep")
+        let leases = try await jobs.claim(request)
+        #expect(leases.count == 3)
+
+        try await store.apply(.cancel, to: "sweep")
+        #expect(try await store.status("sweep").state == "cancelled")
+        #expect(try await store.status("sweep").jobs.cancelled == 3)
+        // Results for a cancelled sweep are stale: nothing is written.
+        #expect(try await jobs.complete(leases.map { SweepFixture.result(for: $0) }) == [.stale, .stale, .stale])
+        #expect(try await pool.query("SELECT count(*) AS n FROM responses")[0].decode(Int.self, "n") == 0)
+
+        try await store.apply(.resume, to: "sweep")
+        let again = try await jobs.claim(request)
+        #expect(again.count == 3)
+        _ = try await jobs.fail(again.map { JobFailure(lease: $0.reference, retryable: false, error: "HTTP 401: bad key") })
+        #expect(try await store.status("sweep").state == "failed")
+        #expect(try await store.retryFailed("sweep") == 3)
+        #expect(try await store.status("sweep").jobs.queued == 3)
+        #expect(try await store.activeEndpoints().map(\.endpoint.model).sorted() == ["judge", "model-0"])
+    }
+}
