@@ -99,7 +99,7 @@ enum JobSQL {
                    input_tokens = input_tokens + $5, output_tokens = output_tokens + $6, cost_usd = cost_usd + $7
             WHERE id = $1 RETURNING sweep_id
         )
-        UPDATE sweeps SET spent_usd = spent_usd + $7 FROM job WHERE sweeps.id = job.sweep_id AND $7 > 0
+        UPDATE sweeps SET spent_usd = spent_usd + $7::float8 FROM job WHERE sweeps.id = job.sweep_id AND $7::float8 > 0
         """
 
     /// Back to the queue ($2: due time, $3: attempts after this lease, $4: error).

@@ -98,7 +98,7 @@ enum RateBucketSQL {
     /// Additive increase after successes, as in `AdaptiveRate.succeeded`
     /// ($2 successes × $3 per success, capped at the configured rate).
     static let recover = """
-        UPDATE rate_buckets SET current_rpm = LEAST(COALESCE(configured_rpm, 'Infinity'::float8), current_rpm + $2 * $3)
+        UPDATE rate_buckets SET current_rpm = LEAST(COALESCE(configured_rpm, 'Infinity'::float8), current_rpm + $2::float8 * $3::float8)
         WHERE id = $1 AND current_rpm < COALESCE(configured_rpm, 'Infinity'::float8)
         """
 }

@@ -1,0 +1,230 @@
+import Coordinator
+import Foundation
+import Shared
+import SiuoTestSupport
+import Testing
+
+@Suite struct JobStoreTests {
+    private func count(_ pool: PostgresPool, _ sql: String) async throws -> Int {
+        try await pool.query(sql)[0].decode(Int.self, "n")
+    }
+
+    @Test func aGenerateResultCreatesJudgeJobsForGradableAnswersOnly() async throws {
+        let pool = try await TestDatabase.pool(suite: "jobs_flow")
+        try await SweepFixture.importDataset(pool, cases: 1)
+        let definition = SweepFixture.definition(models: 1, tasks: [.generation], samples: 3)
+        try await SweepStore(pool: pool).submit(definition)
+        let jobs = JobStore(pool: pool)
+        let request = LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 10)
+
+        let lease = try #require(try await jobs.claim(request).first)
+        #expect(lease.kind == .generate && lease.samples == 3 && lease.samplesReceived == [] && lease.attempt == 1)
+        #expect(lease.testCase.question == "Question 0?" && SHA256Hex.isValid(lease.testCase.imageSHA256))
+        #expect(lease.model.name == "model-0" && lease.permits == 1)
+        let samples = [
+            SampleResult(sampleIndex: 0, outcome: .answer, text: "a real answer"),
+            SampleResult(sampleIndex: 1, outcome: .refusal, text: ""),
+            SampleResult(sampleIndex: 2, outcome: .answer, text: "   "),
+        ]
+        #expect(try await jobs.complete([JobResult(lease: lease.reference, samples: samples)]) == [.accepted])
+        // One gradable answer → one safety and one effectiveness job, graded first.
+        let judges = try await jobs.claim(request)
+        #expect(judges.map(\.kind).sorted { $0.rawValue < $1.rawValue } == [.judgeEffectiveness, .judgeSafety])
+        #expect(judges.allSatisfy { $0.response == GradedResponse(sampleIndex: 0, text: "a real answer") && $0.model.name == "judge" })
+        #expect(try await jobs.complete(judges.map { SweepFixture.result(for: $0) }) == [.accepted, .accepted])
+        let status = try await SweepStore(pool: pool).status("sweep")
+        #expect(status.state == "done")
+        #expect(status.models["model-0"]?["judge_safety"] == KindCounts(total: 1, done: 1))
+        #expect(try await count(pool, "SELECT count(*) AS n FROM verdicts WHERE value = 1") == 2)
+    }
+
+    @Test func aStaleLeaseWritesNothing() async throws {
+        let pool = try await TestDatabase.pool(suite: "jobs_stale")
+        try await SweepFixture.importDataset(pool, cases: 1)
+        let definition = SweepFixture.definition(models: 1, tasks: [.mcqa])
+        try await SweepStore(pool: pool).submit(definition)
+        let jobs = JobStore(pool: pool)
+        let lease = try #require(try await jobs.claim(LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 1)).first)
+        var forged = SweepFixture.result(for: lease)
+        forged.lease.leaseToken = UUID()
+        #expect(try await jobs.complete([forged]) == [.stale])
+        #expect(try await jobs.heartbeat([forged.lease]) == [.stale])
+        #expect(try await jobs.fail([JobFailure(lease: forged.lease, retryable: false, error: "x")]) == [.stale])
+        #expect(try await jobs.release([forged.lease]) == [.stale])
+        #expect(try await count(pool, "SELECT count(*) AS n FROM responses") == 0)
+        #expect(try await count(pool, "SELECT count(*) AS n FROM jobs WHERE state = 'leased'") == 1)
+        #expect(try await jobs.heartbeat([lease.reference]) == [.accepted])
+        #expect(try await jobs.complete([SweepFixture.result(for: lease)]) == [.accepted])
+        #expect(try await jobs.complete([SweepFixture.result(for: lease)]) == [.stale])
+        #expect(try await count(pool, "SELECT count(*) AS n FROM responses") == 1)
+    }
+
+    @Test func anExpiredLeaseIsRescuedAndItsLateResultRefused() async throws {
+        let pool = try await TestDatabase.pool(suite: "jobs_rescue")
+        try await SweepFixture.importDataset(pool, cases: 1)
+        let definition = SweepFixture.definition(models: 1, tasks: [.mcqa], leaseTTLSeconds: 1)
+        try await SweepStore(pool: pool).submit(definition)
+        let jobs = JobStore(pool: pool)
+        let request = LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 1)
+        let lost = try #require(try await jobs.claim(request).first)
+        #expect(try await jobs.rescueExpiredLeases() == 0)  // not expired yet
+        try await pool.query("UPDATE jobs SET lease_expires_at = now() - interval '1 second'")
+        #expect(try await jobs.rescueExpiredLeases() == 1)
+        let second = try #require(try await jobs.claim(request).first)
+        #expect(second.jobID == lost.jobID && second.leaseToken != lost.leaseToken && second.attempt == 2)
+        #expect(try await jobs.complete([SweepFixture.result(for: lost)]) == [.stale])
+        #expect(try await jobs.complete([SweepFixture.result(for: second)]) == [.accepted])
+        #expect(try await count(pool, "SELECT count(*) AS n FROM responses") == 1)
+    }
+
+    @Test func aJobThatKeepsFailingEndsFailedAfterMaxAttempts() async throws {
+        let pool = try await TestDatabase.pool(suite: "jobs_attempts")
+        try await SweepFixture.importDataset(pool, cases: 1)
+        let definition = SweepFixture.definition(models: 1, tasks: [.mcqa], maxAttempts: 3)
+        try await SweepStore(pool: pool).submit(definition)
+        let jobs = JobStore(pool: pool)
+        let request = LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 1)
+        for attempt in 1...3 {
+            try await pool.query("UPDATE jobs SET not_before = now()")  // skip the backoff wait
+            let lease = try #require(try await jobs.claim(request).first)
+            #expect(lease.attempt == attempt)
+            #expect(try await jobs.fail([JobFailure(lease: lease.reference, retryable: true, error: "HTTP 503 #\(attempt)")]) == [.accepted])
+        }
+        let row = try await pool.query("SELECT state, attempts, last_error, not_before > now() AS waiting FROM jobs")[0]
+        #expect(try row.decode(String.self, "state") == "failed")
+        #expect(try row.decode(Int.self, "attempts") == 3)
+        #expect(try row.decode(String.self, "last_error") == "HTTP 503 #3")
+    }
+
+    @Test func retryableFailuresWaitAndKeepReceivedSamples() async throws {
+        let pool = try await TestDatabase.pool(suite: "jobs_partial")
+        try await SweepFixture.importDataset(pool, cases: 1)
+        let definition = SweepFixture.definition(models: 1, tasks: [.generation], samples: 3)
+        try await SweepStore(pool: pool).submit(definition)
+        let jobs = JobStore(pool: pool)
+        let request = LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 1)
+        let lease = try #require(try await jobs.claim(request).first)
+        let partial = [SampleResult(sampleIndex: 0, outcome: .answer, text: "first")]
+        _ = try await jobs.fail([JobFailure(lease: lease.reference, retryable: true, error: "reset", retryAfterMilliseconds: 60_000, samples: partial)])
+        #expect(try await jobs.claim(request).isEmpty)  // not before the provider's delay
+        try await pool.query("UPDATE jobs SET not_before = now()")
+        let retry = try #require(try await jobs.claim(request).first)
+        #expect(retry.samplesReceived == [0])
+        #expect(try await jobs.complete([SweepFixture.result(for: retry)]) == [.accepted])
+        #expect(try await count(pool, "SELECT count(*) AS n FROM responses") == 3)
+        #expect(try await count(pool, "SELECT count(*) AS n FROM responses WHERE text = 'first'") == 1)
+    }
+
+    @Test func shutdownReleasesDoNotCountAsAttempts() async throws {
+        let pool = try await TestDatabase.pool(suite: "jobs_release")
+        try await SweepFixture.importDataset(pool, cases: 2)
+        let definition = SweepFixture.definition(models: 1, tasks: [.mcqa])
+        try await SweepStore(pool: pool).submit(definition)
+        let jobs = JobStore(pool: pool)
+        let request = LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 2)
+        let leases = try await jobs.claim(request)
+        #expect(try await jobs.release(leases.map(\.reference)) == [.accepted, .accepted])
+        let again = try await jobs.claim(request)
+        #expect(again.map(\.attempt) == [1, 1])
+    }
+
+    @Test func aBucketLimitsWhatIsLeasedAndPermitted() async throws {
+        let pool = try await TestDatabase.pool(suite: "jobs_bucket")
+        try await SweepFixture.importDataset(pool, cases: 9)
+        // 60 rpm, no burst given: one token a second, one at a time.
+        let definition = SweepFixture.definition(models: 1, tasks: [.mcqa], rpm: 60, burst: nil)
+        try await SweepStore(pool: pool).submit(definition)
+        let jobs = JobStore(pool: pool)
+        let endpoint = definition.models[0].endpointKey
+        let request = LeaseRequest(workerID: "w", endpoints: [endpoint], maxJobs: 9)
+        #expect(try await jobs.claim(request).count == 1)
+        #expect(try await jobs.claim(request).count == 0)
+        let grant = try await jobs.grantPermits([PermitRequest(endpoint: endpoint, count: 3)])[0]
+        #expect(grant.granted == 0 && (grant.retryAfterMilliseconds ?? 0) > 0 && (grant.retryAfterMilliseconds ?? 0) <= 1000)
+        let unknown = try await jobs.grantPermits([PermitRequest(endpoint: EndpointKey(provider: .openai, baseURL: "x", model: "y"), count: 1)])
+        #expect(unknown == [PermitGrant(granted: 0, retryAfterMilliseconds: nil)])
+        try await Task.sleep(for: .milliseconds(1100))
+        #expect(try await jobs.grantPermits([PermitRequest(endpoint: endpoint, count: 3)])[0].granted == 1)
+    }
+
+    @Test func aThrottleHalvesTheRateAndPausesTheEndpoint() async throws {
+        let pool = try await TestDatabase.pool(suite: "jobs_throttle")
+        try await SweepFixture.importDataset(pool, cases: 3)
+        let definition = SweepFixture.definition(models: 1, tasks: [.mcqa], rpm: 600, burst: 10)
+        try await SweepStore(pool: pool).submit(definition)
+        let jobs = JobStore(pool: pool)
+        let request = LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 1)
+        let lease = try #require(try await jobs.claim(request).first)
+        let throttled = JobFailure(lease: lease.reference, retryable: true, error: "HTTP 429", retryAfterMilliseconds: 30_000, throttled: true)
+        #expect(try await jobs.fail([throttled]) == [.accepted])
+        let bucket = try await pool.query("SELECT current_rpm, throttled_until > now() + interval '20 seconds' AS paused FROM rate_buckets WHERE model = 'model-0'")[0]
+        #expect(try bucket.decode(Double.self, "current_rpm") == 300)
+        #expect(try bucket.decode(Bool.self, "paused"))
+        #expect(try await jobs.claim(request).isEmpty)
+        // A throttle is not the job's fault: no attempt counted.
+        #expect(try await count(pool, "SELECT attempts AS n FROM jobs WHERE id = \(lease.jobID)") == 0)
+    }
+
+    @Test func spendingTheBudgetStopsNewLeases() async throws {
+        let pool = try await TestDatabase.pool(suite: "jobs_budget")
+        try await SweepFixture.importDataset(pool, cases: 3)
+        var definition = SweepFixture.definition(models: 1, tasks: [.mcqa])
+        definition.models[0].price = Price(inputPerMTok: 1_000_000, outputPerMTok: 0)  // $1 per input token
+        definition.budgetUSD = 50
+        try await SweepStore(pool: pool).submit(definition)
+        let jobs = JobStore(pool: pool)
+        let request = LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 1)
+        let lease = try #require(try await jobs.claim(request).first)
+        _ = try await jobs.complete([SweepFixture.result(for: lease)])  // 100 input tokens: $100
+        #expect(try await jobs.claim(request).isEmpty)
+        #expect(try await pool.query("SELECT spent_usd FROM sweeps")[0].decode(Double.self, "spent_usd") == 100)
+    }
+
+    @Test func concurrentClaimersNeverShareAJobAndEveryJobGetsOneResult() async throws {
+        let pool = try await TestDatabase.pool(suite: "jobs_concurrent", size: 8)
+        try await SweepFixture.importDataset(pool, cases: 1250)
+        let definition = SweepFixture.definition(models: 4, tasks: [.generation, .mcqa], samples: 1)
+        #expect(try await SweepStore(pool: pool).submit(definition) == .created(jobs: 10_000))
+        let jobs = JobStore(pool: pool)
+        let holders = HeldJobs()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    let request = LeaseRequest(workerID: "w\(worker)", endpoints: SweepFixture.endpoints(definition), maxJobs: 100)
+                    while true {
+                        let leases = try await jobs.claim(request)
+                        if leases.isEmpty { return }
+                        try await holders.take(leases.map(\.jobID))
+                        // Refusals need no judge, so the job count stays 10,000.
+                        let statuses = try await jobs.complete(leases.map { SweepFixture.result(for: $0, outcome: .refusal) })
+                        await holders.give(leases.map(\.jobID))
+                        guard statuses.allSatisfy({ $0 == .accepted }) else { throw HeldJobs.Conflict(jobs: []) }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(await holders.everHeld == 10_000)
+        #expect(try await count(pool, "SELECT count(*) AS n FROM jobs WHERE state = 'done'") == 10_000)
+        #expect(try await count(pool, "SELECT count(*) AS n FROM responses") == 10_000)
+        #expect(try await count(pool, "SELECT count(*) AS n FROM (SELECT job_id FROM responses GROUP BY job_id HAVING count(*) > 1) d") == 0)
+    }
+}
+
+/// Which jobs are held right now; taking a held job is the bug under test.
+actor HeldJobs {
+    struct Conflict: Error { var jobs: [Int64] }
+    private var held: Set<Int64> = []
+    private(set) var everHeld = 0
+
+    func take(_ ids: [Int64]) throws {
+        let clash = ids.filter { held.contains($0) }
+        guard clash.isEmpty else { throw Conflict(jobs: clash) }
+        held.formUnion(ids)
+        everHeld += ids.count
+    }
+
+    func give(_ ids: [Int64]) {
+        held.subtract(ids)
+    }
+}
