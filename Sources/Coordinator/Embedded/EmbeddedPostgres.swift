@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// A private PostgreSQL cluster for one project folder: created with initdb on
 /// first use, started with pg_ctl on demand, listening on a unix socket in its

@@ -1,5 +1,6 @@
 import CLibPQ
 import Foundation
+import Shared
 
 /// One libpq connection, with its own thread for the blocking calls.
 ///

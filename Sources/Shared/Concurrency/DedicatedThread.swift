@@ -1,14 +1,16 @@
 import Foundation
 
-/// One OS thread that runs blocking work (libpq calls) in submission order.
+/// One OS thread that runs blocking work (libpq, libcurl, child processes)
+/// in submission order.
 ///
-/// Swift's cooperative pool has one thread per core; a blocking libpq call
-/// there would stall every task in the process. Each connection owns one of
-/// these instead, which also keeps all calls on a connection serialised.
-final class DedicatedThread: @unchecked Sendable {
+/// Swift's cooperative pool has one thread per core; a blocking C call there
+/// would stall every task in the process. Each database connection owns one
+/// of these instead, which also keeps all calls on a connection serialised.
+public final class DedicatedThread: @unchecked Sendable {
     private let work = WorkQueue()
 
-    init(name: String) {
+    /// Starts the thread; it ends once this object is gone and its queue is empty.
+    public init(name: String) {
         let work = self.work
         let thread = Thread { work.drain() }
         thread.name = name
@@ -20,14 +22,14 @@ final class DedicatedThread: @unchecked Sendable {
     }
 
     /// Runs `body` on this thread and returns its result to the caller.
-    func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    public func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             work.push { continuation.resume(with: Result { try body() }) }
         }
     }
 
     /// Runs `body` on this thread without waiting for it (for clean-up in `deinit`).
-    func detach(_ body: @escaping @Sendable () -> Void) {
+    public func detach(_ body: @escaping @Sendable () -> Void) {
         work.push(body)
     }
 }

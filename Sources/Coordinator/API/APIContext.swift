@@ -1,0 +1,20 @@
+import Hummingbird
+import Logging
+
+/// The request context of the coordinator API: Hummingbird's basics plus
+/// this server's body size limit.
+public struct APIContext: RequestContext {
+    /// Hummingbird's per-request storage.
+    public var coreContext: CoreRequestContextStorage
+    /// Bodies larger than this are refused with 413.
+    public let maxUploadSize: Int
+
+    /// Builds the context for one request.
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = CoreRequestContextStorage(source: source)
+        maxUploadSize = APIContext.bodyLimit
+    }
+
+    /// 16 MiB: a batch of 100 generate results with long answers fits easily.
+    static let bodyLimit = 16 << 20
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Hummingbird
+import Shared
+
+/// Routes for people and tools: sweeps (DESIGN §6–§7).
+struct AdminRoutes {
+    let sweeps: SweepStore
+    let signal: WorkSignal
+
+    func register(on routes: inout RouteRegistrar) {
+        routes.add(.get, "/v1/sweeps", .admin) { _, _ in
+            try JSONResponses.json(Batch(try await sweeps.list()))
+        }
+        routes.add(.post, "/v1/sweeps", .admin) { request, context in
+            let submission = try await JSONResponses.decode(SweepSubmission.self, from: request, context: context)
+            if let problem = ResourceName.problem(with: submission.definition.name) {
+                throw HTTPError(.badRequest, message: "field \"definition.name\": \(problem)")
+            }
+            let outcome = try await mapped { try await sweeps.submit(submission.definition, replace: submission.replace) }
+            signal.notify()
+            switch outcome {
+            case .created(let jobs): return try JSONResponses.json(SubmissionAnswer(outcome: "created", jobs: jobs), status: .created)
+            case .resumed(let jobs): return try JSONResponses.json(SubmissionAnswer(outcome: "resumed", jobs: jobs))
+            case .replaced(let jobs): return try JSONResponses.json(SubmissionAnswer(outcome: "replaced", jobs: jobs), status: .created)
+            }
+        }
+        routes.add(.get, "/v1/sweeps/{name}", .admin) { _, context in
+            let name = try context.parameters.require("name")
+            return try JSONResponses.json(try await mapped { try await sweeps.status(name) })
+        }
+        for action in [SweepStore.Action.cancel, .pause, .resume] {
+            routes.add(.post, "/v1/sweeps/{name}/\(action.rawValue)", .admin) { _, context in
+                let name = try context.parameters.require("name")
+                try await mapped { try await sweeps.apply(action, to: name) }
+                if action == .resume { signal.notify() }
+                return try JSONResponses.json(try await sweeps.status(name))
+            }
+        }
+        routes.add(.post, "/v1/sweeps/{name}/retry-failed", .admin) { _, context in
+            let name = try context.parameters.require("name")
+            _ = try await mapped { try await sweeps.retryFailed(name) }
+            signal.notify()
+            return try JSONResponses.json(try await sweeps.status(name))
+        }
+    }
+
+    /// Store refusals as HTTP: unknown sweep 404, a changed identity 409,
+    /// other bad references 422; nothing was written in any of them.
+    private func mapped<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as SweepStoreError {
+            switch error {
+            case .notFound: throw HTTPError(.notFound, message: error.description)
+            case .identityChanged: throw HTTPError(.conflict, message: error.description)
+            default: throw HTTPError(.unprocessableContent, message: error.description)
+            }
+        }
+    }
+}

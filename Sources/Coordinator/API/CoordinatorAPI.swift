@@ -1,0 +1,27 @@
+import Hummingbird
+import Logging
+
+/// The coordinator's HTTP API: every route, wired to its stores.
+public struct CoordinatorAPI {
+    /// The router to serve.
+    public let router: Router<APIContext>
+    /// Every route served, for the OpenAPI check.
+    public let routes: [RouteDescription]
+    /// Wakes waiting lease requests; the maintenance loops share it.
+    public let signal: WorkSignal
+
+    /// Builds the API on `pool`; `tokens` guard every route under `/v1`.
+    public init(pool: PostgresPool, tokens: APITokens, latestMigration: Int, metrics: CoordinatorMetrics = CoordinatorMetrics()) {
+        let router = Router(context: APIContext.self)
+        let signal = WorkSignal()
+        var registrar = RouteRegistrar(router: router, tokens: tokens)
+        HealthRoutes(health: HealthStore(pool: pool), metricsStore: MetricsStore(pool: pool), metrics: metrics,
+                     latestMigration: latestMigration).register(on: &registrar)
+        WorkerRoutes(jobs: JobStore(pool: pool), sweeps: SweepStore(pool: pool), images: ImageStore(pool: pool),
+                     signal: signal, metrics: metrics).register(on: &registrar)
+        AdminRoutes(sweeps: SweepStore(pool: pool), signal: signal).register(on: &registrar)
+        self.router = router
+        self.routes = registrar.routes
+        self.signal = signal
+    }
+}

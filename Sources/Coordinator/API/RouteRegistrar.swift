@@ -1,0 +1,37 @@
+import Hummingbird
+
+/// A route as served: method, path template (OpenAPI style) and who may call it.
+public struct RouteDescription: Sendable, Hashable {
+    /// `GET`, `POST`, …
+    public var method: String
+    /// e.g. `/v1/sweeps/{name}`.
+    public var path: String
+    /// Token required.
+    public var access: APITokens.Access
+}
+
+/// Adds routes to the router, each behind its token check, and keeps the
+/// list so tests can hold it against the OpenAPI file.
+struct RouteRegistrar {
+    let router: Router<APIContext>
+    let tokens: APITokens
+    private(set) var routes: [RouteDescription] = []
+
+    init(router: Router<APIContext>, tokens: APITokens) {
+        self.router = router
+        self.tokens = tokens
+    }
+
+    mutating func add(_ method: HTTPRequest.Method, _ path: String, _ access: APITokens.Access,
+                      _ handler: @escaping @Sendable (Request, APIContext) async throws -> Response) {
+        routes.append(RouteDescription(method: method.rawValue, path: path, access: access))
+        let tokens = self.tokens
+        router.on(RouterPath(path), method: method) { request, context -> Response in
+            // Never logged: the header is read here and nowhere else.
+            guard tokens.permits(access, authorization: request.headers[.authorization]) else {
+                return JSONResponses.error(.unauthorized, "missing or wrong bearer token")
+            }
+            return try await handler(request, context)
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Hummingbird
+import Shared
+
+/// Routes for workers (DESIGN §3): endpoints, leases, heartbeats, results,
+/// failures, releases, permits and images.
+struct WorkerRoutes {
+    let jobs: JobStore
+    let sweeps: SweepStore
+    let images: ImageStore
+    let signal: WorkSignal
+    let metrics: CoordinatorMetrics
+
+    /// The longest a lease request may wait for work.
+    static let maxWait = Duration.seconds(30)
+    /// How often a waiting lease request looks for work other replicas made.
+    static let pollInterval = Duration.milliseconds(50)
+
+    func register(on routes: inout RouteRegistrar) {
+        routes.add(.get, "/v1/endpoints", .worker) { _, _ in
+            try JSONResponses.json(Batch(try await sweeps.activeEndpoints()))
+        }
+        routes.add(.post, "/v1/leases", .worker) { request, context in
+            try JSONResponses.json(LeaseGrant(leases: try await lease(try await JSONResponses.decode(LeaseRequest.self, from: request, context: context))))
+        }
+        routes.add(.post, "/v1/heartbeats", .worker) { request, context in
+            let items = try await JSONResponses.decode(Batch<LeaseReference>.self, from: request, context: context).items
+            return try answer(items.map(\.jobID), try await jobs.heartbeat(items))
+        }
+        routes.add(.post, "/v1/results", .worker) { request, context in
+            let items = try await JSONResponses.decode(Batch<JobResult>.self, from: request, context: context).items
+            return try answer(items.map(\.lease.jobID), try await complete(items))
+        }
+        routes.add(.post, "/v1/failures", .worker) { request, context in
+            let items = try await JSONResponses.decode(Batch<JobFailure>.self, from: request, context: context).items
+            return try answer(items.map(\.lease.jobID), try await fail(items))
+        }
+        routes.add(.post, "/v1/releases", .worker) { request, context in
+            let body = try await JSONResponses.decode(ReleaseRequest.self, from: request, context: context)
+            let statuses = try await jobs.release(body.items, retryAfterMilliseconds: body.retryAfterMilliseconds)
+            signal.notify()
+            return try answer(body.items.map(\.jobID), statuses)
+        }
+        routes.add(.post, "/v1/permits", .worker) { request, context in
+            let items = try await JSONResponses.decode(Batch<PermitRequest>.self, from: request, context: context).items
+            return try JSONResponses.json(Batch(try await jobs.grantPermits(items)))
+        }
+        routes.add(.post, "/v1/jobs/{job_id}/result", .worker) { request, context in
+            let result = try await JSONResponses.decode(JobResult.self, from: request, context: context)
+            try checkPath(context, matches: result.lease.jobID)
+            return try single(result.lease.jobID, try await complete([result]))
+        }
+        routes.add(.post, "/v1/jobs/{job_id}/failure", .worker) { request, context in
+            let failure = try await JSONResponses.decode(JobFailure.self, from: request, context: context)
+            try checkPath(context, matches: failure.lease.jobID)
+            return try single(failure.lease.jobID, try await fail([failure]))
+        }
+        routes.add(.get, "/v1/images/{sha256}", .worker) { _, context in
+            let sha256 = try context.parameters.require("sha256")
+            guard let image = try await images.image(sha256: sha256) else {
+                return JSONResponses.error(.notFound, "no image with sha256 \(sha256)")
+            }
+            // Content-addressed: the bytes behind a hash never change.
+            return Response(status: .ok, headers: [.contentType: image.mediaType, .cacheControl: "public, max-age=31536000, immutable",
+                                                   .eTag: "\"\(sha256)\""],
+                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: image.bytes)))
+        }
+    }
+
+    /// Claims at once; with nothing to lease, waits for a local signal or
+    /// re-checks every `pollInterval` until `wait_ms` runs out.
+    private func lease(_ request: LeaseRequest) async throws -> [JobLease] {
+        guard request.maxJobs > 0 else { throw HTTPError(.badRequest, message: "field \"max_jobs\": must be greater than 0") }
+        guard request.maxJobs <= 1000 else { throw HTTPError(.badRequest, message: "field \"max_jobs\": at most 1000") }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let deadline = started + min(.milliseconds(max(0, request.waitMilliseconds)), Self.maxWait)
+        while true {
+            let leases = try await jobs.claim(request)
+            if !leases.isEmpty || clock.now >= deadline || Task.isCancelled {
+                metrics.leased(leases.count, seconds: (clock.now - started).seconds)
+                return leases
+            }
+            await signal.wait(upTo: min(Self.pollInterval, deadline - clock.now))
+        }
+    }
+
+    private func complete(_ results: [JobResult]) async throws -> [ItemStatus] {
+        do {
+            let statuses = try await jobs.complete(results)
+            metrics.results(statuses.map(\.rawValue))
+            signal.notify()
+            return statuses
+        } catch let error as InvalidResultError {
+            throw HTTPError(.badRequest, message: error.description)
+        }
+    }
+
+    private func fail(_ failures: [JobFailure]) async throws -> [ItemStatus] {
+        for failure in failures {
+            metrics.failure(failure.throttled ? "throttled" : failure.retryable ? "retryable" : "permanent")
+        }
+        return try await jobs.fail(failures)
+    }
+
+    private func answer(_ ids: [Int64], _ statuses: [ItemStatus]) throws -> Response {
+        try JSONResponses.json(Batch(zip(ids, statuses).map { ItemAnswer(jobID: $0, status: $1) }))
+    }
+
+    private func checkPath(_ context: APIContext, matches jobID: Int64) throws {
+        guard context.parameters.get("job_id", as: Int64.self) == jobID else {
+            throw HTTPError(.badRequest, message: "field \"lease.job_id\": does not match the job in the path")
+        }
+    }
+
+    /// Single-item writes answer 409 for a lease that is no longer current.
+    private func single(_ jobID: Int64, _ statuses: [ItemStatus]) throws -> Response {
+        guard statuses.first == .accepted else {
+            return JSONResponses.error(.conflict, "job \(jobID): the lease is no longer current; nothing was written")
+        }
+        return try JSONResponses.json(ItemAnswer(jobID: jobID, status: .accepted))
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a `Double`.
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

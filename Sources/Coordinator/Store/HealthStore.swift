@@ -1,0 +1,15 @@
+/// What `/readyz` asks the database.
+struct HealthStore {
+    let pool: PostgresPool
+
+    /// Whether the database answers and its schema is the one this build expects.
+    func isReady(latestMigration: Int) async -> Bool {
+        guard let row = try? await pool.query(HealthSQL.schemaVersion).first,
+              let version = try? row.decode(Int?.self, "version") else { return false }
+        return version == latestMigration
+    }
+}
+
+enum HealthSQL {
+    static let schemaVersion = "SELECT max(version) AS version FROM schema_migrations"
+}

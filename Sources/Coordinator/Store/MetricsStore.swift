@@ -1,0 +1,33 @@
+/// The gauges `/metrics` reads from the database at each scrape.
+struct MetricsStore {
+    let pool: PostgresPool
+
+    func gauges() async throws -> [CoordinatorMetrics.Gauge] {
+        var gauges: [CoordinatorMetrics.Gauge] = []
+        for row in try await pool.query(MetricsSQL.queueDepth) {
+            gauges.append(.init(name: "siuo_queue_depth", help: "Jobs waiting to be leased.", labels: [
+                "sweep": try row.decode(String.self, "sweep"), "model": try row.decode(String.self, "model"),
+                "kind": try row.decode(String.self, "kind"),
+            ], value: Double(try row.decode(Int.self, "n"))))
+        }
+        for row in try await pool.query(MetricsSQL.buckets) {
+            let labels = ["provider": try row.decode(String.self, "provider"), "model": try row.decode(String.self, "model"),
+                          "base_url": try row.decode(String.self, "base_url")]
+            gauges.append(.init(name: "siuo_rate_bucket_tokens", help: "Tokens in each endpoint's bucket (at the last refill).",
+                                labels: labels, value: try row.decode(Double.self, "tokens")))
+            gauges.append(.init(name: "siuo_rate_bucket_rpm", help: "Each endpoint's current rate in requests per minute.",
+                                labels: labels, value: try row.decode(Double.self, "current_rpm")))
+        }
+        return gauges
+    }
+}
+
+enum MetricsSQL {
+    static let queueDepth = """
+        SELECT s.name AS sweep, m.name AS model, j.kind, count(*) AS n
+        FROM jobs j JOIN sweeps s ON s.id = j.sweep_id JOIN models m ON m.id = j.subject_model_id
+        WHERE j.state = 'queued'
+        GROUP BY s.name, m.name, j.kind
+        """
+    static let buckets = "SELECT provider, base_url, model, tokens, current_rpm FROM rate_buckets ORDER BY id"
+}

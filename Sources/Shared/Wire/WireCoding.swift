@@ -1,0 +1,136 @@
+import Foundation
+
+/// The JSON settings both ends of the coordinator API use.
+public enum WireCoding {
+    /// ISO 8601 dates, sorted keys (stable bodies), slashes unescaped.
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601WithFractionalSeconds
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// Reads what `encoder()` writes.
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601WithFractionalSeconds
+        return decoder
+    }
+}
+
+extension JSONEncoder.DateEncodingStrategy {
+    /// ISO 8601 with milliseconds, so lease expiries keep sub-second precision.
+    static let iso8601WithFractionalSeconds = JSONEncoder.DateEncodingStrategy.custom { date, encoder in
+        var container = encoder.singleValueContainer()
+        try container.encode(date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true)))
+    }
+}
+
+extension JSONDecoder.DateDecodingStrategy {
+    /// Reads ISO 8601 with or without fractional seconds.
+    static let iso8601WithFractionalSeconds = JSONDecoder.DateDecodingStrategy.custom { decoder in
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        if let date = try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true)) { return date }
+        if let date = try? Date(text, strategy: .iso8601) { return date }
+        throw DecodingError.dataCorruptedError(in: container, debugDescription: "\"\(text)\" is not an ISO 8601 date")
+    }
+}
+
+/// A batch route's body and answer: `{"items": [...]}`.
+public struct Batch<Item: Codable & Sendable>: Codable, Sendable {
+    /// The items, answered in order.
+    public var items: [Item]
+
+    /// Wraps `items`.
+    public init(_ items: [Item]) {
+        self.items = items
+    }
+}
+
+/// A batch route's answer for one item.
+public struct ItemAnswer: Codable, Sendable, Equatable {
+    /// The job the item was about.
+    public var jobID: Int64
+    /// Whether it was written.
+    public var status: ItemStatus
+
+    /// Creates an answer.
+    public init(jobID: Int64, status: ItemStatus) {
+        self.jobID = jobID
+        self.status = status
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case jobID = "job_id", status
+    }
+}
+
+/// `POST /v1/leases` answer.
+public struct LeaseGrant: Codable, Sendable {
+    /// The jobs leased (none when the wait ran out).
+    public var leases: [JobLease]
+
+    /// Wraps `leases`.
+    public init(leases: [JobLease]) {
+        self.leases = leases
+    }
+}
+
+/// `POST /v1/sweeps` body: a parsed, validated sweep file (paths and
+/// templates resolved where the file is) and whether to replace.
+public struct SweepSubmission: Codable, Sendable {
+    /// The sweep.
+    public var definition: SweepDefinition
+    /// DESIGN §5 `--replace`.
+    public var replace: Bool
+
+    /// Creates a submission.
+    public init(definition: SweepDefinition, replace: Bool) {
+        self.definition = definition
+        self.replace = replace
+    }
+}
+
+/// `POST /v1/sweeps` answer.
+public struct SubmissionAnswer: Codable, Sendable, Equatable {
+    /// `created`, `resumed` or `replaced`.
+    public var outcome: String
+    /// Jobs created by this submission.
+    public var jobs: Int
+
+    /// Creates an answer.
+    public init(outcome: String, jobs: Int) {
+        self.outcome = outcome
+        self.jobs = jobs
+    }
+}
+
+/// `POST /v1/releases` body.
+public struct ReleaseRequest: Codable, Sendable {
+    /// The leases given back.
+    public var items: [LeaseReference]
+    /// Do not lease them again before this (a provider's rate limit).
+    public var retryAfterMilliseconds: Int?
+
+    /// Creates a release.
+    public init(items: [LeaseReference], retryAfterMilliseconds: Int? = nil) {
+        self.items = items
+        self.retryAfterMilliseconds = retryAfterMilliseconds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case items, retryAfterMilliseconds = "retry_after_ms"
+    }
+}
+
+/// Every error body of the API: `{"error": "…"}`.
+public struct ErrorBody: Codable, Sendable {
+    /// What went wrong, naming the field where one is at fault.
+    public var error: String
+
+    /// Creates an error body.
+    public init(error: String) {
+        self.error = error
+    }
+}
