@@ -60,7 +60,11 @@ let package = Package(
         ),
         .target(
             name: "SiuoTestSupport",
-            dependencies: ["Coordinator", "Shared"],
+            dependencies: [
+                "Coordinator", "Shared",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+            ],
             path: "Tests/SiuoTestSupport"
         ),
         .testTarget(name: "SharedTests", dependencies: ["Shared", "SiuoTestSupport"]),
