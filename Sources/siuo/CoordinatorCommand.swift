@@ -1,0 +1,55 @@
+import ArgumentParser
+import Coordinator
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// `siuo coordinator`: the HTTP API and the maintenance loops, until SIGTERM/SIGINT.
+struct CoordinatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coordinator",
+        abstract: "Run a coordinator: the HTTP API and maintenance loops (several may share one database).")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: ArgumentHelp("Address to listen on.", valueName: "host:port"))
+    var listen = "127.0.0.1:8080"
+
+    @Option(name: .customLong("worker-token-file"), help: ArgumentHelp("File holding the worker token (default: $SIUO_WORKER_TOKEN).", valueName: "file"))
+    var workerTokenFile: String?
+
+    @Option(name: .customLong("admin-token-file"), help: ArgumentHelp("File holding the admin token (default: $SIUO_ADMIN_TOKEN).", valueName: "file"))
+    var adminTokenFile: String?
+
+    @Option(help: "Database connections.")
+    var poolSize = 16
+
+    func run() async throws {
+        let (host, port) = try Self.parse(listen)
+        // Refuse to start without both tokens, before touching anything else.
+        let tokens = try APITokens(
+            worker: try TokenSource.read(file: workerTokenFile, environment: "SIUO_WORKER_TOKEN"),
+            admin: try TokenSource.read(file: adminTokenFile, environment: "SIUO_ADMIN_TOKEN"))
+        var logger = Logger(label: "siuo.coordinator")
+        logger.logLevel = .info
+        let pool = try await database.open(poolSize: poolSize)
+        let api = CoordinatorAPI(pool: pool, tokens: tokens, latestMigration: try Migrator(pool: pool).latestVersion)
+        let app = Application(router: api.router, configuration: .init(address: .hostname(host, port: port), serverName: "siuo-coordinator"),
+                              onServerRunning: { channel in
+                                  print("coordinator listening on http://\(host):\(channel.localAddress?.port ?? port)")
+                              }, logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: app), .init(service: LeaseRescuer(pool: pool, signal: api.signal, logger: logger))],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+    }
+
+    static func parse(_ address: String) throws -> (String, Int) {
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]), (0...65535).contains(port) else {
+            throw ValidationError("--listen: expected HOST:PORT, got \"\(address)\"")
+        }
+        return (String(address[..<colon]), port)
+    }
+}

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Coordinator
+import Foundation
+import Shared
+
+/// `siuo sweep …`: submit sweeps and follow or steer them.
+struct SweepCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Submit, inspect and steer sweeps.",
+        subcommands: [Submit.self, Status.self, Steer<Cancel>.self, Steer<Pause>.self, Steer<Resume>.self, Steer<RetryFailed>.self]
+    )
+
+    struct Submit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Validate a sweep file and submit it (resubmitting resumes).")
+        @Argument(help: "The sweep file (YAML).") var file: String
+        @Flag(help: "Replace a sweep of this name whose definition changed (its results are kept).") var replace = false
+        @OptionGroup var coordinator: CoordinatorOptions
+
+        func run() async throws {
+            // Validated here, where the file's relative paths and templates are.
+            let definition = try SweepFileParser.load(path: file)
+            let answer = try await coordinator.adminClient(for: "sweep submit").submit(definition, replace: replace)
+            switch answer.outcome {
+            case "created": print("created sweep \(definition.name): \(answer.jobs) jobs")
+            case "replaced": print("replaced sweep \(definition.name): \(answer.jobs) jobs (the old results are kept)")
+            default: print("resumed sweep \(definition.name): \(answer.jobs) new jobs")
+            }
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show job counts per state, model and kind.")
+        @Argument(help: "The sweep (default: every sweep).") var name: String?
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var coordinator: CoordinatorOptions
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            var statuses: [SweepStatus]
+            if coordinator.coordinatorURL != nil {
+                let client = try coordinator.adminClient(for: "sweep status")
+                if let name { statuses = [try await client.status(name)] } else { statuses = try await client.sweeps() }
+            } else {
+                // No coordinator named: read the database directly (DESIGN §6).
+                let store = SweepStore(pool: try await database.open())
+                if let name { statuses = [try await store.status(name)] } else { statuses = try await store.list() }
+            }
+            if json {
+                let value: any Encodable = name == nil ? statuses : statuses[0]
+                print(String(decoding: try SweepStatusText.prettyEncoder.encode(value), as: UTF8.self))
+            } else {
+                print(statuses.isEmpty ? "no sweeps" : statuses.map(SweepStatusText.render).joined(separator: "\n\n"))
+            }
+        }
+    }
+
+    struct Cancel: SweepAction { static let action = "cancel"; static let abstract = "Cancel a sweep: runnable jobs stop, late results are refused." }
+    struct Pause: SweepAction { static let action = "pause"; static let abstract = "Stop leasing a sweep's jobs (leased ones finish)." }
+    struct Resume: SweepAction { static let action = "resume"; static let abstract = "Lease a paused or cancelled sweep's jobs again." }
+    struct RetryFailed: SweepAction { static let action = "retry-failed"; static let abstract = "Requeue a sweep's failed jobs (after fixing a key or quota)." }
+
+    /// One command per action; they differ only in the route they call.
+    struct Steer<Action: SweepAction>: AsyncParsableCommand {
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(commandName: Action.action, abstract: Action.abstract)
+        }
+        @Argument(help: "The sweep.") var name: String
+        @OptionGroup var coordinator: CoordinatorOptions
+
+        func run() async throws {
+            let status = try await coordinator.adminClient(for: "sweep \(Action.action)").act(Action.action, on: name)
+            print(SweepStatusText.render(status))
+        }
+    }
+}
+
+/// What distinguishes the steering commands.
+protocol SweepAction {
+    static var action: String { get }
+    static var abstract: String { get }
+}
+
+/// Sweep status as text for people.
+enum SweepStatusText {
+    static var prettyEncoder: JSONEncoder {
+        let encoder = WireCoding.encoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    static func render(_ status: SweepStatus) -> String {
+        let jobs = status.jobs
+        var lines = ["\(status.name): \(status.state) — \(jobs.done)/\(jobs.total) done, \(jobs.queued) queued, \(jobs.leased) leased, "
+            + "\(jobs.failed) failed, \(jobs.cancelled) cancelled"]
+        for model in status.models.keys.sorted() {
+            let kinds = status.models[model]!.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.done)/\($0.value.total)" }
+            lines.append("  \(model): " + kinds.joined(separator: ", "))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
