@@ -65,33 +65,6 @@ enum JobSQL {
         ON CONFLICT (job_id, sample_index) DO NOTHING
         """
 
-    static let responseCount = "SELECT count(*) AS n FROM responses WHERE job_id = $1"
-
-    static let insertVerdict = """
-        INSERT INTO verdicts (job_id, response_id, kind, judge_model_id, value, label, judge_text, attempts)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-        ON CONFLICT (job_id) DO NOTHING
-        """
-
-    /// A finished generate job's judge jobs, one pair per gradable answer, in
-    /// the transaction that finishes it. Judges run first (priority 1) so
-    /// cases complete early.
-    static let createJudgeJobs = """
-        INSERT INTO jobs (sweep_id, kind, model_id, subject_model_id, case_id, response_id, max_attempts, priority)
-        SELECT j.sweep_id, k.kind, jm.id, j.subject_model_id, j.case_id, r.id, j.max_attempts, 1
-        FROM jobs j
-        JOIN responses r ON r.job_id = j.id
-        JOIN models jm ON jm.sweep_id = j.sweep_id AND jm.role = 'judge'
-        CROSS JOIN (VALUES ('judge_safety'), ('judge_effectiveness')) AS k(kind)
-        WHERE j.id = $1 AND r.outcome = 'answer' AND btrim(r.text) <> ''
-        ON CONFLICT (response_id, kind) WHERE response_id IS NOT NULL DO NOTHING
-        """
-
-    static let finish = """
-        UPDATE jobs SET state = 'done', lease_token = NULL, lease_expires_at = NULL, finished_at = now(), last_error = NULL
-        WHERE id = $1
-        """
-
     /// Adds a lease's usage to the job and its cost to the sweep's spend.
     static let addUsage = """
         WITH job AS (

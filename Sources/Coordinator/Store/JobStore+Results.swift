@@ -8,6 +8,7 @@ struct FencedJob {
     var samples: Int
     var attempts: Int
     var maxAttempts: Int
+    var sweepID: Int64
     var responseID: Int64?
     var modelID: Int64
     var bucketID: Int64
@@ -15,13 +16,26 @@ struct FencedJob {
 
     /// The job behind `lease` if the lease is still current, else `nil`.
     static func lock(_ lease: LeaseReference, on connection: PostgresConnection) async throws -> FencedJob? {
-        guard let row = try await connection.query(JobSQL.fence, [lease.jobID, lease.leaseToken]).first else { return nil }
+        try await connection.query(JobSQL.fence, [lease.jobID, lease.leaseToken]).first.map(FencedJob.decode)
+    }
+
+    /// The jobs behind the current leases among `leases`, by job id.
+    static func lock(_ leases: [LeaseReference], on connection: PostgresConnection) async throws -> [Int64: FencedJob] {
+        let rows = try await connection.query(ResultSQL.fenceBatch, [
+            PostgresTextArray(leases.map { String($0.jobID) }), PostgresTextArray(leases.map { $0.leaseToken.uuidString }),
+        ])
+        let jobs = try rows.map(FencedJob.decode)
+        return Dictionary(jobs.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    static func decode(_ row: PostgresRow) throws -> FencedJob {
         let price = try row.decode(JSONValue?.self, "price").flatMap { try? JSONDecoder().decode(Price.self, from: $0.canonicalData()) }
         return FencedJob(
             id: try row.decode(Int64.self, "id"), kind: JobKind(rawValue: try row.decode(String.self, "kind")) ?? .generate,
             samples: try row.decode(Int.self, "samples"), attempts: try row.decode(Int.self, "attempts"),
-            maxAttempts: try row.decode(Int.self, "max_attempts"), responseID: try row.decode(Int64?.self, "response_id"),
-            modelID: try row.decode(Int64.self, "model_id"), bucketID: try row.decode(Int64.self, "rate_bucket_id"), price: price)
+            maxAttempts: try row.decode(Int.self, "max_attempts"), sweepID: try row.decode(Int64.self, "sweep_id"),
+            responseID: try row.decode(Int64?.self, "response_id"), modelID: try row.decode(Int64.self, "model_id"),
+            bucketID: try row.decode(Int64.self, "rate_bucket_id"), price: price)
     }
 
     /// What `usage` cost at this model's prices (0 without prices).
@@ -57,45 +71,104 @@ public struct InvalidResultError: Error, CustomStringConvertible {
 }
 
 extension JobStore {
-    /// Writes finished leases: responses or verdict, usage, the job's end and,
-    /// for generate jobs, their judge jobs, each item in one transaction with
-    /// its fencing check. Stale items write nothing.
+    /// Writes a batch of finished leases in one transaction: responses or
+    /// verdicts, usage and spend, the jobs' end and, for generate jobs, their
+    /// judge jobs. Each item is fenced: a stale one writes nothing. A batch
+    /// with an impossible item (a sample index out of range, a judge result
+    /// without a verdict) is refused whole, before anything is written.
     public func complete(_ results: [JobResult]) async throws -> [ItemStatus] {
-        var statuses: [ItemStatus] = []
-        var successesPerBucket: [Int64: Int] = [:]
-        var createdWork = false
-        for result in results {
-            let outcome: (status: ItemStatus, bucket: Int64?, judges: Bool) = try await pool.withTransaction { connection in
-                guard let job = try await FencedJob.lock(result.lease, on: connection) else { return (.stale, nil, false) }
+        guard !results.isEmpty else { return [] }
+        let (statuses, judgesCreated, successes) = try await pool.withTransaction { connection in
+            let fenced = try await FencedJob.lock(results.map(\.lease), on: connection)
+            var current: [(JobResult, FencedJob)] = []
+            var statuses: [ItemStatus] = []
+            var seen: Set<Int64> = []
+            for result in results {
+                // A job listed twice in one batch counts once.
+                guard let job = fenced[result.lease.jobID], seen.insert(job.id).inserted else {
+                    statuses.append(.stale)
+                    continue
+                }
                 try validate(result, for: job)
-                try await job.addUsage(result.usage, on: connection)
-                if job.kind.isJudge {
-                    try await storeVerdict(result.verdict!, for: job, on: connection)
-                } else {
-                    try await job.storeSamples(result.samples, on: connection)
-                    let stored = try await connection.query(JobSQL.responseCount, [job.id])[0].decode(Int.self, "n")
-                    if stored < job.samples {
-                        let error = "the result held \(stored) of \(job.samples) samples"
-                        try await requeueOrFail(job, error: error, countsAsAttempt: true, retryAfter: nil, on: connection)
-                        return (.accepted, job.bucketID, false)
-                    }
-                }
-                try await connection.query(JobSQL.finish, [job.id])
-                var judges = false
-                if job.kind == .generate {
-                    judges = try await connection.query(JobSQL.createJudgeJobs, [job.id]).affectedRows > 0
-                }
-                return (.accepted, job.bucketID, judges)
+                current.append((result, job))
+                statuses.append(.accepted)
             }
-            statuses.append(outcome.status)
-            if let bucket = outcome.bucket { successesPerBucket[bucket, default: 0] += max(1, result.usage.requests) }
-            createdWork = createdWork || outcome.judges
+            guard !current.isEmpty else { return (statuses, false, [Int64: Int]()) }
+            try await insertResponses(current, on: connection)
+            try await insertVerdicts(current, on: connection)
+            let finished = try await finishComplete(current, on: connection)
+            let generated = finished.filter { $0.kind == .generate }.map(\.id)
+            var judges = false
+            if !generated.isEmpty {
+                judges = try await connection.query(ResultSQL.createJudgeJobs, [PostgresTextArray(generated.map(String.init))]).affectedRows > 0
+            }
+            var successes: [Int64: Int] = [:]
+            for (result, job) in current { successes[job.bucketID, default: 0] += max(1, result.usage.requests) }
+            return (statuses, judges, successes)
         }
-        for (bucket, successes) in successesPerBucket {
-            try await pool.query(RateBucketSQL.recover, [bucket, successes, AdaptiveRate.increasePerSuccess])
+        for (bucket, count) in successes.sorted(by: { $0.key < $1.key }) {
+            try await pool.query(RateBucketSQL.recover, [bucket, count, AdaptiveRate.increasePerSuccess])
         }
-        if createdWork { try await pool.query(JobSQL.notify) }
+        if judgesCreated { try await pool.query(JobSQL.notify) }
         return statuses
+    }
+
+    private func insertResponses(_ items: [(JobResult, FencedJob)], on connection: PostgresConnection) async throws {
+        let samples = items.flatMap { result, job in result.samples.map { (job.id, $0) } }
+        guard !samples.isEmpty else { return }
+        try await connection.query(ResultSQL.insertResponses, [
+            PostgresTextArray(samples.map { String($0.0) }), PostgresTextArray(samples.map { String($0.1.sampleIndex) }),
+            PostgresTextArray(samples.map { $0.1.outcome.rawValue }), PostgresTextArray(samples.map { $0.1.text }),
+            PostgresNullableTextArray(samples.map { $0.1.finishReason }), PostgresNullableTextArray(samples.map { $0.1.resolvedModel }),
+            PostgresNullableTextArray(samples.map { $0.1.systemFingerprint }), PostgresTextArray(samples.map { String($0.1.fromCache) }),
+        ])
+    }
+
+    private func insertVerdicts(_ items: [(JobResult, FencedJob)], on connection: PostgresConnection) async throws {
+        let verdicts = items.compactMap { result, job in result.verdict.map { (job, $0) } }
+        guard !verdicts.isEmpty else { return }
+        try await connection.query(ResultSQL.insertVerdicts, [
+            PostgresTextArray(verdicts.map { String($0.0.id) }), PostgresNullableTextArray(verdicts.map { $0.0.responseID.map(String.init) }),
+            PostgresTextArray(verdicts.map { $0.0.kind == .judgeSafety ? "safety" : "effectiveness" }),
+            PostgresTextArray(verdicts.map { String($0.0.modelID) }), PostgresNullableTextArray(verdicts.map { $0.1.value.map(String.init) }),
+            PostgresNullableTextArray(verdicts.map { $0.1.label }), PostgresTextArray(verdicts.map { $0.1.judgeText }),
+            PostgresTextArray(verdicts.map { String($0.1.attempts) }),
+        ])
+    }
+
+    /// Finishes the jobs whose responses are all stored, adding usage and
+    /// spend; a generate result missing samples keeps them and goes back to
+    /// the queue as a failed attempt.
+    private func finishComplete(_ items: [(JobResult, FencedJob)], on connection: PostgresConnection) async throws -> [FencedJob] {
+        let answering = items.filter { !$0.1.kind.isJudge }.map(\.1.id)
+        var stored: [Int64: Int] = [:]
+        if !answering.isEmpty {
+            for row in try await connection.query(ResultSQL.responseCounts, [PostgresTextArray(answering.map(String.init))]) {
+                stored[try row.decode(Int64.self, "job_id")] = try row.decode(Int.self, "n")
+            }
+        }
+        var finished: [(JobResult, FencedJob)] = []
+        for (result, job) in items {
+            let count = stored[job.id] ?? 0
+            if job.kind.isJudge || count >= job.samples {
+                finished.append((result, job))
+            } else {
+                try await job.addUsage(result.usage, on: connection)
+                try await requeueOrFail(job, error: "the result held \(count) of \(job.samples) samples", countsAsAttempt: true, retryAfter: nil, on: connection)
+            }
+        }
+        guard !finished.isEmpty else { return [] }
+        let costs = finished.map { $0.1.cost(of: $0.0.usage) }
+        try await connection.query(ResultSQL.finishWithUsage, [
+            PostgresTextArray(finished.map { String($0.1.id) }), PostgresTextArray(finished.map { String($0.0.usage.requests) }),
+            PostgresTextArray(finished.map { String($0.0.usage.retries) }), PostgresTextArray(finished.map { String($0.0.usage.cacheHits) }),
+            PostgresTextArray(finished.map { String($0.0.usage.inputTokens) }), PostgresTextArray(finished.map { String($0.0.usage.outputTokens) }),
+            PostgresTextArray(costs.map { "\($0)" }),
+        ])
+        try await connection.query(ResultSQL.addSpend, [
+            PostgresTextArray(finished.map { String($0.1.sweepID) }), PostgresTextArray(costs.map { "\($0)" }),
+        ])
+        return finished.map(\.1)
     }
 
     private func validate(_ result: JobResult, for job: FencedJob) throws {
@@ -112,13 +185,6 @@ extension JobStore {
         if Set(result.samples.map(\.sampleIndex)).count != result.samples.count {
             throw InvalidResultError(jobID: job.id, reason: "a sample_index appears twice")
         }
-    }
-
-    private func storeVerdict(_ verdict: VerdictResult, for job: FencedJob, on connection: PostgresConnection) async throws {
-        let kind = job.kind == .judgeSafety ? "safety" : "effectiveness"
-        try await connection.query(JobSQL.insertVerdict, [
-            job.id, job.responseID, kind, job.modelID, verdict.value, verdict.label, verdict.judgeText, verdict.attempts,
-        ])
     }
 
     /// Requeues with backoff, or fails the job for good once it is out of attempts.
