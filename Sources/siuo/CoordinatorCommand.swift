@@ -37,7 +37,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
         let api = CoordinatorAPI(pool: pool, tokens: tokens, latestMigration: try Migrator(pool: pool).latestVersion)
         let app = Application(router: api.router, configuration: .init(address: .hostname(host, port: port), serverName: "siuo-coordinator"),
                               onServerRunning: { channel in
-                                  print("coordinator listening on http://\(host):\(channel.localAddress?.port ?? port)")
+                                  // Unbuffered: supervisors and tests read this line through a pipe.
+                                  let line = "coordinator listening on http://\(host):\(channel.localAddress?.port ?? port)\n"
+                                  FileHandle.standardOutput.write(Data(line.utf8))
                               }, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: app), .init(service: LeaseRescuer(pool: pool, signal: api.signal, logger: logger))],

@@ -1,0 +1,92 @@
+import Coordinator
+import Foundation
+import Shared
+import SiuoTestSupport
+import Testing
+
+/// Several clients and coordinators on one database, over real HTTP.
+@Suite(.serialized) struct ClusterTests {
+    @Test func eightHTTPClientsLease10000JobsWithoutSharingAny() async throws {
+        let pool = try await TestDatabase.pool(suite: "cluster_clients", size: 8)
+        try await SweepFixture.importDataset(pool, cases: 1250)
+        let definition = SweepFixture.definition(models: 4, tasks: [.generation, .mcqa], samples: 1)
+        try await TestCoordinator.with(pool: pool) { base in
+            #expect(try await TestCoordinator.admin(base).submit(definition, replace: false).jobs == 10_000)
+            let holders = HeldJobs()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        let worker = TestCoordinator.worker(base)
+                        let request = LeaseRequest(workerID: "w\(index)", endpoints: SweepFixture.endpoints(definition), maxJobs: 100)
+                        while true {
+                            let leases = try await worker.lease(request)
+                            if leases.isEmpty { return }
+                            try await holders.take(leases.map(\.jobID))
+                            let answers = try await worker.complete(leases.map { SweepFixture.result(for: $0, outcome: .refusal) })
+                            await holders.give(leases.map(\.jobID))
+                            guard answers.allSatisfy({ $0.status == .accepted }) else { throw HeldJobs.Conflict(jobs: []) }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(await holders.everHeld == 10_000)
+        }
+        #expect(try await pool.query("SELECT count(*) AS n FROM responses")[0].decode(Int.self, "n") == 10_000)
+        #expect(try await pool.query("SELECT count(*) AS n FROM jobs WHERE state <> 'done'")[0].decode(Int.self, "n") == 0)
+    }
+
+    @Test func twoCoordinatorProcessesShareOneRateBudget() async throws {
+        // scripts/test builds the binary before the tests; a bare `swift test` may not have it.
+        guard CoordinatorProcess.binary != nil else { return }
+        let url = try await TestDatabase.freshDatabase(suite: "cluster_budget")
+        let pool = PostgresPool(url: url, size: 2)
+        try await Migrator(pool: pool).migrate()
+        try await SweepFixture.importDataset(pool, cases: 400)
+        // rpm 600 with the default burst of 10: at most 100 + 10 tokens in any 10 s.
+        let definition = SweepFixture.definition(models: 1, tasks: [.mcqa], rpm: 600, burst: nil)
+        let coordinators = [try CoordinatorProcess(databaseURL: url), try CoordinatorProcess(databaseURL: url)]
+        defer { coordinators.forEach { $0.stop() } }
+        _ = try await TestCoordinator.admin(coordinators[0].baseURL).submit(definition, replace: false)
+
+        let grants = GrantLog()
+        let started = ContinuousClock.now
+        let endpoint = definition.models[0].endpointKey
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<4 {
+                let worker = TestCoordinator.worker(coordinators[index % 2].baseURL)
+                group.addTask {
+                    let request = LeaseRequest(workerID: "w\(index)", endpoints: [endpoint], maxJobs: 5, waitMilliseconds: 200)
+                    while ContinuousClock.now - started < .seconds(12) {
+                        let leases = try await worker.lease(request)
+                        let permits = try await worker.permits([PermitRequest(endpoint: endpoint, count: 2)])[0].granted
+                        let at = (ContinuousClock.now - started).seconds
+                        await grants.add(at, leases.count + permits)
+                        _ = try await worker.complete(leases.map { SweepFixture.result(for: $0, outcome: .refusal) })
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let recorded = await grants.entries
+        var busiest = 0
+        for start in stride(from: 0.0, through: 2.0, by: 0.1) {
+            busiest = max(busiest, recorded.filter { $0.0 >= start && $0.0 < start + 10 }.reduce(0) { $0 + $1.1 })
+        }
+        #expect(busiest <= 110, "tokens granted in a 10 s window: \(busiest)")
+        #expect(busiest >= 90, "the two coordinators together should use the budget: \(busiest)")
+    }
+}
+
+/// Tokens granted, by seconds since the start.
+actor GrantLog {
+    private(set) var entries: [(Double, Int)] = []
+
+    func add(_ at: Double, _ count: Int) {
+        entries.append((at, count))
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
