@@ -12,6 +12,21 @@ public struct LoadedDataset: Sendable {
     /// data gives an equal hash, whatever the files' formatting.
     public var contentSHA256: String
 
+    /// A dataset built in memory (benchmarks, tools); `load` is the checked way from files.
+    public init(name: String, cases: [DatasetCase], images: [DatasetImage]) {
+        self.name = name
+        self.cases = cases
+        self.images = images
+        self.contentSHA256 = DatasetLoader.contentHash(cases, images)
+    }
+
+    init(name: String, cases: [DatasetCase], images: [DatasetImage], contentSHA256: String) {
+        self.name = name
+        self.cases = cases
+        self.images = images
+        self.contentSHA256 = contentSHA256
+    }
+
     /// How many distinct categories the cases use.
     public var categoryCount: Int { Set(cases.map(\.category)).count }
 }
@@ -27,7 +42,7 @@ public enum DatasetLoader {
             try attachMCQA(mcqaFile, to: &cases)
         }
         let images = try readImages(for: cases, folder: imagesFolder)
-        return LoadedDataset(name: name, cases: cases, images: images, contentSHA256: contentHash(cases, images))
+        return LoadedDataset(name: name, cases: cases, images: images)
     }
 
     static func readDocument(_ path: String) throws(DatasetImportError) -> JSONValue {

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `siuo bench …`: benchmarks that print figures (never timed tests).
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks that print figures.",
+        subcommands: [CoordinatorBench.self]
+    )
+}

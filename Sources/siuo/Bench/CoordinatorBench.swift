@@ -1,0 +1,90 @@
+import ArgumentParser
+import Coordinator
+import Foundation
+import Hummingbird
+import Shared
+import Synchronization
+
+/// Leased+completed jobs per second through the HTTP API (batches of 1 and
+/// of 100), next to a raw SQL claim/complete loop on the same database.
+struct CoordinatorBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coordinator",
+        abstract: "Jobs per second through the coordinator API vs. a raw SQL loop (uses a scratch database).")
+
+    @Option(help: "Jobs per run.") var jobs = 20_000
+    @Option(help: "Concurrent clients.") var clients = 8
+    @Option(help: "Jobs per run with batches of 1 (slower; fewer keep it short).") var singleJobs = 2_000
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Embedded cluster folder (default ./.siuo/postgres).", valueName: "dir"))
+    var dataDirectory: String?
+
+    func run() async throws {
+        let cluster = EmbeddedPostgres(directory: dataDirectory ?? EmbeddedPostgres.defaultDirectory())
+        try await cluster.start()
+        try await cluster.dropDatabase("siuo_bench")
+        try await cluster.ensureDatabase("siuo_bench")
+        let pool = PostgresPool(url: cluster.url(database: "siuo_bench"), size: clients + 2)
+        try await Migrator(pool: pool).migrate()
+        let definition = try await BenchFixture.prepare(pool: pool, jobs: jobs)
+        let endpoints = definition.models.map(\.endpointKey)
+        print("siuo bench coordinator: \(jobs) mcqa jobs, \(clients) clients, 2 cores, debug/release as built")
+
+        let api = CoordinatorAPI(pool: pool, tokens: try APITokens(worker: "bench", admin: "bench"), latestMigration: 1)
+        let port = Mutex<Int?>(nil)
+        let app = Application(router: api.router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } })
+        let server = Task { try await app.run() }
+        defer { server.cancel() }
+        while port.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
+        let base = "http://127.0.0.1:\(port.withLock { $0 }!)"
+
+        var rows: [(String, Int, Double)] = []
+        for batch in [1, 100] {
+            let count = batch == 1 ? min(singleJobs, jobs) : jobs
+            try await BenchFixture.reset(pool: pool, keep: count)
+            let seconds = try await Self.timed {
+                try await Self.httpLoop(base: base, endpoints: endpoints, batch: batch, clients: clients)
+            }
+            rows.append(("HTTP API, batch \(batch)", count, Double(count) / seconds))
+        }
+        try await BenchFixture.reset(pool: pool, keep: jobs)
+        let rawSeconds = try await Self.timed { try await RawSQLLoop(pool: pool, clients: clients, batch: 100).run() }
+        let raw = Double(jobs) / rawSeconds
+        rows.append(("raw SQL, batch 100", jobs, raw))
+        for (label, count, rate) in rows {
+            let ratio = String(format: "%.2f", rate / raw)
+            print("\(label.padding(toLength: 22, withPad: " ", startingAt: 0)) \(String(count).leftPadded(6)) jobs  \(String(format: "%8.0f", rate)) jobs/s  ratio to raw SQL \(ratio)")
+        }
+    }
+
+    static func timed(_ body: () async throws -> Void) async throws -> Double {
+        let clock = ContinuousClock()
+        let start = clock.now
+        try await body()
+        let elapsed = clock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    static func httpLoop(base: String, endpoints: [EndpointKey], batch: Int, clients: Int) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<clients {
+                group.addTask {
+                    let client = CoordinatorClient(baseURL: base, token: "bench")
+                    let request = LeaseRequest(workerID: "bench-\(index)", endpoints: endpoints, maxJobs: batch)
+                    while true {
+                        let leases = try await client.lease(request)
+                        if leases.isEmpty { return }
+                        _ = try await client.complete(leases.map(BenchFixture.result))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}
