@@ -33,12 +33,18 @@ public final class PostgresPool: Sendable {
     /// Runs `body` inside `BEGIN … COMMIT`; any error thrown rolls the
     /// transaction back and is rethrown, so nothing of it is written.
     @discardableResult
+    ///
+    /// `durable: false` commits without waiting for the WAL flush: for soft
+    /// state (rate-bucket tokens) whose loss in a server crash costs nothing
+    /// that matters, so that row locks are not held through an fsync.
     public func withTransaction<T: Sendable>(
         isolation: TransactionIsolation = .readCommitted,
+        durable: Bool = true,
         _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {
         try await withConnection { connection in
             try await connection.query("BEGIN ISOLATION LEVEL \(isolation.sql)")
+            if !durable { try await connection.query("SET LOCAL synchronous_commit = off") }
             do {
                 let value = try await body(connection)
                 try await connection.query("COMMIT")

@@ -21,6 +21,23 @@ enum JobSQL {
         RETURNING j.id
         """
 
+    /// How many jobs each bucket of these endpoints could give now, counted
+    /// only up to $4 (the request's size), so a long queue costs nothing.
+    static let runnablePerBucket = """
+        SELECT b.id AS bucket_id,
+               (SELECT count(*) FROM (
+                    SELECT 1 FROM jobs j
+                    JOIN models m ON m.id = j.model_id
+                    JOIN sweeps s ON s.id = j.sweep_id
+                    WHERE m.rate_bucket_id = b.id AND j.state = 'queued' AND j.not_before <= now()
+                      AND s.state = 'running' AND (s.budget_usd IS NULL OR s.spent_usd < s.budget_usd)
+                    LIMIT $4) AS runnable) AS n
+        FROM rate_buckets b
+        JOIN unnest($1::text[], $2::text[], $3::text[]) AS e(provider, base_url, model)
+          ON b.provider = e.provider AND b.base_url = e.base_url AND b.model = e.model
+        ORDER BY b.id
+        """
+
     /// Everything a worker needs to run the leased jobs $1.
     static let leaseDetails = """
         SELECT j.id, j.lease_token, j.lease_expires_at, j.kind, j.samples, j.attempts,

@@ -6,7 +6,7 @@ extension JobStore {
     /// An unknown endpoint gets nothing: no sweep uses it.
     public func grantPermits(_ requests: [PermitRequest]) async throws -> [PermitGrant] {
         guard !requests.isEmpty else { return [] }
-        return try await pool.withTransaction { connection in
+        return try await pool.withTransaction(durable: false) { connection in
             let endpoints = Array(Set(requests.map(\.endpoint)))
             let (locked, now) = try await RateBucketStore.lock(endpoints, on: connection)
             var buckets = Dictionary(uniqueKeysWithValues: locked.map { ($0.endpoint, $0) })

@@ -106,9 +106,7 @@ extension JobStore {
             for (result, job) in current { successes[job.bucketID, default: 0] += max(1, result.usage.requests) }
             return (statuses, judges, successes)
         }
-        for (bucket, count) in successes.sorted(by: { $0.key < $1.key }) {
-            try await pool.query(RateBucketSQL.recover, [bucket, count, AdaptiveRate.increasePerSuccess])
-        }
+        try await RateBucketStore.recover(successes, pool: pool)
         if judgesCreated { try await pool.query(JobSQL.notify) }
         return statuses
     }

@@ -16,32 +16,49 @@ public struct JobStore: Sendable {
     /// Claims up to `request.maxJobs` jobs on the request's endpoints, one rate
     /// token each (the job's first request), within each bucket's
     /// `max_in_flight`. Returns at once; long-polling is the API's business.
+    ///
+    /// Tokens are taken first, in a short transaction of their own, then jobs
+    /// are claimed without touching shared rows; tokens that found no job go
+    /// back. So the limit holds across coordinators, and concurrent claimers
+    /// only queue on the bucket row for a moment.
     public func claim(_ request: LeaseRequest) async throws -> [JobLease] {
         guard request.maxJobs > 0, !request.endpoints.isEmpty else { return [] }
-        let claimed: [Int64] = try await pool.withTransaction { connection in
-            let (buckets, now) = try await RateBucketStore.lock(request.endpoints, on: connection)
-            let inFlight = try await RateBucketStore.inFlight(buckets.map(\.id), on: connection)
-            var remaining = request.maxJobs
-            var claimed: [Int64] = []
-            for var locked in buckets where remaining > 0 {
-                let room = locked.maxInFlight.map { max(0, $0 - (inFlight[locked.id] ?? 0)) } ?? remaining
-                let offered = locked.take(upTo: min(remaining, room), at: now)
-                guard offered > 0 else {
-                    try await RateBucketStore.save(locked, on: connection)
-                    continue
+        let wanted = try await runnableWork(request.endpoints, upTo: request.maxJobs)
+        guard !wanted.isEmpty else { return [] }
+        let grants = try await RateBucketStore.take(wanted, total: request.maxJobs, pool: pool)
+        guard !grants.isEmpty else { return [] }
+        var unused: [(bucketID: Int64, tokens: Int)] = []
+        let claimed: [Int64]
+        do {
+            claimed = try await pool.withTransaction { connection in
+                var claimed: [Int64] = []
+                for (bucketID, tokens) in grants {
+                    let rows = try await connection.query(JobSQL.claim, [bucketID, tokens, request.workerID])
+                    claimed += try rows.map { try $0.decode(Int64.self, "id") }
+                    unused.append((bucketID, tokens - rows.count))
                 }
-                let rows = try await connection.query(JobSQL.claim, [locked.id, offered, request.workerID])
-                let ids = try rows.map { try $0.decode(Int64.self, "id") }
-                // Tokens not matched by a job go back into the bucket.
-                locked.bucket.tokens += Double(offered - ids.count)
-                try await RateBucketStore.save(locked, on: connection)
-                claimed += ids
-                remaining -= ids.count
+                return claimed
             }
-            return claimed
+        } catch {
+            try? await RateBucketStore.giveBack(grants, pool: pool)
+            throw error
         }
+        try await RateBucketStore.giveBack(unused, pool: pool)
         guard !claimed.isEmpty else { return [] }
         return try await leaseDetails(claimed)
+    }
+
+    /// Jobs each bucket could give now (a cheap look before taking tokens,
+    /// so idle polls write nothing and tokens go where the work is).
+    private func runnableWork(_ endpoints: [EndpointKey], upTo limit: Int) async throws -> [(bucketID: Int64, jobs: Int)] {
+        let rows = try await pool.query(JobSQL.runnablePerBucket, [
+            PostgresTextArray(endpoints.map(\.provider.rawValue)), PostgresTextArray(endpoints.map(\.baseURL)),
+            PostgresTextArray(endpoints.map(\.model)), limit,
+        ])
+        return try rows.compactMap { row in
+            let jobs = try row.decode(Int.self, "n")
+            return jobs > 0 ? (try row.decode(Int64.self, "bucket_id"), jobs) : nil
+        }
     }
 
     /// Extends the TTL of every current lease in `leases`.

@@ -24,16 +24,67 @@ struct LockedBucket {
     }
 }
 
-/// Reads and writes rate buckets; every method runs inside a transaction the
-/// caller holds, so bucket rows stay locked until it commits.
+/// Reads and writes rate buckets. `take` and `giveBack` run their own short
+/// transactions: bucket rows are shared by every claimer, so their locks are
+/// held for a few statements, never across a claim or an fsync.
 enum RateBucketStore {
+    /// Takes tokens from each bucket for up to its `wanted` jobs, `total` at
+    /// most, within each bucket's `max_in_flight`.
+    static func take(_ wanted: [(bucketID: Int64, jobs: Int)], total: Int, pool: PostgresPool) async throws -> [(bucketID: Int64, tokens: Int)] {
+        try await pool.withTransaction(durable: false) { connection in
+            let (buckets, now) = try await lock(ids: wanted.map(\.bucketID), on: connection)
+            let limited = buckets.filter { $0.maxInFlight != nil }.map(\.id)
+            let inFlight = limited.isEmpty ? [:] : try await self.inFlight(limited, on: connection)
+            let wants = Dictionary(wanted.map { ($0.bucketID, $0.jobs) }, uniquingKeysWith: +)
+            var remaining = total
+            var grants: [(Int64, Int)] = []
+            for var locked in buckets where remaining > 0 {
+                let room = locked.maxInFlight.map { max(0, $0 - (inFlight[locked.id] ?? 0)) } ?? remaining
+                let granted = locked.take(upTo: min(remaining, room, wants[locked.id] ?? 0), at: now)
+                try await save(locked, on: connection)
+                if granted > 0 { grants.append((locked.id, granted)) }
+                remaining -= granted
+            }
+            return grants
+        }
+    }
+
+    /// Additive increase of adaptive rates after accepted requests, per bucket.
+    static func recover(_ successes: [Int64: Int], pool: PostgresPool) async throws {
+        guard !successes.isEmpty else { return }
+        try await pool.withTransaction(durable: false) { connection in
+            for (bucketID, count) in successes.sorted(by: { $0.key < $1.key }) {
+                try await connection.query(RateBucketSQL.recover, [bucketID, count, AdaptiveRate.increasePerSuccess])
+            }
+        }
+    }
+
+    /// Returns tokens that found no job.
+    static func giveBack(_ unused: [(bucketID: Int64, tokens: Int)], pool: PostgresPool) async throws {
+        let unused = unused.filter { $0.tokens > 0 }
+        guard !unused.isEmpty else { return }
+        try await pool.withTransaction(durable: false) { connection in
+            for (bucketID, tokens) in unused {
+                try await connection.query(RateBucketSQL.giveBack, [bucketID, tokens])
+            }
+        }
+    }
+
     /// Locks the buckets of `endpoints` (in id order, so concurrent claimers
     /// never deadlock) and returns them refilled to `now`, the database's clock.
     static func lock(_ endpoints: [EndpointKey], on connection: PostgresConnection) async throws -> (buckets: [LockedBucket], now: Date) {
-        let rows = try await connection.query(RateBucketSQL.lock, [
+        try decode(try await connection.query(RateBucketSQL.lock, [
             PostgresTextArray(endpoints.map(\.provider.rawValue)), PostgresTextArray(endpoints.map(\.baseURL)),
             PostgresTextArray(endpoints.map(\.model)),
-        ])
+        ]))
+    }
+
+    /// Locks the buckets `ids`, in id order.
+    static func lock(ids: [Int64], on connection: PostgresConnection) async throws -> (buckets: [LockedBucket], now: Date) {
+        try decode(try await connection.query(RateBucketSQL.lockByID, [PostgresTextArray(ids.map(String.init))]))
+    }
+
+    private static func decode(_ rows: PostgresRows) throws -> (buckets: [LockedBucket], now: Date) {
         var now = Date()
         var buckets: [LockedBucket] = []
         for row in rows {
@@ -75,11 +126,22 @@ enum RateBucketSQL {
         ORDER BY b.id
         FOR UPDATE OF b
         """
+    static let lockByID = """
+        SELECT b.id, b.provider, b.base_url, b.model, b.configured_rpm, b.current_rpm, b.burst, b.tokens, b.refilled_at,
+               b.max_in_flight, b.throttled_until, now() AS now
+        FROM rate_buckets b WHERE b.id = ANY($1::bigint[])
+        ORDER BY b.id
+        FOR UPDATE OF b
+        """
     static let inFlight = """
         SELECT m.rate_bucket_id AS bucket_id, count(*) AS n
         FROM jobs j JOIN models m ON m.id = j.model_id
         WHERE j.state = 'leased' AND m.rate_bucket_id = ANY($1::bigint[])
         GROUP BY m.rate_bucket_id
+        """
+    /// Unused tokens back, never above the bucket's capacity (as in `LockedBucket.capacity`).
+    static let giveBack = """
+        UPDATE rate_buckets SET tokens = LEAST(COALESCE(burst, GREATEST(1, current_rpm / 60)), tokens + $2::float8) WHERE id = $1
         """
     static let save = """
         UPDATE rate_buckets SET tokens = $2, refilled_at = $3, current_rpm = $4, throttled_until = $5 WHERE id = $1
