@@ -1,41 +1,41 @@
 /// The lease engine's SQL (DESIGN §3).
 enum JobSQL {
-    /// Claims up to $2 runnable jobs of one bucket: queued, due, in a running
-    /// sweep under budget. SKIP LOCKED lets concurrent claimers take
-    /// different rows instead of waiting on each other.
+    /// Claims up to $2 runnable jobs of model $1, in priority order, along
+    /// the `jobs_runnable` index (so a long queue is not sorted). SKIP LOCKED
+    /// lets concurrent claimers take different rows instead of waiting.
     static let claim = """
         WITH picked AS (
-            SELECT j.id FROM jobs j
-            JOIN models m ON m.id = j.model_id
-            JOIN sweeps s ON s.id = j.sweep_id
-            WHERE j.state = 'queued' AND j.not_before <= now() AND m.rate_bucket_id = $1
-              AND s.state = 'running' AND (s.budget_usd IS NULL OR s.spent_usd < s.budget_usd)
-            ORDER BY j.priority DESC, j.id
+            SELECT id FROM jobs
+            WHERE model_id = $1 AND state = 'queued' AND not_before <= now()
+            ORDER BY priority DESC, id
             LIMIT $2
-            FOR UPDATE OF j SKIP LOCKED
+            FOR UPDATE SKIP LOCKED
         )
         UPDATE jobs j SET state = 'leased', lease_token = gen_random_uuid(), leased_by = $3,
-               lease_expires_at = now() + make_interval(secs => s.lease_ttl_s)
-        FROM picked, sweeps s
-        WHERE j.id = picked.id AND s.id = j.sweep_id
+               lease_expires_at = now() + make_interval(secs => $4::integer)
+        FROM picked
+        WHERE j.id = picked.id
         RETURNING j.id
         """
 
-    /// How many jobs each bucket of these endpoints could give now, counted
-    /// only up to $4 (the request's size), so a long queue costs nothing.
-    static let runnablePerBucket = """
-        SELECT b.id AS bucket_id,
-               (SELECT count(*) FROM (
-                    SELECT 1 FROM jobs j
-                    JOIN models m ON m.id = j.model_id
-                    JOIN sweeps s ON s.id = j.sweep_id
-                    WHERE m.rate_bucket_id = b.id AND j.state = 'queued' AND j.not_before <= now()
-                      AND s.state = 'running' AND (s.budget_usd IS NULL OR s.spent_usd < s.budget_usd)
-                    LIMIT $4) AS runnable) AS n
-        FROM rate_buckets b
+    /// The models of running, under-budget sweeps on these endpoints, with
+    /// their bucket, lease TTL, and how many jobs each could give now
+    /// (counted only up to $4, the request's size, so a long queue costs nothing).
+    static let runnableModels = """
+        SELECT m.id AS model_id, m.rate_bucket_id AS bucket_id, s.lease_ttl_s, r.n
+        FROM models m
+        JOIN sweeps s ON s.id = m.sweep_id
+        JOIN rate_buckets b ON b.id = m.rate_bucket_id
         JOIN unnest($1::text[], $2::text[], $3::text[]) AS e(provider, base_url, model)
           ON b.provider = e.provider AND b.base_url = e.base_url AND b.model = e.model
-        ORDER BY b.id
+        CROSS JOIN LATERAL (
+            SELECT count(*) AS n FROM (
+                SELECT 1 FROM jobs j
+                WHERE j.model_id = m.id AND j.state = 'queued' AND j.not_before <= now()
+                LIMIT $4) AS runnable
+        ) AS r
+        WHERE s.state = 'running' AND (s.budget_usd IS NULL OR s.spent_usd < s.budget_usd) AND r.n > 0
+        ORDER BY m.rate_bucket_id, m.id
         """
 
     /// Everything a worker needs to run the leased jobs $1.

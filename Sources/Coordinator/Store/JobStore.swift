@@ -23,8 +23,9 @@ public struct JobStore: Sendable {
     /// only queue on the bucket row for a moment.
     public func claim(_ request: LeaseRequest) async throws -> [JobLease] {
         guard request.maxJobs > 0, !request.endpoints.isEmpty else { return [] }
-        let wanted = try await runnableWork(request.endpoints, upTo: request.maxJobs)
-        guard !wanted.isEmpty else { return [] }
+        let models = try await runnableModels(request.endpoints, upTo: request.maxJobs)
+        guard !models.isEmpty else { return [] }
+        let wanted = Dictionary(models.map { ($0.bucketID, $0.jobs) }, uniquingKeysWith: +).map { (bucketID: $0.key, jobs: $0.value) }
         let grants = try await RateBucketStore.take(wanted, total: request.maxJobs, pool: pool)
         guard !grants.isEmpty else { return [] }
         var unused: [(bucketID: Int64, tokens: Int)] = []
@@ -33,9 +34,13 @@ public struct JobStore: Sendable {
             claimed = try await pool.withTransaction { connection in
                 var claimed: [Int64] = []
                 for (bucketID, tokens) in grants {
-                    let rows = try await connection.query(JobSQL.claim, [bucketID, tokens, request.workerID])
-                    claimed += try rows.map { try $0.decode(Int64.self, "id") }
-                    unused.append((bucketID, tokens - rows.count))
+                    var left = tokens
+                    for model in models where model.bucketID == bucketID && left > 0 {
+                        let rows = try await connection.query(JobSQL.claim, [model.modelID, left, request.workerID, model.leaseTTL])
+                        claimed += try rows.map { try $0.decode(Int64.self, "id") }
+                        left -= rows.count
+                    }
+                    unused.append((bucketID, left))
                 }
                 return claimed
             }
@@ -48,16 +53,23 @@ public struct JobStore: Sendable {
         return try await leaseDetails(claimed)
     }
 
-    /// Jobs each bucket could give now (a cheap look before taking tokens,
-    /// so idle polls write nothing and tokens go where the work is).
-    private func runnableWork(_ endpoints: [EndpointKey], upTo limit: Int) async throws -> [(bucketID: Int64, jobs: Int)] {
-        let rows = try await pool.query(JobSQL.runnablePerBucket, [
+    private struct RunnableModel {
+        var modelID: Int64
+        var bucketID: Int64
+        var leaseTTL: Int
+        var jobs: Int
+    }
+
+    /// A cheap look before taking tokens, so idle polls write nothing and
+    /// tokens go where the work is.
+    private func runnableModels(_ endpoints: [EndpointKey], upTo limit: Int) async throws -> [RunnableModel] {
+        let rows = try await pool.query(JobSQL.runnableModels, [
             PostgresTextArray(endpoints.map(\.provider.rawValue)), PostgresTextArray(endpoints.map(\.baseURL)),
             PostgresTextArray(endpoints.map(\.model)), limit,
         ])
-        return try rows.compactMap { row in
-            let jobs = try row.decode(Int.self, "n")
-            return jobs > 0 ? (try row.decode(Int64.self, "bucket_id"), jobs) : nil
+        return try rows.map { row in
+            RunnableModel(modelID: try row.decode(Int64.self, "model_id"), bucketID: try row.decode(Int64.self, "bucket_id"),
+                          leaseTTL: try row.decode(Int.self, "lease_ttl_s"), jobs: try row.decode(Int.self, "n"))
         }
     }
 

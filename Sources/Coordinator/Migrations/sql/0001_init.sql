@@ -149,7 +149,7 @@ CREATE TABLE jobs (
 );
 -- The queue: only runnable rows are indexed, so the index stays small while
 -- finished jobs pile up.
-CREATE INDEX jobs_runnable ON jobs (model_id, priority DESC, not_before, id) WHERE state = 'queued';
+CREATE INDEX jobs_runnable ON jobs (model_id, priority DESC, id) WHERE state = 'queued';
 CREATE INDEX jobs_lease_expiry ON jobs (lease_expires_at) WHERE state = 'leased';
 CREATE INDEX jobs_sweep_state ON jobs (sweep_id, state);
 CREATE UNIQUE INDEX jobs_one_per_case ON jobs (sweep_id, subject_model_id, case_id, kind)
