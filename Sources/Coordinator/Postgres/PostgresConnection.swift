@@ -9,7 +9,12 @@ import Shared
 public final class PostgresConnection: @unchecked Sendable {
     // Invariant: `handle` is only touched on `thread`, and the pool gives the
     // connection to one task at a time, so no two calls overlap.
-    private var handle: OpaquePointer?
+    private var handle: OpaquePointer? {
+        didSet { preparedNames = [:] }  // prepared statements live and die with the session
+    }
+    /// SQL text → the name it was prepared under on this session.
+    private var preparedNames: [String: String] = [:]
+    private var preparedCount = 0
     private let thread: DedicatedThread
     private let url: String
 
@@ -125,8 +130,35 @@ public final class PostgresConnection: @unchecked Sendable {
             }
         }
         let values: [UnsafePointer<CChar>?] = buffers.map { $0.map { UnsafePointer($0.assumingMemoryBound(to: CChar.self)) } }
-        let result = PQexecParams(handle, sql, count, types, values, lengths, formats, 0)
-        return try check(result)
+        guard Self.isPreparable(sql) else {
+            return try check(PQexecParams(handle, sql, count, types, values, lengths, formats, 0))
+        }
+        // The project's SQL is a fixed set of texts: each is parsed and planned
+        // once per session instead of on every call.
+        let name = try preparedName(for: sql, types: types)
+        do {
+            return try check(PQexecPrepared(handle, name, count, values, lengths, formats, 0))
+        } catch let error as PostgresError where error.sqlState == "26000" || error.sqlState == "0A000" {
+            // The statement is gone or its plan went stale (a migration changed a table): prepare anew once.
+            preparedNames[sql] = nil
+            let fresh = try preparedName(for: sql, types: types)
+            return try check(PQexecPrepared(handle, fresh, count, values, lengths, formats, 0))
+        }
+    }
+
+    private func preparedName(for sql: String, types: [Oid]) throws -> String {
+        if let name = preparedNames[sql] { return name }
+        preparedCount += 1
+        let name = "siuo_\(preparedCount)"
+        _ = try check(PQprepare(handle, name, sql, Int32(types.count), types))
+        preparedNames[sql] = name
+        return name
+    }
+
+    /// Statements the extended protocol can prepare (not BEGIN, SET, DDL, …).
+    static func isPreparable(_ sql: String) -> Bool {
+        let head = sql.drop(while: { $0.isWhitespace }).prefix(6).uppercased()
+        return ["SELECT", "INSERT", "UPDATE", "DELETE"].contains(head) || head.hasPrefix("WITH")
     }
 
     private func blockingScript(_ sql: String) throws {
