@@ -65,21 +65,33 @@ struct CoordinatorBench: AsyncParsableCommand {
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
+    /// Runs the clients; prints the mean time of a lease call and a results call.
     static func httpLoop(base: String, endpoints: [EndpointKey], batch: Int, clients: Int) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        let clock = ContinuousClock()
+        let totals = try await withThrowingTaskGroup(of: (Duration, Duration, Int).self) { group in
             for index in 0..<clients {
                 group.addTask {
                     let client = CoordinatorClient(baseURL: base, token: "bench")
                     let request = LeaseRequest(workerID: "bench-\(index)", endpoints: endpoints, maxJobs: batch)
+                    var leasing = Duration.zero
+                    var completing = Duration.zero
+                    var calls = 0
                     while true {
+                        let start = clock.now
                         let leases = try await client.lease(request)
-                        if leases.isEmpty { return }
+                        let leased = clock.now
+                        if leases.isEmpty { return (leasing, completing, calls) }
                         _ = try await client.complete(leases.map(BenchFixture.result))
+                        leasing += leased - start
+                        completing += clock.now - leased
+                        calls += 1
                     }
                 }
             }
-            try await group.waitForAll()
+            return try await group.reduce((Duration.zero, Duration.zero, 0)) { ($0.0 + $1.0, $0.1 + $1.1, $0.2 + $1.2) }
         }
+        let calls = max(1, totals.2)
+        print("  batch \(batch): mean lease call \(totals.0 / calls), mean results call \(totals.1 / calls) (\(calls) rounds)")
     }
 }
 
