@@ -93,9 +93,13 @@ public struct JobStore: Sendable {
     private func leaseDetails(_ ids: [Int64]) async throws -> [JobLease] {
         let rows = try await pool.query(JobSQL.leaseDetails, [PostgresTextArray(ids.map(String.init))])
         let decoder = JSONDecoder()
+        // A batch holds few models: decode each model's settings once.
+        var models: [Int64: ModelSpec] = [:]
         return try rows.map { row in
-            let settings = try row.decode(JSONValue.self, "settings")
-            let options = try row.decode(JSONValue?.self, "options")?.objectValue?.compactMapValues(\.stringValue)
+            let modelID = try row.decode(Int64.self, "model_id")
+            let model = try models[modelID] ?? decoder.decode(ModelSpec.self, from: Data(try row.decode(String.self, "settings").utf8))
+            models[modelID] = model
+            let options = try row.decode(String?.self, "options").map { try decoder.decode([String: String].self, from: Data($0.utf8)) }
             let gradedIndex = try row.decode(Int?.self, "graded_index")
             let received = try row.decode(String?.self, "received")?.split(separator: ",").compactMap { Int($0) } ?? []
             return JobLease(
@@ -103,7 +107,7 @@ public struct JobStore: Sendable {
                 expiresAt: try row.decode(Date.self, "lease_expires_at"),
                 kind: JobKind(rawValue: try row.decode(String.self, "kind")) ?? .generate,
                 sweep: try row.decode(String.self, "sweep"), attempt: try row.decode(Int.self, "attempts") + 1,
-                model: try decoder.decode(ModelSpec.self, from: settings.canonicalData()),
+                model: model,
                 testCase: LeasedCase(
                     questionID: try row.decode(String.self, "question_id"), category: try row.decode(String.self, "category"),
                     question: try row.decode(String.self, "question"), imageSHA256: try row.decode(String.self, "image_sha256"),

@@ -46,16 +46,18 @@ extension JSONValue: Codable {
     /// Decodes any JSON value; integers that fit in 64 bits stay integers.
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
+        // Strings first: they are most of any document, and every failed
+        // attempt costs a thrown error.
         if container.decodeNil() {
             self = .null
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
         } else if let value = try? container.decode(Bool.self) {
             self = .bool(value)
         } else if let value = try? container.decode(Int64.self) {
             self = .int(value)
         } else if let value = try? container.decode(Double.self) {
             self = .double(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
         } else if let value = try? container.decode([JSONValue].self) {
             self = .array(value)
         } else {
