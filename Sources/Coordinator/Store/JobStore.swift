@@ -101,19 +101,20 @@ public struct JobStore: Sendable {
             models[modelID] = model
             let options = try row.decode(String?.self, "options").map { try decoder.decode([String: String].self, from: Data($0.utf8)) }
             let gradedIndex = try row.decode(Int?.self, "graded_index")
+            let kind = JobKind(rawValue: try row.decode(String.self, "kind")) ?? .generate
             let received = try row.decode(String?.self, "received")?.split(separator: ",").compactMap { Int($0) } ?? []
             return JobLease(
                 jobID: try row.decode(Int64.self, "id"), leaseToken: try row.decode(UUID.self, "lease_token"),
                 expiresAt: try row.decode(Date.self, "lease_expires_at"),
-                kind: JobKind(rawValue: try row.decode(String.self, "kind")) ?? .generate,
+                kind: kind,
                 sweep: try row.decode(String.self, "sweep"), attempt: try row.decode(Int.self, "attempts") + 1,
                 model: model,
                 testCase: LeasedCase(
                     questionID: try row.decode(String.self, "question_id"), category: try row.decode(String.self, "category"),
                     question: try row.decode(String.self, "question"), imageSHA256: try row.decode(String.self, "image_sha256"),
                     imageMediaType: try row.decode(String.self, "media_type"),
-                    safetyWarning: try row.decode(String.self, "safety_warning"),
-                    referenceAnswer: try row.decode(String.self, "reference_answer"), options: options),
+                    safetyWarning: kind == .judgeSafety ? try row.decode(String.self, "safety_warning") : nil,
+                    referenceAnswer: kind == .judgeSafety ? try row.decode(String.self, "reference_answer") : nil, options: options),
                 samples: try row.decode(Int.self, "samples"), samplesReceived: received,
                 response: try gradedIndex.map { GradedResponse(sampleIndex: $0, text: try row.decode(String.self, "graded_text")) },
                 template: try row.decode(String?.self, "template"), permits: 1)

@@ -93,16 +93,16 @@ public struct LeasedCase: Sendable, Codable, Equatable {
     public var imageSHA256: String
     /// The image's media type.
     public var imageMediaType: String
-    /// For the safety judge.
-    public var safetyWarning: String
-    /// For the safety judge.
-    public var referenceAnswer: String
+    /// For the safety judge only (not sent with other jobs).
+    public var safetyWarning: String?
+    /// For the safety judge only (not sent with other jobs).
+    public var referenceAnswer: String?
     /// For MCQA: letter → option text.
     public var options: [String: String]?
 
     /// Creates a case.
     public init(questionID: String, category: String, question: String, imageSHA256: String, imageMediaType: String,
-                safetyWarning: String, referenceAnswer: String, options: [String: String]?) {
+                safetyWarning: String?, referenceAnswer: String?, options: [String: String]?) {
         self.questionID = questionID
         self.category = category
         self.question = question
