@@ -43,7 +43,7 @@ enum JobSQL {
         SELECT j.id, j.lease_token, j.lease_expires_at, j.kind, j.samples, j.attempts,
                s.name AS sweep, j.model_id, m.settings, c.question_id, c.category, c.question, c.image_sha256,
                i.media_type, c.safety_warning, c.reference_answer, c.mcqa_item->'options' AS options,
-               r.sample_index AS graded_index, r.text AS graded_text,
+               r.sample_index AS graded_index, r.text AS graded_text, fm.id AS fallback_id, fm.settings AS fallback_settings,
                CASE j.kind WHEN 'generate' THEN s.definition->'prompts'->>'generation'
                            WHEN 'mcqa' THEN s.definition->'prompts'->>'mcqa'
                            WHEN 'judge_safety' THEN m.settings->>'safetyPrompt'
@@ -56,6 +56,7 @@ enum JobSQL {
         JOIN cases c ON c.id = j.case_id
         JOIN images i ON i.sha256 = c.image_sha256
         LEFT JOIN responses r ON r.id = j.response_id
+        LEFT JOIN models fm ON j.response_id IS NOT NULL AND fm.sweep_id = j.sweep_id AND fm.role = 'fallback_judge'
         WHERE j.id = ANY($1::bigint[])
         ORDER BY j.priority DESC, j.id
         """

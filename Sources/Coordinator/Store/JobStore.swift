@@ -99,6 +99,11 @@ public struct JobStore: Sendable {
             let modelID = try row.decode(Int64.self, "model_id")
             let model = try models[modelID] ?? decoder.decode(ModelSpec.self, from: Data(try row.decode(String.self, "settings").utf8))
             models[modelID] = model
+            var fallback: ModelSpec?
+            if let fallbackID = try row.decode(Int64?.self, "fallback_id") {
+                fallback = try models[fallbackID] ?? decoder.decode(ModelSpec.self, from: Data(try row.decode(String.self, "fallback_settings").utf8))
+                models[fallbackID] = fallback
+            }
             let options = try row.decode(String?.self, "options").map { try decoder.decode([String: String].self, from: Data($0.utf8)) }
             let gradedIndex = try row.decode(Int?.self, "graded_index")
             let kind = JobKind(rawValue: try row.decode(String.self, "kind")) ?? .generate
@@ -117,7 +122,7 @@ public struct JobStore: Sendable {
                     referenceAnswer: kind == .judgeSafety ? try row.decode(String.self, "reference_answer") : nil, options: options),
                 samples: try row.decode(Int.self, "samples"), samplesReceived: received,
                 response: try gradedIndex.map { GradedResponse(sampleIndex: $0, text: try row.decode(String.self, "graded_text")) },
-                template: try row.decode(String?.self, "template"), permits: 1)
+                template: try row.decode(String?.self, "template"), fallbackModel: fallback, permits: 1)
         }
     }
 }

@@ -51,12 +51,15 @@ public struct JobLease: Sendable, Codable, Equatable {
     public var response: GradedResponse?
     /// The template text for this job's prompt; `nil` means the project's default.
     public var template: String?
+    /// Judge jobs: the sweep's fallback judge, asked when the judge refuses or
+    /// stays unparseable (its own prompts are in its settings).
+    public var fallbackModel: ModelSpec?
     /// Rate tokens this lease carries: requests the worker may send without asking for permits.
     public var permits: Int
 
     /// Creates a lease.
     public init(jobID: Int64, leaseToken: UUID, expiresAt: Date, kind: JobKind, sweep: String, attempt: Int, model: ModelSpec,
-                testCase: LeasedCase, samples: Int, samplesReceived: [Int], response: GradedResponse?, template: String?, permits: Int) {
+                testCase: LeasedCase, samples: Int, samplesReceived: [Int], response: GradedResponse?, template: String?, fallbackModel: ModelSpec? = nil, permits: Int) {
         self.jobID = jobID
         self.leaseToken = leaseToken
         self.expiresAt = expiresAt
@@ -69,6 +72,7 @@ public struct JobLease: Sendable, Codable, Equatable {
         self.samplesReceived = samplesReceived
         self.response = response
         self.template = template
+        self.fallbackModel = fallbackModel
         self.permits = permits
     }
 
@@ -77,7 +81,8 @@ public struct JobLease: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case jobID = "job_id", leaseToken = "lease_token", expiresAt = "expires_at", kind, sweep, attempt, model
-        case testCase = "case", samples, samplesReceived = "samples_received", response, template, permits
+        case testCase = "case", samples, samplesReceived = "samples_received", response, template
+        case fallbackModel = "fallback_model", permits
     }
 }
 
