@@ -78,7 +78,7 @@ def main():
                      "correct_option": "A"})
         with open(os.path.join(OUT, "images", image), "wb") as handle:
             handle.write(png(48, 32, rgb, index))
-    for name, items in (("siuo_gen.json", gen), ("siuo_mcqa.json", mcqa)):
+    for name, items in (("gen.json", gen), ("mcqa.json", mcqa)):
         with open(os.path.join(OUT, name), "w") as handle:
             json.dump(items, handle, indent=2, ensure_ascii=False)
             handle.write("\n")

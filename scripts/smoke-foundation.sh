@@ -24,13 +24,13 @@ fail() { echo "smoke: FAILED: $*" >&2; exit 1; }
 "$siuo" db start | grep -q 'already running' || fail "a second db start is not a no-op"
 
 sample="$repo/examples/siuo-sample"
-"$siuo" dataset import sample --gen "$sample/siuo_gen.json" --mcqa "$sample/siuo_mcqa.json" --images "$sample/images"
-"$siuo" dataset import sample --gen "$sample/siuo_gen.json" --mcqa "$sample/siuo_mcqa.json" --images "$sample/images" \
+"$siuo" dataset import sample --gen "$sample/gen.json" --mcqa "$sample/mcqa.json" --images "$sample/images"
+"$siuo" dataset import sample --gen "$sample/gen.json" --mcqa "$sample/mcqa.json" --images "$sample/images" \
   | grep -q 'nothing to do' || fail "re-import of identical data is not a no-op"
 
 before=$("$siuo" dataset list --json)
 mkdir broken && cp "$sample"/images/*.png broken/ && rm broken/S-01.png broken/P-01.png
-if out=$("$siuo" dataset import other --gen "$sample/siuo_gen.json" --images broken 2>&1); then
+if out=$("$siuo" dataset import other --gen "$sample/gen.json" --images broken 2>&1); then
   fail "an import with missing images succeeded"
 fi
 echo "$out" | grep -q 'S-01.png' && echo "$out" | grep -q 'P-01.png' && echo "$out" | grep -q '^Error: 2 images' \

@@ -23,8 +23,8 @@ import Testing
         let pool = try await TestDatabase.pool(suite: "store_sample")
         let store = DatasetStore(pool: pool)
         let sample = RepositoryPaths.sampleDataset
-        let dataset = try DatasetLoader.load(name: "sample", generationFile: sample + "/siuo_gen.json",
-                                             mcqaFile: sample + "/siuo_mcqa.json", imagesFolder: sample + "/images")
+        let dataset = try DatasetLoader.load(name: "sample", generationFile: sample + "/gen.json",
+                                             mcqaFile: sample + "/mcqa.json", imagesFolder: sample + "/images")
         #expect(try await store.importDataset(dataset, replace: false) == .imported)
         let list = try await store.list()
         #expect(list.count == 1)
