@@ -25,8 +25,9 @@ public struct LeaseRequest: Sendable, Codable, Equatable {
     }
 }
 
-/// A job handed to a worker, with everything needed to run it.
-public struct JobLease: Sendable, Codable, Equatable {
+/// A job handed to a worker, with everything needed to run it. It travels
+/// inside a `LeaseGrant`, which sends each model's settings once.
+public struct JobLease: Sendable, Equatable {
     /// The job.
     public var jobID: Int64
     /// Fences every write about this lease.
@@ -80,9 +81,53 @@ public struct JobLease: Sendable, Codable, Equatable {
     public var reference: LeaseReference { LeaseReference(jobID: jobID, leaseToken: leaseToken) }
 
     enum CodingKeys: String, CodingKey {
-        case jobID = "job_id", leaseToken = "lease_token", expiresAt = "expires_at", kind, sweep, attempt, model
-        case testCase = "case", samples, samplesReceived = "samples_received", response, template
-        case fallbackModel = "fallback_model", permits
+        case jobID = "job_id", leaseToken = "lease_token", expiresAt = "expires_at", kind, sweep, attempt
+        case modelIndex = "model", testCase = "case", samples, samplesReceived = "samples_received", response, template
+        case fallbackIndex = "fallback_model", permits
+    }
+
+    /// Writes every field; the models as indexes into the grant's `models`.
+    func encode(to encoder: any Encoder, modelIndex: Int, fallbackIndex: Int?) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(jobID, forKey: .jobID)
+        try container.encode(leaseToken, forKey: .leaseToken)
+        try container.encode(expiresAt, forKey: .expiresAt)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(sweep, forKey: .sweep)
+        try container.encode(attempt, forKey: .attempt)
+        try container.encode(modelIndex, forKey: .modelIndex)
+        try container.encode(testCase, forKey: .testCase)
+        try container.encode(samples, forKey: .samples)
+        try container.encode(samplesReceived, forKey: .samplesReceived)
+        try container.encodeIfPresent(response, forKey: .response)
+        try container.encodeIfPresent(template, forKey: .template)
+        try container.encodeIfPresent(fallbackIndex, forKey: .fallbackIndex)
+        try container.encode(permits, forKey: .permits)
+    }
+
+    /// Reads what `encode(to:modelIndex:fallbackIndex:)` wrote, resolving the models.
+    init(from decoder: any Decoder, models: [ModelSpec]) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func model(_ key: CodingKeys) throws -> ModelSpec? {
+            guard let index = try container.decodeIfPresent(Int.self, forKey: key) else { return nil }
+            guard models.indices.contains(index) else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "no model \(index) in the grant")
+            }
+            return models[index]
+        }
+        guard let leased = try model(.modelIndex) else {
+            throw DecodingError.keyNotFound(CodingKeys.modelIndex, .init(codingPath: container.codingPath, debugDescription: "missing"))
+        }
+        self.init(
+            jobID: try container.decode(Int64.self, forKey: .jobID), leaseToken: try container.decode(UUID.self, forKey: .leaseToken),
+            expiresAt: try container.decode(Date.self, forKey: .expiresAt), kind: try container.decode(JobKind.self, forKey: .kind),
+            sweep: try container.decode(String.self, forKey: .sweep), attempt: try container.decode(Int.self, forKey: .attempt),
+            model: leased, testCase: try container.decode(LeasedCase.self, forKey: .testCase),
+            samples: try container.decode(Int.self, forKey: .samples),
+            samplesReceived: try container.decode([Int].self, forKey: .samplesReceived),
+            response: try container.decodeIfPresent(GradedResponse.self, forKey: .response),
+            template: try container.decodeIfPresent(String.self, forKey: .template),
+            fallbackModel: try model(.fallbackIndex), permits: try container.decode(Int.self, forKey: .permits))
     }
 }
 

@@ -71,12 +71,49 @@ public struct ItemAnswer: Codable, Sendable, Equatable {
 }
 
 /// `POST /v1/leases` answer.
+///
+/// On the wire each distinct model's settings are sent once, in `models`,
+/// and leases refer to them by index: a batch of 100 leases usually has a
+/// handful of models, and their settings were most of the bytes.
 public struct LeaseGrant: Codable, Sendable {
     /// The jobs leased (none when the wait ran out).
     public var leases: [JobLease]
 
     /// Wraps `leases`.
     public init(leases: [JobLease]) {
+        self.leases = leases
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case leases, models
+    }
+
+    /// Writes the distinct models, then the leases with model indexes.
+    public func encode(to encoder: any Encoder) throws {
+        var models: [ModelSpec] = []
+        func index(of model: ModelSpec) -> Int {
+            if let index = models.firstIndex(of: model) { return index }
+            models.append(model)
+            return models.count - 1
+        }
+        let indexed = leases.map { ($0, index(of: $0.model), $0.fallbackModel.map(index)) }
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(models, forKey: .models)
+        var list = container.nestedUnkeyedContainer(forKey: .leases)
+        for (lease, modelIndex, fallbackIndex) in indexed {
+            try lease.encode(to: list.superEncoder(), modelIndex: modelIndex, fallbackIndex: fallbackIndex)
+        }
+    }
+
+    /// Reads the models, then the leases that refer to them.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let models = try container.decode([ModelSpec].self, forKey: .models)
+        var list = try container.nestedUnkeyedContainer(forKey: .leases)
+        var leases: [JobLease] = []
+        while !list.isAtEnd {
+            leases.append(try JobLease(from: try list.superDecoder(), models: models))
+        }
         self.leases = leases
     }
 }
