@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct WireCodingTests {
     private func lease(_ id: Int64, model: ModelSpec, fallback: ModelSpec? = nil) -> JobLease {
-        JobLease(jobID: id, leaseToken: UUID(), expiresAt: Date(timeIntervalSince1970: 1_800_000_000.123), kind: .judgeSafety,
+        JobLease(jobID: id, leaseToken: UUID(), expiresAt: Date(timeIntervalSince1970: 1_800_000_000.25), kind: .judgeSafety,
                  sweep: "s", attempt: 1, model: model,
                  testCase: LeasedCase(questionID: "1", category: "c", question: "q?", imageSHA256: String(repeating: "a", count: 64),
                                       imageMediaType: "image/png", safetyWarning: "w", referenceAnswer: "r", options: nil),
