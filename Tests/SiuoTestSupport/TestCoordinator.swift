@@ -1,8 +1,6 @@
 import Coordinator
 import Foundation
-import Hummingbird
 import Shared
-import Synchronization
 
 /// A real coordinator on a free loopback port, for as long as `body` runs.
 public enum TestCoordinator {
@@ -15,18 +13,7 @@ public enum TestCoordinator {
     public static func with<T: Sendable>(pool: PostgresPool, _ body: (String) async throws -> T) async throws -> T {
         let api = CoordinatorAPI(pool: pool, tokens: try APITokens(worker: workerToken, admin: adminToken),
                                  latestMigration: try Migrator(pool: pool).latestVersion)
-        let port = Mutex<Int?>(nil)
-        let app = Application(router: api.router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } })
-        let server = Task { try await app.run() }
-        defer { server.cancel() }
-        var waited = 0
-        while port.withLock({ $0 }) == nil {
-            try await Task.sleep(for: .milliseconds(10))
-            waited += 1
-            if waited > 500 { throw CoordinatorClientError(status: 0, message: "the test coordinator did not start") }
-        }
-        return try await body("http://127.0.0.1:\(port.withLock { $0 }!)")
+        return try await LoopbackServer.with(api, body)
     }
 
     /// A worker-token client for `baseURL`.

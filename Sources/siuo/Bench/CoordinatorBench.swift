@@ -1,9 +1,7 @@
 import ArgumentParser
 import Coordinator
 import Foundation
-import Hummingbird
 import Shared
-import Synchronization
 
 /// Leased+completed jobs per second through the HTTP API (batches of 1 and
 /// of 100), next to a raw SQL claim/complete loop on the same database.
@@ -30,30 +28,24 @@ struct CoordinatorBench: AsyncParsableCommand {
         print("siuo bench coordinator: \(jobs) mcqa jobs, \(clients) clients, 2 cores, debug/release as built")
 
         let api = CoordinatorAPI(pool: pool, tokens: try APITokens(worker: "bench", admin: "bench"), latestMigration: 1)
-        let port = Mutex<Int?>(nil)
-        let app = Application(router: api.router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } })
-        let server = Task { try await app.run() }
-        defer { server.cancel() }
-        while port.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
-        let base = "http://127.0.0.1:\(port.withLock { $0 }!)"
-
-        var rows: [(String, Int, Double)] = []
-        for batch in [1, 100] {
-            let count = batch == 1 ? min(singleJobs, jobs) : jobs
-            try await BenchFixture.reset(pool: pool, keep: count)
-            let seconds = try await Self.timed {
-                try await Self.httpLoop(base: base, endpoints: endpoints, batch: batch, clients: clients)
+        try await LoopbackServer.with(api) { base in
+            var rows: [(String, Int, Double)] = []
+            for batch in [1, 100] {
+                let count = batch == 1 ? min(singleJobs, jobs) : jobs
+                try await BenchFixture.reset(pool: pool, keep: count)
+                let seconds = try await Self.timed {
+                    try await Self.httpLoop(base: base, endpoints: endpoints, batch: batch, clients: clients)
+                }
+                rows.append(("HTTP API, batch \(batch)", count, Double(count) / seconds))
             }
-            rows.append(("HTTP API, batch \(batch)", count, Double(count) / seconds))
-        }
-        try await BenchFixture.reset(pool: pool, keep: jobs)
-        let rawSeconds = try await Self.timed { try await RawSQLLoop(pool: pool, clients: clients, batch: 100).run() }
-        let raw = Double(jobs) / rawSeconds
-        rows.append(("raw SQL, batch 100", jobs, raw))
-        for (label, count, rate) in rows {
-            let ratio = String(format: "%.2f", rate / raw)
-            print("\(label.padding(toLength: 22, withPad: " ", startingAt: 0)) \(String(count).leftPadded(6)) jobs  \(String(format: "%8.0f", rate)) jobs/s  ratio to raw SQL \(ratio)")
+            try await BenchFixture.reset(pool: pool, keep: jobs)
+            let rawSeconds = try await Self.timed { try await RawSQLLoop(pool: pool, clients: clients, batch: 100).run() }
+            let raw = Double(jobs) / rawSeconds
+            rows.append(("raw SQL, batch 100", jobs, raw))
+            for (label, count, rate) in rows {
+                let ratio = String(format: "%.2f", rate / raw)
+                print("\(label.padding(toLength: 22, withPad: " ", startingAt: 0)) \(String(count).leftPadded(6)) jobs  \(String(format: "%8.0f", rate)) jobs/s  ratio to raw SQL \(ratio)")
+            }
         }
     }
 
@@ -61,8 +53,7 @@ struct CoordinatorBench: AsyncParsableCommand {
         let clock = ContinuousClock()
         let start = clock.now
         try await body()
-        let elapsed = clock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return (clock.now - start).seconds
     }
 
     /// Runs the clients; prints the mean time of a lease call and a results call.
