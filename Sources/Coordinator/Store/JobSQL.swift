@@ -77,12 +77,6 @@ enum JobSQL {
         RETURNING j.id
         """
 
-    static let insertResponse = """
-        INSERT INTO responses (job_id, sample_index, outcome, text, finish_reason, resolved_model, system_fingerprint, from_cache)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-        ON CONFLICT (job_id, sample_index) DO NOTHING
-        """
-
     /// Adds a lease's usage to the job and its cost to the sweep's spend.
     static let addUsage = """
         WITH job AS (

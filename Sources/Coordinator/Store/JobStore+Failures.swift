@@ -12,7 +12,7 @@ extension JobStore {
             let status: ItemStatus = try await pool.withTransaction { connection in
                 guard let job = try await FencedJob.lock(failure.lease, on: connection) else { return .stale }
                 let usable = failure.samples.filter { (0..<job.samples).contains($0.sampleIndex) && !job.kind.isJudge }
-                try await job.storeSamples(usable, on: connection)
+                try await FencedJob.storeSamples(usable.map { (job.id, $0) }, on: connection)
                 try await job.addUsage(failure.usage, on: connection)
                 let retryAfter = failure.retryAfterMilliseconds.map { TimeInterval($0) / 1000 }
                 if failure.throttled {

@@ -49,13 +49,18 @@ struct FencedJob {
                                                       usage.inputTokens, usage.outputTokens, cost(of: usage)])
     }
 
-    func storeSamples(_ samples: [SampleResult], on connection: PostgresConnection) async throws {
-        for sample in samples {
-            try await connection.query(JobSQL.insertResponse, [
-                id, sample.sampleIndex, sample.outcome.rawValue, sample.text, sample.finishReason,
-                sample.resolvedModel, sample.systemFingerprint, sample.fromCache,
-            ])
-        }
+    /// Stores `(job id, sample)` pairs in one statement; samples already
+    /// stored (an earlier lease sent them) are kept as they are.
+    static func storeSamples(_ samples: [(jobID: Int64, sample: SampleResult)], on connection: PostgresConnection) async throws {
+        guard !samples.isEmpty else { return }
+        try await connection.query(ResultSQL.insertResponses, [
+            PostgresTextArray(samples.map { String($0.jobID) }), PostgresTextArray(samples.map { String($0.sample.sampleIndex) }),
+            PostgresTextArray(samples.map { $0.sample.outcome.rawValue }), PostgresTextArray(samples.map { $0.sample.text }),
+            PostgresNullableTextArray(samples.map { $0.sample.finishReason }),
+            PostgresNullableTextArray(samples.map { $0.sample.resolvedModel }),
+            PostgresNullableTextArray(samples.map { $0.sample.systemFingerprint }),
+            PostgresTextArray(samples.map { String($0.sample.fromCache) }),
+        ])
     }
 }
 
@@ -94,7 +99,7 @@ extension JobStore {
                 statuses.append(.accepted)
             }
             guard !current.isEmpty else { return (statuses, false, [Int64: Int]()) }
-            try await insertResponses(current, on: connection)
+            try await FencedJob.storeSamples(current.flatMap { result, job in result.samples.map { (job.id, $0) } }, on: connection)
             try await insertVerdicts(current, on: connection)
             let finished = try await finishComplete(current, on: connection)
             let generated = finished.filter { $0.kind == .generate }.map(\.id)
@@ -109,17 +114,6 @@ extension JobStore {
         try await RateBucketStore.recover(successes, pool: pool)
         if judgesCreated { try await pool.query(JobSQL.notify) }
         return statuses
-    }
-
-    private func insertResponses(_ items: [(JobResult, FencedJob)], on connection: PostgresConnection) async throws {
-        let samples = items.flatMap { result, job in result.samples.map { (job.id, $0) } }
-        guard !samples.isEmpty else { return }
-        try await connection.query(ResultSQL.insertResponses, [
-            PostgresTextArray(samples.map { String($0.0) }), PostgresTextArray(samples.map { String($0.1.sampleIndex) }),
-            PostgresTextArray(samples.map { $0.1.outcome.rawValue }), PostgresTextArray(samples.map { $0.1.text }),
-            PostgresNullableTextArray(samples.map { $0.1.finishReason }), PostgresNullableTextArray(samples.map { $0.1.resolvedModel }),
-            PostgresNullableTextArray(samples.map { $0.1.systemFingerprint }), PostgresTextArray(samples.map { String($0.1.fromCache) }),
-        ])
     }
 
     private func insertVerdicts(_ items: [(JobResult, FencedJob)], on connection: PostgresConnection) async throws {
