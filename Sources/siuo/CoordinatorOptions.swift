@@ -15,8 +15,7 @@ struct CoordinatorOptions: ParsableArguments {
 
     /// The coordinator named by flag or environment, if any.
     var coordinatorURL: String? {
-        if let url, !url.isEmpty { return url }
-        return ProcessInfo.processInfo.environment["SIUO_COORDINATOR_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        Setting.value(url, environment: "SIUO_COORDINATOR_URL")
     }
 
     /// An admin client, or a clear error when no coordinator or token is given.
@@ -43,6 +42,6 @@ enum TokenSource {
                 throw ValidationError("\(file): cannot read the token file")
             }
         }
-        return ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
+        return Setting.value(nil, environment: name)
     }
 }

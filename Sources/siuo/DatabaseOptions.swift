@@ -14,15 +14,12 @@ struct DatabaseOptions: ParsableArguments {
 
     /// The URL given explicitly, by flag or environment.
     var explicitURL: String? {
-        if let databaseURL, !databaseURL.isEmpty { return databaseURL }
-        if let url = ProcessInfo.processInfo.environment["SIUO_DATABASE_URL"], !url.isEmpty { return url }
-        return nil
+        Setting.value(databaseURL, environment: "SIUO_DATABASE_URL")
     }
 
     /// The embedded cluster this command would use.
     var embedded: EmbeddedPostgres {
-        let environment = ProcessInfo.processInfo.environment["SIUO_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 }
-        return EmbeddedPostgres(directory: dataDirectory ?? environment ?? EmbeddedPostgres.defaultDirectory())
+        EmbeddedPostgres(directory: Setting.value(dataDirectory, environment: "SIUO_DATA_DIR") ?? EmbeddedPostgres.defaultDirectory())
     }
 
     /// A pool on the database, started if embedded, with the schema up to date.

@@ -156,8 +156,6 @@ public struct EmbeddedPostgres: Sendable {
     static func checkDatabaseName(_ name: String) throws {
         let valid = !name.isEmpty && name.utf8.count <= 63
             && name.utf8.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == UInt8(ascii: "_") }
-        guard valid else {
-            throw EmbeddedPostgresError.folder(path: name, reason: "database names may hold only a-z, 0-9 and _")
-        }
+        guard valid else { throw EmbeddedPostgresError.badDatabaseName(name) }
     }
 }

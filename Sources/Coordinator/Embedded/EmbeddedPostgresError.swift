@@ -10,6 +10,8 @@ public enum EmbeddedPostgresError: Error, CustomStringConvertible {
     case startFailed(log: String)
     /// A folder could not be created or handed to the server account.
     case folder(path: String, reason: String)
+    /// A database name the launcher will not put into SQL.
+    case badDatabaseName(String)
 
     /// What happened and what to do about it.
     public var description: String {
@@ -26,6 +28,8 @@ public enum EmbeddedPostgresError: Error, CustomStringConvertible {
             return "the embedded PostgreSQL server did not start; end of its log:\n\(log)"
         case .folder(let path, let reason):
             return "\(path): \(reason)"
+        case .badDatabaseName(let name):
+            return "database name \"\(name)\" may hold only a-z, 0-9 and _ (at most 63 characters)"
         }
     }
 }

@@ -49,13 +49,11 @@ extension SweepStore {
         for count in rows {
             let n = try count.decode(Int.self, "n")
             let state = try count.decode(String.self, "state")
+            let model = try count.decode(String.self, "model")
+            let kind = try count.decode(String.self, "kind")
             jobs.add(n, state: state)
-            var kinds = models[try count.decode(String.self, "model"), default: [:]]
-            var kind = kinds[try count.decode(String.self, "kind"), default: KindCounts()]
-            kind.total += n
-            if state == "done" { kind.done += n }
-            kinds[try count.decode(String.self, "kind")] = kind
-            models[try count.decode(String.self, "model")] = kinds
+            models[model, default: [:]][kind, default: KindCounts()].total += n
+            if state == "done" { models[model, default: [:]][kind, default: KindCounts()].done += n }
         }
         let state = SweepStatus.derivedState(stored: try row.decode(String.self, "state"), jobs: jobs)
         return SweepStatus(name: name, state: state, jobs: jobs, models: models)
