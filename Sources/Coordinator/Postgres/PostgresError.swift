@@ -50,11 +50,6 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         self.constraint = constraint
     }
 
-    /// Whether running the same transaction again may succeed.
-    public var isTransient: Bool {
-        kind == .serializationFailure || kind == .deadlockDetected || kind == .connectionLost
-    }
-
     /// The message, with the SQLSTATE and detail when known.
     public var description: String {
         var text = "database error"

@@ -7,7 +7,6 @@ struct LockedBucket {
     var endpoint: EndpointKey
     var bucket: TokenBucket
     var rate: AdaptiveRate
-    var configuredBurst: Double?
     var maxInFlight: Int?
     var throttledUntil: Date?
 
@@ -95,7 +94,7 @@ enum RateBucketStore {
                                      ratePerMinute: rate.current, capacity: LockedBucket.capacity(burst: burst, rate: rate.current))
             let endpoint = EndpointKey(provider: Provider(rawValue: try row.decode(String.self, "provider")) ?? .openai,
                                        baseURL: try row.decode(String.self, "base_url"), model: try row.decode(String.self, "model"))
-            buckets.append(LockedBucket(id: try row.decode(Int64.self, "id"), endpoint: endpoint, bucket: bucket, rate: rate, configuredBurst: burst,
+            buckets.append(LockedBucket(id: try row.decode(Int64.self, "id"), endpoint: endpoint, bucket: bucket, rate: rate,
                                         maxInFlight: try row.decode(Int?.self, "max_in_flight"),
                                         throttledUntil: try row.decode(Date?.self, "throttled_until")))
         }
