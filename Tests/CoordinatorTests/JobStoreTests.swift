@@ -66,7 +66,7 @@ import Testing
     @Test func anExpiredLeaseIsRescuedAndItsLateResultRefused() async throws {
         let pool = try await TestDatabase.pool(suite: "jobs_rescue")
         try await SweepFixture.importDataset(pool, cases: 1)
-        let definition = SweepFixture.definition(models: 1, tasks: [.mcqa], leaseTTLSeconds: 1)
+        let definition = SweepFixture.definition(models: 1, tasks: [.mcqa])  // expiry is forced below, not waited for
         try await SweepStore(pool: pool).submit(definition)
         let jobs = JobStore(pool: pool)
         let request = LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 1)

@@ -47,14 +47,21 @@ import Testing
 
     @Test func aCancelledWaiterGivesUpItsPlace() async throws {
         let pool = try await TestDatabase.pool(suite: "pool_cancel", size: 1, migrated: false)
+        // The holder keeps the only connection until told to let go: no
+        // sleeps, so a loaded machine cannot reorder the steps.
+        let (held, heldSignal) = AsyncStream<Void>.makeStream()
+        let (release, releaseSignal) = AsyncStream<Void>.makeStream()
         let holder = Task {
-            try await pool.withConnection { try await $0.query("SELECT pg_sleep(0.5)") }
+            try await pool.withConnection { _ in
+                heldSignal.yield()
+                for await _ in release { break }
+            }
         }
-        try await Task.sleep(for: .milliseconds(100))
+        for await _ in held { break }
         let waiter = Task { try await pool.query("SELECT 1 AS one") }
-        try await Task.sleep(for: .milliseconds(50))
         waiter.cancel()
         await #expect(throws: CancellationError.self) { try await waiter.value }
+        releaseSignal.yield()
         _ = try await holder.value
         // The slot was not lost to the cancelled waiter.
         #expect(try await pool.query("SELECT 1 AS one")[0].decode(Int.self, "one") == 1)
