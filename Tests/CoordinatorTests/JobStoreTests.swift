@@ -142,12 +142,16 @@ import Testing
         let endpoint = definition.models[0].endpointKey
         let request = LeaseRequest(workerID: "w", endpoints: [endpoint], maxJobs: 9)
         #expect(try await jobs.claim(request).count == 1)
+        // Time is set in the bucket's row rather than waited for, so a slow
+        // machine cannot let a refill in between: no refill until further notice...
+        try await pool.query("UPDATE rate_buckets SET refilled_at = now() + interval '1 hour' WHERE model = 'model-0'")
         #expect(try await jobs.claim(request).count == 0)
         let grant = try await jobs.grantPermits([PermitRequest(endpoint: endpoint, count: 3)])[0]
         #expect(grant.granted == 0 && (grant.retryAfterMilliseconds ?? 0) > 0 && (grant.retryAfterMilliseconds ?? 0) <= 1000)
         let unknown = try await jobs.grantPermits([PermitRequest(endpoint: EndpointKey(provider: .openai, baseURL: "x", model: "y"), count: 1)])
         #expect(unknown == [PermitGrant(granted: 0, retryAfterMilliseconds: nil)])
-        try await Task.sleep(for: .milliseconds(1100))
+        // ...then 1.1 s of refill: one token, the bucket's capacity.
+        try await pool.query("UPDATE rate_buckets SET refilled_at = now() - interval '1.1 seconds' WHERE model = 'model-0'")
         #expect(try await jobs.grantPermits([PermitRequest(endpoint: endpoint, count: 3)])[0].granted == 1)
     }
 
