@@ -46,7 +46,19 @@ let package = Package(
         ),
         .target(
             name: "Worker",
-            dependencies: ["Shared", "CCurl"]
+            dependencies: [
+                "Shared", "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "MockProvider",
+            dependencies: [
+                "Shared",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(
             name: "siuo",
@@ -54,6 +66,7 @@ let package = Package(
                 "Coordinator",
                 "Shared",
                 "Worker",
+                "MockProvider",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -71,7 +84,8 @@ let package = Package(
         ),
         .testTarget(name: "SharedTests", dependencies: ["Shared", "SiuoTestSupport"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Shared", "SiuoTestSupport"]),
-        .testTarget(name: "WorkerTests", dependencies: ["Worker", "CCurl"]),
+        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Shared", "CCurl", "SiuoTestSupport"]),
+        .testTarget(name: "MockProviderTests", dependencies: ["MockProvider", "Shared", "SiuoTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
