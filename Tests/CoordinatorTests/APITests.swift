@@ -9,7 +9,7 @@ import Testing
     private func raw(_ url: String, method: String = "GET", token: String? = nil, body: String? = nil) async throws -> HTTPClientResponse {
         var headers = ["Content-Type": "application/json"]
         if let token { headers["Authorization"] = "Bearer \(token)" }
-        return try await CurlEasyClient().send(HTTPClientRequest(method: method, url: url, headers: headers, body: body.map { Array($0.utf8) }))
+        return try await CurlMultiClient.shared.send(HTTPClientRequest(method: method, url: url, headers: headers, body: body.map { Array($0.utf8) }))
     }
 
     @Test func tokensGuardEveryRouteButTheProbes() async throws {

@@ -5,12 +5,12 @@ public struct CoordinatorClient: Sendable {
     /// e.g. `http://127.0.0.1:8080`.
     public let baseURL: String
     private let token: String
-    private let http: CurlEasyClient
+    private let http: CurlMultiClient
     /// Per-request time limit (long polls get their wait on top).
     public var timeout: TimeInterval = 30
 
     /// A client sending `token` as its bearer token.
-    public init(baseURL: String, token: String, http: CurlEasyClient = CurlEasyClient()) {
+    public init(baseURL: String, token: String, http: CurlMultiClient = CurlMultiClient.shared) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.token = token
         self.http = http

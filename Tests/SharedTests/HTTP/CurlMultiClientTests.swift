@@ -1,0 +1,112 @@
+import Foundation
+import Hummingbird
+import Shared
+import SiuoTestSupport
+import Synchronization
+import Testing
+
+/// The multi-handle client against a real Hummingbird server on loopback.
+@Suite struct CurlMultiClientTests {
+    /// Counts requests in flight at the server and the most seen at once.
+    final class Gauge: Sendable {
+        private let state = Mutex((now: 0, peak: 0, peers: Set<Int>()))
+        func enter(peer: Int?) { state.withLock { $0.now += 1; $0.peak = max($0.peak, $0.now); if let peer { $0.peers.insert(peer) } } }
+        func leave() { state.withLock { $0.now -= 1 } }
+        var peak: Int { state.withLock { $0.peak } }
+        var now: Int { state.withLock { $0.now } }
+        var peers: Int { state.withLock { $0.peers.count } }
+    }
+
+    static func router(_ gauge: Gauge) -> Router<PeerRequestContext> {
+        let router = Router(context: PeerRequestContext.self)
+        router.post("/echo") { request, context -> Response in
+            gauge.enter(peer: context.peerPort)
+            defer { gauge.leave() }
+            let body = try await request.body.collect(upTo: 1 << 20)
+            var headers = HTTPFields()
+            headers[.init("x-echo")!] = request.headers[.init("x-probe")!] ?? "none"
+            headers[.retryAfter] = "7"
+            return Response(status: .created, headers: headers, body: .init(byteBuffer: body))
+        }
+        router.get("/slow") { _, context -> String in
+            gauge.enter(peer: context.peerPort)
+            defer { gauge.leave() }
+            try await Task.sleep(for: .milliseconds(300))
+            return "done"
+        }
+        router.get("/hang") { _, context -> String in
+            gauge.enter(peer: context.peerPort)
+            defer { gauge.leave() }
+            try await Task.sleep(for: .seconds(60))
+            return "late"
+        }
+        router.get("/big") { _, _ in String(repeating: "x", count: 5000) }
+        return router
+    }
+
+    @Test func roundTripsStatusHeadersAndBody() async throws {
+        let gauge = Gauge()
+        try await LoopbackRouterServer.with(Self.router(gauge)) { base in
+            let client = CurlMultiClient()
+            let response = try await client.send(HTTPClientRequest(method: "POST", url: base + "/echo",
+                                                                  headers: ["x-probe": "hello"], body: Array("payload ü".utf8)))
+            #expect(response.status == 201)
+            #expect(response.headers["x-echo"] == "hello")
+            #expect(response.headers["retry-after"] == "7")
+            #expect(response.text == "payload ü")
+            let empty = try await client.send(HTTPClientRequest(method: "POST", url: base + "/echo", body: []))
+            #expect(empty.status == 201 && empty.body.isEmpty)
+        }
+    }
+
+    @Test func holdsManyRequestsInFlightOnOneThreadAndReusesConnections() async throws {
+        let gauge = Gauge()
+        try await LoopbackRouterServer.with(Self.router(gauge)) { base in
+            let client = CurlMultiClient()
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<300 { group.addTask { try await client.send(HTTPClientRequest(url: base + "/slow")).status } }
+                for try await status in group { #expect(status == 200) }
+            }
+            // The server held (nearly) all of them at once: nothing serialised them.
+            #expect(gauge.peak >= 250)
+            let connections = gauge.peers
+            for _ in 0..<5 { _ = try await client.send(HTTPClientRequest(url: base + "/slow")) }
+            #expect(gauge.peers == connections, "sequential requests reuse an idle connection")
+            #expect(client.inFlight == 0)
+        }
+    }
+
+    @Test func cancellingTheTaskAbortsTheTransfer() async throws {
+        let gauge = Gauge()
+        try await LoopbackRouterServer.with(Self.router(gauge)) { base in
+            let client = CurlMultiClient()
+            let call = Task { try await client.send(HTTPClientRequest(url: base + "/hang", timeout: 120)) }
+            while gauge.now == 0 { try await Task.sleep(for: .milliseconds(5)) }
+            call.cancel()
+            await #expect(throws: CancellationError.self) { try await call.value }
+            #expect(client.inFlight == 0)
+            let alreadyCancelled = Task {
+                withUnsafeCurrentTask { $0?.cancel() }
+                return try await client.send(HTTPClientRequest(url: base + "/slow"))
+            }
+            await #expect(throws: CancellationError.self) { try await alreadyCancelled.value }
+        }
+    }
+
+    @Test func timeoutsSizeCapsAndRefusedConnectionsAreErrors() async throws {
+        let gauge = Gauge()
+        try await LoopbackRouterServer.with(Self.router(gauge)) { base in
+            let client = CurlMultiClient(maxResponseBytes: 1000)
+            let timeout = await #expect(throws: HTTPClientError.self) {
+                try await client.send(HTTPClientRequest(url: base + "/hang", timeout: 0.3))
+            }
+            #expect(timeout?.isTimeout == true)
+            let big = await #expect(throws: HTTPClientError.self) { try await client.send(HTTPClientRequest(url: base + "/big")) }
+            #expect(big?.message.contains("larger than 1000 bytes") == true)
+        }
+        let refused = await #expect(throws: HTTPClientError.self) {
+            try await CurlMultiClient().send(HTTPClientRequest(url: "http://127.0.0.1:1/none", timeout: 2))
+        }
+        #expect(refused?.code == 7)
+    }
+}
