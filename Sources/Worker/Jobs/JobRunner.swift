@@ -1,0 +1,56 @@
+import Foundation
+import Shared
+
+/// Runs one lease to its ending. Never throws: every way a job can end is a
+/// `JobEnding` the coordinator understands.
+public struct JobRunner: Sendable {
+    let gateway: ModelGateway
+    let permits: PermitBroker
+    let images: ImageCache
+    /// Retryable provider errors retried inside one lease before it is handed back.
+    public var retriesPerLease = 3
+    /// Times a judge is asked before its verdict counts as unknown (or the fallback is asked).
+    public var asksPerJudge = 3
+
+    /// A runner calling models through `gateway`.
+    public init(gateway: ModelGateway, permits: PermitBroker, images: ImageCache) {
+        self.gateway = gateway
+        self.permits = permits
+        self.images = images
+    }
+
+    /// The ending of `lease`, which lives `ttl` between heartbeats.
+    public func run(_ lease: JobLease, ttl: Duration) async -> JobEnding {
+        let session = LeaseSession(lease: lease, ttl: ttl, gateway: gateway, permits: permits, retriesPerLease: retriesPerLease)
+        do {
+            let image = try await images.image(sha256: lease.testCase.imageSHA256)
+            switch lease.kind {
+            case .generate:
+                let samples = try await GenerateJob(session: session, image: image).run()
+                return .result(JobResult(lease: lease.reference, samples: samples, usage: session.usage))
+            case .mcqa:
+                let sample = try await MCQAJob(session: session, image: image).run()
+                return .result(JobResult(lease: lease.reference, samples: [sample], usage: session.usage))
+            case .judgeSafety, .judgeEffectiveness:
+                let verdict = try await JudgeJob(session: session, image: image, asksPerJudge: asksPerJudge).run()
+                return .result(JobResult(lease: lease.reference, verdict: verdict, usage: session.usage))
+            }
+        } catch is CancellationError {
+            return .release(lease.reference)
+        } catch let partial as PartialSamples {
+            return .failure(Self.failure(lease, partial.stop.failure, samples: partial.samples, usage: session.usage))
+        } catch let stop as LeaseStop {
+            return .failure(Self.failure(lease, stop.failure, samples: [], usage: session.usage))
+        } catch {
+            // Reaching the coordinator for an image or a permit failed: worth another lease.
+            let failure = ProviderFailure(retryable: true, message: "worker could not prepare the job: \(error)")
+            return .failure(Self.failure(lease, failure, samples: [], usage: session.usage))
+        }
+    }
+
+    static func failure(_ lease: JobLease, _ failure: ProviderFailure, samples: [SampleResult], usage: Usage) -> JobFailure {
+        JobFailure(lease: lease.reference, retryable: failure.retryable, error: failure.message,
+                   retryAfterMilliseconds: failure.retryAfter.map { Int(($0.seconds * 1000).rounded(.up)) },
+                   throttled: failure.throttled, samples: samples, usage: usage)
+    }
+}

@@ -1,0 +1,41 @@
+import Shared
+
+/// A judge job: ask the judge; re-ask (a new `X-Siuo-Sample`) while it
+/// refuses or gives no verdict we can parse; then ask the fallback judge the
+/// same way; then record the verdict as unknown with the last text.
+struct JudgeJob {
+    let session: LeaseSession
+    let image: [UInt8]
+    /// Asks per judge, the first included.
+    let asksPerJudge: Int
+
+    func run() async throws -> VerdictResult {
+        let lease = session.lease
+        var asked = 0
+        var lastText = ""
+        var judges: [(ModelSpec, String?, Bool)] = [(lease.model, lease.template, false)]
+        if let fallback = lease.fallbackModel {
+            let template = lease.kind == .judgeSafety ? fallback.safetyPrompt : fallback.effectivenessPrompt
+            judges.append((fallback, template, true))
+        }
+        for (judge, template, isFallback) in judges {
+            let prompt = LeasePrompts.judge(lease, template: template)
+            for attempt in 0..<asksPerJudge {
+                let call = ModelCall(model: judge, prompt: prompt, image: image, imageMediaType: lease.testCase.imageMediaType,
+                                     firstSample: attempt, count: 1, temperature: judge.temperature ?? 0, maxTokens: judge.maxTokens ?? 512)
+                let reply = try await session.send(call)
+                asked += 1
+                guard let sample = reply.samples.first else { continue }
+                lastText = sample.text
+                guard sample.outcome == .answer, let verdict = parse(sample.text, kind: lease.kind) else { continue }
+                return VerdictResult(value: verdict.value, label: verdict.label, judgeText: sample.text,
+                                     attempts: asked, byFallbackJudge: isFallback)
+            }
+        }
+        return VerdictResult(value: nil, label: nil, judgeText: lastText, attempts: asked)
+    }
+
+    private func parse(_ text: String, kind: JobKind) -> ParsedVerdict? {
+        kind == .judgeSafety ? VerdictParser.safety(text) : VerdictParser.effectiveness(text)
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Shared
+
+/// One lease's calls to its models: every request spends a rate token (one
+/// the lease carried, else one from the coordinator), retryable errors are
+/// retried with backoff while the lease has time, and anything that ends the
+/// lease is thrown as a `LeaseStop`.
+final class LeaseSession: @unchecked Sendable {
+    let lease: JobLease
+    private let gateway: ModelGateway
+    private let permits: PermitBroker
+    private let retriesPerLease: Int
+    private let ttl: Duration
+    private var carried: Int
+    private(set) var usage = Usage()
+
+    init(lease: JobLease, ttl: Duration, gateway: ModelGateway, permits: PermitBroker, retriesPerLease: Int) {
+        self.lease = lease
+        self.ttl = ttl
+        self.gateway = gateway
+        self.permits = permits
+        self.retriesPerLease = retriesPerLease
+        self.carried = lease.permits
+    }
+
+    /// The reply to `call`, retried as the rules allow.
+    func send(_ call: ModelCall) async throws -> ProviderReply {
+        var failures = 0
+        while true {
+            try await spendToken(for: call.model)
+            usage.requests += 1
+            if failures > 0 { usage.retries += 1 }
+            switch try await gateway.send(call) {
+            case .success(let reply):
+                usage.inputTokens += reply.inputTokens
+                usage.outputTokens += reply.outputTokens
+                return reply
+            case .failure(let failure):
+                // A throttle ends the lease at once: the coordinator must hear of
+                // it to slow every worker down, and it costs no attempt.
+                guard failure.retryable, !failure.throttled else { throw LeaseStop(failure) }
+                failures += 1
+                let delay = RetryBackoff.delay(afterAttempt: failures, retryAfter: failure.retryAfter.map(\.seconds))
+                guard failures <= retriesPerLease, Duration.seconds(delay) < ttl / 2 else {
+                    throw LeaseStop(failure, retryAfter: .seconds(delay))
+                }
+                try await Task.sleep(for: .seconds(delay))
+            }
+        }
+    }
+
+    private func spendToken(for model: ModelSpec) async throws {
+        if carried > 0, model.endpointKey == lease.model.endpointKey {
+            carried -= 1
+            return
+        }
+        try await permits.acquire(model.endpointKey)
+    }
+}
+
+/// A model call that ends the lease without a result.
+struct LeaseStop: Error {
+    let failure: ProviderFailure
+
+    init(_ failure: ProviderFailure, retryAfter: Duration? = nil) {
+        var failure = failure
+        if let retryAfter, retryAfter > (failure.retryAfter ?? .zero) { failure.retryAfter = retryAfter }
+        self.failure = failure
+    }
+}

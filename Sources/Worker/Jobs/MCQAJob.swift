@@ -1,0 +1,21 @@
+import Shared
+
+/// An `mcqa` job: one answer at the MCQA temperature and token limit
+/// (official protocol: 0 and 5). The letter is parsed when scoring.
+struct MCQAJob {
+    let session: LeaseSession
+    let image: [UInt8]
+
+    func run() async throws -> SampleResult {
+        let lease = session.lease
+        let call = ModelCall(model: lease.model, prompt: LeasePrompts.mcqa(lease), image: image,
+                             imageMediaType: lease.testCase.imageMediaType, firstSample: 0, count: 1,
+                             temperature: lease.model.mcqaTemperature ?? 0, maxTokens: lease.model.mcqaMaxTokens ?? 5)
+        let reply = try await session.send(call)
+        guard let sample = reply.samples.first else {
+            throw LeaseStop(ProviderFailure(retryable: true, message: "the provider returned no choices"))
+        }
+        return SampleResult(sampleIndex: 0, outcome: sample.outcome, text: sample.text, finishReason: sample.finishReason,
+                            resolvedModel: reply.resolvedModel, systemFingerprint: reply.systemFingerprint)
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import Shared
+
+/// Sends one model call through its provider's codec and classifies what
+/// came back; transport errors become retryable or permanent failures.
+public struct ModelGateway: Sendable {
+    let http: CurlMultiClient
+    let keys: KeyRing
+    /// The whole exchange with a provider must finish within this.
+    public let requestTimeout: TimeInterval
+
+    /// A gateway sending over `http` with keys from `keys`.
+    public init(http: CurlMultiClient = .shared, keys: KeyRing, requestTimeout: TimeInterval) {
+        self.http = http
+        self.keys = keys
+        self.requestTimeout = requestTimeout
+    }
+
+    /// The provider's answer to `call`, or why there is none.
+    public func send(_ call: ModelCall) async throws -> Result<ProviderReply, ProviderFailure> {
+        let codec = ProviderCodecs.codec(for: call.model.provider)
+        let key = keys.key(for: call.model)
+        if call.model.provider != .mock, call.model.apiKeyEnvironment != nil, key == nil {
+            return .failure(ProviderFailure(retryable: false, message: "this worker has no key in $\(call.model.apiKeyEnvironment!)"))
+        }
+        let request: HTTPClientRequest
+        do {
+            request = try codec.request(for: call, apiKey: key, timeout: requestTimeout)
+        } catch {
+            return .failure(ProviderFailure(retryable: false, message: "could not encode the request: \(error)"))
+        }
+        do {
+            let response = try await http.send(request)
+            return codec.decode(response, for: call)
+        } catch let error as HTTPClientError {
+            return .failure(TransportFailure.classify(error))
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Shared
+
+/// The worker process: leases jobs for the endpoints whose keys it holds,
+/// keeps up to `concurrency` running, heartbeats them, and reports endings in
+/// batches. On graceful shutdown it stops leasing, lets running jobs finish
+/// within the grace period, releases the rest, and reports everything.
+public struct WorkerService: Service {
+    let settings: WorkerSettings
+    let client: CoordinatorClient
+    let keys: KeyRing
+    let runner: JobRunner
+    let logger: Logger
+
+    /// A worker; `runner` calls the models, `client` reaches the coordinator.
+    public init(settings: WorkerSettings, client: CoordinatorClient, keys: KeyRing, runner: JobRunner, logger: Logger) {
+        self.settings = settings
+        self.client = client
+        self.keys = keys
+        self.runner = runner
+        self.logger = logger
+    }
+
+    /// Runs until graceful shutdown (or cancellation) and the final reports are sent.
+    public func run() async throws {
+        let book = LeaseBook()
+        let outbox = Outbox(client: client, book: book, logger: logger)
+        let heartbeater = Heartbeater(client: client, book: book, logger: logger)
+        let reporting = Task { await outbox.run() }
+        let beating = Task { await heartbeater.run() }
+        await cancelWhenGracefulShutdown {
+            await leaseLoop(book: book, outbox: outbox)
+        }
+        await finish(book: book, outbox: outbox)
+        beating.cancel()
+        await outbox.close()
+        // Bounded: a coordinator that stays away must not keep the process alive forever.
+        let deadline = Task { try? await Task.sleep(for: .seconds(15)); reporting.cancel() }
+        await reporting.value
+        deadline.cancel()
+        let unreported = await outbox.count
+        logger.info("worker stopped", metadata: ["unreported_endings": "\(unreported)"])
+    }
+
+    private func cancelWhenGracefulShutdown(_ body: @escaping @Sendable () async -> Void) async {
+        let task = Task { await body() }
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await task.value
+            } onGracefulShutdown: {
+                task.cancel()
+            }
+        } onCancel: {
+            task.cancel()
+        }
+    }
+
+    private func leaseLoop(book: LeaseBook, outbox: Outbox) async {
+        var endpoints: [EndpointKey] = []
+        var endpointsReadAt: ContinuousClock.Instant?
+        var backoff = Duration.milliseconds(250)
+        while !Task.isCancelled {
+            await book.waitForSlot(below: settings.concurrency)
+            do {
+                if endpointsReadAt.map({ $0 + settings.endpointRefresh < .now }) ?? true {
+                    endpoints = try await client.endpoints().filter(keys.canServe).map(\.endpoint)
+                    endpointsReadAt = .now
+                }
+                guard !endpoints.isEmpty else {
+                    try await Task.sleep(for: .seconds(1))
+                    endpointsReadAt = nil
+                    continue
+                }
+                let free = settings.concurrency - (await book.running)
+                guard free > 0 else { continue }
+                let request = LeaseRequest(workerID: settings.workerID, endpoints: endpoints, maxJobs: free,
+                                           waitMilliseconds: Int(settings.leaseWait.seconds * 1000))
+                let leases = try await withoutCancellation { try await client.lease(request) }
+                for lease in leases { await start(lease, book: book, outbox: outbox, stopping: Task.isCancelled) }
+                backoff = .milliseconds(250)
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.warning("coordinator unreachable, retrying in \(backoff): \(error)")
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(10))
+            }
+        }
+    }
+
+    /// A lease request in flight is allowed to finish, so leases the
+    /// coordinator already granted are seen (and released) rather than lost.
+    private func withoutCancellation<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await Task { try await body() }.value
+    }
+
+    private func start(_ lease: JobLease, book: LeaseBook, outbox: Outbox, stopping: Bool) async {
+        let ttl = Duration.seconds(max(1, lease.expiresAt.timeIntervalSinceNow))
+        await book.hold(lease, ttl: ttl)
+        if stopping {
+            await outbox.add(.release(lease.reference))
+            await book.finished(lease.jobID)
+            return
+        }
+        let runner = self.runner
+        let task = Task {
+            let ending = await runner.run(lease, ttl: ttl)
+            await outbox.add(ending)
+            await book.finished(lease.jobID)
+        }
+        await book.attach(task, to: lease.jobID)
+    }
+
+    /// Lets running jobs finish within the grace period, then stops the rest
+    /// (each stopped job reports a release).
+    private func finish(book: LeaseBook, outbox: Outbox) async {
+        let deadline = ContinuousClock.now + settings.gracePeriod
+        while await book.running > 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        await book.cancelRunning()
+        while await book.running > 0 {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}
