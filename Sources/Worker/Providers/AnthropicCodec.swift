@@ -1,0 +1,84 @@
+import Foundation
+import Shared
+
+/// Anthropic Messages: one sample per request.
+public struct AnthropicCodec: ProviderCodec {
+    /// The API version every request names.
+    public static let apiVersion = "2023-06-01"
+    /// `max_tokens` is required by the API; this is sent when the task sets no limit.
+    public static let defaultMaxTokens = 1024
+
+    /// The clock that anchors the RFC 3339 reset headers.
+    public var now: @Sendable () -> Date
+
+    /// Creates a codec.
+    public init(now: @escaping @Sendable () -> Date = { Date() }) {
+        self.now = now
+    }
+
+    /// `POST {base_url}/v1/messages` with the image first, then the question.
+    /// The API has no multi-sample option, so a call asks for one sample
+    /// whatever its `count`; the caller sends one request per sample.
+    public func request(for call: ModelCall, apiKey: String?, timeout: TimeInterval) throws -> HTTPClientRequest {
+        let url = try ProviderURL.appending("/v1/messages", to: call.model.baseURL)
+        var extra = ["anthropic-version": Self.apiVersion]
+        if let apiKey { extra["x-api-key"] = apiKey }
+        return HTTPClientRequest(method: "POST", url: url, headers: CommonHeaders.for(call, adding: extra),
+                                 body: body(for: call).requestBody, timeout: timeout)
+    }
+
+    /// The joined text blocks and stop reason, or a failure (`overloaded_error` is throttling).
+    public func decode(_ response: HTTPClientResponse, for call: ModelCall) -> Result<ProviderReply, ProviderFailure> {
+        ReplyTriage.decode(response, for: call, now: now(),
+                           readReply: { body throws(MalformedReply) in try AnthropicReplyReader.read(body) },
+                           blockReason: { _, _, _ in nil })
+    }
+
+    private func body(for call: ModelCall) -> JSONValue {
+        let content: [JSONValue] = [
+            .object([
+                "type": .string("image"),
+                "source": .object([
+                    "type": .string("base64"),
+                    "media_type": .string(call.imageMediaType),
+                    "data": .string(Data(call.image).base64EncodedString()),
+                ]),
+            ]),
+            .object(["type": .string("text"), "text": .string(call.prompt)]),
+        ]
+        var body: [String: JSONValue] = [
+            "model": .string(call.model.model),
+            "max_tokens": .int(Int64(call.maxTokens ?? Self.defaultMaxTokens)),
+            "messages": .array([.object(["role": .string("user"), "content": .array(content)])]),
+        ]
+        if let temperature = call.temperature { body["temperature"] = .double(temperature) }
+        return .object(RequestParameters.merge(call.model.params, over: body, protecting: ["model", "messages"]))
+    }
+}
+
+/// Reads a Messages reply into one sample.
+enum AnthropicReplyReader {
+    /// The text blocks joined (thinking and tool blocks are not the answer).
+    static func read(_ body: JSONValue) throws(MalformedReply) -> ProviderReply {
+        guard let blocks = body["content"]?.arrayValue else { throw MalformedReply(detail: "no content") }
+        let text = blocks.filter { $0["type"]?.stringValue == "text" }.compactMap { $0["text"]?.stringValue }.joined()
+        let stop = body["stop_reason"]?.stringValue
+        let sample: ProviderSample
+        switch stop {
+        case "refusal":
+            sample = ProviderSample(outcome: .refusal, text: text, finishReason: stop)
+        case "max_tokens" where ReplyTriage.isEmpty(text):
+            sample = ProviderSample(outcome: .truncated, text: "", finishReason: stop)
+        default:
+            sample = ProviderSample(outcome: .answer, text: text, finishReason: stop)
+        }
+        let usage = body["usage"]
+        // Cached prompt tokens are reported apart from `input_tokens` but are
+        // still input the request carried.
+        let input = ["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"]
+            .compactMap { usage?[$0]?.intValue }.reduce(0, +)
+        return ProviderReply(samples: [sample], inputTokens: input,
+                             outputTokens: usage?["output_tokens"]?.intValue ?? 0,
+                             resolvedModel: body["model"]?.stringValue)
+    }
+}

@@ -1,0 +1,16 @@
+import Foundation
+import Shared
+
+/// The headers every provider request carries (DESIGN §3).
+enum CommonHeaders {
+    /// `X-Siuo-Sample`, `User-Agent` and `Content-Type` for `call`, plus the provider's own.
+    static func `for`(_ call: ModelCall, adding extra: [String: String]) -> [String: String] {
+        var headers = [
+            "X-Siuo-Sample": String(call.firstSample),
+            "User-Agent": WorkerModule.userAgent,
+            "Content-Type": "application/json",
+        ]
+        headers.merge(extra) { _, provider in provider }
+        return headers
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Shared
+
+/// OpenAI Chat Completions, and the servers that speak it (vLLM, Ollama,
+/// LM Studio, OpenRouter, Azure-style endpoints, the mock provider).
+public struct OpenAICodec: ProviderCodec {
+    /// Whether a key is sent at all; the mock provider takes none.
+    public var sendsAuthorization: Bool
+    /// The clock that anchors HTTP-date and timestamp waits.
+    public var now: @Sendable () -> Date
+
+    /// Creates a codec; `sendsAuthorization: false` for the mock provider.
+    public init(sendsAuthorization: Bool = true, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.sendsAuthorization = sendsAuthorization
+        self.now = now
+    }
+
+    /// Whether `baseURL` is an Azure OpenAI endpoint, which takes its key in `api-key`.
+    public static func isAzure(baseURL: String) -> Bool {
+        let lowered = baseURL.lowercased()
+        return lowered.contains("openai.azure.com") || lowered.contains("/openai/deployments/")
+    }
+
+    /// `POST {base_url}/chat/completions` with the question and the image as a data URL.
+    public func request(for call: ModelCall, apiKey: String?, timeout: TimeInterval) throws -> HTTPClientRequest {
+        let url = try ProviderURL.appending("/chat/completions", to: call.model.baseURL)
+        var auth: [String: String] = [:]
+        if sendsAuthorization, let apiKey {
+            if Self.isAzure(baseURL: call.model.baseURL) {
+                auth["api-key"] = apiKey
+            } else {
+                auth["Authorization"] = "Bearer \(apiKey)"
+            }
+        }
+        return HTTPClientRequest(method: "POST", url: url, headers: CommonHeaders.for(call, adding: auth),
+                                 body: OpenAIRequestBody.json(for: call).requestBody, timeout: timeout)
+    }
+
+    /// The choices, a block (400 `content_policy_violation`/`invalid_prompt`,
+    /// Azure `content_filter`, OpenRouter 403 moderation), or a failure.
+    public func decode(_ response: HTTPClientResponse, for call: ModelCall) -> Result<ProviderReply, ProviderFailure> {
+        ReplyTriage.decode(response, for: call, now: now(),
+                           readReply: { body throws(MalformedReply) in try OpenAIReplyReader.read(body, count: call.count) },
+                           blockReason: OpenAIBlockDetector.blockReason)
+    }
+}
+
+/// The Chat Completions request body.
+enum OpenAIRequestBody {
+    /// Keys that carry the call itself; `params` cannot replace them.
+    static let protectedKeys: Set<String> = ["model", "messages"]
+
+    /// `{model, messages, temperature?, max_tokens?, n?}` with `model.params` laid over it.
+    static func json(for call: ModelCall) -> JSONValue {
+        let dataURL = "data:\(call.imageMediaType);base64," + Data(call.image).base64EncodedString()
+        let content: [JSONValue] = [
+            .object(["type": .string("text"), "text": .string(call.prompt)]),
+            .object(["type": .string("image_url"), "image_url": .object(["url": .string(dataURL)])]),
+        ]
+        var body: [String: JSONValue] = [
+            "model": .string(call.model.model),
+            "messages": .array([.object(["role": .string("user"), "content": .array(content)])]),
+        ]
+        if let temperature = call.temperature { body["temperature"] = .double(temperature) }
+        if call.count > 1 { body["n"] = .int(Int64(call.count)) }
+        var params = call.model.params
+        if let maxTokens = call.maxTokens {
+            // Reasoning models reject `max_tokens`. A sweep opts into the newer
+            // name with `max_completion_tokens` in params: `true` (or null)
+            // carries this task's limit under that name; a number is the
+            // user's own limit and wins like any other param.
+            switch params["max_completion_tokens"] {
+            case nil:
+                body["max_tokens"] = .int(Int64(maxTokens))
+            case let flag? where flag.intValue == nil:
+                params["max_completion_tokens"] = nil
+                body["max_completion_tokens"] = .int(Int64(maxTokens))
+            default:
+                break
+            }
+        }
+        return .object(RequestParameters.merge(params, over: body, protecting: protectedKeys))
+    }
+}

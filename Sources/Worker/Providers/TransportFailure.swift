@@ -1,0 +1,35 @@
+import Foundation
+import Shared
+
+/// Classifies a request that got no HTTP response at all (a libcurl error).
+///
+/// Network trouble (timeouts, refused or reset connections, empty or partial
+/// replies, TLS handshakes cut short, DNS hiccups) is retryable. Errors that
+/// another attempt cannot fix are permanent: a malformed or unsupported URL,
+/// redirect loops, and certificate verification failures (a wrong endpoint
+/// or a missing CA bundle). Codes not listed count as retryable, since
+/// `max_attempts` bounds the cost of being wrong.
+public enum TransportFailure {
+    /// libcurl codes that will fail the same way every time.
+    static let permanentCodes: Set<Int> = [
+        1,  // unsupported protocol
+        2,  // failed to initialise
+        3,  // malformed URL
+        43, // bad function argument
+        47, // too many redirects
+        58, // problem with the local client certificate
+        60, // peer certificate cannot be verified
+        77, // problem with the CA certificate bundle
+        83, // TLS issuer check failed
+        90, // pinned public key mismatch
+        91, // invalid certificate status
+    ]
+
+    /// The failure for `error`; its message names the host but never the
+    /// full URL, whose query could hold a key (`?key=` on Gemini).
+    public static func classify(_ error: HTTPClientError) -> ProviderFailure {
+        let host = URL(string: error.url)?.host.map { " (\($0))" } ?? ""
+        let message = SecretRedaction.redact("transport error \(error.code)\(host): \(error.message)")
+        return ProviderFailure(retryable: !permanentCodes.contains(error.code), message: message)
+    }
+}

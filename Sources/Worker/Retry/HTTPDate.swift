@@ -1,0 +1,26 @@
+import Foundation
+
+/// Dates as HTTP headers carry them (`Wed, 21 Oct 2015 07:28:00 GMT`, RFC 9110
+/// IMF-fixdate) and as Anthropic's reset headers do (RFC 3339).
+public enum HTTPDate {
+    /// An IMF-fixdate, the only form RFC 9110 lets servers send; the obsolete
+    /// RFC 850 and asctime forms are not accepted.
+    public static func parseIMFFixdate(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: text.trimmingCharacters(in: .whitespaces))
+    }
+
+    /// An RFC 3339 timestamp (`2025-06-01T12:00:30Z`, fractional seconds and
+    /// offsets allowed).
+    public static func parseRFC3339(_ text: String) -> Date? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: trimmed) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: trimmed)
+    }
+}
