@@ -155,6 +155,30 @@ import Testing
         #expect(try await jobs.grantPermits([PermitRequest(endpoint: endpoint, count: 3)])[0].granted == 1)
     }
 
+    @Test func aTokensPerMinuteBudgetChargesEstimatesAndSettlesReportedUsage() async throws {
+        let pool = try await TestDatabase.pool(suite: "jobs_tpm")
+        try await SweepFixture.importDataset(pool, cases: 9)
+        var definition = SweepFixture.definition(models: 1, tasks: [.mcqa], rpm: 6000, burst: 100)
+        definition.models[0].tpm = 60_000  // capacity: ten seconds' worth, 10,000 model tokens
+        try await SweepStore(pool: pool).submit(definition)
+        let jobs = JobStore(pool: pool)
+        let endpoint = definition.models[0].endpointKey
+        // A full token budget, frozen in time: 10,000 tokens at the 2,000-token prior estimate buys 5 requests.
+        try await pool.query("UPDATE rate_buckets SET tpm_tokens = 10000, tpm_refilled_at = now() + interval '1 hour', tokens = 100 WHERE model = 'model-0'")
+        let leases = try await jobs.claim(LeaseRequest(workerID: "w", endpoints: [endpoint], maxJobs: 9))
+        #expect(leases.count == 5)
+        #expect(try await jobs.grantPermits([PermitRequest(endpoint: endpoint, count: 1)])[0].granted == 0)
+        // Each request really spent 500 tokens: 5 × 1,500 comes back, and the estimate moves toward 500.
+        let results = leases.map { JobResult(lease: $0.reference, samples: [SampleResult(sampleIndex: 0, outcome: .answer, text: "A")],
+                                             usage: Usage(requests: 1, inputTokens: 400, outputTokens: 100)) }
+        #expect(try await jobs.complete(results) == Array(repeating: .accepted, count: 5))
+        let bucket = try await pool.query("SELECT tpm_tokens, tokens_per_request FROM rate_buckets WHERE model = 'model-0'")[0]
+        #expect(try bucket.decode(Double.self, "tpm_tokens") == 7500)
+        #expect(try bucket.decode(Double.self, "tokens_per_request") == 0.8 * 2000 + 0.2 * 500)
+        // 7,500 tokens at the new 1,700-token estimate: 4 more requests.
+        #expect(try await jobs.grantPermits([PermitRequest(endpoint: endpoint, count: 9)])[0].granted == 4)
+    }
+
     @Test func aThrottleHalvesTheRateAndPausesTheEndpoint() async throws {
         let pool = try await TestDatabase.pool(suite: "jobs_throttle")
         try await SweepFixture.importDataset(pool, cases: 3)

@@ -8,7 +8,7 @@ import Testing
         let migrator = try Migrator(pool: pool)
         #expect(try await migrator.currentVersion() == 0)
         let first = try await migrator.migrate()
-        #expect(first.map(\.version) == [1])
+        #expect(first.map(\.version) == Array(1...migrator.latestVersion))
         #expect(try await migrator.migrate().isEmpty)
         #expect(try await migrator.currentVersion() == migrator.latestVersion)
         let tables = try await pool.query("""
@@ -26,9 +26,10 @@ import Testing
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
-        #expect(applied.sorted() == [0, 0, 0, 1])
+        let bundled = try Migrator(pool: PostgresPool(url: url, size: 1)).latestVersion
+        #expect(applied.sorted() == [0, 0, 0, bundled])
         let rows = try await PostgresPool(url: url, size: 1).query("SELECT count(*) AS n FROM schema_migrations")
-        #expect(try rows[0].decode(Int.self, "n") == 1)
+        #expect(try rows[0].decode(Int.self, "n") == bundled)
     }
 
     @Test func aChangedMigrationIsRefused() async throws {

@@ -19,8 +19,7 @@ extension JobStore {
                 let granted = bucket.take(upTo: request.count, at: now)
                 var wait: Int?
                 if granted < request.count {
-                    let pause = bucket.throttledUntil.map { max(0, $0.timeIntervalSince(now)) } ?? 0
-                    wait = Int(((max(pause, bucket.bucket.timeUntilNextToken(at: now))) * 1000).rounded(.up))
+                    wait = Int((bucket.timeUntilNextGrant(at: now) * 1000).rounded(.up))
                 }
                 buckets[request.endpoint] = bucket
                 grants.append(PermitGrant(granted: granted, retryAfterMilliseconds: wait))

@@ -98,7 +98,7 @@ extension JobStore {
                 current.append((result, job))
                 statuses.append(.accepted)
             }
-            guard !current.isEmpty else { return (statuses, false, [Int64: Int]()) }
+            guard !current.isEmpty else { return (statuses, false, [Int64: BucketSpending]()) }
             try await FencedJob.storeSamples(current.flatMap { result, job in result.samples.map { (job.id, $0) } }, on: connection)
             try await insertVerdicts(current, on: connection)
             let finished = try await finishComplete(current, on: connection)
@@ -107,11 +107,14 @@ extension JobStore {
             if !generated.isEmpty {
                 judges = try await connection.query(ResultSQL.createJudgeJobs, [PostgresTextArray(generated.map(String.init))]).affectedRows > 0
             }
-            var successes: [Int64: Int] = [:]
-            for (result, job) in current { successes[job.bucketID, default: 0] += max(1, result.usage.requests) }
+            var successes: [Int64: BucketSpending] = [:]
+            for (result, job) in current {
+                successes[job.bucketID, default: BucketSpending()].requests += max(1, result.usage.requests)
+                successes[job.bucketID, default: BucketSpending()].modelTokens += result.usage.inputTokens + result.usage.outputTokens
+            }
             return (statuses, judges, successes)
         }
-        try await RateBucketStore.recover(successes, pool: pool)
+        try await RateBucketStore.settle(successes, pool: pool)
         if judgesCreated { try await pool.query(JobSQL.notify) }
         return statuses
     }

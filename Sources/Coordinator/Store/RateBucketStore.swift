@@ -9,6 +9,10 @@ struct LockedBucket {
     var rate: AdaptiveRate
     var maxInFlight: Int?
     var throttledUntil: Date?
+    /// Model tokens per minute, when the endpoint has a `tpm`.
+    var tokenBudget: TokenBucket?
+    /// What one request is estimated to spend of `tokenBudget`.
+    var tokensPerRequest: Double
 
     /// DESIGN §4: `burst` defaults to one second's worth, `max(1, rpm/60)`,
     /// following the adaptive rate when no burst is configured.
@@ -16,10 +20,34 @@ struct LockedBucket {
         burst ?? max(1, rate / 60)
     }
 
-    /// Takes up to `wanted` tokens at `now`, honouring a provider's pause.
+    /// Ten seconds of a `tpm`, and never less than one request's estimate.
+    static func tokenCapacity(tpm: Double, tokensPerRequest: Double) -> Double {
+        max(tpm / 6, tokensPerRequest)
+    }
+
+    /// Takes up to `wanted` request tokens at `now`, honouring a provider's
+    /// pause and, with a `tpm`, charging each request's estimated model tokens.
     mutating func take(upTo wanted: Int, at now: Date) -> Int {
         if let throttledUntil, throttledUntil > now { return 0 }
-        return bucket.take(upTo: wanted, at: now)
+        var affordable = wanted
+        if var budget = tokenBudget {
+            budget = budget.refilled(at: now)
+            affordable = max(0, min(wanted, Int((budget.tokens / tokensPerRequest).rounded(.down))))
+            tokenBudget = budget
+        }
+        let granted = bucket.take(upTo: affordable, at: now)
+        tokenBudget?.tokens -= Double(granted) * tokensPerRequest
+        return granted
+    }
+
+    /// How long until one more request can be granted.
+    func timeUntilNextGrant(at now: Date) -> TimeInterval {
+        let pause = throttledUntil.map { max(0, $0.timeIntervalSince(now)) } ?? 0
+        var wait = bucket.timeUntilNextToken(at: now)
+        if let budget = tokenBudget?.refilled(at: now), budget.tokens < tokensPerRequest {
+            wait = max(wait, (tokensPerRequest - budget.tokens) * 60 / budget.ratePerMinute)
+        }
+        return max(pause, wait)
     }
 }
 
@@ -48,12 +76,13 @@ enum RateBucketStore {
         }
     }
 
-    /// Additive increase of adaptive rates after accepted requests, per bucket.
-    static func recover(_ successes: [Int64: Int], pool: PostgresPool) async throws {
-        guard !successes.isEmpty else { return }
+    /// After accepted results, per bucket: additive increase of adaptive
+    /// rates, and the reported model tokens settled against the estimate charged.
+    static func settle(_ spent: [Int64: BucketSpending], pool: PostgresPool) async throws {
+        guard !spent.isEmpty else { return }
         try await pool.withTransaction(durable: false) { connection in
-            for (bucketID, count) in successes.sorted(by: { $0.key < $1.key }) {
-                try await connection.query(RateBucketSQL.recover, [bucketID, count, AdaptiveRate.increasePerSuccess])
+            for (bucketID, spending) in spent.sorted(by: { $0.key < $1.key }) {
+                try await connection.query(RateBucketSQL.settle, [bucketID, spending.requests, AdaptiveRate.increasePerSuccess, spending.modelTokens])
             }
         }
     }
@@ -94,9 +123,15 @@ enum RateBucketStore {
                                      ratePerMinute: rate.current, capacity: LockedBucket.capacity(burst: burst, rate: rate.current))
             let endpoint = EndpointKey(provider: Provider(rawValue: try row.decode(String.self, "provider")) ?? .openai,
                                        baseURL: try row.decode(String.self, "base_url"), model: try row.decode(String.self, "model"))
+            let perRequest = try row.decode(Double.self, "tokens_per_request")
+            let tokenBudget = try row.decode(Double?.self, "tpm").map { tpm in
+                TokenBucket(tokens: try row.decode(Double.self, "tpm_tokens"), refilledAt: try row.decode(Date.self, "tpm_refilled_at"),
+                            ratePerMinute: tpm, capacity: LockedBucket.tokenCapacity(tpm: tpm, tokensPerRequest: perRequest))
+            }
             buckets.append(LockedBucket(id: try row.decode(Int64.self, "id"), endpoint: endpoint, bucket: bucket, rate: rate,
                                         maxInFlight: try row.decode(Int?.self, "max_in_flight"),
-                                        throttledUntil: try row.decode(Date?.self, "throttled_until")))
+                                        throttledUntil: try row.decode(Date?.self, "throttled_until"),
+                                        tokenBudget: tokenBudget, tokensPerRequest: perRequest))
         }
         return (buckets, now)
     }
@@ -111,6 +146,7 @@ enum RateBucketStore {
     static func save(_ locked: LockedBucket, on connection: PostgresConnection) async throws {
         try await connection.query(RateBucketSQL.save, [
             locked.id, locked.bucket.tokens, locked.bucket.refilledAt, locked.rate.current, locked.throttledUntil,
+            locked.tokenBudget?.tokens, locked.tokenBudget?.refilledAt,
         ])
     }
 }
@@ -118,7 +154,7 @@ enum RateBucketStore {
 enum RateBucketSQL {
     static let lock = """
         SELECT b.id, b.provider, b.base_url, b.model, b.configured_rpm, b.current_rpm, b.burst, b.tokens, b.refilled_at, b.max_in_flight,
-               b.throttled_until, now() AS now
+               b.throttled_until, b.tpm, b.tpm_tokens, b.tpm_refilled_at, b.tokens_per_request, now() AS now
         FROM rate_buckets b
         JOIN unnest($1::text[], $2::text[], $3::text[]) AS e(provider, base_url, model)
           ON b.provider = e.provider AND b.base_url = e.base_url AND b.model = e.model
@@ -127,7 +163,7 @@ enum RateBucketSQL {
         """
     static let lockByID = """
         SELECT b.id, b.provider, b.base_url, b.model, b.configured_rpm, b.current_rpm, b.burst, b.tokens, b.refilled_at,
-               b.max_in_flight, b.throttled_until, now() AS now
+               b.max_in_flight, b.throttled_until, b.tpm, b.tpm_tokens, b.tpm_refilled_at, b.tokens_per_request, now() AS now
         FROM rate_buckets b WHERE b.id = ANY($1::bigint[])
         ORDER BY b.id
         FOR UPDATE OF b
@@ -138,12 +174,18 @@ enum RateBucketSQL {
         WHERE j.state = 'leased' AND m.rate_bucket_id = ANY($1::bigint[])
         GROUP BY m.rate_bucket_id
         """
-    /// Unused tokens back, never above the bucket's capacity (as in `LockedBucket.capacity`).
+    /// Unused tokens back (and their model-token charge), never above the
+    /// capacities of `LockedBucket.capacity` and `LockedBucket.tokenCapacity`.
     static let giveBack = """
-        UPDATE rate_buckets SET tokens = LEAST(COALESCE(burst, GREATEST(1, current_rpm / 60)), tokens + $2::float8) WHERE id = $1
+        UPDATE rate_buckets SET tokens = LEAST(COALESCE(burst, GREATEST(1, current_rpm / 60)), tokens + $2::float8),
+               tpm_tokens = CASE WHEN tpm IS NULL THEN tpm_tokens
+                                 ELSE LEAST(GREATEST(tpm / 6, tokens_per_request), tpm_tokens + $2::float8 * tokens_per_request) END
+        WHERE id = $1
         """
     static let save = """
-        UPDATE rate_buckets SET tokens = $2, refilled_at = $3, current_rpm = $4, throttled_until = $5 WHERE id = $1
+        UPDATE rate_buckets SET tokens = $2, refilled_at = $3, current_rpm = $4, throttled_until = $5,
+               tpm_tokens = COALESCE($6::float8, tpm_tokens), tpm_refilled_at = COALESCE($7::timestamptz, tpm_refilled_at)
+        WHERE id = $1
         """
     /// Creates the endpoint's bucket or applies the sweep's operational
     /// settings to it; a configured rate takes effect at once.
@@ -157,9 +199,23 @@ enum RateBucketSQL {
         RETURNING id
         """
     /// Additive increase after successes, as in `AdaptiveRate.succeeded`
-    /// ($2 successes × $3 per success, capped at the configured rate).
-    static let recover = """
-        UPDATE rate_buckets SET current_rpm = LEAST(COALESCE(configured_rpm, 'Infinity'::float8), current_rpm + $2::float8 * $3::float8)
-        WHERE id = $1 AND current_rpm < COALESCE(configured_rpm, 'Infinity'::float8)
+    /// ($2 requests × $3 per success, capped at the configured rate); with a
+    /// `tpm`, the $4 model tokens reported replace the estimate charged for
+    /// the $2 requests, and the estimate moves toward what was reported.
+    static let settle = """
+        UPDATE rate_buckets SET
+            current_rpm = LEAST(COALESCE(configured_rpm, 'Infinity'::float8), current_rpm + $2::float8 * $3::float8),
+            tpm_tokens = CASE WHEN tpm IS NULL OR $4::float8 <= 0 THEN tpm_tokens
+                              ELSE tpm_tokens - ($4::float8 - $2::float8 * tokens_per_request) END,
+            tokens_per_request = CASE WHEN $4::float8 <= 0 OR $2::float8 <= 0 THEN tokens_per_request
+                                      ELSE 0.8 * tokens_per_request + 0.2 * ($4::float8 / $2::float8) END
+        WHERE id = $1
         """
+}
+
+/// What accepted results spent on one bucket.
+struct BucketSpending {
+    var requests = 0
+    /// Input and output tokens reported; 0 when the provider did not say.
+    var modelTokens = 0
 }
