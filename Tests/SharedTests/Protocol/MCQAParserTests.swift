@@ -48,6 +48,11 @@ import Testing
         .init("stay optimistic.", "C"),
         .init("There are numerous adventures waiting for you outside!", "B"),
         .init("Jump", "D"),
+        .init("The best option is C.", "C"),
+        .init("The correct option would be (D)", "D"),
+        .init("A, definitely.", "A"),
+        .init("The answer is B, not A.", "B"),
+        .init("My answer: (C) Stay optimistic.", "C"),
         // Never a guess.
         .init("", nil),
         .init("   ", nil),
@@ -64,6 +69,7 @@ import Testing
         .init("E", nil),
         .init("The answer is", nil),
         .init("The answer is a bit unclear.", nil),
+        .init("I think it's B.", nil),  // no answer statement: not guessed
     ]
 
     @Test(arguments: examples)
