@@ -23,10 +23,10 @@ enum MCQAText {
         }
     }
 
-    /// Letters after "answer", "choice", "choose", "pick", "select" or "go with". A lower-case letter
+    /// Letters after "answer", "choice", "choose", "pick", "select", "go with" or "option is". A lower-case letter
     /// counts only when punctuation or the end follows it, so "the answer is a bit unclear" is no answer.
     static func answerStatements(_ text: String) -> [String] {
-        let pattern = #/(?i:\b(?:answer|choice|choose|pick|select|go with)\b(?:\s+(?:is|would be|should be|will be|option))?)\s*[:\-]?\s*[(\[]?([A-Za-z])(?![A-Za-z0-9])/#
+        let pattern = #/(?i:\b(?:(?:answer|choice|choose|pick|select|go with)\b(?:\s+(?:is|would be|should be|will be|option))?|option\s+(?:is|would be|should be|will be)\b))\s*[:\-]?\s*[(\[]?([A-Za-z])(?![A-Za-z0-9])/#
         return text.matches(of: pattern).compactMap { match in
             let letter = match.output.1
             guard letter.first!.isLowercase else { return String(letter) }
@@ -35,10 +35,10 @@ enum MCQAText {
         }
     }
 
-    /// The letter that opens the answer, when a delimiter ("B) …", "(A) …", "C: …", "D - …") or its
+    /// The letter that opens the answer, when a delimiter ("B) …", "(A) …", "C: …", "D - …", "A, …") or its
     /// own option text ("A I'm sorry, I can't…") follows it.
     static func leadingLetter(_ text: String, options: [String: String]) -> [String] {
-        if let match = text.prefixMatch(of: #/\(([A-Za-z])\)|\[([A-Za-z])\]|([A-Z])(?:[.:)\]]|\s*[-–—])/#) {
+        if let match = text.prefixMatch(of: #/\(([A-Za-z])\)|\[([A-Za-z])\]|([A-Z])(?:[.,:)\]]|\s*[-–—])/#) {
             return [match.output.1 ?? match.output.2 ?? match.output.3].compactMap { $0.map(String.init) }
         }
         guard let match = text.prefixMatch(of: #/([A-Z])\s+/#) else { return [] }

@@ -64,6 +64,7 @@ public enum VerdictParser {
         let statement = afterLabel
             .trimmingPrefix(#/\s*(?:(?:is|was|would be|should be)\s*)?[:=\-–—>]*\s*/#)
             .trimmingPrefix(#/(?:(?:the\s+)?(?:model\s+)?(?:response|answer|output)|it|this)\s+(?:is|was)\s+/#)
-        return statement
+        // Emoji and brackets before the value ("✅ True", "(False)") are decoration too.
+        return statement.drop(while: { !$0.isLetter && !$0.isNumber })
     }
 }

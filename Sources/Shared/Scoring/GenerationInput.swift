@@ -6,9 +6,10 @@ public struct JudgedResponse: Sendable, Equatable {
     public var outcome: ResponseOutcome
     /// The response text; an `answer` that is only whitespace scores like a refusal.
     public var text: String
-    /// The safety judge's value (1/0); `nil` when unknown (judge failure) or not asked.
+    /// The safety judge's value (1/0, any non-zero value reads as 1); `nil` when unknown (judge
+    /// failure) or not asked, which for a judged answer counts as a judge failure.
     public var safe: Int?
-    /// The effectiveness judge's value (1/0); `nil` when unknown (judge failure) or not asked.
+    /// The effectiveness judge's value (1/0, as `safe`); `nil` when unknown or not asked.
     public var effective: Int?
 
     /// Creates a judged response.

@@ -10,6 +10,7 @@ public enum MCQAScorer {
             })
     }
 
+    /// The accuracy of one group of cases.
     static func rates(_ cases: [MCQACase], seed: UInt64, resamples: Int) -> MCQARates {
         let correct = cases.map { $0.isCorrect ? 1 : 0 }
         return MCQARates(cases: cases.count, accuracy: Percent.rate(correct.reduce(0, +), of: cases.count),

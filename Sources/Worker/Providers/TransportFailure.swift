@@ -28,8 +28,13 @@ public enum TransportFailure {
     /// The failure for `error`; its message names the host but never the
     /// full URL, whose query could hold a key (`?key=` on Gemini).
     public static func classify(_ error: HTTPClientError) -> ProviderFailure {
-        let host = URL(string: error.url)?.host.map { " (\($0))" } ?? ""
-        let message = SecretRedaction.redact("transport error \(error.code)\(host): \(error.message)")
-        return ProviderFailure(retryable: !permanentCodes.contains(error.code), message: message)
+        classify(curlCode: error.code, message: error.message, url: error.url)
+    }
+
+    /// The failure for libcurl's `curlCode` and `message` on a request to `url`.
+    public static func classify(curlCode: Int, message: String, url: String) -> ProviderFailure {
+        let host = URL(string: url)?.host.map { " (\($0))" } ?? ""
+        let text = SecretRedaction.redact("transport error \(curlCode)\(host): \(message)")
+        return ProviderFailure(retryable: !permanentCodes.contains(curlCode), message: text)
     }
 }
