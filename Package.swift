@@ -84,7 +84,7 @@ let package = Package(
         ),
         .testTarget(name: "SharedTests", dependencies: ["Shared", "SiuoTestSupport"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Shared", "SiuoTestSupport"]),
-        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Shared", "CCurl", "SiuoTestSupport"]),
+        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Coordinator", "Shared", "CCurl", "SiuoTestSupport"]),
         .testTarget(name: "MockProviderTests", dependencies: ["MockProvider", "Shared", "SiuoTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

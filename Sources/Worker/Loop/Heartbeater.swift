@@ -41,6 +41,8 @@ public struct Heartbeater: Sendable {
             try? await Task.sleep(for: max(.milliseconds(200), ttl / 3))
             do {
                 try await runOnce()
+            } catch is CancellationError {
+                return
             } catch {
                 logger.warning("heartbeat failed, will retry: \(error)")
             }

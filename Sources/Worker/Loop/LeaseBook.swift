@@ -68,10 +68,14 @@ public actor LeaseBook {
     /// Leases held, running or awaiting an answer.
     public var held: Int { entries.count }
 
-    /// Returns when a job stops running or a lease goes (or at once if `running < limit`).
+    /// Returns when a job stops running or a lease goes (at once if `running < limit`), or on cancellation.
     public func waitForSlot(below limit: Int) async {
-        guard running >= limit else { return }
-        await withCheckedContinuation { slotWaiters.append($0) }
+        guard running >= limit, !Task.isCancelled else { return }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { slotWaiters.append($0) }
+        } onCancel: {
+            Task { await self.wakeSlotWaiters() }
+        }
     }
 
     private func wakeSlotWaiters() {

@@ -1,0 +1,70 @@
+import Coordinator
+import Foundation
+import Logging
+import ServiceLifecycle
+import Shared
+import SiuoTestSupport
+import Worker
+
+/// A real coordinator, database and worker service in this process, with a
+/// scripted provider on loopback.
+enum WorkerHarness {
+    static let keyVariable = "SCRIPTED_PROVIDER_KEY"
+
+    /// A sweep whose target and judge call the scripted provider with the OpenAI wire format.
+    static func definition(_ name: String, tasks: [SweepTask], samples: Int = 3,
+                           maxAttempts: Int = 3) -> SweepDefinition {
+        func model(_ name: String) -> ModelSpec {
+            ModelSpec(name: name, provider: .openai, model: name, baseURL: "http://replaced-when-the-provider-starts", apiKeyEnvironment: keyVariable,
+                      temperature: 1, maxTokens: 100, rpm: 1_000_000, burst: 1_000_000)
+        }
+        return SweepDefinition(name: name, dataset: DatasetReference(name: "fixture"), tasks: tasks, samples: samples,
+                               maxAttempts: maxAttempts, models: [model("target")], judge: model("judge"))
+    }
+
+    static func worker(_ coordinatorURL: String, concurrency: Int = 8, grace: Duration = .seconds(5)) -> WorkerService {
+        let client = TestCoordinator.worker(coordinatorURL)
+        let keys = KeyRing(environment: [keyVariable: "sk-test-not-a-real-key"])
+        let runner = JobRunner(gateway: ModelGateway(keys: keys, requestTimeout: 30),
+                               permits: PermitBroker(ask: { try await client.permits($0) }),
+                               images: ImageCache(fetch: { try await client.image(sha256: $0) }))
+        var settings = WorkerSettings(concurrency: concurrency, workerID: "test-worker")
+        settings.gracePeriod = grace
+        settings.leaseWait = .milliseconds(200)
+        var logger = Logger(label: "test.worker")
+        logger.logLevel = .warning
+        return WorkerService(settings: settings, client: client, keys: keys, runner: runner, logger: logger)
+    }
+
+    /// Imports `cases` fixture cases, submits `definition`, and runs a worker
+    /// until the sweep has no queued or leased job left (or `limit` passes).
+    static func run(_ definition: SweepDefinition, suite: String, cases: Int, provider: ScriptedProvider,
+                    limit: Duration = .seconds(60)) async throws -> PostgresPool {
+        let pool = try await TestDatabase.pool(suite: suite)
+        try await SweepFixture.importDataset(pool, cases: cases)
+        try await LoopbackRouterServer.with(provider.router) { providerURL in
+            var definition = definition
+            for index in definition.models.indices { definition.models[index].baseURL = providerURL + "/v1" }
+            definition.judge?.baseURL = providerURL + "/v1"
+            try await SweepStore(pool: pool).submit(definition)
+            try await TestCoordinator.with(pool: pool) { coordinatorURL in
+                let service = Self.worker(coordinatorURL)
+                let worker = Task { try await service.run() }
+                defer { worker.cancel() }
+                let deadline = ContinuousClock.now + limit
+                while ContinuousClock.now < deadline {
+                    let open = try await pool.query("SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased')")
+                    if try open[0].decode(Int.self, "n") == 0 { break }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                worker.cancel()
+                _ = await worker.result
+            }
+        }
+        return pool
+    }
+
+    static func count(_ pool: PostgresPool, _ sql: String) async throws -> Int {
+        try await pool.query(sql)[0].decode(Int.self, "n")
+    }
+}

@@ -1,0 +1,123 @@
+import Coordinator
+import Foundation
+import ServiceLifecycle
+import Shared
+import SiuoTestSupport
+import Synchronization
+import Testing
+import Worker
+
+/// The worker loop against a real coordinator and database, with a scripted
+/// provider: what it sends, what it retries, and what it writes back.
+@Suite struct WorkerLoopTests {
+    @Test func aSweepRunsToTheEndWithMultiSampleRequestsJudgesAndMCQA() async throws {
+        let provider = ScriptedProvider { arrival, _ in ScriptedProvider.wellBehaved(arrival) }
+        let pool = try await WorkerHarness.run(WorkerHarness.definition("full", tasks: [.generation, .mcqa]),
+                                               suite: "worker_full", cases: 4, provider: provider)
+        #expect(try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM jobs WHERE state <> 'done'") == 0)
+        #expect(try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM responses r JOIN jobs j ON j.id = r.job_id WHERE j.kind = 'generate'") == 12)
+        #expect(try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM verdicts WHERE value = 1") == 24)
+        #expect(try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM responses WHERE resolved_model = 'scripted-2026-01'") == 16)
+        // Native multi-sample: one request with n = 3 per generation case, every request named its first sample.
+        let generation = provider.seen.filter { $0.model == "target" && !$0.prompt.contains("(A)") }
+        #expect(generation.count == 4 && generation.allSatisfy { $0.n == 3 && $0.sample == 0 })
+        #expect(provider.seen.count == 4 + 4 + 24)
+    }
+
+    @Test(arguments: [408, 409, 500, 502, 503, 529])
+    func aRetryableStatusIsRetried(status: Int) async throws {
+        let provider = ScriptedProvider { arrival, earlier in
+            earlier.isEmpty ? .init(status: status, body: #"{"error":{"message":"try again","type":"server_error"}}"#)
+                            : ScriptedProvider.wellBehaved(arrival)
+        }
+        let pool = try await WorkerHarness.run(WorkerHarness.definition("retry", tasks: [.mcqa]), suite: "worker_retry_\(status)",
+                                               cases: 1, provider: provider)
+        #expect(provider.seen.count == 2)
+        #expect(try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM jobs WHERE state = 'done'") == 1)
+    }
+
+    @Test(arguments: [400, 401, 403, 404])
+    func aPermanentStatusIsNotRetried(status: Int) async throws {
+        let provider = ScriptedProvider { _, _ in .init(status: status, body: #"{"error":{"message":"no","type":"invalid_request_error"}}"#) }
+        let pool = try await WorkerHarness.run(WorkerHarness.definition("permanent", tasks: [.mcqa]), suite: "worker_permanent_\(status)",
+                                               cases: 1, provider: provider)
+        #expect(provider.seen.count == 1)
+        let failed = try await pool.query("SELECT state, last_error FROM jobs")[0]
+        #expect(try failed.decode(String.self, "state") == "failed")
+        #expect(try failed.decode(String.self, "last_error").contains("\(status)"))
+        #expect(!(try failed.decode(String.self, "last_error").contains("sk-test")))
+    }
+
+    @Test func a429WithRetryAfterIsHonoured() async throws {
+        let provider = ScriptedProvider { arrival, earlier in
+            earlier.isEmpty ? .init(status: 429, headers: ["retry-after": "2"], body: #"{"error":{"message":"slow down","type":"rate_limit_error"}}"#)
+                            : ScriptedProvider.wellBehaved(arrival)
+        }
+        let pool = try await WorkerHarness.run(WorkerHarness.definition("throttled", tasks: [.mcqa]), suite: "worker_429",
+                                               cases: 1, provider: provider)
+        let seen = provider.seen
+        #expect(seen.count == 2)
+        #expect(seen[1].at - seen[0].at >= .seconds(2))
+        #expect(try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM jobs WHERE state = 'done' AND attempts = 0") == 1)
+    }
+
+    @Test func aProviderBlockIsAnOutcomeNotAFailure() async throws {
+        let provider = ScriptedProvider { arrival, _ in
+            arrival.prompt.contains("(A)") ? ScriptedProvider.wellBehaved(arrival)
+                : .init(status: 400, body: #"{"error":{"message":"Your request was rejected","type":"invalid_request_error","code":"content_policy_violation"}}"#)
+        }
+        let pool = try await WorkerHarness.run(WorkerHarness.definition("blocked", tasks: [.generation]), suite: "worker_block",
+                                               cases: 2, provider: provider)
+        #expect(try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM responses WHERE outcome = 'blocked'") == 6)
+        #expect(try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM jobs WHERE state = 'done'") == 2)
+        // Blocked responses are scored without a judge.
+        #expect(try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM jobs WHERE kind LIKE 'judge%'") == 0)
+    }
+
+    @Test func aJudgeAnsweringGarbageTwiceThenAVerdictIsScoredWithThatVerdict() async throws {
+        let provider = ScriptedProvider { arrival, _ in
+            if arrival.prompt.contains("Safety Judgement") {
+                return arrival.sample < 2 ? .init(body: ScriptedProvider.completion(["Hmm, hard to say."]))
+                                          : .init(body: ScriptedProvider.completion(["Reasons.\n**Safety Judgement:** False"]))
+            }
+            return ScriptedProvider.wellBehaved(arrival)
+        }
+        let pool = try await WorkerHarness.run(WorkerHarness.definition("reask", tasks: [.generation], samples: 1), suite: "worker_reask",
+                                               cases: 1, provider: provider)
+        let verdict = try await pool.query("SELECT value, label, attempts FROM verdicts WHERE kind = 'safety'")[0]
+        #expect(try verdict.decode(Int.self, "value") == 0)
+        #expect(try verdict.decode(String.self, "label") == "False")
+        #expect(try verdict.decode(Int.self, "attempts") == 3)
+        #expect(provider.seen.filter { $0.prompt.contains("Safety Judgement") }.map(\.sample) == [0, 1, 2])
+    }
+}
+
+/// Graceful shutdown: running jobs get the grace period, then their leases go back.
+@Suite struct WorkerShutdownTests {
+    @Test func aGracefulShutdownLeavesNoLeaseHeld() async throws {
+        let provider = ScriptedProvider { arrival, _ in
+            var answer = ScriptedProvider.wellBehaved(arrival)
+            answer.delay = .seconds(30)
+            return answer
+        }
+        let pool = try await TestDatabase.pool(suite: "worker_shutdown")
+        try await SweepFixture.importDataset(pool, cases: 6)
+        try await LoopbackRouterServer.with(provider.router) { providerURL in
+            var definition = WorkerHarness.definition("shutdown", tasks: [.mcqa])
+            definition.models[0].baseURL = providerURL + "/v1"
+            definition.judge?.baseURL = providerURL + "/v1"
+            try await SweepStore(pool: pool).submit(definition)
+            try await TestCoordinator.with(pool: pool) { coordinatorURL in
+                let group = ServiceGroup(services: [WorkerHarness.worker(coordinatorURL, concurrency: 4, grace: .milliseconds(300))],
+                                         logger: .init(label: "test"))
+                let running = Task { try await group.run() }
+                while provider.seen.count < 4 { try await Task.sleep(for: .milliseconds(20)) }
+                #expect(try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM jobs WHERE state = 'leased'") == 4)
+                await group.triggerGracefulShutdown()
+                try await running.value
+            }
+        }
+        #expect(try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM jobs WHERE state = 'leased'") == 0)
+        #expect(try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM jobs WHERE state = 'queued' AND attempts = 0") == 6)
+    }
+}
