@@ -27,14 +27,20 @@ final class HangGate: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
-    /// Waits up to `duration`, or until `closed` completes, or `release()`, or cancellation.
-    func hold(for duration: Duration, closed: EventLoopFuture<Void>) async {
+    /// Waits up to `duration`, or until the client closes its side of
+    /// `channel`, or `release()`, or cancellation.
+    func hold(for duration: Duration, channel: any Channel) async {
         let id = state.withLock { state in
             defer { state.next += 1 }
             state.active.insert(state.next)
             return state.next
         }
-        closed.whenComplete { _ in self.wake(id) }
+        // The server allows half-closed connections, so a client that gives up
+        // shows only as an input-closed event, never as a channel close.
+        let watcher = InboundCloseWatcher { self.wake(id) }
+        _ = try? await channel.eventLoop.submit {
+            try channel.pipeline.syncOperations.addHandler(watcher, position: .first)
+        }.get()
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await Task.sleep(for: duration) }
             group.addTask { await self.waitForWake(id) }
@@ -70,5 +76,32 @@ final class HangGate: Sendable {
         } onCancel: {
             wake(id)
         }
+    }
+}
+
+/// Reports the end of a connection's input (or the connection's end) once.
+private final class InboundCloseWatcher: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+
+    // Only touched on the channel's event loop.
+    private var onClose: (@Sendable () -> Void)?
+
+    init(onClose: @escaping @Sendable () -> Void) {
+        self.onClose = onClose
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .inputClosed? = event as? ChannelEvent { fire() }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        fire()
+        context.fireChannelInactive()
+    }
+
+    private func fire() {
+        onClose?()
+        onClose = nil
     }
 }

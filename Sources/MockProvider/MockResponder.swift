@@ -88,7 +88,7 @@ struct ModelExchange {
         let fault = FaultPlan.fault(seed: server.seed, model: model, prompt: parsed.prompt, sample: sample, arrival: arrival, rates: profile.faults)
         if let fault { server.stats.fault(fault, model: model) }
         if fault == .hang {
-            await server.hangs.hold(for: .seconds(profile.hangSeconds), closed: context.channel.closeFuture)
+            await server.hangs.hold(for: .seconds(profile.hangSeconds), channel: context.channel)
             try await drop()
         }
         try await Task.sleep(for: latency(profile.latency, model: model, prompt: parsed.prompt, sample: sample, arrival: arrival))
