@@ -91,7 +91,8 @@ struct ModelExchange {
             await server.hangs.hold(for: .seconds(profile.hangSeconds), channel: context.channel)
             try await drop()
         }
-        try await Task.sleep(for: latency(profile.latency, model: model, prompt: parsed.prompt, sample: sample, arrival: arrival))
+        let delay = latency(profile.latency, model: model, prompt: parsed.prompt, sample: sample, arrival: arrival)
+        if delay > .zero { try await Task.sleep(for: delay) }
 
         let response: Response
         switch fault {
