@@ -24,12 +24,8 @@ struct MockProviderCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (host, port) = try CoordinatorCommand.parse(listen)
-        let settings: MockConfig
-        do {
-            settings = try config.map { try MockConfig.load(file: $0) } ?? MockConfig()
-        } catch let error as MockConfigError {
-            throw ValidationError(error.description)
-        }
+        // MockConfigError reads as one line naming the file and field.
+        let settings = try config.map { try MockConfig.load(file: $0) } ?? MockConfig()
         var logger = Logger(label: "siuo.mock-provider")
         logger.logLevel = .warning
         let server = MockServer(seed: seed, config: settings, logger: logger)
