@@ -1,0 +1,98 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Shared
+
+/// Response helpers shared by the wire writers.
+enum MockHTTP {
+    static func json(_ status: HTTPResponse.Status, _ body: JSONValue, headers: [(String, String)] = []) -> Response {
+        raw(status, bytes: Array(body.canonicalData()), headers: headers)
+    }
+
+    static func raw(_ status: HTTPResponse.Status, bytes: [UInt8], headers: [(String, String)] = []) -> Response {
+        var fields = HTTPFields()
+        fields[.contentType] = "application/json"
+        var response = Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        add(headers, to: &response)
+        return response
+    }
+
+    static func add(_ headers: [(String, String)], to response: inout Response) {
+        for (name, value) in headers {
+            if let field = HTTPField.Name(name) { response.headers.append(HTTPField(name: field, value: value)) }
+        }
+    }
+
+    /// The value of a request header, by name.
+    static func header(_ name: String, in request: Request) -> String? {
+        HTTPField.Name(name).flatMap { request.headers[$0] }
+    }
+
+    /// Tokens as the mock counts them: a token per four characters, rounded up,
+    /// and a fixed 258 per image (Gemini's count for a small image).
+    static func tokens(_ text: String) -> Int {
+        (text.count + 3) / 4
+    }
+
+    static func inputTokens(_ request: ParsedRequest) -> Int {
+        tokens(request.prompt) + 258 * request.imageCount
+    }
+}
+
+/// Everything a wire writer needs to answer one request.
+struct ReplyInput: Sendable {
+    var request: ParsedRequest
+    /// One per choice, in order (samples first, first+1, …).
+    var answers: [MockAnswer]
+    var firstSample: Int
+    var seed: Int
+    var created: Int
+
+    /// The version string the model "resolves" to, as real APIs report dated snapshots.
+    var resolvedModel: String { "\(request.model)-mock-2026-01" }
+
+    /// Stable per request content, so identical asks get identical ids.
+    var id: String {
+        String(SHA256Hex.digest("\(seed)\u{1F}\(request.model)\u{1F}\(firstSample)\u{1F}\(request.prompt)").prefix(24))
+    }
+
+    var outputTokens: Int { answers.reduce(0) { $0 + MockHTTP.tokens($1.text) } }
+
+    /// A block concerns the prompt, so one blocked choice blocks the whole reply.
+    var isBlocked: Bool { answers.contains { $0.outcome == .blocked } }
+}
+
+/// A 429 or other refusal to serve, with the numbers the headers carry.
+struct RateLimitInfo: Sendable {
+    /// How long until a token is available.
+    var retryAfter: Duration
+    /// The model's requests per minute (`nil` for a spurious 429 on an unlimited model).
+    var limit: Double?
+    /// Whole tokens left in the bucket.
+    var remaining: Int
+
+    var retryAfterSeconds: Int { max(1, Int((retryAfter.seconds).rounded(.up))) }
+    var retryAfterMs: Int { max(1, Int((retryAfter.seconds * 1000).rounded(.up))) }
+}
+
+/// Go's `time.Duration.String()`, which OpenAI uses for `x-ratelimit-reset-*`: `250ms`, `1.2s`, `6m0s`.
+enum GoDuration {
+    static func format(_ duration: Duration) -> String {
+        let seconds = max(0, duration.seconds)
+        if seconds == 0 { return "0s" }
+        if seconds < 1 { return trimmed(seconds * 1000) + "ms" }
+        let hours = Int(seconds / 3600)
+        let minutes = Int(seconds.truncatingRemainder(dividingBy: 3600) / 60)
+        let rest = seconds.truncatingRemainder(dividingBy: 60)
+        if hours > 0 { return "\(hours)h\(minutes)m\(trimmed(rest))s" }
+        if minutes > 0 { return "\(minutes)m\(trimmed(rest))s" }
+        return trimmed(rest) + "s"
+    }
+
+    private static func trimmed(_ value: Double) -> String {
+        var text = String(format: "%.3f", value)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
+    }
+}

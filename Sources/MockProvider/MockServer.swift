@@ -1,0 +1,84 @@
+import Foundation
+import Hummingbird
+import Logging
+import Shared
+import Synchronization
+
+/// The mock provider: routes, rate limits, faults and answers. One instance
+/// holds the process's state (buckets, counters); answers depend only on the
+/// seed and the configuration.
+public final class MockServer: Sendable {
+    /// Every answer's seed.
+    public let seed: Int
+    /// How models behave.
+    public let config: MockConfig
+    let stats = MockStats()
+    let limiter = RateLimiter()
+    let hangs = HangGate()
+    let logger: Logger
+
+    /// A server with `seed` and `config`; nothing listens until it runs in an application.
+    public init(seed: Int = 0, config: MockConfig = MockConfig(), logger: Logger = Logger(label: "siuo.mock-provider")) {
+        self.seed = seed
+        self.config = config
+        self.logger = logger
+    }
+
+    /// The Hummingbird responder serving every route.
+    public var responder: MockResponder { MockResponder(server: self) }
+
+    /// A Hummingbird application on `host:port` (port 0: any free one);
+    /// `onListening` gets the port actually bound.
+    public func application(host: String, port: Int, onListening: @escaping @Sendable (Int) -> Void = { _ in }) -> some ApplicationProtocol {
+        Application(responder: responder,
+                    // A deep backlog: benchmarks open a thousand connections at once.
+                    configuration: .init(address: .hostname(host, port: port), serverName: MockProviderModule.name, backlog: 4096),
+                    onServerRunning: { channel in onListening(channel.localAddress?.port ?? port) },
+                    logger: logger)
+    }
+
+    /// Ends every hung request at once, and makes later hangs end at once:
+    /// call it when shutting down, or graceful shutdown waits for them.
+    public func releaseHangs() {
+        hangs.release()
+    }
+
+    /// The `/stats` document.
+    public func statistics() -> JSONValue {
+        stats.snapshot(seed: seed)
+    }
+}
+
+/// Serves a `MockServer` on a free loopback port while a body runs: for tests
+/// of this and other targets that need a real provider.
+public enum MockLoopback {
+    /// Starts the server, runs `body` with its base URL (`http://127.0.0.1:PORT`), then stops it.
+    public static func with<T: Sendable>(_ server: MockServer, _ body: (String) async throws -> T) async throws -> T {
+        let port = PortBox()
+        let app = server.application(host: "127.0.0.1", port: 0) { port.set($0) }
+        let task = Task { try await app.run() }
+        defer {
+            server.releaseHangs()
+            task.cancel()
+        }
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(10)
+        while port.value == nil {
+            guard clock.now < deadline else { throw MockLoopbackError() }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return try await body("http://127.0.0.1:\(port.value!)")
+    }
+}
+
+/// The loopback server did not come up.
+public struct MockLoopbackError: Error, CustomStringConvertible {
+    /// What happened.
+    public var description: String { "the loopback mock provider did not start within 10 s" }
+}
+
+private final class PortBox: Sendable {
+    private let port = Mutex<Int?>(nil)
+    var value: Int? { port.withLock { $0 } }
+    func set(_ value: Int) { port.withLock { $0 = value } }
+}

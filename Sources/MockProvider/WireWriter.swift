@@ -1,0 +1,37 @@
+import Hummingbird
+
+/// Server-side failures the writers can express.
+enum ServerFailure: Sendable {
+    case internalError  // 500
+    case unavailable    // 503
+    case overloaded     // 529
+}
+
+/// Writes replies and errors in one provider's wire format.
+protocol WireWriter: Sendable {
+    func reply(_ input: ReplyInput) -> Response
+    func rateLimited(_ info: RateLimitInfo, model: String) -> Response
+    func failure(_ failure: ServerFailure) -> Response
+    func badRequest(_ message: String) -> Response
+    /// Headers a successful reply carries about the model's bucket.
+    func rateHeaders(limit: Double, remaining: Int, reset: Duration) -> [(String, String)]
+}
+
+extension MockWireFormat {
+    var writer: any WireWriter {
+        switch self {
+        case .openai: OpenAIWire()
+        case .anthropic: AnthropicWire()
+        case .gemini: GeminiWire()
+        }
+    }
+}
+
+extension WireWriter {
+    /// Anthropic's overloaded shape on every route: 529 is Anthropic's status,
+    /// and clients of the other APIs meet it only behind proxies that pass it through.
+    func overloaded() -> Response {
+        MockHTTP.json(.init(code: 529, reasonPhrase: "Overloaded"),
+                      .object(["type": .string("error"), "error": .object(["type": .string("overloaded_error"), "message": .string("Overloaded")])]))
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import MockProvider
+import ServiceLifecycle
+
+/// `siuo mock-provider`: an OpenAI/Anthropic/Gemini-compatible server with
+/// deterministic answers, rate limits and faults, until SIGTERM/SIGINT.
+struct MockProviderCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mock-provider",
+        abstract: "Serve the OpenAI, Anthropic and Gemini wire formats with deterministic answers, rate limits and faults.",
+        discussion: "Answers are a pure function of (seed, model, prompt, X-Siuo-Sample). See docs/mock-provider.md for the config file.")
+
+    @Option(help: ArgumentHelp("Address to listen on (port 0: any free port).", valueName: "host:port"))
+    var listen = "127.0.0.1:0"
+
+    @Option(help: "Seed of every answer.")
+    var seed = 0
+
+    @Option(help: ArgumentHelp("JSON file with model behaviour, rate limits and faults.", valueName: "file"))
+    var config: String?
+
+    func run() async throws {
+        let (host, port) = try CoordinatorCommand.parse(listen)
+        // MockConfigError reads as one line naming the file and field.
+        let settings = try config.map { try MockConfig.load(file: $0) } ?? MockConfig()
+        var logger = Logger(label: "siuo.mock-provider")
+        logger.logLevel = .warning
+        let server = MockServer(seed: seed, config: settings, logger: logger)
+        let app = server.application(host: host, port: port) { bound in
+            // Unbuffered: parents read this line through a pipe to learn the port.
+            FileHandle.standardOutput.write(Data("mock-provider listening on http://\(host):\(bound)\n".utf8))
+        }
+        // Listed after the app, so graceful shutdown reaches it first and
+        // releases hung requests before the app waits for requests to finish.
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: app), .init(service: HangReleaser(server: server))],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+    }
+}
+
+/// Waits for graceful shutdown, then ends the mock's hung requests.
+private struct HangReleaser: Service {
+    let server: MockServer
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        server.releaseHangs()
+    }
+}

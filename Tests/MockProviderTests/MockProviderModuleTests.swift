@@ -1,8 +1,0 @@
-import MockProvider
-import Testing
-
-@Suite struct MockProviderModuleTests {
-    @Test func hasAName() {
-        #expect(MockProviderModule.name == "siuo-mock-provider")
-    }
-}
