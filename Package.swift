@@ -86,6 +86,7 @@ let package = Package(
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Shared", "SiuoTestSupport"]),
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Coordinator", "Shared", "CCurl", "SiuoTestSupport"]),
         .testTarget(name: "MockProviderTests", dependencies: ["MockProvider", "Shared", "SiuoTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Coordinator", "Shared", "MockProvider", "SiuoTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

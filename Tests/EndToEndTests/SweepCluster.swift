@@ -1,0 +1,65 @@
+import Coordinator
+import Foundation
+import Shared
+import SiuoTestSupport
+
+/// A whole deployment in child processes: `siuo mock-provider`, a
+/// `siuo coordinator` and `siuo worker`s, over loopback HTTP, on a private database.
+final class SweepCluster: @unchecked Sendable {
+    let databaseURL: String
+    let pool: PostgresPool
+    let mock: SiuoProcess
+    let coordinator: CoordinatorProcess
+    var workers: [SiuoProcess] = []
+
+    /// Starts the mock (with `mockConfig` as its JSON config) and a coordinator on a fresh database.
+    init(suite: String, mockConfig: String, seed: Int = 7) async throws {
+        databaseURL = try await TestDatabase.freshDatabase(suite: suite)
+        pool = try PostgresPool(url: databaseURL, size: 2)
+        try await Migrator(pool: pool).migrate()
+        let configFile = FileManager.default.temporaryDirectory.appendingPathComponent("siuo-mock-\(UUID().uuidString).json")
+        try Data(mockConfig.utf8).write(to: configFile)
+        mock = try SiuoProcess(["mock-provider", "--listen", "127.0.0.1:0", "--seed", String(seed), "--config", configFile.path],
+                               waitForAddress: true)
+        coordinator = try CoordinatorProcess(databaseURL: databaseURL)
+    }
+
+    var mockURL: String { mock.baseURL! }
+
+    /// Starts one more worker process.
+    func startWorker(concurrency: Int) throws {
+        workers.append(try SiuoProcess(["worker", "--coordinator", coordinator.baseURL, "--concurrency", String(concurrency), "--grace", "2"],
+                                       environment: ["SIUO_WORKER_TOKEN": TestCoordinator.workerToken], waitForAddress: false))
+    }
+
+    /// Submits through the admin API, as `siuo sweep submit` does.
+    func submit(_ definition: SweepDefinition) async throws {
+        _ = try await TestCoordinator.admin(coordinator.baseURL).submit(definition, replace: false)
+    }
+
+    func count(_ sql: String) async throws -> Int {
+        try await pool.query(sql)[0].decode(Int.self, "n")
+    }
+
+    /// Waits until no job is queued or leased, or `limit` passes; returns whether it finished.
+    func waitUntilFinished(limit: Duration) async throws -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if try await count("SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased')") == 0 { return true }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return false
+    }
+
+    /// The mock's `/stats` document.
+    func mockStats() async throws -> [String: Any] {
+        let response = try await CurlMultiClient.shared.send(HTTPClientRequest(url: mockURL + "/stats"))
+        return try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] ?? [:]
+    }
+
+    func stop() {
+        for worker in workers { worker.stop() }
+        coordinator.stop()
+        mock.stop()
+    }
+}

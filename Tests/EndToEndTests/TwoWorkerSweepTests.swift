@@ -1,0 +1,76 @@
+import Coordinator
+import Foundation
+import Shared
+import SiuoTestSupport
+import Testing
+
+/// A real coordinator, two worker processes and the mock provider over
+/// loopback: a sweep with two models, three samples, judges and MCQA runs to
+/// the end, within the mock's rate limits, with exactly one result per job,
+/// even when a worker is killed mid-sweep.
+@Suite(.serialized) struct TwoWorkerSweepTests {
+    static let mockConfig = """
+        {"latency_ms": {"mean": 150, "jitter": 100},
+         "models": {"model-a": {"rpm": 1200, "burst": 10, "limit_slack": 5},
+                    "model-b": {"rpm": 1200, "burst": 10, "limit_slack": 5},
+                    "judge": {"rpm": 3000, "burst": 25, "limit_slack": 10}}}
+        """
+
+    static func definition(mockURL: String) -> SweepDefinition {
+        func model(_ name: String, rpm: Double, burst: Double) -> ModelSpec {
+            ModelSpec(name: name, provider: .mock, model: name, baseURL: mockURL + "/v1", temperature: 1, maxTokens: 200,
+                      rpm: rpm, burst: burst)
+        }
+        return SweepDefinition(name: "two-workers", dataset: DatasetReference(name: "fixture"), tasks: [.generation, .mcqa],
+                               samples: 3, leaseTTLSeconds: 4, maxAttempts: 5,
+                               models: [model("model-a", rpm: 1200, burst: 10), model("model-b", rpm: 1200, burst: 10)],
+                               judge: model("judge", rpm: 3000, burst: 25))
+    }
+
+    @Test func aSweepSurvivesAKilledWorkerWithExactlyOneResultPerJob() async throws {
+        guard SiuoProcess.binary != nil else { Issue.record("build siuo first (swift build)"); return }
+        let cluster = try await SweepCluster(suite: "e2e_two_workers", mockConfig: Self.mockConfig)
+        defer { cluster.stop() }
+        try await SweepFixture.importDataset(cluster.pool, cases: 12)
+        try await cluster.submit(Self.definition(mockURL: cluster.mockURL))
+        try cluster.startWorker(concurrency: 8)
+        try cluster.startWorker(concurrency: 8)
+
+        // Kill one worker while it holds leases.
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(60)
+        while try await cluster.count("SELECT count(*) AS n FROM jobs WHERE state = 'done'") < 20, clock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        cluster.workers[0].kill()
+        #expect(try await cluster.waitUntilFinished(limit: .seconds(180)))
+
+        #expect(try await cluster.count("SELECT count(*) AS n FROM jobs WHERE state <> 'done'") == 0)
+        // Exactly one result per job: samples per generate job, one per MCQA job, one verdict per judge job.
+        #expect(try await cluster.count("""
+            SELECT count(*) AS n FROM jobs j WHERE j.kind = 'generate'
+              AND (SELECT count(*) FROM responses r WHERE r.job_id = j.id) <> 3
+            """) == 0)
+        #expect(try await cluster.count("""
+            SELECT count(*) AS n FROM jobs j WHERE j.kind = 'mcqa' AND (SELECT count(*) FROM responses r WHERE r.job_id = j.id) <> 1
+            """) == 0)
+        #expect(try await cluster.count("""
+            SELECT count(*) AS n FROM jobs j WHERE j.kind LIKE 'judge%' AND (SELECT count(*) FROM verdicts v WHERE v.job_id = j.id) <> 1
+            """) == 0)
+        // Every gradable answer got both judges; nothing else did.
+        #expect(try await cluster.count("""
+            SELECT count(*) AS n FROM responses r JOIN jobs j ON j.id = r.job_id
+            WHERE j.kind = 'generate' AND r.outcome = 'answer' AND btrim(r.text) <> ''
+            """) * 2 == cluster.count("SELECT count(*) AS n FROM jobs WHERE kind LIKE 'judge%'"))
+        #expect(try await cluster.count("SELECT count(*) AS n FROM jobs") > 2 * 24)
+
+        let stats = try await cluster.mockStats()
+        let totals = stats["totals"] as? [String: Any] ?? [:]
+        #expect(totals["over_limit"] as? Int == 0)
+        #expect((totals["requests"] as? Int ?? 0) > 0)
+
+        // The surviving worker stops cleanly on SIGTERM and holds nothing.
+        #expect(cluster.workers[1].stop() == 0)
+        #expect(try await cluster.count("SELECT count(*) AS n FROM jobs WHERE state = 'leased'") == 0)
+    }
+}

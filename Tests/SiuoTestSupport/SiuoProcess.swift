@@ -1,0 +1,87 @@
+import Foundation
+import Shared
+
+/// A child process running the built `siuo` binary: a coordinator, a worker
+/// or a mock provider, as a cluster would run them.
+public final class SiuoProcess: @unchecked Sendable {
+    private let process: Process
+    /// The address it printed on its first line, when asked to wait for one.
+    public let baseURL: String?
+
+    /// The built `siuo` binary, or `nil` when it has not been built.
+    public static var binary: String? {
+        let path = RepositoryPaths.root + "/.build/debug/siuo"
+        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+    }
+
+    /// Starts `siuo arguments…`; with `waitForAddress`, waits (30 s at most)
+    /// for the first line and reads the loopback URL it names.
+    public init(_ arguments: [String], environment extra: [String: String] = [:], waitForAddress: Bool) throws {
+        guard let binary = Self.binary else { throw CoordinatorClientError(status: 0, message: "build siuo first (swift build)") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        guard waitForAddress else {
+            baseURL = nil
+            output.fileHandleForReading.readabilityHandler = { handle in _ = handle.availableData }
+            return
+        }
+        let firstLine = FirstLine()
+        output.fileHandleForReading.readabilityHandler = { handle in firstLine.append(handle.availableData) }
+        let text = firstLine.wait(seconds: 30)
+        guard let range = text.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression) else {
+            process.terminate()
+            throw CoordinatorClientError(status: 0, message: "siuo \(arguments.first ?? "") did not start: \(text)")
+        }
+        baseURL = String(text[range])
+    }
+
+    /// Whether it still runs.
+    public var isRunning: Bool { process.isRunning }
+
+    /// Stops it the way an orchestrator would (SIGTERM) and returns its exit status.
+    @discardableResult
+    public func stop() -> Int32 {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// Kills it without warning (SIGKILL), as a crash or an OOM kill would.
+    public func kill() {
+        guard process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    deinit {
+        if process.isRunning { process.terminate(); process.waitUntilExit() }
+    }
+}
+
+/// Collects output until a newline arrives.
+final class FirstLine: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var text = ""
+
+    func append(_ data: Data) {
+        condition.lock()
+        text += String(decoding: data, as: UTF8.self)
+        if text.contains("\n") || data.isEmpty { condition.broadcast() }
+        condition.unlock()
+    }
+
+    func wait(seconds: TimeInterval) -> String {
+        condition.lock()
+        defer { condition.unlock() }
+        let deadline = Date().addingTimeInterval(seconds)
+        while !text.contains("\n"), condition.wait(until: deadline) {}
+        return text
+    }
+}
