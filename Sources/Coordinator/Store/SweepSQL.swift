@@ -47,7 +47,7 @@ enum SweepSQL {
         UPDATE jobs SET state = 'queued', attempts = 0, finished_at = NULL, not_before = now() WHERE sweep_id = $1 AND state = 'failed'
         """
     static let setState = "UPDATE sweeps SET state = $2, updated_at = now() WHERE id = $1"
-    static let byName = "SELECT id, state FROM sweeps WHERE name = $1 AND state <> 'replaced'"
+    static let byName = "SELECT id, state, spent_usd, budget_usd FROM sweeps WHERE name = $1 AND state <> 'replaced'"
     static let byNameForUpdate = "SELECT id, state FROM sweeps WHERE name = $1 AND state <> 'replaced' FOR UPDATE"
     static let names = "SELECT name FROM sweeps WHERE state <> 'replaced' ORDER BY created_at, name"
     static let counts = """
@@ -55,6 +55,22 @@ enum SweepSQL {
         FROM jobs j JOIN models m ON m.id = j.subject_model_id
         WHERE j.sweep_id = $1
         GROUP BY m.name, j.kind, j.state
+        """
+    /// What the live view shows per model and kind beyond the counts.
+    static let progress = """
+        SELECT m.name AS model, j.kind, count(*) FILTER (WHERE j.state = 'failed') AS failed,
+               coalesce(sum(j.retries), 0)::bigint AS retries,
+               coalesce(sum(j.input_tokens + j.output_tokens), 0)::bigint AS tokens,
+               coalesce(sum(o.refusals), 0)::bigint AS refusals, coalesce(sum(o.blocked), 0)::bigint AS blocked,
+               count(v.id) FILTER (WHERE v.value IS NULL) AS judge_failures
+        FROM jobs j JOIN models m ON m.id = j.subject_model_id
+        LEFT JOIN LATERAL (
+            SELECT count(*) FILTER (WHERE r.outcome = 'refusal') AS refusals, count(*) FILTER (WHERE r.outcome = 'blocked') AS blocked
+            FROM responses r WHERE r.job_id = j.id AND j.kind IN ('generate', 'mcqa')
+        ) o ON true
+        LEFT JOIN verdicts v ON v.job_id = j.id
+        WHERE j.sweep_id = $1
+        GROUP BY m.name, j.kind
         """
     static let activeEndpoints = """
         SELECT DISTINCT m.provider, m.base_url, m.model, m.api_key_env

@@ -55,8 +55,21 @@ extension SweepStore {
             models[model, default: [:]][kind, default: KindCounts()].total += n
             if state == "done" { models[model, default: [:]][kind, default: KindCounts()].done += n }
         }
+        for detail in try await pool.query(SweepSQL.progress, [try row.decode(Int64.self, "id")]) {
+            let model = try detail.decode(String.self, "model")
+            let kind = try detail.decode(String.self, "kind")
+            var counts = models[model, default: [:]][kind, default: KindCounts()]
+            counts.failed = try detail.decode(Int.self, "failed")
+            counts.retries = try detail.decode(Int.self, "retries")
+            counts.tokens = try detail.decode(Int.self, "tokens")
+            counts.refusals = try detail.decode(Int.self, "refusals")
+            counts.blocked = try detail.decode(Int.self, "blocked")
+            counts.judgeFailures = try detail.decode(Int.self, "judge_failures")
+            models[model, default: [:]][kind] = counts
+        }
         let state = SweepStatus.derivedState(stored: try row.decode(String.self, "state"), jobs: jobs)
-        return SweepStatus(name: name, state: state, jobs: jobs, models: models)
+        return SweepStatus(name: name, state: state, jobs: jobs, models: models,
+                           spentUSD: try row.decode(Double.self, "spent_usd"), budgetUSD: try row.decode(Double?.self, "budget_usd"))
     }
 
     /// The status of every current sweep, oldest first.

@@ -8,13 +8,39 @@ public struct SweepStatus: Sendable, Codable, Equatable {
     public var jobs: JobCounts
     /// Model → job kind → counts; judge jobs count under the model they grade.
     public var models: [String: [String: KindCounts]]
+    /// Dollars spent so far (where the sweep gives prices).
+    public var spentUSD: Double
+    /// The sweep's `budget_usd`, if any.
+    public var budgetUSD: Double?
 
     /// Creates a status.
-    public init(name: String, state: String, jobs: JobCounts, models: [String: [String: KindCounts]]) {
+    public init(name: String, state: String, jobs: JobCounts, models: [String: [String: KindCounts]], spentUSD: Double = 0, budgetUSD: Double? = nil) {
         self.name = name
         self.state = state
         self.jobs = jobs
         self.models = models
+        self.spentUSD = spentUSD
+        self.budgetUSD = budgetUSD
+    }
+
+    /// Whether the budget stopped new leases while jobs still wait.
+    public var budgetReached: Bool {
+        guard let budgetUSD else { return false }
+        return spentUSD >= budgetUSD && jobs.queued > 0
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, state, jobs, models, spentUSD = "spent_usd", budgetUSD = "budget_usd"
+    }
+
+    /// Reads a status; the spending fields are optional.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(name: try container.decode(String.self, forKey: .name), state: try container.decode(String.self, forKey: .state),
+                  jobs: try container.decode(JobCounts.self, forKey: .jobs),
+                  models: try container.decode([String: [String: KindCounts]].self, forKey: .models),
+                  spentUSD: try container.decodeIfPresent(Double.self, forKey: .spentUSD) ?? 0,
+                  budgetUSD: try container.decodeIfPresent(Double.self, forKey: .budgetUSD))
     }
 
     /// The state a user sees: `done`/`failed` once every job has finished,
@@ -65,16 +91,48 @@ public struct JobCounts: Sendable, Codable, Equatable {
     }
 }
 
-/// Jobs of one kind for one model.
+/// Jobs of one kind for one model, with what the live view shows of them.
 public struct KindCounts: Sendable, Codable, Equatable {
     /// Every job.
     public var total = 0
     /// Finished with a result.
     public var done = 0
+    /// Finished without one, for good.
+    public var failed = 0
+    /// Provider requests that were retries.
+    public var retries = 0
+    /// Input and output tokens reported.
+    public var tokens = 0
+    /// Responses the provider signalled as refusals.
+    public var refusals = 0
+    /// Responses the provider's safety system blocked.
+    public var blocked = 0
+    /// Verdicts that stayed unknown (judge jobs only).
+    public var judgeFailures = 0
 
     /// Creates counts.
-    public init(total: Int = 0, done: Int = 0) {
+    public init(total: Int = 0, done: Int = 0, failed: Int = 0, retries: Int = 0, tokens: Int = 0, refusals: Int = 0,
+                blocked: Int = 0, judgeFailures: Int = 0) {
         self.total = total
         self.done = done
+        self.failed = failed
+        self.retries = retries
+        self.tokens = tokens
+        self.refusals = refusals
+        self.blocked = blocked
+        self.judgeFailures = judgeFailures
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case total, done, failed, retries, tokens, refusals, blocked, judgeFailures = "judge_failures"
+    }
+
+    /// Reads counts; the detail fields are optional (DESIGN §7 shows only `total` and `done`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func count(_ key: CodingKeys) throws -> Int { try container.decodeIfPresent(Int.self, forKey: key) ?? 0 }
+        self.init(total: try count(.total), done: try count(.done), failed: try count(.failed), retries: try count(.retries),
+                  tokens: try count(.tokens), refusals: try count(.refusals), blocked: try count(.blocked),
+                  judgeFailures: try count(.judgeFailures))
     }
 }
