@@ -22,7 +22,11 @@ struct MockProviderCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("JSON file with model behaviour, rate limits and faults.", valueName: "file"))
     var config: String?
 
+    @Flag(name: .customLong("exit-with-parent"), help: ArgumentHelp("Stop when the parent process dies (used by `siuo run`).", visibility: .hidden))
+    var exitWithParent = false
+
     func run() async throws {
+        if exitWithParent { ParentWatch.terminateWithParent() }
         let (host, port) = try CoordinatorCommand.parse(listen)
         // MockConfigError reads as one line naming the file and field.
         let settings = try config.map { try MockConfig.load(file: $0) } ?? MockConfig()
@@ -50,5 +54,17 @@ private struct HangReleaser: Service {
     func run() async throws {
         try? await gracefulShutdown()
         server.releaseHangs()
+    }
+}
+
+/// A child that must not outlive the `siuo run` that started it, even if
+/// that one is killed: once its parent is gone, it exits.
+enum ParentWatch {
+    static func terminateWithParent() {
+        let parent = getppid()
+        Thread.detachNewThread {
+            while getppid() == parent { Thread.sleep(forTimeInterval: 0.5) }
+            exit(0)
+        }
     }
 }

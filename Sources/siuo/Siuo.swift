@@ -7,7 +7,7 @@ struct Siuo: AsyncParsableCommand {
         commandName: "siuo",
         abstract: "Run the SIUO cross-modality safety benchmark against many vision-language models.",
         version: SiuoVersion.current,
-        subcommands: [DatabaseCommand.self, DatasetCommand.self, SweepCommand.self, CoordinatorCommand.self, WorkerCommand.self,
+        subcommands: [DatabaseCommand.self, DatasetCommand.self, SweepCommand.self, CoordinatorCommand.self, WorkerCommand.self, RunCommand.self,
                       MockProviderCommand.self, BenchCommand.self]
     )
 }

@@ -81,6 +81,13 @@ public struct DatasetStore: Sendable {
             PostgresNullableTextArray(cases.map { $0.mcqa?.item.canonicalString() }),
         ])
     }
+
+    /// The question lengths of dataset `name`'s cases in `categories` (all when empty), for estimates;
+    /// `nil` when no such dataset is imported.
+    public func questionLengths(name: String, categories: [String]) async throws -> [Int]? {
+        guard try await list().contains(where: { $0.name == name }) else { return nil }
+        return try await pool.query(DatasetSQL.questionLengths, [name, PostgresTextArray(categories)]).map { try $0.decode(Int.self, "n") }
+    }
 }
 
 /// Why the store refused a write.
@@ -98,6 +105,12 @@ public enum DatasetStoreError: Error, CustomStringConvertible, Equatable {
 }
 
 enum DatasetSQL {
+    /// The question lengths of a current dataset's cases, optionally of some categories only.
+    static let questionLengths = """
+        SELECT length(c.question) AS n FROM cases c JOIN datasets d ON d.id = c.dataset_id
+        WHERE d.name = $1 AND d.retired_at IS NULL AND (cardinality($2::text[]) = 0 OR c.category = ANY($2::text[]))
+        ORDER BY c.position
+        """
     static let lockName = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"
     static let current = "SELECT id, content_sha256 FROM datasets WHERE name = $1 AND retired_at IS NULL FOR UPDATE"
     static let retire = "UPDATE datasets SET retired_at = now() WHERE id = $1"

@@ -85,9 +85,3 @@ struct CoordinatorBench: AsyncParsableCommand {
         print("  batch \(batch): mean lease call \(totals.0 / calls), mean results call \(totals.1 / calls) (\(calls) rounds)")
     }
 }
-
-extension String {
-    func leftPadded(_ width: Int) -> String {
-        count >= width ? self : String(repeating: " ", count: width - count) + self
-    }
-}

@@ -1,0 +1,100 @@
+import Foundation
+import Shared
+
+/// The `siuo mock-provider` child processes a sweep needs: one per address
+/// its `provider: mock` models name (by default `127.0.0.1:8787`), so the
+/// sweep's endpoints, and with them its identity, stay the same run after run.
+final class MockChildren: @unchecked Sendable {
+    private var processes: [Process] = []
+
+    /// The loopback addresses (`host:port`) of the sweep's mock models.
+    static func addresses(_ definition: SweepDefinition) throws -> [String] {
+        let mocks = (definition.models + [definition.judge, definition.fallbackJudge].compactMap { $0 }).filter { $0.provider == .mock }
+        var addresses: [String] = []
+        for model in mocks {
+            guard let url = URL(string: model.baseURL), let host = url.host, ["127.0.0.1", "localhost"].contains(host) else {
+                throw RunError("model \(model.name): a mock provider runs on loopback; base_url \(model.baseURL) is not http://127.0.0.1:PORT/…")
+            }
+            let address = "127.0.0.1:\(url.port ?? 80)"
+            if !addresses.contains(address) { addresses.append(address) }
+        }
+        return addresses
+    }
+
+    /// Starts one mock per address with `seed` and an optional JSON config, and waits until each listens.
+    func start(addresses: [String], seed: Int, config: String?) throws {
+        for address in addresses {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Self.executable)
+            process.arguments = ["mock-provider", "--listen", address, "--seed", String(seed), "--exit-with-parent"] + (config.map { ["--config", $0] } ?? [])
+            let output = Pipe()
+            process.standardOutput = output
+            let errors = Pipe()
+            process.standardError = errors
+            try process.run()
+            processes.append(process)
+            let line = Self.firstLine(of: output.fileHandleForReading, within: 20)
+            guard line.contains("listening") else {
+                let reason = String(decoding: errors.fileHandleForReading.availableDataIfExited(process), as: UTF8.self)
+                    .split(separator: "\n").last.map(String.init) ?? "no output"
+                let hint = reason.contains("in use") ? " (a mock left running by an earlier run? stop it, or give the mock models another port in base_url)" : ""
+                throw RunError("the mock provider for \(address) did not start: \(reason)\(hint)")
+            }
+            // Keep draining its output so it never blocks on a full pipe.
+            output.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
+            errors.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
+        }
+    }
+
+    /// Stops every mock (SIGTERM) and waits for it.
+    func stop() {
+        for process in processes where process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        processes.removeAll()
+    }
+
+    static var executable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    private static func firstLine(of handle: FileHandle, within seconds: TimeInterval) -> String {
+        let collected = LineCollector()
+        handle.readabilityHandler = { collected.append($0.availableData) }
+        defer { handle.readabilityHandler = nil }
+        return collected.wait(seconds: seconds)
+    }
+}
+
+private extension FileHandle {
+    /// What is readable now, once the process is gone (so a crash's message can be shown).
+    func availableDataIfExited(_ process: Process) -> Data {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return (try? readToEnd()) ?? Data()
+    }
+}
+
+/// Output until the first newline (or end of file).
+final class LineCollector: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var text = ""
+    private var ended = false
+
+    func append(_ data: Data) {
+        condition.lock()
+        if data.isEmpty { ended = true }
+        text += String(decoding: data, as: UTF8.self)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func wait(seconds: TimeInterval) -> String {
+        condition.lock()
+        defer { condition.unlock() }
+        let deadline = Date().addingTimeInterval(seconds)
+        while !text.contains("\n"), !ended, condition.wait(until: deadline) {}
+        return text
+    }
+}

@@ -1,0 +1,114 @@
+import ArgumentParser
+import Coordinator
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Shared
+
+/// `siuo run SWEEP.yaml`: the whole system on one machine, one command.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a sweep on this machine: database, dataset import, mock provider, coordinator and workers; prints the leaderboard.",
+        discussion: """
+            Running the same command again resumes where it stopped. Exit status: 0 when the sweep is done, \
+            1 when jobs failed for good, 2 on bad input, 3 when the budget stopped it, 130 when interrupted.
+            A model with `provider: mock` gets a `siuo mock-provider` child on the address its base_url names; \
+            a JSON config for it is read from --mock-config, else from SWEEP.mock.json beside the sweep file if present.
+            """)
+
+    @Argument(help: "The sweep file (YAML).") var sweepFile: String
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "Local worker services.") var workers = 2
+    @Option(help: "Jobs each worker runs at once.") var concurrency = 16
+    @Option(name: .customLong("mock-config"), help: ArgumentHelp("JSON config for the mock provider.", valueName: "file"))
+    var mockConfig: String?
+    @Flag(name: .customLong("dry-run"), help: "Validate the file, print job counts and an estimate, and exit.") var dryRun = false
+
+    func validate() throws {
+        guard workers > 0, concurrency > 0 else { throw ValidationError("--workers and --concurrency must be at least 1") }
+    }
+
+    func run() async throws {
+        let definition: SweepDefinition
+        do {
+            definition = try SweepFileParser.load(path: sweepFile)
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        if dryRun { return try await printEstimate(definition) }
+        let ending = try await runSweep(definition)
+        try await Self.finish(ending, definition: definition, pool: database.open(poolSize: 2))
+    }
+
+    private func printEstimate(_ definition: SweepDefinition) async throws {
+        let lengths: [Int]
+        if let gen = definition.dataset.generationFile, let images = definition.dataset.imagesFolder {
+            let dataset = try DatasetLoader.load(name: definition.dataset.name, generationFile: gen, mcqaFile: definition.dataset.mcqaFile, imagesFolder: images)
+            lengths = dataset.cases.filter { definition.categories.isEmpty || definition.categories.contains($0.category) }.map(\.question.count)
+        } else {
+            let pool = try await database.open(poolSize: 1)
+            guard let stored = try await DatasetStore(pool: pool).questionLengths(name: definition.dataset.name, categories: definition.categories) else {
+                throw RunError("dataset \(definition.dataset.name) is not imported and the sweep names no files")
+            }
+            lengths = stored
+        }
+        Console.line("\(sweepFile): valid. Sweep \(definition.name) over \(lengths.count) cases, \(definition.samples) samples.")
+        Console.line(DryRunEstimate(definition, questionLengths: lengths).text)
+    }
+
+    private func runSweep(_ definition: SweepDefinition) async throws -> RunEnding {
+        var logger = Logger(label: "siuo.run")
+        logger.logLevel = .warning
+        let pool = try await database.open(poolSize: 8 + workers * 2)
+        try await DatasetPreparer.ensureImported(definition.dataset, pool: pool)
+        let mocks = MockChildren()
+        defer { mocks.stop() }
+        try mocks.start(addresses: try MockChildren.addresses(definition), seed: definition.seed, config: mockConfigPath())
+        // Tokens of our own: nothing outside this process needs them.
+        let workerToken = UUID().uuidString, adminToken = UUID().uuidString
+        let api = CoordinatorAPI(pool: pool, tokens: try APITokens(worker: workerToken, admin: adminToken), latestMigration: try Migrator(pool: pool).latestVersion)
+        let address = CoordinatorAddress()
+        let app = Application(router: api.router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { address.listening(on: $0.localAddress?.port ?? 0) }, logger: logger)
+        let outcome = RunOutcome()
+        let driver = RunDriver(definition: definition, coordinatorURL: address, adminToken: adminToken, workerToken: workerToken,
+                               workers: workers, concurrency: concurrency, outcome: outcome, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [
+            .init(service: app),
+            .init(service: LeaseRescuer(pool: pool, signal: api.signal, logger: logger)),
+            .init(service: driver, successTerminationBehavior: .gracefullyShutdownGroup),
+        ], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        return outcome.value ?? .interrupted
+    }
+
+    private func mockConfigPath() -> String? {
+        if let mockConfig { return mockConfig }
+        let beside = URL(fileURLWithPath: sweepFile).deletingPathExtension().path + ".mock.json"
+        return FileManager.default.fileExists(atPath: beside) ? beside : nil
+    }
+
+    /// Prints the leaderboard and the summary, and exits with the ending's status.
+    static func finish(_ ending: RunEnding, definition: SweepDefinition, pool: PostgresPool) async throws {
+        Console.line(try await Leaderboard.text(sweep: definition.name, pool: pool))
+        switch ending {
+        case .done:
+            Console.line("sweep \(definition.name) is done.")
+        case .failed(let count):
+            Console.line("sweep \(definition.name) finished with \(count) jobs failed for good; see `siuo sweep status \(definition.name)`, fix the cause, then `siuo sweep retry-failed \(definition.name)`.")
+            throw ExitCode(1)
+        case .budgetReached(let spent):
+            Console.line(String(format: "sweep \(definition.name) stopped: its budget is spent ($%.2f); raise budget_usd and run again to go on.", spent))
+            throw ExitCode(3)
+        case .stopped(let state):
+            Console.line("sweep \(definition.name) is \(state); `siuo sweep resume \(definition.name)` and run again to go on.")
+            throw ExitCode(1)
+        case .interrupted:
+            Console.line("interrupted; run the same command again to resume where it stopped (finished answers are kept).")
+            throw ExitCode(130)
+        }
+    }
+}

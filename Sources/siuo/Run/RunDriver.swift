@@ -1,0 +1,103 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Shared
+import Synchronization
+import Worker
+
+/// The part of `siuo run` after the coordinator listens: submit the sweep
+/// over HTTP, run the local workers, show progress, and end the run when the
+/// sweep is finished, stopped by its budget, or interrupted.
+struct RunDriver: Service {
+    let definition: SweepDefinition
+    let coordinatorURL: CoordinatorAddress
+    let adminToken: String
+    let workerToken: String
+    let workers: Int
+    let concurrency: Int
+    let outcome: RunOutcome
+    let logger: Logger
+
+    func run() async throws {
+        let base = try await coordinatorURL.wait()
+        let admin = CoordinatorClient(baseURL: base, token: adminToken)
+        let submitted = try await admin.submit(definition, replace: false)
+        Console.line("sweep \(definition.name): \(submitted.outcome), \(submitted.jobs) new jobs")
+        let workerGroup = ServiceGroup(configuration: .init(services: (0..<workers).map { index in
+            .init(service: Self.worker(index: index, base: base, token: workerToken, concurrency: concurrency, logger: logger))
+        }, logger: logger))
+        let running = Task { try await workerGroup.run() }
+        let printer = ProgressPrinter()
+        await withGracefulShutdownHandler {
+            await watch(admin, printer: printer)
+        } onGracefulShutdown: {
+            outcome.set(.interrupted)
+        }
+        await workerGroup.triggerGracefulShutdown()
+        try await running.value
+        if let status = try? await admin.status(definition.name) { printer.show(status, force: true) }
+    }
+
+    /// Polls the sweep's status until it finishes, its budget stops it, or shutdown begins.
+    private func watch(_ admin: CoordinatorClient, printer: ProgressPrinter) async {
+        while !Task.isCancelled, outcome.value == nil {
+            if let status = try? await admin.status(definition.name) {
+                printer.show(status)
+                switch status.state {
+                case "done": outcome.set(.done); return
+                case "failed": outcome.set(.failed(status.jobs.failed)); return
+                case "cancelled", "paused": outcome.set(.stopped(status.state)); return
+                default: if status.budgetReached { outcome.set(.budgetReached(status.spentUSD)); return }
+                }
+            }
+            try? await Task.sleep(for: .milliseconds(500))
+        }
+    }
+
+    static func worker(index: Int, base: String, token: String, concurrency: Int, logger: Logger) -> WorkerService {
+        let client = CoordinatorClient(baseURL: base, token: token)
+        let keys = KeyRing(environment: ProcessInfo.processInfo.environment)
+        let runner = JobRunner(gateway: ModelGateway(keys: keys, requestTimeout: 180),
+                               permits: PermitBroker(ask: { try await client.permits($0) }),
+                               images: ImageCache(fetch: { try await client.image(sha256: $0) }))
+        var settings = WorkerSettings(concurrency: concurrency, workerID: "run-\(ProcessInfo.processInfo.processIdentifier)-\(index)")
+        settings.gracePeriod = .seconds(10)
+        return WorkerService(settings: settings, client: client, keys: keys, runner: runner, logger: logger)
+    }
+}
+
+/// The coordinator's URL once it listens.
+final class CoordinatorAddress: Sendable {
+    private let port = Mutex<Int?>(nil)
+
+    func listening(on port: Int) {
+        self.port.withLock { $0 = port }
+    }
+
+    func wait() async throws -> String {
+        while true {
+            if let port = port.withLock({ $0 }) { return "http://127.0.0.1:\(port)" }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+}
+
+/// How a run ended, for the summary and the exit status.
+enum RunEnding: Sendable, Equatable {
+    case done
+    case failed(Int)
+    case budgetReached(Double)
+    case stopped(String)
+    case interrupted
+}
+
+/// The first ending recorded wins.
+final class RunOutcome: Sendable {
+    private let ending = Mutex<RunEnding?>(nil)
+
+    var value: RunEnding? { ending.withLock { $0 } }
+
+    func set(_ value: RunEnding) {
+        ending.withLock { if $0 == nil { $0 = value } }
+    }
+}
