@@ -69,8 +69,10 @@ public actor LeaseBook {
     public var held: Int { entries.count }
 
     /// Returns when a job stops running or a lease goes (at once if `running < limit`), or on cancellation.
+    /// Leases awaiting the coordinator's answer count too, beyond `limit`
+    /// of them, so a slow coordinator cannot make the worker hoard leases.
     public func waitForSlot(below limit: Int) async {
-        guard running >= limit, !Task.isCancelled else { return }
+        guard running >= limit || entries.count >= 2 * limit, !Task.isCancelled else { return }
         await withTaskCancellationHandler {
             await withCheckedContinuation { slotWaiters.append($0) }
         } onCancel: {

@@ -34,7 +34,7 @@ public actor Outbox {
     /// Endings not yet answered.
     public var count: Int { pending.count }
 
-    /// Sends what is pending, once; returns whether everything was answered.
+    /// Sends one batch of what is pending; returns whether the coordinator answered.
     @discardableResult
     public func flushOnce() async -> Bool {
         let batch = order.prefix(Self.batchSize).compactMap { pending[$0] }
@@ -47,7 +47,7 @@ public actor Outbox {
             if !results.isEmpty { await settle(try await client.complete(results)) }
             if !failures.isEmpty { await settle(try await client.fail(failures)) }
             if !releases.isEmpty { await settle(try await client.release(releases)) }
-            return pending.isEmpty
+            return true
         } catch {
             logger.warning("could not report \(batch.count) job endings, will retry: \(error)")
             return false
@@ -75,7 +75,7 @@ public actor Outbox {
                 continue
             }
             // A short gather lets endings finishing together share a request.
-            try? await Task.sleep(for: .milliseconds(20))
+            if pending.count < Self.batchSize { try? await Task.sleep(for: .milliseconds(20)) }
             if await flushOnce() {
                 delay = .milliseconds(100)
             } else if !pending.isEmpty {

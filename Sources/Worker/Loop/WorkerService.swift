@@ -73,7 +73,7 @@ public struct WorkerService: Service {
                     endpointsReadAt = nil
                     continue
                 }
-                let free = settings.concurrency - (await book.running)
+                let free = min(settings.concurrency - (await book.running), 2 * settings.concurrency - (await book.held))
                 guard free > 0 else { continue }
                 let request = LeaseRequest(workerID: settings.workerID, endpoints: endpoints, maxJobs: free,
                                            waitMilliseconds: Int(settings.leaseWait.seconds * 1000))

@@ -7,7 +7,7 @@ import Shared
 enum BenchFixture {
     static let models = 4
 
-    static func prepare(pool: PostgresPool, jobs: Int) async throws -> SweepDefinition {
+    static func prepare(pool: PostgresPool, jobs: Int, baseURL: String = "http://127.0.0.1:9/v1") async throws -> SweepDefinition {
         let caseCount = max(1, jobs / models)
         // A 1×1 PNG shared by every case: images are stored once by hash.
         let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]
@@ -21,7 +21,7 @@ enum BenchFixture {
         let definition = SweepDefinition(
             name: "bench", dataset: DatasetReference(name: "bench"), tasks: [.mcqa], samples: 1, maxAttempts: 5,
             models: (0..<models).map {
-                ModelSpec(name: "bench-\($0)", provider: .mock, model: "bench-\($0)", baseURL: "http://127.0.0.1:9/v1", rpm: 1e9, burst: 1e9)
+                ModelSpec(name: "bench-\($0)", provider: .mock, model: "bench-\($0)", baseURL: baseURL, rpm: 1e9, burst: 1e9)
             })
         _ = try await SweepStore(pool: pool).submit(definition)
         return definition
