@@ -11,7 +11,7 @@ enum SweepReportBuilder {
             sweep: records.name, dataset: records.dataset, state: records.state, judge: records.modelName(role: "judge"),
             fallbackJudge: records.modelName(role: "fallback_judge"), categories: categories,
             provenance: provenance(records), models: models,
-            judgeUsage: models.reduce(UsageTotals()) { $0 + $1.judgeUsage })
+            judgeUsage: tidy(models.reduce(UsageTotals()) { $0 + $1.judgeUsage }))
     }
 
     private static func model(of model: ModelRecord, in records: SweepRecords, resamples: Int) -> ModelReport {
@@ -36,7 +36,8 @@ enum SweepReportBuilder {
             model: model.name, generation: score,
             mcqa: tasks.contains(.mcqa) ? MCQAScorer.score(mcqa, seed: records.seed, resamples: resamples) : nil,
             outcomes: OutcomeCounts(cases: generation), judgedVerdicts: judgedVerdicts,
-            judgeFailureRate: rate(score?.judgeFailures ?? 0, of: judgedVerdicts), usage: usage.own, judgeUsage: usage.judging)
+            judgeFailureRate: rate(score?.judgeFailures ?? 0, of: judgedVerdicts), usage: tidy(usage.own),
+            judgeUsage: tidy(usage.judging))
     }
 
     private static func provenance(_ records: SweepRecords) -> ReportProvenance {
@@ -56,6 +57,14 @@ enum SweepReportBuilder {
                 return (model.name, ModelProvenance(resolvedModel: mostFrequent(answers.compactMap(\.resolvedModel)),
                                                     systemFingerprint: mostFrequent(answers.compactMap(\.systemFingerprint))))
             }))
+    }
+
+    /// `usage` with its cost rounded to a billionth of a dollar, far below any price, so that
+    /// floating-point sums print as the amounts they are (0.00132, not 0.0013200000000000002).
+    static func tidy(_ usage: UsageTotals) -> UsageTotals {
+        var tidied = usage
+        tidied.costUSD = (usage.costUSD * 1e9).rounded() / 1e9
+        return tidied
     }
 
     /// The value seen most often, ties to the smallest so reports are stable.

@@ -25,12 +25,15 @@ enum HTMLBarCharts {
     static func grouped(_ models: [ModelReport], series: [Series]) -> String {
         let (barWidth, gap, plotHeight, left, top) = (22.0, 28.0, 200.0, 40.0, 28.0)
         let groupWidth = Double(series.count) * barWidth + gap
-        let width = left + Double(models.count) * groupWidth + 20
-        let height = top + plotHeight + 70
+        // Model labels slant down to the right at 30°: leave room for the longest below and beside.
+        let labelLength = 6.5 * Double(models.map(\.model.count).max() ?? 0)
+        let plotRight = left + Double(models.count) * groupWidth
+        let width = max(plotRight + labelLength * 0.87, left + Double(series.count) * 130) + 10
+        let height = top + plotHeight + 24 + labelLength * 0.5
         func y(_ percent: Double) -> Double { top + plotHeight * (1 - min(max(percent, 0), 100) / 100) }
-        var svg = [##"<svg role="img" width="\##(format(max(width, 320)))" height="\##(format(height))">"##]
+        var svg = [##"<svg role="img" width="\##(format(width))" height="\##(format(height))">"##]
         for tick in stride(from: 0.0, through: 100, by: 25) {
-            svg.append(##"<line x1="\##(format(left))" x2="\##(format(width - 10))" y1="\##(format(y(tick)))" y2="\##(format(y(tick)))" stroke="#ddd"/>"##)
+            svg.append(##"<line x1="\##(format(left))" x2="\##(format(plotRight))" y1="\##(format(y(tick)))" y2="\##(format(y(tick)))" stroke="#ddd"/>"##)
             svg.append(##"<text x="\##(format(left - 6))" y="\##(format(y(tick) + 4))" text-anchor="end" font-size="10">\##(Int(tick))</text>"##)
         }
         for (index, entry) in series.enumerated() {
@@ -48,7 +51,7 @@ enum HTMLBarCharts {
                 if let interval { svg.append(whisker(x: x + barWidth / 2, from: y(interval.lower), to: y(interval.upper))) }
             }
             let labelX = groupLeft + Double(series.count) * barWidth / 2
-            svg.append(##"<text x="\##(format(labelX))" y="\##(format(y(0) + 14))" text-anchor="end" font-size="11" transform="rotate(-30 \##(format(labelX)) \##(format(y(0) + 14)))">\##(HTMLText.escape(model.model))</text>"##)
+            svg.append(##"<text x="\##(format(labelX))" y="\##(format(y(0) + 14))" font-size="11" transform="rotate(30 \##(format(labelX)) \##(format(y(0) + 14)))">\##(HTMLText.escape(model.model))</text>"##)
         }
         svg.append("</svg>")
         return svg.joined(separator: "\n")
