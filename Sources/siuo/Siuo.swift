@@ -1,4 +1,5 @@
 import ArgumentParser
+import Shared
 
 /// The `siuo` command: every part of siuo-sweep behind one executable.
 @main
@@ -7,12 +8,7 @@ struct Siuo: AsyncParsableCommand {
         commandName: "siuo",
         abstract: "Run the SIUO cross-modality safety benchmark against many vision-language models.",
         version: SiuoVersion.current,
-        subcommands: [DatabaseCommand.self, DatasetCommand.self, SweepCommand.self, CoordinatorCommand.self, WorkerCommand.self, RunCommand.self,
-                      MockProviderCommand.self, BenchCommand.self]
+        subcommands: [RunCommand.self, DatabaseCommand.self, DatasetCommand.self, SweepCommand.self, ReportCommand.self, ExportCommand.self,
+                      CoordinatorCommand.self, WorkerCommand.self, MockProviderCommand.self, BenchCommand.self]
     )
-}
-
-/// The version reported by `--version` and in reports' provenance.
-enum SiuoVersion {
-    static let current = "0.1.0"
 }

@@ -20,6 +20,7 @@ public struct CoordinatorAPI {
         WorkerRoutes(jobs: JobStore(pool: pool), sweeps: SweepStore(pool: pool), images: ImageStore(pool: pool),
                      signal: signal, metrics: metrics).register(on: &registrar)
         AdminRoutes(sweeps: SweepStore(pool: pool), signal: signal).register(on: &registrar)
+        ReportRoutes(reports: ReportStore(pool: pool)).register(on: &registrar)
         self.router = router
         self.routes = registrar.routes
         self.signal = signal

@@ -77,6 +77,16 @@ public struct CoordinatorClient: Sendable {
         try await send("POST", "/v1/sweeps/\(Self.escaped(name))/\(action)", body: nil, as: SweepStatus.self)
     }
 
+    /// `GET /v1/sweeps/{name}/report`: the report JSON (DESIGN §7), partial while the sweep runs.
+    public func report(_ name: String) async throws -> SweepReport {
+        try await get("/v1/sweeps/\(Self.escaped(name))/report", as: SweepReport.self)
+    }
+
+    /// `GET /v1/sweeps/{name}/export`: each model's results in SIUO's file format.
+    public func export(_ name: String) async throws -> SIUOExport {
+        try await get("/v1/sweeps/\(Self.escaped(name))/export", as: SIUOExport.self)
+    }
+
     // MARK: - Transport
 
     private func get<T: Decodable>(_ path: String, as type: T.Type) async throws -> T {

@@ -1,0 +1,37 @@
+import Hummingbird
+import Shared
+
+/// Routes for a sweep's results: the report (JSON, or rendered with `?format=`) and the export
+/// in SIUO's file format (DESIGN §7).
+struct ReportRoutes {
+    let reports: ReportStore
+
+    func register(on routes: inout RouteRegistrar) {
+        routes.add(.get, "/v1/sweeps/{name}/report", .admin) { request, context in
+            let name = try context.parameters.require("name")
+            let requested = request.uri.queryParameters["format"].map(String.init) ?? ReportFormat.json.rawValue
+            guard let format = ReportFormat(rawValue: requested) else {
+                throw HTTPError(.badRequest, message: "query \"format\": expected one of "
+                    + ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            let report = try await notFoundAs404 { try await reports.report(name) }
+            // JSON goes out in the wire's compact form, which `CoordinatorClient.report` reads.
+            if format == .json { return try JSONResponses.json(report) }
+            return Response(status: .ok, headers: [.contentType: format.contentType],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: try format.render(report))))
+        }
+        routes.add(.get, "/v1/sweeps/{name}/export", .admin) { _, context in
+            let name = try context.parameters.require("name")
+            return try JSONResponses.json(try await notFoundAs404 { try await reports.export(name) })
+        }
+    }
+
+    private func notFoundAs404<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as SweepStoreError {
+            guard case .notFound = error else { throw error }
+            throw HTTPError(.notFound, message: error.description)
+        }
+    }
+}

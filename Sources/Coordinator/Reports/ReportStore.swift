@@ -1,0 +1,26 @@
+import Shared
+
+/// Reports and exports of sweeps, read from the database (DESIGN §7).
+public struct ReportStore: Sendable {
+    let pool: PostgresPool
+    /// Bootstrap resamples per interval; the design's 2,000 unless a test lowers it.
+    let resamples: Int
+
+    /// A store on `pool`.
+    public init(pool: PostgresPool, resamples: Int = Bootstrap.defaultResamples) {
+        self.pool = pool
+        self.resamples = resamples
+    }
+
+    /// The report of the current sweep `name`, partial while it runs; `SweepStoreError.notFound`
+    /// for an unknown name.
+    public func report(_ name: String) async throws -> SweepReport {
+        SweepReportBuilder.build(try await SweepRecordsLoader(pool: pool).load(name), resamples: resamples)
+    }
+
+    /// The sweep's results in SIUO's file format, per model; `SweepStoreError.notFound` for an
+    /// unknown name.
+    public func export(_ name: String) async throws -> SIUOExport {
+        SIUOExportBuilder.build(try await SweepRecordsLoader(pool: pool).load(name))
+    }
+}

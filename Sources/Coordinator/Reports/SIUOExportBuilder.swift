@@ -1,0 +1,49 @@
+import Shared
+
+/// Turns a sweep's records into SIUO-format files: the dataset's items as imported, with each
+/// model's answers added under the field names of DESIGN §7.
+///
+/// The files hold the cases the report scores, no more: a case whose generate job or judges
+/// have not finished is left out rather than written half-graded.
+enum SIUOExportBuilder {
+    /// The export of `records`.
+    static func build(_ records: SweepRecords) -> SIUOExport {
+        SIUOExport(models: Dictionary(uniqueKeysWithValues: records.targets.map { model in
+            (model.name, SIUOModelFiles(generation: records.generationResults(of: model).map { generationItem($0, records) },
+                                        mcqa: records.mcqaResults(of: model).map(mcqaItem)))
+        }))
+    }
+
+    /// `safety` and `effectiveness` are the values the report scores: a refusal, a block or an
+    /// empty answer is 1 and 0 without a judge (its evaluations are `null`), a truncation is
+    /// unknown on both, and a judged answer has the judge's value, `null` for a judge failure.
+    private static func generationItem(_ result: CaseResponses, _ records: SweepRecords) -> JSONValue {
+        var item = result.testCase.generationItem.objectValue ?? [:]
+        let judged = result.responses.map(records.judged)
+        let votes = judged.map(ResponseVotes.init)
+        item["responses"] = .array(result.responses.map { .string($0.text) })
+        item["outcomes"] = .array(result.responses.map { .string($0.outcome.rawValue) })
+        item["safety_evaluation"] = .array(result.responses.map { evaluation($0, "safety", records) })
+        item["effectiveness_evaluation"] = .array(result.responses.map { evaluation($0, "effectiveness", records) })
+        item["safety"] = .array(votes.map { number($0.safe) })
+        item["effectiveness"] = .array(votes.map { number($0.effective) })
+        return .object(item)
+    }
+
+    private static func mcqaItem(_ result: CaseResponses) -> JSONValue {
+        var item = result.testCase.mcqaItem?.objectValue ?? [:]
+        let answer = result.responses.first
+        item["response_mcqa"] = answer.map { .string($0.text) } ?? .null
+        let pred = answer.flatMap { answer in result.testCase.mcqaKey.flatMap { MCQAParser.parse(answer.text, options: $0.options) } }
+        item["pred"] = pred.map(JSONValue.string) ?? .null
+        return .object(item)
+    }
+
+    private static func evaluation(_ response: ResponseRecord, _ kind: String, _ records: SweepRecords) -> JSONValue {
+        records.verdicts[response.responseID]?[kind].map { .string($0.judgeText) } ?? .null
+    }
+
+    private static func number(_ value: Int?) -> JSONValue {
+        value.map { .int(Int64($0)) } ?? .null
+    }
+}

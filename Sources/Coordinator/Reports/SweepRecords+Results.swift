@@ -1,0 +1,57 @@
+import Shared
+
+/// A case with the responses one model gave to it.
+struct CaseResponses: Sendable {
+    var testCase: CaseRecord
+    /// In sample order.
+    var responses: [ResponseRecord]
+}
+
+extension SweepRecords {
+    /// The models under test, in sweep-file order.
+    var targets: [ModelRecord] { models.filter { $0.role == "target" } }
+
+    /// The label of the first model in `role`, if any.
+    func modelName(role: String) -> String? { models.first { $0.role == role }?.name }
+
+    /// The generation cases `model` has results for, in dataset order: those whose generate job
+    /// is done and none of whose responses still waits for a judge. A case without them is not
+    /// reported yet (rather than scored with judge failures that are only delays).
+    func generationResults(of model: ModelRecord) -> [CaseResponses] {
+        results(of: model, kind: .generate).filter { result in
+            !result.responses.contains { awaitingJudges.contains($0.jobID) }
+        }
+    }
+
+    /// The MCQA cases `model` has answered, in dataset order.
+    func mcqaResults(of model: ModelRecord) -> [CaseResponses] {
+        results(of: model, kind: .mcqa)
+    }
+
+    /// A response with the judge's values; `nil` where the verdict is unknown or missing.
+    func judged(_ response: ResponseRecord) -> JudgedResponse {
+        JudgedResponse(outcome: response.outcome, text: response.text,
+                       safe: verdicts[response.responseID]?["safety"]?.value,
+                       effective: verdicts[response.responseID]?["effectiveness"]?.value)
+    }
+
+    private func results(of model: ModelRecord, kind: JobKind) -> [CaseResponses] {
+        let mine = Dictionary(grouping: responses.filter { $0.modelID == model.id && $0.kind == kind }, by: \.caseID)
+        return cases.compactMap { testCase in
+            mine[testCase.id].map { CaseResponses(testCase: testCase, responses: $0.sorted { $0.sampleIndex < $1.sampleIndex }) }
+        }
+    }
+}
+
+extension CaseRecord {
+    /// The MCQA options (letter → text) and the correct letter, read from the imported item.
+    var mcqaKey: (options: [String: String], correct: String)? {
+        guard let item = mcqaItem?.objectValue, let options = item["options"]?.objectValue,
+              let correct = item["correct_option"]?.stringValue else { return nil }
+        return (options.compactMapValues(\.stringValue), correct)
+    }
+
+    /// The `question_id` as SIUO's integer, or `fallback` for a dataset whose ids are not numbers
+    /// (the scorer only uses it to tell cases apart).
+    func numericID(fallback: Int) -> Int { Int(questionID) ?? fallback }
+}

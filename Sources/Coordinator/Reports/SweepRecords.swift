@@ -1,0 +1,70 @@
+import Foundation
+import Shared
+
+/// One sweep's rows as the report and export read them, before any scoring.
+struct SweepRecords: Sendable {
+    /// The sweep's name.
+    var name: String
+    /// `running`, `paused`, `cancelled`, `done` or `failed`.
+    var state: String
+    /// The definition as submitted (latest operational fields).
+    var definition: SweepDefinition
+    /// The sweep's seed.
+    var seed: Int
+    /// The dataset's name and content hash.
+    var dataset: String
+    var datasetSHA256: String
+    /// When the sweep was created and when its last job finished.
+    var createdAt: Date
+    var lastFinishedAt: Date?
+    /// Every model of the sweep, in the order it was saved (sweep-file order).
+    var models: [ModelRecord]
+    /// The cases the sweep covers, in dataset order.
+    var cases: [CaseRecord]
+    /// Responses of finished generate and MCQA jobs.
+    var responses: [ResponseRecord]
+    /// Generate jobs with judge jobs still queued or leased.
+    var awaitingJudges: Set<Int64>
+    /// Verdicts by response id and kind (`safety`, `effectiveness`).
+    var verdicts: [Int64: [String: VerdictRecord]]
+    /// Usage by model id: its own calls and the judge calls about it.
+    var usage: [Int64: (own: UsageTotals, judging: UsageTotals)]
+}
+
+/// A model of the sweep in its role.
+struct ModelRecord: Sendable {
+    var id: Int64
+    var name: String
+    /// `target`, `judge` or `fallback_judge`.
+    var role: String
+}
+
+/// A case with the dataset's items as imported.
+struct CaseRecord: Sendable {
+    var id: Int64
+    var questionID: String
+    var category: String
+    var generationItem: JSONValue
+    var mcqaItem: JSONValue?
+}
+
+/// One stored response.
+struct ResponseRecord: Sendable {
+    var jobID: Int64
+    var kind: JobKind
+    var modelID: Int64
+    var caseID: Int64
+    var responseID: Int64
+    var sampleIndex: Int
+    var outcome: ResponseOutcome
+    var text: String
+    var resolvedModel: String?
+    var systemFingerprint: String?
+}
+
+/// What a judge said of one response.
+struct VerdictRecord: Sendable {
+    /// 1, 0, or `nil` for a judge failure.
+    var value: Int?
+    var judgeText: String
+}

@@ -1,0 +1,80 @@
+import Shared
+
+/// Turns a sweep's records into its report, with the official arithmetic of `Shared/Scoring`.
+enum SweepReportBuilder {
+    /// The report of `records`; `resamples` is the bootstrap's (tests may lower it).
+    static func build(_ records: SweepRecords, resamples: Int = Bootstrap.defaultResamples) -> SweepReport {
+        let models = records.targets.map { model(of: $0, in: records, resamples: resamples) }
+        var categories: [String] = []
+        for testCase in records.cases where !categories.contains(testCase.category) { categories.append(testCase.category) }
+        return SweepReport(
+            sweep: records.name, dataset: records.dataset, state: records.state, judge: records.modelName(role: "judge"),
+            fallbackJudge: records.modelName(role: "fallback_judge"), categories: categories,
+            provenance: provenance(records), models: models,
+            judgeUsage: tidy(models.reduce(UsageTotals()) { $0 + $1.judgeUsage }))
+    }
+
+    private static func model(of model: ModelRecord, in records: SweepRecords, resamples: Int) -> ModelReport {
+        let tasks = records.definition.tasks
+        let generation = records.generationResults(of: model).enumerated().map { index, result in
+            GenerationCase(questionID: result.testCase.numericID(fallback: index), category: result.testCase.category,
+                           responses: result.responses.map(records.judged))
+        }
+        let mcqa = records.mcqaResults(of: model).enumerated().compactMap { index, result -> MCQACase? in
+            guard let key = result.testCase.mcqaKey, let answer = result.responses.first else { return nil }
+            return MCQACase(questionID: result.testCase.numericID(fallback: index), category: result.testCase.category,
+                            pred: MCQAParser.parse(answer.text, options: key.options), correct: key.correct)
+        }
+        let score = tasks.contains(.generation) ? GenerationScorer.score(generation, seed: records.seed, resamples: resamples) : nil
+        // Two verdicts are due per answer the judge grades; refusals, blocks, empty answers and
+        // truncations are scored without one.
+        let judgedVerdicts = 2 * generation.reduce(0) { total, item in
+            total + item.responses.count { $0.outcome == .answer && !$0.text.allSatisfy(\.isWhitespace) }
+        }
+        let usage = records.usage[model.id] ?? (UsageTotals(), UsageTotals())
+        return ModelReport(
+            model: model.name, generation: score,
+            mcqa: tasks.contains(.mcqa) ? MCQAScorer.score(mcqa, seed: records.seed, resamples: resamples) : nil,
+            outcomes: OutcomeCounts(cases: generation), judgedVerdicts: judgedVerdicts,
+            judgeFailureRate: rate(score?.judgeFailures ?? 0, of: judgedVerdicts), usage: tidy(usage.own),
+            judgeUsage: tidy(usage.judging))
+    }
+
+    private static func provenance(_ records: SweepRecords) -> ReportProvenance {
+        let definition = records.definition
+        let templates: [TemplateRole: String?] = [
+            .generation: definition.prompts.generation, .mcqa: definition.prompts.mcqa,
+            .safety: definition.judge?.safetyPrompt, .effectiveness: definition.judge?.effectivenessPrompt,
+        ]
+        let finished = ["done", "failed", "cancelled"].contains(records.state)
+        return ReportProvenance(
+            siuoVersion: SiuoVersion.current, datasetSHA256: records.datasetSHA256,
+            templatesSHA256: Dictionary(uniqueKeysWithValues: templates.map { ($0.key.rawValue, $0.key.sha256($0.value)) }),
+            seed: records.seed, samples: definition.samples, startedAt: records.createdAt,
+            finishedAt: finished ? records.lastFinishedAt : nil,
+            models: Dictionary(uniqueKeysWithValues: records.targets.map { model in
+                let answers = records.responses.filter { $0.modelID == model.id }
+                return (model.name, ModelProvenance(resolvedModel: mostFrequent(answers.compactMap(\.resolvedModel)),
+                                                    systemFingerprint: mostFrequent(answers.compactMap(\.systemFingerprint))))
+            }))
+    }
+
+    /// `usage` with its cost rounded to a billionth of a dollar, far below any price, so that
+    /// floating-point sums print as the amounts they are (0.00132, not 0.0013200000000000002).
+    static func tidy(_ usage: UsageTotals) -> UsageTotals {
+        var tidied = usage
+        tidied.costUSD = (usage.costUSD * 1e9).rounded() / 1e9
+        return tidied
+    }
+
+    /// The value seen most often, ties to the smallest so reports are stable.
+    static func mostFrequent(_ values: [String]) -> String? {
+        let counts = Dictionary(values.map { ($0, 1) }, uniquingKeysWith: +)
+        return counts.min { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }?.key
+    }
+
+    /// `hits / count` ×100 with two decimals, as the scores are; `nil` for nothing counted.
+    static func rate(_ hits: Int, of count: Int) -> Double? {
+        count > 0 ? (Double(hits * 10_000) / Double(count)).rounded() / 100 : nil
+    }
+}

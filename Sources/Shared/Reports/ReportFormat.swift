@@ -1,0 +1,35 @@
+/// The ways `siuo report` can print a sweep report.
+public enum ReportFormat: String, Sendable, CaseIterable, Codable {
+    /// Aligned text for a terminal.
+    case table
+    /// The §7 report JSON.
+    case json
+    /// One row per model × category, an `overall` row per model first.
+    case csv
+    /// GitHub-flavoured Markdown tables.
+    case markdown
+    /// One self-contained page with inline SVG charts.
+    case html
+
+    /// The HTTP content type of the rendered text.
+    public var contentType: String {
+        switch self {
+        case .table: "text/plain; charset=utf-8"
+        case .json: "application/json"
+        case .csv: "text/csv; charset=utf-8"
+        case .markdown: "text/markdown; charset=utf-8"
+        case .html: "text/html; charset=utf-8"
+        }
+    }
+
+    /// `report` rendered in this format.
+    public func render(_ report: SweepReport) throws -> String {
+        switch self {
+        case .table: ReportTable.render(report)
+        case .json: try ReportJSON.render(report)
+        case .csv: ReportCSV.render(report)
+        case .markdown: ReportMarkdown.render(report)
+        case .html: ReportHTML.render(report)
+        }
+    }
+}

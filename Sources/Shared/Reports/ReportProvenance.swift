@@ -1,0 +1,79 @@
+import Foundation
+
+/// Where a report's numbers come from, so that a result can be traced and reproduced
+/// (DESIGN §7's `provenance`).
+public struct ReportProvenance: Sendable, Equatable, Codable {
+    /// The siuo-sweep version that built the report.
+    public var siuoVersion: String
+    /// The dataset import's content hash.
+    public var datasetSHA256: String
+    /// SHA-256 of each effective prompt template, keyed by role (`generation`, `mcqa`,
+    /// `safety`, `effectiveness`).
+    public var templatesSHA256: [String: String]
+    /// The sweep's seed, which fixes every bootstrap interval.
+    public var seed: Int
+    /// Responses per generation case.
+    public var samples: Int
+    /// When the sweep was first submitted.
+    public var startedAt: Date
+    /// When its last job finished, once every job has; `nil` while it runs or is paused.
+    public var finishedAt: Date?
+    /// The model versions providers reported, per target model.
+    public var models: [String: ModelProvenance]
+
+    /// Creates a provenance record.
+    public init(siuoVersion: String, datasetSHA256: String, templatesSHA256: [String: String], seed: Int, samples: Int,
+                startedAt: Date, finishedAt: Date?, models: [String: ModelProvenance]) {
+        self.siuoVersion = siuoVersion
+        self.datasetSHA256 = datasetSHA256
+        self.templatesSHA256 = templatesSHA256
+        self.seed = seed
+        self.samples = samples
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.models = models
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case siuoVersion = "siuo_version", datasetSHA256 = "dataset_sha256", templatesSHA256 = "templates_sha256", seed
+        case samples, startedAt = "started_at", finishedAt = "finished_at", models
+    }
+
+    /// Writes every key, `null` for a sweep that has not finished.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(siuoVersion, forKey: .siuoVersion)
+        try container.encode(datasetSHA256, forKey: .datasetSHA256)
+        try container.encode(templatesSHA256, forKey: .templatesSHA256)
+        try container.encode(seed, forKey: .seed)
+        try container.encode(samples, forKey: .samples)
+        try container.encode(startedAt, forKey: .startedAt)
+        try container.encode(finishedAt, forKey: .finishedAt)
+        try container.encode(models, forKey: .models)
+    }
+}
+
+/// The model a provider says answered, which may be a dated version of the name asked for.
+public struct ModelProvenance: Sendable, Equatable, Codable {
+    /// The most frequent model name the provider reported; `nil` when none did.
+    public var resolvedModel: String?
+    /// The most frequent `system_fingerprint` the provider reported; `nil` when none did.
+    public var systemFingerprint: String?
+
+    /// Creates a record.
+    public init(resolvedModel: String?, systemFingerprint: String?) {
+        self.resolvedModel = resolvedModel
+        self.systemFingerprint = systemFingerprint
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case resolvedModel = "resolved_model", systemFingerprint = "system_fingerprint"
+    }
+
+    /// Writes both keys, `null` where unknown.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(resolvedModel, forKey: .resolvedModel)
+        try container.encode(systemFingerprint, forKey: .systemFingerprint)
+    }
+}

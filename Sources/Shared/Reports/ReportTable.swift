@@ -1,0 +1,39 @@
+/// The report as aligned text for a terminal: the ranking, then outcomes and usage.
+public enum ReportTable {
+    /// `report` as text lines joined by newlines.
+    public static func render(_ report: SweepReport) -> String {
+        var lines = ["Sweep \(report.sweep) on \(report.dataset): \(report.state); judge \(report.judge ?? "none")"]
+        if let note = ReportNumbers.partialNote(report) { lines.append(note) }
+        lines.append("")
+        var ranking = TextColumns(header: ["#", "model", "cases", "safe&effective", "safe", "effective", "judge fail %", "mcqa"])
+        for (rank, model) in report.rankedModels.enumerated() {
+            let overall = model.generation?.overall
+            ranking.rows.append([
+                "\(rank + 1)", model.model, ReportNumbers.kept(overall),
+                ReportNumbers.rate(overall?.safeAndEffective, overall?.safeAndEffectiveCI95),
+                ReportNumbers.rate(overall?.safe, overall?.safeCI95),
+                ReportNumbers.rate(overall?.effective, overall?.effectiveCI95),
+                ReportNumbers.percent(model.judgeFailureRate),
+                ReportNumbers.rate(model.mcqa?.overall.accuracy, model.mcqa?.overall.accuracyCI95),
+            ])
+        }
+        lines += ranking.lines(leftAligned: [1])
+        lines.append("")
+        var costs = TextColumns(header: ["model", "answer", "refusal", "blocked", "truncated", "judge failures", "requests",
+                                         "retries", "tokens in/out", "cost", "judge cost"])
+        for model in report.rankedModels {
+            let outcomes = model.outcomes
+            costs.rows.append([
+                model.model, "\(outcomes.answer)", "\(outcomes.refusal)", "\(outcomes.blocked)", "\(outcomes.truncated)",
+                "\(model.generation?.judgeFailures ?? 0)", "\(model.usage.requests)", "\(model.usage.retries)",
+                "\(model.usage.inputTokens)/\(model.usage.outputTokens)", ReportNumbers.dollars(model.usage.costUSD),
+                ReportNumbers.dollars(model.judgeUsage.costUSD),
+            ])
+        }
+        lines += costs.lines(leftAligned: [0])
+        lines.append("")
+        lines.append("Rates are % of kept cases with 95% bootstrap intervals (seed \(report.provenance.seed)); "
+            + "cases = kept/all, a case without a known vote is excluded.")
+        return lines.joined(separator: "\n")
+    }
+}

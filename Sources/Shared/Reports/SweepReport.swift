@@ -1,0 +1,77 @@
+/// A sweep's results: the report JSON of DESIGN §7, shared by the coordinator that builds it and
+/// the CLI that decodes it from the API.
+///
+/// A report can be built at any time. Until the sweep has finished (`state` `running` or
+/// `paused`), it scores what is known: a case enters a model's numbers once its generate (or
+/// MCQA) job is done and none of its judge jobs is still queued or leased, so the rates of a
+/// partial report are over fewer cases, never over half-graded ones.
+public struct SweepReport: Sendable, Equatable, Codable {
+    /// The sweep's name.
+    public var sweep: String
+    /// The dataset's name.
+    public var dataset: String
+    /// `running`, `paused`, `cancelled`, `done` or `failed`, as `sweep status` says.
+    public var state: String
+    /// The judge's label; `nil` for an MCQA-only sweep.
+    public var judge: String?
+    /// The fallback judge's label, when the sweep names one.
+    public var fallbackJudge: String?
+    /// The sweep's categories in dataset order, the order renderers list them in.
+    public var categories: [String]
+    /// Versions, hashes and times the numbers depend on.
+    public var provenance: ReportProvenance
+    /// One entry per target model, in sweep-file order.
+    public var models: [ModelReport]
+    /// Every judge call of the sweep: the sum of the models' `judge_usage`.
+    public var judgeUsage: UsageTotals
+
+    /// Creates a report.
+    public init(sweep: String, dataset: String, state: String, judge: String?, fallbackJudge: String?, categories: [String],
+                provenance: ReportProvenance, models: [ModelReport], judgeUsage: UsageTotals) {
+        self.sweep = sweep
+        self.dataset = dataset
+        self.state = state
+        self.judge = judge
+        self.fallbackJudge = fallbackJudge
+        self.categories = categories
+        self.provenance = provenance
+        self.models = models
+        self.judgeUsage = judgeUsage
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case sweep, dataset, state, judge, fallbackJudge = "fallback_judge", categories, provenance, models
+        case judgeUsage = "judge_usage"
+    }
+
+    /// Writes every key, `null` where there is no judge.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(sweep, forKey: .sweep)
+        try container.encode(dataset, forKey: .dataset)
+        try container.encode(state, forKey: .state)
+        try container.encode(judge, forKey: .judge)
+        try container.encode(fallbackJudge, forKey: .fallbackJudge)
+        try container.encode(categories, forKey: .categories)
+        try container.encode(provenance, forKey: .provenance)
+        try container.encode(models, forKey: .models)
+        try container.encode(judgeUsage, forKey: .judgeUsage)
+    }
+
+    /// Whether more results may still come: the sweep is running or paused, or was cancelled
+    /// before every job finished.
+    public var isPartial: Bool { state != "done" && state != "failed" }
+
+    /// The models best first: by safe & effective rate, descending, models without one last,
+    /// ties by name so the order is stable.
+    public var rankedModels: [ModelReport] {
+        models.sorted { left, right in
+            switch (left.rankingScore, right.rankingScore) {
+            case let (l?, r?) where l != r: return l > r
+            case (.some, nil): return true
+            case (nil, .some): return false
+            default: return left.model < right.model
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+/// What a group of jobs used, summed over every lease: DESIGN §7's `usage` object.
+public struct UsageTotals: Sendable, Equatable, Codable {
+    /// Requests sent to the provider (first tries, retries, per-sample requests, re-asks).
+    public var requests: Int
+    /// Requests that repeated an earlier one.
+    public var retries: Int
+    /// Answers served from the response cache instead of the provider.
+    public var cacheHits: Int
+    /// Input tokens the provider reported.
+    public var inputTokens: Int
+    /// Output tokens the provider reported.
+    public var outputTokens: Int
+    /// Cost at the model's prices when the usage was recorded; 0 without prices.
+    public var costUSD: Double
+
+    /// Creates totals.
+    public init(requests: Int = 0, retries: Int = 0, cacheHits: Int = 0, inputTokens: Int = 0, outputTokens: Int = 0,
+                costUSD: Double = 0) {
+        self.requests = requests
+        self.retries = retries
+        self.cacheHits = cacheHits
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+        self.costUSD = costUSD
+    }
+
+    /// The sum of two totals.
+    public static func + (left: UsageTotals, right: UsageTotals) -> UsageTotals {
+        UsageTotals(requests: left.requests + right.requests, retries: left.retries + right.retries,
+                    cacheHits: left.cacheHits + right.cacheHits, inputTokens: left.inputTokens + right.inputTokens,
+                    outputTokens: left.outputTokens + right.outputTokens, costUSD: left.costUSD + right.costUSD)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case requests, retries, cacheHits = "cache_hits", inputTokens = "input_tokens"
+        case outputTokens = "output_tokens", costUSD = "cost_usd"
+    }
+}
