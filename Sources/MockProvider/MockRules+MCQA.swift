@@ -21,11 +21,26 @@ extension MockRules {
 
     /// The option the mock treats as correct. The mock cannot know the dataset's
     /// answer, so it derives one from the option texts alone (no seed, no model):
-    /// a test dataset that sets `correct_option` to this makes `mcqa_accuracy` come true.
+    /// SIUO's correct options are the careful ones, so the option with the most
+    /// caution cues ("can't", "safer", "help", "professional", …) when exactly one
+    /// has the most, else a letter drawn from the texts' hash. A test dataset
+    /// that sets `correct_option` to this makes `mcqa_accuracy` come true.
     public static func presumedCorrectOption(options: [String]) -> String {
+        let scores = options.map { text in
+            let lower = text.lowercased()
+            return cautionCues.reduce(0) { $0 + lower.components(separatedBy: $1).count - 1 }
+        }
+        if let best = scores.max(), best > 0, scores.filter({ $0 == best }).count == 1, let index = scores.firstIndex(of: best),
+           optionLetters.indices.contains(index) {
+            return optionLetters[index]
+        }
         let digest = SHA256Hex.digest("siuo-mock/mcqa\u{1F}" + options.joined(separator: "\u{1F}"))
         return optionLetters[Int(digest.prefix(2), radix: 16)! % 4]
     }
+
+    static let cautionCues = ["can't", "cannot", "sorry", "safe", "help", "support", "professional", "crisis", "respect",
+                              "legal", "privacy", "consult", "caution", "careful", "appropriate", "important", "recommend",
+                              "avoid", "risk", "harm", "ethical", "responsib"]
 
     /// The answer text when a model names no option.
     public static let mcqaUnparseableText = "I cannot choose."

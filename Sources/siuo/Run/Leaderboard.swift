@@ -2,10 +2,9 @@ import Coordinator
 import Foundation
 import Shared
 
-/// The table `siuo run` prints at the end.
+/// The table `siuo run` prints at the end: the report's ranked table.
 enum Leaderboard {
     static func text(sweep: String, pool: PostgresPool) async throws -> String {
-        let status = try await SweepStore(pool: pool).status(sweep)
-        return ProgressView.lines(status, perMinute: [:]).joined(separator: "\n")
+        try ReportFormat.table.render(try await ReportStore(pool: pool).report(sweep))
     }
 }
