@@ -1,0 +1,84 @@
+import Coordinator
+import Foundation
+import Shared
+import SiuoTestSupport
+
+/// A deployment to break: its own PostgreSQL cluster (so the test may
+/// restart it), coordinators on fixed loopback ports (so a restarted one is
+/// found again), worker processes, and a mock provider with faults.
+final class ChaosCluster: @unchecked Sendable {
+    let postgres: EmbeddedPostgres
+    let databaseURL: String
+    let pool: PostgresPool
+    let mock: SiuoProcess
+    private(set) var coordinators: [SiuoProcess?]
+    let coordinatorPorts: [Int]
+    private(set) var workers: [SiuoProcess] = []
+    let workerArguments: [String]
+
+    init(name: String, mockConfig: String, mockSeed: Int, coordinators count: Int, requestTimeout: Int = 3) async throws {
+        postgres = EmbeddedPostgres(directory: RepositoryPaths.root + "/.siuo/\(name)-postgres", durable: false)
+        _ = try await postgres.start()
+        try await postgres.dropDatabase("siuo_chaos")
+        try await postgres.ensureDatabase("siuo_chaos")
+        databaseURL = postgres.url(database: "siuo_chaos")
+        pool = PostgresPool(url: databaseURL, size: 2)
+        try await Migrator(pool: pool).migrate()
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("siuo-chaos-\(UUID().uuidString).json")
+        try Data(mockConfig.utf8).write(to: config)
+        mock = try SiuoProcess(["mock-provider", "--listen", "127.0.0.1:0", "--seed", String(mockSeed), "--config", config.path],
+                               waitForAddress: true)
+        coordinatorPorts = try (0..<count).map { _ in try RunCommandTests.freePort() }
+        coordinators = Array(repeating: nil, count: count)
+        workerArguments = ["--concurrency", "16", "--grace", "2", "--request-timeout", String(requestTimeout)]
+        for index in 0..<count { try startCoordinator(index) }
+    }
+
+    var mockURL: String { mock.baseURL! }
+
+    func coordinatorURL(_ index: Int) -> String { "http://127.0.0.1:\(coordinatorPorts[index])" }
+
+    func startCoordinator(_ index: Int) throws {
+        coordinators[index] = try SiuoProcess(
+            ["coordinator", "--database-url", databaseURL, "--listen", "127.0.0.1:\(coordinatorPorts[index])", "--pool-size", "4"],
+            environment: ["SIUO_WORKER_TOKEN": TestCoordinator.workerToken, "SIUO_ADMIN_TOKEN": TestCoordinator.adminToken],
+            waitForAddress: true)
+    }
+
+    /// SIGTERM, then the same command on the same port.
+    func restartCoordinator(_ index: Int) throws {
+        coordinators[index]?.stop()
+        try startCoordinator(index)
+    }
+
+    /// Starts worker number `workers.count`, talking to coordinator `index % coordinators`.
+    func startWorker() throws {
+        let url = coordinatorURL(workers.count % coordinatorPorts.count)
+        workers.append(try SiuoProcess(["worker", "--coordinator", url] + workerArguments,
+                                       environment: ["SIUO_WORKER_TOKEN": TestCoordinator.workerToken], waitForAddress: false))
+    }
+
+    /// SIGKILL one running worker and start another in its place.
+    func killAndReplaceWorker(_ index: Int) throws {
+        workers[index].kill()
+        let url = coordinatorURL(index % coordinatorPorts.count)
+        workers[index] = try SiuoProcess(["worker", "--coordinator", url] + workerArguments,
+                                         environment: ["SIUO_WORKER_TOKEN": TestCoordinator.workerToken], waitForAddress: false)
+    }
+
+    func restartPostgres() async throws {
+        _ = try await postgres.stop()
+        _ = try await postgres.start()
+    }
+
+    /// A count, or `nil` while the database is away.
+    func count(_ sql: String) async -> Int? {
+        try? await pool.query(sql)[0].decode(Int.self, "n")
+    }
+
+    func stop() {
+        for worker in workers { worker.stop() }
+        for coordinator in coordinators { coordinator?.stop() }
+        mock.stop()
+    }
+}

@@ -1,0 +1,99 @@
+import Coordinator
+import Foundation
+import Shared
+import SiuoTestSupport
+import Testing
+
+/// Faults everywhere at once: a mock provider answering with 500/503/529,
+/// resets, hangs, garbage and spurious 429s; workers killed with SIGKILL
+/// again and again; each coordinator restarted; PostgreSQL restarted once.
+/// Then: every job done, one result per job, no orphan verdict, and the same
+/// report as a run without faults.
+///
+/// CI runs a short form; `SIUO_CHAOS_CASES=180 scripts/chaos.sh` runs the long
+/// one (4 models × 180 cases: over 5,000 jobs).
+@Suite(.serialized) struct ChaosTests {
+    static var cases: Int { Int(ProcessInfo.processInfo.environment["SIUO_CHAOS_CASES"] ?? "") ?? 18 }
+    static let models = 4
+    static let faults = """
+        "faults": {"status_500": 0.02, "status_503": 0.02, "status_529": 0.01, "reset": 0.01, "hang": 0.005,
+                   "garbage": 0.01, "spurious_429": 0.01}, "hang_s": 30,
+        """
+
+    static func mockConfig(faults: Bool) -> String {
+        "{" + (faults ? Self.faults : "") + #" "latency_ms": {"mean": 20, "jitter": 15}}"#
+    }
+
+    static func definition(mockURL: String) -> SweepDefinition {
+        func model(_ name: String) -> ModelSpec {
+            ModelSpec(name: name, provider: .mock, model: name, baseURL: mockURL + "/v1", temperature: 1, maxTokens: 200,
+                      rpm: 1_000_000, burst: 1_000_000)
+        }
+        return SweepDefinition(name: "chaos", dataset: DatasetReference(name: "fixture"), tasks: [.generation, .mcqa], samples: 3,
+                               seed: 5, leaseTTLSeconds: 4, maxAttempts: 50,
+                               models: (0..<models).map { model("target-\($0)") }, judge: model("judge"))
+    }
+
+    /// Runs the sweep on a fresh cluster; `chaos` breaks things while it runs. Returns the report and the checks' counts.
+    static func run(name: String, faults: Bool, chaos: (ChaosCluster) async throws -> Void) async throws -> SweepReport {
+        let cluster = try await ChaosCluster(name: name, mockConfig: mockConfig(faults: faults), mockSeed: 11, coordinators: 2)
+        defer { cluster.stop() }
+        try await SweepFixture.importDataset(cluster.pool, cases: cases)
+        _ = try await TestCoordinator.admin(cluster.coordinatorURL(0)).submit(definition(mockURL: cluster.mockURL), replace: false)
+        for _ in 0..<4 { try cluster.startWorker() }
+        try await chaos(cluster)
+        let deadline = ContinuousClock.now + .seconds(600)
+        while await cluster.count("SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased')") != 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        #expect(await cluster.count("SELECT count(*) AS n FROM jobs WHERE state <> 'done'") == 0, "\(name): every job done")
+        #expect(await cluster.count("""
+            SELECT count(*) AS n FROM jobs j WHERE j.kind IN ('generate', 'mcqa')
+              AND (SELECT count(*) FROM responses r WHERE r.job_id = j.id) <> CASE j.kind WHEN 'generate' THEN 3 ELSE 1 END
+            """) == 0, "\(name): one response per sample")
+        #expect(await cluster.count("""
+            SELECT count(*) AS n FROM jobs j WHERE j.kind LIKE 'judge%' AND (SELECT count(*) FROM verdicts v WHERE v.job_id = j.id) <> 1
+            """) == 0, "\(name): one verdict per judge job")
+        #expect(await cluster.count("""
+            SELECT count(*) AS n FROM verdicts v LEFT JOIN responses r ON r.id = v.response_id WHERE r.id IS NULL
+            """) == 0, "\(name): no verdict without its response")
+        return try await TestCoordinator.admin(cluster.coordinatorURL(1)).report("chaos")
+    }
+
+    @Test func nothingIsLostOrCountedTwiceUnderFaultsAndTheReportIsUnchanged() async throws {
+        guard SiuoProcess.binary != nil else { Issue.record("build siuo first (swift build)"); return }
+        let calm = try await Self.run(name: "calm", faults: false) { _ in }
+        let stormy = try await Self.run(name: "chaos", faults: true) { cluster in
+            let total = await cluster.count("SELECT count(*) AS n FROM jobs") ?? 1
+            var round = 0
+            var restartedPostgres = false
+            var restarted: Set<Int> = []
+            while (await cluster.count("SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased')") ?? 1) > 0, round < 200 {
+                round += 1
+                try await Task.sleep(for: .milliseconds(700))
+                try cluster.killAndReplaceWorker(round % 4)
+                let done = await cluster.count("SELECT count(*) AS n FROM jobs WHERE state = 'done'") ?? 0
+                if done > total / 4, restarted.insert(0).inserted { try cluster.restartCoordinator(0) }
+                if done > total / 3, !restartedPostgres {
+                    restartedPostgres = true
+                    try await cluster.restartPostgres()
+                }
+                if done > total / 2, restarted.insert(1).inserted { try cluster.restartCoordinator(1) }
+            }
+            #expect(restartedPostgres && restarted.count == 2, "the chaos happened before the sweep ended")
+            // The faults really struck: errors answered, leases lost and taken again.
+            let stats = try await CurlMultiClient.shared.send(HTTPClientRequest(url: cluster.mockURL + "/stats"))
+            let totals = (try JSONSerialization.jsonObject(with: Data(stats.body)) as? [String: Any])?["totals"] as? [String: Any]
+            let statuses = totals?["by_status"] as? [String: Int] ?? [:]
+            #expect((statuses["500"] ?? 0) + (statuses["503"] ?? 0) + (statuses["529"] ?? 0) > 0)
+            #expect(await cluster.count("SELECT count(*) AS n FROM jobs WHERE retries > 0 OR attempts > 0") ?? 0 > 0)
+        }
+        #expect(stormy.models.count == calm.models.count)
+        for (chaotic, reference) in zip(stormy.models, calm.models) {
+            #expect(chaotic.model == reference.model)
+            #expect(chaotic.generation == reference.generation, "\(chaotic.model): generation scores")
+            #expect(chaotic.mcqa == reference.mcqa, "\(chaotic.model): MCQA scores")
+            #expect(chaotic.outcomes == reference.outcomes, "\(chaotic.model): outcomes")
+        }
+    }
+}
