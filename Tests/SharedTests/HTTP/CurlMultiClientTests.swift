@@ -34,6 +34,16 @@ import Testing
             try await Task.sleep(for: .milliseconds(300))
             return "done"
         }
+        // Answers only once `held` requests are in flight together (or after 30 s):
+        // a client that cannot hold them all at once never gets there.
+        router.get("/barrier/{held}") { _, context -> String in
+            gauge.enter(peer: context.peerPort)
+            defer { gauge.leave() }
+            let held = Int(context.parameters.get("held") ?? "") ?? 1
+            let deadline = ContinuousClock.now + .seconds(30)
+            while gauge.peak < held, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            return "released"
+        }
         router.get("/hang") { _, context -> String in
             gauge.enter(peer: context.peerPort)
             defer { gauge.leave() }
@@ -59,16 +69,15 @@ import Testing
         }
     }
 
-    @Test func holdsManyRequestsInFlightOnOneThreadAndReusesConnections() async throws {
+    @Test func holdsAThousandRequestsInFlightOnOneThreadAndReusesConnections() async throws {
         let gauge = Gauge()
         try await LoopbackRouterServer.with(Self.router(gauge)) { base in
             let client = CurlMultiClient()
             try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<300 { group.addTask { try await client.send(HTTPClientRequest(url: base + "/slow")).status } }
+                for _ in 0..<1000 { group.addTask { try await client.send(HTTPClientRequest(url: base + "/barrier/1000", timeout: 60)).status } }
                 for try await status in group { #expect(status == 200) }
             }
-            // The server held (nearly) all of them at once: nothing serialised them.
-            #expect(gauge.peak >= 250)
+            #expect(gauge.peak == 1000, "every request was in flight at once")
             let connections = gauge.peers
             for _ in 0..<5 { _ = try await client.send(HTTPClientRequest(url: base + "/slow")) }
             #expect(gauge.peers == connections, "sequential requests reuse an idle connection")
