@@ -33,10 +33,17 @@ struct SweepCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show job counts per state, model and kind.")
         @Argument(help: "The sweep (default: every sweep).") var name: String?
         @Flag(help: "Print JSON.") var json = false
+        @Flag(help: "Follow one sweep's progress live until it finishes (Ctrl-C stops watching, not the sweep).") var watch = false
         @OptionGroup var coordinator: CoordinatorOptions
         @OptionGroup var database: DatabaseOptions
 
+        func validate() throws {
+            if watch && name == nil { throw ValidationError("--watch follows one sweep: name it") }
+            if watch && json { throw ValidationError("--watch draws a live view; use --json without it") }
+        }
+
         func run() async throws {
+            if watch, let name { return try await follow(name) }
             var statuses: [SweepStatus]
             if coordinator.coordinatorURL != nil {
                 let client = try coordinator.adminClient(for: "sweep status")
