@@ -22,9 +22,7 @@ public struct Migration: Sendable, Equatable {
 
     /// The migrations shipped with this build, in order.
     public static func bundled() throws -> [Migration] {
-        guard let folder = Bundle.module.url(forResource: "sql", withExtension: nil) else {
-            throw MigrationError.missingResources
-        }
+        guard let folder = sqlFolder() else { throw MigrationError.missingResources }
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }
         return try files.map { file in
             let stem = file.dropLast(4)
@@ -34,6 +32,27 @@ public struct Migration: Sendable, Equatable {
             let sql = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
             return Migration(version: version, name: String(stem[stem.index(after: separator)...]), sql: sql)
         }.sorted { $0.version < $1.version }
+    }
+}
+
+extension Migration {
+    /// SwiftPM's resource folder for this module, as the build and the deploy image lay it out.
+    static let resourceFolderName = "siuo-sweep_Coordinator.resources"
+
+    /// The migration files beside the running executable (the `siuo` binary, or
+    /// the test bundle in the same build folder). Looked up by hand: SwiftPM's
+    /// generated `Bundle.module` stops the process when the folder is missing,
+    /// where a clear error should be.
+    static func sqlFolder() -> URL? {
+        #if os(Linux)
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let besideExecutable = URL(fileURLWithPath: executable).deletingLastPathComponent()
+            .appendingPathComponent(resourceFolderName).appendingPathComponent("sql")
+        var isFolder: ObjCBool = false
+        return FileManager.default.fileExists(atPath: besideExecutable.path, isDirectory: &isFolder) && isFolder.boolValue ? besideExecutable : nil
+        #else
+        return Bundle.module.url(forResource: "sql", withExtension: nil)
+        #endif
     }
 }
 
@@ -52,7 +71,7 @@ public enum MigrationError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .missingResources:
-            "the migration files are missing from this build (siuo_Coordinator.resources must sit next to the binary)"
+            "the migration files are missing from this build (the folder \(Migration.resourceFolderName) must sit next to the siuo binary)"
         case .badFileName(let file):
             "migration file \(file) is not named NNNN_name.sql"
         case .checksumMismatch(let version, let name):
