@@ -8,9 +8,10 @@ public final class SiuoProcess: @unchecked Sendable {
     /// The address it printed on its first line, when asked to wait for one.
     public let baseURL: String?
 
-    /// The built `siuo` binary, or `nil` when it has not been built.
+    /// The built `siuo` binary (or `$SIUO_TEST_BINARY`, e.g. a copy a long run
+    /// uses while the build goes on), or `nil` when it has not been built.
     public static var binary: String? {
-        let path = RepositoryPaths.root + "/.build/debug/siuo"
+        let path = ProcessInfo.processInfo.environment["SIUO_TEST_BINARY"] ?? RepositoryPaths.root + "/.build/debug/siuo"
         return FileManager.default.isExecutableFile(atPath: path) ? path : nil
     }
 
