@@ -31,21 +31,28 @@ import Testing
         #expect(abs(bucket.timeUntilNextToken(at: start.addingTimeInterval(3600)) - 1) < 1e-9)
     }
 
-    @Test func adaptiveRateHalvesAndClimbsBackSlowlyUnderTheCeiling() {
+    @Test func adaptiveRateHalvesAndClimbsBackUnderTheCeiling() {
         var rate = AdaptiveRate(configured: 600)
         rate.throttled()
         #expect(rate.current == 300)
         rate.succeeded(100)
-        #expect(rate.current == 310)
+        #expect(rate.current == 400)
         rate.succeeded(100_000)
         #expect(rate.current == 600)
 
         var open = AdaptiveRate(configured: nil)
         #expect(open.current == 60)
-        open.succeeded(1000)
+        open.succeeded(100)
         #expect(open.current == 160)
         for _ in 0..<20 { open.throttled() }
         #expect(open.current == AdaptiveRate.minimum)
+    }
+
+    @Test func pushBacksWithinAWindowAreOneCongestionEvent() {
+        let start = Date(timeIntervalSince1970: 1_000_000)
+        #expect(AdaptiveRate.startsNewEvent(lastThrottledAt: nil, now: start))
+        #expect(!AdaptiveRate.startsNewEvent(lastThrottledAt: start, now: start.addingTimeInterval(1)))
+        #expect(AdaptiveRate.startsNewEvent(lastThrottledAt: start, now: start.addingTimeInterval(AdaptiveRate.decreaseWindow)))
     }
 
     @Test func backoffGrowsWithJitterUpToTheCapAndHonoursRetryAfter() {

@@ -1,6 +1,8 @@
+import Foundation
+
 /// The rate a bucket refills at, adapted to what the provider accepts
-/// (DESIGN §4): halve on a 429/529, climb back by a small step per
-/// successful request, never above the configured `rpm`.
+/// (DESIGN §4): halve on a 429/529 (once per congestion event), climb back
+/// by a step per successful request, never above the configured `rpm`.
 public struct AdaptiveRate: Sendable, Equatable {
     /// Without a configured `rpm`, a bucket starts here and climbs.
     public static let initialUnconfigured: Double = 60
@@ -23,9 +25,23 @@ public struct AdaptiveRate: Sendable, Equatable {
         current = max(Self.minimum, current / 2)
     }
 
-    /// Requests per minute added per accepted request: one more for every
-    /// ten, so recovery from a halving takes minutes, not seconds.
-    public static let increasePerSuccess: Double = 0.1
+    /// 429s that arrive within this long of a decrease belong to the same
+    /// congestion event (many workers hit the limit together) and do not
+    /// halve the rate again; otherwise one burst, or a provider's stray 429s,
+    /// would drive the rate to the floor.
+    public static let decreaseWindow: TimeInterval = 5
+
+    /// Whether a push-back at `now` starts a new congestion event.
+    public static func startsNewEvent(lastThrottledAt: Date?, now: Date) -> Bool {
+        guard let lastThrottledAt else { return true }
+        return now.timeIntervalSince(lastThrottledAt) >= decreaseWindow
+    }
+
+    /// Requests per minute added per accepted request. At rate r there are r
+    /// successes a minute, so the rate grows by a factor e about every minute:
+    /// a halving is recovered in under a minute, an unconfigured endpoint
+    /// climbs from 60 to 600/min in about 2.5 minutes.
+    public static let increasePerSuccess: Double = 1
 
     /// Additive increase after `successes` accepted requests.
     public mutating func succeeded(_ successes: Int = 1) {

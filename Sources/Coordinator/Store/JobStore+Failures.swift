@@ -47,20 +47,23 @@ extension JobStore {
         return statuses
     }
 
-    /// Multiplicative decrease, and no tokens until the provider's delay is over.
+    /// Multiplicative decrease (once per congestion event), and no tokens
+    /// until the provider's delay is over.
     func throttle(bucket id: Int64, retryAfter: TimeInterval?, on connection: PostgresConnection) async throws {
         let rows = try await connection.query(ThrottleSQL.lock, [id])
         guard let row = rows.first else { return }
         var rate = AdaptiveRate(configured: try row.decode(Double?.self, "configured_rpm"), current: try row.decode(Double.self, "current_rpm"))
-        rate.throttled()
         let now = try row.decode(Date.self, "now")
+        if AdaptiveRate.startsNewEvent(lastThrottledAt: try row.decode(Date?.self, "last_throttled_at"), now: now) {
+            rate.throttled()
+        }
         let until = now.addingTimeInterval(retryAfter ?? 60 / rate.current)
         try await connection.query(ThrottleSQL.apply, [id, rate.current, until])
     }
 }
 
 enum ThrottleSQL {
-    static let lock = "SELECT configured_rpm, current_rpm, now() AS now FROM rate_buckets WHERE id = $1 FOR UPDATE"
+    static let lock = "SELECT configured_rpm, current_rpm, last_throttled_at, now() AS now FROM rate_buckets WHERE id = $1 FOR UPDATE"
     /// Tokens drop to zero: what was saved up was measured against a rate the
     /// provider just refused.
     static let apply = """

@@ -26,12 +26,13 @@ public struct WorkerService: Service {
     /// Runs until graceful shutdown (or cancellation) and the final reports are sent.
     public func run() async throws {
         let book = LeaseBook()
+        let slots = RunSlots(limit: settings.concurrency)
         let outbox = Outbox(client: client, book: book, logger: logger)
         let heartbeater = Heartbeater(client: client, book: book, logger: logger)
         let reporting = Task { await outbox.run() }
         let beating = Task { await heartbeater.run() }
         await cancelWhenGracefulShutdown {
-            await leaseLoop(book: book, outbox: outbox)
+            await leaseLoop(book: book, outbox: outbox, slots: slots)
         }
         await finish(book: book, outbox: outbox)
         beating.cancel()
@@ -57,12 +58,13 @@ public struct WorkerService: Service {
         }
     }
 
-    private func leaseLoop(book: LeaseBook, outbox: Outbox) async {
+    private func leaseLoop(book: LeaseBook, outbox: Outbox, slots: RunSlots) async {
+        let ahead = settings.concurrency + settings.prefetch
         var endpoints: [EndpointKey] = []
         var endpointsReadAt: ContinuousClock.Instant?
         var backoff = Duration.milliseconds(250)
         while !Task.isCancelled {
-            await book.waitForSlot(below: settings.concurrency)
+            await book.waitForSlot(below: ahead)
             do {
                 if endpointsReadAt.map({ $0 + settings.endpointRefresh < .now }) ?? true {
                     endpoints = try await client.endpoints().filter(keys.canServe).map(\.endpoint)
@@ -73,12 +75,12 @@ public struct WorkerService: Service {
                     endpointsReadAt = nil
                     continue
                 }
-                let free = min(settings.concurrency - (await book.running), 2 * settings.concurrency - (await book.held))
+                let free = min(ahead - (await book.running), 2 * ahead - (await book.held))
                 guard free > 0 else { continue }
                 let request = LeaseRequest(workerID: settings.workerID, endpoints: endpoints, maxJobs: free,
                                            waitMilliseconds: Int(settings.leaseWait.seconds * 1000))
                 let leases = try await withoutCancellation { try await client.lease(request) }
-                for lease in leases { await start(lease, book: book, outbox: outbox, stopping: Task.isCancelled) }
+                for lease in leases { await start(lease, book: book, outbox: outbox, slots: slots, stopping: Task.isCancelled) }
                 backoff = .milliseconds(250)
             } catch is CancellationError {
                 return
@@ -96,7 +98,7 @@ public struct WorkerService: Service {
         try await Task { try await body() }.value
     }
 
-    private func start(_ lease: JobLease, book: LeaseBook, outbox: Outbox, stopping: Bool) async {
+    private func start(_ lease: JobLease, book: LeaseBook, outbox: Outbox, slots: RunSlots, stopping: Bool) async {
         let ttl = Duration.seconds(max(1, lease.expiresAt.timeIntervalSinceNow))
         await book.hold(lease, ttl: ttl)
         if stopping {
@@ -106,7 +108,14 @@ public struct WorkerService: Service {
         }
         let runner = self.runner
         let task = Task {
-            let ending = await runner.run(lease, ttl: ttl)
+            let ending: JobEnding
+            do {
+                try await slots.acquire()
+                ending = await runner.run(lease, ttl: ttl)
+                await slots.release()
+            } catch {
+                ending = .release(lease.reference)
+            }
             await outbox.add(ending)
             await book.finished(lease.jobID)
         }

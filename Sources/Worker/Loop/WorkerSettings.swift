@@ -6,6 +6,8 @@ public struct WorkerSettings: Sendable {
     public var workerID: String
     /// Jobs run at once.
     public var concurrency: Int
+    /// Leases taken ahead of free slots, so a freed slot starts its next job at once.
+    public var prefetch: Int
     /// How long a lease request waits at the coordinator for work.
     public var leaseWait: Duration = .seconds(2)
     /// After SIGTERM/SIGINT, how long running jobs may take to finish before they are released.
@@ -16,6 +18,7 @@ public struct WorkerSettings: Sendable {
     /// Settings with defaults for everything but the concurrency.
     public init(concurrency: Int, workerID: String? = nil) {
         self.concurrency = max(1, concurrency)
+        self.prefetch = max(1, concurrency / 10)
         self.workerID = workerID ?? Self.defaultID()
     }
 

@@ -112,7 +112,8 @@ import Worker
                                          logger: .init(label: "test"))
                 let running = Task { try await group.run() }
                 while provider.seen.count < 4 { try await Task.sleep(for: .milliseconds(20)) }
-                #expect(try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM jobs WHERE state = 'leased'") == 4)
+                // Four running, and one leased ahead for the next free slot.
+                #expect(try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM jobs WHERE state = 'leased'") == 5)
                 await group.triggerGracefulShutdown()
                 try await running.value
             }
