@@ -71,7 +71,9 @@ struct WorkerRoutes {
     /// re-checks every `pollInterval` until `wait_ms` runs out.
     private func lease(_ request: LeaseRequest) async throws -> [JobLease] {
         guard request.maxJobs > 0 else { throw HTTPError(.badRequest, message: "field \"max_jobs\": must be greater than 0") }
-        guard request.maxJobs <= 1000 else { throw HTTPError(.badRequest, message: "field \"max_jobs\": at most 1000") }
+        guard request.maxJobs <= LeaseRequest.maxJobsLimit else {
+            throw HTTPError(.badRequest, message: "field \"max_jobs\": at most \(LeaseRequest.maxJobsLimit)")
+        }
         let clock = ContinuousClock()
         let started = clock.now
         let deadline = started + min(.milliseconds(max(0, request.waitMilliseconds)), Self.maxWait)

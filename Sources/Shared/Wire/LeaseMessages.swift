@@ -9,6 +9,8 @@ public struct LeaseRequest: Sendable, Codable, Equatable {
     public var endpoints: [EndpointKey]
     /// The most jobs to hand out.
     public var maxJobs: Int
+    /// The most jobs one lease request may ask for.
+    public static let maxJobsLimit = 1000
     /// How long to wait for work before answering with none.
     public var waitMilliseconds: Int
 

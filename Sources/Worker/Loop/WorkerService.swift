@@ -75,7 +75,7 @@ public struct WorkerService: Service {
                     endpointsReadAt = nil
                     continue
                 }
-                let free = min(ahead - (await book.running), 2 * ahead - (await book.held))
+                let free = min(ahead - (await book.running), 2 * ahead - (await book.held), LeaseRequest.maxJobsLimit)
                 guard free > 0 else { continue }
                 let request = LeaseRequest(workerID: settings.workerID, endpoints: endpoints, maxJobs: free,
                                            waitMilliseconds: Int(settings.leaseWait.seconds * 1000))
