@@ -8,11 +8,15 @@ public struct APIContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Bodies larger than this are refused with 413.
     public let maxUploadSize: Int
+    /// The peer's IP address, keying failed-authentication limits.
+    public let remoteAddress: String
 
     /// Builds the context for one request.
     public init(source: ApplicationRequestContextSource) {
         coreContext = CoreRequestContextStorage(source: source)
         maxUploadSize = APIContext.bodyLimit
+        // A unix-socket or unknown peer shares one key: it is limited, not exempt.
+        remoteAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
     /// 16 MiB: a batch of 100 generate results with long answers fits easily.

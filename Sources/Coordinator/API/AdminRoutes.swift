@@ -16,6 +16,11 @@ struct AdminRoutes {
             if let problem = ResourceName.problem(with: submission.definition.name) {
                 throw HTTPError(.badRequest, message: "field \"definition.name\": \(problem)")
             }
+            // A client need not have used SweepFileParser: the rules hold here before anything is written.
+            let problems = submission.definition.problems()
+            if !problems.isEmpty {
+                throw HTTPError(.badRequest, message: "definition: " + problems.joined(separator: "; ") + "; nothing was written")
+            }
             let outcome = try await mapped { try await sweeps.submit(submission.definition, replace: submission.replace) }
             signal.notify()
             switch outcome {

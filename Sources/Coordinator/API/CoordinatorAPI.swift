@@ -10,9 +10,13 @@ public struct CoordinatorAPI {
     /// Wakes waiting lease requests; the maintenance loops share it.
     public let signal: WorkSignal
 
-    /// Builds the API on `pool`; `tokens` guard every route under `/v1`.
-    public init(pool: PostgresPool, tokens: APITokens, latestMigration: Int, metrics: CoordinatorMetrics = CoordinatorMetrics()) {
+    /// Builds the API on `pool`; `tokens` guard every route under `/v1`, and
+    /// `authLimiter` answers 429 to addresses that keep failing them.
+    public init(pool: PostgresPool, tokens: APITokens, latestMigration: Int, metrics: CoordinatorMetrics = CoordinatorMetrics(),
+                authLimiter: FailedAuthLimiter = FailedAuthLimiter()) {
         let router = Router(context: APIContext.self)
+        // Before the routes: Hummingbird applies middleware to routes added after it.
+        router.add(middleware: FailedAuthMiddleware(limiter: authLimiter))
         let signal = WorkSignal()
         var registrar = RouteRegistrar(router: router, tokens: tokens)
         HealthRoutes(health: HealthStore(pool: pool), metricsStore: MetricsStore(pool: pool), metrics: metrics,

@@ -16,7 +16,7 @@ enum JSONResponses {
     }
 
     /// Reads the body as `T`: 413 past the size limit, 400 naming the field
-    /// for malformed JSON, a missing field or a wrong type.
+    /// for malformed JSON, a missing field, a wrong type or a NUL character.
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: APIContext) async throws -> T {
         let buffer: ByteBuffer
         do {
@@ -24,10 +24,31 @@ enum JSONResponses {
         } catch {
             throw HTTPError(.contentTooLarge, message: "the body is larger than \(context.maxUploadSize) bytes")
         }
+        let data = Data(buffer.readableBytesView)
+        if JSONNULScan.containsEscapedNUL(data), let path = (try? WireCoding.decoder().decode(JSONValue.self, from: data))?.pathOfNUL() {
+            throw HTTPError(.badRequest, message: "field \"\(path)\": must not contain NUL characters (\\u0000); nothing was written")
+        }
         do {
-            return try WireCoding.decoder().decode(T.self, from: Data(buffer.readableBytesView))
+            return try WireCoding.decoder().decode(T.self, from: data)
         } catch let error as DecodingError {
+            // Foundation calls valid JSON with an integer too large for its field "not valid JSON", without the field.
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+               let path = (try? WireCoding.decoder().decode(JSONValue.self, from: data)).flatMap({ pathOfHugeNumber($0) }) {
+                throw HTTPError(.badRequest, message: "field \"\(path)\": the number is out of range")
+            }
             throw HTTPError(.badRequest, message: describe(error))
+        }
+    }
+
+    /// The path of the first number beyond 64-bit integers, where the body has one.
+    static func pathOfHugeNumber(_ value: JSONValue, at path: String = "") -> String? {
+        switch value {
+        case .double(let number) where !(Double(Int64.min)..<Double(Int64.max)).contains(number): return path
+        case .array(let elements):
+            return elements.enumerated().lazy.compactMap { pathOfHugeNumber($1, at: "\(path)[\($0)]") }.first
+        case .object(let members):
+            return members.keys.sorted().lazy.compactMap { pathOfHugeNumber(members[$0]!, at: path.isEmpty ? $0 : "\(path).\($0)") }.first
+        default: return nil
         }
     }
 
@@ -38,6 +59,9 @@ enum JSONResponses {
             return text.hasPrefix(".") ? String(text.dropFirst()) : text
         }
         switch error {
+        case .typeMismatch(_, let context) where context.codingPath.isEmpty,
+             .valueNotFound(_, let context) where context.codingPath.isEmpty:
+            return "the body must be a JSON object"
         case .keyNotFound(let key, let context):
             return "missing field \"\(path(context.codingPath, key))\""
         case .typeMismatch(let type, let context):

@@ -31,7 +31,14 @@ struct RouteRegistrar {
             guard tokens.permits(access, authorization: request.headers[.authorization]) else {
                 return JSONResponses.error(.unauthorized, "missing or wrong bearer token")
             }
-            return try await handler(request, context)
+            do {
+                return try await handler(request, context)
+            } catch let error as HTTPError {
+                // Hummingbird would write {"error": {"message": …}}; the API's documented shape is {"error": "…"}.
+                var response = JSONResponses.error(error.status, error.body ?? error.status.reasonPhrase)
+                response.headers.append(contentsOf: error.headers)
+                return response
+            }
         }
     }
 }

@@ -14,7 +14,7 @@ extension JobStore {
                 let usable = failure.samples.filter { (0..<job.samples).contains($0.sampleIndex) && !job.kind.isJudge }
                 try await FencedJob.storeSamples(usable.map { (job.id, $0) }, on: connection)
                 try await job.addUsage(failure.usage, on: connection)
-                let retryAfter = failure.retryAfterMilliseconds.map { TimeInterval($0) / 1000 }
+                let retryAfter = failure.retryAfterMilliseconds.map { Self.delay(milliseconds: $0) }
                 if failure.throttled {
                     try await throttle(bucket: job.bucketID, retryAfter: retryAfter, on: connection)
                 }
@@ -37,7 +37,7 @@ extension JobStore {
         for lease in leases {
             let status: ItemStatus = try await pool.withTransaction { connection in
                 guard let job = try await FencedJob.lock(lease, on: connection) else { return .stale }
-                let delay = retryAfterMilliseconds.map { TimeInterval($0) / 1000 } ?? 0
+                let delay = retryAfterMilliseconds.map { Self.delay(milliseconds: $0) } ?? 0
                 try await connection.query(JobSQL.requeue, [job.id, Date().addingTimeInterval(delay), job.attempts, "released by the worker"])
                 return .accepted
             }
@@ -45,6 +45,13 @@ extension JobStore {
         }
         if statuses.contains(.accepted) { try await pool.query(JobSQL.notify) }
         return statuses
+    }
+
+    /// A reported delay in seconds, within 0 s…1 day: a worker (or a provider
+    /// it quotes) could send any number, and a date past year 294276 is out of
+    /// PostgreSQL's range.
+    static func delay(milliseconds: Int) -> TimeInterval {
+        TimeInterval(min(max(milliseconds, 0), 86_400_000)) / 1000
     }
 
     /// Multiplicative decrease (once per congestion event), and no tokens

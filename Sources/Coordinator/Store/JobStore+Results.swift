@@ -167,6 +167,11 @@ extension JobStore {
     }
 
     private func validate(_ result: JobResult, for job: FencedJob) throws {
+        let usage = result.usage
+        // Negative counts would lower a sweep's spend and slip past budget_usd.
+        if min(usage.requests, usage.retries, usage.cacheHits, usage.inputTokens, usage.outputTokens) < 0 {
+            throw InvalidResultError(jobID: job.id, reason: "usage counts must not be negative")
+        }
         if job.kind.isJudge {
             guard let verdict = result.verdict else { throw InvalidResultError(jobID: job.id, reason: "a judge result needs a verdict") }
             guard verdict.value == nil || verdict.value == 0 || verdict.value == 1 else {

@@ -31,6 +31,11 @@ struct SIUOItemReader {
         var identified: [(String, [String: JSONValue])] = []
         for (index, fields) in items(of: document) {
             guard let id = questionID(fields, index: index) else { continue }
+            // Every field is stored (the whole item goes into a jsonb column), not only the ones read.
+            if let path = JSONValue.object(fields).pathOfNUL() {
+                report(id, path, "must not contain NUL characters")
+                continue
+            }
             guard seen.insert(id).inserted else {
                 report(id, "question_id", "is a duplicate")
                 continue
@@ -44,6 +49,7 @@ struct SIUOItemReader {
     mutating func questionID(_ fields: [String: JSONValue], index: Int) -> String? {
         switch fields["question_id"] {
         case .int(let value): return String(value)
+        case .string(let value) where value.contains("\u{0}"): report("item \(index + 1)", "question_id", "must not contain NUL characters")
         case .string(let value) where !value.isEmpty: return value
         case nil: report("item \(index + 1)", "question_id", "is missing")
         case let other?: report("item \(index + 1)", "question_id", "must be an integer or a non-empty string, found \(other.kindName)")

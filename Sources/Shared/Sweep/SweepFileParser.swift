@@ -136,6 +136,10 @@ private struct SweepReader {
                 yaml.report(node, "categories[\(index)]", "must be a non-empty string")
                 continue
             }
+            if scalar.string.unicodeScalars.contains("\u{0}") {
+                yaml.report(node, "categories[\(index)]", YAMLReader.nulMessage)
+                continue
+            }
             if categories.contains(scalar.string) {
                 yaml.report(node, "categories[\(index)]", "\"\(scalar.string)\" is listed twice")
             }

@@ -48,6 +48,9 @@ final class YAMLReader {
         self.file = file
     }
 
+    /// YAML's `"\0"` escape makes a NUL, which PostgreSQL text cannot hold.
+    static let nulMessage = "must not contain NUL characters"
+
     func report(line: Int?, _ field: String, _ message: String) {
         problems.append(SweepProblem(file: file, line: line, field: field, message: message))
     }
@@ -87,6 +90,10 @@ final class YAMLReader {
         }
         guard case .scalar(let scalar) = node else {
             report(node, fields.path(key), "must be a string")
+            return nil
+        }
+        if scalar.string.unicodeScalars.contains("\u{0}") {
+            report(node, fields.path(key), YAMLReader.nulMessage)
             return nil
         }
         if nonEmpty && scalar.string.allSatisfy(\.isWhitespace) {
@@ -169,6 +176,10 @@ extension YAMLReader {
                 }
                 return .double(value)
             default: break
+            }
+            if scalar.string.unicodeScalars.contains("\u{0}") {
+                report(node, path, YAMLReader.nulMessage)
+                return nil
             }
             return .string(scalar.string)
         case .sequence(let sequence):

@@ -29,11 +29,19 @@ public struct ModelGateway: Sendable {
         } catch {
             return .failure(ProviderFailure(retryable: false, message: "could not encode the request: \(error)"))
         }
+        let outcome: Result<ProviderReply, ProviderFailure>
         do {
-            let response = try await http.send(request)
-            return codec.decode(response, for: call)
+            outcome = codec.decode(try await http.send(request), for: call)
         } catch let error as HTTPClientError {
-            return .failure(TransportFailure.classify(error))
+            outcome = .failure(TransportFailure.classify(error))
+        }
+        // Pattern-based redaction misses keys of no known shape (a local server's
+        // password); a provider echoing the key it got must not put it in a log or the database.
+        guard let key, !key.isEmpty else { return outcome }
+        return outcome.mapError { failure in
+            var redacted = failure
+            redacted.message = failure.message.replacingOccurrences(of: key, with: "[redacted]")
+            return redacted
         }
     }
 }
