@@ -156,8 +156,9 @@ import Testing
             #expect(try json(limited)["error"]?["code"]?.stringValue == "rate_limit_exceeded")
             // One token per 10 s: the wait is a little under 10 s.
             let retryMs = Int(limited.headers["retry-after-ms"] ?? "") ?? 0
-            #expect((9_000...10_000).contains(retryMs))
-            #expect(limited.headers["retry-after"] == "10")
+            // A loaded machine may take a second or more between the requests.
+            #expect((7_000...10_000).contains(retryMs))
+            #expect(["8", "9", "10"].contains(limited.headers["retry-after"] ?? ""))
             #expect(limited.headers["x-ratelimit-remaining-requests"] == "0")
             #expect(limited.headers["x-ratelimit-reset-requests"]?.wholeMatch(of: /\d+(\.\d+)?s/) != nil)
 
@@ -165,7 +166,7 @@ import Testing
             let anthropic = try await client.anthropic(model: "claude-r", prompt: text)
             #expect(anthropic.status == 429)
             #expect(try json(anthropic)["error"]?["type"]?.stringValue == "rate_limit_error")
-            #expect(anthropic.headers["retry-after"] == "10")
+            #expect(["8", "9", "10"].contains(anthropic.headers["retry-after"] ?? ""))
             let reset = anthropic.headers["anthropic-ratelimit-requests-reset"] ?? ""
             #expect(ISO8601DateFormatter.withFractions.date(from: reset) != nil)
 
