@@ -108,7 +108,7 @@ import Testing
         try await TestCoordinator.with(pool: pool) { base in
             let definition = SweepFixture.definition(models: 1, tasks: [.mcqa])
             let worker = TestCoordinator.worker(base)
-            let request = LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 1, waitMilliseconds: 10_000)
+            let request = LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 1, waitMilliseconds: 60_000)
             let clock = ContinuousClock()
             async let leased = { () async throws -> (Int, ContinuousClock.Instant) in
                 let leases = try await worker.lease(request)
@@ -119,8 +119,9 @@ import Testing
             let submitted = clock.now
             let (count, returned) = try await leased
             #expect(count == 1)
-            // The design goal is 100 ms; the bound here leaves room for a loaded machine.
-            #expect(returned - submitted < .milliseconds(1000))
+            // Woken by the new work, not by the end of its 60 s wait. (How fast
+            // is for a benchmark: a loaded test machine says nothing about it.)
+            #expect(returned - submitted < .seconds(30))
         }
     }
 
