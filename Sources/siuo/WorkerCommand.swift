@@ -45,12 +45,9 @@ struct WorkerCommand: AsyncParsableCommand {
         logger.logLevel = .info
         let client = CoordinatorClient(baseURL: url, token: token)
         let keys = KeyRing(environment: ProcessInfo.processInfo.environment)
-        let runner = JobRunner(gateway: ModelGateway(keys: keys, requestTimeout: requestTimeout),
-                               permits: PermitBroker(ask: { try await client.permits($0) }),
-                               images: ImageCache(fetch: { try await client.image(sha256: $0) }))
         var settings = WorkerSettings(concurrency: concurrency, workerID: workerID)
         settings.gracePeriod = .seconds(grace)
-        let worker = WorkerService(settings: settings, client: client, keys: keys, runner: runner, logger: logger)
+        let worker = WorkerService.connected(to: client, keys: keys, settings: settings, requestTimeout: requestTimeout, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: worker)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         FileHandle.standardOutput.write(Data("worker \(settings.workerID) serving \(url) with concurrency \(concurrency)\n".utf8))

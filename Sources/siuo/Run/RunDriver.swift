@@ -57,12 +57,9 @@ struct RunDriver: Service {
     static func worker(index: Int, base: String, token: String, concurrency: Int, logger: Logger) -> WorkerService {
         let client = CoordinatorClient(baseURL: base, token: token)
         let keys = KeyRing(environment: ProcessInfo.processInfo.environment)
-        let runner = JobRunner(gateway: ModelGateway(keys: keys, requestTimeout: 180),
-                               permits: PermitBroker(ask: { try await client.permits($0) }),
-                               images: ImageCache(fetch: { try await client.image(sha256: $0) }))
         var settings = WorkerSettings(concurrency: concurrency, workerID: "run-\(ProcessInfo.processInfo.processIdentifier)-\(index)")
         settings.gracePeriod = .seconds(10)
-        return WorkerService(settings: settings, client: client, keys: keys, runner: runner, logger: logger)
+        return WorkerService.connected(to: client, keys: keys, settings: settings, requestTimeout: 180, logger: logger)
     }
 }
 

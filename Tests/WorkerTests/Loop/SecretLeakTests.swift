@@ -69,14 +69,11 @@ import Worker
     private func runWorker(base: String, pool: PostgresPool, logs: CollectedLogs) async throws {
         let client = CoordinatorClient(baseURL: base, token: Self.workerToken)
         let keys = KeyRing(environment: ["TARGET_KEY": Self.targetKey, "JUDGE_KEY": Self.judgeKey])
-        let runner = JobRunner(gateway: ModelGateway(keys: keys, requestTimeout: 30),
-                               permits: PermitBroker(ask: { try await client.permits($0) }),
-                               images: ImageCache(fetch: { try await client.image(sha256: $0) }))
         var settings = WorkerSettings(concurrency: 4, workerID: "leak-worker")
         settings.leaseWait = .milliseconds(200)
         var logger = Logger(label: "test.leak") { _ in CollectingHandler(logs: logs) }
         logger.logLevel = .trace
-        let service = WorkerService(settings: settings, client: client, keys: keys, runner: runner, logger: logger)
+        let service = WorkerService.connected(to: client, keys: keys, settings: settings, requestTimeout: 30, logger: logger)
         let worker = Task { try await service.run() }
         defer { worker.cancel() }
         let deadline = ContinuousClock.now + .seconds(90)

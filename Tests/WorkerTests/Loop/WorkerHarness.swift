@@ -25,15 +25,12 @@ enum WorkerHarness {
     static func worker(_ coordinatorURL: String, concurrency: Int = 8, grace: Duration = .seconds(5)) -> WorkerService {
         let client = TestCoordinator.worker(coordinatorURL)
         let keys = KeyRing(environment: [keyVariable: "sk-test-not-a-real-key"])
-        let runner = JobRunner(gateway: ModelGateway(keys: keys, requestTimeout: 30),
-                               permits: PermitBroker(ask: { try await client.permits($0) }),
-                               images: ImageCache(fetch: { try await client.image(sha256: $0) }))
         var settings = WorkerSettings(concurrency: concurrency, workerID: "test-worker")
         settings.gracePeriod = grace
         settings.leaseWait = .milliseconds(200)
         var logger = Logger(label: "test.worker")
         logger.logLevel = .warning
-        return WorkerService(settings: settings, client: client, keys: keys, runner: runner, logger: logger)
+        return WorkerService.connected(to: client, keys: keys, settings: settings, requestTimeout: 30, logger: logger)
     }
 
     /// Imports `cases` fixture cases, submits `definition`, and runs a worker
