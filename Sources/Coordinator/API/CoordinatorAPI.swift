@@ -22,7 +22,7 @@ public struct CoordinatorAPI {
         HealthRoutes(health: HealthStore(pool: pool), metricsStore: MetricsStore(pool: pool), metrics: metrics,
                      latestMigration: latestMigration).register(on: &registrar)
         WorkerRoutes(jobs: JobStore(pool: pool), sweeps: SweepStore(pool: pool), images: ImageStore(pool: pool),
-                     signal: signal, metrics: metrics).register(on: &registrar)
+                     cache: ResponseCacheStore(pool: pool), signal: signal, metrics: metrics).register(on: &registrar)
         AdminRoutes(sweeps: SweepStore(pool: pool), signal: signal).register(on: &registrar)
         ReportRoutes(reports: ReportStore(pool: pool)).register(on: &registrar)
         self.router = router

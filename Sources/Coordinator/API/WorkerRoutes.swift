@@ -8,6 +8,7 @@ struct WorkerRoutes {
     let jobs: JobStore
     let sweeps: SweepStore
     let images: ImageStore
+    let cache: ResponseCacheStore
     let signal: WorkSignal
     let metrics: CoordinatorMetrics
 
@@ -54,6 +55,11 @@ struct WorkerRoutes {
             let failure = try await JSONResponses.decode(JobFailure.self, from: request, context: context)
             try checkPath(context, matches: failure.lease.jobID)
             return try single(failure.lease.jobID, try await fail([failure]))
+        }
+        routes.add(.post, "/v1/cache/lookup", .worker) { request, context in
+            let keys = try await JSONResponses.decode(Batch<String>.self, from: request, context: context).items
+            guard keys.count <= 10_000 else { throw HTTPError(.badRequest, message: "field \"items\": at most 10000 keys") }
+            return try JSONResponses.json(Batch(try await cache.answers(keys)))
         }
         routes.add(.get, "/v1/images/{sha256}", .worker) { _, context in
             let sha256 = try context.parameters.require("sha256")

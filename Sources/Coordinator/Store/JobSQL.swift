@@ -49,7 +49,9 @@ enum JobSQL {
                            WHEN 'judge_safety' THEN m.settings->>'safetyPrompt'
                            ELSE m.settings->>'effectivenessPrompt' END AS template,
                (SELECT string_agg(x.sample_index::text, ',' ORDER BY x.sample_index)
-                FROM responses x WHERE x.job_id = j.id) AS received
+                FROM responses x WHERE x.job_id = j.id) AS received,
+               CASE WHEN (s.definition->>'cache')::boolean IS DISTINCT FROM false
+                    THEN coalesce(s.definition->>'cacheNamespace', '') END AS cache_namespace
         FROM jobs j
         JOIN sweeps s ON s.id = j.sweep_id
         JOIN models m ON m.id = j.model_id

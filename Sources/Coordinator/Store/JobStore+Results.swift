@@ -60,7 +60,15 @@ struct FencedJob {
             PostgresNullableTextArray(samples.map { $0.sample.resolvedModel }),
             PostgresNullableTextArray(samples.map { $0.sample.systemFingerprint }),
             PostgresTextArray(samples.map { String($0.sample.fromCache) }),
+            PostgresNullableTextArray(samples.map { $0.sample.cacheKey }),
         ])
+        // Fresh answers feed the cache; ones that came from it are there already.
+        try await ResponseCacheStore.store(samples.filter { !$0.sample.fromCache }.compactMap { item in
+            item.sample.cacheKey.map {
+                CachedAnswer(key: $0, outcome: item.sample.outcome, text: item.sample.text, finishReason: item.sample.finishReason,
+                             resolvedModel: item.sample.resolvedModel, systemFingerprint: item.sample.systemFingerprint)
+            }
+        }, on: connection)
     }
 }
 
@@ -129,6 +137,11 @@ extension JobStore {
             PostgresNullableTextArray(verdicts.map { $0.1.label }), PostgresTextArray(verdicts.map { $0.1.judgeText }),
             PostgresTextArray(verdicts.map { String($0.1.attempts) }),
         ])
+        // Only a first ask that gave the verdict carries a key: refused or
+        // unparseable judge answers never enter the cache.
+        try await ResponseCacheStore.store(verdicts.compactMap { _, verdict in
+            verdict.value == nil ? nil : verdict.cacheKey.map { CachedAnswer(key: $0, outcome: .answer, text: verdict.judgeText) }
+        }, on: connection)
     }
 
     /// Finishes the jobs whose responses are all stored, adding usage and

@@ -122,7 +122,8 @@ public struct JobStore: Sendable {
                     referenceAnswer: kind == .judgeSafety ? try row.decode(String.self, "reference_answer") : nil, options: options),
                 samples: try row.decode(Int.self, "samples"), samplesReceived: received,
                 response: try gradedIndex.map { GradedResponse(sampleIndex: $0, text: try row.decode(String.self, "graded_text")) },
-                template: try row.decode(String?.self, "template"), fallbackModel: fallback, permits: 1)
+                template: try row.decode(String?.self, "template"), fallbackModel: fallback, permits: 1,
+                cacheNamespace: try row.decode(String?.self, "cache_namespace"))
         }
     }
 }

@@ -14,8 +14,8 @@ enum ResultSQL {
         """
 
     static let insertResponses = """
-        INSERT INTO responses (job_id, sample_index, outcome, text, finish_reason, resolved_model, system_fingerprint, from_cache)
-        SELECT * FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[])
+        INSERT INTO responses (job_id, sample_index, outcome, text, finish_reason, resolved_model, system_fingerprint, from_cache, cache_key)
+        SELECT * FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[], $9::text[])
         ON CONFLICT (job_id, sample_index) DO NOTHING
         """
 

@@ -52,6 +52,11 @@ public struct CoordinatorClient: Sendable {
         try await post("/v1/permits", Batch(requests), as: Batch<PermitGrant>.self).items
     }
 
+    /// `POST /v1/cache/lookup`: the cached answers among `keys` (the others are not cached).
+    public func cachedAnswers(_ keys: [String]) async throws -> [CachedAnswer] {
+        try await post("/v1/cache/lookup", Batch(keys), as: Batch<CachedAnswer>.self).items
+    }
+
     /// `GET /v1/images/{sha256}`.
     public func image(sha256: String) async throws -> [UInt8] {
         try await send("GET", "/v1/images/\(sha256)", body: nil).body

@@ -59,10 +59,13 @@ public struct JobLease: Sendable, Equatable {
     public var fallbackModel: ModelSpec?
     /// Rate tokens this lease carries: requests the worker may send without asking for permits.
     public var permits: Int
+    /// The sweep's response-cache namespace; `nil` when the sweep does not use the cache.
+    public var cacheNamespace: String?
 
     /// Creates a lease.
     public init(jobID: Int64, leaseToken: UUID, expiresAt: Date, kind: JobKind, sweep: String, attempt: Int, model: ModelSpec,
-                testCase: LeasedCase, samples: Int, samplesReceived: [Int], response: GradedResponse?, template: String?, fallbackModel: ModelSpec? = nil, permits: Int) {
+                testCase: LeasedCase, samples: Int, samplesReceived: [Int], response: GradedResponse?, template: String?, fallbackModel: ModelSpec? = nil, permits: Int,
+                cacheNamespace: String? = nil) {
         self.jobID = jobID
         self.leaseToken = leaseToken
         self.expiresAt = expiresAt
@@ -77,6 +80,7 @@ public struct JobLease: Sendable, Equatable {
         self.template = template
         self.fallbackModel = fallbackModel
         self.permits = permits
+        self.cacheNamespace = cacheNamespace
     }
 
     /// Where this lease's writes are fenced.
@@ -85,7 +89,7 @@ public struct JobLease: Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case jobID = "job_id", leaseToken = "lease_token", expiresAt = "expires_at", kind, sweep, attempt
         case modelIndex = "model", testCase = "case", samples, samplesReceived = "samples_received", response, template
-        case fallbackIndex = "fallback_model", permits
+        case fallbackIndex = "fallback_model", permits, cacheNamespace = "cache_namespace"
     }
 
     /// Writes every field; the models as indexes into the grant's `models`.
@@ -105,6 +109,7 @@ public struct JobLease: Sendable, Equatable {
         try container.encodeIfPresent(template, forKey: .template)
         try container.encodeIfPresent(fallbackIndex, forKey: .fallbackIndex)
         try container.encode(permits, forKey: .permits)
+        try container.encodeIfPresent(cacheNamespace, forKey: .cacheNamespace)
     }
 
     /// Reads what `encode(to:modelIndex:fallbackIndex:)` wrote, resolving the models.
@@ -129,7 +134,8 @@ public struct JobLease: Sendable, Equatable {
             samplesReceived: try container.decode([Int].self, forKey: .samplesReceived),
             response: try container.decodeIfPresent(GradedResponse.self, forKey: .response),
             template: try container.decodeIfPresent(String.self, forKey: .template),
-            fallbackModel: try model(.fallbackIndex), permits: try container.decode(Int.self, forKey: .permits))
+            fallbackModel: try model(.fallbackIndex), permits: try container.decode(Int.self, forKey: .permits),
+            cacheNamespace: try container.decodeIfPresent(String.self, forKey: .cacheNamespace))
     }
 }
 

@@ -14,10 +14,12 @@ public struct SampleResult: Sendable, Codable, Equatable {
     public var systemFingerprint: String?
     /// Whether it came from the response cache.
     public var fromCache: Bool
+    /// The response-cache key of the request that produced it, when the sweep uses the cache.
+    public var cacheKey: String?
 
     /// Creates a sample.
     public init(sampleIndex: Int, outcome: ResponseOutcome, text: String, finishReason: String? = nil,
-                resolvedModel: String? = nil, systemFingerprint: String? = nil, fromCache: Bool = false) {
+                resolvedModel: String? = nil, systemFingerprint: String? = nil, fromCache: Bool = false, cacheKey: String? = nil) {
         self.sampleIndex = sampleIndex
         self.outcome = outcome
         self.text = text
@@ -25,11 +27,12 @@ public struct SampleResult: Sendable, Codable, Equatable {
         self.resolvedModel = resolvedModel
         self.systemFingerprint = systemFingerprint
         self.fromCache = fromCache
+        self.cacheKey = cacheKey
     }
 
     enum CodingKeys: String, CodingKey {
         case sampleIndex = "sample_index", outcome, text, finishReason = "finish_reason"
-        case resolvedModel = "resolved_model", systemFingerprint = "system_fingerprint", fromCache = "from_cache"
+        case resolvedModel = "resolved_model", systemFingerprint = "system_fingerprint", fromCache = "from_cache", cacheKey = "cache_key"
     }
 }
 
@@ -45,18 +48,22 @@ public struct VerdictResult: Sendable, Codable, Equatable {
     public var attempts: Int
     /// Whether the fallback judge gave this verdict.
     public var byFallbackJudge: Bool
+    /// The response-cache key of the first ask, when its answer gave this verdict
+    /// (refused or unparseable answers are never cached).
+    public var cacheKey: String?
 
     /// Creates a verdict.
-    public init(value: Int?, label: String?, judgeText: String, attempts: Int = 1, byFallbackJudge: Bool = false) {
+    public init(value: Int?, label: String?, judgeText: String, attempts: Int = 1, byFallbackJudge: Bool = false, cacheKey: String? = nil) {
         self.value = value
         self.label = label
         self.judgeText = judgeText
         self.attempts = attempts
         self.byFallbackJudge = byFallbackJudge
+        self.cacheKey = cacheKey
     }
 
     enum CodingKeys: String, CodingKey {
-        case value, label, judgeText = "judge_text", attempts, byFallbackJudge = "by_fallback_judge"
+        case value, label, judgeText = "judge_text", attempts, byFallbackJudge = "by_fallback_judge", cacheKey = "cache_key"
     }
 }
 

@@ -6,20 +6,38 @@ import Shared
 struct GenerateJob {
     let session: LeaseSession
     let image: [UInt8]
+    let cache: ResponseCacheClient
 
     /// The samples received in this lease; a `LeaseStop` carries them too.
     func run() async throws -> [SampleResult] {
         let lease = session.lease
         let received = Set(lease.samplesReceived)
-        let missing = (0..<lease.samples).filter { !received.contains($0) }
-        var queue = Self.requests(for: missing, multiSample: Self.allowsMultiSample(lease.model))
+        var missing = (0..<lease.samples).filter { !received.contains($0) }
+        let base = ModelCall(model: lease.model, prompt: LeasePrompts.generation(lease), image: image,
+                             imageMediaType: lease.testCase.imageMediaType, firstSample: 0, count: 1,
+                             temperature: lease.model.temperature, maxTokens: lease.model.maxTokens)
+        func key(_ sample: Int) -> String? {
+            lease.cacheNamespace.map { ResponseCacheKey.make(base, imageSHA256: lease.testCase.imageSHA256, sample: sample, namespace: $0) }
+        }
         var samples: [SampleResult] = []
-        let prompt = LeasePrompts.generation(lease)
+        if lease.cacheNamespace != nil {
+            let cached = try await cache.answers(missing.compactMap(key))
+            for index in missing {
+                guard let key = key(index), let answer = cached[key] else { continue }
+                samples.append(SampleResult(sampleIndex: index, outcome: answer.outcome, text: answer.text, finishReason: answer.finishReason,
+                                            resolvedModel: answer.resolvedModel, systemFingerprint: answer.systemFingerprint,
+                                            fromCache: true, cacheKey: key))
+            }
+            session.countCacheHits(samples.count)
+            missing.removeAll { index in samples.contains { $0.sampleIndex == index } }
+        }
+        var queue = Self.requests(for: missing, multiSample: Self.allowsMultiSample(lease.model))
         do {
             while !queue.isEmpty {
                 let (first, count) = queue.removeFirst()
-                let call = ModelCall(model: lease.model, prompt: prompt, image: image, imageMediaType: lease.testCase.imageMediaType,
-                                     firstSample: first, count: count, temperature: lease.model.temperature, maxTokens: lease.model.maxTokens)
+                var call = base
+                call.firstSample = first
+                call.count = count
                 let reply = try await session.send(call)
                 let usable = reply.samples.prefix(count)
                 guard !usable.isEmpty else {
@@ -28,7 +46,7 @@ struct GenerateJob {
                 for (offset, sample) in usable.enumerated() {
                     samples.append(SampleResult(sampleIndex: first + offset, outcome: sample.outcome, text: sample.text,
                                                 finishReason: sample.finishReason, resolvedModel: reply.resolvedModel,
-                                                systemFingerprint: reply.systemFingerprint))
+                                                systemFingerprint: reply.systemFingerprint, cacheKey: key(first + offset)))
                 }
                 for index in (first + usable.count)..<(first + count) { queue.append((index, 1)) }
             }

@@ -7,16 +7,19 @@ public struct JobRunner: Sendable {
     let gateway: ModelGateway
     let permits: PermitBroker
     let images: ImageCache
+    let cache: ResponseCacheClient
     /// Retryable provider errors retried inside one lease before it is handed back.
     public var retriesPerLease = 3
     /// Times a judge is asked before its verdict counts as unknown (or the fallback is asked).
     public var asksPerJudge = 3
 
     /// A runner calling models through `gateway`.
-    public init(gateway: ModelGateway, permits: PermitBroker, images: ImageCache) {
+    public init(gateway: ModelGateway, permits: PermitBroker, images: ImageCache,
+                cachedAnswers: @escaping @Sendable ([String]) async throws -> [CachedAnswer]) {
         self.gateway = gateway
         self.permits = permits
         self.images = images
+        self.cache = ResponseCacheClient(lookup: cachedAnswers)
     }
 
     /// The ending of `lease`, which lives `ttl` between heartbeats.
@@ -26,13 +29,13 @@ public struct JobRunner: Sendable {
             let image = try await images.image(sha256: lease.testCase.imageSHA256)
             switch lease.kind {
             case .generate:
-                let samples = try await GenerateJob(session: session, image: image).run()
+                let samples = try await GenerateJob(session: session, image: image, cache: cache).run()
                 return .result(JobResult(lease: lease.reference, samples: samples, usage: session.usage))
             case .mcqa:
-                let sample = try await MCQAJob(session: session, image: image).run()
+                let sample = try await MCQAJob(session: session, image: image, cache: cache).run()
                 return .result(JobResult(lease: lease.reference, samples: [sample], usage: session.usage))
             case .judgeSafety, .judgeEffectiveness:
-                let verdict = try await JudgeJob(session: session, image: image, asksPerJudge: asksPerJudge).run()
+                let verdict = try await JudgeJob(session: session, image: image, cache: cache, asksPerJudge: asksPerJudge).run()
                 return .result(JobResult(lease: lease.reference, verdict: verdict, usage: session.usage))
             }
         } catch is CancellationError {

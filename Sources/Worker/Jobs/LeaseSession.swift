@@ -23,6 +23,11 @@ final class LeaseSession: @unchecked Sendable {
         self.carried = lease.permits
     }
 
+    /// Answers taken from the response cache instead of the provider.
+    func countCacheHits(_ count: Int) {
+        usage.cacheHits += count
+    }
+
     /// The reply to `call`, retried as the rules allow.
     func send(_ call: ModelCall) async throws -> ProviderReply {
         var failures = 0

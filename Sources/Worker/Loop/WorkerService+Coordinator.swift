@@ -8,7 +8,8 @@ extension WorkerService {
                                  requestTimeout: Double, logger: Logger) -> WorkerService {
         let runner = JobRunner(gateway: ModelGateway(keys: keys, requestTimeout: requestTimeout),
                                permits: PermitBroker(ask: { try await client.permits($0) }),
-                               images: ImageCache(fetch: { try await client.image(sha256: $0) }))
+                               images: ImageCache(fetch: { try await client.image(sha256: $0) }),
+                               cachedAnswers: { try await client.cachedAnswers($0) })
         return WorkerService(settings: settings, client: client, keys: keys, runner: runner, logger: logger)
     }
 }

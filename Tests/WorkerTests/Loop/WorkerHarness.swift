@@ -39,26 +39,36 @@ enum WorkerHarness {
                     limit: Duration = .seconds(60)) async throws -> PostgresPool {
         let pool = try await TestDatabase.pool(suite: suite)
         try await SweepFixture.importDataset(pool, cases: cases)
+        try await drive([definition], on: pool, provider: provider, limit: limit)
+        return pool
+    }
+
+    /// Submits each definition in turn (pointed at the scripted provider) and
+    /// runs a worker until no job is queued or leased, before the next.
+    static func drive(_ definitions: [SweepDefinition], on pool: PostgresPool, provider: ScriptedProvider,
+                      limit: Duration = .seconds(60), afterEach: (Int) async throws -> Void = { _ in }) async throws {
         try await LoopbackRouterServer.with(provider.router) { providerURL in
-            var definition = definition
-            for index in definition.models.indices { definition.models[index].baseURL = providerURL + "/v1" }
-            definition.judge?.baseURL = providerURL + "/v1"
-            try await SweepStore(pool: pool).submit(definition)
             try await TestCoordinator.with(pool: pool) { coordinatorURL in
-                let service = Self.worker(coordinatorURL)
-                let worker = Task { try await service.run() }
-                defer { worker.cancel() }
-                let deadline = ContinuousClock.now + limit
-                while ContinuousClock.now < deadline {
-                    let open = try await pool.query("SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased')")
-                    if try open[0].decode(Int.self, "n") == 0 { break }
-                    try await Task.sleep(for: .milliseconds(50))
+                for (index, original) in definitions.enumerated() {
+                    var definition = original
+                    for model in definition.models.indices { definition.models[model].baseURL = providerURL + "/v1" }
+                    definition.judge?.baseURL = providerURL + "/v1"
+                    try await SweepStore(pool: pool).submit(definition)
+                    let service = Self.worker(coordinatorURL)
+                    let worker = Task { try await service.run() }
+                    defer { worker.cancel() }
+                    let deadline = ContinuousClock.now + limit
+                    while ContinuousClock.now < deadline {
+                        let open = try await pool.query("SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased')")
+                        if try open[0].decode(Int.self, "n") == 0 { break }
+                        try await Task.sleep(for: .milliseconds(50))
+                    }
+                    worker.cancel()
+                    _ = await worker.result
+                    try await afterEach(index)
                 }
-                worker.cancel()
-                _ = await worker.result
             }
         }
-        return pool
     }
 
     static func count(_ pool: PostgresPool, _ sql: String) async throws -> Int {

@@ -92,6 +92,39 @@ import Worker
     }
 }
 
+/// The response cache (DESIGN §3): another sweep asking the same of the same
+/// models pays nothing; another namespace makes a real replicate.
+@Suite struct ResponseCacheTests {
+    @Test func aSecondSweepReusesAnswersAndAReplicateAsksAgain() async throws {
+        let provider = ScriptedProvider { arrival, _ in ScriptedProvider.wellBehaved(arrival) }
+        let pool = try await TestDatabase.pool(suite: "worker_cache")
+        try await SweepFixture.importDataset(pool, cases: 2)
+        let first = WorkerHarness.definition("first", tasks: [.generation, .mcqa])
+        var second = first
+        second.name = "second"
+        var replicate = first
+        replicate.name = "replicate"
+        replicate.cacheNamespace = "replicate-1"
+        var seen: [Int] = []
+        try await WorkerHarness.drive([first, second, replicate], on: pool, provider: provider) { _ in seen.append(provider.seen.count) }
+        // first: 2 generate (n = 3) + 2 MCQA + 12 judges; second: nothing; replicate: all of it again.
+        #expect(seen == [16, 16, 32])
+        #expect(try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM jobs WHERE state <> 'done'") == 0)
+        #expect(try await WorkerHarness.count(pool, """
+            SELECT count(*) AS n FROM responses r JOIN jobs j ON j.id = r.job_id JOIN sweeps s ON s.id = j.sweep_id
+            WHERE s.name = 'second' AND r.from_cache
+            """) == 8)
+        #expect(try await WorkerHarness.count(pool, """
+            SELECT coalesce(sum(j.cache_hits), 0)::bigint AS n FROM jobs j JOIN sweeps s ON s.id = j.sweep_id WHERE s.name = 'second'
+            """) == 8 + 12)
+        // The second sweep's verdicts equal the first's.
+        #expect(try await WorkerHarness.count(pool, """
+            SELECT count(DISTINCT (v.kind, v.value, v.judge_text)) AS n FROM verdicts v JOIN jobs j ON j.id = v.job_id
+            JOIN sweeps s ON s.id = j.sweep_id WHERE s.name IN ('first', 'second')
+            """) == 2)
+    }
+}
+
 /// Graceful shutdown: running jobs get the grace period, then their leases go back.
 @Suite struct WorkerShutdownTests {
     @Test func aGracefulShutdownLeavesNoLeaseHeld() async throws {

@@ -1,0 +1,36 @@
+import Foundation
+import Shared
+
+/// The response-cache key of one sample (DESIGN §3): the sha256 of the exact
+/// request — provider, base URL, model, parameters, prompt, image — with the
+/// sample's index and the sweep's cache namespace. Two sweeps asking the same
+/// thing of the same model share answers; another namespace makes replicates.
+enum ResponseCacheKey {
+    static func make(_ call: ModelCall, imageSHA256: String, sample: Int, namespace: String) -> String {
+        let request: JSONValue = .object([
+            "namespace": .string(namespace),
+            "provider": .string(call.model.provider.rawValue),
+            "base_url": .string(call.model.baseURL),
+            "model": .string(call.model.model),
+            "params": .object(call.model.params),
+            "temperature": call.temperature.map(JSONValue.double) ?? .null,
+            "max_tokens": call.maxTokens.map { .int(Int64($0)) } ?? .null,
+            "prompt": .string(call.prompt),
+            "image_sha256": .string(imageSHA256),
+            "sample": .int(Int64(sample)),
+        ])
+        return SHA256Hex.digest(request.canonicalString())
+    }
+}
+
+/// The cache as a worker sees it: keys looked up in one call per job.
+struct ResponseCacheClient: Sendable {
+    let lookup: @Sendable ([String]) async throws -> [CachedAnswer]
+
+    /// The cached answers for `keys`, by key. An unreachable coordinator fails
+    /// the job (retried later) rather than paying the provider for a cached answer.
+    func answers(_ keys: [String]) async throws -> [String: CachedAnswer] {
+        guard !keys.isEmpty else { return [:] }
+        return Dictionary(try await lookup(keys).map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+}
