@@ -66,6 +66,24 @@ import Testing
         #expect(try await pool.query("SELECT count(*) AS n FROM responses")[0].decode(Int.self, "n") == responses)
     }
 
+    @Test func aSpentBudgetStopsTheRunAndSaysSo() async throws {
+        guard SiuoProcess.binary != nil else { Issue.record("build siuo first (swift build)"); return }
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let demo = try String(contentsOfFile: try Self.sweepFile(in: folder, port: try Self.freePort()), encoding: .utf8)
+        // $100 per million input tokens: a request of about a thousand tokens costs about $0.10.
+        let priced = demo.replacingOccurrences(of: "    rpm: 600\n", with: "    rpm: 600\n    price: {input_per_mtok: 100, output_per_mtok: 100}\n")
+            .replacingOccurrences(of: "lease_ttl_s: 30", with: "lease_ttl_s: 30\nbudget_usd: 0.5")
+        let file = try folder.write("budget.yaml", priced)
+        let url = try await TestDatabase.freshDatabase(suite: "e2e_run_budget")
+        let run = try Self.siuo(["run", file, "--database-url", url, "--workers", "1", "--concurrency", "2"])
+        #expect(run.status == 3, "\(run.output)")
+        #expect(run.output.contains("stopped: its budget is spent"))
+        let pool = PostgresPool(url: url, size: 1)
+        #expect(try await pool.query("SELECT count(*) AS n FROM jobs WHERE state = 'queued'")[0].decode(Int.self, "n") > 0)
+        #expect(try await pool.query("SELECT count(*) AS n FROM jobs WHERE state = 'leased'")[0].decode(Int.self, "n") == 0)
+    }
+
     @Test func aDryRunValidatesAndEstimatesWithoutWriting() async throws {
         guard SiuoProcess.binary != nil else { Issue.record("build siuo first (swift build)"); return }
         let folder = try TemporaryFolder()
