@@ -68,8 +68,11 @@ enum RateBucketStore {
             for var locked in buckets where remaining > 0 {
                 let room = locked.maxInFlight.map { max(0, $0 - (inFlight[locked.id] ?? 0)) } ?? remaining
                 let granted = locked.take(upTo: min(remaining, room, wants[locked.id] ?? 0), at: now)
+                // Refilling alone changes nothing worth a write: the stored
+                // state refills to the same tokens later (the cap composes).
+                guard granted > 0 else { continue }
                 try await save(locked, on: connection)
-                if granted > 0 { grants.append((locked.id, granted)) }
+                grants.append((locked.id, granted))
                 remaining -= granted
             }
             return grants
