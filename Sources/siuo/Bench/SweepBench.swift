@@ -13,7 +13,7 @@ struct SweepBench: AsyncParsableCommand {
         abstract: "A full SIUO sweep (3 targets, judge, MCQA) through coordinator and worker processes against the rate-limited mock provider.",
         discussion: """
             Defaults: 167 cases, 3 samples, targets 300 rpm and judge 1800 rpm, so the judge's ~2,700 requests \
-            bind at about 95 s. With --adaptive the sweep names no rpm: the coordinator starts at 60/min and \
+            bind at about 90 s. With --adaptive the sweep names no rpm: the coordinator starts at 60/min and \
             climbs while the mock enforces the same limits; the bench samples each bucket's rate every second.
             """)
 
