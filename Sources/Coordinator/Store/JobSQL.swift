@@ -21,6 +21,10 @@ enum JobSQL {
     /// The models of running, under-budget sweeps on these endpoints, with
     /// their bucket, lease TTL, and how many jobs each could give now
     /// (counted only up to $4, the request's size, so a long queue costs nothing).
+    /// A bucket without a whole request token now (as `TokenBucket.refilled`
+    /// computes it) or paused by a throttle is left out: a long poll on a
+    /// rate-limited endpoint then costs this one read, not a locking take.
+    /// A stale read only defers a claim to the next poll; `take` decides.
     static let runnableModels = """
         SELECT m.id AS model_id, m.rate_bucket_id AS bucket_id, s.lease_ttl_s, r.n
         FROM models m
@@ -35,6 +39,9 @@ enum JobSQL {
                 LIMIT $4) AS runnable
         ) AS r
         WHERE s.state = 'running' AND (s.budget_usd IS NULL OR s.spent_usd < s.budget_usd) AND r.n > 0
+          AND (b.throttled_until IS NULL OR b.throttled_until <= now())
+          AND LEAST(COALESCE(b.burst, GREATEST(1, b.current_rpm / 60)),
+                    b.tokens + GREATEST(0, EXTRACT(EPOCH FROM now() - b.refilled_at)::float8) * b.current_rpm / 60) >= 1
         ORDER BY m.rate_bucket_id, m.id
         """
 

@@ -68,8 +68,11 @@ enum RateBucketStore {
             for var locked in buckets where remaining > 0 {
                 let room = locked.maxInFlight.map { max(0, $0 - (inFlight[locked.id] ?? 0)) } ?? remaining
                 let granted = locked.take(upTo: min(remaining, room, wants[locked.id] ?? 0), at: now)
+                // Refilling alone changes nothing worth a write: the stored
+                // state refills to the same tokens later (the cap composes).
+                guard granted > 0 else { continue }
                 try await save(locked, on: connection)
-                if granted > 0 { grants.append((locked.id, granted)) }
+                grants.append((locked.id, granted))
                 remaining -= granted
             }
             return grants
@@ -82,7 +85,8 @@ enum RateBucketStore {
         guard !spent.isEmpty else { return }
         try await pool.withTransaction(durable: false) { connection in
             for (bucketID, spending) in spent.sorted(by: { $0.key < $1.key }) {
-                try await connection.query(RateBucketSQL.settle, [bucketID, spending.requests, AdaptiveRate.increasePerSuccess, spending.modelTokens])
+                try await connection.query(RateBucketSQL.settle, [bucketID, spending.requests, AdaptiveRate.increasePerSuccess, spending.modelTokens,
+                                                                      AdaptiveRate.slowStartIncreasePerSuccess])
             }
         }
     }
@@ -199,12 +203,14 @@ enum RateBucketSQL {
         RETURNING id
         """
     /// Additive increase after successes, as in `AdaptiveRate.succeeded`
-    /// ($2 requests × $3 per success, capped at the configured rate); with a
+    /// ($2 requests × $3 per success, or × $5 before the endpoint's first
+    /// throttle, capped at the configured rate); with a
     /// `tpm`, the $4 model tokens reported replace the estimate charged for
     /// the $2 requests, and the estimate moves toward what was reported.
     static let settle = """
         UPDATE rate_buckets SET
-            current_rpm = LEAST(COALESCE(configured_rpm, 'Infinity'::float8), current_rpm + $2::float8 * $3::float8),
+            current_rpm = LEAST(COALESCE(configured_rpm, 'Infinity'::float8),
+                                current_rpm + $2::float8 * CASE WHEN last_throttled_at IS NULL THEN $5::float8 ELSE $3::float8 END),
             tpm_tokens = CASE WHEN tpm IS NULL OR $4::float8 <= 0 THEN tpm_tokens
                               ELSE tpm_tokens - ($4::float8 - $2::float8 * tokens_per_request) END,
             tokens_per_request = CASE WHEN $4::float8 <= 0 OR $2::float8 <= 0 THEN tokens_per_request
