@@ -44,7 +44,7 @@ import Testing
         #expect(open.current == 60)
         open.succeeded(100)
         #expect(open.current == 160)
-        open.succeeded(100, everThrottled: false)
+        open.succeeded(100)
         #expect(open.current == 260)
         for _ in 0..<20 { open.throttled() }
         #expect(open.current == AdaptiveRate.minimum)

@@ -43,18 +43,10 @@ public struct AdaptiveRate: Sendable, Equatable {
     /// climbs from 60 to 600/min in about 2.5 minutes.
     public static let increasePerSuccess: Double = 1
 
-    /// Until the provider first pushes back there is no rate to stay near,
-    /// only one to find: one more request per minute for every accepted one
-    /// (TCP's slow start, with a minute as the window), so the rate doubles
-    /// in about 40 s instead of climbing from 60 to 1,800 in half an hour.
-    public static let slowStartIncreasePerSuccess: Double = 1
-
-    /// Additive increase after `successes` accepted requests; faster
-    /// (slow start) while the endpoint has never been throttled.
-    public mutating func succeeded(_ successes: Int = 1, everThrottled: Bool = true) {
+    /// Additive increase after `successes` accepted requests.
+    public mutating func succeeded(_ successes: Int = 1) {
         guard successes > 0 else { return }
-        let step = everThrottled ? Self.increasePerSuccess : Self.slowStartIncreasePerSuccess
-        let raised = current + Double(successes) * step
+        let raised = current + Double(successes) * Self.increasePerSuccess
         current = configured.map { min($0, raised) } ?? raised
     }
 }

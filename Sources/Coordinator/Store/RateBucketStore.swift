@@ -85,8 +85,7 @@ enum RateBucketStore {
         guard !spent.isEmpty else { return }
         try await pool.withTransaction(durable: false) { connection in
             for (bucketID, spending) in spent.sorted(by: { $0.key < $1.key }) {
-                try await connection.query(RateBucketSQL.settle, [bucketID, spending.requests, AdaptiveRate.increasePerSuccess, spending.modelTokens,
-                                                                      AdaptiveRate.slowStartIncreasePerSuccess])
+                try await connection.query(RateBucketSQL.settle, [bucketID, spending.requests, AdaptiveRate.increasePerSuccess, spending.modelTokens])
             }
         }
     }
@@ -210,7 +209,7 @@ enum RateBucketSQL {
     static let settle = """
         UPDATE rate_buckets SET
             current_rpm = LEAST(COALESCE(configured_rpm, 'Infinity'::float8),
-                                current_rpm + $2::float8 * CASE WHEN last_throttled_at IS NULL THEN $5::float8 ELSE $3::float8 END),
+                                current_rpm + $2::float8 * $3::float8),
             tpm_tokens = CASE WHEN tpm IS NULL OR $4::float8 <= 0 THEN tpm_tokens
                               ELSE tpm_tokens - ($4::float8 - $2::float8 * tokens_per_request) END,
             tokens_per_request = CASE WHEN $4::float8 <= 0 OR $2::float8 <= 0 THEN tokens_per_request
