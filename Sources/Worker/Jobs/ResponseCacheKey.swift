@@ -23,14 +23,18 @@ enum ResponseCacheKey {
     }
 }
 
-/// The cache as a worker sees it: keys looked up in one call per job.
+/// The cache as a worker's jobs see it; lookups are batched across jobs.
 struct ResponseCacheClient: Sendable {
-    let lookup: @Sendable ([String]) async throws -> [CachedAnswer]
+    let batcher: CacheLookupBatcher
+
+    init(lookup: @escaping @Sendable ([String]) async throws -> [CachedAnswer]) {
+        batcher = CacheLookupBatcher(lookup: lookup)
+    }
 
     /// The cached answers for `keys`, by key. An unreachable coordinator fails
     /// the job (retried later) rather than paying the provider for a cached answer.
     func answers(_ keys: [String]) async throws -> [String: CachedAnswer] {
         guard !keys.isEmpty else { return [:] }
-        return Dictionary(try await lookup(keys).map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        return try await batcher.answers(keys)
     }
 }
