@@ -77,4 +77,23 @@ import Worker
         #expect(delay(["retry-after": "4"], body: body) == .seconds(4))
         #expect(delay([:], body: #"{"error": {"details": [{"@type": "x.RetryInfo2", "retryDelay": "3s"}]}}"#) == nil)
     }
+
+    /// Any number a provider sends is read, and `Duration` trapped on the absurd ones
+    /// (found while fuzzing, fuzz/README.md); they are capped instead.
+    @Test(arguments: [
+        ["retry-after": "1e30"],
+        ["retry-after-ms": "1e300"],
+        ["retry-after": "Fri, 31 Dec 9999 23:59:59 GMT"],
+        ["x-ratelimit-reset-tokens": "99999999999999999999999h"],
+        ["x-ratelimit-reset-tokens": String(repeating: "9", count: 400) + "s"],
+        ["anthropic-ratelimit-requests-reset": "9999-12-31T23:59:59Z"],
+    ])
+    func absurdWaitsAreCapped(headers: [String: String]) {
+        #expect(delay(headers) == .seconds(RetryAfter.longest))
+    }
+
+    @Test func anAbsurdGeminiRetryDelayIsCapped() {
+        let body = #"{"error": {"details": [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "100000000000000000000000000s"}]}}"#
+        #expect(delay([:], body: body) == .seconds(RetryAfter.longest))
+    }
 }
