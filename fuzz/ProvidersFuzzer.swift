@@ -59,7 +59,9 @@ public func test(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     }
     // The retry readers on their own, since decode reaches them only for retryable statuses.
     if let wait = RetryAfter.delay(headers: headers, body: body, now: now) { precondition(wait >= .zero) }
-    for value in headers.values {
+    // A few values are enough: each date parse builds a formatter, and thousands of them per
+    // input would make the harness, not the product, hit the timeout.
+    for value in headers.values.prefix(16) {
         if let seconds = GoDuration.seconds(value) { precondition(seconds >= 0) }
         _ = HTTPDate.parseIMFFixdate(value)
         _ = HTTPDate.parseRFC3339(value)
