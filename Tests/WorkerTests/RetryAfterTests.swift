@@ -27,6 +27,17 @@ import Worker
         #expect(delay(["retry-after": "Wed, 21 Oct 2015 07:27:00 GMT"]) == .zero)
     }
 
+    /// Foundation's DateFormatter trapped when a combining mark followed where its parse stopped
+    /// (the providers fuzzer's crash input is the first); an IMF-fixdate is ASCII, so none is a date.
+    @Test(arguments: [
+        String(decoding: [0x57, 0xE1] + Array(repeating: 0xB0, count: 10) + Array(#"ens": 2258,"#.utf8), as: UTF8.self),
+        "W\u{1C30}", "Wed, \u{1C30}", "Wed, 21 Oct 2015 07:28:45 GMT\u{301}",
+    ])
+    func nonASCIIRetryAfterIsNoDate(value: String) {
+        #expect(HTTPDate.parseIMFFixdate(value) == nil)
+        #expect(delay(["retry-after": value, "x-ratelimit-reset-tokens": "2s"]) == .seconds(2))
+    }
+
     @Test func unreadableRetryAfterFallsThrough() {
         #expect(delay(["retry-after": "soon", "x-ratelimit-reset-tokens": "2s"]) == .seconds(2))
         #expect(delay(["retry-after": "-5"]) == nil)
