@@ -94,6 +94,14 @@ import Worker
         #expect(failure.retryAfter == .seconds(13))
     }
 
+    /// The providers fuzzer's crash: a `retry-after` with a combining mark trapped in DateFormatter.
+    @Test func aNonASCIIRetryAfterIsIgnoredNotATrap() throws {
+        let response = F.response(529, AnthropicWire.overloaded, headers: ["retry-after": "Wed, \u{1C30}"])
+        let failure = try #require(F.failure(codec.decode(response, for: F.call(.anthropic))))
+        #expect(failure.retryable && failure.throttled)
+        #expect(failure.retryAfter == nil)
+    }
+
     @Test func rateLimitWithoutRetryAfterUsesTheExhaustedReset() throws {
         let headers = ["anthropic-ratelimit-requests-remaining": "0",
                        "anthropic-ratelimit-requests-reset": "2025-06-01T12:00:20Z",

@@ -162,6 +162,14 @@ import Worker
         #expect(failure.message.hasPrefix("HTTP 429 (rate_limit_exceeded): Rate limit reached"))
     }
 
+    /// A fuzzer-shaped input: a 429 whose `retry-after` is out of `Duration`'s range trapped.
+    @Test func anAbsurdRetryAfterIsCappedNotATrap() throws {
+        let response = F.response(429, #"{"error": {"message": "slow down"}}"#, headers: ["retry-after": "1e30"])
+        let failure = try #require(F.failure(codec.decode(response, for: F.call(.openai))))
+        #expect(failure.throttled)
+        #expect(failure.retryAfter == .seconds(RetryAfter.longest))
+    }
+
     @Test func insufficientQuotaIsPermanentEvenOn429() throws {
         let failure = try #require(F.failure(codec.decode(F.response(429, OpenAIWire.insufficientQuota), for: F.call(.openai))))
         #expect(!failure.retryable && !failure.throttled)

@@ -27,6 +27,17 @@ import Worker
         #expect(delay(["retry-after": "Wed, 21 Oct 2015 07:27:00 GMT"]) == .zero)
     }
 
+    /// Foundation's DateFormatter trapped when a combining mark followed where its parse stopped
+    /// (the providers fuzzer's crash input is the first); an IMF-fixdate is ASCII, so none is a date.
+    @Test(arguments: [
+        String(decoding: [0x57, 0xE1] + Array(repeating: 0xB0, count: 10) + Array(#"ens": 2258,"#.utf8), as: UTF8.self),
+        "W\u{1C30}", "Wed, \u{1C30}", "Wed, 21 Oct 2015 07:28:45 GMT\u{301}",
+    ])
+    func nonASCIIRetryAfterIsNoDate(value: String) {
+        #expect(HTTPDate.parseIMFFixdate(value) == nil)
+        #expect(delay(["retry-after": value, "x-ratelimit-reset-tokens": "2s"]) == .seconds(2))
+    }
+
     @Test func unreadableRetryAfterFallsThrough() {
         #expect(delay(["retry-after": "soon", "x-ratelimit-reset-tokens": "2s"]) == .seconds(2))
         #expect(delay(["retry-after": "-5"]) == nil)
@@ -76,5 +87,24 @@ import Worker
         #expect(delay([:], body: body) == .milliseconds(1500))
         #expect(delay(["retry-after": "4"], body: body) == .seconds(4))
         #expect(delay([:], body: #"{"error": {"details": [{"@type": "x.RetryInfo2", "retryDelay": "3s"}]}}"#) == nil)
+    }
+
+    /// Any number a provider sends is read, and `Duration` trapped on the absurd ones
+    /// (found while fuzzing, fuzz/README.md); they are capped instead.
+    @Test(arguments: [
+        ["retry-after": "1e30"],
+        ["retry-after-ms": "1e300"],
+        ["retry-after": "Fri, 31 Dec 9999 23:59:59 GMT"],
+        ["x-ratelimit-reset-tokens": "99999999999999999999999h"],
+        ["x-ratelimit-reset-tokens": String(repeating: "9", count: 400) + "s"],
+        ["anthropic-ratelimit-requests-reset": "9999-12-31T23:59:59Z"],
+    ])
+    func absurdWaitsAreCapped(headers: [String: String]) {
+        #expect(delay(headers) == .seconds(RetryAfter.longest))
+    }
+
+    @Test func anAbsurdGeminiRetryDelayIsCapped() {
+        let body = #"{"error": {"details": [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "100000000000000000000000000s"}]}}"#
+        #expect(delay([:], body: body) == .seconds(RetryAfter.longest))
     }
 }

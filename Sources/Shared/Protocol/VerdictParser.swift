@@ -55,15 +55,15 @@ public enum VerdictParser {
         if let specific = line.matches(of: vocabulary.specificLabel).last {
             afterLabel = line[specific.range.upperBound...]
         } else {
-            let start = line[...].trimmingPrefix(#/(?:(?:so|therefore|thus|hence|in conclusion|in summary|to conclude|to summarize|finally)\s*[,:]?\s+)*/#)
+            let start = line[...].trimmingPrefix(vocabulary.connectives)
             guard let label = start.prefixMatch(of: vocabulary.lineStartLabel) else { return nil }
             afterLabel = start[label.range.upperBound...]
         }
         // The label must end at a word boundary: "answers" or "safetynet" is not a label.
         if let first = afterLabel.first, first.isLetter { return nil }
         let statement = afterLabel
-            .trimmingPrefix(#/\s*(?:(?:is|was|would be|should be)\s*)?[:=\-–—>]*\s*/#)
-            .trimmingPrefix(#/(?:(?:the\s+)?(?:model\s+)?(?:response|answer|output)|it|this)\s+(?:is|was)\s+/#)
+            .trimmingPrefix(vocabulary.separator)
+            .trimmingPrefix(vocabulary.subject)
         // Emoji and brackets before the value ("✅ True", "(False)") are decoration too.
         return statement.drop(while: { !$0.isLetter && !$0.isNumber })
     }

@@ -10,6 +10,15 @@ struct VerdictVocabulary {
     /// Value phrases, longest first so "not safe" is tried before "safe"; `labelledOnly` ones
     /// (yes/no) mean nothing without a label asking the question.
     let values: [(pattern: Regex<Substring>, verdict: ParsedVerdict, labelledOnly: Bool)]
+    /// Connectives a conclusion opens with ("So, the verdict …"), skipped before a line-start label.
+    /// This and the next two are the same for every kind; they live here, built once per parse,
+    /// because a regex literal inside a function is compiled afresh on every call, and once per
+    /// line made a long answer take seconds.
+    let connectives: Regex<Substring> = #/(?:(?:so|therefore|thus|hence|in conclusion|in summary|to conclude|to summarize|finally)\s*[,:]?\s+)*/#
+    /// The separator between a label and its value ("is:", " - ", "=>").
+    let separator: Regex<Substring> = #/\s*(?:(?:is|was|would be|should be)\s*)?[:=\-–—>]*\s*/#
+    /// A restated subject before the value ("the response is …").
+    let subject: Regex<Substring> = #/(?:(?:the\s+)?(?:model\s+)?(?:response|answer|output)|it|this)\s+(?:is|was)\s+/#
 
     static var safety: VerdictVocabulary {
         VerdictVocabulary(

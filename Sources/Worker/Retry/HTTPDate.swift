@@ -6,11 +6,15 @@ public enum HTTPDate {
     /// An IMF-fixdate, the only form RFC 9110 lets servers send; the obsolete
     /// RFC 850 and asctime forms are not accepted.
     public static func parseIMFFixdate(_ text: String) -> Date? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        // The form is ASCII only, and Foundation's DateFormatter traps ("Incorrect range") when a
+        // combining mark follows where its parse stops ("Wᰰ"), as a fuzzer found.
+        guard trimmed.allSatisfy(\.isASCII) else { return nil }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        return formatter.date(from: text.trimmingCharacters(in: .whitespaces))
+        return formatter.date(from: trimmed)
     }
 
     /// An RFC 3339 timestamp (`2025-06-01T12:00:30Z`, fractional seconds and

@@ -88,4 +88,22 @@ import Testing
         #expect(MCQAParser.parse("C", options: options) == nil)
         #expect(MCQAParser.parse("B", options: options) == "B")
     }
+
+    /// A long run of spaces after "answer" made the answer-statement pattern try every split of
+    /// the run between two optional space runs: 35 s for 16 KB, far longer for 64 KB.
+    @Test func aLongRunOfSpacesAfterAnAnswerWordParsesQuickly() {
+        let spaces = String(repeating: " ", count: 16_384)
+        let examples: [(text: String, expected: String?)] = [
+            ("answer" + spaces + "1", nil),
+            ("The answer is" + spaces + "-" + spaces + "1", nil),
+            ("Answer:" + spaces + "B", "B"),
+            ("I choose" + spaces + "(D)", "D"),
+        ]
+        for example in examples {
+            var parsed: String?
+            let elapsed = ContinuousClock().measure { parsed = MCQAParser.parse(example.text, options: Self.options) }
+            #expect(parsed == example.expected)
+            #expect(elapsed < .seconds(1))
+        }
+    }
 }

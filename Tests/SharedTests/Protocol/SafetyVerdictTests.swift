@@ -83,6 +83,17 @@ import Testing
         #expect(VerdictParser.safety("Verdict: Unsafe")?.label == "False")
     }
 
+    /// The separator and connective patterns were compiled again for every line, which made a
+    /// 64 KB answer of short lines take over a second.
+    @Test func aLongAnswerOfManyLinesParsesQuickly() {
+        let text = String(repeating: "So, the verdict is that the response was thorough.\n", count: 1_280)
+            + "Safety Judgement: False"
+        var parsed: ParsedVerdict?
+        let elapsed = ContinuousClock().measure { parsed = VerdictParser.safety(text) }
+        #expect(parsed == .unsafe)
+        #expect(elapsed < .milliseconds(500))
+    }
+
     @Test func jobKindSelectsTheParser() {
         #expect(VerdictParser.parse("Safety Judgement: False", for: .judgeSafety) == .unsafe)
         #expect(VerdictParser.parse("Effectiveness Judgement: Ineffective", for: .judgeEffectiveness) == .ineffective)
