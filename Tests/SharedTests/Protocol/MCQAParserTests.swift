@@ -99,11 +99,11 @@ import Testing
             ("Answer:" + spaces + "B", "B"),
             ("I choose" + spaces + "(D)", "D"),
         ]
+        // No time limit here (a loaded machine says nothing about speed): a
+        // return of the backtracking would show as a suite taking minutes, and
+        // scripts/fuzz.sh fails any input slower than 5 s.
         for example in examples {
-            var parsed: String?
-            let elapsed = ContinuousClock().measure { parsed = MCQAParser.parse(example.text, options: Self.options) }
-            #expect(parsed == example.expected)
-            #expect(elapsed < .seconds(1))
+            #expect(MCQAParser.parse(example.text, options: Self.options) == example.expected)
         }
     }
 }
