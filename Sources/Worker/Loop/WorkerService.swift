@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Shared
+import Synchronization
 
 /// The worker process: leases jobs for the endpoints whose keys it holds,
 /// keeps up to `concurrency` running, heartbeats them, and reports endings in
@@ -31,8 +32,9 @@ public struct WorkerService: Service {
         let heartbeater = Heartbeater(client: client, book: book, logger: logger)
         let reporting = Task { await outbox.run() }
         let beating = Task { await heartbeater.run() }
+        let refusal = RefusalRecord()
         await cancelWhenGracefulShutdown {
-            await leaseLoop(book: book, outbox: outbox, slots: slots)
+            await leaseLoop(book: book, outbox: outbox, slots: slots, refusal: refusal)
         }
         await finish(book: book, outbox: outbox)
         beating.cancel()
@@ -43,6 +45,7 @@ public struct WorkerService: Service {
         deadline.cancel()
         let unreported = await outbox.count
         logger.info("worker stopped", metadata: ["unreported_endings": "\(unreported)"])
+        if let refused = refusal.error { throw refused }
     }
 
     private func cancelWhenGracefulShutdown(_ body: @escaping @Sendable () async -> Void) async {
@@ -58,7 +61,7 @@ public struct WorkerService: Service {
         }
     }
 
-    private func leaseLoop(book: LeaseBook, outbox: Outbox, slots: RunSlots) async {
+    private func leaseLoop(book: LeaseBook, outbox: Outbox, slots: RunSlots, refusal: RefusalRecord) async {
         let ahead = settings.concurrency + settings.prefetch
         var endpoints: [EndpointKey] = []
         var endpointsReadAt: ContinuousClock.Instant?
@@ -83,6 +86,10 @@ public struct WorkerService: Service {
                 for lease in leases { await start(lease, book: book, outbox: outbox, slots: slots, stopping: Task.isCancelled) }
                 backoff = .milliseconds(250)
             } catch is CancellationError {
+                return
+            } catch let refused as CoordinatorClientError where refused.status == 401 {
+                // A wrong token does not get better by retrying: stop and say so.
+                refusal.record(WorkerRefused(reason: "the coordinator refused the worker token (\(refused))"))
                 return
             } catch {
                 logger.warning("coordinator unreachable, retrying in \(backoff): \(error)")
@@ -133,5 +140,24 @@ public struct WorkerService: Service {
         while await book.running > 0 {
             try? await Task.sleep(for: .milliseconds(20))
         }
+    }
+}
+
+/// The coordinator will not work with this worker (a wrong token).
+public struct WorkerRefused: Error, CustomStringConvertible {
+    /// Why.
+    public var reason: String
+    /// The reason.
+    public var description: String { reason }
+}
+
+/// The refusal that ended the lease loop, if one did.
+final class RefusalRecord: Sendable {
+    private let stored = Mutex<WorkerRefused?>(nil)
+
+    var error: WorkerRefused? { stored.withLock { $0 } }
+
+    func record(_ error: WorkerRefused) {
+        stored.withLock { $0 = error }
     }
 }

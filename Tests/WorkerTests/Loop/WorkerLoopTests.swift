@@ -92,6 +92,20 @@ import Worker
     }
 }
 
+/// A worker with a wrong token stops at once and says why, instead of retrying forever.
+@Suite struct WorkerTokenTests {
+    @Test func aRefusedTokenStopsTheWorker() async throws {
+        let pool = try await TestDatabase.pool(suite: "worker_wrong_token")
+        try await TestCoordinator.with(pool: pool) { coordinatorURL in
+            let client = CoordinatorClient(baseURL: coordinatorURL, token: "not-the-token")
+            let worker = WorkerService.connected(to: client, keys: KeyRing(environment: [:]), settings: WorkerSettings(concurrency: 1),
+                                                 requestTimeout: 5, logger: .init(label: "test"))
+            let error = await #expect(throws: WorkerRefused.self) { try await worker.run() }
+            #expect(error?.reason.contains("401") == true)
+        }
+    }
+}
+
 /// The response cache (DESIGN §3): another sweep asking the same of the same
 /// models pays nothing; another namespace makes a real replicate.
 @Suite struct ResponseCacheTests {
