@@ -31,7 +31,9 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard concurrency > 0 else { throw ValidationError("--concurrency must be at least 1, got \(concurrency)") }
-        guard grace >= 0, requestTimeout > 0 else { throw ValidationError("--grace and --request-timeout must be positive") }
+        guard grace >= 0, grace.isFinite, requestTimeout > 0, requestTimeout.isFinite, requestTimeout <= 86_400 else {
+            throw ValidationError("--grace and --request-timeout must be positive numbers of seconds (a day at most)")
+        }
     }
 
     func run() async throws {

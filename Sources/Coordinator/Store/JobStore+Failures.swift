@@ -13,6 +13,7 @@ extension JobStore {
                 guard let job = try await FencedJob.lock(failure.lease, on: connection) else { return .stale }
                 let usable = failure.samples.filter { (0..<job.samples).contains($0.sampleIndex) && !job.kind.isJudge }
                 try await FencedJob.storeSamples(usable.map { (job.id, $0) }, on: connection)
+                try Self.validate(failure.usage, jobID: job.id)
                 try await job.addUsage(failure.usage, on: connection)
                 let retryAfter = failure.retryAfterMilliseconds.map { Self.delay(milliseconds: $0) }
                 if failure.throttled {
@@ -61,11 +62,10 @@ extension JobStore {
         guard let row = rows.first else { return }
         var rate = AdaptiveRate(configured: try row.decode(Double?.self, "configured_rpm"), current: try row.decode(Double.self, "current_rpm"))
         let now = try row.decode(Date.self, "now")
-        if AdaptiveRate.startsNewEvent(lastThrottledAt: try row.decode(Date?.self, "last_throttled_at"), now: now) {
-            rate.throttled()
-        }
+        let newEvent = AdaptiveRate.startsNewEvent(lastThrottledAt: try row.decode(Date?.self, "last_throttled_at"), now: now)
+        if newEvent { rate.throttled() }
         let until = now.addingTimeInterval(retryAfter ?? 60 / rate.current)
-        try await connection.query(ThrottleSQL.apply, [id, rate.current, until])
+        try await connection.query(ThrottleSQL.apply, [id, rate.current, until, newEvent])
     }
 }
 
@@ -75,7 +75,8 @@ enum ThrottleSQL {
     /// provider just refused.
     static let apply = """
         UPDATE rate_buckets SET current_rpm = $2, tokens = LEAST(tokens, 0), refilled_at = now(),
-               throttled_until = GREATEST(COALESCE(throttled_until, $3), $3), last_throttled_at = now()
+               throttled_until = GREATEST(COALESCE(throttled_until, $3), $3),
+               last_throttled_at = CASE WHEN $4::boolean THEN now() ELSE last_throttled_at END
         WHERE id = $1
         """
 }

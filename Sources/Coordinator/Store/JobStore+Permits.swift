@@ -11,6 +11,7 @@ extension JobStore {
             let (locked, now) = try await RateBucketStore.lock(endpoints, on: connection)
             var buckets = Dictionary(uniqueKeysWithValues: locked.map { ($0.endpoint, $0) })
             var grants: [PermitGrant] = []
+            var granting: Set<Int64> = []
             for request in requests {
                 guard var bucket = buckets[request.endpoint], request.count > 0 else {
                     grants.append(PermitGrant(granted: 0, retryAfterMilliseconds: nil))
@@ -22,9 +23,11 @@ extension JobStore {
                     wait = Int((bucket.timeUntilNextGrant(at: now) * 1000).rounded(.up))
                 }
                 buckets[request.endpoint] = bucket
+                if granted > 0 { granting.insert(bucket.id) }
                 grants.append(PermitGrant(granted: granted, retryAfterMilliseconds: wait))
             }
-            for bucket in buckets.values {
+            // Only buckets that granted changed: an empty poll writes nothing.
+            for bucket in buckets.values where granting.contains(bucket.id) {
                 try await RateBucketStore.save(bucket, on: connection)
             }
             return grants

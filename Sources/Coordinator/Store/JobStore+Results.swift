@@ -117,12 +117,15 @@ extension JobStore {
             }
             var successes: [Int64: BucketSpending] = [:]
             for (result, job) in current {
-                successes[job.bucketID, default: BucketSpending()].requests += max(1, result.usage.requests)
+                // Only requests the provider answered raise its rate; cached answers say nothing about it.
+                successes[job.bucketID, default: BucketSpending()].requests += result.usage.requests
                 successes[job.bucketID, default: BucketSpending()].modelTokens += result.usage.inputTokens + result.usage.outputTokens
             }
             return (statuses, judges, successes)
         }
-        try await RateBucketStore.settle(successes, pool: pool)
+        // The results are committed: a failure to adjust the buckets must not
+        // make the worker believe they were not (it is retried with the next results).
+        try? await RateBucketStore.settle(successes.filter { $0.value.requests > 0 }, pool: pool)
         if judgesCreated { try await pool.query(JobSQL.notify) }
         return statuses
     }
@@ -179,12 +182,24 @@ extension JobStore {
         return finished.map(\.1)
     }
 
-    private func validate(_ result: JobResult, for job: FencedJob) throws {
-        let usage = result.usage
-        // Negative counts would lower a sweep's spend and slip past budget_usd.
-        if min(usage.requests, usage.retries, usage.cacheHits, usage.inputTokens, usage.outputTokens) < 0 {
-            throw InvalidResultError(jobID: job.id, reason: "usage counts must not be negative")
+    /// The most any usage count may be: far above any real request, far below
+    /// where sums and the rate arithmetic would overflow.
+    static let usageLimit = 1 << 40
+
+    /// Negative counts would lower a sweep's spend and slip past budget_usd;
+    /// absurd ones would overflow the sums and the buckets.
+    static func validate(_ usage: Usage, jobID: Int64) throws {
+        let counts = [usage.requests, usage.retries, usage.cacheHits, usage.inputTokens, usage.outputTokens]
+        if counts.contains(where: { $0 < 0 }) {
+            throw InvalidResultError(jobID: jobID, reason: "usage counts must not be negative")
         }
+        if counts.contains(where: { $0 > usageLimit }) {
+            throw InvalidResultError(jobID: jobID, reason: "usage counts must be at most \(usageLimit)")
+        }
+    }
+
+    private func validate(_ result: JobResult, for job: FencedJob) throws {
+        try Self.validate(result.usage, jobID: job.id)
         if job.kind.isJudge {
             guard let verdict = result.verdict else { throw InvalidResultError(jobID: job.id, reason: "a judge result needs a verdict") }
             guard verdict.value == nil || verdict.value == 0 || verdict.value == 1 else {

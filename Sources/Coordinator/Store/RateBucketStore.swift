@@ -32,7 +32,8 @@ struct LockedBucket {
         var affordable = wanted
         if var budget = tokenBudget {
             budget = budget.refilled(at: now)
-            affordable = max(0, min(wanted, Int((budget.tokens / tokensPerRequest).rounded(.down))))
+            // In Double first: a bucket deep in debt must not trap the conversion.
+            affordable = Int(max(0, min(Double(wanted), (budget.tokens / tokensPerRequest).rounded(.down))))
             tokenBudget = budget
         }
         let granted = bucket.take(upTo: affordable, at: now)
@@ -47,7 +48,8 @@ struct LockedBucket {
         if let budget = tokenBudget?.refilled(at: now), budget.tokens < tokensPerRequest {
             wait = max(wait, (tokensPerRequest - budget.tokens) * 60 / budget.ratePerMinute)
         }
-        return max(pause, wait)
+        // An hour at most: a bucket deep in debt must not overflow a caller's milliseconds.
+        return min(max(pause, wait), 3600)
     }
 }
 
@@ -205,13 +207,14 @@ enum RateBucketSQL {
     /// ($2 requests × $3 per success, or × $5 before the endpoint's first
     /// throttle, capped at the configured rate); with a
     /// `tpm`, the $4 model tokens reported replace the estimate charged for
-    /// the $2 requests, and the estimate moves toward what was reported.
+    /// the $2 requests (never below a minute's debt), and the estimate moves
+    /// toward what was reported.
     static let settle = """
         UPDATE rate_buckets SET
             current_rpm = LEAST(COALESCE(configured_rpm, 'Infinity'::float8),
                                 current_rpm + $2::float8 * $3::float8),
             tpm_tokens = CASE WHEN tpm IS NULL OR $4::float8 <= 0 THEN tpm_tokens
-                              ELSE tpm_tokens - ($4::float8 - $2::float8 * tokens_per_request) END,
+                              ELSE GREATEST(-tpm, tpm_tokens - ($4::float8 - $2::float8 * tokens_per_request)) END,
             tokens_per_request = CASE WHEN $4::float8 <= 0 OR $2::float8 <= 0 THEN tokens_per_request
                                       ELSE 0.8 * tokens_per_request + 0.2 * ($4::float8 / $2::float8) END
         WHERE id = $1

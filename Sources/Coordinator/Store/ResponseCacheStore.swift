@@ -26,7 +26,8 @@ public struct ResponseCacheStore: Sendable {
 
     /// Stores answers under their keys; a key already stored keeps its first answer.
     static func store(_ answers: [CachedAnswer], on connection: PostgresConnection) async throws {
-        let answers = answers.filter { SHA256Hex.isValid($0.key) }
+        // In key order: concurrent result batches sharing keys then never deadlock.
+        let answers = answers.filter { SHA256Hex.isValid($0.key) }.sorted { $0.key < $1.key }
         guard !answers.isEmpty else { return }
         let encoder = JSONEncoder()
         try await connection.query(CacheSQL.insert, [

@@ -31,6 +31,8 @@ public final class CurlMultiClient: Sendable {
     public func send(_ request: HTTPClientRequest) async throws -> HTTPClientResponse {
         let transfer = CurlTransfer(request: request, maxResponseBytes: maxResponseBytes)
         let loop = self.loop
+        // The client (and with it the loop's thread) must outlive its requests.
+        defer { withExtendedLifetime(self) {} }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 transfer.attach(continuation)

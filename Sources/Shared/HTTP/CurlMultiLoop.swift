@@ -27,13 +27,22 @@ final class CurlMultiLoop: @unchecked Sendable {
         thread.start()
     }
 
+    // Freed only when nothing can reach the handle any more (the thread has
+    // ended and the client is gone), so a late wakeup never touches freed memory.
+    deinit {
+        curl_multi_cleanup(multi)
+    }
+
     var inFlight: Int { inbox.withLock { $0.inFlight } }
 
     func submit(_ transfer: CurlTransfer) {
-        inbox.withLock {
-            $0.added.append(transfer)
-            $0.inFlight += 1
+        let accepted = inbox.withLock { inbox -> Bool in
+            guard !inbox.stopping else { return false }
+            inbox.added.append(transfer)
+            inbox.inFlight += 1
+            return true
         }
+        guard accepted else { return transfer.complete(.failure(CancellationError())) }
         curl_multi_wakeup(multi)
     }
 
@@ -57,7 +66,6 @@ final class CurlMultiLoop: @unchecked Sendable {
             if stopping {
                 for transfer in added { finish(transfer, .failure(CancellationError())) }
                 for (_, transfer) in active { remove(transfer, .failure(CancellationError())) }
-                curl_multi_cleanup(multi)
                 return
             }
             for transfer in added {

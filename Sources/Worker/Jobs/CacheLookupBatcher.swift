@@ -38,7 +38,10 @@ actor CacheLookupBatcher {
             }
             do {
                 let found = Dictionary(try await lookup(Array(keys)).map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-                for waiter in batch { waiter.continuation.resume(returning: found.filter { waiter.keys.contains($0.key) }) }
+                for waiter in batch {
+                    let mine = waiter.keys.compactMap { key in found[key].map { (key, $0) } }
+                    waiter.continuation.resume(returning: Dictionary(mine, uniquingKeysWith: { first, _ in first }))
+                }
             } catch {
                 for waiter in batch { waiter.continuation.resume(throwing: error) }
             }

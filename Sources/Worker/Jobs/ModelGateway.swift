@@ -31,7 +31,7 @@ public struct ModelGateway: Sendable {
         }
         let outcome: Result<ProviderReply, ProviderFailure>
         do {
-            outcome = codec.decode(try await http.send(request), for: call)
+            outcome = Self.withoutNUL(codec.decode(try await http.send(request), for: call))
         } catch let error as HTTPClientError {
             outcome = .failure(TransportFailure.classify(error))
         }
@@ -42,6 +42,21 @@ public struct ModelGateway: Sendable {
             var redacted = failure
             redacted.message = failure.message.replacingOccurrences(of: key, with: "[redacted]")
             return redacted
+        }
+    }
+
+    /// PostgreSQL text cannot hold NUL, and the coordinator refuses it rather
+    /// than cut a text short: a model's stray NUL is dropped here, once.
+    static func withoutNUL(_ outcome: Result<ProviderReply, ProviderFailure>) -> Result<ProviderReply, ProviderFailure> {
+        switch outcome {
+        case .success(var reply):
+            for index in reply.samples.indices where reply.samples[index].text.contains("\u{0}") {
+                reply.samples[index].text.removeAll { $0 == "\u{0}" }
+            }
+            return .success(reply)
+        case .failure(var failure):
+            failure.message.removeAll { $0 == "\u{0}" }
+            return .failure(failure)
         }
     }
 }

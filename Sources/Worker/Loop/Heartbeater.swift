@@ -22,10 +22,12 @@ public struct Heartbeater: Sendable {
     public func runOnce() async throws -> Int {
         let references = await book.references
         guard !references.isEmpty else { return 0 }
-        var lost: [Int64] = []
+        var lost: [LeaseReference] = []
         for start in stride(from: 0, to: references.count, by: 1000) {
-            let answers = try await client.heartbeat(Array(references[start..<min(start + 1000, references.count)]))
-            lost += answers.filter { $0.status == .stale }.map(\.jobID)
+            let sent = Array(references[start..<min(start + 1000, references.count)])
+            let answers = try await client.heartbeat(sent)
+            // Answers come in the order sent; each names the lease it was about.
+            lost += zip(sent, answers).filter { $1.status == .stale && $1.jobID == $0.jobID }.map(\.0)
         }
         if !lost.isEmpty {
             logger.info("\(lost.count) leases were taken back by the coordinator; their jobs stop")

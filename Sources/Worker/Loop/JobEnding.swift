@@ -9,6 +9,27 @@ public enum JobEnding: Sendable, Equatable {
     /// Given back unrun (shutdown, or a lease that would expire before a retry).
     case release(LeaseReference)
 
+    /// The lease it ends.
+    public var lease: LeaseReference {
+        switch self {
+        case .result(let result): result.lease
+        case .failure(let failure): failure.lease
+        case .release(let lease): lease
+        }
+    }
+
+    /// About how many bytes it takes on the wire.
+    var approximateBytes: Int {
+        switch self {
+        case .result(let result):
+            256 + result.samples.reduce(0) { $0 + 256 + $1.text.utf8.count } + (result.verdict?.judgeText.utf8.count ?? 0)
+        case .failure(let failure):
+            256 + failure.error.utf8.count + failure.samples.reduce(0) { $0 + 256 + $1.text.utf8.count }
+        case .release:
+            128
+        }
+    }
+
     /// The job it ends.
     public var jobID: Int64 {
         switch self {

@@ -36,17 +36,19 @@ public actor LeaseBook {
         wakeSlotWaiters()
     }
 
-    /// The coordinator answered for the job's ending: the lease is gone.
-    public func settled(_ jobID: Int64) {
-        entries[jobID] = nil
+    /// The coordinator answered for the lease's ending: the lease is gone
+    /// (a newer lease of the same job stays).
+    public func settled(_ lease: LeaseReference) {
+        guard entries[lease.jobID]?.reference == lease else { return }
+        entries[lease.jobID] = nil
         wakeSlotWaiters()
     }
 
     /// The coordinator says these leases are no longer ours: stop their work.
-    public func lost(_ jobIDs: [Int64]) {
-        for id in jobIDs {
-            entries[id]?.task?.cancel()
-            entries[id] = nil
+    public func lost(_ leases: [LeaseReference]) {
+        for lease in leases where entries[lease.jobID]?.reference == lease {
+            entries[lease.jobID]?.task?.cancel()
+            entries[lease.jobID] = nil
         }
         wakeSlotWaiters()
     }

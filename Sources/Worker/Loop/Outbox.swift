@@ -16,6 +16,8 @@ public actor Outbox {
 
     /// The most endings sent in one request.
     public static let batchSize = 200
+    /// About the most text sent in one request, well under the coordinator's body limit.
+    public static let batchBytes = 4 << 20
 
     /// An outbox reporting through `client` and settling leases in `book`.
     public init(client: CoordinatorClient, book: LeaseBook, logger: Logger) {
@@ -37,16 +39,10 @@ public actor Outbox {
     /// Sends one batch of what is pending; returns whether the coordinator answered.
     @discardableResult
     public func flushOnce() async -> Bool {
-        let batch = order.prefix(Self.batchSize).compactMap { pending[$0] }
+        let batch = nextBatch()
         guard !batch.isEmpty else { return true }
         do {
-            let results = batch.compactMap { if case .result(let r) = $0 { r } else { nil } }
-            let failures = batch.compactMap { if case .failure(let f) = $0 { f } else { nil } }
-            let releases = batch.compactMap { if case .release(let l) = $0 { l } else { nil } }
-            // Settle after each call: a later call failing must not resend what was answered.
-            if !results.isEmpty { await settle(try await client.complete(results)) }
-            if !failures.isEmpty { await settle(try await client.fail(failures)) }
-            if !releases.isEmpty { await settle(try await client.release(releases)) }
+            try await deliver(batch)
             return true
         } catch {
             logger.warning("could not report \(batch.count) job endings, will retry: \(error)")
@@ -54,15 +50,67 @@ public actor Outbox {
         }
     }
 
-    private func settle(_ answers: [ItemAnswer]) async {
-        for answer in answers { await settle(answer) }
+    /// Up to `batchSize` endings and about `batchBytes` of text, oldest first.
+    private func nextBatch() -> [JobEnding] {
+        var batch: [JobEnding] = []
+        var bytes = 0
+        for id in order {
+            guard let ending = pending[id] else { continue }
+            bytes += ending.approximateBytes
+            if !batch.isEmpty && (batch.count >= Self.batchSize || bytes > Self.batchBytes) { break }
+            batch.append(ending)
+        }
+        return batch
     }
 
-    private func settle(_ answer: ItemAnswer) async {
-        guard pending.removeValue(forKey: answer.jobID) != nil else { return }
-        order.removeAll { $0 == answer.jobID }
-        if answer.status == .stale { logger.info("job \(answer.jobID): the lease was gone, the coordinator kept nothing from it") }
-        await book.settled(answer.jobID)
+    /// Sends `batch`; when the coordinator refuses it whole (400, 413), sends
+    /// its halves, down to the one ending at fault, which is dropped and
+    /// logged: its lease then lapses and the job runs again, instead of one
+    /// bad ending blocking every report behind it.
+    private func deliver(_ batch: [JobEnding]) async throws {
+        let batch = batch.filter { pending[$0.jobID] == $0 }
+        guard !batch.isEmpty else { return }
+        do {
+            try await send(batch)
+        } catch let refused as CoordinatorClientError where refused.status == 400 || refused.status == 413 {
+            guard batch.count > 1 else { return await drop(batch[0], because: refused) }
+            try await deliver(Array(batch[..<(batch.count / 2)]))
+            try await deliver(Array(batch[(batch.count / 2)...]))
+        }
+    }
+
+    private func send(_ batch: [JobEnding]) async throws {
+        let results = batch.filter { if case .result = $0 { true } else { false } }
+        let failures = batch.filter { if case .failure = $0 { true } else { false } }
+        let releases = batch.filter { if case .release = $0 { true } else { false } }
+        // Settle after each call: a later call failing must not resend what was answered.
+        if !results.isEmpty {
+            await settle(try await client.complete(results.compactMap { if case .result(let r) = $0 { r } else { nil } }), sent: results)
+        }
+        if !failures.isEmpty {
+            await settle(try await client.fail(failures.compactMap { if case .failure(let f) = $0 { f } else { nil } }), sent: failures)
+        }
+        if !releases.isEmpty {
+            await settle(try await client.release(releases.compactMap { if case .release(let l) = $0 { l } else { nil } }), sent: releases)
+        }
+    }
+
+    /// Answers come in the order the items were sent. An answer settles only
+    /// the ending it was about: a newer lease of the same job stays pending.
+    private func settle(_ answers: [ItemAnswer], sent: [JobEnding]) async {
+        for (answer, ending) in zip(answers, sent) where answer.jobID == ending.jobID && pending[ending.jobID] == ending {
+            pending[ending.jobID] = nil
+            if answer.status == .stale { logger.info("job \(answer.jobID): the lease was gone, the coordinator kept nothing from it") }
+            await book.settled(ending.lease)
+        }
+        order.removeAll { pending[$0] == nil }
+    }
+
+    private func drop(_ ending: JobEnding, because refused: CoordinatorClientError) async {
+        logger.error("job \(ending.jobID): the coordinator refused its report, dropped (the job will run again): \(refused)")
+        pending[ending.jobID] = nil
+        order.removeAll { $0 == ending.jobID }
+        await book.settled(ending.lease)
     }
 
     /// Flushes whenever something is pending, backing off while the

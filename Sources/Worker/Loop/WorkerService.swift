@@ -37,12 +37,13 @@ public struct WorkerService: Service {
             await leaseLoop(book: book, outbox: outbox, slots: slots, refusal: refusal)
         }
         await finish(book: book, outbox: outbox)
-        beating.cancel()
         await outbox.close()
         // Bounded: a coordinator that stays away must not keep the process alive forever.
         let deadline = Task { try? await Task.sleep(for: .seconds(15)); reporting.cancel() }
         await reporting.value
         deadline.cancel()
+        // Only now: leases whose endings waited for the coordinator stay alive meanwhile.
+        beating.cancel()
         let unreported = await outbox.count
         logger.info("worker stopped", metadata: ["unreported_endings": "\(unreported)"])
         if let refused = refusal.error { throw refused }
