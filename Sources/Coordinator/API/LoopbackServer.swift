@@ -14,7 +14,8 @@ public enum LoopbackServer {
         let server = Task { try await app.run() }
         defer { server.cancel() }
         let clock = ContinuousClock()
-        let deadline = clock.now + .seconds(5)
+        // Generous: a loaded machine can take seconds to bind; this is a start-up wait, not a measurement.
+        let deadline = clock.now + .seconds(60)
         while port.withLock({ $0 }) == nil {
             guard clock.now < deadline else { throw CoordinatorClientError(status: 0, message: "the loopback coordinator did not start") }
             try await Task.sleep(for: .milliseconds(10))
