@@ -20,7 +20,7 @@ extension JobStore {
                     try await throttle(bucket: job.bucketID, retryAfter: retryAfter, on: connection)
                 }
                 if failure.retryable {
-                    try await requeueOrFail(job, error: failure.error, countsAsAttempt: !failure.throttled, retryAfter: retryAfter, on: connection)
+                    try await requeueOrFail(job, error: failure.error, countsAsAttempt: !failure.throttled && failure.countsAsAttempt, retryAfter: retryAfter, on: connection)
                 } else {
                     try await connection.query(JobSQL.failForGood, [job.id, job.attempts + 1, failure.error])
                 }

@@ -130,10 +130,14 @@ public struct JobFailure: Sendable, Codable, Equatable {
     public var samples: [SampleResult]
     /// What the lease spent.
     public var usage: Usage
+    /// `false` when the worker gave the job back rather than failed it (its
+    /// retry would outlive the lease, or the worker is shutting down): no
+    /// attempt is counted, and the samples are kept all the same.
+    public var countsAsAttempt: Bool
 
     /// Creates a failure report.
     public init(lease: LeaseReference, retryable: Bool, error: String, retryAfterMilliseconds: Int? = nil,
-                throttled: Bool = false, samples: [SampleResult] = [], usage: Usage = Usage()) {
+                throttled: Bool = false, samples: [SampleResult] = [], usage: Usage = Usage(), countsAsAttempt: Bool = true) {
         self.lease = lease
         self.retryable = retryable
         self.error = error
@@ -141,9 +145,22 @@ public struct JobFailure: Sendable, Codable, Equatable {
         self.throttled = throttled
         self.samples = samples
         self.usage = usage
+        self.countsAsAttempt = countsAsAttempt
     }
 
     enum CodingKeys: String, CodingKey {
         case lease, retryable, error, retryAfterMilliseconds = "retry_after_ms", throttled, samples, usage
+        case countsAsAttempt = "counts_as_attempt"
+    }
+
+    /// Reads a report; `counts_as_attempt` is optional (default `true`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(lease: try container.decode(LeaseReference.self, forKey: .lease), retryable: try container.decode(Bool.self, forKey: .retryable),
+                  error: try container.decode(String.self, forKey: .error),
+                  retryAfterMilliseconds: try container.decodeIfPresent(Int.self, forKey: .retryAfterMilliseconds),
+                  throttled: try container.decode(Bool.self, forKey: .throttled),
+                  samples: try container.decode([SampleResult].self, forKey: .samples), usage: try container.decode(Usage.self, forKey: .usage),
+                  countsAsAttempt: try container.decodeIfPresent(Bool.self, forKey: .countsAsAttempt) ?? true)
     }
 }

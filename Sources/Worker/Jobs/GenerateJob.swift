@@ -52,6 +52,11 @@ struct GenerateJob {
             }
         } catch let stop as LeaseStop {
             throw PartialSamples(stop: stop, samples: samples)
+        } catch is CancellationError where samples.contains(where: { !$0.fromCache }) {
+            // Stopped (shutdown, or a lost lease) after paying for some samples:
+            // hand them in with the job instead of asking for them again.
+            let given = ProviderFailure(retryable: true, message: "given back by the worker with \(samples.count) samples")
+            throw PartialSamples(stop: LeaseStop(given, countsAsAttempt: false), samples: samples)
         }
         return samples
     }

@@ -41,19 +41,20 @@ public struct JobRunner: Sendable {
         } catch is CancellationError {
             return .release(lease.reference)
         } catch let partial as PartialSamples {
-            return .failure(Self.failure(lease, partial.stop.failure, samples: partial.samples, usage: session.usage))
+            return .failure(Self.failure(lease, partial.stop, samples: partial.samples, usage: session.usage))
         } catch let stop as LeaseStop {
-            return .failure(Self.failure(lease, stop.failure, samples: [], usage: session.usage))
+            return .failure(Self.failure(lease, stop, samples: [], usage: session.usage))
         } catch {
             // Reaching the coordinator for an image or a permit failed: worth another lease.
             let failure = ProviderFailure(retryable: true, message: "worker could not prepare the job: \(error)")
-            return .failure(Self.failure(lease, failure, samples: [], usage: session.usage))
+            return .failure(Self.failure(lease, LeaseStop(failure), samples: [], usage: session.usage))
         }
     }
 
-    static func failure(_ lease: JobLease, _ failure: ProviderFailure, samples: [SampleResult], usage: Usage) -> JobFailure {
-        JobFailure(lease: lease.reference, retryable: failure.retryable, error: failure.message,
-                   retryAfterMilliseconds: failure.retryAfter.map { Int(($0.seconds * 1000).rounded(.up)) },
-                   throttled: failure.throttled, samples: samples, usage: usage)
+    static func failure(_ lease: JobLease, _ stop: LeaseStop, samples: [SampleResult], usage: Usage) -> JobFailure {
+        let failure = stop.failure
+        return JobFailure(lease: lease.reference, retryable: failure.retryable, error: failure.message,
+                          retryAfterMilliseconds: failure.retryAfter.map { Int(min($0.seconds * 1000, 86_400_000).rounded(.up)) },
+                          throttled: failure.throttled, samples: samples, usage: usage, countsAsAttempt: stop.countsAsAttempt)
     }
 }

@@ -46,8 +46,11 @@ final class LeaseSession: @unchecked Sendable {
                 guard failure.retryable, !failure.throttled else { throw LeaseStop(failure) }
                 failures += 1
                 let delay = RetryBackoff.delay(afterAttempt: failures, retryAfter: failure.retryAfter.map(\.seconds))
-                guard failures <= retriesPerLease, Duration.seconds(delay) < ttl / 2 else {
-                    throw LeaseStop(failure, retryAfter: .seconds(delay))
+                guard failures <= retriesPerLease else { throw LeaseStop(failure, retryAfter: .seconds(delay)) }
+                // Sleeping on a lease past its life helps no one: give the job back
+                // for after the delay, without counting an attempt (DESIGN §4).
+                guard Duration.seconds(delay) < ttl / 2 else {
+                    throw LeaseStop(failure, retryAfter: .seconds(delay), countsAsAttempt: false)
                 }
                 try await Task.sleep(for: .seconds(delay))
             }
@@ -66,10 +69,13 @@ final class LeaseSession: @unchecked Sendable {
 /// A model call that ends the lease without a result.
 struct LeaseStop: Error {
     let failure: ProviderFailure
+    /// `false` when the job is given back rather than failed.
+    let countsAsAttempt: Bool
 
-    init(_ failure: ProviderFailure, retryAfter: Duration? = nil) {
+    init(_ failure: ProviderFailure, retryAfter: Duration? = nil, countsAsAttempt: Bool = true) {
         var failure = failure
         if let retryAfter, retryAfter > (failure.retryAfter ?? .zero) { failure.retryAfter = retryAfter }
         self.failure = failure
+        self.countsAsAttempt = countsAsAttempt
     }
 }

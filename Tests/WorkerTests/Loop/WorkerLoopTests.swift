@@ -61,6 +61,20 @@ import Worker
         #expect(try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM jobs WHERE state = 'done' AND attempts = 0") == 1)
     }
 
+    @Test func aRetryThatWouldOutliveTheLeaseGivesTheJobBackWithoutAnAttempt() async throws {
+        let provider = ScriptedProvider { _, _ in
+            .init(status: 503, headers: ["retry-after": "100"], body: #"{"error":{"message":"busy","type":"server_error"}}"#)
+        }
+        // The job goes back to the queue for 100 s, so the harness stops waiting after a few seconds.
+        let pool = try await WorkerHarness.run(WorkerHarness.definition("give-back", tasks: [.mcqa]), suite: "worker_give_back",
+                                               cases: 1, provider: provider, limit: .seconds(3))
+        #expect(provider.seen.count == 1)
+        let job = try await pool.query("SELECT state, attempts, not_before > now() + interval '60 seconds' AS later FROM jobs")[0]
+        #expect(try job.decode(String.self, "state") == "queued")
+        #expect(try job.decode(Int.self, "attempts") == 0)
+        #expect(try job.decode(Bool.self, "later"))
+    }
+
     @Test func aProviderBlockIsAnOutcomeNotAFailure() async throws {
         let provider = ScriptedProvider { arrival, _ in
             arrival.prompt.contains("(A)") ? ScriptedProvider.wellBehaved(arrival)
