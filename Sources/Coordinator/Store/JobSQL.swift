@@ -47,7 +47,7 @@ enum JobSQL {
 
     /// Everything a worker needs to run the leased jobs $1.
     static let leaseDetails = """
-        SELECT j.id, j.lease_token, j.lease_expires_at, j.kind, j.samples, j.attempts,
+        SELECT j.id, j.lease_token, j.lease_expires_at, j.kind, j.samples, j.attempts, s.lease_ttl_s,
                s.name AS sweep, j.model_id, m.settings, c.question_id, c.category, c.question, c.image_sha256,
                i.media_type, c.safety_warning, c.reference_answer, c.mcqa_item->'options' AS options,
                r.sample_index AS graded_index, r.text AS graded_text, fm.id AS fallback_id, fm.settings AS fallback_settings,

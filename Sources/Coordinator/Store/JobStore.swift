@@ -123,7 +123,7 @@ public struct JobStore: Sendable {
                 samples: try row.decode(Int.self, "samples"), samplesReceived: received,
                 response: try gradedIndex.map { GradedResponse(sampleIndex: $0, text: try row.decode(String.self, "graded_text")) },
                 template: try row.decode(String?.self, "template"), fallbackModel: fallback, permits: 1,
-                cacheNamespace: try row.decode(String?.self, "cache_namespace"))
+                cacheNamespace: try row.decode(String?.self, "cache_namespace"), ttlSeconds: try row.decode(Int.self, "lease_ttl_s"))
         }
     }
 }

@@ -61,11 +61,14 @@ public struct JobLease: Sendable, Equatable {
     public var permits: Int
     /// The sweep's response-cache namespace; `nil` when the sweep does not use the cache.
     public var cacheNamespace: String?
+    /// The lease's lifetime in seconds, as the coordinator counts it: workers pace
+    /// heartbeats by it rather than by `expiresAt` read against their own clock.
+    public var ttlSeconds: Int?
 
     /// Creates a lease.
     public init(jobID: Int64, leaseToken: UUID, expiresAt: Date, kind: JobKind, sweep: String, attempt: Int, model: ModelSpec,
                 testCase: LeasedCase, samples: Int, samplesReceived: [Int], response: GradedResponse?, template: String?, fallbackModel: ModelSpec? = nil, permits: Int,
-                cacheNamespace: String? = nil) {
+                cacheNamespace: String? = nil, ttlSeconds: Int? = nil) {
         self.jobID = jobID
         self.leaseToken = leaseToken
         self.expiresAt = expiresAt
@@ -81,6 +84,7 @@ public struct JobLease: Sendable, Equatable {
         self.fallbackModel = fallbackModel
         self.permits = permits
         self.cacheNamespace = cacheNamespace
+        self.ttlSeconds = ttlSeconds
     }
 
     /// Where this lease's writes are fenced.
@@ -89,7 +93,7 @@ public struct JobLease: Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case jobID = "job_id", leaseToken = "lease_token", expiresAt = "expires_at", kind, sweep, attempt
         case modelIndex = "model", testCase = "case", samples, samplesReceived = "samples_received", response, template
-        case fallbackIndex = "fallback_model", permits, cacheNamespace = "cache_namespace"
+        case fallbackIndex = "fallback_model", permits, cacheNamespace = "cache_namespace", ttlSeconds = "ttl_s"
     }
 
     /// Writes every field; the models as indexes into the grant's `models`.
@@ -110,6 +114,7 @@ public struct JobLease: Sendable, Equatable {
         try container.encodeIfPresent(fallbackIndex, forKey: .fallbackIndex)
         try container.encode(permits, forKey: .permits)
         try container.encodeIfPresent(cacheNamespace, forKey: .cacheNamespace)
+        try container.encodeIfPresent(ttlSeconds, forKey: .ttlSeconds)
     }
 
     /// Reads what `encode(to:modelIndex:fallbackIndex:)` wrote, resolving the models.
@@ -135,7 +140,8 @@ public struct JobLease: Sendable, Equatable {
             response: try container.decodeIfPresent(GradedResponse.self, forKey: .response),
             template: try container.decodeIfPresent(String.self, forKey: .template),
             fallbackModel: try model(.fallbackIndex), permits: try container.decode(Int.self, forKey: .permits),
-            cacheNamespace: try container.decodeIfPresent(String.self, forKey: .cacheNamespace))
+            cacheNamespace: try container.decodeIfPresent(String.self, forKey: .cacheNamespace),
+            ttlSeconds: try container.decodeIfPresent(Int.self, forKey: .ttlSeconds))
     }
 }
 

@@ -48,8 +48,10 @@ public actor PermitBroker {
 
     private func flushUntilEmpty() async {
         while !waiting.values.allSatisfy(\.isEmpty) {
-            // A short pause lets requests from many jobs share one round trip.
-            try? await Task.sleep(for: .milliseconds(10))
+            // A short pause lets requests from many jobs share one round trip;
+            // while every waiting endpoint is told to wait, sleep until the first may ask.
+            let firstDue = waiting.filter { !$0.value.isEmpty }.keys.map { notBefore[$0] ?? .now }.min() ?? .now
+            try? await Task.sleep(until: max(firstDue, .now + .milliseconds(10)))
             let now = ContinuousClock.now
             let due = waiting.filter { !$0.value.isEmpty && (notBefore[$0.key] ?? now) <= now }.map { PermitRequest(endpoint: $0.key, count: $0.value.count) }
             guard !due.isEmpty else { continue }

@@ -107,7 +107,7 @@ public struct WorkerService: Service {
     }
 
     private func start(_ lease: JobLease, book: LeaseBook, outbox: Outbox, slots: RunSlots, stopping: Bool) async {
-        let ttl = Duration.seconds(max(1, lease.expiresAt.timeIntervalSinceNow))
+        let ttl = Duration.seconds(lease.ttlSeconds.map(Double.init) ?? max(1, lease.expiresAt.timeIntervalSinceNow))
         await book.hold(lease, ttl: ttl)
         if stopping {
             await outbox.add(.release(lease.reference))

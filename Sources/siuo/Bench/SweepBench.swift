@@ -58,7 +58,7 @@ struct SweepBench: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(at: config) }
         let mocks = MockChildren()
         defer { mocks.stop() }
-        try mocks.start(addresses: ["127.0.0.1:\(mockPort)"], seed: 1, config: config.path)
+        try await mocks.start(addresses: ["127.0.0.1:\(mockPort)"], seed: 1, config: config.path)
         let mockBase = "http://127.0.0.1:\(mockPort)"
 
         let tokens = (worker: UUID().uuidString, admin: UUID().uuidString)

@@ -31,7 +31,7 @@ struct WorkerBench: AsyncParsableCommand {
         try Data(#"{"latency_ms": {"mean": \#(latency), "jitter": 0}}"#.utf8).write(to: config)
         let mocks = MockChildren()
         defer { mocks.stop() }
-        try mocks.start(addresses: ["127.0.0.1:\(port)"], seed: 1, config: config.path)
+        try await mocks.start(addresses: ["127.0.0.1:\(port)"], seed: 1, config: config.path)
         _ = try await BenchFixture.prepare(pool: pool, jobs: jobs, baseURL: "http://127.0.0.1:\(port)/v1")
         let total = try await pool.query("SELECT count(*) AS n FROM jobs")[0].decode(Int.self, "n")
         Console.line("siuo bench worker: \(total) mcqa jobs, one worker process with concurrency \(inFlight), mock latency \(latency) ms, no rate limit")

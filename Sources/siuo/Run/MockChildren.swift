@@ -6,6 +6,8 @@ import Shared
 /// sweep's endpoints, and with them its identity, stay the same run after run.
 final class MockChildren: @unchecked Sendable {
     private var processes: [Process] = []
+    /// Starting a child waits on its output: never on Swift's cooperative pool.
+    private let thread = DedicatedThread(name: "siuo-mock-children")
 
     /// The loopback addresses (`host:port`) of the sweep's mock models.
     static func addresses(_ definition: SweepDefinition) throws -> [String] {
@@ -22,7 +24,11 @@ final class MockChildren: @unchecked Sendable {
     }
 
     /// Starts one mock per address with `seed` and an optional JSON config, and waits until each listens.
-    func start(addresses: [String], seed: Int, config: String?) throws {
+    func start(addresses: [String], seed: Int, config: String?) async throws {
+        try await thread.run { try self.startBlocking(addresses: addresses, seed: seed, config: config) }
+    }
+
+    private func startBlocking(addresses: [String], seed: Int, config: String?) throws {
         for address in addresses {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Self.executable)

@@ -39,8 +39,8 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         if dryRun { return try await printEstimate(definition) }
-        let ending = try await runSweep(definition)
-        try await Self.finish(ending, definition: definition, pool: database.open(poolSize: 2))
+        let (ending, pool) = try await runSweep(definition)
+        try await Self.finish(ending, definition: definition, pool: pool)
     }
 
     private func printEstimate(_ definition: SweepDefinition) async throws {
@@ -59,14 +59,14 @@ struct RunCommand: AsyncParsableCommand {
         Console.line(DryRunEstimate(definition, questionLengths: lengths).text)
     }
 
-    private func runSweep(_ definition: SweepDefinition) async throws -> RunEnding {
+    private func runSweep(_ definition: SweepDefinition) async throws -> (RunEnding, PostgresPool) {
         var logger = Logger(label: "siuo.run")
         logger.logLevel = .warning
         let pool = try await database.open(poolSize: 8 + workers * 2)
         try await DatasetPreparer.ensureImported(definition.dataset, pool: pool)
         let mocks = MockChildren()
         defer { mocks.stop() }
-        try mocks.start(addresses: try MockChildren.addresses(definition), seed: definition.seed, config: mockConfigPath())
+        try await mocks.start(addresses: try MockChildren.addresses(definition), seed: definition.seed, config: mockConfigPath())
         // Tokens of our own: nothing outside this process needs them.
         let workerToken = UUID().uuidString, adminToken = UUID().uuidString
         let api = CoordinatorAPI(pool: pool, tokens: try APITokens(worker: workerToken, admin: adminToken), latestMigration: try Migrator(pool: pool).latestVersion)
@@ -82,7 +82,7 @@ struct RunCommand: AsyncParsableCommand {
             .init(service: driver, successTerminationBehavior: .gracefullyShutdownGroup),
         ], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
-        return outcome.value ?? .interrupted
+        return (outcome.value ?? .interrupted, pool)
     }
 
     private func mockConfigPath() -> String? {
