@@ -57,7 +57,11 @@ import Testing
         #expect(await cluster.count("""
             SELECT count(*) AS n FROM verdicts v LEFT JOIN responses r ON r.id = v.response_id WHERE r.id IS NULL
             """) == 0, "\(name): no verdict without its response")
-        return try await TestCoordinator.admin(cluster.coordinatorURL(1)).report("chaos")
+        let report = try await TestCoordinator.admin(cluster.coordinatorURL(1)).report("chaos")
+        // The cluster is the test's own: leave no server behind.
+        cluster.stop()
+        _ = try? await cluster.postgres.stop()
+        return report
     }
 
     @Test func nothingIsLostOrCountedTwiceUnderFaultsAndTheReportIsUnchanged() async throws {
