@@ -304,8 +304,6 @@ import Testing
     @Test func manyConcurrentRequestsOverlap() async throws {
         let config = try MockConfig.parse(Data(#"{"latency_ms": {"mean": 1000, "jitter": 0}}"#.utf8))
         try await MockLoopback.with(MockServer(seed: seed, config: config)) { url in
-            let clock = ContinuousClock()
-            let start = clock.now
             let count = 64
             try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<count {
@@ -313,7 +311,7 @@ import Testing
                 }
                 for try await status in group { #expect([200, 400].contains(status)) }
             }
-            #expect(clock.now - start < .seconds(6))
+            // Overlap is read from the server's own count, not from a wall clock.
             let stats = try await MockWireClient(baseURL: url).stats()
             #expect((stats["totals"]?["peak_in_flight"]?.intValue ?? 0) > count / 2)
         }

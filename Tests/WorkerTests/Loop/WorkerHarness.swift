@@ -36,17 +36,23 @@ enum WorkerHarness {
     /// Imports `cases` fixture cases, submits `definition`, and runs a worker
     /// until the sweep has no queued or leased job left (or `limit` passes).
     static func run(_ definition: SweepDefinition, suite: String, cases: Int, provider: ScriptedProvider,
-                    limit: Duration = .seconds(60)) async throws -> PostgresPool {
+                    limit: Duration = .seconds(60), until finished: @escaping (PostgresPool) async throws -> Bool = noOpenJobs) async throws -> PostgresPool {
         let pool = try await TestDatabase.pool(suite: suite)
         try await SweepFixture.importDataset(pool, cases: cases)
-        try await drive([definition], on: pool, provider: provider, limit: limit)
+        try await drive([definition], on: pool, provider: provider, limit: limit, until: finished)
         return pool
+    }
+
+    /// The usual end of a run: no job queued or leased.
+    static func noOpenJobs(_ pool: PostgresPool) async throws -> Bool {
+        try await count(pool, "SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased')") == 0
     }
 
     /// Submits each definition in turn (pointed at the scripted provider) and
     /// runs a worker until no job is queued or leased, before the next.
     static func drive(_ definitions: [SweepDefinition], on pool: PostgresPool, provider: ScriptedProvider,
-                      limit: Duration = .seconds(60), afterEach: (Int) async throws -> Void = { _ in }) async throws {
+                      limit: Duration = .seconds(60), until finished: @escaping (PostgresPool) async throws -> Bool = noOpenJobs,
+                      afterEach: (Int) async throws -> Void = { _ in }) async throws {
         try await LoopbackRouterServer.with(provider.router) { providerURL in
             try await TestCoordinator.with(pool: pool) { coordinatorURL in
                 for (index, original) in definitions.enumerated() {
@@ -58,9 +64,7 @@ enum WorkerHarness {
                     let worker = Task { try await service.run() }
                     defer { worker.cancel() }
                     let deadline = ContinuousClock.now + limit
-                    while ContinuousClock.now < deadline {
-                        let open = try await pool.query("SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased')")
-                        if try open[0].decode(Int.self, "n") == 0 { break }
+                    while ContinuousClock.now < deadline, try await !finished(pool) {
                         try await Task.sleep(for: .milliseconds(50))
                     }
                     worker.cancel()

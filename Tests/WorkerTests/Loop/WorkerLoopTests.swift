@@ -65,9 +65,11 @@ import Worker
         let provider = ScriptedProvider { _, _ in
             .init(status: 503, headers: ["retry-after": "100"], body: #"{"error":{"message":"busy","type":"server_error"}}"#)
         }
-        // The job goes back to the queue for 100 s, so the harness stops waiting after a few seconds.
+        // The job goes back to the queue for 100 s: wait for that, not for the job to finish.
         let pool = try await WorkerHarness.run(WorkerHarness.definition("give-back", tasks: [.mcqa]), suite: "worker_give_back",
-                                               cases: 1, provider: provider, limit: .seconds(3))
+                                               cases: 1, provider: provider) { pool in
+            try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM jobs WHERE state = 'queued' AND not_before > now() + interval '60 seconds'") == 1
+        }
         #expect(provider.seen.count == 1)
         let job = try await pool.query("SELECT state, attempts, not_before > now() + interval '60 seconds' AS later FROM jobs")[0]
         #expect(try job.decode(String.self, "state") == "queued")
@@ -134,7 +136,7 @@ import Worker
         replicate.name = "replicate"
         replicate.cacheNamespace = "replicate-1"
         var seen: [Int] = []
-        try await WorkerHarness.drive([first, second, replicate], on: pool, provider: provider) { _ in seen.append(provider.seen.count) }
+        try await WorkerHarness.drive([first, second, replicate], on: pool, provider: provider, afterEach: { _ in seen.append(provider.seen.count) })
         // first: 2 generate (n = 3) + 2 MCQA + 12 judges; second: nothing; replicate: all of it again.
         #expect(seen == [16, 16, 32])
         #expect(try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM jobs WHERE state <> 'done'") == 0)
