@@ -28,7 +28,7 @@ final class ChaosCluster: @unchecked Sendable {
         try Data(mockConfig.utf8).write(to: config)
         mock = try SiuoProcess(["mock-provider", "--listen", "127.0.0.1:0", "--seed", String(mockSeed), "--config", config.path],
                                waitForAddress: true)
-        coordinatorPorts = try (0..<count).map { _ in try RunCommandTests.freePort() }
+        coordinatorPorts = try (0..<count).map { _ in try FreePort.find() }
         coordinators = Array(repeating: nil, count: count)
         workerArguments = ["--concurrency", "16", "--grace", "2", "--request-timeout", String(requestTimeout)]
         for index in 0..<count { try startCoordinator(index) }

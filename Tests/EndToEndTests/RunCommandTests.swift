@@ -16,18 +16,6 @@ import Testing
         return try folder.write("demo.yaml", demo)
     }
 
-    static func freePort() throws -> Int {
-        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     /// Runs `siuo arguments…` to the end; returns its exit status and output.
     static func siuo(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
@@ -46,7 +34,7 @@ import Testing
         guard SiuoProcess.binary != nil else { Issue.record("build siuo first (swift build)"); return }
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let file = try Self.sweepFile(in: folder, port: try Self.freePort())
+        let file = try Self.sweepFile(in: folder, port: try FreePort.find())
         let url = try await TestDatabase.freshDatabase(suite: "e2e_run")
 
         let first = try Self.siuo(["run", file, "--database-url", url, "--workers", "2", "--concurrency", "8"])
@@ -70,7 +58,7 @@ import Testing
         guard SiuoProcess.binary != nil else { Issue.record("build siuo first (swift build)"); return }
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let demo = try String(contentsOfFile: try Self.sweepFile(in: folder, port: try Self.freePort()), encoding: .utf8)
+        let demo = try String(contentsOfFile: try Self.sweepFile(in: folder, port: try FreePort.find()), encoding: .utf8)
         // $100 per million input tokens: a request of about a thousand tokens costs about $0.10.
         let priced = demo.replacingOccurrences(of: "    rpm: 600\n", with: "    rpm: 600\n    price: {input_per_mtok: 100, output_per_mtok: 100}\n")
             .replacingOccurrences(of: "lease_ttl_s: 30", with: "lease_ttl_s: 30\nbudget_usd: 0.5")
@@ -88,7 +76,7 @@ import Testing
         guard SiuoProcess.binary != nil else { Issue.record("build siuo first (swift build)"); return }
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let file = try Self.sweepFile(in: folder, port: try Self.freePort())
+        let file = try Self.sweepFile(in: folder, port: try FreePort.find())
         let url = try await TestDatabase.freshDatabase(suite: "e2e_dry_run")
         let dry = try Self.siuo(["run", file, "--database-url", url, "--dry-run"])
         #expect(dry.status == 0, "\(dry.output)")

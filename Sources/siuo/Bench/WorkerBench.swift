@@ -33,26 +33,21 @@ struct WorkerBench: AsyncParsableCommand {
         defer { mocks.stop() }
         try await mocks.start(addresses: ["127.0.0.1:\(port)"], seed: 1, config: config.path)
         _ = try await BenchFixture.prepare(pool: pool, jobs: jobs, baseURL: "http://127.0.0.1:\(port)/v1")
-        let total = try await pool.query("SELECT count(*) AS n FROM jobs")[0].decode(Int.self, "n")
+        let total = try await pool.query(BenchSQL.progress)[0].decode(Int.self, "total")
         Console.line("siuo bench worker: \(total) mcqa jobs, one worker process with concurrency \(inFlight), mock latency \(latency) ms, no rate limit")
 
         let api = CoordinatorAPI(pool: pool, tokens: try APITokens(worker: "bench", admin: "bench"), latestMigration: try Migrator(pool: pool).latestVersion)
         try await LoopbackServer.with(api) { base in
-            let worker = Process()
-            worker.executableURL = URL(fileURLWithPath: MockChildren.executable)
-            worker.arguments = ["worker", "--coordinator", base, "--concurrency", String(inFlight), "--grace", "5"]
-            worker.environment = ProcessInfo.processInfo.environment.merging(["SIUO_WORKER_TOKEN": "bench"]) { $1 }
-            worker.standardOutput = FileHandle.nullDevice
-            worker.standardError = FileHandle.nullDevice
-            try worker.run()
+            let worker = try BenchChild(["worker", "--coordinator", base, "--concurrency", String(inFlight), "--grace", "5"],
+                                        environment: ["SIUO_WORKER_TOKEN": "bench"], waitForAddress: false)
             let clock = ContinuousClock()
             let start = clock.now
-            var usage = ProcessUsage.of(pid: worker.processIdentifier)
+            var usage = worker.usage
             var lastDone = 0
             var nextReport = start + .seconds(5)
             while true {
-                let done = try await pool.query("SELECT count(*) AS n FROM jobs WHERE state = 'done'")[0].decode(Int.self, "n")
-                usage = ProcessUsage.of(pid: worker.processIdentifier) ?? usage
+                let done = try await pool.query(BenchSQL.progress)[0].decode(Int.self, "done")
+                usage = worker.usage ?? usage
                 if clock.now >= nextReport {
                     Console.line("  \(done)/\(total) done, \(String(format: "%.0f", Double(done - lastDone) / 5)) req/s over the last 5 s")
                     lastDone = done
@@ -62,8 +57,7 @@ struct WorkerBench: AsyncParsableCommand {
                 try await Task.sleep(for: .milliseconds(100))
             }
             let elapsed = (clock.now - start).seconds
-            worker.terminate()
-            worker.waitUntilExit()
+            worker.stop()
             let cpu = usage?.cpuSeconds ?? 0
             let rate = Double(total) / elapsed
             Console.line(String(format: "worker: %.0f requests/s with %d in flight (ideal %.0f/s), %.0f s wall",
