@@ -33,7 +33,7 @@ public final class SiuoProcess: @unchecked Sendable {
             output.fileHandleForReading.readabilityHandler = { handle in _ = handle.availableData }
             return
         }
-        let firstLine = FirstLine()
+        let firstLine = LineCollector()
         output.fileHandleForReading.readabilityHandler = { handle in firstLine.append(handle.availableData) }
         let text = firstLine.wait(seconds: 30)
         guard let range = text.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression) else {
@@ -63,26 +63,5 @@ public final class SiuoProcess: @unchecked Sendable {
 
     deinit {
         if process.isRunning { process.terminate(); process.waitUntilExit() }
-    }
-}
-
-/// Collects output until a newline arrives.
-final class FirstLine: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var text = ""
-
-    func append(_ data: Data) {
-        condition.lock()
-        text += String(decoding: data, as: UTF8.self)
-        if text.contains("\n") || data.isEmpty { condition.broadcast() }
-        condition.unlock()
-    }
-
-    func wait(seconds: TimeInterval) -> String {
-        condition.lock()
-        defer { condition.unlock() }
-        let deadline = Date().addingTimeInterval(seconds)
-        while !text.contains("\n"), condition.wait(until: deadline) {}
-        return text
     }
 }

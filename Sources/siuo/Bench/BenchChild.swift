@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// A `siuo` child process of the running executable (so a release bench
 /// measures release children), whose CPU and memory can be read from `/proc`.

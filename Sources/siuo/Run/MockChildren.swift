@@ -81,26 +81,3 @@ private extension FileHandle {
         return (try? readToEnd()) ?? Data()
     }
 }
-
-/// Output until the first newline (or end of file).
-final class LineCollector: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var text = ""
-    private var ended = false
-
-    func append(_ data: Data) {
-        condition.lock()
-        if data.isEmpty { ended = true }
-        text += String(decoding: data, as: UTF8.self)
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    func wait(seconds: TimeInterval) -> String {
-        condition.lock()
-        defer { condition.unlock() }
-        let deadline = Date().addingTimeInterval(seconds)
-        while !text.contains("\n"), !ended, condition.wait(until: deadline) {}
-        return text
-    }
-}
