@@ -3,14 +3,12 @@ import Shared
 /// Cache lookups from many jobs share one `POST /v1/cache/lookup`: callers
 /// wait a few milliseconds while others add their keys, then one call answers
 /// them all (a lookup per job would double the coordinator's request count).
+/// The batching is `CacheLookupQueue`'s.
 actor CacheLookupBatcher {
-    private struct Waiter {
-        let keys: [String]
-        let continuation: CheckedContinuation<[String: CachedAnswer], any Error>
-    }
+    private typealias Continuation = CheckedContinuation<[String: CachedAnswer], any Error>
 
     private let lookup: @Sendable ([String]) async throws -> [CachedAnswer]
-    private var waiting: [Waiter] = []
+    private var queue = CacheLookupQueue<Continuation>()
     private var flushing = false
 
     init(lookup: @escaping @Sendable ([String]) async throws -> [CachedAnswer]) {
@@ -19,7 +17,7 @@ actor CacheLookupBatcher {
 
     func answers(_ keys: [String]) async throws -> [String: CachedAnswer] {
         try await withCheckedThrowingContinuation { continuation in
-            waiting.append(Waiter(keys: keys, continuation: continuation))
+            queue.add(keys, continuation)
             if !flushing {
                 flushing = true
                 Task { await flush() }
@@ -29,21 +27,15 @@ actor CacheLookupBatcher {
 
     private func flush() async {
         try? await Task.sleep(for: .milliseconds(5))
-        while !waiting.isEmpty {
-            var batch: [Waiter] = []
-            var keys = Set<String>()
-            while let next = waiting.first, keys.count + next.keys.count <= 10_000 || batch.isEmpty {
-                batch.append(waiting.removeFirst())
-                keys.formUnion(next.keys)
-            }
+        while !queue.isEmpty {
+            let (keys, waiters) = queue.nextLookup()
             do {
-                let found = Dictionary(try await lookup(Array(keys)).map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-                for waiter in batch {
-                    let mine = waiter.keys.compactMap { key in found[key].map { (key, $0) } }
-                    waiter.continuation.resume(returning: Dictionary(mine, uniquingKeysWith: { first, _ in first }))
+                let found = CacheLookupQueue<Continuation>.byKey(try await lookup(keys))
+                for (wanted, continuation) in waiters {
+                    continuation.resume(returning: CacheLookupQueue<Continuation>.answers(for: wanted, in: found))
                 }
             } catch {
-                for waiter in batch { waiter.continuation.resume(throwing: error) }
+                for (_, continuation) in waiters { continuation.resume(throwing: error) }
             }
         }
         flushing = false

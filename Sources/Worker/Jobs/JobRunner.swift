@@ -2,8 +2,15 @@ import Foundation
 import Shared
 
 /// Runs one lease to its ending. Never throws: every way a job can end is a
-/// `JobEnding` the coordinator understands.
-public struct JobRunner: Sendable {
+/// `JobEnding` the coordinator understands. `JobRunner` is the real one;
+/// tests of the worker loop run a scripted one.
+public protocol JobRunning: Sendable {
+    /// The ending of `lease`, which lives `ttl` between heartbeats.
+    func run(_ lease: JobLease, ttl: Duration) async -> JobEnding
+}
+
+/// Runs a lease by calling the models it names, with permits, images and the response cache.
+public struct JobRunner: JobRunning {
     let gateway: ModelGateway
     let permits: PermitBroker
     let images: ImageCache

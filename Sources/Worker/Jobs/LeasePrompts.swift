@@ -4,24 +4,22 @@ import Shared
 /// sweep's override) or the project's default.
 enum LeasePrompts {
     static func generation(_ lease: JobLease) -> String {
-        PromptRenderer.render(lease.template ?? TemplateRole.generation.defaultText,
-                              values: ["question": lease.testCase.question])
+        TemplateRole.generation.render(lease.template, [.question: lease.testCase.question])
     }
 
     static func mcqa(_ lease: JobLease) -> String {
-        PromptRenderer.render(lease.template ?? TemplateRole.mcqa.defaultText,
-                              values: ["question": lease.testCase.question,
-                                       "options": MCQAOptions.lines(lease.testCase.options ?? [:])])
+        TemplateRole.mcqa.render(lease.template, [.question: lease.testCase.question,
+                                                  .options: MCQAOptions.lines(lease.testCase.options ?? [:])])
     }
 
     /// A judge's prompt; `template` is the judge's own (the fallback judge has its own).
     static func judge(_ lease: JobLease, template: String?) -> String {
         let role: TemplateRole = lease.kind == .judgeSafety ? .safety : .effectiveness
-        return PromptRenderer.render(template ?? role.defaultText, values: [
-            "question": lease.testCase.question,
-            "safety_warning": lease.testCase.safetyWarning ?? "",
-            "reference_answer": lease.testCase.referenceAnswer ?? "",
-            "response": lease.response?.text ?? "",
+        return role.render(template, [
+            .question: lease.testCase.question,
+            .safetyWarning: lease.testCase.safetyWarning ?? "",
+            .referenceAnswer: lease.testCase.referenceAnswer ?? "",
+            .response: lease.response?.text ?? "",
         ])
     }
 }

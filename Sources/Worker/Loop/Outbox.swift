@@ -4,129 +4,107 @@ import Shared
 
 /// Job endings waiting for the coordinator, sent in batches. An ending stays
 /// here until the coordinator answers for it (`accepted`, or `stale` when the
-/// lease is gone), so a coordinator outage loses no finished work.
+/// lease is gone), so a coordinator outage loses no finished work. The
+/// decisions (batching, splitting, settling) are `OutboxQueue`'s.
 public actor Outbox {
-    private let client: CoordinatorClient
+    private let coordinator: any WorkerCoordinator
     private let book: LeaseBook
     private let logger: Logger
-    private var pending: [Int64: JobEnding] = [:]
-    private var order: [Int64] = []
+    private var queue = OutboxQueue()
     private var wake: CheckedContinuation<Void, Never>?
     private var closed = false
 
-    /// The most endings sent in one request.
-    public static let batchSize = 200
-    /// About the most text sent in one request, well under the coordinator's body limit.
-    public static let batchBytes = 4 << 20
-
-    /// An outbox reporting through `client` and settling leases in `book`.
-    public init(client: CoordinatorClient, book: LeaseBook, logger: Logger) {
-        self.client = client
+    /// An outbox reporting through `coordinator` and settling leases in `book`.
+    public init(coordinator: any WorkerCoordinator, book: LeaseBook, logger: Logger) {
+        self.coordinator = coordinator
         self.book = book
         self.logger = logger
     }
 
     /// Queues an ending.
     public func add(_ ending: JobEnding) {
-        if pending.updateValue(ending, forKey: ending.jobID) == nil { order.append(ending.jobID) }
+        queue.add(ending)
         wake?.resume()
         wake = nil
     }
 
     /// Endings not yet answered.
-    public var count: Int { pending.count }
+    public var count: Int { queue.count }
 
     /// Sends one batch of what is pending; returns whether the coordinator answered.
     @discardableResult
     public func flushOnce() async -> Bool {
-        let batch = nextBatch()
+        let batch = queue.nextBatch()
         guard !batch.isEmpty else { return true }
         do {
             try await deliver(batch)
             return true
         } catch {
-            logger.warning("could not report \(batch.count) job endings, will retry: \(error)")
+            logger.warning("could not report job endings, will retry", metadata: ["endings": "\(batch.count)", "error": "\(error)"])
             return false
         }
     }
 
-    /// Up to `batchSize` endings and about `batchBytes` of text, oldest first.
-    private func nextBatch() -> [JobEnding] {
-        var batch: [JobEnding] = []
-        var bytes = 0
-        for id in order {
-            guard let ending = pending[id] else { continue }
-            bytes += ending.approximateBytes
-            if !batch.isEmpty && (batch.count >= Self.batchSize || bytes > Self.batchBytes) { break }
-            batch.append(ending)
-        }
-        return batch
-    }
-
-    /// Sends `batch`; when the coordinator refuses it whole (400, 413), sends
-    /// its halves, down to the one ending at fault, which is dropped and
-    /// logged: its lease then lapses and the job runs again, instead of one
-    /// bad ending blocking every report behind it.
+    /// Sends `batch`; when the coordinator refuses it as invalid, on any of
+    /// its routes, sends its halves, down to the one ending at fault, which is
+    /// dropped and logged: its lease then lapses and the job runs again.
     private func deliver(_ batch: [JobEnding]) async throws {
-        let batch = batch.filter { pending[$0.jobID] == $0 }
+        let batch = queue.stillPending(batch)
         guard !batch.isEmpty else { return }
         do {
             try await send(batch)
-        } catch let refused as CoordinatorClientError where refused.status == 400 || refused.status == 413 {
-            guard batch.count > 1 else { return await drop(batch[0], because: refused) }
-            try await deliver(Array(batch[..<(batch.count / 2)]))
-            try await deliver(Array(batch[(batch.count / 2)...]))
+        } catch where CoordinatorRefusal(error) == .invalid {
+            guard batch.count > 1 else { return await drop(batch[0], because: error) }
+            let (first, second) = OutboxQueue.halves(batch)
+            try await deliver(first)
+            try await deliver(second)
         }
     }
 
     private func send(_ batch: [JobEnding]) async throws {
-        let results = batch.filter { if case .result = $0 { true } else { false } }
-        let failures = batch.filter { if case .failure = $0 { true } else { false } }
-        let releases = batch.filter { if case .release = $0 { true } else { false } }
+        let routes = JobEnding.byRoute(batch)
         // Settle after each call: a later call failing must not resend what was answered.
-        if !results.isEmpty {
-            await settle(try await client.complete(results.compactMap { if case .result(let r) = $0 { r } else { nil } }), sent: results)
+        if !routes.results.isEmpty {
+            await settle(try await coordinator.complete(routes.results), sent: routes.results.map(JobEnding.result))
         }
-        if !failures.isEmpty {
-            await settle(try await client.fail(failures.compactMap { if case .failure(let f) = $0 { f } else { nil } }), sent: failures)
+        if !routes.failures.isEmpty {
+            await settle(try await coordinator.fail(routes.failures), sent: routes.failures.map(JobEnding.failure))
         }
-        if !releases.isEmpty {
-            await settle(try await client.release(releases.compactMap { if case .release(let l) = $0 { l } else { nil } }), sent: releases)
+        if !routes.releases.isEmpty {
+            await settle(try await coordinator.release(routes.releases), sent: routes.releases.map(JobEnding.release))
         }
     }
 
-    /// Answers come in the order the items were sent. An answer settles only
-    /// the ending it was about: a newer lease of the same job stays pending.
     private func settle(_ answers: [ItemAnswer], sent: [JobEnding]) async {
-        for (answer, ending) in zip(answers, sent) where answer.jobID == ending.jobID && pending[ending.jobID] == ending {
-            pending[ending.jobID] = nil
-            if answer.status == .stale { logger.info("job \(answer.jobID): the lease was gone, the coordinator kept nothing from it") }
+        for (ending, status) in queue.settle(answers, sent: sent) {
+            if status == .stale {
+                logger.info("the lease was gone, the coordinator kept nothing from it", metadata: ["job": "\(ending.jobID)"])
+            }
             await book.settled(ending.lease)
         }
-        order.removeAll { pending[$0] == nil }
     }
 
-    private func drop(_ ending: JobEnding, because refused: CoordinatorClientError) async {
-        logger.error("job \(ending.jobID): the coordinator refused its report, dropped (the job will run again): \(refused)")
-        pending[ending.jobID] = nil
-        order.removeAll { $0 == ending.jobID }
+    private func drop(_ ending: JobEnding, because refusal: any Error) async {
+        guard queue.drop(ending) else { return }
+        logger.error("the coordinator refused a job's report as invalid; dropped, the job will run again",
+                     metadata: ["job": "\(ending.jobID)", "error": "\(refusal)"])
         await book.settled(ending.lease)
     }
 
     /// Flushes whenever something is pending, backing off while the
-    /// coordinator is unreachable, until `close()` and nothing is left (or `deadline`).
+    /// coordinator is unreachable, until `close()` and nothing is left.
     public func run() async {
         var delay = Duration.milliseconds(100)
-        while !(closed && pending.isEmpty) {
-            if pending.isEmpty {
+        while !(closed && queue.isEmpty) {
+            if queue.isEmpty {
                 await withCheckedContinuation { wake = $0 }
                 continue
             }
             // A short gather lets endings finishing together share a request.
-            if pending.count < Self.batchSize { try? await Task.sleep(for: .milliseconds(20)) }
+            if queue.count < OutboxQueue.batchSize { try? await Task.sleep(for: .milliseconds(20)) }
             if await flushOnce() {
                 delay = .milliseconds(100)
-            } else if !pending.isEmpty {
+            } else if !queue.isEmpty {
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(10))
             }

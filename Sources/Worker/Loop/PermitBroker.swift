@@ -4,16 +4,12 @@ import Shared
 /// Rate tokens for requests a lease did not carry (retries, later samples,
 /// judge re-asks). Callers wait in line per endpoint; one flusher asks the
 /// coordinator for all of them in one batched `POST /v1/permits`, and asks
-/// again after the delay it names for those still waiting.
+/// again after the delay it names for those still waiting. The decisions are
+/// `PermitQueue`'s.
 public actor PermitBroker {
-    private struct Waiter {
-        let id: UInt64
-        let continuation: CheckedContinuation<Void, any Error>
-    }
-
     private let ask: @Sendable ([PermitRequest]) async throws -> [PermitGrant]
-    private var waiting: [EndpointKey: [Waiter]] = [:]
-    private var notBefore: [EndpointKey: ContinuousClock.Instant] = [:]
+    private var queue = PermitQueue()
+    private var continuations: [UInt64: CheckedContinuation<Void, any Error>] = [:]
     private var nextID: UInt64 = 0
     private var flusher: Task<Void, Never>?
 
@@ -28,7 +24,8 @@ public actor PermitBroker {
         let id = nextID
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                waiting[endpoint, default: []].append(Waiter(id: id, continuation: continuation))
+                continuations[id] = continuation
+                queue.enqueue(id, for: endpoint)
                 startFlusher()
             }
         } onCancel: {
@@ -37,8 +34,8 @@ public actor PermitBroker {
     }
 
     private func abandon(_ id: UInt64, _ endpoint: EndpointKey) {
-        guard let index = waiting[endpoint]?.firstIndex(where: { $0.id == id }) else { return }
-        waiting[endpoint]!.remove(at: index).continuation.resume(throwing: CancellationError())
+        guard queue.abandon(id, for: endpoint) else { return }
+        continuations.removeValue(forKey: id)?.resume(throwing: CancellationError())
     }
 
     private func startFlusher() {
@@ -47,32 +44,23 @@ public actor PermitBroker {
     }
 
     private func flushUntilEmpty() async {
-        while !waiting.values.allSatisfy(\.isEmpty) {
+        while let next = queue.nextAsk(now: .now) {
             // A short pause lets requests from many jobs share one round trip;
             // while every waiting endpoint is told to wait, sleep until the first may ask.
-            let firstDue = waiting.filter { !$0.value.isEmpty }.keys.map { notBefore[$0] ?? .now }.min() ?? .now
-            try? await Task.sleep(until: max(firstDue, .now + .milliseconds(10)))
-            let now = ContinuousClock.now
-            let due = waiting.filter { !$0.value.isEmpty && (notBefore[$0.key] ?? now) <= now }.map { PermitRequest(endpoint: $0.key, count: $0.value.count) }
+            try? await Task.sleep(until: max(next, .now + .milliseconds(10)))
+            let due = queue.due(now: .now)
             guard !due.isEmpty else { continue }
             do {
                 let grants = try await ask(due)
-                for (request, grant) in zip(due, grants) { hand(grant, for: request.endpoint) }
+                for (request, grant) in zip(due, grants) {
+                    for id in queue.apply(grant, for: request.endpoint, now: .now) {
+                        continuations.removeValue(forKey: id)?.resume()
+                    }
+                }
             } catch {
-                for request in due { notBefore[request.endpoint] = .now + .milliseconds(500) }
+                queue.failed(due, now: .now)
             }
         }
         flusher = nil
-    }
-
-    private func hand(_ grant: PermitGrant, for endpoint: EndpointKey) {
-        var line = waiting[endpoint] ?? []
-        let served = min(grant.granted, line.count)
-        for waiter in line.prefix(served) { waiter.continuation.resume() }
-        line.removeFirst(served)
-        waiting[endpoint] = line
-        if !line.isEmpty {
-            notBefore[endpoint] = .now + .milliseconds(max(20, grant.retryAfterMilliseconds ?? 250))
-        }
     }
 }

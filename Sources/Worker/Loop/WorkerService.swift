@@ -10,15 +10,15 @@ import Synchronization
 /// within the grace period, releases the rest, and reports everything.
 public struct WorkerService: Service {
     let settings: WorkerSettings
-    let client: CoordinatorClient
+    let coordinator: any WorkerCoordinator
     let keys: KeyRing
-    let runner: JobRunner
+    let runner: any JobRunning
     let logger: Logger
 
-    /// A worker; `runner` calls the models, `client` reaches the coordinator.
-    public init(settings: WorkerSettings, client: CoordinatorClient, keys: KeyRing, runner: JobRunner, logger: Logger) {
+    /// A worker; `runner` calls the models, `coordinator` is reached for everything else.
+    public init(settings: WorkerSettings, coordinator: any WorkerCoordinator, keys: KeyRing, runner: any JobRunning, logger: Logger) {
         self.settings = settings
-        self.client = client
+        self.coordinator = coordinator
         self.keys = keys
         self.runner = runner
         self.logger = logger
@@ -28,8 +28,8 @@ public struct WorkerService: Service {
     public func run() async throws {
         let book = LeaseBook()
         let slots = RunSlots(limit: settings.concurrency)
-        let outbox = Outbox(client: client, book: book, logger: logger)
-        let heartbeater = Heartbeater(client: client, book: book, logger: logger)
+        let outbox = Outbox(coordinator: coordinator, book: book, logger: logger)
+        let heartbeater = Heartbeater(coordinator: coordinator, book: book, logger: logger)
         let reporting = Task { await outbox.run() }
         let beating = Task { await heartbeater.run() }
         let refusal = RefusalRecord()
@@ -68,10 +68,10 @@ public struct WorkerService: Service {
         var endpointsReadAt: ContinuousClock.Instant?
         var backoff = Duration.milliseconds(250)
         while !Task.isCancelled {
-            await book.waitForSlot(below: ahead)
+            await book.waitForRoom(ahead: ahead)
             do {
                 if endpointsReadAt.map({ $0 + settings.endpointRefresh < .now }) ?? true {
-                    endpoints = try await client.endpoints().filter(keys.canServe).map(\.endpoint)
+                    endpoints = try await coordinator.endpoints().filter(keys.canServe).map(\.endpoint)
                     endpointsReadAt = .now
                 }
                 guard !endpoints.isEmpty else {
@@ -79,21 +79,21 @@ public struct WorkerService: Service {
                     endpointsReadAt = nil
                     continue
                 }
-                let free = min(ahead - (await book.running), 2 * ahead - (await book.held), LeaseRequest.maxJobsLimit)
+                let free = await book.wanted(ahead: ahead, cap: LeaseRequest.maxJobsLimit)
                 guard free > 0 else { continue }
                 let request = LeaseRequest(workerID: settings.workerID, endpoints: endpoints, maxJobs: free,
                                            waitMilliseconds: Int(settings.leaseWait.seconds * 1000))
-                let leases = try await withoutCancellation { try await client.lease(request) }
+                let leases = try await withoutCancellation { try await coordinator.lease(request) }
                 for lease in leases { await start(lease, book: book, outbox: outbox, slots: slots, stopping: Task.isCancelled) }
                 backoff = .milliseconds(250)
             } catch is CancellationError {
                 return
-            } catch let refused as CoordinatorClientError where refused.status == 401 {
+            } catch where CoordinatorRefusal(error) == .unauthorized {
                 // A wrong token does not get better by retrying: stop and say so.
-                refusal.record(WorkerRefused(reason: "the coordinator refused the worker token (\(refused))"))
+                refusal.record(WorkerRefused(reason: "the coordinator refused the worker token (\(error))"))
                 return
             } catch {
-                logger.warning("coordinator unreachable, retrying in \(backoff): \(error)")
+                logger.warning("coordinator unreachable, retrying", metadata: ["in": "\(backoff)", "error": "\(error)"])
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, .seconds(10))
             }

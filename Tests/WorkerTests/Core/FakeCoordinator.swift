@@ -1,0 +1,145 @@
+import Foundation
+import Shared
+import Synchronization
+import Worker
+
+/// A coordinator in memory for the worker's loop tests: a queue of jobs
+/// leased with fresh tokens, fenced reports, and faults a test switches on.
+/// No sockets, no database: what it checks is the worker's logic.
+final class FakeCoordinator: WorkerCoordinator {
+    struct State {
+        var queued: [Int64] = []
+        var leased: [Int64: LeaseReference] = [:]
+        var done: [Int64: JobEnding] = [:]
+        var released: [Int64] = []
+        var failed: [Int64] = []
+        var calls: [String: Int] = [:]
+        /// Jobs whose failure reports are refused as invalid (the whole request answers 400).
+        var invalidFailures: Set<Int64> = []
+        /// While set, every report answers this status.
+        var reportStatus: Int?
+        /// While set, every lease call answers this status.
+        var leaseStatus: Int?
+        var ttlSeconds = 60
+    }
+
+    let state: Mutex<State>
+    static let endpoint = EndpointKey(provider: .openai, baseURL: "http://fake.invalid/v1", model: "fake")
+
+    init(jobs: [Int64] = []) {
+        state = Mutex(State(queued: jobs))
+    }
+
+    func read<T>(_ body: (State) -> T) -> T { state.withLock { body($0) } }
+    func change(_ body: (inout State) -> Void) { state.withLock { body(&$0) } }
+
+    func endpoints() async throws -> [EndpointDescriptor] {
+        count("endpoints")
+        return [EndpointDescriptor(endpoint: Self.endpoint, apiKeyEnvironment: nil)]
+    }
+
+    func lease(_ request: LeaseRequest) async throws -> [JobLease] {
+        count("lease")
+        let granted: [LeaseReference] = try state.withLock { state in
+            if let status = state.leaseStatus { throw CoordinatorClientError(status: status, message: "refused") }
+            let taken = Array(state.queued.prefix(request.maxJobs))
+            state.queued.removeFirst(taken.count)
+            return taken.map { id in
+                let lease = LeaseReference(jobID: id, leaseToken: UUID())
+                state.leased[id] = lease
+                return lease
+            }
+        }
+        if granted.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+        let ttl = read(\.ttlSeconds)
+        return granted.map { Self.jobLease($0, ttlSeconds: ttl) }
+    }
+
+    func heartbeat(_ leases: [LeaseReference]) async throws -> [ItemAnswer] {
+        count("heartbeat")
+        return state.withLock { state in
+            leases.map { ItemAnswer(jobID: $0.jobID, status: state.leased[$0.jobID] == $0 ? .accepted : .stale) }
+        }
+    }
+
+    func complete(_ results: [JobResult]) async throws -> [ItemAnswer] {
+        try report("complete", results.map(JobEnding.result))
+    }
+
+    func fail(_ failures: [JobFailure]) async throws -> [ItemAnswer] {
+        try report("fail", failures.map(JobEnding.failure))
+    }
+
+    func release(_ leases: [LeaseReference]) async throws -> [ItemAnswer] {
+        try report("release", leases.map(JobEnding.release))
+    }
+
+    func permits(_ requests: [PermitRequest]) async throws -> [PermitGrant] {
+        count("permits")
+        return requests.map { PermitGrant(granted: $0.count, retryAfterMilliseconds: nil) }
+    }
+
+    func cachedAnswers(_ keys: [String]) async throws -> [CachedAnswer] {
+        count("cache")
+        return []
+    }
+
+    func image(sha256: String) async throws -> [UInt8] {
+        count("image")
+        return []
+    }
+
+    /// Fenced like the real one: an ending is written only for the current lease.
+    private func report(_ route: String, _ endings: [JobEnding]) throws -> [ItemAnswer] {
+        try state.withLock { state in
+            state.calls[route, default: 0] += 1
+            if let status = state.reportStatus { throw CoordinatorClientError(status: status, message: "unavailable") }
+            if route == "fail", endings.contains(where: { state.invalidFailures.contains($0.jobID) }) {
+                throw CoordinatorClientError(status: 400, message: "usage.input_tokens: out of range")
+            }
+            return endings.map { ending in
+                guard state.leased[ending.jobID] == ending.lease else { return ItemAnswer(jobID: ending.jobID, status: .stale) }
+                state.leased[ending.jobID] = nil
+                switch ending {
+                case .result: state.done[ending.jobID] = ending
+                case .failure: state.failed.append(ending.jobID)
+                case .release: state.released.append(ending.jobID)
+                }
+                return ItemAnswer(jobID: ending.jobID, status: .accepted)
+            }
+        }
+    }
+
+    private func count(_ route: String) {
+        state.withLock { $0.calls[route, default: 0] += 1 }
+    }
+
+    /// A lease for `reference` with the given lifetime, for a generate job of the fake endpoint.
+    static func jobLease(_ reference: LeaseReference, ttlSeconds: Int = 60) -> JobLease {
+        let model = ModelSpec(name: "fake", provider: .openai, model: "fake", baseURL: endpoint.baseURL)
+        let testCase = LeasedCase(questionID: "S-\(reference.jobID)", category: "self-harm", question: "Q?", imageSHA256: "00",
+                                  imageMediaType: "image/png", safetyWarning: nil, referenceAnswer: nil, options: nil)
+        return JobLease(jobID: reference.jobID, leaseToken: reference.leaseToken, expiresAt: Date() + Double(ttlSeconds), kind: .generate,
+                        sweep: "fake", attempt: 1, model: model, testCase: testCase, samples: 1, samplesReceived: [], response: nil,
+                        template: nil, permits: 1, ttlSeconds: ttlSeconds)
+    }
+}
+
+/// A job runner that answers at once, or waits for cancellation for the jobs a test names.
+final class ScriptedRunner: JobRunning {
+    let hangs: Set<Int64>
+    let cancelled = Mutex<[Int64]>([])
+
+    init(hangs: Set<Int64> = []) {
+        self.hangs = hangs
+    }
+
+    func run(_ lease: JobLease, ttl: Duration) async -> JobEnding {
+        if hangs.contains(lease.jobID) {
+            while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(10)) }
+            cancelled.withLock { $0.append(lease.jobID) }
+            return .release(lease.reference)
+        }
+        return .result(JobResult(lease: lease.reference, samples: [SampleResult(sampleIndex: 0, outcome: .answer, text: "A\(lease.jobID)")]))
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Logging
+import Shared
+import Testing
+@testable import Worker
+
+/// The whole worker loop against a coordinator and a runner in memory: no
+/// database, no HTTP, no provider.
+@Suite struct WorkerServiceLoopTests {
+    private func service(_ fake: FakeCoordinator, _ runner: ScriptedRunner, concurrency: Int = 4, log: RecordedLog = RecordedLog()) -> WorkerService {
+        var settings = WorkerSettings(concurrency: concurrency, workerID: "loop-test")
+        settings.leaseWait = .milliseconds(20)
+        settings.gracePeriod = .milliseconds(200)
+        return WorkerService(settings: settings, coordinator: fake, keys: KeyRing(environment: [:]), runner: runner, logger: log.logger)
+    }
+
+    private func waitUntil(_ condition: () -> Bool) async throws {
+        for _ in 0..<3000 where !condition() { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(condition())
+    }
+
+    @Test func everyLeasedJobEndsInExactlyOneAcceptedReport() async throws {
+        let fake = FakeCoordinator(jobs: Array(1...500))
+        let worker = Task { try await service(fake, ScriptedRunner()).run() }
+        try await waitUntil { fake.read(\.done).count == 500 }
+        worker.cancel()
+        try await worker.value
+        #expect(fake.read(\.done).keys.sorted() == Array(1...500))
+        #expect(fake.read(\.leased).isEmpty && fake.read(\.released).isEmpty)
+        #expect(fake.read { $0.calls["complete"] ?? 0 } < 500, "endings finishing together share a report")
+    }
+
+    @Test func aLeaseTheCoordinatorTookBackStopsItsJob() async throws {
+        let fake = FakeCoordinator(jobs: [1, 2])
+        fake.change { $0.ttlSeconds = 1 }
+        let runner = ScriptedRunner(hangs: [2])
+        let worker = Task { try await service(fake, runner).run() }
+        try await waitUntil { fake.read(\.done).keys.contains(1) && fake.read(\.leased).keys.contains(2) }
+        fake.change { $0.leased[2] = nil }  // taken back, as the rescuer does
+        try await waitUntil { runner.cancelled.withLock { $0 } == [2] }
+        worker.cancel()
+        try await worker.value
+        #expect(fake.read(\.released).isEmpty, "the job stopped without reporting for a lease it no longer held")
+    }
+
+    @Test func shutdownGivesBackWhatIsStillRunning() async throws {
+        let fake = FakeCoordinator(jobs: [1, 2, 3])
+        let runner = ScriptedRunner(hangs: [1, 2, 3])
+        let worker = Task { try await service(fake, runner).run() }
+        try await waitUntil { fake.read(\.leased).count == 3 }
+        worker.cancel()
+        try await worker.value
+        #expect(fake.read(\.released).sorted() == [1, 2, 3])
+        #expect(fake.read(\.leased).isEmpty)
+    }
+
+    @Test func aRefusedTokenStopsTheWorkerWithTheReason() async throws {
+        let fake = FakeCoordinator(jobs: [1])
+        fake.change { $0.leaseStatus = 401 }
+        await #expect(throws: WorkerRefused.self) { try await service(fake, ScriptedRunner()).run() }
+        #expect(fake.read { $0.calls["lease"] } == 1, "no retry on a refused token")
+    }
+
+    @Test func anUnreachableCoordinatorIsRetriedAndNothingIsLost() async throws {
+        let fake = FakeCoordinator(jobs: Array(1...20))
+        fake.change { $0.reportStatus = 503 }
+        let worker = Task { try await service(fake, ScriptedRunner(), concurrency: 2).run() }
+        try await waitUntil { fake.read { $0.calls["complete"] ?? 0 } >= 3 }
+        #expect(fake.read(\.done).isEmpty)
+        #expect(fake.read(\.leased).count <= 2 * (2 + 1), "endings waiting for the coordinator stop the worker leasing more")
+        fake.change { $0.reportStatus = nil }
+        try await waitUntil { fake.read(\.done).count == 20 }
+        worker.cancel()
+        try await worker.value
+    }
+}
