@@ -176,6 +176,20 @@ import Testing
         }
     }
 
+    @Test func failuresWithImpossibleUsageAre400AndTheWholeBatchWritesNothing() async throws {
+        try await HostileScene.with(suite: "hostile_failure_usage") { scene in
+            let before = try await scene.fingerprint()
+            // A valid failure first: the batch is refused whole, before anything is written.
+            let valid = JobFailure(lease: scene.leases[0].reference, retryable: true, error: "HTTP 503")
+            for usage in [Usage(inputTokens: 1 << 50), Usage(requests: -1), Usage(outputTokens: Int.max)] {
+                let bad = JobFailure(lease: scene.leases[1].reference, retryable: true, error: "HTTP 503", usage: usage)
+                let response = try await scene.raw("POST", "/v1/failures", body: try HostileScene.wire(Batch([valid, bad])))
+                #expect(response.status == 400 && response.errorMessage.contains("usage"), "\(response.text.prefix(300))")
+                #expect(try await scene.fingerprint() == before)
+            }
+        }
+    }
+
     @Test func aNULCharacterIsRefusedNamingTheFieldAndWritesNothing() async throws {
         try await HostileScene.with(suite: "hostile_nul") { scene in
             let before = try await scene.fingerprint()

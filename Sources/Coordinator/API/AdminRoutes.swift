@@ -21,7 +21,7 @@ struct AdminRoutes {
             if !problems.isEmpty {
                 throw HTTPError(.badRequest, message: "definition: " + problems.joined(separator: "; ") + "; nothing was written")
             }
-            let outcome = try await mapped { try await sweeps.submit(submission.definition, replace: submission.replace) }
+            let outcome = try await sweeps.submit(submission.definition, replace: submission.replace)
             signal.notify()
             switch outcome {
             case .created(let jobs): return try JSONResponses.json(SubmissionAnswer(outcome: "created", jobs: jobs), status: .created)
@@ -31,35 +31,21 @@ struct AdminRoutes {
         }
         routes.add(.get, "/v1/sweeps/{name}", .admin) { _, context in
             let name = try context.parameters.require("name")
-            return try JSONResponses.json(try await mapped { try await sweeps.status(name) })
+            return try JSONResponses.json(try await sweeps.status(name))
         }
         for action in [SweepStore.Action.cancel, .pause, .resume] {
             routes.add(.post, "/v1/sweeps/{name}/\(action.rawValue)", .admin) { _, context in
                 let name = try context.parameters.require("name")
-                try await mapped { try await sweeps.apply(action, to: name) }
+                try await sweeps.apply(action, to: name)
                 if action == .resume { signal.notify() }
                 return try JSONResponses.json(try await sweeps.status(name))
             }
         }
         routes.add(.post, "/v1/sweeps/{name}/retry-failed", .admin) { _, context in
             let name = try context.parameters.require("name")
-            _ = try await mapped { try await sweeps.retryFailed(name) }
+            _ = try await sweeps.retryFailed(name)
             signal.notify()
             return try JSONResponses.json(try await sweeps.status(name))
-        }
-    }
-
-    /// Store refusals as HTTP: unknown sweep 404, a changed identity 409,
-    /// other bad references 422; nothing was written in any of them.
-    private func mapped<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as SweepStoreError {
-            switch error {
-            case .notFound: throw HTTPError(.notFound, message: error.description)
-            case .identityChanged: throw HTTPError(.conflict, message: error.description)
-            default: throw HTTPError(.unprocessableContent, message: error.description)
-            }
         }
     }
 }

@@ -14,7 +14,7 @@ struct ReportRoutes {
                 throw HTTPError(.badRequest, message: "query \"format\": expected one of "
                     + ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))
             }
-            let report = try await notFoundAs404 { try await reports.report(name) }
+            let report = try await reports.report(name)
             // JSON goes out in the wire's compact form, which `CoordinatorClient.report` reads.
             if format == .json { return try JSONResponses.json(report) }
             return Response(status: .ok, headers: [.contentType: format.contentType],
@@ -22,16 +22,7 @@ struct ReportRoutes {
         }
         routes.add(.get, "/v1/sweeps/{name}/export", .admin) { _, context in
             let name = try context.parameters.require("name")
-            return try JSONResponses.json(try await notFoundAs404 { try await reports.export(name) })
-        }
-    }
-
-    private func notFoundAs404<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as SweepStoreError {
-            guard case .notFound = error else { throw error }
-            throw HTTPError(.notFound, message: error.description)
+            return try JSONResponses.json(try await reports.export(name))
         }
     }
 }

@@ -33,11 +33,9 @@ struct RouteRegistrar {
             }
             do {
                 return try await handler(request, context)
-            } catch let error as HTTPError {
+            } catch {
                 // Hummingbird would write {"error": {"message": …}}; the API's documented shape is {"error": "…"}.
-                var response = JSONResponses.error(error.status, error.body ?? error.status.reasonPhrase)
-                response.headers.append(contentsOf: error.headers)
-                return response
+                return ErrorStatus.response(for: error, logger: context.logger)
             }
         }
     }

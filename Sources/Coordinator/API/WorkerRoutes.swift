@@ -94,14 +94,10 @@ struct WorkerRoutes {
     }
 
     private func complete(_ results: [JobResult]) async throws -> [ItemStatus] {
-        do {
-            let statuses = try await jobs.complete(results)
-            metrics.results(statuses.map(\.rawValue))
-            signal.notify()
-            return statuses
-        } catch let error as InvalidResultError {
-            throw HTTPError(.badRequest, message: error.description)
-        }
+        let statuses = try await jobs.complete(results)
+        metrics.results(statuses.map(\.rawValue))
+        signal.notify()
+        return statuses
     }
 
     private func fail(_ failures: [JobFailure]) async throws -> [ItemStatus] {

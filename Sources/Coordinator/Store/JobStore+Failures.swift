@@ -7,13 +7,14 @@ extension JobStore {
     /// A throttle (429/529) slows the endpoint down for every worker and does
     /// not count as an attempt. Samples received before the failure are kept.
     public func fail(_ failures: [JobFailure]) async throws -> [ItemStatus] {
+        // The whole batch is checked before anything is written.
+        for failure in failures { try Self.validate(failure.usage, jobID: failure.lease.jobID) }
         var statuses: [ItemStatus] = []
         for failure in failures {
             let status: ItemStatus = try await pool.withTransaction { connection in
                 guard let job = try await FencedJob.lock(failure.lease, on: connection) else { return .stale }
                 let usable = failure.samples.filter { (0..<job.samples).contains($0.sampleIndex) && !job.kind.isJudge }
                 try await FencedJob.storeSamples(usable.map { (job.id, $0) }, on: connection)
-                try Self.validate(failure.usage, jobID: job.id)
                 try await job.addUsage(failure.usage, on: connection)
                 let retryAfter = failure.retryAfterMilliseconds.map { Self.delay(milliseconds: $0) }
                 if failure.throttled {
