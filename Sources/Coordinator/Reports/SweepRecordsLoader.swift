@@ -42,10 +42,10 @@ struct SweepRecordsLoader {
     private func responses(_ sweepID: Int64) async throws -> [ResponseRecord] {
         try await pool.query(ReportSQL.responses, [sweepID]).map { row in
             ResponseRecord(
-                jobID: try row.decode(Int64.self, "job_id"), kind: JobKind(rawValue: try row.decode(String.self, "kind")) ?? .generate,
+                jobID: try row.decode(Int64.self, "job_id"), kind: try row.decode(JobKind.self, "kind"),
                 modelID: try row.decode(Int64.self, "model_id"), caseID: try row.decode(Int64.self, "case_id"),
                 responseID: try row.decode(Int64.self, "response_id"), sampleIndex: try row.decode(Int.self, "sample_index"),
-                outcome: ResponseOutcome(rawValue: try row.decode(String.self, "outcome")) ?? .answer,
+                outcome: try row.decode(ResponseOutcome.self, "outcome"),
                 text: try row.decode(String.self, "text"), resolvedModel: try row.decode(String?.self, "resolved_model"),
                 systemFingerprint: try row.decode(String?.self, "system_fingerprint"))
         }

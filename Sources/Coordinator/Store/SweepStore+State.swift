@@ -83,10 +83,9 @@ extension SweepStore {
 
     /// The endpoints of running sweeps, so workers know which keys to look for.
     public func activeEndpoints() async throws -> [EndpointDescriptor] {
-        try await pool.query(SweepSQL.activeEndpoints).compactMap { row in
-            guard let provider = Provider(rawValue: try row.decode(String.self, "provider")) else { return nil }
-            return EndpointDescriptor(
-                endpoint: EndpointKey(provider: provider, baseURL: try row.decode(String.self, "base_url"), model: try row.decode(String.self, "model")),
+        try await pool.query(SweepSQL.activeEndpoints).map { row in
+            EndpointDescriptor(
+                endpoint: EndpointKey(provider: try row.decode(Provider.self, "provider"), baseURL: try row.decode(String.self, "base_url"), model: try row.decode(String.self, "model")),
                 apiKeyEnvironment: try row.decode(String?.self, "api_key_env"))
         }
     }
