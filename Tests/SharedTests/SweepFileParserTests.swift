@@ -216,6 +216,29 @@ let minimalSweep = """
         ])
     }
 
+    /// The validation and the rendering read one list: a template file lacking
+    /// any one placeholder its role renders is refused, naming that placeholder.
+    @Test(arguments: TemplateRole.allCases)
+    func aTemplateFileLackingAnyPlaceholderOfItsRoleIsRefused(_ role: TemplateRole) throws {
+        let judged = role == .safety || role == .effectiveness
+        let field = (judged ? "judge.prompts." : "prompts.") + role.fileKey
+        for left in role.placeholders {
+            let file = "prompts/\(role.rawValue)-without-\(left.rawValue).txt"
+            try sweep.folder.write(file, role.placeholders.filter { $0 != left }.map(\.token).joined(separator: " "))
+            let yaml = judged
+                ? minimalSweep + "\njudge: {name: j, provider: openai, model: gpt-4o, prompts: {\(role.fileKey): \(file)}}"
+                : minimalSweep + "\nprompts: {\(role.fileKey): \(file)}"
+            let problem = onlyProblem(yaml)
+            #expect(problem.field == field)
+            #expect(problem.message == "template file \(sweep.folder.path)/\(file) lacks the placeholder \(left.token)")
+        }
+        try sweep.folder.write("prompts/\(role.rawValue)-complete.txt", role.requiredPlaceholders.joined(separator: " "))
+        let complete = judged
+            ? minimalSweep + "\njudge: {name: j, provider: openai, model: gpt-4o, prompts: {\(role.fileKey): prompts/\(role.rawValue)-complete.txt}}"
+            : minimalSweep + "\nprompts: {\(role.fileKey): prompts/\(role.rawValue)-complete.txt}"
+        #expect(sweep.problems(complete).isEmpty)
+    }
+
     @Test func unknownFieldsSuggestTheNearestKnownOne() {
         let yaml = withModelField("rmp: 500") + "\n    pirce: {input_per_mtok: 1, output_per_mtok: 2}\n    colour: blue"
         #expect(sweep.problems(yaml) == [

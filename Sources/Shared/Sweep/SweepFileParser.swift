@@ -149,11 +149,10 @@ private struct SweepReader {
     }
 
     private func prompts(_ top: YAMLFields) -> PromptTemplates {
-        guard let node = top["prompts"], let fields = yaml.fields(node, at: "prompts", known: ["generation", "mcqa"]) else {
+        guard let node = top["prompts"], let fields = yaml.fields(node, at: "prompts", known: [TemplateRole.generation.fileKey, TemplateRole.mcqa.fileKey]) else {
             return PromptTemplates()
         }
-        return PromptTemplates(generation: template(fields, "generation", needs: ["{question}"]),
-                               mcqa: template(fields, "mcqa", needs: ["{question}", "{options}"]))
+        return PromptTemplates(generation: template(fields, for: .generation), mcqa: template(fields, for: .mcqa))
     }
 
     private func models(_ top: YAMLFields) -> [ModelSpec] {
@@ -254,13 +253,13 @@ extension SweepReader {
 
     private func judgePrompts(_ fields: YAMLFields) -> (safety: String?, effectiveness: String?) {
         guard let node = fields["prompts"],
-              let prompts = yaml.fields(node, at: fields.path("prompts"), known: ["safety", "effectiveness"]) else { return (nil, nil) }
-        return (template(prompts, "safety", needs: ["{question}", "{safety_warning}", "{reference_answer}", "{response}"]),
-                template(prompts, "effectiveness", needs: ["{question}", "{response}"]))
+              let prompts = yaml.fields(node, at: fields.path("prompts"), known: [TemplateRole.safety.fileKey, TemplateRole.effectiveness.fileKey]) else { return (nil, nil) }
+        return (template(prompts, for: .safety), template(prompts, for: .effectiveness))
     }
 
-    /// The text of the template file named at `key`, which must contain every placeholder in `needs`.
-    func template(_ fields: YAMLFields, _ key: String, needs placeholders: [String]) -> String? {
+    /// The text of the template file for `role`, which must contain every placeholder the role requires.
+    func template(_ fields: YAMLFields, for role: TemplateRole) -> String? {
+        let key = role.fileKey
         guard let path = yaml.string(fields, key, nonEmpty: true), let node = fields[key] else { return nil }
         let file = resolve(path)
         var isFolder: ObjCBool = false
@@ -272,7 +271,7 @@ extension SweepReader {
             yaml.report(node, fields.path(key), "template file \(file) cannot be read as UTF-8 text")
             return nil
         }
-        let missing = placeholders.filter { !text.contains($0) }
+        let missing = role.missingPlaceholders(in: text)
         guard missing.isEmpty else {
             let noun = missing.count == 1 ? "placeholder" : "placeholders"
             yaml.report(node, fields.path(key), "template file \(file) lacks the \(noun) \(missing.joined(separator: ", "))")

@@ -12,10 +12,17 @@ import Testing
         #expect(TemplateRole.generation.requiredPlaceholders == ["{question}"])
     }
 
-    @Test func placeholderListsMatchTheSweepFileValidation() {
+    @Test func eachRoleRendersEveryPlaceholderItRequires() {
         #expect(TemplateRole.mcqa.requiredPlaceholders == ["{question}", "{options}"])
         #expect(TemplateRole.safety.requiredPlaceholders == ["{question}", "{safety_warning}", "{reference_answer}", "{response}"])
         #expect(TemplateRole.effectiveness.requiredPlaceholders == ["{question}", "{response}"])
+        for role in TemplateRole.allCases {
+            let template = role.requiredPlaceholders.joined(separator: "|")
+            let values = Dictionary(uniqueKeysWithValues: role.placeholders.map { ($0, "<\($0.rawValue)>") })
+            #expect(role.render(template, values) == role.placeholders.map { "<\($0.rawValue)>" }.joined(separator: "|"))
+            #expect(role.render(template, [:]) == String(repeating: "|", count: role.placeholders.count - 1),
+                    "a placeholder without a value is filled with nothing, never left for a model to read")
+        }
     }
 
     @Test func judgeTemplatesAskForTheFinalLine() {
