@@ -26,6 +26,10 @@ let package = Package(
             linkerSettings: [.linkedLibrary("curl")]
         ),
         .target(
+            name: "LoopbackHTTP",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")]
+        ),
+        .target(
             name: "Shared",
             dependencies: [
                 "CCurl",
@@ -37,6 +41,7 @@ let package = Package(
             name: "Coordinator",
             dependencies: [
                 "CLibPQ",
+                "LoopbackHTTP",
                 "Shared",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -55,6 +60,7 @@ let package = Package(
         .target(
             name: "MockProvider",
             dependencies: [
+                "LoopbackHTTP",
                 "Shared",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -76,15 +82,15 @@ let package = Package(
         .target(
             name: "SiuoTestSupport",
             dependencies: [
-                "Coordinator", "Shared",
+                "Coordinator", "LoopbackHTTP", "Shared",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ],
             path: "Tests/SiuoTestSupport"
         ),
-        .testTarget(name: "SharedTests", dependencies: ["Shared", "SiuoTestSupport"]),
+        .testTarget(name: "SharedTests", dependencies: ["Shared", "LoopbackHTTP", "SiuoTestSupport"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Shared", "SiuoTestSupport"]),
-        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Coordinator", "Shared", "CCurl", "SiuoTestSupport"]),
+        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Coordinator", "LoopbackHTTP", "Shared", "CCurl", "SiuoTestSupport"]),
         .testTarget(name: "MockProviderTests", dependencies: ["MockProvider", "Shared", "SiuoTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Coordinator", "Shared", "MockProvider", "SiuoTestSupport"]),
     ],

@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
 import Logging
+import LoopbackHTTP
 import Shared
-import Synchronization
 
 /// The mock provider: routes, rate limits, faults and answers. One instance
 /// holds the process's state (buckets, counters); answers depend only on the
@@ -54,31 +54,7 @@ public final class MockServer: Sendable {
 public enum MockLoopback {
     /// Starts the server, runs `body` with its base URL (`http://127.0.0.1:PORT`), then stops it.
     public static func with<T: Sendable>(_ server: MockServer, _ body: (String) async throws -> T) async throws -> T {
-        let port = PortBox()
-        let app = server.application(host: "127.0.0.1", port: 0) { port.set($0) }
-        let task = Task { try await app.run() }
-        defer {
-            server.releaseHangs()
-            task.cancel()
-        }
-        let clock = ContinuousClock()
-        let deadline = clock.now + .seconds(10)
-        while port.value == nil {
-            guard clock.now < deadline else { throw MockLoopbackError() }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        return try await body("http://127.0.0.1:\(port.value!)")
+        defer { server.releaseHangs() }
+        return try await Loopback.serve({ server.application(host: "127.0.0.1", port: 0, onListening: $0) }, body)
     }
-}
-
-/// The loopback server did not come up.
-public struct MockLoopbackError: Error, CustomStringConvertible {
-    /// What happened.
-    public var description: String { "the loopback mock provider did not start within 10 s" }
-}
-
-private final class PortBox: Sendable {
-    private let port = Mutex<Int?>(nil)
-    var value: Int? { port.withLock { $0 } }
-    func set(_ value: Int) { port.withLock { $0 = value } }
 }

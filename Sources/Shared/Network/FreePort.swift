@@ -1,7 +1,7 @@
 import Foundation
 
 /// A loopback port nobody listens on right now (bound, read, released), for
-/// processes that must be started on a known port.
+/// processes that must be started on a known port (tests, benchmarks).
 public enum FreePort {
     /// The port.
     public static func find() throws -> Int {

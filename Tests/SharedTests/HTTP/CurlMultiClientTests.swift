@@ -1,3 +1,4 @@
+import LoopbackHTTP
 import Foundation
 import Hummingbird
 import Shared
@@ -56,7 +57,7 @@ import Testing
 
     @Test func roundTripsStatusHeadersAndBody() async throws {
         let gauge = Gauge()
-        try await LoopbackRouterServer.with(Self.router(gauge)) { base in
+        try await Loopback.serve(router: Self.router(gauge)) { base in
             let client = CurlMultiClient()
             let response = try await client.send(HTTPClientRequest(method: "POST", url: base + "/echo",
                                                                   headers: ["x-probe": "hello"], body: Array("payload ü".utf8)))
@@ -71,7 +72,7 @@ import Testing
 
     @Test func holdsAThousandRequestsInFlightOnOneThreadAndReusesConnections() async throws {
         let gauge = Gauge()
-        try await LoopbackRouterServer.with(Self.router(gauge)) { base in
+        try await Loopback.serve(router: Self.router(gauge)) { base in
             let client = CurlMultiClient()
             try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<1000 { group.addTask { try await client.send(HTTPClientRequest(url: base + "/barrier/1000", timeout: 60)).status } }
@@ -87,7 +88,7 @@ import Testing
 
     @Test func cancellingTheTaskAbortsTheTransfer() async throws {
         let gauge = Gauge()
-        try await LoopbackRouterServer.with(Self.router(gauge)) { base in
+        try await Loopback.serve(router: Self.router(gauge)) { base in
             let client = CurlMultiClient()
             let call = Task { try await client.send(HTTPClientRequest(url: base + "/hang", timeout: 120)) }
             while gauge.now == 0 { try await Task.sleep(for: .milliseconds(5)) }
@@ -104,7 +105,7 @@ import Testing
 
     @Test func timeoutsSizeCapsAndRefusedConnectionsAreErrors() async throws {
         let gauge = Gauge()
-        try await LoopbackRouterServer.with(Self.router(gauge)) { base in
+        try await Loopback.serve(router: Self.router(gauge)) { base in
             let client = CurlMultiClient(maxResponseBytes: 1000)
             let timeout = await #expect(throws: HTTPClientError.self) {
                 try await client.send(HTTPClientRequest(url: base + "/hang", timeout: 0.3))

@@ -1,3 +1,4 @@
+import LoopbackHTTP
 import Coordinator
 import Foundation
 import Logging
@@ -34,7 +35,7 @@ import Worker
         }
         var bodies: [String] = []
         var metrics = ""
-        try await LoopbackRouterServer.with(provider.router) { providerURL in
+        try await Loopback.serve(router: provider.router) { providerURL in
             var definition = SweepFixture.definition(name: "leak", models: 1, tasks: [.generation, .mcqa], samples: 2, maxAttempts: 3)
             definition.models[0] = ModelSpec(name: "target", provider: .openai, model: "target", baseURL: providerURL + "/v1",
                                              apiKeyEnvironment: "TARGET_KEY", rpm: 1_000_000, burst: 1_000_000)

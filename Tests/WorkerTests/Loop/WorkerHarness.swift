@@ -1,3 +1,4 @@
+import LoopbackHTTP
 import Coordinator
 import Foundation
 import Logging
@@ -53,7 +54,7 @@ enum WorkerHarness {
     static func drive(_ definitions: [SweepDefinition], on pool: PostgresPool, provider: ScriptedProvider,
                       limit: Duration = .seconds(60), until finished: @escaping (PostgresPool) async throws -> Bool = noOpenJobs,
                       afterEach: (Int) async throws -> Void = { _ in }) async throws {
-        try await LoopbackRouterServer.with(provider.router) { providerURL in
+        try await Loopback.serve(router: provider.router) { providerURL in
             try await TestCoordinator.with(pool: pool) { coordinatorURL in
                 for (index, original) in definitions.enumerated() {
                     var definition = original

@@ -1,3 +1,4 @@
+import LoopbackHTTP
 import Coordinator
 import Foundation
 import ServiceLifecycle
@@ -165,7 +166,7 @@ import Worker
         }
         let pool = try await TestDatabase.pool(suite: "worker_shutdown")
         try await SweepFixture.importDataset(pool, cases: 6)
-        try await LoopbackRouterServer.with(provider.router) { providerURL in
+        try await Loopback.serve(router: provider.router) { providerURL in
             var definition = WorkerHarness.definition("shutdown", tasks: [.mcqa])
             definition.models[0].baseURL = providerURL + "/v1"
             definition.judge?.baseURL = providerURL + "/v1"
