@@ -97,8 +97,39 @@ import Testing
 
     @Test func noticesAreSilenced() async throws {
         let pool = try await TestDatabase.pool(suite: "connection_notices", migrated: false)
-        // Would print "NOTICE: table does not exist, skipping" to stderr if not silenced.
-        try await pool.query("DROP TABLE IF EXISTS never_there")
-        try await pool.query("DO $$ BEGIN RAISE NOTICE 'hello'; END $$")
+        // libpq's default would print "NOTICE:  …" to this process's stderr: catch stderr meanwhile.
+        let printed = try await StandardErrorCapture.during {
+            try await pool.query("DROP TABLE IF EXISTS never_there_siuo_marker")
+            try await pool.query("DO $$ BEGIN RAISE NOTICE 'siuo-notice-marker'; END $$")
+        }
+        #expect(!printed.contains("siuo-notice-marker") && !printed.contains("never_there_siuo_marker"))
+        // The capture works: what is written to stderr meanwhile is caught.
+        let control = try await StandardErrorCapture.during { FileHandle.standardError.write(Data("siuo-control-marker\n".utf8)) }
+        #expect(control.contains("siuo-control-marker"))
+    }
+}
+
+/// Sends this process's stderr to a file while `body` runs, then writes what
+/// came back to the real stderr (other tests may have written meanwhile) and returns it.
+enum StandardErrorCapture {
+    static func during(_ body: () async throws -> Void) async throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("siuo-stderr-\(UUID().uuidString)").path
+        let file = open(path, O_CREAT | O_RDWR | O_TRUNC, 0o600)
+        guard file >= 0 else { throw CocoaError(.fileWriteUnknown) }
+        defer { close(file); unlink(path) }
+        let saved = dup(STDERR_FILENO)
+        dup2(file, STDERR_FILENO)
+        do {
+            try await body()
+        } catch {
+            dup2(saved, STDERR_FILENO)
+            close(saved)
+            throw error
+        }
+        dup2(saved, STDERR_FILENO)
+        close(saved)
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        FileHandle.standardError.write(Data(text.utf8))
+        return text
     }
 }

@@ -1,0 +1,38 @@
+import Coordinator
+import Foundation
+import Shared
+import SiuoTestSupport
+import Testing
+
+/// The rescuer's one pass, called directly as its loop calls it.
+@Suite struct LeaseRescuerTests {
+    @Test func onePassRequeuesExpiredLeasesOnlyAndWakesWaitingLeaseRequests() async throws {
+        let pool = try await TestDatabase.pool(suite: "rescuer_pass")
+        try await SweepFixture.importDataset(pool, cases: 3)
+        let definition = SweepFixture.definition(models: 1, tasks: [.mcqa])
+        try await SweepStore(pool: pool).submit(definition)
+        let request = LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 3)
+        let leases = try await JobStore(pool: pool).claim(request)
+        #expect(leases.count == 3)
+        let signal = WorkSignal()
+        let rescuer = LeaseRescuer(pool: pool, signal: signal)
+        #expect(try await rescuer.runOnce() == 0, "no lease has expired yet")
+
+        let expired = leases[0].jobID
+        let woken = Task {
+            let start = ContinuousClock.now
+            await signal.wait(upTo: .seconds(60))
+            return ContinuousClock.now - start
+        }
+        try await pool.query("UPDATE jobs SET lease_expires_at = now() - interval '1 second' WHERE id = $1", [expired])
+        try await Task.sleep(for: .milliseconds(300))  // the waiter is registered by now
+        #expect(try await rescuer.runOnce() == 1)
+        #expect(await woken.value < .seconds(60), "a rescued job wakes lease requests instead of waiting for their poll")
+        let rows = try await pool.query("SELECT id, state, attempts FROM jobs ORDER BY id")
+        for row in rows {
+            let id = try row.decode(Int64.self, "id")
+            #expect(try row.decode(String.self, "state") == (id == expired ? "queued" : "leased"))
+        }
+        #expect(try await rescuer.runOnce() == 0, "a second pass finds nothing")
+    }
+}
