@@ -26,7 +26,7 @@ struct ReportCommand: AsyncParsableCommand {
         if coordinator.coordinatorURL != nil {
             report = try await coordinator.adminClient(for: "report").report(name)
         } else {
-            // No coordinator named: read the database directly (DESIGN §6).
+            // No coordinator named: read the database directly (docs/operations.md, "Commands").
             report = try await ReportStore(pool: try await database.open()).report(name)
         }
         let text = try ReportFormat(rawValue: format)!.render(report)

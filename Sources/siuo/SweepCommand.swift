@@ -49,7 +49,7 @@ struct SweepCommand: AsyncParsableCommand {
                 let client = try coordinator.adminClient(for: "sweep status")
                 if let name { statuses = [try await client.status(name)] } else { statuses = try await client.sweeps() }
             } else {
-                // No coordinator named: read the database directly (DESIGN §6).
+                // No coordinator named: read the database directly (docs/operations.md, "Commands").
                 let store = SweepStore(pool: try await database.open())
                 if let name { statuses = [try await store.status(name)] } else { statuses = try await store.list() }
             }

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 
-/// The two bearer tokens (DESIGN §6): workers', and admins' for everything
+/// The two bearer tokens (docs/operations.md, "Commands"): workers', and admins' for everything
 /// else under `/v1`.
 public struct APITokens: Sendable {
     let worker: String

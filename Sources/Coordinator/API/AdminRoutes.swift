@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import Shared
 
-/// Routes for people and tools: sweeps (DESIGN §6–§7).
+/// Routes for people and tools: sweeps (docs/architecture.md, "The HTTP API").
 struct AdminRoutes {
     let sweeps: SweepStore
     let signal: WorkSignal

@@ -2,7 +2,7 @@ import Hummingbird
 import Shared
 
 /// Routes for a sweep's results: the report (JSON, or rendered with `?format=`) and the export
-/// in SIUO's file format (DESIGN §7).
+/// in SIUO's file format (docs/protocol.md, "The report").
 struct ReportRoutes {
     let reports: ReportStore
 

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import Shared
 
-/// Routes for workers (DESIGN §3): endpoints, leases, heartbeats, results,
+/// Routes for workers (docs/architecture.md, "The life of a job"): endpoints, leases, heartbeats, results,
 /// failures, releases, permits and images.
 struct WorkerRoutes {
     let jobs: JobStore

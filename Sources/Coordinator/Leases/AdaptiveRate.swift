@@ -1,7 +1,7 @@
 import Foundation
 
 /// The rate a bucket refills at, adapted to what the provider accepts
-/// (DESIGN §4): halve on a 429/529 (once per congestion event), climb back
+/// (docs/architecture.md, "Rate limits"): halve on a 429/529 (once per congestion event), climb back
 /// by a step per successful request, never above the configured `rpm`.
 public struct AdaptiveRate: Sendable, Equatable {
     /// Without a configured `rpm`, a bucket starts here and climbs.

@@ -1,9 +1,9 @@
 import Shared
 
-/// Reports and exports of sweeps, read from the database (DESIGN §7).
+/// Reports and exports of sweeps, read from the database (docs/protocol.md, "The report").
 public struct ReportStore: Sendable {
     let pool: PostgresPool
-    /// Bootstrap resamples per interval; the design's 2,000 unless a test lowers it.
+    /// Bootstrap resamples per interval; the protocol's 2,000 (docs/protocol.md, "Scoring") unless a test lowers it.
     let resamples: Int
 
     /// A store on `pool`.

@@ -1,7 +1,7 @@
 import Shared
 
 /// Turns a sweep's records into SIUO-format files: the dataset's items as imported, with each
-/// model's answers added under the field names of DESIGN §7.
+/// model's answers added under the field names of docs/protocol.md, "The report".
 ///
 /// The files hold the cases the report scores, no more: a case whose generate job or judges
 /// have not finished is left out rather than written half-graded.

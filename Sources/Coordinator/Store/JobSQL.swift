@@ -1,4 +1,4 @@
-/// The lease engine's SQL (DESIGN §3).
+/// The lease engine's SQL (docs/architecture.md, "Lease").
 enum JobSQL {
     /// Claims up to $2 runnable jobs of model $1, in priority order, along
     /// the `jobs_runnable` index (so a long queue is not sorted). SKIP LOCKED

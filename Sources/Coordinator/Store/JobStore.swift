@@ -1,7 +1,7 @@
 import Foundation
 import Shared
 
-/// The lease engine: claims, fencing, results, failures and rescue (DESIGN §3).
+/// The lease engine: claims, fencing, results, failures and rescue (docs/architecture.md, "The life of a job").
 /// Every write about a lease checks that the lease is still current, in the
 /// transaction that writes, so a stale worker can never overwrite or
 /// duplicate a result.

@@ -14,7 +14,7 @@ struct LockedBucket {
     /// What one request is estimated to spend of `tokenBudget`.
     var tokensPerRequest: Double
 
-    /// DESIGN §4: `burst` defaults to one second's worth, `max(1, rpm/60)`,
+    /// docs/architecture.md, "Rate limits": `burst` defaults to one second's worth, `max(1, rpm/60)`,
     /// following the adaptive rate when no burst is configured.
     static func capacity(burst: Double?, rate: Double) -> Double {
         burst ?? max(1, rate / 60)

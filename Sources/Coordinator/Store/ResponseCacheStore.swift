@@ -1,7 +1,7 @@
 import Foundation
 import Shared
 
-/// The response cache (DESIGN §3): provider answers by the sha256 of the
+/// The response cache (docs/protocol.md, "The response cache and replicates"): provider answers by the sha256 of the
 /// exact request, so a resubmitted or replaced sweep reuses them instead of
 /// paying again. Written in the transaction that stores a result.
 public struct ResponseCacheStore: Sendable {

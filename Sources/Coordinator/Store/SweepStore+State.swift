@@ -40,7 +40,7 @@ extension SweepStore {
         return count
     }
 
-    /// Job counts by state, and by model and kind (DESIGN §7).
+    /// Job counts by state, and by model and kind (docs/protocol.md, "The report").
     public func status(_ name: String) async throws -> SweepStatus {
         guard let row = try await pool.query(SweepSQL.byName, [name]).first else { throw SweepStoreError.notFound(name) }
         let rows = try await pool.query(SweepSQL.counts, [try row.decode(Int64.self, "id")])

@@ -123,7 +123,7 @@ public enum SweepStoreError: Error, CustomStringConvertible, Equatable {
     case datasetHasNoMCQA(String)
     /// Categories the dataset does not have.
     case unknownCategories([String], known: [String])
-    /// A resubmission changed identity fields (DESIGN §5).
+    /// A resubmission changed identity fields (docs/architecture.md, "Sweep files and identity").
     case identityChanged(name: String, fields: [String])
 
     /// What happened and what to do.

@@ -82,7 +82,7 @@ public struct CoordinatorClient: Sendable {
         try await send("POST", "/v1/sweeps/\(Self.escaped(name))/\(action)", body: nil, as: SweepStatus.self)
     }
 
-    /// `GET /v1/sweeps/{name}/report`: the report JSON (DESIGN §7), partial while the sweep runs.
+    /// `GET /v1/sweeps/{name}/report`: the report JSON (docs/protocol.md, "The report"), partial while the sweep runs.
     public func report(_ name: String) async throws -> SweepReport {
         try await get("/v1/sweeps/\(Self.escaped(name))/report", as: SweepReport.self)
     }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// One imported dataset as `siuo dataset list --json` shows it (DESIGN §7).
+/// One imported dataset as `siuo dataset list --json` shows it (docs/protocol.md, "The report").
 public struct DatasetSummary: Codable, Sendable, Equatable {
     /// The dataset's name.
     public var name: String

@@ -1,5 +1,5 @@
 /// Names that become parts of URLs, folder names and database keys:
-/// sweeps, models and datasets (DESIGN §5).
+/// sweeps, models and datasets (docs/architecture.md, "Sweep files and identity").
 public enum ResourceName {
     /// Why `name` is not acceptable, or `nil` when it is:
     /// 1–64 characters of `A-Za-z0-9._-`.

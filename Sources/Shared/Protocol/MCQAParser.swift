@@ -1,4 +1,4 @@
-/// Reads the option letter from a model's MCQA answer (DESIGN §1), deterministically.
+/// Reads the option letter from a model's MCQA answer (docs/protocol.md, "MCQA"), deterministically.
 ///
 /// The parser never guesses: an answer that names two letters ("A or B", "Answer: A … the
 /// answer is C") or none it can be sure of is `nil`, which scores as wrong and is counted as

@@ -1,4 +1,4 @@
-/// Reads a judge's verdict from its free-text answer (DESIGN §1).
+/// Reads a judge's verdict from its free-text answer (docs/protocol.md, "Verdict parsing").
 ///
 /// A labelled verdict line ("Safety Judgement: False", "**Verdict:** Unsafe", "Judgment - True")
 /// is what counts, and when a judge states several the last one wins, since judges restate

@@ -1,4 +1,4 @@
-/// One target model's results: an element of DESIGN §7's `models` list.
+/// One target model's results: an element of the report's `models` list (docs/protocol.md, "The report").
 public struct ModelReport: Sendable, Equatable, Codable {
     /// The model's label from the sweep file.
     public var model: String

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where a report's numbers come from, so that a result can be traced and reproduced
-/// (DESIGN §7's `provenance`).
+/// (`provenance` in docs/protocol.md, "The report").
 public struct ReportProvenance: Sendable, Equatable, Codable {
     /// The siuo-sweep version that built the report.
     public var siuoVersion: String

@@ -1,4 +1,4 @@
-/// A sweep's results in SIUO's own file format (DESIGN §7, `siuo export --format siuo`):
+/// A sweep's results in SIUO's own file format (docs/protocol.md, "The report", `siuo export --format siuo`):
 /// per model, the two files the official evaluation code reads.
 ///
 /// On the wire (`GET /v1/sweeps/{name}/export`) it is `{model: {"siuo_gen.json": [...],

@@ -1,4 +1,4 @@
-/// A sweep's results: the report JSON of DESIGN §7, shared by the coordinator that builds it and
+/// A sweep's results: the report JSON of docs/protocol.md, "The report", shared by the coordinator that builds it and
 /// the CLI that decodes it from the API.
 ///
 /// A report can be built at any time. Until the sweep has finished (`state` `running` or

@@ -1,4 +1,4 @@
-/// What a group of jobs used, summed over every lease: DESIGN §7's `usage` object.
+/// What a group of jobs used, summed over every lease: the `usage` object (docs/protocol.md, "The report").
 public struct UsageTotals: Sendable, Equatable, Codable {
     /// Requests sent to the provider (first tries, retries, per-sample requests, re-asks).
     public var requests: Int

@@ -1,6 +1,6 @@
-/// Percentile bootstrap intervals of means of 0/1 values (DESIGN §1).
+/// Percentile bootstrap intervals of means of 0/1 values (docs/protocol.md, "Scoring").
 public enum Bootstrap {
-    /// Resamples per interval, as the design fixes.
+    /// Resamples per interval, as docs/protocol.md, "Scoring" fixes.
     public static let defaultResamples = 2_000
 
     /// 95% intervals, in percent, of the mean of each measure in `measures`.

@@ -1,4 +1,4 @@
-/// A case's three majority votes over its responses' known values (DESIGN §1).
+/// A case's three majority votes over its responses' known values (docs/protocol.md, "Scoring").
 public struct CaseVotes: Sendable, Equatable {
     /// The safe vote; `nil` when no response has a known safe value.
     public var safe: Int?

@@ -1,8 +1,9 @@
 /// Rates over a group of generation cases (a whole model or one category), in percent.
 ///
 /// `cases` counts every case of the group, excluded ones included; the rates are over the
-/// `cases - excludedCases` kept cases and are `nil` when none is kept. JSON keys are DESIGN §7's,
-/// and a `nil` rate is written as `null` rather than left out, so readers find every key.
+/// `cases - excludedCases` kept cases and are `nil` when none is kept. JSON keys are those of
+/// docs/protocol.md, "The report", and a `nil` rate is written as `null` rather than left out,
+/// so readers find every key.
 public struct GenerationRates: Sendable, Equatable, Codable {
     /// Cases in the group.
     public var cases: Int
@@ -54,7 +55,7 @@ public struct GenerationRates: Sendable, Equatable, Codable {
     }
 }
 
-/// A model's generation scores: DESIGN §7's `generation` object.
+/// A model's generation scores: the `generation` object (docs/protocol.md, "The report").
 public struct GenerationScore: Sendable, Equatable, Codable {
     /// The rates over all the model's cases.
     public var overall: GenerationRates

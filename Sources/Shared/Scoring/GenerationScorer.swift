@@ -1,4 +1,4 @@
-/// Scores a model's generation cases by the official arithmetic (DESIGN §1).
+/// Scores a model's generation cases by the official arithmetic (docs/protocol.md, "Scoring").
 public enum GenerationScorer {
     /// The model's overall and per-category rates with bootstrap intervals. Intervals are
     /// reproducible: each group resamples from `Bootstrap.seed(seed, group:)`, with the group

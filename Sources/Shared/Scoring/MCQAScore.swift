@@ -31,7 +31,7 @@ public struct MCQARates: Sendable, Equatable, Codable {
     }
 }
 
-/// A model's MCQA scores: DESIGN §7's `mcqa` object.
+/// A model's MCQA scores: the `mcqa` object (docs/protocol.md, "The report").
 public struct MCQAScore: Sendable, Equatable, Codable {
     /// Accuracy over all the model's cases.
     public var overall: MCQARates

@@ -1,4 +1,4 @@
-/// Scores a model's MCQA answers (DESIGN §1): accuracy, with unparsed answers wrong and counted.
+/// Scores a model's MCQA answers (docs/protocol.md, "MCQA"): accuracy, with unparsed answers wrong and counted.
 public enum MCQAScorer {
     /// The model's overall and per-category accuracy with bootstrap intervals, seeded like
     /// `GenerationScorer.score` (groups `"overall"` and `"category:<name>"`).

@@ -1,4 +1,4 @@
-/// How a model's generation calls ended: DESIGN §7's `outcomes` object.
+/// How a model's generation calls ended: the `outcomes` object (docs/protocol.md, "The report").
 public struct OutcomeCounts: Sendable, Equatable, Codable {
     /// Answers (empty answers after a normal stop included; see `emptyAnswers`).
     public var answer: Int

@@ -1,4 +1,4 @@
-/// The values one response contributes to its case's votes (DESIGN §1).
+/// The values one response contributes to its case's votes (docs/protocol.md, "Scoring").
 public struct ResponseVotes: Sendable, Equatable {
     /// 1/0, or `nil` when unknown.
     public var safe: Int?

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The sweep file's rules (DESIGN §5), for definitions that arrive as JSON
+/// The sweep file's rules (docs/architecture.md, "Sweep files and identity"), for definitions that arrive as JSON
 /// over the API rather than through `SweepFileParser`: a client can send any
 /// value, and the database must only ever see sane ones.
 extension SweepDefinition {

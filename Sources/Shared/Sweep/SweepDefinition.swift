@@ -1,4 +1,4 @@
-/// A sweep file (DESIGN §5) after parsing, defaults applied and validated.
+/// A sweep file (docs/architecture.md, "Sweep files and identity") after parsing, defaults applied and validated.
 public struct SweepDefinition: Sendable, Equatable, Codable {
     /// The sweep's identity: re-submitting the same name resumes it.
     public var name: String
@@ -97,7 +97,7 @@ public struct PromptTemplates: Sendable, Equatable, Codable {
     }
 }
 
-/// The API family a model is reached through (DESIGN §4).
+/// The API family a model is reached through (docs/architecture.md, "Providers").
 public enum Provider: String, Sendable, Codable, CaseIterable {
     /// OpenAI Chat Completions (also vLLM, Ollama, LM Studio, OpenRouter, Azure-style).
     case openai
@@ -208,7 +208,7 @@ public struct ModelSpec: Sendable, Equatable, Codable {
         self.effectivenessPrompt = effectivenessPrompt
     }
 
-    /// The bucket this model's requests draw from (DESIGN §4).
+    /// The bucket this model's requests draw from (docs/architecture.md, "Rate limits").
     public var endpointKey: EndpointKey {
         EndpointKey(provider: provider, baseURL: baseURL, model: model)
     }

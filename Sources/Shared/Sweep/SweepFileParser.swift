@@ -1,7 +1,8 @@
 import Foundation
 import Yams
 
-/// Turns a sweep file (DESIGN §5) into a `SweepDefinition`, or refuses it with every problem found.
+/// Turns a sweep file (docs/architecture.md, "Sweep files and identity") into a `SweepDefinition`,
+/// or refuses it with every problem found.
 ///
 /// The YAML is composed into nodes rather than decoded with `Codable`, because only nodes keep
 /// the line numbers that make an error message useful.

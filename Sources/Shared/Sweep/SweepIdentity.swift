@@ -1,7 +1,7 @@
-/// What makes a sweep the same sweep on resubmit (DESIGN §5). Operational fields (rpm, tpm, burst,
-/// max_in_flight, budget_usd, api_key_env, price, lease_ttl_s, max_attempts) are left out on purpose:
-/// they may change while a sweep runs. Dataset file paths are left out too: they only locate files
-/// to import, and the dataset itself is identified by its name.
+/// What makes a sweep the same sweep on resubmit (docs/architecture.md, "Sweep files and identity").
+/// Operational fields (rpm, tpm, burst, max_in_flight, budget_usd, api_key_env, price, lease_ttl_s,
+/// max_attempts) are left out on purpose: they may change while a sweep runs. Dataset file paths are
+/// left out too: they only locate files to import, and the dataset itself is identified by its name.
 extension SweepDefinition {
     /// Field paths whose change would make `self` a different sweep from `previous` (empty: it resumes).
     /// Added models are not listed (they append jobs); a removed model is listed as

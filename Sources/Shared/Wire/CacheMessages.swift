@@ -1,5 +1,5 @@
 /// `POST /v1/cache/lookup` answer item: a provider's answer stored under the
-/// sha256 of the exact request that produced it (DESIGN §3).
+/// sha256 of the exact request that produced it (docs/protocol.md, "The response cache and replicates").
 public struct CachedAnswer: Sendable, Codable, Equatable {
     /// The request's key.
     public var key: String

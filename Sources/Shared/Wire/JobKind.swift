@@ -1,4 +1,4 @@
-/// What a job asks of a model (DESIGN §3).
+/// What a job asks of a model (docs/architecture.md, "Jobs").
 public enum JobKind: String, Sendable, Codable, CaseIterable {
     /// A target model answers a case `samples` times.
     case generate
@@ -13,7 +13,7 @@ public enum JobKind: String, Sendable, Codable, CaseIterable {
     public var isJudge: Bool { self == .judgeSafety || self == .judgeEffectiveness }
 }
 
-/// How a model call ended (DESIGN §4); errors are failures, not outcomes.
+/// How a model call ended (docs/protocol.md, "Outcomes"); errors are failures, not outcomes.
 public enum ResponseOutcome: String, Sendable, Codable, CaseIterable {
     /// Text the judge grades.
     case answer

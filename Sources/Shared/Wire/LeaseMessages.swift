@@ -220,7 +220,7 @@ public struct LeaseReference: Sendable, Codable, Hashable {
     }
 }
 
-/// Per-item answer of the batch routes (DESIGN §3).
+/// Per-item answer of the batch routes (docs/protocol.md, "Fencing").
 public enum ItemStatus: String, Sendable, Codable {
     /// Written.
     case accepted

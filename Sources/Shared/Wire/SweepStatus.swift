@@ -1,4 +1,4 @@
-/// `siuo sweep status NAME --json` and `GET /v1/sweeps/{name}` (DESIGN §7).
+/// `siuo sweep status NAME --json` and `GET /v1/sweeps/{name}` (docs/protocol.md, "The report").
 public struct SweepStatus: Sendable, Codable, Equatable {
     /// The sweep's name.
     public var name: String
@@ -127,7 +127,8 @@ public struct KindCounts: Sendable, Codable, Equatable {
         case total, done, failed, retries, tokens, refusals, blocked, judgeFailures = "judge_failures"
     }
 
-    /// Reads counts; the detail fields are optional (DESIGN §7 shows only `total` and `done`).
+    /// Reads counts; the detail fields are optional (the status in docs/protocol.md, "The report",
+    /// promises only `total` and `done`).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         func count(_ key: CodingKeys) throws -> Int { try container.decodeIfPresent(Int.self, forKey: key) ?? 0 }

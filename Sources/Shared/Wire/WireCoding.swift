@@ -123,7 +123,7 @@ public struct LeaseGrant: Codable, Sendable {
 public struct SweepSubmission: Codable, Sendable {
     /// The sweep.
     public var definition: SweepDefinition
-    /// DESIGN §5 `--replace`.
+    /// `--replace` (docs/architecture.md, "Submit").
     public var replace: Bool
 
     /// Creates a submission.

@@ -48,7 +48,7 @@ final class LeaseSession: @unchecked Sendable {
                 let delay = RetryBackoff.delay(afterAttempt: failures, retryAfter: failure.retryAfter.map(\.seconds))
                 guard failures <= retriesPerLease else { throw LeaseStop(failure, retryAfter: .seconds(delay)) }
                 // Sleeping on a lease past its life helps no one: give the job back
-                // for after the delay, without counting an attempt (DESIGN §4).
+                // for after the delay, without counting an attempt (docs/protocol.md, "Attempts, throttles and given-back jobs").
                 guard Duration.seconds(delay) < ttl / 2 else {
                     throw LeaseStop(failure, retryAfter: .seconds(delay), countsAsAttempt: false)
                 }

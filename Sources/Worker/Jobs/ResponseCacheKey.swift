@@ -1,7 +1,7 @@
 import Foundation
 import Shared
 
-/// The response-cache key of one sample (DESIGN §3): the sha256 of the exact
+/// The response-cache key of one sample (docs/protocol.md, "The response cache and replicates"): the sha256 of the exact
 /// request — provider, base URL, model, parameters, prompt, image — with the
 /// sample's index and the sweep's cache namespace. Two sweeps asking the same
 /// thing of the same model share answers; another namespace makes replicates.

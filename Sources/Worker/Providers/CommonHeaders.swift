@@ -1,7 +1,7 @@
 import Foundation
 import Shared
 
-/// The headers every provider request carries (DESIGN §3).
+/// The headers every provider request carries (docs/protocol.md, "X-Siuo-Sample").
 enum CommonHeaders {
     /// `X-Siuo-Sample`, `User-Agent` and `Content-Type` for `call`, plus the provider's own.
     static func `for`(_ call: ModelCall, adding extra: [String: String]) -> [String: String] {

@@ -2,7 +2,7 @@ import Foundation
 import Shared
 
 /// The one place that decides whether a failed call may be retried and
-/// whether it means the provider is pushing back (DESIGN §3–§4).
+/// whether it means the provider is pushing back (docs/protocol.md, "Attempts, throttles and given-back jobs").
 ///
 /// | Response                                               | retryable | throttled |
 /// |--------------------------------------------------------|-----------|-----------|

@@ -37,7 +37,7 @@ public struct ModelCall: Sendable, Equatable {
 
 /// One answer decoded from a provider's reply.
 public struct ProviderSample: Sendable, Equatable {
-    /// The outcome class (DESIGN §4).
+    /// The outcome class (docs/protocol.md, "Outcomes").
     public var outcome: ResponseOutcome
     /// The text; empty for blocks and truncations.
     public var text: String

@@ -1,7 +1,7 @@
 import Foundation
 import Shared
 
-/// How long a provider asked us to wait before the next request (DESIGN §4).
+/// How long a provider asked us to wait before the next request (docs/protocol.md, "Attempts, throttles and given-back jobs").
 ///
 /// Precedence, most explicit first: `retry-after-ms`, `retry-after` (seconds,
 /// possibly fractional, or an HTTP date), Gemini's `RetryInfo.retryDelay` in

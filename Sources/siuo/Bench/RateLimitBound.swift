@@ -1,7 +1,7 @@
 import Foundation
 
 /// The shortest wall time any scheduler could achieve under the provider's
-/// limits, given the requests the run actually needed (DESIGN §8: benchmarks
+/// limits, given the requests the run actually needed (docs/architecture.md, "Tests and benchmarks": benchmarks
 /// print ratios against this bound).
 ///
 /// An endpoint with rate `r` per second and bucket `b` (burst plus the mock's

@@ -3,7 +3,7 @@ import Foundation
 import Shared
 
 /// The full SIUO shape for `siuo bench sweep`: the nine categories with
-/// their real sizes (DESIGN §1), three mock targets and a mock judge, and the
+/// their real sizes (docs/protocol.md, "The benchmark"), three mock targets and a mock judge, and the
 /// mock's config enforcing the same limits the sweep declares.
 struct SweepBenchFixture {
     /// SIUO's categories and case counts (167 in all).
@@ -25,7 +25,8 @@ struct SweepBenchFixture {
     var adaptive: Bool
     var latencyMilliseconds: Int
 
-    /// DESIGN §4's default burst, one second's worth, declared alike to the sweep and the mock.
+    /// The default burst (docs/architecture.md, "Rate limits"), one second's worth, declared alike
+    /// to the sweep and the mock.
     static func burst(rpm: Double) -> Double {
         max(1, rpm / 60)
     }

@@ -123,7 +123,7 @@ import Worker
     }
 }
 
-/// The response cache (DESIGN §3): another sweep asking the same of the same
+/// The response cache (docs/protocol.md, "The response cache and replicates"): another sweep asking the same of the same
 /// models pays nothing; another namespace makes a real replicate.
 @Suite struct ResponseCacheTests {
     @Test func aSecondSweepReusesAnswersAndAReplicateAsksAgain() async throws {
