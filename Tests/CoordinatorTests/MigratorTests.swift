@@ -1,4 +1,5 @@
 import Coordinator
+import Shared
 import SiuoTestSupport
 import Testing
 
@@ -39,6 +40,40 @@ import Testing
         let edited = Migration(version: 1, name: "first", sql: "CREATE TABLE a (n bigint)")
         await #expect(throws: MigrationError.checksumMismatch(version: 1, name: "first")) {
             try await Migrator(pool: pool, migrations: [edited]).migrate()
+        }
+    }
+
+    @Test func commentsMayChangeButStatementsMayNot() async throws {
+        let pool = try await TestDatabase.pool(suite: "migrator_comments", migrated: false)
+        let original = Migration(version: 1, name: "first", sql: "-- a table (see the old design file)\nCREATE TABLE t (x int);\n")
+        try await Migrator(pool: pool, migrations: [original]).migrate()
+        let recomment = Migration(version: 1, name: "first", sql: "  -- a table (see docs/architecture.md)\nCREATE TABLE t (x int);   \n")
+        #expect(recomment.checksum == original.checksum)
+        #expect(try await Migrator(pool: pool, migrations: [recomment]).migrate().isEmpty)
+        let restated = Migration(version: 1, name: "first", sql: "-- a table\nCREATE TABLE t (x bigint);\n")
+        await #expect(throws: MigrationError.checksumMismatch(version: 1, name: "first")) {
+            try await Migrator(pool: pool, migrations: [restated]).migrate()
+        }
+    }
+
+    @Test func aChecksumAnEarlierBuildRecordedIsAcceptedAndReplaced() async throws {
+        let pool = try await TestDatabase.pool(suite: "migrator_earlier", migrated: false)
+        let sql = "-- old words\nCREATE TABLE t (x int);\n"
+        try await Migrator(pool: pool, migrations: [Migration(version: 1, name: "first", sql: sql)]).migrate()
+        // As an earlier build recorded it: the whole file's digest.
+        try await pool.query("UPDATE schema_migrations SET checksum = $1", [SHA256Hex.digest(sql)])
+        let current = Migration(version: 1, name: "first", sql: "-- new words\nCREATE TABLE t (x int);\n",
+                                earlierChecksums: [SHA256Hex.digest(sql)])
+        #expect(try await Migrator(pool: pool, migrations: [current]).migrate().isEmpty)
+        let recorded = try await pool.query("SELECT checksum FROM schema_migrations")[0]
+        #expect(try recorded.decode(String.self, "checksum") == current.checksum)
+    }
+
+    @Test func theBundledMigrationsKnowWhatEarlierBuildsRecorded() throws {
+        let bundled = try Migration.bundled()
+        #expect(bundled.count >= 2)
+        for migration in bundled where migration.version <= 2 {
+            #expect(!migration.earlierChecksums.isEmpty, "databases made before comment-free checksums must still migrate")
         }
     }
 

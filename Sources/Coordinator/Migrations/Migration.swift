@@ -9,16 +9,35 @@ public struct Migration: Sendable, Equatable {
     public var name: String
     /// The statements, run as one script.
     public var sql: String
-    /// SHA-256 of `sql`: an applied migration must never change.
+    /// SHA-256 of the statements (`sql` without its comment lines): an applied
+    /// migration's statements must never change; its comments may be corrected.
     public var checksum: String
+    /// Checksums that earlier builds recorded for this migration (of the whole
+    /// file text, before comments stopped counting); accepted, and replaced by `checksum`.
+    public var earlierChecksums: Set<String>
 
     /// Creates a migration from its file's parts.
-    public init(version: Int, name: String, sql: String) {
+    public init(version: Int, name: String, sql: String, earlierChecksums: Set<String> = []) {
         self.version = version
         self.name = name
         self.sql = sql
-        self.checksum = SHA256Hex.digest(sql)
+        self.checksum = SHA256Hex.digest(Self.statements(of: sql))
+        self.earlierChecksums = earlierChecksums
     }
+
+    /// `sql` without lines that hold only a `--` comment, and without trailing white space.
+    static func statements(of sql: String) -> String {
+        sql.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { line in String(line.reversed().drop(while: \.isWhitespace).reversed()) }
+            .filter { line in !line.drop(while: \.isWhitespace).hasPrefix("--") }
+            .joined(separator: "\n")
+    }
+
+    /// What builds before comment-free checksums recorded for the bundled migrations.
+    static let checksumsOfWholeFiles: [Int: Set<String>] = [
+        1: ["66362f4fa06f5bc4cfecf63a40aa0794afc81759b79b749a2a96c86e604baf35"],
+        2: ["d25f45225b682fb8e16c8b2a9d7b984f431bae46ab6862c7d1305eea6ddcb209"],
+    ]
 
     /// The migrations shipped with this build, in order.
     public static func bundled() throws -> [Migration] {
@@ -30,7 +49,8 @@ public struct Migration: Sendable, Equatable {
                 throw MigrationError.badFileName(file)
             }
             let sql = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
-            return Migration(version: version, name: String(stem[stem.index(after: separator)...]), sql: sql)
+            return Migration(version: version, name: String(stem[stem.index(after: separator)...]), sql: sql,
+                             earlierChecksums: checksumsOfWholeFiles[version] ?? [])
         }.sorted { $0.version < $1.version }
     }
 }

@@ -35,7 +35,9 @@ public struct Migrator: Sendable {
             var appliedNow: [Migration] = []
             for migration in migrations {
                 if let checksum = checksums[migration.version] {
-                    guard checksum == migration.checksum else {
+                    if migration.earlierChecksums.contains(checksum) {
+                        try await connection.query(MigrationSQL.updateChecksum, [migration.version, migration.checksum])
+                    } else if checksum != migration.checksum {
                         throw MigrationError.checksumMismatch(version: migration.version, name: migration.name)
                     }
                     continue
@@ -73,5 +75,6 @@ enum MigrationSQL {
         """
     static let applied = "SELECT version, checksum FROM schema_migrations ORDER BY version"
     static let record = "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)"
+    static let updateChecksum = "UPDATE schema_migrations SET checksum = $2 WHERE version = $1"
     static let currentVersion = "SELECT max(version) AS version FROM schema_migrations"
 }

@@ -57,7 +57,7 @@ CREATE TABLE sweeps (
     identity_sha256  text NOT NULL,
     seed             bigint NOT NULL,
     -- Operational fields, kept as columns for the lease path; they may
-    -- change on resubmit (DESIGN §5).
+    -- change on resubmit (docs/architecture.md, "Sweep files and identity").
     lease_ttl_s      integer NOT NULL CHECK (lease_ttl_s > 0),
     budget_usd       double precision CHECK (budget_usd > 0),
     spent_usd        double precision NOT NULL DEFAULT 0,
@@ -67,7 +67,7 @@ CREATE TABLE sweeps (
 );
 CREATE UNIQUE INDEX sweeps_current_name ON sweeps (name) WHERE state <> 'replaced';
 
--- One bucket per endpoint, shared by every sweep and role that uses it (DESIGN §4).
+-- One bucket per endpoint, shared by every sweep and role that uses it (docs/architecture.md, "Rate limits").
 CREATE TABLE rate_buckets (
     id                bigserial PRIMARY KEY,
     provider          text NOT NULL,

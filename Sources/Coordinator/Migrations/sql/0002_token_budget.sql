@@ -1,4 +1,4 @@
--- tpm (DESIGN §4): beside each endpoint's request bucket, a bucket of model
+-- tpm (docs/architecture.md, "Rate limits"): beside each endpoint's request bucket, a bucket of model
 -- tokens per minute. A request is charged an estimate when it is granted; the
 -- estimate is learnt from the usage workers report, and the difference is
 -- settled then (the bucket may go into debt, which delays later grants).
