@@ -84,6 +84,7 @@ let package = Package(
             dependencies: [
                 "Coordinator", "LoopbackHTTP", "Shared",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],
             path: "Tests/SiuoTestSupport"

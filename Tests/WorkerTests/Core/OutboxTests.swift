@@ -1,4 +1,5 @@
 import Shared
+import SiuoTestSupport
 import Testing
 @testable import Worker
 

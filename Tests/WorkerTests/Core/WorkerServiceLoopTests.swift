@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Shared
+import SiuoTestSupport
 import Testing
 @testable import Worker
 

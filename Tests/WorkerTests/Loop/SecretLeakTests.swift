@@ -22,7 +22,7 @@ import Worker
     @Test func noSecretReachesTheDatabaseMetricsErrorBodiesOrLogs() async throws {
         let pool = try await TestDatabase.pool(suite: "secret_leak")
         try await SweepFixture.importDataset(pool, cases: 2)
-        let logs = CollectedLogs()
+        let logs = RecordedLog()
         let provider = ScriptedProvider { arrival, earlier in
             let echo = #"{"error": {"message": "Incorrect API key provided: %@. Authorization: Bearer %@", "type": "invalid_request_error", "code": "invalid_api_key"}}"#
             let key = arrival.model == "judge" ? Self.judgeKey : Self.targetKey
@@ -57,22 +57,22 @@ import Worker
         let errors = try await pool.query("SELECT count(*) AS n FROM jobs WHERE last_error LIKE '%Incorrect API key provided%'")
         #expect(try errors[0].decode(Int.self, "n") >= 1)
         #expect(!bodies.isEmpty && metrics.contains("siuo_results_total"))
-        #expect(!logs.lines.isEmpty)
+        #expect(!logs.all.map(\.line).isEmpty)
         for secret in Self.secrets {
             #expect(try await columnsHolding(secret, pool: pool).isEmpty, "\(secret) stored in the database")
             #expect(!metrics.contains(secret), "\(secret) in /metrics")
             for body in bodies { #expect(!body.contains(secret), "\(secret) in an HTTP body: \(body.prefix(200))") }
-            for line in logs.lines { #expect(!line.contains(secret), "\(secret) logged: \(line)") }
+            for line in logs.all.map(\.line) { #expect(!line.contains(secret), "\(secret) logged: \(line)") }
         }
     }
 
     /// Runs one worker holding both keys until no job is queued or leased.
-    private func runWorker(base: String, pool: PostgresPool, logs: CollectedLogs) async throws {
+    private func runWorker(base: String, pool: PostgresPool, logs: RecordedLog) async throws {
         let client = CoordinatorClient(baseURL: base, token: Self.workerToken)
         let keys = KeyRing(environment: ["TARGET_KEY": Self.targetKey, "JUDGE_KEY": Self.judgeKey])
         var settings = WorkerSettings(concurrency: 4, workerID: "leak-worker")
         settings.leaseWait = .milliseconds(200)
-        var logger = Logger(label: "test.leak") { _ in CollectingHandler(logs: logs) }
+        var logger = logs.logger
         logger.logLevel = .trace
         let service = WorkerService.connected(to: client, keys: keys, settings: settings, requestTimeout: 30, logger: logger)
         let worker = Task { try await service.run() }
@@ -125,29 +125,5 @@ import Worker
             if try hits[0].decode(Int.self, "n") > 0 { found.append("\(table).\(column)") }
         }
         return found
-    }
-}
-
-/// Log lines, message and metadata together, as any handler would write them.
-final class CollectedLogs: Sendable {
-    private let storage = Mutex<[String]>([])
-    var lines: [String] { storage.withLock { $0 } }
-    func append(_ line: String) { storage.withLock { $0.append(line) } }
-}
-
-struct CollectingHandler: LogHandler {
-    let logs: CollectedLogs
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
-             file: String, function: String, line: UInt) {
-        let merged = metadata.merging(explicit ?? [:]) { $1 }
-        logs.append("\(level) \(message) \(merged)")
     }
 }
