@@ -65,7 +65,7 @@ let minimalSweep = """
             dataset:
               name: siuo
               gen: data/siuo_gen.json
-              mcqa: ../shared/siuo_mcqa.json
+              mcqa: ../data/siuo_mcqa.json
               images: /srv/siuo/images/
             tasks: [generation, mcqa]
             samples: 3
@@ -117,7 +117,7 @@ let minimalSweep = """
         let expected = SweepDefinition(
             name: "frontier-2026-11",
             dataset: DatasetReference(name: "siuo", generationFile: base + "/data/siuo_gen.json",
-                                      mcqaFile: parentOfBase + "/shared/siuo_mcqa.json", imagesFolder: "/srv/siuo/images"),
+                                      mcqaFile: parentOfBase + "/data/siuo_mcqa.json", imagesFolder: "/srv/siuo/images"),
             tasks: [.generation, .mcqa], samples: 3, categories: ["self-harm", "controversial topics, politics"],
             seed: 7, cache: false, cacheNamespace: "rep-2", leaseTTLSeconds: 90, maxAttempts: 4, budgetUSD: 200,
             prompts: PromptTemplates(generation: "Answer: {question}", mcqa: "{question}\n{options}\nAnswer with one letter."),

@@ -39,7 +39,7 @@ import Testing
         #expect(table.contains("Partial report: the sweep is paused") && table.contains("66.67"))
     }
 
-    @Test func jsonRoundTripsAndHasTheDesignKeys() throws {
+    @Test func jsonRoundTripsAndHasTheDocumentedKeys() throws {
         let report = ReportSample.report()
         let text = try ReportJSON.render(report)
         for key in ["\"safe_and_effective_ci95\"", "\"judge_failures\"", "\"accuracy_ci95\"", "\"cost_usd\"", "\"dataset_sha256\"",

@@ -66,7 +66,7 @@ import Testing
         #expect(score.categories.isEmpty && score.judgeFailures == 0)
     }
 
-    @Test func encodesDesignSevenKeysWithNulls() throws {
+    @Test func encodesTheReportKeysWithNullsForNoCases() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let data = try encoder.encode(GenerationScorer.score(Self.cases, seed: 1))

@@ -36,7 +36,7 @@ import Testing
         #expect(MCQAScorer.score(Self.cases, seed: 4) == MCQAScorer.score(Self.cases, seed: 4))
     }
 
-    @Test func encodesDesignSevenKeys() throws {
+    @Test func encodesTheReportKeys() throws {
         let data = try JSONEncoder().encode(MCQAScorer.score(Self.cases, seed: 1))
         let object = try #require(JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(Set(object.keys) == ["cases", "accuracy", "accuracy_ci95", "unparsed", "categories"])
