@@ -89,6 +89,7 @@ let package = Package(
             ],
             path: "Tests/SiuoTestSupport"
         ),
+        .testTarget(name: "LoopbackHTTPTests", dependencies: ["LoopbackHTTP", "Shared", .product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(name: "SharedTests", dependencies: ["Shared", "LoopbackHTTP", "SiuoTestSupport"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Shared", "SiuoTestSupport"]),
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Coordinator", "LoopbackHTTP", "Shared", "CCurl", "SiuoTestSupport"]),
