@@ -21,7 +21,7 @@ struct AdminRoutes {
             if !problems.isEmpty {
                 throw HTTPError(.badRequest, message: "definition: " + problems.joined(separator: "; ") + "; nothing was written")
             }
-            let outcome = try await mapped { try await sweeps.submit(submission.definition, replace: submission.replace) }
+            let outcome = try await mapped { try await sweeps.submit(submission.definition, replace: submission.replace, limit: submission.limit) }
             signal.notify()
             switch outcome {
             case .created(let jobs): return try JSONResponses.json(SubmissionAnswer(outcome: "created", jobs: jobs), status: .created)
@@ -49,8 +49,8 @@ struct AdminRoutes {
         }
     }
 
-    /// Store refusals as HTTP: unknown sweep 404, a changed identity 409,
-    /// other bad references 422; nothing was written in any of them.
+    /// Store refusals as HTTP: unknown sweep 404, a changed identity 409, a bad
+    /// limit 400, other bad references 422; nothing was written in any of them.
     private func mapped<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
@@ -58,6 +58,7 @@ struct AdminRoutes {
             switch error {
             case .notFound: throw HTTPError(.notFound, message: error.description)
             case .identityChanged: throw HTTPError(.conflict, message: error.description)
+            case .invalidLimit: throw HTTPError(.badRequest, message: error.description)
             default: throw HTTPError(.unprocessableContent, message: error.description)
             }
         }
