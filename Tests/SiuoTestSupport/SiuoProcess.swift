@@ -43,6 +43,37 @@ public final class SiuoProcess: @unchecked Sendable {
         baseURL = String(text[range])
     }
 
+    /// What a command run to its end printed, and its exit status.
+    public struct Finished: Sendable {
+        /// The exit status.
+        public var status: Int32
+        /// Standard output.
+        public var stdout: String
+        /// Standard error.
+        public var stderr: String
+        /// Both, stdout first.
+        public var output: String { stdout + stderr }
+    }
+
+    /// Runs `siuo arguments…` to its end, stdout and stderr apart.
+    public static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Finished {
+        guard let binary else { throw CoordinatorClientError(status: 0, message: "build siuo first (swift build)") }
+        let folder = try TemporaryFolder(prefix: "siuo-output")
+        defer { folder.remove() }
+        let outPath = try folder.write("stdout", ""), errPath = try folder.write("stderr", "")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        try process.run()
+        process.waitUntilExit()
+        return Finished(status: process.terminationStatus, stdout: try String(contentsOfFile: outPath, encoding: .utf8),
+                        stderr: try String(contentsOfFile: errPath, encoding: .utf8))
+    }
+
     /// Whether it still runs.
     public var isRunning: Bool { process.isRunning }
 
