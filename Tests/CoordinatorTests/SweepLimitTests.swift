@@ -31,7 +31,8 @@ import Testing
         #expect(leases.count == 8)
         _ = try await jobs.complete(leases.map { SweepFixture.result(for: $0) })
         let answered = try await count(pool, "SELECT count(*) AS n FROM responses")
-        #expect(answered == 2 * 2 * 3 + 2 * 2)
+        let expected: Int = 2 * 2 * 3 + 2 * 2  // 2 models × 2 cases × 3 samples, and 2 × 2 MCQA answers
+        #expect(answered == expected)
 
         // A smaller limit removes nothing and adds nothing.
         #expect(try await store.submit(definition, limit: 1) == .resumed(addedJobs: 0))

@@ -53,7 +53,7 @@ import Testing
             #expect(finished.stderr.split(separator: "\n").count == 1, "\(command): \(finished.stderr)")
         }
         let file = try folder.write("sweep.yaml", Self.sweepYAML)
-        for command in [["run", file, "--limit", "0"], ["sweep", "submit", file, "--limit", "-3"]] {
+        for command in [["run", file, "--limit", "0"], ["sweep", "submit", file, "--limit=-3"]] {
             let finished = try SiuoProcess.run(command, environment: nowhere)
             #expect(finished.status == 2, "\(command): \(finished.output)")
             #expect(finished.stderr.contains("--limit must be at least 1"), "\(command): \(finished.stderr)")
