@@ -72,4 +72,21 @@ import Testing
         #expect(try await count(pool, "SELECT count(*) AS n FROM sweeps") == 0)
         #expect(SweepSubmission.problem(withLimit: 1) == nil && SweepSubmission.problem(withLimit: nil) == nil)
     }
+
+    @Test func theLimitTravelsInTheSubmitRequestAndABadOneIsA400() async throws {
+        let pool = try await TestDatabase.pool(suite: "sweep_limit_api")
+        try await SweepFixture.importDataset(pool, cases: 3)
+        try await TestCoordinator.with(pool: pool) { (base: String) async throws -> Void in
+            let admin = TestCoordinator.admin(base)
+            let definition = SweepFixture.definition(models: 1, tasks: [.mcqa])
+            await #expect {
+                try await admin.submit(definition, replace: false, limit: 0)
+            } throws: { error in
+                (error as? CoordinatorClientError).map { $0.status == 400 && $0.message.contains("limit must be at least 1") } ?? false
+            }
+            #expect(try await count(pool, "SELECT count(*) AS n FROM sweeps") == 0)
+            #expect(try await admin.submit(definition, replace: false, limit: 2) == SubmissionAnswer(outcome: "created", jobs: 2))
+            #expect(try await admin.submit(definition, replace: false) == SubmissionAnswer(outcome: "resumed", jobs: 1))
+        }
+    }
 }
