@@ -52,6 +52,10 @@ import Testing
             #expect(finished.stderr.hasPrefix(broken + ":6: models[0].provider: unknown provider \"nope\""), "\(command): \(finished.stderr)")
             #expect(finished.stderr.split(separator: "\n").count == 1, "\(command): \(finished.stderr)")
         }
+        // Dataset files that cannot be imported are bad input too, found before the database is asked.
+        let noData = try SiuoProcess.run(["dataset", "import", "d", "--gen", folder.path + "/missing.json", "--images", folder.path],
+                                         environment: nowhere)
+        #expect(noData.status == 2 && noData.stderr.contains("missing.json"), "\(noData.output)")
         let file = try folder.write("sweep.yaml", Self.sweepYAML)
         for command in [["run", file, "--limit", "0"], ["sweep", "submit", file, "--limit=-3"]] {
             let finished = try SiuoProcess.run(command, environment: nowhere)
