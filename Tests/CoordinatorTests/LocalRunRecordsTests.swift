@@ -9,12 +9,8 @@ import Testing
 @Suite struct LocalRunRecordsTests {
     /// A process that has ended (and been reaped): its identity is a dead one.
     private func deadProcess() throws -> ProcessIdentity {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "exit 0"]
-        try process.run()
-        process.waitUntilExit()
-        return ProcessIdentity(pid: process.processIdentifier, startTicks: nil, bootID: nil)
+        let ended = try PosixSpawn.run("/bin/sh", ["-c", "exit 0"])
+        return ProcessIdentity(pid: ended.pid, startTicks: nil, bootID: nil)
     }
 
     @Test func aProcessIsRecognisedOnlyWhileItRuns() throws {

@@ -55,45 +55,17 @@ public final class SiuoProcess: @unchecked Sendable {
         public var output: String { stdout + stderr }
     }
 
-    /// Runs `siuo arguments…` to its end, stdout and stderr apart.
-    ///
-    /// Spawned with `posix_spawn`, not `Foundation.Process`: its `run()` in
-    /// Swift 6.3 over-reads `/proc/self/fd` entries and crashes now and then
-    /// (swift-corelibs-foundation PR #5472), which the many short commands
-    /// these tests run would make likely. The child keeps only fds 0–2.
+    /// Runs `siuo arguments…` to its end, stdout and stderr apart (with
+    /// `PosixSpawn`, away from `Foundation.Process.run`'s intermittent crash).
     public static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Finished {
         guard let binary else { throw CoordinatorClientError(status: 0, message: "build siuo first (swift build)") }
         let folder = try TemporaryFolder(prefix: "siuo-output")
         defer { folder.remove() }
         let outPath = folder.path + "/stdout", errPath = folder.path + "/stderr"
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        closeInheritedFiles(&actions)
-        let environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }.map { "\($0.key)=\($0.value)" }
-        let argv: [UnsafeMutablePointer<CChar>?] = ([binary] + arguments).map { strdup($0) } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, binary, &actions, nil, argv, envp)
-        guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL) }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        // Exited: its status; killed by a signal: 128 + the signal, as a shell reports it.
-        let code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + status & 0x7f
-        return Finished(status: code, stdout: try String(contentsOfFile: outPath, encoding: .utf8),
+        let ended = try PosixSpawn.run(binary, arguments, environment: ProcessInfo.processInfo.environment.merging(extra) { $1 },
+                                       stdout: outPath, stderr: errPath)
+        return Finished(status: ended.status, stdout: try String(contentsOfFile: outPath, encoding: .utf8),
                         stderr: try String(contentsOfFile: errPath, encoding: .utf8))
-    }
-
-    /// Closes every fd above 2 in the child (glibc's `posix_spawn_file_actions_addclosefrom_np`,
-    /// looked up at run time since Swift's Glibc module does not declare it).
-    private static func closeInheritedFiles(_ actions: inout posix_spawn_file_actions_t) {
-        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np") else { return }
-        _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
     }
 
     /// Whether it still runs.
