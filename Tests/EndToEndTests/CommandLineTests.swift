@@ -154,4 +154,33 @@ import Testing
         let (noExtension, _) = try report("report")
         #expect(noExtension.status == 2)
     }
+
+    @Test func runSaysWhichKeysThisMachineLacksAndTakesGoogleAPIKeyForGemini() throws {
+        guard SiuoProcess.binary != nil else { Issue.record("build siuo first (swift build)"); return }
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let sample = RepositoryPaths.sampleDataset
+        let file = try folder.write("keys.yaml", """
+            name: keys
+            dataset: {name: siuo-sample, gen: \(sample)/gen.json, mcqa: \(sample)/mcqa.json, images: \(sample)/images}
+            tasks: [mcqa]
+            models:
+              - {name: gem, provider: gemini, model: gemini-2.5-flash}
+              - {name: gem-own-key, provider: gemini, model: gemini-2.5-pro, api_key_env: MY_GEMINI_KEY}
+            """)
+        let unset = ["GEMINI_API_KEY": "", "GOOGLE_API_KEY": "", "MY_GEMINI_KEY": "", "SIUO_DATABASE_URL": ""]
+        let none = try SiuoProcess.run(["run", file, "--dry-run"], environment: unset)
+        #expect(none.status == 0, "\(none.output)")
+        #expect(none.stderr.contains("warning: model gem needs a key in $GEMINI_API_KEY (or $GOOGLE_API_KEY)"), "\(none.stderr)")
+        #expect(none.stderr.contains("warning: model gem-own-key needs a key in $MY_GEMINI_KEY;"), "\(none.stderr)")
+
+        var google = unset
+        google["GOOGLE_API_KEY"] = "google-key"
+        let withGoogle = try SiuoProcess.run(["run", file, "--dry-run"], environment: google)
+        #expect(withGoogle.status == 0)
+        #expect(!withGoogle.stderr.contains("model gem needs"), "\(withGoogle.stderr)")
+        // A variable the file names is used alone: GOOGLE_API_KEY does not stand in for it.
+        #expect(withGoogle.stderr.contains("model gem-own-key needs a key in $MY_GEMINI_KEY;"), "\(withGoogle.stderr)")
+        #expect(!withGoogle.output.contains("google-key"), "a key is never printed")
+    }
 }

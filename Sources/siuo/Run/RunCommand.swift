@@ -37,6 +37,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         // A bad file exits 2 with every problem named by file, line and field (SiuoExit).
         let definition = try SweepFileParser.load(path: sweepFile)
+        Self.warnAboutMissingKeys(definition)
         if dryRun { return try await printEstimate(definition) }
         let (ending, pool) = try await runSweep(definition)
         try await Self.finish(ending, definition: definition, pool: pool)
@@ -75,7 +76,6 @@ struct RunCommand: AsyncParsableCommand {
         let record = LocalRunRecord(databaseURL: url, workerIDs: workerIDs)
         try records.write(record)
         defer { records.remove(record) }
-        Self.warnAboutMissingKeys(definition)
         try await DatasetPreparer.ensureImported(definition.dataset, pool: pool)
         let mocks = MockChildren()
         defer { mocks.stop() }
@@ -99,14 +99,15 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// This machine's workers skip endpoints they hold no key for: say so
-    /// before the run, not after a silent wait.
+    /// (on stderr) before the run or in the dry run, not after a silent wait.
     private static func warnAboutMissingKeys(_ definition: SweepDefinition) {
         let keys = KeyRing(environment: ProcessInfo.processInfo.environment)
         let models = definition.models + [definition.judge, definition.fallbackJudge].compactMap { $0 }
         for model in models where model.provider != .mock && keys.key(for: model) == nil {
             guard let variable = model.apiKeyEnvironment else { continue }
-            Console.line("warning: model \(model.name) needs a key in \(KeyRing.describe(variable, provider: model.provider)); "
-                         + "this machine's workers will not run its jobs")
+            let line = "warning: model \(model.name) needs a key in \(KeyRing.describe(variable, provider: model.provider)); "
+                + "this machine's workers will not run its jobs\n"
+            FileHandle.standardError.write(Data(line.utf8))
         }
     }
 
