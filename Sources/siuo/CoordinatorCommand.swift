@@ -9,7 +9,7 @@ import ServiceLifecycle
 struct CoordinatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coordinator",
-        abstract: "Run a coordinator: the HTTP API and maintenance loops (several may share one database).")
+        abstract: "Run a coordinator: the HTTP API and maintenance loops (several may share one database).", discussion: SiuoExit.discussion())
 
     @OptionGroup var database: DatabaseOptions
 

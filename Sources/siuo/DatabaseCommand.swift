@@ -11,7 +11,7 @@ struct DatabaseCommand: AsyncParsableCommand {
     )
 
     struct Start: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create (first time) and start the embedded cluster; a no-op when it runs.")
+        static let configuration = CommandConfiguration(abstract: "Create (first time) and start the embedded cluster; a no-op when it runs.", discussion: SiuoExit.discussion())
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
@@ -30,7 +30,7 @@ struct DatabaseCommand: AsyncParsableCommand {
     }
 
     struct Stop: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Stop the embedded cluster.")
+        static let configuration = CommandConfiguration(abstract: "Stop the embedded cluster.", discussion: SiuoExit.discussion())
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
@@ -40,13 +40,21 @@ struct DatabaseCommand: AsyncParsableCommand {
     }
 
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Say whether the embedded cluster exists and runs.")
+        static let configuration = CommandConfiguration(abstract: "Say whether the embedded cluster exists and runs.", discussion: SiuoExit.discussion())
+        @Flag(help: "Print one JSON document on stdout: state (not_created, stopped, running), directory, and when created data_directory, socket_directory, pid, url.")
+        var json = false
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
             try requireEmbedded(database)
             let cluster = database.embedded
-            switch cluster.status() {
+            let status = cluster.status()
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                return print(String(decoding: try encoder.encode(StatusDocument(status, cluster: cluster)), as: UTF8.self))
+            }
+            switch status {
             case .notCreated:
                 print("not created (\(cluster.directory)); `siuo db start` creates it")
             case .stopped(let details):
@@ -57,8 +65,50 @@ struct DatabaseCommand: AsyncParsableCommand {
         }
     }
 
+    /// `db status --json`: the embedded cluster's state; absent fields are null.
+    struct StatusDocument: Encodable {
+        var state: String
+        var directory: String
+        var dataDirectory: String?
+        var socketDirectory: String?
+        var pid: Int?
+        var url: String?
+
+        init(_ status: EmbeddedPostgres.Status, cluster: EmbeddedPostgres) {
+            directory = cluster.directory
+            switch status {
+            case .notCreated:
+                state = "not_created"
+            case .stopped(let details):
+                state = "stopped"
+                dataDirectory = details.dataDirectory
+                socketDirectory = details.socketDirectory
+            case .running(let pid, let details):
+                state = "running"
+                dataDirectory = details.dataDirectory
+                socketDirectory = details.socketDirectory
+                self.pid = pid
+                url = cluster.url()
+            }
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(state, forKey: .state)
+            try container.encode(directory, forKey: .directory)
+            try container.encode(dataDirectory, forKey: .dataDirectory)
+            try container.encode(socketDirectory, forKey: .socketDirectory)
+            try container.encode(pid, forKey: .pid)
+            try container.encode(url, forKey: .url)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case state, directory, pid, url, dataDirectory = "data_directory", socketDirectory = "socket_directory"
+        }
+    }
+
     struct URLCommand: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "url", abstract: "Print the database URL commands use.")
+        static let configuration = CommandConfiguration(commandName: "url", abstract: "Print the database URL commands use.", discussion: SiuoExit.discussion())
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
@@ -67,7 +117,7 @@ struct DatabaseCommand: AsyncParsableCommand {
     }
 
     struct Migrate: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Apply pending schema migrations (idempotent, safe to run concurrently).")
+        static let configuration = CommandConfiguration(abstract: "Apply pending schema migrations (idempotent, safe to run concurrently).", discussion: SiuoExit.discussion())
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {

@@ -17,13 +17,29 @@ struct DatabaseOptions: ParsableArguments {
         Setting.value(databaseURL, environment: "SIUO_DATABASE_URL")
     }
 
+    /// The folder of the embedded cluster this command would use.
+    var dataDirectoryPath: String {
+        Setting.value(dataDirectory, environment: "SIUO_DATA_DIR") ?? EmbeddedPostgres.defaultDirectory()
+    }
+
     /// The embedded cluster this command would use.
     var embedded: EmbeddedPostgres {
-        EmbeddedPostgres(directory: Setting.value(dataDirectory, environment: "SIUO_DATA_DIR") ?? EmbeddedPostgres.defaultDirectory())
+        EmbeddedPostgres(directory: dataDirectoryPath)
+    }
+
+    /// Where `siuo run` records its running processes: `runs/` beside the
+    /// cluster's folder (`./.siuo/runs` by default), whichever database it uses.
+    var runRecords: LocalRunRecords {
+        LocalRunRecords(folder: URL(fileURLWithPath: dataDirectoryPath).deletingLastPathComponent().path + "/runs")
     }
 
     /// A pool on the database, started if embedded, with the schema up to date.
     func open(poolSize: Int = 4) async throws -> PostgresPool {
+        try await openWithURL(poolSize: poolSize).pool
+    }
+
+    /// `open`, with the URL it used.
+    func openWithURL(poolSize: Int = 4) async throws -> (pool: PostgresPool, url: String) {
         let url: String
         if let explicitURL {
             url = explicitURL
@@ -34,6 +50,6 @@ struct DatabaseOptions: ParsableArguments {
         }
         let pool = PostgresPool(url: url, size: poolSize)
         try await Migrator(pool: pool).migrate()
-        return pool
+        return (pool, url)
     }
 }

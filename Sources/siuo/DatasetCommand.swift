@@ -13,7 +13,7 @@ struct DatasetCommand: AsyncParsableCommand {
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import SIUO's siuo_gen.json (+ siuo_mcqa.json) and its images, in one transaction.")
+            abstract: "Import SIUO's siuo_gen.json (+ siuo_mcqa.json) and its images, in one transaction.", discussion: SiuoExit.discussion())
 
         @Argument(help: "Name to import under (1–64 of A-Za-z0-9._-).") var name: String
         @Option(help: ArgumentHelp("The generation items (siuo_gen.json).", valueName: "file")) var gen: String
@@ -42,7 +42,7 @@ struct DatasetCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List imported datasets.")
+        static let configuration = CommandConfiguration(abstract: "List imported datasets.", discussion: SiuoExit.discussion())
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var database: DatabaseOptions
 

@@ -11,7 +11,7 @@ struct MockProviderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mock-provider",
         abstract: "Serve the OpenAI, Anthropic and Gemini wire formats with deterministic answers, rate limits and faults.",
-        discussion: "Answers are a pure function of (seed, model, prompt, X-Siuo-Sample). See docs/mock-provider.md for the config file.")
+        discussion: "Answers are a pure function of (seed, model, prompt, X-Siuo-Sample). See docs/mock-provider.md for the config file.\n" + SiuoExit.discussion())
 
     @Option(help: ArgumentHelp("Address to listen on (port 0: any free port).", valueName: "host:port"))
     var listen = "127.0.0.1:0"

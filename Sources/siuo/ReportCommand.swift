@@ -7,18 +7,38 @@ import Shared
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Print or write a sweep's report (partial while the sweep runs).")
+        abstract: "Print or write a sweep's report (partial while the sweep runs).", discussion: SiuoExit.discussion())
 
     @Argument(help: "The sweep.") var name: String
-    @Option(help: ArgumentHelp("table, json, csv, markdown or html.", valueName: "format")) var format = "table"
-    @Option(help: ArgumentHelp("Write the report to this file instead of printing it.", valueName: "file")) var out: String?
+    @Option(help: ArgumentHelp(
+        "table, json, csv, markdown or html (default: from the --out file's extension, else table).", valueName: "format"))
+    var format: String?
+    @Option(help: ArgumentHelp(
+        "Write the report to this file instead of printing it; without --format its extension names the format "
+            + "(.json, .csv, .md/.markdown, .html/.htm, .txt for the table).", valueName: "file"))
+    var out: String?
     @OptionGroup var coordinator: CoordinatorOptions
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
-        guard ReportFormat(rawValue: format) != nil else {
-            throw ValidationError("--format must be one of \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        _ = try reportFormat()
+    }
+
+    /// `--format` when given, else what `--out`'s extension names, else the table.
+    /// An `--out` whose extension names no format, without `--format`, is bad input (exit 2).
+    func reportFormat() throws -> ReportFormat {
+        if let format {
+            guard let chosen = ReportFormat(rawValue: format) else {
+                throw ValidationError("--format must be one of \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return chosen
         }
+        guard let out else { return .table }
+        guard let named = ReportFormat(fileExtensionOf: out) else {
+            let known = ReportFormat.allCases.flatMap(\.fileExtensions).map { "." + $0 }.joined(separator: ", ")
+            throw ValidationError("--out \(out): its extension names no report format (\(known)); pass --format")
+        }
+        return named
     }
 
     func run() async throws {
@@ -29,7 +49,7 @@ struct ReportCommand: AsyncParsableCommand {
             // No coordinator named: read the database directly (docs/operations.md, "Commands").
             report = try await ReportStore(pool: try await database.open()).report(name)
         }
-        let text = try ReportFormat(rawValue: format)!.render(report)
+        let text = try reportFormat().render(report)
         guard let out else {
             print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
             return
@@ -37,7 +57,7 @@ struct ReportCommand: AsyncParsableCommand {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
         } catch {
-            throw ValidationError("\(out): cannot write the report (\(error.localizedDescription))")
+            throw RunError("\(out): cannot write the report (\(error.localizedDescription))")
         }
         print("wrote \(out)")
     }

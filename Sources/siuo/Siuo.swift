@@ -7,8 +7,23 @@ struct Siuo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "siuo",
         abstract: "Run the SIUO cross-modality safety benchmark against many vision-language models.",
+        discussion: SiuoExit.discussion(SiuoExit.allCases),
         version: SiuoVersion.current,
         subcommands: [RunCommand.self, DatabaseCommand.self, DatasetCommand.self, SweepCommand.self, ReportCommand.self, ExportCommand.self,
                       CoordinatorCommand.self, WorkerCommand.self, MockProviderCommand.self, BenchCommand.self]
     )
+
+    /// ArgumentParser's entry point, with `SiuoExit` deciding the exit status.
+    static func main() async {
+        do {
+            var command = try await asyncParseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            SiuoExit.terminate(with: error)
+        }
+    }
 }

@@ -12,25 +12,54 @@ struct SweepCommand: AsyncParsableCommand {
     )
 
     struct Submit: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Validate a sweep file and submit it (resubmitting resumes).")
+        static let configuration = CommandConfiguration(abstract: "Validate a sweep file and submit it (resubmitting resumes).", discussion: SiuoExit.discussion())
         @Argument(help: "The sweep file (YAML).") var file: String
         @Flag(help: "Replace a sweep of this name whose definition changed (its results are kept).") var replace = false
+        @OptionGroup var limit: CaseLimitOption
+        @Flag(help: "Print the outcome as one JSON document on stdout.") var json = false
         @OptionGroup var coordinator: CoordinatorOptions
 
         func run() async throws {
-            // Validated here, where the file's relative paths and templates are.
+            // Validated here, where the file's relative paths and templates are; a bad file exits 2 (SiuoExit).
             let definition = try SweepFileParser.load(path: file)
-            let answer = try await coordinator.adminClient(for: "sweep submit").submit(definition, replace: replace)
+            let answer = try await coordinator.adminClient(for: "sweep submit").submit(definition, replace: replace, limit: limit.value)
+            if json {
+                let document = SubmitDocument(sweep: definition.name, outcome: answer.outcome, jobs: answer.jobs, limit: limit.value)
+                return print(String(decoding: try SweepStatusText.prettyEncoder.encode(document), as: UTF8.self))
+            }
+            let note = CaseLimitOption.note(limit.value)
             switch answer.outcome {
-            case "created": print("created sweep \(definition.name): \(answer.jobs) jobs")
-            case "replaced": print("replaced sweep \(definition.name): \(answer.jobs) jobs (the old results are kept)")
-            default: print("resumed sweep \(definition.name): \(answer.jobs) new jobs")
+            case "created": print("created sweep \(definition.name): \(answer.jobs) jobs\(note)")
+            case "replaced": print("replaced sweep \(definition.name): \(answer.jobs) jobs\(note) (the old results are kept)")
+            default: print("resumed sweep \(definition.name): \(answer.jobs) new jobs\(note)")
             }
         }
     }
 
+    /// `sweep submit --json`: what the submission did.
+    struct SubmitDocument: Encodable {
+        /// The sweep's name.
+        var sweep: String
+        /// `created`, `resumed` or `replaced`.
+        var outcome: String
+        /// Jobs this submission created.
+        var jobs: Int
+        /// The `--limit` given, if any.
+        var limit: Int?
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(sweep, forKey: .sweep)
+            try container.encode(outcome, forKey: .outcome)
+            try container.encode(jobs, forKey: .jobs)
+            try container.encode(limit, forKey: .limit)  // null without a limit, so the key is always there
+        }
+
+        enum CodingKeys: String, CodingKey { case sweep, outcome, jobs, limit }
+    }
+
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show job counts per state, model and kind.")
+        static let configuration = CommandConfiguration(abstract: "Show job counts per state, model and kind.", discussion: SiuoExit.discussion())
         @Argument(help: "The sweep (default: every sweep).") var name: String?
         @Flag(help: "Print JSON.") var json = false
         @Flag(help: "Follow one sweep's progress live until it finishes (Ctrl-C stops watching, not the sweep).") var watch = false
@@ -70,14 +99,15 @@ struct SweepCommand: AsyncParsableCommand {
     /// One command per action; they differ only in the route they call.
     struct Steer<Action: SweepAction>: AsyncParsableCommand {
         static var configuration: CommandConfiguration {
-            CommandConfiguration(commandName: Action.action, abstract: Action.abstract)
+            CommandConfiguration(commandName: Action.action, abstract: Action.abstract, discussion: SiuoExit.discussion())
         }
         @Argument(help: "The sweep.") var name: String
+        @Flag(help: "Print the sweep's status afterwards as one JSON document on stdout (as `sweep status NAME --json`).") var json = false
         @OptionGroup var coordinator: CoordinatorOptions
 
         func run() async throws {
             let status = try await coordinator.adminClient(for: "sweep \(Action.action)").act(Action.action, on: name)
-            print(SweepStatusText.render(status))
+            print(json ? String(decoding: try SweepStatusText.prettyEncoder.encode(status), as: UTF8.self) : SweepStatusText.render(status))
         }
     }
 }

@@ -9,7 +9,7 @@ import Worker
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
-        abstract: "Run a worker: lease jobs, call the model APIs with the keys in this environment, report results.")
+        abstract: "Run a worker: lease jobs, call the model APIs with the keys in this environment, report results.", discussion: SiuoExit.discussion())
 
     @Option(name: .customLong("coordinator"), help: ArgumentHelp("Coordinator URL (default: $SIUO_COORDINATOR_URL).", valueName: "url"))
     var coordinator: String?

@@ -200,7 +200,7 @@ import Yams
         let read = try SourceNames.siuoEnvironment()
         #expect(read.isSuperset(of: ["SIUO_DATABASE_URL", "SIUO_WORKER_TOKEN", "SIUO_ADMIN_TOKEN", "SIUO_COORDINATOR_URL"]), "read: \(read)")
         let providerKeys = try SourceNames.providerKeyDefaults()
-        #expect(providerKeys == ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY"])
+        #expect(providerKeys == ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY"])
         for (origin, names) in try EnvironmentUse.all() {
             for name in names {
                 if name.hasPrefix("SIUO_") {
@@ -216,7 +216,7 @@ import Yams
         let uses = try EnvironmentUse.byRole()
         for (origin, names) in uses.coordinators {
             #expect(names.isSuperset(of: ["SIUO_DATABASE_URL", "SIUO_WORKER_TOKEN", "SIUO_ADMIN_TOKEN"]), "\(origin): \(names)")
-            #expect(names.isDisjoint(with: ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY"]), "\(origin): the coordinator never sees a key")
+            #expect(names.isDisjoint(with: ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY"]), "\(origin): the coordinator never sees a key")
         }
         for (origin, names) in uses.workers {
             #expect(names.contains("SIUO_WORKER_TOKEN"), "\(origin): \(names)")
@@ -544,7 +544,7 @@ enum SourceNames {
         try literals(matching: #""(SIUO_[A-Z_]+)""#, in: RepositoryPaths.root + "/Sources/siuo")
     }
 
-    /// The default `api_key_env` of each provider.
+    /// The default `api_key_env` of each provider, and the alternatives workers also read.
     static func providerKeyDefaults() throws -> Set<String> {
         try literals(matching: #""([A-Z]+_API_KEY)""#, in: RepositoryPaths.root + "/Sources/Shared/Sweep")
     }

@@ -18,16 +18,12 @@ import Testing
 
     /// Runs `siuo arguments…` to the end; returns its exit status and output.
     static func siuo(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(SiuoProcess.binary))
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let finished = try SiuoProcess.run(arguments)
+        return (finished.status, finished.output)
+    }
+
+    private static func count(_ pool: PostgresPool, _ sql: String) async throws -> Int {
+        try await pool.query(sql)[0].decode(Int.self, "n")
     }
 
     @Test func theDemoRunsToTheEndAndAgainResumesWithNothingNew() async throws {
@@ -91,5 +87,101 @@ import Testing
         let bad = try Self.siuo(["run", broken, "--database-url", url, "--dry-run"])
         #expect(bad.status == 2)
         #expect(bad.output.contains("broken.yaml") && bad.output.contains("provider"))
+    }
+
+    @Test func aLimitedTrialRunsTheFirstCasesAndTheSameCommandWithoutItFinishesTheSweep() async throws {
+        guard SiuoProcess.binary != nil else { Issue.record("build siuo first (swift build)"); return }
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let file = try Self.sweepFile(in: folder, port: try FreePort.find())
+        let url = try await TestDatabase.freshDatabase(suite: "e2e_run_limit")
+        let dry = try Self.siuo(["run", file, "--database-url", url, "--dry-run", "--limit", "2"])
+        #expect(dry.output.contains("Sweep demo over the first 2 of 9 cases, 3 samples."), "\(dry.output)")
+        #expect(dry.output.contains("total: 48 jobs"), "\(dry.output)")
+
+        let trial = try Self.siuo(["run", file, "--database-url", url, "--limit", "2", "--workers", "1", "--concurrency", "8"])
+        #expect(trial.status == 0, "\(trial.output)")
+        #expect(trial.output.contains("sweep demo: created, 12 new jobs (first 2 cases)"), "\(trial.output)")
+        #expect(trial.output.contains("sweep demo is done."))
+        let pool = PostgresPool(url: url, size: 1)
+        let firstCases = try await pool.query("""
+            SELECT DISTINCT c.question_id, c.position FROM jobs j JOIN cases c ON c.id = j.case_id ORDER BY c.position
+            """).map { try $0.decode(String.self, "question_id") }
+        let datasetOrder = try await pool.query("SELECT question_id FROM cases ORDER BY position LIMIT 2").map { try $0.decode(String.self, "question_id") }
+        #expect(firstCases == datasetOrder)
+        let trialResponses = try await pool.query("SELECT id FROM responses").map { try $0.decode(Int64.self, "id") }
+        let trialAnswers: Int = 3 * 2 * 3 + 3 * 2  // 3 models × 2 cases × 3 samples, and 3 × 2 MCQA answers
+        #expect(trialResponses.count == trialAnswers)
+
+        let full = try Self.siuo(["run", file, "--database-url", url, "--workers", "2", "--concurrency", "8"])
+        #expect(full.status == 0, "\(full.output)")
+        #expect(full.output.contains("sweep demo: resumed, 42 new jobs"), "\(full.output)")
+        #expect(full.output.contains("9/9"))
+        let responses = Set(try await pool.query("SELECT id FROM responses").map { try $0.decode(Int64.self, "id") })
+        let allAnswers: Int = 3 * 9 * 3 + 3 * 9
+        #expect(responses.count == allAnswers)
+        #expect(responses.isSuperset(of: trialResponses), "the trial's answers are kept, not asked again")
+        #expect(try await Self.count(pool, "SELECT count(*) AS n FROM sweeps") == 1)
+    }
+
+    @Test func aRunStartedAfterAKilledOneTakesBackItsLeasesAtOnce() async throws {
+        guard SiuoProcess.binary != nil else { Issue.record("build siuo first (swift build)"); return }
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let demo = try String(contentsOfFile: try Self.sweepFile(in: folder, port: try FreePort.find()), encoding: .utf8)
+        // Five minutes of lease: waiting out the TTL cannot happen within this test.
+        let file = try folder.write("slow.yaml", demo.replacingOccurrences(of: "lease_ttl_s: 30", with: "lease_ttl_s: 300"))
+        // Answers take a minute, so the first run's jobs are still leased when it is killed.
+        _ = try folder.write("slow.mock.json", #"{"latency_ms": {"mean": 60000, "jitter": 0}}"#)
+        let url = try await TestDatabase.freshDatabase(suite: "e2e_run_takeback")
+        let arguments = ["run", file, "--database-url", url, "--data-dir", folder.path + "/pg", "--workers", "1", "--concurrency", "4"]
+        let pool = PostgresPool(url: url, size: 1)
+
+        let first = try SiuoProcess(arguments, waitForAddress: false)
+        let leased = try await Self.leasedJobs(pool, atLeast: 2)
+        #expect(leased.allSatisfy { $0.worker.hasPrefix("run-") })
+        first.kill()
+        // The first run's mock child notices its parent is gone within half a second and frees its port.
+        try await Task.sleep(for: .seconds(1.5))
+
+        let second = try SiuoProcess(arguments, waitForAddress: false)
+        defer { second.stop() }
+        let old = Set(leased.map(\.worker))
+        var after: [(id: Int64, worker: String?, attempts: Int)] = []
+        for _ in 0..<300 {
+            after = try await pool.query("SELECT id, leased_by, attempts FROM jobs WHERE id = ANY($1::bigint[]) ORDER BY id",
+                                         [PostgresTextArray(leased.map { String($0.id) })]).map {
+                (try $0.decode(Int64.self, "id"), try $0.decode(String?.self, "leased_by"), try $0.decode(Int.self, "attempts"))
+            }
+            if after.allSatisfy({ $0.worker.map { !old.contains($0) } ?? true }) { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(after.count == leased.count)
+        for job in after {
+            #expect(job.worker.map { !old.contains($0) } ?? true, "job \(job.id) is still held by the killed run's worker")
+            #expect(job.attempts == leased.first { $0.id == job.id }?.attempts, "job \(job.id): taking back counts no attempt")
+        }
+        #expect(try await Self.count(pool, "SELECT count(*) AS n FROM jobs WHERE attempts > 0") == 0)
+        // The killed run's record goes; the live run's stays.
+        var records: [String] = []
+        for _ in 0..<100 {
+            records = (try? FileManager.default.contentsOfDirectory(atPath: folder.path + "/runs")) ?? []
+            if records.count == 1 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(records.count == 1, "\(records)")
+    }
+
+    /// Waits (a minute at most) until `count` jobs are leased; returns them.
+    private static func leasedJobs(_ pool: PostgresPool, atLeast count: Int) async throws -> [(id: Int64, worker: String, attempts: Int)] {
+        for _ in 0..<600 {
+            // Until the run has migrated the fresh database, there is no jobs table to read.
+            if let rows = try? await pool.query("SELECT id, leased_by, attempts FROM jobs WHERE state = 'leased' ORDER BY id"), rows.count >= count {
+                return try rows.map { (try $0.decode(Int64.self, "id"), try $0.decode(String.self, "leased_by"), try $0.decode(Int.self, "attempts")) }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("no \(count) jobs were leased within a minute")
+        return []
     }
 }

@@ -43,6 +43,31 @@ public final class SiuoProcess: @unchecked Sendable {
         baseURL = String(text[range])
     }
 
+    /// What a command run to its end printed, and its exit status.
+    public struct Finished: Sendable {
+        /// The exit status.
+        public var status: Int32
+        /// Standard output.
+        public var stdout: String
+        /// Standard error.
+        public var stderr: String
+        /// Both, stdout first.
+        public var output: String { stdout + stderr }
+    }
+
+    /// Runs `siuo arguments…` to its end, stdout and stderr apart (with
+    /// `PosixSpawn`, away from `Foundation.Process.run`'s intermittent crash).
+    public static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Finished {
+        guard let binary else { throw CoordinatorClientError(status: 0, message: "build siuo first (swift build)") }
+        let folder = try TemporaryFolder(prefix: "siuo-output")
+        defer { folder.remove() }
+        let outPath = folder.path + "/stdout", errPath = folder.path + "/stderr"
+        let ended = try PosixSpawn.run(binary, arguments, environment: ProcessInfo.processInfo.environment.merging(extra) { $1 },
+                                       stdout: outPath, stderr: errPath)
+        return Finished(status: ended.status, stdout: try String(contentsOfFile: outPath, encoding: .utf8),
+                        stderr: try String(contentsOfFile: errPath, encoding: .utf8))
+    }
+
     /// Whether it still runs.
     public var isRunning: Bool { process.isRunning }
 

@@ -21,7 +21,7 @@ struct AdminRoutes {
             if !problems.isEmpty {
                 throw HTTPError(.badRequest, message: "definition: " + problems.joined(separator: "; ") + "; nothing was written")
             }
-            let outcome = try await sweeps.submit(submission.definition, replace: submission.replace)
+            let outcome = try await sweeps.submit(submission.definition, replace: submission.replace, limit: submission.limit)
             signal.notify()
             switch outcome {
             case .created(let jobs): return try JSONResponses.json(SubmissionAnswer(outcome: "created", jobs: jobs), status: .created)

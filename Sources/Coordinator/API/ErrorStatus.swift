@@ -18,6 +18,7 @@ enum ErrorStatus {
             switch error {
             case .notFound: return (.notFound, error.description)
             case .identityChanged: return (.conflict, error.description)
+            case .invalidLimit: return (.badRequest, error.description)
             case .datasetNotFound, .datasetHasNoMCQA, .unknownCategories: return (.unprocessableContent, error.description)
             }
         case let error as PostgresError where error.kind == .connectionLost || error.kind == .connectionFailed:

@@ -124,5 +124,10 @@ enum JobSQL {
         RETURNING id
         """
 
+    /// The current leases held by the workers $1 (a dead local run's, to take back).
+    static let leasesHeldBy = """
+        SELECT id, lease_token FROM jobs WHERE state = 'leased' AND leased_by = ANY($1::text[]) ORDER BY id
+        """
+
     static let notify = "SELECT pg_notify('siuo_jobs', '')"
 }

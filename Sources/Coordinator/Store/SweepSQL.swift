@@ -21,13 +21,18 @@ enum SweepSQL {
             api_key_env = EXCLUDED.api_key_env, rate_bucket_id = EXCLUDED.rate_bucket_id, settings = EXCLUDED.settings
         """
     /// One generate and/or mcqa job per target model × case; existing ones
-    /// are kept, so a resubmission adds only what is missing.
+    /// are kept, so a resubmission adds only what is missing. $7 limits the
+    /// cases to the first N in dataset order (the generation file's order)
+    /// after the category filter; NULL takes them all. A limit never removes
+    /// jobs: a larger one (or none) later adds the missing cases' jobs.
     static let createJobs = """
         INSERT INTO jobs (sweep_id, kind, model_id, subject_model_id, case_id, samples, max_attempts)
         SELECT $1, k.kind, m.id, m.id, c.id, CASE k.kind WHEN 'generate' THEN $2 ELSE 1 END, $3
         FROM models m
         CROSS JOIN unnest($4::text[]) AS k(kind)
-        JOIN cases c ON c.dataset_id = $5 AND (cardinality($6::text[]) = 0 OR c.category = ANY($6::text[]))
+        JOIN (SELECT id, position FROM cases
+              WHERE dataset_id = $5 AND (cardinality($6::text[]) = 0 OR category = ANY($6::text[]))
+              ORDER BY position LIMIT $7::integer) AS c ON true
         WHERE m.sweep_id = $1 AND m.role = 'target'
         ORDER BY c.position, m.id, k.kind
         ON CONFLICT (sweep_id, subject_model_id, case_id, kind) WHERE response_id IS NULL DO NOTHING

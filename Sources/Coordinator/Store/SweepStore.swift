@@ -22,8 +22,13 @@ public struct SweepStore: Sendable {
     }
 
     /// Creates, resumes or replaces the sweep `definition` names, in one
-    /// transaction: on any error nothing is written.
-    public func submit(_ definition: SweepDefinition, replace: Bool = false) async throws -> SubmitOutcome {
+    /// transaction: on any error nothing is written. With `limit`, jobs are
+    /// created for the first `limit` cases only (dataset order, after the
+    /// category filter): a cheap trial that a later submission without it
+    /// extends to every case. The limit is not part of the sweep's identity
+    /// and never removes jobs.
+    public func submit(_ definition: SweepDefinition, replace: Bool = false, limit: Int? = nil) async throws -> SubmitOutcome {
+        if let problem = SweepSubmission.problem(withLimit: limit) { throw SweepStoreError.invalidLimit(problem) }
         let outcome: SubmitOutcome = try await pool.withTransaction { connection in
             try await connection.query(SweepSQL.lockName, ["sweep:" + definition.name])
             let dataset = try await checkDataset(definition, on: connection)
@@ -32,15 +37,15 @@ public struct SweepStore: Sendable {
                 let stored = try JSONDecoder().decode(SweepDefinition.self, from: try current.decode(JSONValue.self, "definition").canonicalData())
                 let differences = definition.identityDifferences(from: stored)
                 if differences.isEmpty {
-                    let added = try await resume(sweepID, state: try current.decode(String.self, "state"), definition, datasetID: dataset, on: connection)
+                    let added = try await resume(sweepID, state: try current.decode(String.self, "state"), definition, datasetID: dataset, limit: limit, on: connection)
                     return .resumed(addedJobs: added)
                 }
                 guard replace else { throw SweepStoreError.identityChanged(name: definition.name, fields: differences) }
                 try await connection.query(SweepSQL.cancelJobs, [sweepID])
                 try await connection.query(SweepSQL.retire, [sweepID])
-                return .replaced(jobs: try await create(definition, datasetID: dataset, on: connection))
+                return .replaced(jobs: try await create(definition, datasetID: dataset, limit: limit, on: connection))
             }
-            return .created(jobs: try await create(definition, datasetID: dataset, on: connection))
+            return .created(jobs: try await create(definition, datasetID: dataset, limit: limit, on: connection))
         }
         try await pool.query(JobSQL.notify)
         return outcome
@@ -62,16 +67,16 @@ public struct SweepStore: Sendable {
         return datasetID
     }
 
-    private func create(_ definition: SweepDefinition, datasetID: Int64, on connection: PostgresConnection) async throws -> Int {
+    private func create(_ definition: SweepDefinition, datasetID: Int64, limit: Int?, on connection: PostgresConnection) async throws -> Int {
         let sweepID = try await connection.query(SweepSQL.insert, [
             definition.name, datasetID, try Self.json(definition), definition.identitySHA256, definition.seed,
             definition.leaseTTLSeconds, definition.budgetUSD,
         ])[0].decode(Int64.self, "id")
         try await saveModels(definition, sweepID: sweepID, on: connection)
-        return try await createJobs(definition, sweepID: sweepID, datasetID: datasetID, on: connection)
+        return try await createJobs(definition, sweepID: sweepID, datasetID: datasetID, limit: limit, on: connection)
     }
 
-    private func resume(_ sweepID: Int64, state: String, _ definition: SweepDefinition, datasetID: Int64, on connection: PostgresConnection) async throws -> Int {
+    private func resume(_ sweepID: Int64, state: String, _ definition: SweepDefinition, datasetID: Int64, limit: Int?, on connection: PostgresConnection) async throws -> Int {
         try await connection.query(SweepSQL.updateOperational, [sweepID, try Self.json(definition), definition.leaseTTLSeconds, definition.budgetUSD])
         try await saveModels(definition, sweepID: sweepID, on: connection)
         try await connection.query(SweepSQL.updateMaxAttempts, [sweepID, definition.maxAttempts])
@@ -79,7 +84,7 @@ public struct SweepStore: Sendable {
             try await connection.query(SweepSQL.requeueCancelled, [sweepID])
             try await connection.query(SweepSQL.setState, [sweepID, "running"])
         }
-        return try await createJobs(definition, sweepID: sweepID, datasetID: datasetID, on: connection)
+        return try await createJobs(definition, sweepID: sweepID, datasetID: datasetID, limit: limit, on: connection)
     }
 
     private func saveModels(_ definition: SweepDefinition, sweepID: Int64, on connection: PostgresConnection) async throws {
@@ -98,11 +103,11 @@ public struct SweepStore: Sendable {
         }
     }
 
-    private func createJobs(_ definition: SweepDefinition, sweepID: Int64, datasetID: Int64, on connection: PostgresConnection) async throws -> Int {
+    private func createJobs(_ definition: SweepDefinition, sweepID: Int64, datasetID: Int64, limit: Int?, on connection: PostgresConnection) async throws -> Int {
         let kinds = definition.tasks.map { $0 == .generation ? JobKind.generate.rawValue : JobKind.mcqa.rawValue }
         return try await connection.query(SweepSQL.createJobs, [
             sweepID, definition.samples, definition.maxAttempts, PostgresTextArray(kinds), datasetID,
-            PostgresTextArray(definition.categories),
+            PostgresTextArray(definition.categories), limit,
         ]).affectedRows
     }
 
@@ -125,6 +130,8 @@ public enum SweepStoreError: Error, CustomStringConvertible, Equatable {
     case unknownCategories([String], known: [String])
     /// A resubmission changed identity fields (docs/architecture.md, "Sweep files and identity").
     case identityChanged(name: String, fields: [String])
+    /// A case limit that cannot be used, and why.
+    case invalidLimit(String)
 
     /// What happened and what to do.
     public var description: String {
@@ -140,6 +147,8 @@ public enum SweepStoreError: Error, CustomStringConvertible, Equatable {
         case .identityChanged(let name, let fields):
             "sweep \"\(name)\" exists with a different definition (\(fields.joined(separator: ", "))); "
                 + "only operational fields may change on resubmit; use --replace to start it anew"
+        case .invalidLimit(let problem):
+            "limit \(problem)"
         }
     }
 }

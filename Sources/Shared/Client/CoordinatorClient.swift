@@ -62,9 +62,9 @@ public struct CoordinatorClient: Sendable {
         try await send("GET", "/v1/images/\(sha256)", body: nil).body
     }
 
-    /// `POST /v1/sweeps`.
-    public func submit(_ definition: SweepDefinition, replace: Bool) async throws -> SubmissionAnswer {
-        try await post("/v1/sweeps", SweepSubmission(definition: definition, replace: replace), as: SubmissionAnswer.self)
+    /// `POST /v1/sweeps`; `limit` takes the first N cases only (see `SweepSubmission.limit`).
+    public func submit(_ definition: SweepDefinition, replace: Bool, limit: Int? = nil) async throws -> SubmissionAnswer {
+        try await post("/v1/sweeps", SweepSubmission(definition: definition, replace: replace, limit: limit), as: SubmissionAnswer.self)
     }
 
     /// `GET /v1/sweeps/{name}`.

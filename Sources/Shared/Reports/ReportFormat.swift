@@ -11,6 +11,26 @@ public enum ReportFormat: String, Sendable, CaseIterable, Codable {
     /// One self-contained page with inline SVG charts.
     case html
 
+    /// The file name extensions that name each format (lower case, without the dot).
+    public var fileExtensions: [String] {
+        switch self {
+        case .table: ["txt"]
+        case .json: ["json"]
+        case .csv: ["csv"]
+        case .markdown: ["md", "markdown"]
+        case .html: ["html", "htm"]
+        }
+    }
+
+    /// The format `path`'s extension names (case-insensitive), or `nil` when it names none.
+    public init?(fileExtensionOf path: String) {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
+        let suffix = name[name.index(after: dot)...].lowercased()
+        guard let format = Self.allCases.first(where: { $0.fileExtensions.contains(suffix) }) else { return nil }
+        self = format
+    }
+
     /// The HTTP content type of the rendered text.
     public var contentType: String {
         switch self {

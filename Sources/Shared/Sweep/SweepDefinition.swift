@@ -127,6 +127,15 @@ public enum Provider: String, Sendable, Codable, CaseIterable {
         case .mock: nil
         }
     }
+
+    /// Variables workers also read, in order, when the default is unset and the
+    /// sweep names no other (Google's tools read `GOOGLE_API_KEY`).
+    public var alternativeAPIKeyEnvironments: [String] {
+        switch self {
+        case .gemini: ["GOOGLE_API_KEY"]
+        case .openai, .anthropic, .mock: []
+        }
+    }
 }
 
 /// Prices for cost estimates, in US dollars per million tokens.

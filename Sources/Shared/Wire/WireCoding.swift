@@ -119,17 +119,31 @@ public struct LeaseGrant: Codable, Sendable {
 }
 
 /// `POST /v1/sweeps` body: a parsed, validated sweep file (paths and
-/// templates resolved where the file is) and whether to replace.
+/// templates resolved where the file is), whether to replace, and an
+/// optional case limit.
 public struct SweepSubmission: Codable, Sendable {
     /// The sweep.
     public var definition: SweepDefinition
     /// `--replace` (docs/architecture.md, "Submit").
     public var replace: Bool
+    /// `--limit N`: create jobs for the first N cases only (dataset order, after
+    /// the category filter); `nil` for every case. Not part of the sweep's
+    /// identity: a later submission with a larger limit, or none, extends the
+    /// same sweep, and a smaller one removes nothing.
+    public var limit: Int?
 
     /// Creates a submission.
-    public init(definition: SweepDefinition, replace: Bool) {
+    public init(definition: SweepDefinition, replace: Bool, limit: Int? = nil) {
         self.definition = definition
         self.replace = replace
+        self.limit = limit
+    }
+
+    /// Why `limit` cannot be used, or `nil` when it can (the one rule the CLI,
+    /// the API and the store apply).
+    public static func problem(withLimit limit: Int?) -> String? {
+        guard let limit, limit < 1 else { return nil }
+        return "must be at least 1 (got \(limit)); leave it out to take every case"
     }
 }
 

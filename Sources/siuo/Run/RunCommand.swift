@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import Shared
+import Worker
 
 /// `siuo run SWEEP.yaml`: the whole system on one machine, one command.
 struct RunCommand: AsyncParsableCommand {
@@ -12,10 +13,12 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run a sweep on this machine: database, dataset import, mock provider, coordinator and workers; prints the leaderboard.",
         discussion: """
-            Running the same command again resumes where it stopped. Exit status: 0 when the sweep is done, \
-            1 when jobs failed for good, 2 on bad input, 3 when the budget stopped it, 130 when interrupted.
+            Running the same command again resumes where it stopped; a run killed without warning has the leases of \
+            its workers taken back at once by the next run on this machine (same --data-dir). \
+            With --limit N only the first N cases are run; the same command without --limit extends the sweep to every case.
             A model with `provider: mock` gets a `siuo mock-provider` child on the address its base_url names; \
             a JSON config for it is read from --mock-config, else from SWEEP.mock.json beside the sweep file if present.
+            \(SiuoExit.discussion(SiuoExit.allCases))
             """)
 
     @Argument(help: "The sweep file (YAML).") var sweepFile: String
@@ -25,26 +28,23 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("mock-config"), help: ArgumentHelp("JSON config for the mock provider.", valueName: "file"))
     var mockConfig: String?
     @Flag(name: .customLong("dry-run"), help: "Validate the file, print job counts and an estimate, and exit.") var dryRun = false
+    @OptionGroup var limit: CaseLimitOption
 
     func validate() throws {
         guard workers > 0, concurrency > 0 else { throw ValidationError("--workers and --concurrency must be at least 1") }
     }
 
     func run() async throws {
-        let definition: SweepDefinition
-        do {
-            definition = try SweepFileParser.load(path: sweepFile)
-        } catch {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        // A bad file exits 2 with every problem named by file, line and field (SiuoExit).
+        let definition = try SweepFileParser.load(path: sweepFile)
+        Self.warnAboutMissingKeys(definition)
         if dryRun { return try await printEstimate(definition) }
         let (ending, pool) = try await runSweep(definition)
         try await Self.finish(ending, definition: definition, pool: pool)
     }
 
     private func printEstimate(_ definition: SweepDefinition) async throws {
-        let lengths: [Int]
+        var lengths: [Int]
         if let gen = definition.dataset.generationFile, let images = definition.dataset.imagesFolder {
             let dataset = try DatasetLoader.load(name: definition.dataset.name, generationFile: gen, mcqaFile: definition.dataset.mcqaFile, imagesFolder: images)
             lengths = dataset.cases.filter { definition.categories.isEmpty || definition.categories.contains($0.category) }.map(\.question.count)
@@ -55,14 +55,27 @@ struct RunCommand: AsyncParsableCommand {
             }
             lengths = stored
         }
-        Console.line("\(sweepFile): valid. Sweep \(definition.name) over \(lengths.count) cases, \(definition.samples) samples.")
+        let available = lengths.count
+        if let limit = limit.value { lengths = Array(lengths.prefix(limit)) }
+        let cases = lengths.count < available ? "the first \(lengths.count) of \(available) cases" : "\(lengths.count) cases"
+        Console.line("\(sweepFile): valid. Sweep \(definition.name) over \(cases), \(definition.samples) samples.")
         Console.line(DryRunEstimate(definition, questionLengths: lengths).text)
     }
 
     private func runSweep(_ definition: SweepDefinition) async throws -> (RunEnding, PostgresPool) {
         var logger = Logger(label: "siuo.run")
         logger.logLevel = .warning
-        let pool = try await database.open(poolSize: 8 + workers * 2)
+        let (pool, url) = try await database.openWithURL(poolSize: 8 + workers * 2)
+        // A previous run here that was killed left leases no one will give back: take them back now.
+        let records = database.runRecords
+        for taken in try await records.takeBackAbandoned(databaseURL: url, store: JobStore(pool: pool)) where taken.leases > 0 {
+            Console.line("took back \(taken.leases) leases of an earlier run (pid \(taken.pid)) that ended without giving them back")
+        }
+        let tag = UUID().uuidString.prefix(8).lowercased()
+        let workerIDs = (0..<workers).map { "run-\(ProcessInfo.processInfo.processIdentifier)-\(tag)-\($0)" }
+        let record = LocalRunRecord(databaseURL: url, workerIDs: workerIDs)
+        try records.write(record)
+        defer { records.remove(record) }
         try await DatasetPreparer.ensureImported(definition.dataset, pool: pool)
         let mocks = MockChildren()
         defer { mocks.stop() }
@@ -75,7 +88,7 @@ struct RunCommand: AsyncParsableCommand {
                               onServerRunning: { address.listening(on: $0.localAddress?.port ?? 0) }, logger: logger)
         let outcome = RunOutcome()
         let driver = RunDriver(definition: definition, coordinatorURL: address, adminToken: adminToken, workerToken: workerToken,
-                               workers: workers, concurrency: concurrency, outcome: outcome, logger: logger)
+                               workerIDs: workerIDs, concurrency: concurrency, limit: limit.value, outcome: outcome, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [
             .init(service: app),
             .init(service: LeaseRescuer(pool: pool, signal: api.signal, logger: logger)),
@@ -83,6 +96,19 @@ struct RunCommand: AsyncParsableCommand {
         ], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         return (outcome.value ?? .interrupted, pool)
+    }
+
+    /// This machine's workers skip endpoints they hold no key for: say so
+    /// (on stderr) before the run or in the dry run, not after a silent wait.
+    private static func warnAboutMissingKeys(_ definition: SweepDefinition) {
+        let keys = KeyRing(environment: ProcessInfo.processInfo.environment)
+        let models = definition.models + [definition.judge, definition.fallbackJudge].compactMap { $0 }
+        for model in models where model.provider != .mock && keys.key(for: model) == nil {
+            guard let variable = model.apiKeyEnvironment else { continue }
+            let line = "warning: model \(model.name) needs a key in \(KeyRing.describe(variable, provider: model.provider)); "
+                + "this machine's workers will not run its jobs\n"
+            FileHandle.standardError.write(Data(line.utf8))
+        }
     }
 
     private func mockConfigPath() -> String? {
@@ -99,16 +125,16 @@ struct RunCommand: AsyncParsableCommand {
             Console.line("sweep \(definition.name) is done.")
         case .failed(let count):
             Console.line("sweep \(definition.name) finished with \(count) jobs failed for good; see `siuo sweep status \(definition.name)`, fix the cause, then `siuo sweep retry-failed \(definition.name)`.")
-            throw ExitCode(1)
+            throw SiuoExit.failure.code
         case .budgetReached(let spent):
             Console.line(String(format: "sweep \(definition.name) stopped: its budget is spent ($%.2f); raise budget_usd and run again to go on.", spent))
-            throw ExitCode(3)
+            throw SiuoExit.budgetSpent.code
         case .stopped(let state):
             Console.line("sweep \(definition.name) is \(state); `siuo sweep resume \(definition.name)` and run again to go on.")
-            throw ExitCode(1)
+            throw SiuoExit.failure.code
         case .interrupted:
             Console.line("interrupted; run the same command again to resume where it stopped (finished answers are kept).")
-            throw ExitCode(130)
+            throw SiuoExit.interrupted.code
         }
     }
 }

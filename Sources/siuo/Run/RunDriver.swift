@@ -13,18 +13,21 @@ struct RunDriver: Service {
     let coordinatorURL: CoordinatorAddress
     let adminToken: String
     let workerToken: String
-    let workers: Int
+    /// The local workers' ids (recorded, so a later run can take back their leases if this one is killed).
+    let workerIDs: [String]
     let concurrency: Int
+    /// `--limit`: the first N cases only.
+    let limit: Int?
     let outcome: RunOutcome
     let logger: Logger
 
     func run() async throws {
         let base = try await coordinatorURL.wait()
         let admin = CoordinatorClient(baseURL: base, token: adminToken)
-        let submitted = try await admin.submit(definition, replace: false)
-        Console.line("sweep \(definition.name): \(submitted.outcome), \(submitted.jobs) new jobs")
-        let workerGroup = ServiceGroup(configuration: .init(services: (0..<workers).map { index in
-            .init(service: Self.worker(index: index, base: base, token: workerToken, concurrency: concurrency, logger: logger))
+        let submitted = try await admin.submit(definition, replace: false, limit: limit)
+        Console.line("sweep \(definition.name): \(submitted.outcome), \(submitted.jobs) new jobs" + CaseLimitOption.note(limit))
+        let workerGroup = ServiceGroup(configuration: .init(services: workerIDs.map { id in
+            .init(service: Self.worker(id: id, base: base, token: workerToken, concurrency: concurrency, logger: logger))
         }, logger: logger))
         let running = Task { try await workerGroup.run() }
         let printer = ProgressPrinter()
@@ -54,10 +57,10 @@ struct RunDriver: Service {
         }
     }
 
-    static func worker(index: Int, base: String, token: String, concurrency: Int, logger: Logger) -> WorkerService {
+    static func worker(id: String, base: String, token: String, concurrency: Int, logger: Logger) -> WorkerService {
         let client = CoordinatorClient(baseURL: base, token: token)
         let keys = KeyRing(environment: ProcessInfo.processInfo.environment)
-        var settings = WorkerSettings(concurrency: concurrency, workerID: "run-\(ProcessInfo.processInfo.processIdentifier)-\(index)")
+        var settings = WorkerSettings(concurrency: concurrency, workerID: id)
         settings.gracePeriod = .seconds(10)
         return WorkerService.connected(to: client, keys: keys, settings: settings, requestTimeout: 180, logger: logger)
     }

@@ -1,0 +1,44 @@
+import Shared
+import Testing
+import Worker
+
+/// Which variable a worker reads a model's key from.
+@Suite struct KeyRingTests {
+    private let gemini = ModelSpec(name: "g", provider: .gemini, model: "gemini-2.5-flash")
+    private func endpoint(_ model: ModelSpec) -> EndpointDescriptor {
+        EndpointDescriptor(endpoint: model.endpointKey, apiKeyEnvironment: model.apiKeyEnvironment)
+    }
+
+    @Test func geminiTakesGoogleAPIKeyWhenGeminiAPIKeyIsUnset() {
+        #expect(gemini.apiKeyEnvironment == "GEMINI_API_KEY")
+        let google = KeyRing(environment: ["GOOGLE_API_KEY": "google-key"])
+        #expect(google.key(for: gemini) == "google-key")
+        #expect(google.canServe(endpoint(gemini)))
+        // An empty GEMINI_API_KEY counts as unset.
+        #expect(KeyRing(environment: ["GEMINI_API_KEY": "", "GOOGLE_API_KEY": "google-key"]).key(for: gemini) == "google-key")
+    }
+
+    @Test func geminiAPIKeyWinsWhenBothAreSet() {
+        let both = KeyRing(environment: ["GEMINI_API_KEY": "gemini-key", "GOOGLE_API_KEY": "google-key"])
+        #expect(both.key(for: gemini) == "gemini-key")
+    }
+
+    @Test func anExplicitVariableIsUsedAlone() {
+        let named = ModelSpec(name: "g", provider: .gemini, model: "gemini-2.5-flash", apiKeyEnvironment: "MY_GEMINI_KEY")
+        let google = KeyRing(environment: ["GOOGLE_API_KEY": "google-key", "GEMINI_API_KEY": "gemini-key"])
+        #expect(google.key(for: named) == nil)
+        #expect(!google.canServe(endpoint(named)))
+        #expect(KeyRing(environment: ["MY_GEMINI_KEY": "mine"]).key(for: named) == "mine")
+        #expect(KeyRing.describe("MY_GEMINI_KEY", provider: .gemini) == "$MY_GEMINI_KEY")
+    }
+
+    @Test func otherProvidersHaveNoAlternative() {
+        let openai = ModelSpec(name: "o", provider: .openai, model: "gpt-4o")
+        let google = KeyRing(environment: ["GOOGLE_API_KEY": "google-key"])
+        #expect(google.key(for: openai) == nil && !google.canServe(endpoint(openai)))
+        #expect(KeyRing.describe("GEMINI_API_KEY", provider: .gemini) == "$GEMINI_API_KEY (or $GOOGLE_API_KEY)")
+        #expect(KeyRing.describe("OPENAI_API_KEY", provider: .openai) == "$OPENAI_API_KEY")
+        let mock = ModelSpec(name: "m", provider: .mock, model: "m")
+        #expect(KeyRing(environment: [:]).canServe(endpoint(mock)) && KeyRing(environment: [:]).key(for: mock) == nil)
+    }
+}
