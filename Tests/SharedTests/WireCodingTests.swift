@@ -16,7 +16,7 @@ import Testing
         let judge = ModelSpec(name: "judge", provider: .openai, model: "gpt-4o", temperature: 0)
         let fallback = ModelSpec(name: "fallback", provider: .anthropic, model: "claude")
         let grant = LeaseGrant(leases: (1...50).map { lease($0, model: judge, fallback: fallback) })
-        let data = try WireCoding.encoder().encode(grant)
+        let data = Data(try grant.json())
         let object = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         #expect((object["models"] as? [Any])?.count == 2)
         let decoded = try WireCoding.decoder().decode(LeaseGrant.self, from: data)

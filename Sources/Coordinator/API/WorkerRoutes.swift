@@ -22,7 +22,8 @@ struct WorkerRoutes {
             try JSONResponses.json(Batch(try await sweeps.activeEndpoints()))
         }
         routes.add(.post, "/v1/leases", .worker) { request, context in
-            try JSONResponses.json(LeaseGrant(leases: try await lease(try await JSONResponses.decode(LeaseRequest.self, from: request, context: context))))
+            let leases = try await lease(try await JSONResponses.decode(LeaseRequest.self, from: request, context: context))
+            return JSONResponses.json(bytes: try LeaseGrant(leases: leases).json())
         }
         routes.add(.post, "/v1/heartbeats", .worker) { request, context in
             let items = try await JSONResponses.decode(Batch<LeaseReference>.self, from: request, context: context).items

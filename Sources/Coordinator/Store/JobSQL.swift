@@ -2,13 +2,18 @@
 enum JobSQL {
     /// Claims, for each model $1[i], up to $2[i] runnable jobs in priority
     /// order, along the `jobs_runnable` index (so a long queue is not
-    /// sorted), leases them to worker $4 for $3[i] seconds, and answers
+    /// sorted), leases them to worker $3 for their sweep's TTL, and answers
     /// everything a worker needs to run them, in one statement. SKIP LOCKED
     /// lets concurrent claimers take different rows instead of waiting.
+    ///
+    /// The claimed ids reach the UPDATE as an array: the planner cannot know
+    /// how many rows a LIMIT taken from a parameter array gives, guesses
+    /// thousands, and would otherwise join by hashing the whole jobs table
+    /// (and cases), a cost that grows with the queue.
     static let claim = """
         WITH picked AS (
-            SELECT p.id, w.ttl
-            FROM unnest($1::bigint[], $2::integer[], $3::integer[]) AS w(model_id, n, ttl)
+            SELECT p.id
+            FROM unnest($1::bigint[], $2::integer[]) AS w(model_id, n)
             CROSS JOIN LATERAL (
                 SELECT j.id FROM jobs j
                 WHERE j.model_id = w.model_id AND j.state = 'queued' AND j.not_before <= now()
@@ -18,10 +23,9 @@ enum JobSQL {
             ) AS p
         ),
         claimed AS (
-            UPDATE jobs j SET state = 'leased', lease_token = gen_random_uuid(), leased_by = $4,
-                   lease_expires_at = now() + make_interval(secs => picked.ttl)
-            FROM picked
-            WHERE j.id = picked.id
+            UPDATE jobs j SET state = 'leased', lease_token = gen_random_uuid(), leased_by = $3,
+                   lease_expires_at = now() + make_interval(secs => (SELECT s.lease_ttl_s FROM sweeps s WHERE s.id = j.sweep_id))
+            WHERE j.id = ANY (ARRAY(SELECT id FROM picked))
             RETURNING j.id, j.lease_token, j.lease_expires_at, j.kind, j.samples, j.attempts, j.priority,
                       j.sweep_id, j.model_id, j.case_id, j.response_id
         )

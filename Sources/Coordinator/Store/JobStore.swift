@@ -31,8 +31,7 @@ public struct JobStore: Sendable {
         let bucketOf: [Int64: Int64]
         do {
             let rows = try await pool.query(JobSQL.claim, [
-                PostgresTextArray(allocations.map { String($0.modelID) }), PostgresTextArray(allocations.map { String($0.jobs) }),
-                PostgresTextArray(allocations.map { String($0.leaseTTL) }), request.workerID,
+                PostgresTextArray(allocations.map { String($0.modelID) }), PostgresTextArray(allocations.map { String($0.jobs) }), request.workerID,
             ])
             leases = try Self.leases(from: rows)
             bucketOf = Dictionary(allocations.map { ($0.modelID, $0.bucketID) }, uniquingKeysWith: { first, _ in first })

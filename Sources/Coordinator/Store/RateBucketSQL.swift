@@ -36,7 +36,7 @@ enum RateBucketSQL {
     /// every lease request would read the whole finished part of the queue.
     static let take = """
         WITH runnable AS (
-            SELECT m.id AS model_id, m.rate_bucket_id AS bucket_id, s.lease_ttl_s, r.n
+            SELECT m.id AS model_id, m.rate_bucket_id AS bucket_id, r.n
             FROM models m
             JOIN sweeps s ON s.id = m.sweep_id
             JOIN rate_buckets b ON b.id = m.rate_bucket_id
@@ -90,7 +90,7 @@ enum RateBucketSQL {
             FROM granted g
             WHERE b.id = g.id AND g.grant > 0
         )
-        SELECT r.model_id, r.bucket_id, r.lease_ttl_s,
+        SELECT r.model_id, r.bucket_id,
                GREATEST(0, LEAST(r.n, g.grant - COALESCE(sum(r.n) OVER (PARTITION BY r.bucket_id ORDER BY r.model_id
                                                                      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)))::integer AS jobs
         FROM runnable r JOIN granted g ON g.id = r.bucket_id

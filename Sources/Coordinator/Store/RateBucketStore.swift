@@ -52,7 +52,6 @@ enum RateBucketStore {
     struct Allocation {
         var modelID: Int64
         var bucketID: Int64
-        var leaseTTL: Int
         var jobs: Int
     }
 
@@ -66,7 +65,7 @@ enum RateBucketStore {
         ])])[0]
         return try rows.map { row in
             Allocation(modelID: try row.decode(Int64.self, "model_id"), bucketID: try row.decode(Int64.self, "bucket_id"),
-                       leaseTTL: try row.decode(Int.self, "lease_ttl_s"), jobs: try row.decode(Int.self, "jobs"))
+                       jobs: try row.decode(Int.self, "jobs"))
         }.filter { $0.jobs > 0 }
     }
 

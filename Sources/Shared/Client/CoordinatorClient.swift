@@ -34,7 +34,7 @@ public struct CoordinatorClient: Sendable {
 
     /// `POST /v1/results`.
     public func complete(_ results: [JobResult]) async throws -> [ItemAnswer] {
-        try await post("/v1/results", Batch(results), as: Batch<ItemAnswer>.self).items
+        try await send("POST", "/v1/results", body: JobResult.batchJSON(results), as: Batch<ItemAnswer>.self).items
     }
 
     /// `POST /v1/failures`.

@@ -20,7 +20,7 @@ public enum WireCoding {
 }
 
 /// Built once: making a format style per date is a measurable share of a lease batch.
-private let fractionalISO8601 = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+let fractionalISO8601 = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
 extension JSONEncoder.DateEncodingStrategy {
     /// ISO 8601 with milliseconds, so lease expiries keep sub-second precision.
@@ -50,7 +50,14 @@ public struct Batch<Item: Codable & Sendable>: Codable, Sendable {
     public init(_ items: [Item]) {
         self.items = items
     }
+
+    enum CodingKeys: String, CodingKey {
+        case items
+    }
 }
+
+/// `Batch`'s one key, for writers outside the generic type.
+typealias BatchKey = Batch<Int>.CodingKeys
 
 /// A batch route's answer for one item.
 public struct ItemAnswer: Codable, Sendable, Equatable {
@@ -74,8 +81,10 @@ public struct ItemAnswer: Codable, Sendable, Equatable {
 ///
 /// On the wire each distinct model's settings are sent once, in `models`,
 /// and leases refer to them by index: a batch of 100 leases usually has a
-/// handful of models, and their settings were most of the bytes.
-public struct LeaseGrant: Codable, Sendable {
+/// handful of models, and their settings were most of the bytes. Written by
+/// `json()` (the coordinator answers every lease request with one), read
+/// with `WireCoding.decoder()`.
+public struct LeaseGrant: Decodable, Sendable {
     /// The jobs leased (none when the wait ran out).
     public var leases: [JobLease]
 
@@ -88,8 +97,8 @@ public struct LeaseGrant: Codable, Sendable {
         case leases, models
     }
 
-    /// Writes the distinct models, then the leases with model indexes.
-    public func encode(to encoder: any Encoder) throws {
+    /// The grant's JSON: the distinct models, then the leases with model indexes.
+    public func json() throws -> [UInt8] {
         var models: [ModelSpec] = []
         func index(of model: ModelSpec) -> Int {
             if let index = models.firstIndex(of: model) { return index }
@@ -97,12 +106,21 @@ public struct LeaseGrant: Codable, Sendable {
             return models.count - 1
         }
         let indexed = leases.map { ($0, index(of: $0.model), $0.fallbackModel.map(index)) }
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(models, forKey: .models)
-        var list = container.nestedUnkeyedContainer(forKey: .leases)
+        var writer = JSONBytesWriter()
+        writer.beginObject()
+        writer.key(CodingKeys.models)
+        writer.beginArray()
+        let encoder = WireCoding.encoder()
+        for model in models { writer.json(try encoder.encode(model)) }
+        writer.endArray()
+        writer.key(CodingKeys.leases)
+        writer.beginArray()
         for (lease, modelIndex, fallbackIndex) in indexed {
-            try lease.encode(to: list.superEncoder(), modelIndex: modelIndex, fallbackIndex: fallbackIndex)
+            lease.write(to: &writer, modelIndex: modelIndex, fallbackIndex: fallbackIndex)
         }
+        writer.endArray()
+        writer.endObject()
+        return writer.bytes
     }
 
     /// Reads the models, then the leases that refer to them.
