@@ -30,7 +30,9 @@ struct WorkerRoutes {
             return try answer(items.map(\.jobID), try await jobs.heartbeat(items))
         }
         routes.add(.post, "/v1/results", .worker) { request, context in
-            let items = try await JSONResponses.decode(Batch<JobResult>.self, from: request, context: context).items
+            let items = try await JSONResponses.decode(Batch<JobResult>.self, from: request, context: context) { bytes throws(JSONBytesReader.Unreadable) in
+                Batch(try JobResult.readBatch(bytes))
+            }.items
             return try answer(items.map(\.lease.jobID), try await complete(items))
         }
         routes.add(.post, "/v1/failures", .worker) { request, context in

@@ -35,9 +35,18 @@ extension JSONDecoder.DateDecodingStrategy {
     static let iso8601WithFractionalSeconds = JSONDecoder.DateDecodingStrategy.custom { decoder in
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
+        guard let date = WireCoding.date(from: text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "\"\(text)\" is not an ISO 8601 date")
+        }
+        return date
+    }
+}
+
+extension WireCoding {
+    /// An ISO 8601 date, with or without fractional seconds.
+    static func date(from text: String) -> Date? {
         if let date = try? fractionalISO8601.parse(text) { return date }
-        if let date = try? Date(text, strategy: .iso8601) { return date }
-        throw DecodingError.dataCorruptedError(in: container, debugDescription: "\"\(text)\" is not an ISO 8601 date")
+        return try? Date(text, strategy: .iso8601)
     }
 }
 
