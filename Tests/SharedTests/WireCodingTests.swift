@@ -52,6 +52,9 @@ import Testing
         ]
         #expect(try JobResult.readBatch(JobResult.batchJSON(results)) == results)
         #expect(try JobResult.readBatch(Array(try WireCoding.encoder().encode(Batch(results)))) == results)
+        let answers = [ItemAnswer(jobID: 1, status: .accepted), ItemAnswer(jobID: 2, status: .stale)]
+        #expect(try ItemAnswer.readBatch(ItemAnswer.batchJSON(answers)) == answers)
+        #expect(try WireCoding.decoder().decode(Batch<ItemAnswer>.self, from: Data(ItemAnswer.batchJSON(answers))).items == answers)
     }
 
     @Test func theFastReadsLeaveAnythingUnexpectedToJSONDecoder() throws {

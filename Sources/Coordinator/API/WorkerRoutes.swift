@@ -115,7 +115,7 @@ struct WorkerRoutes {
     }
 
     private func answer(_ ids: [Int64], _ statuses: [ItemStatus]) throws -> Response {
-        try JSONResponses.json(Batch(zip(ids, statuses).map { ItemAnswer(jobID: $0, status: $1) }))
+        JSONResponses.json(bytes: ItemAnswer.batchJSON(zip(ids, statuses).map { ItemAnswer(jobID: $0, status: $1) }))
     }
 
     private func checkPath(_ context: APIContext, matches jobID: Int64) throws {

@@ -37,7 +37,9 @@ public struct CoordinatorClient: Sendable {
 
     /// `POST /v1/results`.
     public func complete(_ results: [JobResult]) async throws -> [ItemAnswer] {
-        try await send("POST", "/v1/results", body: JobResult.batchJSON(results), as: Batch<ItemAnswer>.self).items
+        let response = try await send("POST", "/v1/results", body: JobResult.batchJSON(results))
+        if let answers = try? ItemAnswer.readBatch(response.body) { return answers }
+        return try decode(Batch<ItemAnswer>.self, response, path: "/v1/results").items
     }
 
     /// `POST /v1/failures`.

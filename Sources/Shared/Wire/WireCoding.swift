@@ -84,6 +84,25 @@ public struct ItemAnswer: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case jobID = "job_id", status
     }
+
+    /// A batch route's answer, `{"items": [...]}`, written without `JSONEncoder`.
+    public static func batchJSON(_ answers: [ItemAnswer]) -> [UInt8] {
+        var writer = JSONBytesWriter()
+        writer.beginObject()
+        writer.key(BatchKey.items)
+        writer.beginArray()
+        for answer in answers {
+            writer.beginObject()
+            writer.key(CodingKeys.jobID)
+            writer.int(answer.jobID)
+            writer.key(CodingKeys.status)
+            writer.string(answer.status.rawValue)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+        return writer.bytes
+    }
 }
 
 /// `POST /v1/leases` answer.

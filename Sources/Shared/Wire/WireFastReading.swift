@@ -45,6 +45,35 @@ extension JobResult {
     }
 }
 
+extension ItemAnswer {
+    /// A batch route's answer (`{"items": [...]}`) on the fast path.
+    public static func readBatch(_ bytes: [UInt8]) throws(JSONBytesReader.Unreadable) -> [ItemAnswer] {
+        try JSONBytesReader.read(bytes) { reader throws(Unreadable) in
+            var items: [ItemAnswer]?
+            try reader.readObject { key, reader throws(Unreadable) in
+                guard key == BatchKey.items.stringValue else { return try reader.skipValue() }
+                var answers: [ItemAnswer] = []
+                try reader.readArray { reader throws(Unreadable) in
+                    var jobID: Int?
+                    var status: ItemStatus?
+                    try reader.readObject { key, reader throws(Unreadable) in
+                        switch CodingKeys(rawValue: key) {
+                        case .jobID: jobID = try reader.readInt()
+                        case .status: status = ItemStatus(rawValue: try reader.readString())
+                        case nil: try reader.skipValue()
+                        }
+                    }
+                    guard let jobID, let status else { throw Unreadable() }
+                    answers.append(ItemAnswer(jobID: Int64(jobID), status: status))
+                }
+                items = answers
+            }
+            guard let items else { throw Unreadable() }
+            return items
+        }
+    }
+}
+
 extension LeaseReference {
     static func read(_ reader: inout JSONBytesReader) throws(Unreadable) -> LeaseReference {
         var jobID: Int?
