@@ -82,7 +82,10 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Runs a script of several statements without parameters (migrations).
     public func executeScript(_ sql: String) async throws {
-        try await thread.run { try self.blockingScript(sql) }
+        // A deferred BEGIN goes first, in the same script, so the script runs inside the transaction.
+        let script = deferred.map { $0 + ";\n" }.joined() + sql
+        deferred = []
+        try await thread.run { try self.blockingScript(script) }
     }
 
     /// Opens the connection if it is closed or broken; on an idle connection,
