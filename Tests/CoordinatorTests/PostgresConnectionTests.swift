@@ -5,6 +5,29 @@ import SiuoTestSupport
 import Testing
 
 @Suite struct PostgresConnectionTests {
+    @Test func aPipelineRunsInOrderAndAFailureStopsTheRestAndRollsTheTransactionBack() async throws {
+        let pool = try await TestDatabase.pool(suite: "connection_pipeline", migrated: false)
+        try await pool.query("CREATE TABLE IF NOT EXISTS pipeline_probe (n integer PRIMARY KEY)")
+        try await pool.query("DELETE FROM pipeline_probe")
+        let insert = "INSERT INTO pipeline_probe VALUES ($1)"
+        let rows = try await pool.transaction([PostgresStatement(insert, [1]), PostgresStatement("SELECT count(*) AS n FROM pipeline_probe")])
+        #expect(try rows[1][0].decode(Int.self, "n") == 1)
+        // The second insert breaks the key: the third never runs, the first is rolled back.
+        await #expect(throws: PostgresError.self) {
+            try await pool.transaction([PostgresStatement(insert, [2]), PostgresStatement(insert, [1]), PostgresStatement(insert, [3])])
+        }
+        let left = try await pool.query("SELECT string_agg(n::text, ',' ORDER BY n) AS ns FROM pipeline_probe")
+        #expect(try left[0].decode(String.self, "ns") == "1")
+        // A script inside a transaction runs after its BEGIN, and rolls back with it.
+        await #expect(throws: PostgresError.self) {
+            try await pool.withTransaction { connection in
+                try await connection.executeScript("INSERT INTO pipeline_probe VALUES (4); INSERT INTO pipeline_probe VALUES (5)")
+                try await connection.query("SELECT 1/0")
+            }
+        }
+        #expect(try await pool.query("SELECT count(*) AS n FROM pipeline_probe")[0].decode(Int.self, "n") == 1)
+    }
+
     @Test func decodesEachTypeFromItsColumn() async throws {
         let pool = try await TestDatabase.pool(suite: "connection_types", migrated: false)
         let row = try await pool.query("""

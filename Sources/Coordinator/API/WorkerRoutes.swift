@@ -22,14 +22,17 @@ struct WorkerRoutes {
             try JSONResponses.json(Batch(try await sweeps.activeEndpoints()))
         }
         routes.add(.post, "/v1/leases", .worker) { request, context in
-            try JSONResponses.json(LeaseGrant(leases: try await lease(try await JSONResponses.decode(LeaseRequest.self, from: request, context: context))))
+            let leases = try await lease(try await JSONResponses.decode(LeaseRequest.self, from: request, context: context))
+            return JSONResponses.json(bytes: try LeaseGrant(leases: leases).json())
         }
         routes.add(.post, "/v1/heartbeats", .worker) { request, context in
             let items = try await JSONResponses.decode(Batch<LeaseReference>.self, from: request, context: context).items
             return try answer(items.map(\.jobID), try await jobs.heartbeat(items))
         }
         routes.add(.post, "/v1/results", .worker) { request, context in
-            let items = try await JSONResponses.decode(Batch<JobResult>.self, from: request, context: context).items
+            let items = try await JSONResponses.decode(Batch<JobResult>.self, from: request, context: context) { bytes throws(JSONBytesReader.Unreadable) in
+                Batch(try JobResult.readBatch(bytes))
+            }.items
             return try answer(items.map(\.lease.jobID), try await complete(items))
         }
         routes.add(.post, "/v1/failures", .worker) { request, context in
@@ -108,7 +111,7 @@ struct WorkerRoutes {
     }
 
     private func answer(_ ids: [Int64], _ statuses: [ItemStatus]) throws -> Response {
-        try JSONResponses.json(Batch(zip(ids, statuses).map { ItemAnswer(jobID: $0, status: $1) }))
+        JSONResponses.json(bytes: ItemAnswer.batchJSON(zip(ids, statuses).map { ItemAnswer(jobID: $0, status: $1) }))
     }
 
     private func checkPath(_ context: APIContext, matches jobID: Int64) throws {

@@ -4,7 +4,10 @@ import Foundation
 ///
 /// Pure arithmetic over a stored state, so the same rules serve every
 /// coordinator replica (the state lives in a locked `rate_buckets` row) and
-/// tests can drive it with any clock.
+/// tests can drive it with any clock. Permits are granted with it; leases
+/// take their tokens in SQL, with the functions of migration 0003
+/// (`siuo_bucket_refill`, `siuo_bucket_capacity`, `siuo_tpm_capacity`), and
+/// RateBucketRulesTests checks that both forms agree.
 public struct TokenBucket: Sendable, Equatable {
     /// Tokens available now (may be fractional; negative after a throttle).
     public var tokens: Double
@@ -21,6 +24,18 @@ public struct TokenBucket: Sendable, Equatable {
         self.refilledAt = refilledAt
         self.ratePerMinute = ratePerMinute
         self.capacity = capacity
+    }
+
+    /// A request bucket's capacity (DESIGN §4): the configured `burst`, or
+    /// one second's worth of the rate, never below one request.
+    public static func capacity(burst: Double?, ratePerMinute: Double) -> Double {
+        burst ?? max(1, ratePerMinute / 60)
+    }
+
+    /// A tpm bucket's capacity: ten seconds of the `tpm`, and never less than
+    /// one request's estimate.
+    public static func tokenCapacity(tpm: Double, tokensPerRequest: Double) -> Double {
+        max(tpm / 6, tokensPerRequest)
     }
 
     /// The state at `now`: tokens added for the time passed, capped at capacity.

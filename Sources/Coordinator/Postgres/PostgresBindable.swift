@@ -120,15 +120,23 @@ enum PostgresArrayLiteral {
     /// `{"a","b\\"c",NULL}`: every element quoted, so no content is taken
     /// for syntax (commas, braces, the word NULL).
     static func make(_ elements: [String?]) -> String {
-        let quoted = elements.map { element -> String in
-            guard let element else { return "NULL" }
-            var escaped = "\""
-            for scalar in element.unicodeScalars {
-                if scalar == "\\" || scalar == "\"" { escaped.unicodeScalars.append("\\") }
-                escaped.unicodeScalars.append(scalar)
+        // Byte by byte: `\` and `"` are ASCII and never part of a longer UTF-8 sequence.
+        var bytes: [UInt8] = [UInt8(ascii: "{")]
+        bytes.reserveCapacity(elements.reduce(2) { $0 + ($1?.utf8.count ?? 4) + 3 })
+        for (index, element) in elements.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            guard let element else {
+                bytes.append(contentsOf: "NULL".utf8)
+                continue
             }
-            return escaped + "\""
+            bytes.append(UInt8(ascii: "\""))
+            for byte in element.utf8 {
+                if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") { bytes.append(UInt8(ascii: "\\")) }
+                bytes.append(byte)
+            }
+            bytes.append(UInt8(ascii: "\""))
         }
-        return "{" + quoted.joined(separator: ",") + "}"
+        bytes.append(UInt8(ascii: "}"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -15,6 +15,13 @@ public final class PostgresConnection: @unchecked Sendable {
     /// SQL text → the name it was prepared under on this session.
     private var preparedNames: [String: String] = [:]
     private var preparedCount = 0
+    /// Statements without parameters (BEGIN, SET LOCAL) held back to travel
+    /// with the next call, in the same round trip.
+    private var deferred: [String] = []
+    /// Whether the session was inside a transaction block after the last call.
+    private var transactionOpen = false
+    /// Set by the pool when it lends the connection out: see `checkOnNextUse`.
+    private var pendingCheck = false
     private let thread: DedicatedThread
     private let url: String
 
@@ -35,19 +42,62 @@ public final class PostgresConnection: @unchecked Sendable {
     /// never spliced into the SQL text.
     @discardableResult
     public func query(_ sql: String, _ bindings: [any PostgresBindable] = []) async throws -> PostgresRows {
+        if !deferred.isEmpty { return try await pipeline([PostgresStatement(sql, bindings)])[0] }
         let parameters = bindings.map(\.postgresParameter)
         return try await thread.run { try self.blockingQuery(sql, parameters) }
     }
 
+    /// Runs `statements` in order in one round trip (libpq pipeline mode) and
+    /// returns their rows in the same order. The first statement that fails
+    /// ends the pipeline: the ones after it do not run, and its error is
+    /// thrown. Without an explicit transaction each statement commits on its
+    /// own; inside `PostgresPool.withTransaction`, ending the list with
+    /// `PostgresStatement.commit` commits in the same round trip.
+    @discardableResult
+    public func pipeline(_ statements: [PostgresStatement]) async throws -> [PostgresRows] {
+        let prefix = deferred
+        deferred = []
+        let commands = prefix.map { PreparedCommand(sql: $0, parameters: []) }
+            + statements.map { PreparedCommand(sql: $0.sql, parameters: $0.bindings.map(\.postgresParameter)) }
+        let rows = try await thread.run { try self.blockingPipeline(commands) }
+        return Array(rows.dropFirst(prefix.count))
+    }
+
+    /// Holds `sql` (no parameters) back until the next call, which sends it
+    /// first in the same round trip: how a transaction's BEGIN costs no trip
+    /// of its own.
+    func deferUntilNextCall(_ sql: String) {
+        deferred.append(sql)
+    }
+
+    /// Drops what `deferUntilNextCall` held back; returns whether there was any
+    /// (then nothing of it reached the server).
+    func dropDeferred() -> Bool {
+        defer { deferred = [] }
+        return !deferred.isEmpty
+    }
+
+    /// Whether the last call left the session inside a transaction block.
+    var isInTransaction: Bool { transactionOpen }
+
     /// Runs a script of several statements without parameters (migrations).
     public func executeScript(_ sql: String) async throws {
-        try await thread.run { try self.blockingScript(sql) }
+        // A deferred BEGIN goes first, in the same script, so the script runs inside the transaction.
+        let script = deferred.map { $0 + ";\n" }.joined() + sql
+        deferred = []
+        try await thread.run { try self.blockingScript(script) }
     }
 
     /// Opens the connection if it is closed or broken; on an idle connection,
     /// notices a server that went away meanwhile (restart, admin shutdown).
     public func ensureOpen() async throws {
         try await thread.run { try self.blockingEnsureOpen() }
+    }
+
+    /// Makes the next call check the connection as `ensureOpen` does, on its
+    /// way, without a thread hop of its own.
+    func checkOnNextUse() {
+        pendingCheck = true
     }
 
     // MARK: - On the connection's thread
@@ -109,26 +159,8 @@ public final class PostgresConnection: @unchecked Sendable {
         var formats = [Int32](repeating: 0, count: parameters.count)
         // Owned copies whose addresses stay valid for the call.
         var buffers: [UnsafeMutableRawPointer?] = []
-        buffers.reserveCapacity(parameters.count)
         defer { buffers.forEach { $0?.deallocate() } }
-        for (index, parameter) in parameters.enumerated() {
-            switch parameter {
-            case .null:
-                buffers.append(nil)
-            case .text(let text):
-                let utf8 = Array(text.utf8CString)
-                let buffer = UnsafeMutableRawPointer.allocate(byteCount: utf8.count, alignment: 1)
-                utf8.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress!, byteCount: utf8.count) }
-                buffers.append(buffer)
-            case .bytes(let bytes):
-                let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 1)
-                bytes.withUnsafeBytes { if let base = $0.baseAddress { buffer.copyMemory(from: base, byteCount: bytes.count) } }
-                buffers.append(buffer)
-                types[index] = PostgresTypeName.bytea
-                lengths[index] = Int32(bytes.count)
-                formats[index] = 1
-            }
-        }
+        Self.fill(parameters, types: &types, lengths: &lengths, formats: &formats, buffers: &buffers)
         let values: [UnsafePointer<CChar>?] = buffers.map { $0.map { UnsafePointer($0.assumingMemoryBound(to: CChar.self)) } }
         guard Self.isPreparable(sql) else {
             return try check(PQexecParams(handle, sql, count, types, values, lengths, formats, 0))
@@ -161,12 +193,147 @@ public final class PostgresConnection: @unchecked Sendable {
         return ["SELECT", "INSERT", "UPDATE", "DELETE"].contains(head) || head.hasPrefix("WITH")
     }
 
+    /// One command of a pipeline, with its parameters in wire form.
+    struct PreparedCommand: Sendable {
+        var sql: String
+        var parameters: [PostgresParameter]
+    }
+
+    private func blockingPipeline(_ commands: [PreparedCommand]) throws -> [PostgresRows] {
+        try blockingEnsureConnected()
+        guard PQenterPipelineMode(handle) == 1 else {
+            throw PostgresError(kind: .connectionLost, message: String(cString: PQerrorMessage(handle)))
+        }
+        var expected: [Expectation] = []
+        var failure: (any Error)?
+        for command in commands {
+            do {
+                try send(command, expecting: &expected)
+            } catch {
+                failure = error
+                break
+            }
+        }
+        if PQpipelineSync(handle) != 1, failure == nil {
+            failure = PostgresError(kind: .connectionLost, message: String(cString: PQerrorMessage(handle)))
+        }
+        // Read every result up to the sync, even after a failure, so the
+        // session is back in a known state.
+        var rows: [PostgresRows] = []
+        for expectation in expected {
+            let result = PQgetResult(handle)
+            if PQresultStatus(result) == PGRES_PIPELINE_SYNC || result == nil {
+                if let result { PQclear(result) }
+                failure = failure ?? PostgresError(kind: .connectionLost, message: String(cString: PQerrorMessage(handle)))
+                break
+            }
+            while let extra = PQgetResult(handle) { PQclear(extra) }  // the NULL that ends each command
+            if PQresultStatus(result) == PGRES_PIPELINE_ABORTED {
+                PQclear(result)
+                if case .prepare(let sql) = expectation { preparedNames[sql] = nil }
+                continue
+            }
+            do {
+                let checked = try check(result)
+                if case .rows = expectation { rows.append(checked) }
+            } catch {
+                switch expectation {
+                case .prepare(let sql):
+                    preparedNames[sql] = nil
+                case .rows(let sql):
+                    // A statement gone or planned for an older table: prepared anew next time.
+                    if let error = error as? PostgresError, error.sqlState == "26000" || error.sqlState == "0A000" {
+                        preparedNames[sql] = nil
+                    }
+                }
+                failure = failure ?? error
+            }
+        }
+        // Up to and including the sync's own result.
+        while let result = PQgetResult(handle) {
+            let status = PQresultStatus(result)
+            PQclear(result)
+            if status == PGRES_PIPELINE_SYNC { break }
+        }
+        PQexitPipelineMode(handle)
+        transactionOpen = handle.map { PQtransactionStatus($0) != PQTRANS_IDLE } ?? false
+        if let failure { throw failure }
+        return rows
+    }
+
+    /// What a pipeline reads back for each command it sent.
+    private enum Expectation {
+        case prepare(String)
+        case rows(String)
+    }
+
+    private func send(_ command: PreparedCommand, expecting expected: inout [Expectation]) throws {
+        let parameters = command.parameters
+        let count = Int32(parameters.count)
+        var types = [Oid](repeating: 0, count: parameters.count)
+        var lengths = [Int32](repeating: 0, count: parameters.count)
+        var formats = [Int32](repeating: 0, count: parameters.count)
+        var buffers: [UnsafeMutableRawPointer?] = []
+        defer { buffers.forEach { $0?.deallocate() } }
+        Self.fill(parameters, types: &types, lengths: &lengths, formats: &formats, buffers: &buffers)
+        let values: [UnsafePointer<CChar>?] = buffers.map { $0.map { UnsafePointer($0.assumingMemoryBound(to: CChar.self)) } }
+        let sent: Int32
+        if Self.isPreparable(command.sql) {
+            let name: String
+            if let known = preparedNames[command.sql] {
+                name = known
+            } else {
+                preparedCount += 1
+                name = "siuo_\(preparedCount)"
+                guard PQsendPrepare(handle, name, command.sql, count, types) == 1 else {
+                    throw PostgresError(kind: .connectionLost, message: String(cString: PQerrorMessage(handle)))
+                }
+                preparedNames[command.sql] = name
+                expected.append(.prepare(command.sql))
+            }
+            sent = PQsendQueryPrepared(handle, name, count, values, lengths, formats, 0)
+        } else {
+            sent = PQsendQueryParams(handle, command.sql, count, types, values, lengths, formats, 0)
+        }
+        guard sent == 1 else { throw PostgresError(kind: .connectionLost, message: String(cString: PQerrorMessage(handle))) }
+        expected.append(.rows(command.sql))
+    }
+
+    /// Parameters in the form libpq takes, in owned buffers the caller frees.
+    private static func fill(_ parameters: [PostgresParameter], types: inout [Oid], lengths: inout [Int32], formats: inout [Int32],
+                             buffers: inout [UnsafeMutableRawPointer?]) {
+        buffers.reserveCapacity(parameters.count)
+        for (index, parameter) in parameters.enumerated() {
+            switch parameter {
+            case .null:
+                buffers.append(nil)
+            case .text(let text):
+                let utf8 = Array(text.utf8CString)
+                let buffer = UnsafeMutableRawPointer.allocate(byteCount: utf8.count, alignment: 1)
+                utf8.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress!, byteCount: utf8.count) }
+                buffers.append(buffer)
+            case .bytes(let bytes):
+                let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 1)
+                bytes.withUnsafeBytes { if let base = $0.baseAddress { buffer.copyMemory(from: base, byteCount: bytes.count) } }
+                buffers.append(buffer)
+                types[index] = PostgresTypeName.bytea
+                lengths[index] = Int32(bytes.count)
+                formats[index] = 1
+            }
+        }
+    }
+
     private func blockingScript(_ sql: String) throws {
         try blockingEnsureConnected()
         _ = try check(PQexec(handle, sql))
     }
 
     private func blockingEnsureConnected() throws {
+        if pendingCheck {
+            pendingCheck = false
+            try blockingEnsureOpen()
+            return
+        }
         if handle == nil || PQstatus(handle) != CONNECTION_OK {
             if let handle { PQfinish(handle) }
             handle = nil
@@ -175,6 +342,7 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     private func check(_ result: OpaquePointer?) throws -> PostgresRows {
+        transactionOpen = handle.map { PQtransactionStatus($0) != PQTRANS_IDLE } ?? false
         guard let result else {
             throw PostgresError(kind: .connectionLost, message: String(cString: PQerrorMessage(handle)))
         }
@@ -210,4 +378,21 @@ private func withCStringArray<R>(_ strings: [String], _ body: (UnsafePointer<Uns
     pointers.append(nil)
     defer { pointers.forEach { free(UnsafeMutablePointer(mutating: $0)) } }
     return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+}
+
+/// One statement of a pipeline: SQL with `$n` placeholders and its bindings.
+public struct PostgresStatement: Sendable {
+    /// The SQL text.
+    public var sql: String
+    /// The values of `$1`, `$2`, ….
+    public var bindings: [any PostgresBindable]
+
+    /// A statement.
+    public init(_ sql: String, _ bindings: [any PostgresBindable] = []) {
+        self.sql = sql
+        self.bindings = bindings
+    }
+
+    /// Ends the transaction `PostgresPool.withTransaction` began.
+    public static let commit = PostgresStatement("COMMIT")
 }

@@ -26,34 +26,52 @@ public final class PostgresPool: Sendable {
         let slot = try await checkOut()
         defer { checkIn(slot) }
         let connection = connections[slot]
-        try await connection.ensureOpen()
+        // Checked by its first statement, in the same hop to its thread.
+        connection.checkOnNextUse()
         return try await body(connection)
     }
 
     /// Runs `body` inside `BEGIN … COMMIT`; any error thrown rolls the
     /// transaction back and is rethrown, so nothing of it is written.
-    @discardableResult
+    ///
+    /// BEGIN travels with the body's first statement, and a body that ends
+    /// its last pipeline with `PostgresStatement.commit` saves the separate
+    /// COMMIT: a transaction of one pipeline costs one round trip.
     ///
     /// `durable: false` commits without waiting for the WAL flush: for soft
     /// state (rate-bucket tokens) whose loss in a server crash costs nothing
     /// that matters, so that row locks are not held through an fsync.
+    @discardableResult
     public func withTransaction<T: Sendable>(
         isolation: TransactionIsolation = .readCommitted,
         durable: Bool = true,
         _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {
         try await withConnection { connection in
-            try await connection.query("BEGIN ISOLATION LEVEL \(isolation.sql)")
-            if !durable { try await connection.query("SET LOCAL synchronous_commit = off") }
+            connection.deferUntilNextCall("BEGIN ISOLATION LEVEL \(isolation.sql)")
+            if !durable { connection.deferUntilNextCall("SET LOCAL synchronous_commit = off") }
             do {
                 let value = try await body(connection)
-                try await connection.query("COMMIT")
+                // A body that ran nothing never began; one that committed is done.
+                if !connection.dropDeferred() && connection.isInTransaction {
+                    try await connection.query("COMMIT")
+                }
                 return value
             } catch {
                 // A broken connection has no transaction left to roll back.
-                _ = try? await connection.query("ROLLBACK")
+                if !connection.dropDeferred() && connection.isInTransaction {
+                    _ = try? await connection.query("ROLLBACK")
+                }
                 throw error
             }
+        }
+    }
+
+    /// Runs `statements` as one transaction in one round trip; returns their rows.
+    @discardableResult
+    public func transaction(durable: Bool = true, _ statements: [PostgresStatement]) async throws -> [PostgresRows] {
+        try await withTransaction(durable: durable) { connection in
+            try await connection.pipeline(statements + [.commit])
         }
     }
 

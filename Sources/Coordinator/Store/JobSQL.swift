@@ -1,52 +1,34 @@
 /// The lease engine's SQL (docs/architecture.md, "Lease").
 enum JobSQL {
-    /// Claims up to $2 runnable jobs of model $1, in priority order, along
-    /// the `jobs_runnable` index (so a long queue is not sorted). SKIP LOCKED
+    /// Claims, for each model $1[i], up to $2[i] runnable jobs in priority
+    /// order, along the `jobs_runnable` index (so a long queue is not
+    /// sorted), leases them to worker $3 for their sweep's TTL, and answers
+    /// everything a worker needs to run them, in one statement. SKIP LOCKED
     /// lets concurrent claimers take different rows instead of waiting.
+    ///
+    /// The claimed ids reach the UPDATE as an array: the planner cannot know
+    /// how many rows a LIMIT taken from a parameter array gives, guesses
+    /// thousands, and would otherwise join by hashing the whole jobs table
+    /// (and cases), a cost that grows with the queue.
     static let claim = """
         WITH picked AS (
-            SELECT id FROM jobs
-            WHERE model_id = $1 AND state = 'queued' AND not_before <= now()
-            ORDER BY priority DESC, id
-            LIMIT $2
-            FOR UPDATE SKIP LOCKED
+            SELECT p.id
+            FROM unnest($1::bigint[], $2::integer[]) AS w(model_id, n)
+            CROSS JOIN LATERAL (
+                SELECT j.id FROM jobs j
+                WHERE j.model_id = w.model_id AND j.state = 'queued' AND j.not_before <= now()
+                ORDER BY j.priority DESC, j.id
+                LIMIT w.n
+                FOR UPDATE SKIP LOCKED
+            ) AS p
+        ),
+        claimed AS (
+            UPDATE jobs j SET state = 'leased', lease_token = gen_random_uuid(), leased_by = $3,
+                   lease_expires_at = now() + make_interval(secs => (SELECT s.lease_ttl_s FROM sweeps s WHERE s.id = j.sweep_id))
+            WHERE j.id = ANY (ARRAY(SELECT id FROM picked))
+            RETURNING j.id, j.lease_token, j.lease_expires_at, j.kind, j.samples, j.attempts, j.priority,
+                      j.sweep_id, j.model_id, j.case_id, j.response_id
         )
-        UPDATE jobs j SET state = 'leased', lease_token = gen_random_uuid(), leased_by = $3,
-               lease_expires_at = now() + make_interval(secs => $4::integer)
-        FROM picked
-        WHERE j.id = picked.id
-        RETURNING j.id
-        """
-
-    /// The models of running, under-budget sweeps on these endpoints, with
-    /// their bucket, lease TTL, and how many jobs each could give now
-    /// (counted only up to $4, the request's size, so a long queue costs nothing).
-    /// A bucket without a whole request token now (as `TokenBucket.refilled`
-    /// computes it) or paused by a throttle is left out: a long poll on a
-    /// rate-limited endpoint then costs this one read, not a locking take.
-    /// A stale read only defers a claim to the next poll; `take` decides.
-    static let runnableModels = """
-        SELECT m.id AS model_id, m.rate_bucket_id AS bucket_id, s.lease_ttl_s, r.n
-        FROM models m
-        JOIN sweeps s ON s.id = m.sweep_id
-        JOIN rate_buckets b ON b.id = m.rate_bucket_id
-        JOIN unnest($1::text[], $2::text[], $3::text[]) AS e(provider, base_url, model)
-          ON b.provider = e.provider AND b.base_url = e.base_url AND b.model = e.model
-        CROSS JOIN LATERAL (
-            SELECT count(*) AS n FROM (
-                SELECT 1 FROM jobs j
-                WHERE j.model_id = m.id AND j.state = 'queued' AND j.not_before <= now()
-                LIMIT $4) AS runnable
-        ) AS r
-        WHERE s.state = 'running' AND (s.budget_usd IS NULL OR s.spent_usd < s.budget_usd) AND r.n > 0
-          AND (b.throttled_until IS NULL OR b.throttled_until <= now())
-          AND LEAST(COALESCE(b.burst, GREATEST(1, b.current_rpm / 60)),
-                    b.tokens + GREATEST(0, EXTRACT(EPOCH FROM now() - b.refilled_at)::float8) * b.current_rpm / 60) >= 1
-        ORDER BY m.rate_bucket_id, m.id
-        """
-
-    /// Everything a worker needs to run the leased jobs $1.
-    static let leaseDetails = """
         SELECT j.id, j.lease_token, j.lease_expires_at, j.kind, j.samples, j.attempts, s.lease_ttl_s,
                s.name AS sweep, j.model_id, m.settings, c.question_id, c.category, c.question, c.image_sha256,
                i.media_type, c.safety_warning, c.reference_answer, c.mcqa_item->'options' AS options,
@@ -59,21 +41,21 @@ enum JobSQL {
                 FROM responses x WHERE x.job_id = j.id) AS received,
                CASE WHEN (s.definition->>'cache')::boolean IS DISTINCT FROM false
                     THEN coalesce(s.definition->>'cacheNamespace', '') END AS cache_namespace
-        FROM jobs j
+        FROM claimed j
         JOIN sweeps s ON s.id = j.sweep_id
         JOIN models m ON m.id = j.model_id
         JOIN cases c ON c.id = j.case_id
         JOIN images i ON i.sha256 = c.image_sha256
         LEFT JOIN responses r ON r.id = j.response_id
         LEFT JOIN models fm ON j.response_id IS NOT NULL AND fm.sweep_id = j.sweep_id AND fm.role = 'fallback_judge'
-        WHERE j.id = ANY($1::bigint[])
         ORDER BY j.priority DESC, j.id
         """
 
     /// Fencing: the job, locked, only while ($1, $2) is its current lease.
     static let fence = """
-        SELECT j.id, j.kind, j.samples, j.attempts, j.max_attempts, j.sweep_id, j.response_id,
-               j.model_id, m.rate_bucket_id, m.settings->'price' AS price
+        SELECT j.id, j.kind, j.samples, j.attempts, j.sweep_id, j.response_id,
+               j.model_id, m.rate_bucket_id, (m.settings->'price'->>'inputPerMTok')::float8 AS input_price,
+               (m.settings->'price'->>'outputPerMTok')::float8 AS output_price
         FROM jobs j JOIN models m ON m.id = j.model_id
         WHERE j.id = $1 AND j.lease_token = $2::uuid AND j.state = 'leased'
         FOR UPDATE OF j
@@ -96,26 +78,39 @@ enum JobSQL {
         UPDATE sweeps SET spent_usd = spent_usd + $7::float8 FROM job WHERE sweeps.id = job.sweep_id AND $7::float8 > 0
         """
 
-    /// Back to the queue ($2: due time, $3: attempts after this lease, $4: error).
-    static let requeue = """
-        UPDATE jobs SET state = 'queued', lease_token = NULL, lease_expires_at = NULL, leased_by = NULL,
-               not_before = $2, attempts = $3, last_error = $4
+    /// Ends the current lease of job $1 as an attempt that did not finish
+    /// it: back to the queue, due in $2 seconds, or failed for good when the
+    /// $3 attempts (counted after this lease) reach its `max_attempts`
+    /// (`siuo_state_after_attempt`, the one home of that rule). $4: the error.
+    static let endAttempt = """
+        UPDATE jobs SET state = siuo_state_after_attempt($3, max_attempts),
+               finished_at = CASE WHEN siuo_state_after_attempt($3, max_attempts) = 'failed' THEN now() END,
+               not_before = now() + make_interval(secs => $2::float8), attempts = $3, last_error = $4,
+               lease_token = NULL, lease_expires_at = NULL, leased_by = NULL
         WHERE id = $1
         """
 
+    /// Gives the lease of job $1 back without counting an attempt, due in $2 seconds.
+    static let release = """
+        UPDATE jobs SET state = 'queued', lease_token = NULL, lease_expires_at = NULL, leased_by = NULL,
+               not_before = now() + make_interval(secs => $2::float8), last_error = 'released by the worker'
+        WHERE id = $1
+        """
+
+    /// Fails job $1 for good (a failure the worker says no retry can fix).
     static let failForGood = """
         UPDATE jobs SET state = 'failed', lease_token = NULL, lease_expires_at = NULL, leased_by = NULL,
                attempts = $2, last_error = $3, finished_at = now()
         WHERE id = $1
         """
 
-    /// The rescuer: expired leases back to the queue (or failed when out of
-    /// attempts). The expiry is checked again inside the UPDATE, so a lease a
-    /// heartbeat extended meanwhile is left alone.
+    /// The rescuer: expired leases end as a failed attempt (back to the
+    /// queue, or failed when out of attempts). The expiry is checked again
+    /// inside the UPDATE, so a lease a heartbeat extended meanwhile is left alone.
     static let rescue = """
         UPDATE jobs SET
-            state = CASE WHEN attempts + 1 >= max_attempts THEN 'failed' ELSE 'queued' END,
-            finished_at = CASE WHEN attempts + 1 >= max_attempts THEN now() END,
+            state = siuo_state_after_attempt(attempts + 1, max_attempts),
+            finished_at = CASE WHEN siuo_state_after_attempt(attempts + 1, max_attempts) = 'failed' THEN now() END,
             attempts = attempts + 1, lease_token = NULL, lease_expires_at = NULL, leased_by = NULL,
             not_before = now(), last_error = 'lease expired: the worker stopped heartbeating'
         WHERE id IN (SELECT id FROM jobs WHERE state = 'leased' AND lease_expires_at < now()

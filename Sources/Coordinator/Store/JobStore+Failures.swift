@@ -21,7 +21,7 @@ extension JobStore {
                     try await throttle(bucket: job.bucketID, retryAfter: retryAfter, on: connection)
                 }
                 if failure.retryable {
-                    try await requeueOrFail(job, error: failure.error, countsAsAttempt: !failure.throttled && failure.countsAsAttempt, retryAfter: retryAfter, on: connection)
+                    try await endAttempt(job, error: failure.error, countsAsAttempt: !failure.throttled && failure.countsAsAttempt, retryAfter: retryAfter, on: connection)
                 } else {
                     try await connection.query(JobSQL.failForGood, [job.id, job.attempts + 1, failure.error])
                 }
@@ -40,7 +40,7 @@ extension JobStore {
             let status: ItemStatus = try await pool.withTransaction { connection in
                 guard let job = try await FencedJob.lock(lease, on: connection) else { return .stale }
                 let delay = retryAfterMilliseconds.map { Self.delay(milliseconds: $0) } ?? 0
-                try await connection.query(JobSQL.requeue, [job.id, Date().addingTimeInterval(delay), job.attempts, "released by the worker"])
+                try await connection.query(JobSQL.release, [job.id, delay])
                 return .accepted
             }
             statuses.append(status)
@@ -59,25 +59,13 @@ extension JobStore {
     /// Multiplicative decrease (once per congestion event), and no tokens
     /// until the provider's delay is over.
     func throttle(bucket id: Int64, retryAfter: TimeInterval?, on connection: PostgresConnection) async throws {
-        let rows = try await connection.query(ThrottleSQL.lock, [id])
+        let rows = try await connection.query(RateBucketSQL.lockForThrottle, [id])
         guard let row = rows.first else { return }
         var rate = AdaptiveRate(configured: try row.decode(Double?.self, "configured_rpm"), current: try row.decode(Double.self, "current_rpm"))
         let now = try row.decode(Date.self, "now")
         let newEvent = AdaptiveRate.startsNewEvent(lastThrottledAt: try row.decode(Date?.self, "last_throttled_at"), now: now)
         if newEvent { rate.throttled() }
         let until = now.addingTimeInterval(retryAfter ?? 60 / rate.current)
-        try await connection.query(ThrottleSQL.apply, [id, rate.current, until, newEvent])
+        try await connection.query(RateBucketSQL.applyThrottle, [id, rate.current, until, newEvent])
     }
-}
-
-enum ThrottleSQL {
-    static let lock = "SELECT configured_rpm, current_rpm, last_throttled_at, now() AS now FROM rate_buckets WHERE id = $1 FOR UPDATE"
-    /// Tokens drop to zero: what was saved up was measured against a rate the
-    /// provider just refused.
-    static let apply = """
-        UPDATE rate_buckets SET current_rpm = $2, tokens = LEAST(tokens, 0), refilled_at = now(),
-               throttled_until = GREATEST(COALESCE(throttled_until, $3), $3),
-               last_throttled_at = CASE WHEN $4::boolean THEN now() ELSE last_throttled_at END
-        WHERE id = $1
-        """
 }

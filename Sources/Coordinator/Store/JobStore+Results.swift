@@ -7,7 +7,6 @@ struct FencedJob {
     var kind: JobKind
     var samples: Int
     var attempts: Int
-    var maxAttempts: Int
     var sweepID: Int64
     var responseID: Int64?
     var modelID: Int64
@@ -29,11 +28,14 @@ struct FencedJob {
     }
 
     static func decode(_ row: PostgresRow) throws -> FencedJob {
-        let price = try row.decode(JSONValue?.self, "price").flatMap { try? JSONDecoder().decode(Price.self, from: $0.canonicalData()) }
+        // Read as two numbers, not as JSON: a batch fences a hundred rows.
+        let input = try row.decode(Double?.self, "input_price")
+        let output = try row.decode(Double?.self, "output_price")
+        let price = input.flatMap { input in output.map { Price(inputPerMTok: input, outputPerMTok: $0) } }
         return FencedJob(
             id: try row.decode(Int64.self, "id"), kind: JobKind(rawValue: try row.decode(String.self, "kind")) ?? .generate,
             samples: try row.decode(Int.self, "samples"), attempts: try row.decode(Int.self, "attempts"),
-            maxAttempts: try row.decode(Int.self, "max_attempts"), sweepID: try row.decode(Int64.self, "sweep_id"),
+            sweepID: try row.decode(Int64.self, "sweep_id"),
             responseID: try row.decode(Int64?.self, "response_id"), modelID: try row.decode(Int64.self, "model_id"),
             bucketID: try row.decode(Int64.self, "rate_bucket_id"), price: price)
     }
@@ -49,11 +51,19 @@ struct FencedJob {
                                                       usage.inputTokens, usage.outputTokens, cost(of: usage)])
     }
 
-    /// Stores `(job id, sample)` pairs in one statement; samples already
+    /// Stores `(job id, sample)` pairs in one round trip; samples already
     /// stored (an earlier lease sent them) are kept as they are.
     static func storeSamples(_ samples: [(jobID: Int64, sample: SampleResult)], on connection: PostgresConnection) async throws {
-        guard !samples.isEmpty else { return }
-        try await connection.query(ResultSQL.insertResponses, [
+        let statements = try sampleStatements(samples)
+        guard !statements.isEmpty else { return }
+        try await connection.pipeline(statements)
+    }
+
+    /// The statements that store `(job id, sample)` pairs: the responses, and
+    /// fresh answers into the cache (ones that came from it are there already).
+    static func sampleStatements(_ samples: [(jobID: Int64, sample: SampleResult)]) throws -> [PostgresStatement] {
+        guard !samples.isEmpty else { return [] }
+        let responses = PostgresStatement(ResultSQL.insertResponses, [
             PostgresTextArray(samples.map { String($0.jobID) }), PostgresTextArray(samples.map { String($0.sample.sampleIndex) }),
             PostgresTextArray(samples.map { $0.sample.outcome.rawValue }), PostgresTextArray(samples.map { $0.sample.text }),
             PostgresNullableTextArray(samples.map { $0.sample.finishReason }),
@@ -62,13 +72,13 @@ struct FencedJob {
             PostgresTextArray(samples.map { String($0.sample.fromCache) }),
             PostgresNullableTextArray(samples.map { $0.sample.cacheKey }),
         ])
-        // Fresh answers feed the cache; ones that came from it are there already.
-        try await ResponseCacheStore.store(samples.filter { !$0.sample.fromCache }.compactMap { item in
+        let cached = try ResponseCacheStore.insert(samples.filter { !$0.sample.fromCache }.compactMap { item in
             item.sample.cacheKey.map {
                 CachedAnswer(key: $0, outcome: item.sample.outcome, text: item.sample.text, finishReason: item.sample.finishReason,
                              resolvedModel: item.sample.resolvedModel, systemFingerprint: item.sample.systemFingerprint)
             }
-        }, on: connection)
+        })
+        return [responses] + (cached.map { [$0] } ?? [])
     }
 }
 
@@ -89,9 +99,12 @@ extension JobStore {
     /// judge jobs. Each item is fenced: a stale one writes nothing. A batch
     /// with an impossible item (a sample index out of range, a judge result
     /// without a verdict) is refused whole, before anything is written.
+    ///
+    /// Two round trips: BEGIN with the fencing read, then every write and
+    /// COMMIT in one pipeline; the buckets are settled after, on their own.
     public func complete(_ results: [JobResult]) async throws -> [ItemStatus] {
         guard !results.isEmpty else { return [] }
-        let (statuses, judgesCreated, successes) = try await pool.withTransaction { connection in
+        let (statuses, successes) = try await pool.withTransaction { connection in
             let fenced = try await FencedJob.lock(results.map(\.lease), on: connection)
             var current: [(JobResult, FencedJob)] = []
             var statuses: [ItemStatus] = []
@@ -106,34 +119,33 @@ extension JobStore {
                 current.append((result, job))
                 statuses.append(.accepted)
             }
-            guard !current.isEmpty else { return (statuses, false, [Int64: BucketSpending]()) }
-            try await FencedJob.storeSamples(current.flatMap { result, job in result.samples.map { (job.id, $0) } }, on: connection)
-            try await insertVerdicts(current, on: connection)
-            let finished = try await finishComplete(current, on: connection)
-            let generated = finished.filter { $0.kind == .generate }.map(\.id)
-            var judges = false
+            guard !current.isEmpty else { return (statuses, [Int64: BucketSpending]()) }
+            var statements = try FencedJob.sampleStatements(current.flatMap { result, job in result.samples.map { (job.id, $0) } })
+            statements += try verdictStatements(current)
+            statements.append(finishStatement(current))
+            let generated = current.filter { $0.1.kind == .generate }.map(\.1.id)
             if !generated.isEmpty {
-                judges = try await connection.query(ResultSQL.createJudgeJobs, [PostgresTextArray(generated.map(String.init))]).affectedRows > 0
+                statements.append(PostgresStatement(ResultSQL.createJudgeJobs, [PostgresTextArray(generated.map(String.init))]))
             }
+            try await connection.pipeline(statements + [.commit])
             var successes: [Int64: BucketSpending] = [:]
             for (result, job) in current {
                 // Only requests the provider answered raise its rate; cached answers say nothing about it.
                 successes[job.bucketID, default: BucketSpending()].requests += result.usage.requests
                 successes[job.bucketID, default: BucketSpending()].modelTokens += result.usage.inputTokens + result.usage.outputTokens
             }
-            return (statuses, judges, successes)
+            return (statuses, successes)
         }
         // The results are committed: a failure to adjust the buckets must not
         // make the worker believe they were not (it is retried with the next results).
         try? await RateBucketStore.settle(successes.filter { $0.value.requests > 0 }, pool: pool)
-        if judgesCreated { try await pool.query(JobSQL.notify) }
         return statuses
     }
 
-    private func insertVerdicts(_ items: [(JobResult, FencedJob)], on connection: PostgresConnection) async throws {
+    private func verdictStatements(_ items: [(JobResult, FencedJob)]) throws -> [PostgresStatement] {
         let verdicts = items.compactMap { result, job in result.verdict.map { (job, $0) } }
-        guard !verdicts.isEmpty else { return }
-        try await connection.query(ResultSQL.insertVerdicts, [
+        guard !verdicts.isEmpty else { return [] }
+        let insert = PostgresStatement(ResultSQL.insertVerdicts, [
             PostgresTextArray(verdicts.map { String($0.0.id) }), PostgresNullableTextArray(verdicts.map { $0.0.responseID.map(String.init) }),
             PostgresTextArray(verdicts.map { $0.0.kind == .judgeSafety ? "safety" : "effectiveness" }),
             PostgresTextArray(verdicts.map { String($0.0.modelID) }), PostgresNullableTextArray(verdicts.map { $0.1.value.map(String.init) }),
@@ -142,44 +154,25 @@ extension JobStore {
         ])
         // Only a first ask that gave the verdict carries a key: refused or
         // unparseable judge answers never enter the cache.
-        try await ResponseCacheStore.store(verdicts.compactMap { _, verdict in
+        let cached = try ResponseCacheStore.insert(verdicts.compactMap { _, verdict in
             verdict.value == nil ? nil : verdict.cacheKey.map { CachedAnswer(key: $0, outcome: .answer, text: verdict.judgeText) }
-        }, on: connection)
+        })
+        return [insert] + (cached.map { [$0] } ?? [])
     }
 
-    /// Finishes the jobs whose responses are all stored, adding usage and
-    /// spend; a generate result missing samples keeps them and goes back to
-    /// the queue as a failed attempt.
-    private func finishComplete(_ items: [(JobResult, FencedJob)], on connection: PostgresConnection) async throws -> [FencedJob] {
-        let answering = items.filter { !$0.1.kind.isJudge }.map(\.1.id)
-        var stored: [Int64: Int] = [:]
-        if !answering.isEmpty {
-            for row in try await connection.query(ResultSQL.responseCounts, [PostgresTextArray(answering.map(String.init))]) {
-                stored[try row.decode(Int64.self, "job_id")] = try row.decode(Int.self, "n")
-            }
-        }
-        var finished: [(JobResult, FencedJob)] = []
-        for (result, job) in items {
-            let count = stored[job.id] ?? 0
-            if job.kind.isJudge || count >= job.samples {
-                finished.append((result, job))
-            } else {
-                try await job.addUsage(result.usage, on: connection)
-                try await requeueOrFail(job, error: "the result held \(count) of \(job.samples) samples", countsAsAttempt: true, retryAfter: nil, on: connection)
-            }
-        }
-        guard !finished.isEmpty else { return [] }
-        let costs = finished.map { $0.1.cost(of: $0.0.usage) }
-        try await connection.query(ResultSQL.finishWithUsage, [
-            PostgresTextArray(finished.map { String($0.1.id) }), PostgresTextArray(finished.map { String($0.0.usage.requests) }),
-            PostgresTextArray(finished.map { String($0.0.usage.retries) }), PostgresTextArray(finished.map { String($0.0.usage.cacheHits) }),
-            PostgresTextArray(finished.map { String($0.0.usage.inputTokens) }), PostgresTextArray(finished.map { String($0.0.usage.outputTokens) }),
-            PostgresTextArray(costs.map { "\($0)" }),
+    /// Adds each lease's usage and spend and ends the lease: done when the
+    /// job's responses are all stored (judge jobs: always), else a failed
+    /// attempt that keeps its samples (`ResultSQL.finish`). The backoff of
+    /// each possible retry is drawn here, where the random source is.
+    private func finishStatement(_ items: [(JobResult, FencedJob)]) -> PostgresStatement {
+        let usages = items.map(\.0.usage)
+        return PostgresStatement(ResultSQL.finish, [
+            PostgresTextArray(items.map { String($0.1.id) }), PostgresTextArray(usages.map { String($0.requests) }),
+            PostgresTextArray(usages.map { String($0.retries) }), PostgresTextArray(usages.map { String($0.cacheHits) }),
+            PostgresTextArray(usages.map { String($0.inputTokens) }), PostgresTextArray(usages.map { String($0.outputTokens) }),
+            PostgresTextArray(items.map { "\($0.1.cost(of: $0.0.usage))" }),
+            PostgresTextArray(items.map { "\(RetryBackoff.delay(afterAttempt: $0.1.attempts + 1, retryAfter: nil))" }),
         ])
-        try await connection.query(ResultSQL.addSpend, [
-            PostgresTextArray(finished.map { String($0.1.sweepID) }), PostgresTextArray(costs.map { "\($0)" }),
-        ])
-        return finished.map(\.1)
     }
 
     /// The most any usage count may be: far above any real request, far below
@@ -215,14 +208,12 @@ extension JobStore {
         }
     }
 
-    /// Requeues with backoff, or fails the job for good once it is out of attempts.
-    func requeueOrFail(_ job: FencedJob, error: String, countsAsAttempt: Bool, retryAfter: TimeInterval?, on connection: PostgresConnection) async throws {
+    /// Ends the lease as an attempt that did not finish the job: back to the
+    /// queue with backoff (or after `retryAfter` when it does not count), or
+    /// failed for good once out of attempts, as `siuo_state_after_attempt` decides.
+    func endAttempt(_ job: FencedJob, error: String, countsAsAttempt: Bool, retryAfter: TimeInterval?, on connection: PostgresConnection) async throws {
         let attempts = job.attempts + (countsAsAttempt ? 1 : 0)
-        if attempts >= job.maxAttempts {
-            try await connection.query(JobSQL.failForGood, [job.id, attempts, error])
-            return
-        }
         let delay = countsAsAttempt ? RetryBackoff.delay(afterAttempt: attempts, retryAfter: retryAfter) : (retryAfter ?? 0)
-        try await connection.query(JobSQL.requeue, [job.id, Date().addingTimeInterval(delay), attempts, error])
+        try await connection.query(JobSQL.endAttempt, [job.id, delay, attempts, error])
     }
 }

@@ -17,62 +17,35 @@ public struct JobStore: Sendable {
     /// token each (the job's first request), within each bucket's
     /// `max_in_flight`. Returns at once; long-polling is the API's business.
     ///
-    /// Tokens are taken first, in a short transaction of their own, then jobs
-    /// are claimed without touching shared rows; tokens that found no job go
-    /// back. So the limit holds across coordinators, and concurrent claimers
-    /// only queue on the bucket row for a moment.
+    /// Two round trips: tokens are taken first, in one statement in a short
+    /// transaction of its own (`RateBucketSQL.take`), then jobs are claimed
+    /// and read in one statement that touches no shared row
+    /// (`JobSQL.claim`); tokens that found no job go back. So the limit holds
+    /// across coordinators, and concurrent claimers only queue on the bucket
+    /// rows for one statement.
     public func claim(_ request: LeaseRequest) async throws -> [JobLease] {
         guard request.maxJobs > 0, !request.endpoints.isEmpty else { return [] }
-        let models = try await runnableModels(request.endpoints, upTo: request.maxJobs)
-        guard !models.isEmpty else { return [] }
-        let wanted = Dictionary(models.map { ($0.bucketID, $0.jobs) }, uniquingKeysWith: +).map { (bucketID: $0.key, jobs: $0.value) }
-        let grants = try await RateBucketStore.take(wanted, total: request.maxJobs, pool: pool)
-        guard !grants.isEmpty else { return [] }
-        var unused: [(bucketID: Int64, tokens: Int)] = []
-        let claimed: [Int64]
+        let allocations = try await RateBucketStore.take(request.endpoints, total: request.maxJobs, pool: pool)
+        guard !allocations.isEmpty else { return [] }
+        let leases: [(lease: JobLease, modelID: Int64)]
+        let bucketOf: [Int64: Int64]
         do {
-            claimed = try await pool.withTransaction { connection in
-                var claimed: [Int64] = []
-                for (bucketID, tokens) in grants {
-                    var left = tokens
-                    for model in models where model.bucketID == bucketID && left > 0 {
-                        let rows = try await connection.query(JobSQL.claim, [model.modelID, left, request.workerID, model.leaseTTL])
-                        claimed += try rows.map { try $0.decode(Int64.self, "id") }
-                        left -= rows.count
-                    }
-                    unused.append((bucketID, left))
-                }
-                return claimed
-            }
+            let rows = try await pool.query(JobSQL.claim, [
+                PostgresTextArray(allocations.map { String($0.modelID) }), PostgresTextArray(allocations.map { String($0.jobs) }), request.workerID,
+            ])
+            leases = try Self.leases(from: rows)
+            bucketOf = Dictionary(allocations.map { ($0.modelID, $0.bucketID) }, uniquingKeysWith: { first, _ in first })
         } catch {
-            try? await RateBucketStore.giveBack(grants, pool: pool)
+            try? await RateBucketStore.giveBack(allocations.map { ($0.bucketID, $0.jobs) }, pool: pool)
             throw error
         }
-        try await RateBucketStore.giveBack(unused, pool: pool)
-        guard !claimed.isEmpty else { return [] }
-        return try await leaseDetails(claimed)
-    }
-
-    private struct RunnableModel {
-        var modelID: Int64
-        var bucketID: Int64
-        var leaseTTL: Int
-        var jobs: Int
-    }
-
-    /// A cheap look before taking tokens, so idle polls write nothing and
-    /// tokens go where the work is.
-    private func runnableModels(_ endpoints: [EndpointKey], upTo limit: Int) async throws -> [RunnableModel] {
-        let rows = try await pool.query(JobSQL.runnableModels, [
-            PostgresTextArray(endpoints.map(\.provider.rawValue)), PostgresTextArray(endpoints.map(\.baseURL)),
-            PostgresTextArray(endpoints.map(\.model)), limit,
-        ])
-        return try rows.map { row in
-            RunnableModel(modelID: try row.decode(Int64.self, "model_id"), bucketID: try row.decode(Int64.self, "bucket_id"),
-                          leaseTTL: try row.decode(Int.self, "lease_ttl_s"), jobs: try row.decode(Int.self, "n"))
+        var unused = Dictionary(allocations.map { ($0.bucketID, $0.jobs) }, uniquingKeysWith: +)
+        for lease in leases {
+            if let bucket = bucketOf[lease.modelID] { unused[bucket, default: 0] -= 1 }
         }
+        try await RateBucketStore.giveBack(unused.map { (bucketID: $0.key, tokens: $0.value) }, pool: pool)
+        return leases.map(\.lease)
     }
-
     /// Extends the TTL of every current lease in `leases`.
     public func heartbeat(_ leases: [LeaseReference]) async throws -> [ItemStatus] {
         guard !leases.isEmpty else { return [] }
@@ -90,8 +63,8 @@ public struct JobStore: Sendable {
         return rows.count
     }
 
-    private func leaseDetails(_ ids: [Int64]) async throws -> [JobLease] {
-        let rows = try await pool.query(JobSQL.leaseDetails, [PostgresTextArray(ids.map(String.init))])
+    /// The rows of `JobSQL.claim` as leases, each with the model it was claimed for.
+    private static func leases(from rows: PostgresRows) throws -> [(lease: JobLease, modelID: Int64)] {
         let decoder = JSONDecoder()
         // A batch holds few models: decode each model's settings once.
         var models: [Int64: ModelSpec] = [:]
@@ -108,7 +81,7 @@ public struct JobStore: Sendable {
             let gradedIndex = try row.decode(Int?.self, "graded_index")
             let kind = JobKind(rawValue: try row.decode(String.self, "kind")) ?? .generate
             let received = try row.decode(String?.self, "received")?.split(separator: ",").compactMap { Int($0) } ?? []
-            return JobLease(
+            let lease = JobLease(
                 jobID: try row.decode(Int64.self, "id"), leaseToken: try row.decode(UUID.self, "lease_token"),
                 expiresAt: try row.decode(Date.self, "lease_expires_at"),
                 kind: kind,
@@ -124,6 +97,7 @@ public struct JobStore: Sendable {
                 response: try gradedIndex.map { GradedResponse(sampleIndex: $0, text: try row.decode(String.self, "graded_text")) },
                 template: try row.decode(String?.self, "template"), fallbackModel: fallback, permits: 1,
                 cacheNamespace: try row.decode(String?.self, "cache_namespace"), ttlSeconds: try row.decode(Int.self, "lease_ttl_s"))
+            return (lease, modelID)
         }
     }
 }

@@ -10,7 +10,7 @@ struct MetricsStore {
                 "kind": try row.decode(String.self, "kind"),
             ], value: Double(try row.decode(Int.self, "n"))))
         }
-        for row in try await pool.query(MetricsSQL.buckets) {
+        for row in try await pool.query(RateBucketSQL.gauges) {
             let labels = ["provider": try row.decode(String.self, "provider"), "model": try row.decode(String.self, "model"),
                           "base_url": try row.decode(String.self, "base_url")]
             gauges.append(.init(name: "siuo_rate_bucket_tokens", help: "Tokens in each endpoint's bucket (at the last refill).",
@@ -29,5 +29,4 @@ enum MetricsSQL {
         WHERE j.state = 'queued'
         GROUP BY s.name, m.name, j.kind
         """
-    static let buckets = "SELECT provider, base_url, model, tokens, current_rpm FROM rate_buckets ORDER BY id"
 }

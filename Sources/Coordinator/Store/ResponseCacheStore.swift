@@ -24,13 +24,14 @@ public struct ResponseCacheStore: Sendable {
         }
     }
 
-    /// Stores answers under their keys; a key already stored keeps its first answer.
-    static func store(_ answers: [CachedAnswer], on connection: PostgresConnection) async throws {
+    /// The statement that stores `answers` under their keys (a key already
+    /// stored keeps its first answer), or `nil` when none has a valid key.
+    static func insert(_ answers: [CachedAnswer]) throws -> PostgresStatement? {
         // In key order: concurrent result batches sharing keys then never deadlock.
         let answers = answers.filter { SHA256Hex.isValid($0.key) }.sorted { $0.key < $1.key }
-        guard !answers.isEmpty else { return }
+        guard !answers.isEmpty else { return nil }
         let encoder = JSONEncoder()
-        try await connection.query(CacheSQL.insert, [
+        return PostgresStatement(CacheSQL.insert, [
             PostgresTextArray(answers.map(\.key)),
             PostgresTextArray(try answers.map { String(decoding: try encoder.encode($0), as: UTF8.self) }),
         ])

@@ -3,8 +3,9 @@
 enum ResultSQL {
     /// Fencing for a batch: the jobs whose ($1[i], $2[i]) lease is current, locked.
     static let fenceBatch = """
-        SELECT j.id, j.kind, j.samples, j.attempts, j.max_attempts, j.sweep_id, j.response_id,
-               j.model_id, m.rate_bucket_id, m.settings->'price' AS price
+        SELECT j.id, j.kind, j.samples, j.attempts, j.sweep_id, j.response_id,
+               j.model_id, m.rate_bucket_id, (m.settings->'price'->>'inputPerMTok')::float8 AS input_price,
+               (m.settings->'price'->>'outputPerMTok')::float8 AS output_price
         FROM jobs j
         JOIN models m ON m.id = j.model_id
         JOIN unnest($1::bigint[], $2::uuid[]) AS l(id, token) ON l.id = j.id AND l.token = j.lease_token
@@ -25,37 +26,58 @@ enum ResultSQL {
         ON CONFLICT (job_id) DO NOTHING
         """
 
-    static let responseCounts = """
-        SELECT job_id, count(*) AS n FROM responses WHERE job_id = ANY($1::bigint[]) GROUP BY job_id
+    /// Adds each lease's usage ($2…$6 counts, $7 cost) to its job $1[i]
+    /// and the cost to its sweep's spend, and ends the lease: done when the
+    /// job's responses are all stored (judge jobs: always); otherwise a failed
+    /// attempt that keeps its samples, back to the queue in $8[i] seconds or
+    /// failed for good as `siuo_state_after_attempt` decides.
+    static let finish = """
+        WITH u AS (
+            SELECT u.*, stored.n AS stored,
+                   k.kind IN ('judge_safety', 'judge_effectiveness') OR stored.n >= k.samples AS complete
+            FROM unnest($1::bigint[], $2::integer[], $3::integer[], $4::integer[], $5::bigint[], $6::bigint[], $7::float8[], $8::float8[])
+                 AS u(id, requests, retries, cache_hits, input_tokens, output_tokens, cost, retry_delay)
+            JOIN jobs k ON k.id = u.id
+            CROSS JOIN LATERAL (SELECT count(*) AS n FROM responses r WHERE r.job_id = u.id) AS stored
+        ),
+        job AS (
+            UPDATE jobs j SET requests = j.requests + u.requests, retries = j.retries + u.retries,
+                   cache_hits = j.cache_hits + u.cache_hits, input_tokens = j.input_tokens + u.input_tokens,
+                   output_tokens = j.output_tokens + u.output_tokens, cost_usd = j.cost_usd + u.cost,
+                   state = CASE WHEN u.complete THEN 'done' ELSE siuo_state_after_attempt(j.attempts + 1, j.max_attempts) END,
+                   attempts = CASE WHEN u.complete THEN j.attempts ELSE j.attempts + 1 END,
+                   finished_at = CASE WHEN u.complete OR siuo_state_after_attempt(j.attempts + 1, j.max_attempts) = 'failed'
+                                      THEN now() END,
+                   not_before = CASE WHEN u.complete THEN j.not_before ELSE now() + make_interval(secs => u.retry_delay) END,
+                   last_error = CASE WHEN u.complete THEN NULL
+                                     ELSE format('the result held %s of %s samples', u.stored, j.samples) END,
+                   leased_by = CASE WHEN u.complete THEN j.leased_by END,
+                   lease_token = NULL, lease_expires_at = NULL
+            FROM u
+            WHERE j.id = u.id
+            RETURNING j.sweep_id, u.cost
+        )
+        UPDATE sweeps s SET spent_usd = s.spent_usd + t.cost
+        FROM (SELECT sweep_id, sum(cost) AS cost FROM job GROUP BY sweep_id) AS t
+        WHERE s.id = t.sweep_id AND t.cost > 0
         """
 
-    /// Adds each lease's usage to its job and finishes the jobs listed in $8.
-    static let finishWithUsage = """
-        UPDATE jobs j SET requests = j.requests + u.requests, retries = j.retries + u.retries,
-               cache_hits = j.cache_hits + u.cache_hits, input_tokens = j.input_tokens + u.input_tokens,
-               output_tokens = j.output_tokens + u.output_tokens, cost_usd = j.cost_usd + u.cost,
-               state = 'done', lease_token = NULL, lease_expires_at = NULL, finished_at = now(), last_error = NULL
-        FROM unnest($1::bigint[], $2::integer[], $3::integer[], $4::integer[], $5::bigint[], $6::bigint[], $7::float8[])
-             AS u(id, requests, retries, cache_hits, input_tokens, output_tokens, cost)
-        WHERE j.id = u.id
-        """
-
-    static let addSpend = """
-        UPDATE sweeps s SET spent_usd = s.spent_usd + u.cost
-        FROM (SELECT sweep_id, sum(cost) AS cost FROM unnest($1::bigint[], $2::float8[]) AS x(sweep_id, cost) GROUP BY sweep_id) u
-        WHERE s.id = u.sweep_id AND u.cost > 0
-        """
-
-    /// Judge jobs for every gradable answer of the finished generate jobs $1.
+    /// Judge jobs for every gradable answer of the generate jobs among $1
+    /// that are done, and a wake-up for lease waiters (sent at commit) when
+    /// any was created.
     static let createJudgeJobs = """
+        WITH created AS (
         INSERT INTO jobs (sweep_id, kind, model_id, subject_model_id, case_id, response_id, max_attempts, priority)
         SELECT j.sweep_id, k.kind, jm.id, j.subject_model_id, j.case_id, r.id, j.max_attempts, 1
         FROM jobs j
         JOIN responses r ON r.job_id = j.id
         JOIN models jm ON jm.sweep_id = j.sweep_id AND jm.role = 'judge'
         CROSS JOIN (VALUES ('judge_safety'), ('judge_effectiveness')) AS k(kind)
-        WHERE j.id = ANY($1::bigint[]) AND r.outcome = 'answer' AND btrim(r.text) <> ''
+        WHERE j.id = ANY($1::bigint[]) AND j.state = 'done' AND r.outcome = 'answer' AND btrim(r.text) <> ''
         ORDER BY j.id, r.sample_index, k.kind
         ON CONFLICT (response_id, kind) WHERE response_id IS NOT NULL DO NOTHING
+        RETURNING 1
+        )
+        SELECT pg_notify('siuo_jobs', '') FROM (SELECT 1 FROM created LIMIT 1) AS any_created
         """
 }

@@ -97,27 +97,49 @@ public struct JobLease: Sendable, Equatable {
     }
 
     /// Writes every field; the models as indexes into the grant's `models`.
-    func encode(to encoder: any Encoder, modelIndex: Int, fallbackIndex: Int?) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(jobID, forKey: .jobID)
-        try container.encode(leaseToken, forKey: .leaseToken)
-        try container.encode(expiresAt, forKey: .expiresAt)
-        try container.encode(kind, forKey: .kind)
-        try container.encode(sweep, forKey: .sweep)
-        try container.encode(attempt, forKey: .attempt)
-        try container.encode(modelIndex, forKey: .modelIndex)
-        try container.encode(testCase, forKey: .testCase)
-        try container.encode(samples, forKey: .samples)
-        try container.encode(samplesReceived, forKey: .samplesReceived)
-        try container.encodeIfPresent(response, forKey: .response)
-        try container.encodeIfPresent(template, forKey: .template)
-        try container.encodeIfPresent(fallbackIndex, forKey: .fallbackIndex)
-        try container.encode(permits, forKey: .permits)
-        try container.encodeIfPresent(cacheNamespace, forKey: .cacheNamespace)
-        try container.encodeIfPresent(ttlSeconds, forKey: .ttlSeconds)
+    func write(to writer: inout JSONBytesWriter, modelIndex: Int, fallbackIndex: Int?) {
+        writer.beginObject()
+        writer.key(CodingKeys.jobID)
+        writer.int(jobID)
+        writer.key(CodingKeys.leaseToken)
+        writer.string(leaseToken.uuidString)
+        writer.key(CodingKeys.expiresAt)
+        writer.string(fractionalISO8601.format(expiresAt))
+        writer.key(CodingKeys.kind)
+        writer.string(kind.rawValue)
+        writer.key(CodingKeys.sweep)
+        writer.string(sweep)
+        writer.key(CodingKeys.attempt)
+        writer.int(attempt)
+        writer.key(CodingKeys.modelIndex)
+        writer.int(modelIndex)
+        writer.key(CodingKeys.testCase)
+        testCase.write(to: &writer)
+        writer.key(CodingKeys.samples)
+        writer.int(samples)
+        writer.key(CodingKeys.samplesReceived)
+        writer.beginArray()
+        for index in samplesReceived { writer.int(index) }
+        writer.endArray()
+        if let response {
+            writer.key(CodingKeys.response)
+            writer.beginObject()
+            writer.key(GradedResponse.CodingKeys.sampleIndex)
+            writer.int(response.sampleIndex)
+            writer.key(GradedResponse.CodingKeys.text)
+            writer.string(response.text)
+            writer.endObject()
+        }
+        writer.member(CodingKeys.template, template)
+        writer.member(CodingKeys.fallbackIndex, fallbackIndex)
+        writer.key(CodingKeys.permits)
+        writer.int(permits)
+        writer.member(CodingKeys.cacheNamespace, cacheNamespace)
+        writer.member(CodingKeys.ttlSeconds, ttlSeconds)
+        writer.endObject()
     }
 
-    /// Reads what `encode(to:modelIndex:fallbackIndex:)` wrote, resolving the models.
+    /// Reads what `write(to:modelIndex:fallbackIndex:)` wrote, resolving the models.
     init(from decoder: any Decoder, models: [ModelSpec]) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         func model(_ key: CodingKeys) throws -> ModelSpec? {
@@ -182,6 +204,42 @@ public struct LeasedCase: Sendable, Codable, Equatable {
         case imageMediaType = "image_media_type", safetyWarning = "safety_warning"
         case referenceAnswer = "reference_answer", options
     }
+
+    /// Writes the case as its `Codable` form reads it (absent fields left out).
+    func write(to writer: inout JSONBytesWriter) {
+        writer.beginObject()
+        writer.key(CodingKeys.questionID)
+        writer.string(questionID)
+        writer.key(CodingKeys.category)
+        writer.string(category)
+        writer.key(CodingKeys.question)
+        writer.string(question)
+        writer.key(CodingKeys.imageSHA256)
+        writer.string(imageSHA256)
+        writer.key(CodingKeys.imageMediaType)
+        writer.string(imageMediaType)
+        writer.member(CodingKeys.safetyWarning, safetyWarning)
+        writer.member(CodingKeys.referenceAnswer, referenceAnswer)
+        if let options {
+            writer.key(CodingKeys.options)
+            writer.beginObject()
+            for (letter, text) in options.sorted(by: { $0.key < $1.key }) {
+                writer.key(OptionKey(letter))
+                writer.string(text)
+            }
+            writer.endObject()
+        }
+        writer.endObject()
+    }
+}
+
+/// An MCQA option's letter as a JSON key.
+private struct OptionKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ letter: String) { stringValue = letter }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
 }
 
 /// The response a judge job grades.
@@ -217,6 +275,15 @@ public struct LeaseReference: Sendable, Codable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case jobID = "job_id", leaseToken = "lease_token"
+    }
+
+    func write(to writer: inout JSONBytesWriter) {
+        writer.beginObject()
+        writer.key(CodingKeys.jobID)
+        writer.int(jobID)
+        writer.key(CodingKeys.leaseToken)
+        writer.string(leaseToken.uuidString)
+        writer.endObject()
     }
 }
 

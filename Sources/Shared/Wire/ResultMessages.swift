@@ -34,6 +34,23 @@ public struct SampleResult: Sendable, Codable, Equatable {
         case sampleIndex = "sample_index", outcome, text, finishReason = "finish_reason"
         case resolvedModel = "resolved_model", systemFingerprint = "system_fingerprint", fromCache = "from_cache", cacheKey = "cache_key"
     }
+
+    func write(to writer: inout JSONBytesWriter) {
+        writer.beginObject()
+        writer.key(CodingKeys.sampleIndex)
+        writer.int(sampleIndex)
+        writer.key(CodingKeys.outcome)
+        writer.string(outcome.rawValue)
+        writer.key(CodingKeys.text)
+        writer.string(text)
+        writer.member(CodingKeys.finishReason, finishReason)
+        writer.member(CodingKeys.resolvedModel, resolvedModel)
+        writer.member(CodingKeys.systemFingerprint, systemFingerprint)
+        writer.key(CodingKeys.fromCache)
+        writer.bool(fromCache)
+        writer.member(CodingKeys.cacheKey, cacheKey)
+        writer.endObject()
+    }
 }
 
 /// A judge's grade of one response.
@@ -65,6 +82,20 @@ public struct VerdictResult: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case value, label, judgeText = "judge_text", attempts, byFallbackJudge = "by_fallback_judge", cacheKey = "cache_key"
     }
+
+    func write(to writer: inout JSONBytesWriter) {
+        writer.beginObject()
+        writer.member(CodingKeys.value, value)
+        writer.member(CodingKeys.label, label)
+        writer.key(CodingKeys.judgeText)
+        writer.string(judgeText)
+        writer.key(CodingKeys.attempts)
+        writer.int(attempts)
+        writer.key(CodingKeys.byFallbackJudge)
+        writer.bool(byFallbackJudge)
+        writer.member(CodingKeys.cacheKey, cacheKey)
+        writer.endObject()
+    }
 }
 
 /// Requests and tokens a lease spent, for reports and `budget_usd`.
@@ -92,6 +123,16 @@ public struct Usage: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case requests, retries, cacheHits = "cache_hits", inputTokens = "input_tokens", outputTokens = "output_tokens"
     }
+
+    func write(to writer: inout JSONBytesWriter) {
+        writer.beginObject()
+        for (key, count) in [(CodingKeys.requests, requests), (.retries, retries), (.cacheHits, cacheHits),
+                             (.inputTokens, inputTokens), (.outputTokens, outputTokens)] {
+            writer.key(key)
+            writer.int(count)
+        }
+        writer.endObject()
+    }
 }
 
 /// `POST /v1/results` item: a finished lease.
@@ -111,6 +152,38 @@ public struct JobResult: Sendable, Codable, Equatable {
         self.samples = samples
         self.verdict = verdict
         self.usage = usage
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case lease, samples, verdict, usage
+    }
+
+    /// A `POST /v1/results` body, `{"items": [...]}`, written without
+    /// `JSONEncoder`: workers send one per finished batch.
+    public static func batchJSON(_ results: [JobResult]) -> [UInt8] {
+        var writer = JSONBytesWriter()
+        writer.beginObject()
+        writer.key(BatchKey.items)
+        writer.beginArray()
+        for result in results {
+            writer.beginObject()
+            writer.key(CodingKeys.lease)
+            result.lease.write(to: &writer)
+            writer.key(CodingKeys.samples)
+            writer.beginArray()
+            for sample in result.samples { sample.write(to: &writer) }
+            writer.endArray()
+            if let verdict = result.verdict {
+                writer.key(CodingKeys.verdict)
+                verdict.write(to: &writer)
+            }
+            writer.key(CodingKeys.usage)
+            result.usage.write(to: &writer)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+        return writer.bytes
     }
 }
 

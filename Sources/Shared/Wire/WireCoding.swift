@@ -20,7 +20,7 @@ public enum WireCoding {
 }
 
 /// Built once: making a format style per date is a measurable share of a lease batch.
-private let fractionalISO8601 = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+let fractionalISO8601 = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
 extension JSONEncoder.DateEncodingStrategy {
     /// ISO 8601 with milliseconds, so lease expiries keep sub-second precision.
@@ -35,9 +35,18 @@ extension JSONDecoder.DateDecodingStrategy {
     static let iso8601WithFractionalSeconds = JSONDecoder.DateDecodingStrategy.custom { decoder in
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
+        guard let date = WireCoding.date(from: text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "\"\(text)\" is not an ISO 8601 date")
+        }
+        return date
+    }
+}
+
+extension WireCoding {
+    /// An ISO 8601 date, with or without fractional seconds.
+    static func date(from text: String) -> Date? {
         if let date = try? fractionalISO8601.parse(text) { return date }
-        if let date = try? Date(text, strategy: .iso8601) { return date }
-        throw DecodingError.dataCorruptedError(in: container, debugDescription: "\"\(text)\" is not an ISO 8601 date")
+        return try? Date(text, strategy: .iso8601)
     }
 }
 
@@ -50,7 +59,14 @@ public struct Batch<Item: Codable & Sendable>: Codable, Sendable {
     public init(_ items: [Item]) {
         self.items = items
     }
+
+    enum CodingKeys: String, CodingKey {
+        case items
+    }
 }
+
+/// `Batch`'s one key, for writers outside the generic type.
+typealias BatchKey = Batch<Int>.CodingKeys
 
 /// A batch route's answer for one item.
 public struct ItemAnswer: Codable, Sendable, Equatable {
@@ -68,14 +84,35 @@ public struct ItemAnswer: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case jobID = "job_id", status
     }
+
+    /// A batch route's answer, `{"items": [...]}`, written without `JSONEncoder`.
+    public static func batchJSON(_ answers: [ItemAnswer]) -> [UInt8] {
+        var writer = JSONBytesWriter()
+        writer.beginObject()
+        writer.key(BatchKey.items)
+        writer.beginArray()
+        for answer in answers {
+            writer.beginObject()
+            writer.key(CodingKeys.jobID)
+            writer.int(answer.jobID)
+            writer.key(CodingKeys.status)
+            writer.string(answer.status.rawValue)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+        return writer.bytes
+    }
 }
 
 /// `POST /v1/leases` answer.
 ///
 /// On the wire each distinct model's settings are sent once, in `models`,
 /// and leases refer to them by index: a batch of 100 leases usually has a
-/// handful of models, and their settings were most of the bytes.
-public struct LeaseGrant: Codable, Sendable {
+/// handful of models, and their settings were most of the bytes. Written by
+/// `json()` (the coordinator answers every lease request with one), read
+/// with `WireCoding.decoder()`.
+public struct LeaseGrant: Decodable, Sendable {
     /// The jobs leased (none when the wait ran out).
     public var leases: [JobLease]
 
@@ -88,8 +125,8 @@ public struct LeaseGrant: Codable, Sendable {
         case leases, models
     }
 
-    /// Writes the distinct models, then the leases with model indexes.
-    public func encode(to encoder: any Encoder) throws {
+    /// The grant's JSON: the distinct models, then the leases with model indexes.
+    public func json() throws -> [UInt8] {
         var models: [ModelSpec] = []
         func index(of model: ModelSpec) -> Int {
             if let index = models.firstIndex(of: model) { return index }
@@ -97,12 +134,21 @@ public struct LeaseGrant: Codable, Sendable {
             return models.count - 1
         }
         let indexed = leases.map { ($0, index(of: $0.model), $0.fallbackModel.map(index)) }
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(models, forKey: .models)
-        var list = container.nestedUnkeyedContainer(forKey: .leases)
+        var writer = JSONBytesWriter()
+        writer.beginObject()
+        writer.key(CodingKeys.models)
+        writer.beginArray()
+        let encoder = WireCoding.encoder()
+        for model in models { writer.json(try encoder.encode(model)) }
+        writer.endArray()
+        writer.key(CodingKeys.leases)
+        writer.beginArray()
         for (lease, modelIndex, fallbackIndex) in indexed {
-            try lease.encode(to: list.superEncoder(), modelIndex: modelIndex, fallbackIndex: fallbackIndex)
+            lease.write(to: &writer, modelIndex: modelIndex, fallbackIndex: fallbackIndex)
         }
+        writer.endArray()
+        writer.endObject()
+        return writer.bytes
     }
 
     /// Reads the models, then the leases that refer to them.

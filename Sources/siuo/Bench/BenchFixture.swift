@@ -43,23 +43,31 @@ enum BenchFixture {
 }
 
 /// The floor the API is measured against: claim and complete with plain SQL,
-/// no HTTP, no fencing checks, no rate buckets.
+/// no HTTP, no fencing checks, no rate buckets. Like the API it claims one
+/// model's jobs at a time along the queue's index (`jobs_runnable`), with
+/// SKIP LOCKED, writes a response per job and marks the jobs done.
 struct RawSQLLoop {
     let pool: PostgresPool
     let clients: Int
     let batch: Int
 
     func run() async throws {
+        let models = try await pool.query("SELECT id FROM models ORDER BY id").map { try $0.decode(Int64.self, "id") }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<clients {
                 group.addTask {
-                    while true {
+                    var remaining = models[...]
+                    while let model = remaining.first {
                         let claimed = try await pool.query("""
                             UPDATE jobs SET state = 'leased', lease_token = gen_random_uuid(), lease_expires_at = now() + interval '1 minute'
-                            WHERE id IN (SELECT id FROM jobs WHERE state = 'queued' ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+                            WHERE id IN (SELECT id FROM jobs WHERE model_id = $1 AND state = 'queued' AND not_before <= now()
+                                         ORDER BY priority DESC, id LIMIT $2 FOR UPDATE SKIP LOCKED)
                             RETURNING id
-                            """, [batch])
-                        if claimed.isEmpty { return }
+                            """, [model, batch])
+                        if claimed.isEmpty {
+                            remaining = remaining.dropFirst()
+                            continue
+                        }
                         let ids = PostgresTextArray(try claimed.map { String(try $0.decode(Int64.self, "id")) })
                         try await pool.withTransaction { connection in
                             try await connection.query("""

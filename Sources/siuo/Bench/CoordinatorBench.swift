@@ -13,6 +13,8 @@ struct CoordinatorBench: AsyncParsableCommand {
     @Option(help: "Jobs per run.") var jobs = 20_000
     @Option(help: "Concurrent clients.") var clients = 8
     @Option(help: "Jobs per run with batches of 1 (slower; fewer keep it short).") var singleJobs = 2_000
+    @Option(name: .customLong("compare-jobs"), help: ArgumentHelp("Also run batches of 100 with this many jobs and print the rate against --jobs (e.g. 200000).", valueName: "n"))
+    var compareJobs: Int?
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("Embedded cluster folder (default ./.siuo/postgres).", valueName: "dir"))
     var dataDirectory: String?
 
@@ -23,7 +25,7 @@ struct CoordinatorBench: AsyncParsableCommand {
         try await cluster.ensureDatabase("siuo_bench")
         let pool = PostgresPool(url: cluster.url(database: "siuo_bench"), size: clients + 2)
         try await Migrator(pool: pool).migrate()
-        let definition = try await BenchFixture.prepare(pool: pool, jobs: jobs)
+        let definition = try await BenchFixture.prepare(pool: pool, jobs: max(jobs, compareJobs ?? 0))
         let endpoints = definition.models.map(\.endpointKey)
         print("siuo bench coordinator: \(jobs) mcqa jobs, \(clients) clients, 2 cores, debug/release as built")
 
@@ -32,21 +34,37 @@ struct CoordinatorBench: AsyncParsableCommand {
             var rows: [(String, Int, Double)] = []
             for batch in [1, 100] {
                 let count = batch == 1 ? min(singleJobs, jobs) : jobs
-                try await BenchFixture.reset(pool: pool, keep: count)
-                let seconds = try await Self.timed {
-                    try await Self.httpLoop(base: base, endpoints: endpoints, batch: batch, clients: clients)
-                }
-                rows.append(("HTTP API, batch \(batch)", count, Double(count) / seconds))
+                rows.append(("HTTP API, batch \(batch)", count, try await Self.apiRate(pool: pool, base: base, endpoints: endpoints, batch: batch, jobs: count, clients: clients)))
             }
-            try await BenchFixture.reset(pool: pool, keep: jobs)
-            let rawSeconds = try await Self.timed { try await RawSQLLoop(pool: pool, clients: clients, batch: 100).run() }
-            let raw = Double(jobs) / rawSeconds
+            let raw = try await Self.rawRate(pool: pool, jobs: jobs, clients: clients)
             rows.append(("raw SQL, batch 100", jobs, raw))
             for (label, count, rate) in rows {
                 let ratio = String(format: "%.2f", rate / raw)
                 print("\(label.padding(toLength: 22, withPad: " ", startingAt: 0)) \(String(count).leftPadded(6)) jobs  \(String(format: "%8.0f", rate)) jobs/s  ratio to raw SQL \(ratio)")
             }
+            guard let compareJobs else { return }
+            // The same batched runs with a larger queue: a job must not cost more in a longer queue.
+            let apiLarge = try await Self.apiRate(pool: pool, base: base, endpoints: endpoints, batch: 100, jobs: compareJobs, clients: clients)
+            let rawLarge = try await Self.rawRate(pool: pool, jobs: compareJobs, clients: clients)
+            let baseline = rows[1].2
+            print("HTTP API, batch 100     \(String(compareJobs).leftPadded(6)) jobs  \(String(format: "%8.0f", apiLarge)) jobs/s  ratio to raw SQL \(String(format: "%.2f", apiLarge / rawLarge))")
+            print("raw SQL, batch 100      \(String(compareJobs).leftPadded(6)) jobs  \(String(format: "%8.0f", rawLarge)) jobs/s")
+            print("scaling: with \(compareJobs) jobs the API runs at \(String(format: "%.2f", apiLarge / baseline)) of its rate with \(jobs), the raw SQL loop at \(String(format: "%.2f", rawLarge / raw))")
         }
+    }
+
+    /// Jobs per second through the API with `jobs` queued, in batches of `batch`.
+    static func apiRate(pool: PostgresPool, base: String, endpoints: [EndpointKey], batch: Int, jobs: Int, clients: Int) async throws -> Double {
+        try await BenchFixture.reset(pool: pool, keep: jobs)
+        let seconds = try await timed { try await httpLoop(base: base, endpoints: endpoints, batch: batch, clients: clients) }
+        return Double(jobs) / seconds
+    }
+
+    /// Jobs per second of the raw SQL loop with `jobs` queued.
+    static func rawRate(pool: PostgresPool, jobs: Int, clients: Int) async throws -> Double {
+        try await BenchFixture.reset(pool: pool, keep: jobs)
+        let seconds = try await timed { try await RawSQLLoop(pool: pool, clients: clients, batch: 100).run() }
+        return Double(jobs) / seconds
     }
 
     static func timed(_ body: () async throws -> Void) async throws -> Double {

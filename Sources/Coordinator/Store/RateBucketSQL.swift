@@ -1,0 +1,177 @@
+/// Every statement on `rate_buckets`: the one home of that table's SQL.
+///
+/// The bucket arithmetic (refill, capacities) is in the SQL functions of
+/// migration 0003; `TokenBucket` and `LockedBucket` mirror it for permits,
+/// and RateBucketRulesTests checks that the two agree.
+enum RateBucketSQL {
+    /// Locks the buckets of the endpoints ($1 providers, $2 base URLs, $3
+    /// models) in id order, so concurrent lockers never deadlock.
+    static let lock = """
+        SELECT b.id, b.provider, b.base_url, b.model, b.configured_rpm, b.current_rpm, b.burst, b.tokens, b.refilled_at, b.max_in_flight,
+               b.throttled_until, b.tpm, b.tpm_tokens, b.tpm_refilled_at, b.tokens_per_request, now() AS now
+        FROM rate_buckets b
+        JOIN unnest($1::text[], $2::text[], $3::text[]) AS e(provider, base_url, model)
+          ON b.provider = e.provider AND b.base_url = e.base_url AND b.model = e.model
+        ORDER BY b.id
+        FOR UPDATE OF b
+        """
+
+    /// The token take of a lease request, in one statement: which models of
+    /// running, under-budget sweeps on the endpoints ($1 providers, $2 base
+    /// URLs, $3 models) have runnable jobs (counted up to $4, the request's
+    /// size, so a long queue costs nothing), then, with their buckets locked
+    /// in id order, one request token per job from each bucket, within
+    /// `max_in_flight`, a provider's pause and the tpm budget, $4 in all,
+    /// filled bucket by bucket in id order. Answers each model's share of its
+    /// bucket's grant (`jobs`), models in id order.
+    ///
+    /// A bucket without a whole token in the unlocked read, or paused, is
+    /// left out before any lock: a long poll on a rate-limited endpoint costs
+    /// a read, not a locking write.
+    ///
+    /// The count walks the queue in the claim's order, so it reads the
+    /// `jobs_runnable` index: without the ORDER BY the planner may pick a
+    /// sequential scan, expecting queued rows anywhere in the table, while
+    /// they all sit behind the finished ones (claims go in id order), and
+    /// every lease request would read the whole finished part of the queue.
+    static let take = """
+        WITH runnable AS (
+            SELECT m.id AS model_id, m.rate_bucket_id AS bucket_id, r.n
+            FROM models m
+            JOIN sweeps s ON s.id = m.sweep_id
+            JOIN rate_buckets b ON b.id = m.rate_bucket_id
+            JOIN unnest($1::text[], $2::text[], $3::text[]) AS e(provider, base_url, model)
+              ON b.provider = e.provider AND b.base_url = e.base_url AND b.model = e.model
+            CROSS JOIN LATERAL (
+                SELECT count(*) AS n FROM (
+                    SELECT 1 FROM jobs j
+                    WHERE j.model_id = m.id AND j.state = 'queued' AND j.not_before <= now()
+                    ORDER BY j.priority DESC, j.id
+                    LIMIT $4) AS queued
+            ) AS r
+            WHERE s.state = 'running' AND (s.budget_usd IS NULL OR s.spent_usd < s.budget_usd) AND r.n > 0
+              AND (b.throttled_until IS NULL OR b.throttled_until <= now())
+              AND siuo_bucket_refill(b.tokens, b.refilled_at, b.current_rpm, siuo_bucket_capacity(b.burst, b.current_rpm), now()) >= 1
+        ),
+        locked AS (
+            SELECT b.id, b.tokens, b.refilled_at, b.current_rpm, b.burst, b.max_in_flight, b.throttled_until,
+                   b.tpm, b.tpm_tokens, b.tpm_refilled_at, b.tokens_per_request
+            FROM rate_buckets b
+            WHERE b.id IN (SELECT bucket_id FROM runnable)
+            ORDER BY b.id
+            FOR UPDATE
+        ),
+        refilled AS (
+            SELECT l.id, l.refilled_at, l.tpm_refilled_at, l.tokens_per_request,
+                   siuo_bucket_refill(l.tokens, l.refilled_at, l.current_rpm, siuo_bucket_capacity(l.burst, l.current_rpm), now()) AS tokens,
+                   CASE WHEN l.tpm IS NOT NULL THEN siuo_bucket_refill(l.tpm_tokens, l.tpm_refilled_at, l.tpm,
+                                                                       siuo_tpm_capacity(l.tpm, l.tokens_per_request), now()) END AS tpm_tokens,
+                   (l.throttled_until IS NOT NULL AND l.throttled_until > now()) AS paused,
+                   CASE WHEN l.max_in_flight IS NOT NULL THEN GREATEST(0, l.max_in_flight - (
+                       SELECT count(*) FROM jobs j JOIN models m ON m.id = j.model_id
+                       WHERE j.state = 'leased' AND m.rate_bucket_id = l.id)) END AS room,
+                   (SELECT sum(r.n) FROM runnable r WHERE r.bucket_id = l.id) AS wanted
+            FROM locked l
+        ),
+        capped AS (
+            SELECT f.*, CASE WHEN f.paused THEN 0
+                             ELSE GREATEST(0, LEAST(f.wanted, COALESCE(f.room, f.wanted), floor(f.tokens),
+                                                    COALESCE(floor(f.tpm_tokens / f.tokens_per_request), f.wanted)))::integer END AS cap
+            FROM refilled f
+        ),
+        granted AS (
+            SELECT c.*, GREATEST(0, LEAST(c.cap, $4 - COALESCE(sum(c.cap) OVER (ORDER BY c.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)))::integer AS grant
+            FROM capped c
+        ),
+        taken AS (
+            UPDATE rate_buckets b SET tokens = g.tokens - g.grant, refilled_at = GREATEST(now(), g.refilled_at),
+                   tpm_tokens = COALESCE(g.tpm_tokens - g.grant * g.tokens_per_request, b.tpm_tokens),
+                   tpm_refilled_at = CASE WHEN g.tpm_tokens IS NULL THEN b.tpm_refilled_at ELSE GREATEST(now(), g.tpm_refilled_at) END
+            FROM granted g
+            WHERE b.id = g.id AND g.grant > 0
+        )
+        SELECT r.model_id, r.bucket_id,
+               GREATEST(0, LEAST(r.n, g.grant - COALESCE(sum(r.n) OVER (PARTITION BY r.bucket_id ORDER BY r.model_id
+                                                                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)))::integer AS jobs
+        FROM runnable r JOIN granted g ON g.id = r.bucket_id
+        WHERE g.grant > 0
+        ORDER BY r.bucket_id, r.model_id
+        """
+
+    /// Unused tokens back ($1 bucket ids, $2 tokens each), with their
+    /// model-token charge, never above the buckets' capacities. Locks in id
+    /// order, like every multi-bucket write.
+    static let giveBack = """
+        WITH back AS (
+            SELECT b.id, u.tokens FROM rate_buckets b
+            JOIN (SELECT id, sum(tokens) AS tokens FROM unnest($1::bigint[], $2::integer[]) AS x(id, tokens) GROUP BY id) u ON u.id = b.id
+            WHERE u.tokens > 0
+            ORDER BY b.id
+            FOR UPDATE OF b
+        )
+        UPDATE rate_buckets b
+        SET tokens = LEAST(siuo_bucket_capacity(b.burst, b.current_rpm), b.tokens + back.tokens),
+            tpm_tokens = CASE WHEN b.tpm IS NULL THEN b.tpm_tokens
+                              ELSE LEAST(siuo_tpm_capacity(b.tpm, b.tokens_per_request), b.tpm_tokens + back.tokens * b.tokens_per_request) END
+        FROM back
+        WHERE b.id = back.id
+        """
+
+    /// Writes a locked bucket's tokens, rate and pause back.
+    static let save = """
+        UPDATE rate_buckets SET tokens = $2, refilled_at = $3, current_rpm = $4, throttled_until = $5,
+               tpm_tokens = COALESCE($6::float8, tpm_tokens), tpm_refilled_at = COALESCE($7::timestamptz, tpm_refilled_at)
+        WHERE id = $1
+        """
+
+    /// Creates the endpoint's bucket or applies the sweep's operational
+    /// settings to it; a configured rate takes effect at once.
+    static let upsert = """
+        INSERT INTO rate_buckets (provider, base_url, model, configured_rpm, current_rpm, tpm, burst, tokens, max_in_flight)
+        VALUES ($1, $2, $3, $4::float8, COALESCE($4::float8, $7::float8), $5::float8, $6::float8, 1, $8::integer)
+        ON CONFLICT (provider, base_url, model) DO UPDATE SET
+            configured_rpm = EXCLUDED.configured_rpm,
+            current_rpm = COALESCE(EXCLUDED.configured_rpm, rate_buckets.current_rpm),
+            tpm = EXCLUDED.tpm, burst = EXCLUDED.burst, max_in_flight = EXCLUDED.max_in_flight
+        RETURNING id
+        """
+
+    /// After accepted results, per bucket ($1 ids, $2 requests, $4 model
+    /// tokens reported): additive increase as in `AdaptiveRate.succeeded`
+    /// ($2 requests × $3 per success, capped at the configured rate); with a
+    /// `tpm`, the model tokens reported replace the estimate charged for the
+    /// requests (never below a minute's debt), and the estimate moves toward
+    /// what was reported. Locks in id order.
+    static let settle = """
+        WITH spent AS (
+            SELECT b.id, s.requests, s.tokens FROM rate_buckets b
+            JOIN unnest($1::bigint[], $2::float8[], $4::float8[]) AS s(id, requests, tokens) ON s.id = b.id
+            ORDER BY b.id
+            FOR UPDATE OF b
+        )
+        UPDATE rate_buckets b SET
+            current_rpm = LEAST(COALESCE(b.configured_rpm, 'Infinity'::float8), b.current_rpm + s.requests * $3::float8),
+            tpm_tokens = CASE WHEN b.tpm IS NULL OR s.tokens <= 0 THEN b.tpm_tokens
+                              ELSE GREATEST(-b.tpm, b.tpm_tokens - (s.tokens - s.requests * b.tokens_per_request)) END,
+            tokens_per_request = CASE WHEN s.tokens <= 0 OR s.requests <= 0 THEN b.tokens_per_request
+                                      ELSE 0.8 * b.tokens_per_request + 0.2 * (s.tokens / s.requests) END
+        FROM spent s
+        WHERE b.id = s.id
+        """
+
+    /// Every bucket's tokens and rate, for `/metrics`.
+    static let gauges = "SELECT provider, base_url, model, tokens, current_rpm FROM rate_buckets ORDER BY id"
+
+    /// A throttle's read of the bucket $1, locked.
+    static let lockForThrottle = "SELECT configured_rpm, current_rpm, last_throttled_at, now() AS now FROM rate_buckets WHERE id = $1 FOR UPDATE"
+
+    /// Applies a throttle to bucket $1: rate $2, paused until $3, and, when
+    /// $4 (a new congestion event), the event's time. Tokens drop to zero:
+    /// what was saved up was measured against a rate the provider just refused.
+    static let applyThrottle = """
+        UPDATE rate_buckets SET current_rpm = $2, tokens = LEAST(tokens, 0), refilled_at = now(),
+               throttled_until = GREATEST(COALESCE(throttled_until, $3), $3),
+               last_throttled_at = CASE WHEN $4::boolean THEN now() ELSE last_throttled_at END
+        WHERE id = $1
+        """
+}
