@@ -26,7 +26,7 @@ public struct TokenBucket: Sendable, Equatable {
         self.capacity = capacity
     }
 
-    /// A request bucket's capacity (DESIGN §4): the configured `burst`, or
+    /// A request bucket's capacity (docs/architecture.md, "Rate limits"): the configured `burst`, or
     /// one second's worth of the rate, never below one request.
     public static func capacity(burst: Double?, ratePerMinute: Double) -> Double {
         burst ?? max(1, ratePerMinute / 60)

@@ -33,7 +33,7 @@ struct FencedJob {
         let output = try row.decode(Double?.self, "output_price")
         let price = input.flatMap { input in output.map { Price(inputPerMTok: input, outputPerMTok: $0) } }
         return FencedJob(
-            id: try row.decode(Int64.self, "id"), kind: JobKind(rawValue: try row.decode(String.self, "kind")) ?? .generate,
+            id: try row.decode(Int64.self, "id"), kind: try row.decode(JobKind.self, "kind"),
             samples: try row.decode(Int.self, "samples"), attempts: try row.decode(Int.self, "attempts"),
             sweepID: try row.decode(Int64.self, "sweep_id"),
             responseID: try row.decode(Int64?.self, "response_id"), modelID: try row.decode(Int64.self, "model_id"),

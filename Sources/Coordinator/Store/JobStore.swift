@@ -79,7 +79,7 @@ public struct JobStore: Sendable {
             }
             let options = try row.decode(String?.self, "options").map { try decoder.decode([String: String].self, from: Data($0.utf8)) }
             let gradedIndex = try row.decode(Int?.self, "graded_index")
-            let kind = JobKind(rawValue: try row.decode(String.self, "kind")) ?? .generate
+            let kind = try row.decode(JobKind.self, "kind")
             let received = try row.decode(String?.self, "received")?.split(separator: ",").compactMap { Int($0) } ?? []
             let lease = JobLease(
                 jobID: try row.decode(Int64.self, "id"), leaseToken: try row.decode(UUID.self, "lease_token"),

@@ -107,7 +107,7 @@ enum RateBucketStore {
             let burst = try row.decode(Double?.self, "burst")
             let bucket = TokenBucket(tokens: try row.decode(Double.self, "tokens"), refilledAt: try row.decode(Date.self, "refilled_at"),
                                      ratePerMinute: rate.current, capacity: TokenBucket.capacity(burst: burst, ratePerMinute: rate.current))
-            let endpoint = EndpointKey(provider: Provider(rawValue: try row.decode(String.self, "provider")) ?? .openai,
+            let endpoint = EndpointKey(provider: try row.decode(Provider.self, "provider"),
                                        baseURL: try row.decode(String.self, "base_url"), model: try row.decode(String.self, "model"))
             let perRequest = try row.decode(Double.self, "tokens_per_request")
             let tokenBudget = try row.decode(Double?.self, "tpm").map { tpm in
