@@ -54,7 +54,7 @@ public final class MockServer: Sendable {
 public enum MockLoopback {
     /// Starts the server, runs `body` with its base URL (`http://127.0.0.1:PORT`), then stops it.
     public static func with<T: Sendable>(_ server: MockServer, _ body: (String) async throws -> T) async throws -> T {
-        defer { server.releaseHangs() }
-        return try await Loopback.serve({ server.application(host: "127.0.0.1", port: 0, onListening: $0) }, body)
+        try await Loopback.serve({ server.application(host: "127.0.0.1", port: 0, onListening: $0) },
+                                 beforeShutdown: { server.releaseHangs() }, body)
     }
 }

@@ -190,6 +190,20 @@ import Testing
         }
     }
 
+    @Test func bodiesNestedAMillionDeepAreRefusedWithoutExhaustingTheStack() async throws {
+        try await HostileScene.with(suite: "hostile_nesting") { scene in
+            let before = try await scene.fingerprint()
+            let deep = String(repeating: "[", count: 1_000_000) + String(repeating: "]", count: 1_000_000)
+            for (route, body) in [("/v1/results", #"{"items": [], "extra": \#(deep)}"#),
+                                  ("/v1/results", #"{"items": [{"lease": \#(deep)}]}"#),
+                                  ("/v1/failures", #"{"items": \#(deep)}"#)] {
+                let response = try await scene.raw("POST", route, text: body)
+                #expect(response.status == 400, "\(route): \(response.text.prefix(300))")
+            }
+            #expect(try await scene.fingerprint() == before)
+        }
+    }
+
     @Test func aNULCharacterIsRefusedNamingTheFieldAndWritesNothing() async throws {
         try await HostileScene.with(suite: "hostile_nul") { scene in
             let before = try await scene.fingerprint()

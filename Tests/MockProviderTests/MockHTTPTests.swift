@@ -147,6 +147,8 @@ import Testing
         try await MockLoopback.with(MockServer(seed: seed, config: config)) { url in
             let client = MockWireClient(baseURL: url)
             let text = prompt(model: "gpt-r", .safe)
+            let clock = ContinuousClock()
+            let start = clock.now
             let first = try await client.openAI(model: "gpt-r", prompt: text)
             #expect(first.status == 200)
             #expect(first.headers["x-ratelimit-limit-requests"] == "6")
@@ -154,19 +156,24 @@ import Testing
             let limited = try await client.openAI(model: "gpt-r", prompt: text)
             #expect(limited.status == 429)
             #expect(try json(limited)["error"]?["code"]?.stringValue == "rate_limit_exceeded")
-            // One token per 10 s: the wait is a little under 10 s.
+            // One token per 10 s: the wait is 10 s less the time the three requests took
+            // (seconds on a loaded machine), which the test measures rather than assumes.
+            let elapsedMs = Int(((clock.now - start) / .milliseconds(1)).rounded(.up))
             let retryMs = Int(limited.headers["retry-after-ms"] ?? "") ?? 0
-            // A loaded machine may take a second or more between the requests.
-            #expect((7_000...10_000).contains(retryMs))
-            #expect(["8", "9", "10"].contains(limited.headers["retry-after"] ?? ""))
+            #expect((max(0, 10_000 - elapsedMs - 50)...10_000).contains(retryMs), "elapsed \(elapsedMs) ms")
+            let retrySeconds = Int(limited.headers["retry-after"] ?? "") ?? -1
+            #expect((retryMs / 1000)...(retryMs / 1000 + 1) ~= retrySeconds)
             #expect(limited.headers["x-ratelimit-remaining-requests"] == "0")
             #expect(limited.headers["x-ratelimit-reset-requests"]?.wholeMatch(of: /\d+(\.\d+)?s/) != nil)
 
+            let anthropicStart = clock.now
             for _ in 0..<2 { _ = try await client.anthropic(model: "claude-r", prompt: text) }
             let anthropic = try await client.anthropic(model: "claude-r", prompt: text)
+            let anthropicElapsed = (clock.now - anthropicStart) / .seconds(1)
             #expect(anthropic.status == 429)
             #expect(try json(anthropic)["error"]?["type"]?.stringValue == "rate_limit_error")
-            #expect(["8", "9", "10"].contains(anthropic.headers["retry-after"] ?? ""))
+            let anthropicRetry = Double(anthropic.headers["retry-after"] ?? "") ?? -1
+            #expect(anthropicRetry <= 10 && anthropicRetry >= (10 - anthropicElapsed).rounded(.down) - 1, "elapsed \(anthropicElapsed) s")
             let reset = anthropic.headers["anthropic-ratelimit-requests-reset"] ?? ""
             #expect(ISO8601DateFormatter.withFractions.date(from: reset) != nil)
 

@@ -14,8 +14,13 @@ public struct JSONBytesReader {
     /// Anything the fast path does not read; the caller falls back to `JSONDecoder`.
     public struct Unreadable: Error {}
 
+    /// The deepest nesting read: the messages are a few levels deep, and a
+    /// hostile body nested a million deep must not exhaust the stack.
+    static let maximumDepth = 32
+
     private let bytes: [UInt8]
     private var position = 0
+    private var depth = 0
 
     /// A reader over `bytes`, which must be valid UTF-8.
     init(_ bytes: [UInt8]) throws(Unreadable) {
@@ -36,6 +41,8 @@ public struct JSONBytesReader {
     /// which `member` must read (or `skipValue`).
     mutating func readObject(_ member: (String, inout JSONBytesReader) throws(Unreadable) -> Void) throws(Unreadable) {
         try expect(UInt8(ascii: "{"))
+        try enter()
+        defer { depth -= 1 }
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             position += 1
@@ -57,6 +64,8 @@ public struct JSONBytesReader {
     /// Reads an array, calling `element` positioned at each element.
     mutating func readArray(_ element: (inout JSONBytesReader) throws(Unreadable) -> Void) throws(Unreadable) {
         try expect(UInt8(ascii: "["))
+        try enter()
+        defer { depth -= 1 }
         skipWhitespace()
         if peek() == UInt8(ascii: "]") {
             position += 1
@@ -202,6 +211,11 @@ public struct JSONBytesReader {
         }
         position += 4
         return value
+    }
+
+    private mutating func enter() throws(Unreadable) {
+        depth += 1
+        guard depth <= Self.maximumDepth else { throw Unreadable() }
     }
 
     private mutating func expect(_ byte: UInt8) throws(Unreadable) {
