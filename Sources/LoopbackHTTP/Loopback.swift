@@ -8,14 +8,17 @@ import Synchronization
 /// without a fixed port (the coordinator API, the mock provider, test routers).
 public enum Loopback {
     /// How long a graceful shutdown may take before the server is cancelled.
-    static let shutdownGrace = Duration.seconds(2)
+    /// Generous: cancelling a Hummingbird server that still holds accepted
+    /// connections trips a check in NIO and stops the process, so it is only a
+    /// last resort against a request that never ends.
+    static let shutdownGrace = Duration.seconds(60)
 
     /// Builds the application with `make` (which must listen on 127.0.0.1 port
     /// 0 and report the port it bound through the callback it is given), runs
     /// `body` with its base URL `http://127.0.0.1:PORT`, then shuts the server
-    /// down gracefully: it stops accepting, `beforeShutdown` runs (to end
-    /// requests that would never finish by themselves), open connections end,
-    /// and only a server still running after `shutdownGrace` is cancelled.
+    /// down gracefully: `beforeShutdown` runs (to end requests that would never
+    /// finish by themselves), the server stops accepting, open connections
+    /// end, and only a server still running after `shutdownGrace` is cancelled.
     public static func serve<App: ApplicationProtocol & Service, T: Sendable>(
         _ make: (_ onListening: @escaping @Sendable (Int) -> Void) -> App,
         beforeShutdown: @Sendable () -> Void = {},
@@ -43,12 +46,15 @@ public enum Loopback {
     }
 
     /// Serves `router` (see `serve(_:beforeShutdown:_:)`).
-    public static func serve<Context: RequestContext, T: Sendable>(router: Router<Context>, _ body: (String) async throws -> T) async throws -> T
-    where Context.Source == ApplicationRequestContextSource {
-        try await serve({ onListening in
-            Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                        onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) })
-        }, body)
+    public static func serve<Context: RequestContext, T: Sendable>(
+        router: Router<Context>, beforeShutdown: @Sendable () -> Void = {}, _ body: (String) async throws -> T
+    ) async throws -> T where Context.Source == ApplicationRequestContextSource {
+        try await serve(
+            { onListening in
+                Application(
+                    router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                    onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) })
+            }, beforeShutdown: beforeShutdown, body)
     }
 
     private static func waitForPort(_ port: borrowing Mutex<Int?>) async throws -> String {

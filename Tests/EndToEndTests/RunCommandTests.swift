@@ -5,8 +5,9 @@ import SiuoTestSupport
 import Testing
 
 /// `siuo run` as a user runs it: one process, the sample dataset, mock
-/// models on a port of the test's own, then the same command again.
-@Suite(.serialized) struct RunCommandTests {
+/// models on ports of each test's own, then the same command again. Each
+/// test has its own database, folder and ports, so they run in parallel.
+@Suite struct RunCommandTests {
     /// The demo sweep, moved to a free port so tests never meet a running demo.
     static func sweepFile(in folder: TemporaryFolder, port: Int) throws -> String {
         let demo = try String(contentsOfFile: RepositoryPaths.root + "/examples/demo.yaml", encoding: .utf8)
@@ -27,7 +28,10 @@ import Testing
     }
 
     @Test func theDemoRunsToTheEndAndAgainResumesWithNothingNew() async throws {
-        guard SiuoProcess.binary != nil else { Issue.record("build siuo first (swift build)"); return }
+        guard SiuoProcess.binary != nil else {
+            Issue.record("build siuo first (swift build)")
+            return
+        }
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let file = try Self.sweepFile(in: folder, port: try FreePort.find())
@@ -51,7 +55,10 @@ import Testing
     }
 
     @Test func aSpentBudgetStopsTheRunAndSaysSo() async throws {
-        guard SiuoProcess.binary != nil else { Issue.record("build siuo first (swift build)"); return }
+        guard SiuoProcess.binary != nil else {
+            Issue.record("build siuo first (swift build)")
+            return
+        }
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let demo = try String(contentsOfFile: try Self.sweepFile(in: folder, port: try FreePort.find()), encoding: .utf8)
@@ -69,7 +76,10 @@ import Testing
     }
 
     @Test func aDryRunValidatesAndEstimatesWithoutWriting() async throws {
-        guard SiuoProcess.binary != nil else { Issue.record("build siuo first (swift build)"); return }
+        guard SiuoProcess.binary != nil else {
+            Issue.record("build siuo first (swift build)")
+            return
+        }
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let file = try Self.sweepFile(in: folder, port: try FreePort.find())
@@ -90,7 +100,10 @@ import Testing
     }
 
     @Test func aLimitedTrialRunsTheFirstCasesAndTheSameCommandWithoutItFinishesTheSweep() async throws {
-        guard SiuoProcess.binary != nil else { Issue.record("build siuo first (swift build)"); return }
+        guard SiuoProcess.binary != nil else {
+            Issue.record("build siuo first (swift build)")
+            return
+        }
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let file = try Self.sweepFile(in: folder, port: try FreePort.find())
@@ -104,10 +117,14 @@ import Testing
         #expect(trial.output.contains("sweep demo: created, 12 new jobs (first 2 cases)"), "\(trial.output)")
         #expect(trial.output.contains("sweep demo is done."))
         let pool = PostgresPool(url: url, size: 1)
-        let firstCases = try await pool.query("""
+        let firstCases = try await pool.query(
+            """
             SELECT DISTINCT c.question_id, c.position FROM jobs j JOIN cases c ON c.id = j.case_id ORDER BY c.position
-            """).map { try $0.decode(String.self, "question_id") }
-        let datasetOrder = try await pool.query("SELECT question_id FROM cases ORDER BY position LIMIT 2").map { try $0.decode(String.self, "question_id") }
+            """
+        ).map { try $0.decode(String.self, "question_id") }
+        let datasetOrder = try await pool.query("SELECT question_id FROM cases ORDER BY position LIMIT 2").map {
+            try $0.decode(String.self, "question_id")
+        }
         #expect(firstCases == datasetOrder)
         let trialResponses = try await pool.query("SELECT id FROM responses").map { try $0.decode(Int64.self, "id") }
         let trialAnswers: Int = 3 * 2 * 3 + 3 * 2  // 3 models × 2 cases × 3 samples, and 3 × 2 MCQA answers
@@ -125,7 +142,10 @@ import Testing
     }
 
     @Test func aRunStartedAfterAKilledOneTakesBackItsLeasesAtOnce() async throws {
-        guard SiuoProcess.binary != nil else { Issue.record("build siuo first (swift build)"); return }
+        guard SiuoProcess.binary != nil else {
+            Issue.record("build siuo first (swift build)")
+            return
+        }
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let demo = try String(contentsOfFile: try Self.sweepFile(in: folder, port: try FreePort.find()), encoding: .utf8)
@@ -145,12 +165,14 @@ import Testing
         try await Task.sleep(for: .seconds(1.5))
 
         let second = try SiuoProcess(arguments, waitForAddress: false)
-        defer { second.stop() }
+        defer { second.kill() }  // no graceful end needed: its database is thrown away
         let old = Set(leased.map(\.worker))
         var after: [(id: Int64, worker: String?, attempts: Int)] = []
         for _ in 0..<300 {
-            after = try await pool.query("SELECT id, leased_by, attempts FROM jobs WHERE id = ANY($1::bigint[]) ORDER BY id",
-                                         [PostgresTextArray(leased.map { String($0.id) })]).map {
+            after = try await pool.query(
+                "SELECT id, leased_by, attempts FROM jobs WHERE id = ANY($1::bigint[]) ORDER BY id",
+                [PostgresTextArray(leased.map { String($0.id) })]
+            ).map {
                 (try $0.decode(Int64.self, "id"), try $0.decode(String?.self, "leased_by"), try $0.decode(Int.self, "attempts"))
             }
             if after.allSatisfy({ $0.worker.map { !old.contains($0) } ?? true }) { break }
@@ -177,7 +199,9 @@ import Testing
         for _ in 0..<600 {
             // Until the run has migrated the fresh database, there is no jobs table to read.
             if let rows = try? await pool.query("SELECT id, leased_by, attempts FROM jobs WHERE state = 'leased' ORDER BY id"), rows.count >= count {
-                return try rows.map { (try $0.decode(Int64.self, "id"), try $0.decode(String.self, "leased_by"), try $0.decode(Int.self, "attempts")) }
+                return try rows.map {
+                    (try $0.decode(Int64.self, "id"), try $0.decode(String.self, "leased_by"), try $0.decode(Int.self, "attempts"))
+                }
             }
             try await Task.sleep(for: .milliseconds(100))
         }

@@ -55,8 +55,9 @@ import Testing
             #expect(try json(blocked)["error"]?["code"]?.stringValue == "content_policy_violation")
 
             // Also under the path vLLM and Ollama use.
-            let bare = try await client.post("/chat/completions", ["model": "gpt-t", "messages": [["role": "user", "content": safePrompt]]],
-                                             headers: [:], sample: nil)
+            let bare = try await client.post(
+                "/chat/completions", ["model": "gpt-t", "messages": [["role": "user", "content": safePrompt]]],
+                headers: [:], sample: nil)
             #expect(try json(bare)["choices"]?.arrayValue?[0]["message"]?["content"]?.stringValue == expected.text)
         }
     }
@@ -82,7 +83,8 @@ import Testing
             let empty = try json(await client.anthropic(model: "claude-t", prompt: prompt(model: "claude-t", .empty)))
             #expect(empty["stop_reason"]?.stringValue == "end_turn" && empty["content"]?.arrayValue?.isEmpty == true)
 
-            let bad = try await client.post("/v1/messages", ["model": "claude-t", "messages": [["role": "user", "content": "hi"]]], headers: [:], sample: nil)
+            let bad = try await client.post(
+                "/v1/messages", ["model": "claude-t", "messages": [["role": "user", "content": "hi"]]], headers: [:], sample: nil)
             #expect(bad.status == 400)
             #expect(try json(bad)["error"]?["type"]?.stringValue == "invalid_request_error")
         }
@@ -143,7 +145,7 @@ import Testing
     }
 
     @Test func overTheRateLimitGetsRealThrottling() async throws {
-        let config = try MockConfig.parse(Data(#"{"rpm": 6, "burst": 2}"#.utf8))
+        let config = try MockConfig.parse(Data(#"{"rpm": 1, "burst": 2}"#.utf8))
         try await MockLoopback.with(MockServer(seed: seed, config: config)) { url in
             let client = MockWireClient(baseURL: url)
             let text = prompt(model: "gpt-r", .safe)
@@ -151,16 +153,16 @@ import Testing
             let start = clock.now
             let first = try await client.openAI(model: "gpt-r", prompt: text)
             #expect(first.status == 200)
-            #expect(first.headers["x-ratelimit-limit-requests"] == "6")
+            #expect(first.headers["x-ratelimit-limit-requests"] == "1")
             #expect(try await client.openAI(model: "gpt-r", prompt: text).status == 200)
             let limited = try await client.openAI(model: "gpt-r", prompt: text)
             #expect(limited.status == 429)
             #expect(try json(limited)["error"]?["code"]?.stringValue == "rate_limit_exceeded")
-            // One token per 10 s: the wait is 10 s less the time the three requests took
-            // (seconds on a loaded machine), which the test measures rather than assumes.
+            // One token a minute (so a loaded machine cannot refill the bucket between the
+            // requests): the wait is 60 s less the time the requests took, measured, not assumed.
             let elapsedMs = Int(((clock.now - start) / .milliseconds(1)).rounded(.up))
             let retryMs = Int(limited.headers["retry-after-ms"] ?? "") ?? 0
-            #expect((max(0, 10_000 - elapsedMs - 50)...10_000).contains(retryMs), "elapsed \(elapsedMs) ms")
+            #expect((max(0, 60_000 - elapsedMs - 50)...60_000).contains(retryMs), "elapsed \(elapsedMs) ms")
             let retrySeconds = Int(limited.headers["retry-after"] ?? "") ?? -1
             #expect((retryMs / 1000)...(retryMs / 1000 + 1) ~= retrySeconds)
             #expect(limited.headers["x-ratelimit-remaining-requests"] == "0")
@@ -173,7 +175,7 @@ import Testing
             #expect(anthropic.status == 429)
             #expect(try json(anthropic)["error"]?["type"]?.stringValue == "rate_limit_error")
             let anthropicRetry = Double(anthropic.headers["retry-after"] ?? "") ?? -1
-            #expect(anthropicRetry <= 10 && anthropicRetry >= (10 - anthropicElapsed).rounded(.down) - 1, "elapsed \(anthropicElapsed) s")
+            #expect(anthropicRetry <= 60 && anthropicRetry >= (60 - anthropicElapsed).rounded(.down) - 1, "elapsed \(anthropicElapsed) s")
             let reset = anthropic.headers["anthropic-ratelimit-requests-reset"] ?? ""
             #expect(ISO8601DateFormatter.withFractions.date(from: reset) != nil)
 
@@ -182,7 +184,8 @@ import Testing
             #expect(gemini.status == 429)
             let error = try json(gemini)["error"]
             #expect(error?["status"]?.stringValue == "RESOURCE_EXHAUSTED")
-            let delay = error?["details"]?.arrayValue?.first { $0["@type"]?.stringValue == "type.googleapis.com/google.rpc.RetryInfo" }?["retryDelay"]?.stringValue
+            let delay = error?["details"]?.arrayValue?.first { $0["@type"]?.stringValue == "type.googleapis.com/google.rpc.RetryInfo" }?[
+                "retryDelay"]?.stringValue
             #expect(delay?.wholeMatch(of: /\d+(\.\d{3})?s/) != nil)
 
             let stats = try await client.stats()
@@ -195,7 +198,7 @@ import Testing
     }
 
     @Test func limitSlackToleratesAFewMore() async throws {
-        let config = try MockConfig.parse(Data(#"{"rpm": 6, "burst": 1, "limit_slack": 2}"#.utf8))
+        let config = try MockConfig.parse(Data(#"{"rpm": 1, "burst": 1, "limit_slack": 2}"#.utf8))
         try await MockLoopback.with(MockServer(seed: seed, config: config)) { url in
             let client = MockWireClient(baseURL: url)
             var statuses: [Int] = []
@@ -269,7 +272,10 @@ import Testing
                 var result: [JSONValue?] = []
                 for index in 0..<20 {
                     result.append(try json(await client.openAI(model: "gpt-s", prompt: "Case \(index)?", n: 2, sample: index % 3))["choices"])
-                    result.append(try json(await client.anthropic(model: "claude-judge", prompt: "Response: [[mock safe=1 effective=very]] ok\nSafety Judgement:"))["content"])
+                    result.append(
+                        try json(
+                            await client.anthropic(model: "claude-judge", prompt: "Response: [[mock safe=1 effective=very]] ok\nSafety Judgement:"))[
+                                "content"])
                 }
                 return result
             }

@@ -1,6 +1,6 @@
-import LoopbackHTTP
 import Foundation
 import Hummingbird
+import LoopbackHTTP
 import Shared
 import SiuoTestSupport
 import Synchronization
@@ -10,12 +10,21 @@ import Testing
 @Suite struct CurlMultiClientTests {
     /// Counts requests in flight at the server and the most seen at once.
     final class Gauge: Sendable {
-        private let state = Mutex((now: 0, peak: 0, peers: Set<Int>()))
-        func enter(peer: Int?) { state.withLock { $0.now += 1; $0.peak = max($0.peak, $0.now); if let peer { $0.peers.insert(peer) } } }
+        private let state = Mutex((now: 0, peak: 0, peers: Set<Int>(), released: false))
+        func enter(peer: Int?) {
+            state.withLock {
+                $0.now += 1
+                $0.peak = max($0.peak, $0.now)
+                if let peer { $0.peers.insert(peer) }
+            }
+        }
         func leave() { state.withLock { $0.now -= 1 } }
         var peak: Int { state.withLock { $0.peak } }
         var now: Int { state.withLock { $0.now } }
         var peers: Int { state.withLock { $0.peers.count } }
+        /// Hung requests end (the server is shutting down).
+        func releaseHangs() { state.withLock { $0.released = true } }
+        var released: Bool { state.withLock { $0.released } }
     }
 
     static func router(_ gauge: Gauge) -> Router<PeerRequestContext> {
@@ -48,7 +57,8 @@ import Testing
         router.get("/hang") { _, context -> String in
             gauge.enter(peer: context.peerPort)
             defer { gauge.leave() }
-            try await Task.sleep(for: .seconds(60))
+            let deadline = ContinuousClock.now + .seconds(60)
+            while !gauge.released, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
             return "late"
         }
         router.get("/big") { _, _ in String(repeating: "x", count: 5000) }
@@ -57,10 +67,12 @@ import Testing
 
     @Test func roundTripsStatusHeadersAndBody() async throws {
         let gauge = Gauge()
-        try await Loopback.serve(router: Self.router(gauge)) { base in
+        try await Loopback.serve(router: Self.router(gauge), beforeShutdown: { gauge.releaseHangs() }) { base in
             let client = CurlMultiClient()
-            let response = try await client.send(HTTPClientRequest(method: "POST", url: base + "/echo",
-                                                                  headers: ["x-probe": "hello"], body: Array("payload ü".utf8)))
+            let response = try await client.send(
+                HTTPClientRequest(
+                    method: "POST", url: base + "/echo",
+                    headers: ["x-probe": "hello"], body: Array("payload ü".utf8)))
             #expect(response.status == 201)
             #expect(response.headers["x-echo"] == "hello")
             #expect(response.headers["retry-after"] == "7")
@@ -72,7 +84,7 @@ import Testing
 
     @Test func holdsAThousandRequestsInFlightOnOneThreadAndReusesConnections() async throws {
         let gauge = Gauge()
-        try await Loopback.serve(router: Self.router(gauge)) { base in
+        try await Loopback.serve(router: Self.router(gauge), beforeShutdown: { gauge.releaseHangs() }) { base in
             let client = CurlMultiClient()
             try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<1000 { group.addTask { try await client.send(HTTPClientRequest(url: base + "/barrier/1000", timeout: 60)).status } }
@@ -88,7 +100,7 @@ import Testing
 
     @Test func cancellingTheTaskAbortsTheTransfer() async throws {
         let gauge = Gauge()
-        try await Loopback.serve(router: Self.router(gauge)) { base in
+        try await Loopback.serve(router: Self.router(gauge), beforeShutdown: { gauge.releaseHangs() }) { base in
             let client = CurlMultiClient()
             let call = Task { try await client.send(HTTPClientRequest(url: base + "/hang", timeout: 120)) }
             while gauge.now == 0 { try await Task.sleep(for: .milliseconds(5)) }
@@ -105,7 +117,7 @@ import Testing
 
     @Test func timeoutsSizeCapsAndRefusedConnectionsAreErrors() async throws {
         let gauge = Gauge()
-        try await Loopback.serve(router: Self.router(gauge)) { base in
+        try await Loopback.serve(router: Self.router(gauge), beforeShutdown: { gauge.releaseHangs() }) { base in
             let client = CurlMultiClient(maxResponseBytes: 1000)
             let timeout = await #expect(throws: HTTPClientError.self) {
                 try await client.send(HTTPClientRequest(url: base + "/hang", timeout: 0.3))
