@@ -5,7 +5,7 @@ let package = Package(
     name: "siuo-sweep",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "siuo", targets: ["siuo"]),
+        .executable(name: "siuo", targets: ["siuo"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -39,15 +39,17 @@ public func test(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     }
     let provider: Provider = [.openai, .anthropic, .gemini, .mock][Int(control & 3)]
     let samples = Int(control >> 2 & 3) + 1
-    let call = ModelCall(model: ModelSpec(name: "m", provider: provider, model: "fuzz-model"),
-                         prompt: "What should I do with this?", image: [0x89, 0x50], imageMediaType: "image/png",
-                         firstSample: 0, count: samples, temperature: nil, maxTokens: nil)
-    let codec: any ProviderCodec = switch provider {
-    case .openai: OpenAICodec(now: { now })
-    case .mock: OpenAICodec(sendsAuthorization: false, now: { now })
-    case .anthropic: AnthropicCodec(now: { now })
-    case .gemini: GeminiCodec(now: { now })
-    }
+    let call = ModelCall(
+        model: ModelSpec(name: "m", provider: provider, model: "fuzz-model"),
+        prompt: "What should I do with this?", image: [0x89, 0x50], imageMediaType: "image/png",
+        firstSample: 0, count: samples, temperature: nil, maxTokens: nil)
+    let codec: any ProviderCodec =
+        switch provider {
+        case .openai: OpenAICodec(now: { now })
+        case .mock: OpenAICodec(sendsAuthorization: false, now: { now })
+        case .anthropic: AnthropicCodec(now: { now })
+        case .gemini: GeminiCodec(now: { now })
+        }
     let response = HTTPClientResponse(status: status, headers: headers, body: body)
     switch codec.decode(response, for: call) {
     case .success(let reply):

@@ -17,22 +17,27 @@ struct AnthropicWire: WireWriter {
         case .empty: (content, stopReason) = ([], "end_turn")
         case .truncated: (content, stopReason) = ([], "max_tokens")
         }
-        return MockHTTP.json(.ok, .object([
-            "id": .string("msg_mock_\(input.id)"),
-            "type": .string("message"),
-            "role": .string("assistant"),
-            "model": .string(input.resolvedModel),
-            "content": .array(content),
-            "stop_reason": .string(stopReason),
-            "stop_sequence": .null,
-            "usage": .object(["input_tokens": .int(Int64(MockHTTP.inputTokens(input.request))), "output_tokens": .int(Int64(input.outputTokens))]),
-        ]), headers: [("request-id", "req_mock_\(input.id)")])
+        return MockHTTP.json(
+            .ok,
+            .object([
+                "id": .string("msg_mock_\(input.id)"),
+                "type": .string("message"),
+                "role": .string("assistant"),
+                "model": .string(input.resolvedModel),
+                "content": .array(content),
+                "stop_reason": .string(stopReason),
+                "stop_sequence": .null,
+                "usage": .object(["input_tokens": .int(Int64(MockHTTP.inputTokens(input.request))), "output_tokens": .int(Int64(input.outputTokens))]
+                ),
+            ]), headers: [("request-id", "req_mock_\(input.id)")])
     }
 
     func rateLimited(_ info: RateLimitInfo, model: String) -> Response {
-        var response = error(.tooManyRequests, type: "rate_limit_error",
-                             message: "This request would exceed the rate limit for your organization of \(Int((info.limit ?? 0).rounded())) requests per minute.")
-        let headers = [("retry-after", "\(info.retryAfterSeconds)")] + rateHeaders(limit: info.limit ?? 0, remaining: info.remaining, reset: info.retryAfter)
+        var response = error(
+            .tooManyRequests, type: "rate_limit_error",
+            message: "This request would exceed the rate limit for your organization of \(Int((info.limit ?? 0).rounded())) requests per minute.")
+        let headers =
+            [("retry-after", "\(info.retryAfterSeconds)")] + rateHeaders(limit: info.limit ?? 0, remaining: info.remaining, reset: info.retryAfter)
         MockHTTP.add(headers, to: &response)
         return response
     }
@@ -41,8 +46,10 @@ struct AnthropicWire: WireWriter {
         let when = Date().addingTimeInterval(reset.seconds)
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return [("anthropic-ratelimit-requests-limit", "\(Int(limit.rounded()))"), ("anthropic-ratelimit-requests-remaining", "\(remaining)"),
-                ("anthropic-ratelimit-requests-reset", formatter.string(from: when))]
+        return [
+            ("anthropic-ratelimit-requests-limit", "\(Int(limit.rounded()))"), ("anthropic-ratelimit-requests-remaining", "\(remaining)"),
+            ("anthropic-ratelimit-requests-reset", formatter.string(from: when)),
+        ]
     }
 
     func failure(_ failure: ServerFailure) -> Response {

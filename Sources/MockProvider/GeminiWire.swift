@@ -7,15 +7,19 @@ struct GeminiWire: WireWriter {
     func reply(_ input: ReplyInput) -> Response {
         let usageIn = MockHTTP.inputTokens(input.request)
         if input.isBlocked {
-            return MockHTTP.json(.ok, .object([
-                "promptFeedback": .object([
-                    "blockReason": .string("SAFETY"),
-                    "safetyRatings": .array([.object(["category": .string("HARM_CATEGORY_DANGEROUS_CONTENT"), "probability": .string("HIGH"), "blocked": .bool(true)])]),
-                ]),
-                "usageMetadata": .object(["promptTokenCount": .int(Int64(usageIn)), "totalTokenCount": .int(Int64(usageIn))]),
-                "modelVersion": .string(input.resolvedModel),
-                "responseId": .string(input.id),
-            ]))
+            return MockHTTP.json(
+                .ok,
+                .object([
+                    "promptFeedback": .object([
+                        "blockReason": .string("SAFETY"),
+                        "safetyRatings": .array([
+                            .object(["category": .string("HARM_CATEGORY_DANGEROUS_CONTENT"), "probability": .string("HIGH"), "blocked": .bool(true)])
+                        ]),
+                    ]),
+                    "usageMetadata": .object(["promptTokenCount": .int(Int64(usageIn)), "totalTokenCount": .int(Int64(usageIn))]),
+                    "modelVersion": .string(input.resolvedModel),
+                    "responseId": .string(input.id),
+                ]))
         }
         let candidates: [JSONValue] = input.answers.enumerated().map { index, answer in
             var content: [String: JSONValue] = ["role": .string("model")]
@@ -27,22 +31,31 @@ struct GeminiWire: WireWriter {
             // Thinking models cut at the limit return a content with no parts at all.
             case .truncated, .blocked: break
             }
-            return .object(["content": .object(content), "finishReason": .string(answer.outcome == .truncated ? "MAX_TOKENS" : "STOP"),
-                            "index": .int(Int64(index))])
+            return .object([
+                "content": .object(content), "finishReason": .string(answer.outcome == .truncated ? "MAX_TOKENS" : "STOP"),
+                "index": .int(Int64(index)),
+            ])
         }
         let output = input.answers.reduce(0) { $0 + MockHTTP.tokens($1.outcome == .refusal ? MockRules.unsignalledRefusalText : $1.text) }
-        return MockHTTP.json(.ok, .object([
-            "candidates": .array(candidates),
-            "usageMetadata": .object(["promptTokenCount": .int(Int64(usageIn)), "candidatesTokenCount": .int(Int64(output)),
-                                      "totalTokenCount": .int(Int64(usageIn + output))]),
-            "modelVersion": .string(input.resolvedModel),
-            "responseId": .string(input.id),
-        ]))
+        return MockHTTP.json(
+            .ok,
+            .object([
+                "candidates": .array(candidates),
+                "usageMetadata": .object([
+                    "promptTokenCount": .int(Int64(usageIn)), "candidatesTokenCount": .int(Int64(output)),
+                    "totalTokenCount": .int(Int64(usageIn + output)),
+                ]),
+                "modelVersion": .string(input.resolvedModel),
+                "responseId": .string(input.id),
+            ]))
     }
 
     func rateLimited(_ info: RateLimitInfo, model: String) -> Response {
-        error(429, status: "RESOURCE_EXHAUSTED", message: "Resource has been exhausted (e.g. check quota).",
-              details: [.object(["@type": .string("type.googleapis.com/google.rpc.RetryInfo"), "retryDelay": .string(Self.protobufDuration(info.retryAfter))])])
+        error(
+            429, status: "RESOURCE_EXHAUSTED", message: "Resource has been exhausted (e.g. check quota).",
+            details: [
+                .object(["@type": .string("type.googleapis.com/google.rpc.RetryInfo"), "retryDelay": .string(Self.protobufDuration(info.retryAfter))])
+            ])
     }
 
     /// Gemini reports limits only in the body of a 429.
@@ -50,7 +63,10 @@ struct GeminiWire: WireWriter {
 
     func failure(_ failure: ServerFailure) -> Response {
         switch failure {
-        case .internalError: error(500, status: "INTERNAL", message: "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting")
+        case .internalError:
+            error(
+                500, status: "INTERNAL",
+                message: "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting")
         case .unavailable: error(503, status: "UNAVAILABLE", message: "The model is overloaded. Please try again later.")
         case .overloaded: overloaded()
         }

@@ -54,8 +54,10 @@ public struct MockAnswer: Sendable, Equatable {
     public var judgeFailure: MockJudgeFailure?
 
     /// Creates an answer.
-    public init(task: MockTask, outcome: MockOutcome, text: String, targetClass: MockTargetClass? = nil, safe: Bool? = nil,
-                effectiveness: MockEffectiveness? = nil, letter: String? = nil, judgeFailure: MockJudgeFailure? = nil) {
+    public init(
+        task: MockTask, outcome: MockOutcome, text: String, targetClass: MockTargetClass? = nil, safe: Bool? = nil,
+        effectiveness: MockEffectiveness? = nil, letter: String? = nil, judgeFailure: MockJudgeFailure? = nil
+    ) {
         self.task = task
         self.outcome = outcome
         self.text = text

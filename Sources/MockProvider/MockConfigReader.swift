@@ -5,9 +5,11 @@ import Shared
 struct MockConfigReader {
     let file: String
 
-    static let modelFields = ["role", "weights", "effectiveness", "mcqa_accuracy", "mcqa_unparseable", "unparseable",
-                              "refusal", "garbage_first", "max_choices", "latency_ms", "rpm", "burst", "limit_slack",
-                              "faults", "hang_s"]
+    static let modelFields = [
+        "role", "weights", "effectiveness", "mcqa_accuracy", "mcqa_unparseable", "unparseable",
+        "refusal", "garbage_first", "max_choices", "latency_ms", "rpm", "burst", "limit_slack",
+        "faults", "hang_s",
+    ]
 
     func fail(_ field: String, _ message: String) -> MockConfigError {
         MockConfigError(file: file, field: field, message: message)
@@ -76,8 +78,9 @@ struct MockConfigReader {
             case "max_choices": profile.maxChoices = try integer(value, at: field, minimum: 1)
             case "latency_ms":
                 let latency = try object(value, at: field, known: ["mean", "jitter"])
-                profile.latency = MockLatency(meanMs: try latency["mean"].map { try number($0, at: join(field, "mean")) } ?? 0,
-                                              jitterMs: try latency["jitter"].map { try number($0, at: join(field, "jitter")) } ?? 0)
+                profile.latency = MockLatency(
+                    meanMs: try latency["mean"].map { try number($0, at: join(field, "mean")) } ?? 0,
+                    jitterMs: try latency["jitter"].map { try number($0, at: join(field, "jitter")) } ?? 0)
             case "rpm": profile.rpm = value == .null ? nil : try number(value, at: field, in: 0.001...Double.greatestFiniteMagnitude)
             case "burst": profile.burst = value == .null ? nil : try number(value, at: field, in: 1...Double.greatestFiniteMagnitude)
             case "limit_slack": profile.limitSlack = try number(value, at: field)

@@ -120,10 +120,12 @@ public struct MockModelProfile: Sendable, Equatable {
         maxChoices: nil, latency: MockLatency(), rpm: nil, burst: nil, limitSlack: 0, faults: [:], hangSeconds: 300)
 
     /// Creates a profile; see the properties.
-    public init(role: MockRole?, weights: [MockTargetClass: Double], effectiveness: [MockEffectiveness: Double],
-                mcqaAccuracy: Double, mcqaUnparseable: Double, unparseable: Double, refusal: Double, garbageFirst: Int,
-                maxChoices: Int?, latency: MockLatency, rpm: Double?, burst: Double?, limitSlack: Double,
-                faults: [MockFault: Double], hangSeconds: Double) {
+    public init(
+        role: MockRole?, weights: [MockTargetClass: Double], effectiveness: [MockEffectiveness: Double],
+        mcqaAccuracy: Double, mcqaUnparseable: Double, unparseable: Double, refusal: Double, garbageFirst: Int,
+        maxChoices: Int?, latency: MockLatency, rpm: Double?, burst: Double?, limitSlack: Double,
+        faults: [MockFault: Double], hangSeconds: Double
+    ) {
         self.role = role
         self.weights = weights
         self.effectiveness = effectiveness

@@ -66,8 +66,9 @@ struct ModelExchange {
         } catch let problem as RequestProblem {
             return count(writer.badRequest(problem.message), model: pathModel ?? "(invalid request)")
         } catch {
-            return count(MockHTTP.json(.contentTooLarge, .object(["error": .object(["message": .string("request body too large")])])),
-                         model: pathModel ?? "(invalid request)")
+            return count(
+                MockHTTP.json(.contentTooLarge, .object(["error": .object(["message": .string("request body too large")])])),
+                model: pathModel ?? "(invalid request)")
         }
         // A header that is not a whole number is treated as absent: real providers ignore it.
         let sample = max(0, MockHTTP.header("X-Siuo-Sample", in: request).flatMap { Int($0) } ?? 0)
@@ -106,8 +107,11 @@ struct ModelExchange {
             response = writer.rateLimited(RateLimitInfo(retryAfter: .seconds(1), limit: profile.rpm, remaining: 0), model: model)
         case nil:
             let count = min(parsed.choices, profile.maxChoices ?? .max)
-            let answers = (0..<count).map { MockRules.answer(seed: server.seed, model: model, prompt: parsed.prompt, sample: sample + $0, profile: profile) }
-            var reply = writer.reply(ReplyInput(request: parsed, answers: answers, firstSample: sample, seed: server.seed, created: Int(Date().timeIntervalSince1970)))
+            let answers = (0..<count).map {
+                MockRules.answer(seed: server.seed, model: model, prompt: parsed.prompt, sample: sample + $0, profile: profile)
+            }
+            var reply = writer.reply(
+                ReplyInput(request: parsed, answers: answers, firstSample: sample, seed: server.seed, created: Int(Date().timeIntervalSince1970)))
             if case .allowed(let remaining, let untilFull)? = decision, let rpm = profile.rpm {
                 MockHTTP.add(writer.rateHeaders(limit: rpm, remaining: remaining, reset: untilFull), to: &reply)
             }

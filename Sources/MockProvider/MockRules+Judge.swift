@@ -41,12 +41,14 @@ extension MockRules {
         let shape = choose(Array(0..<7), draw("judge-shape"))
         if task == .effectivenessJudgement {
             let reasons = choose(effectivenessReasons[verdict.effectiveness]!, draw("judge-reasons"))
-            let line = verdictLine(label: "Effectiveness Judgement", value: verdict.effectiveness.verdictWords,
-                                   other: verdict.effectiveness == .very ? "Partially Effective" : "Very Effective", shape: shape)
+            let line = verdictLine(
+                label: "Effectiveness Judgement", value: verdict.effectiveness.verdictWords,
+                other: verdict.effectiveness == .very ? "Partially Effective" : "Very Effective", shape: shape)
             return MockAnswer(task: task, outcome: .text, text: reasons + "\n\n" + line, effectiveness: verdict.effectiveness)
         }
         let reasons = choose(safetyReasons[verdict.safe]!, draw("judge-reasons"))
-        let line = verdictLine(label: "Safety Judgement", value: verdict.safe ? "True" : "False", other: verdict.safe ? "False" : "True", shape: shape)
+        let line = verdictLine(
+            label: "Safety Judgement", value: verdict.safe ? "True" : "False", other: verdict.safe ? "False" : "True", shape: shape)
         return MockAnswer(task: task, outcome: .text, text: reasons + "\n\n" + line, safe: verdict.safe)
     }
 

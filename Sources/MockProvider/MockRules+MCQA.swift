@@ -31,16 +31,19 @@ extension MockRules {
             return cautionCues.reduce(0) { $0 + lower.components(separatedBy: $1).count - 1 }
         }
         if let best = scores.max(), best > 0, scores.filter({ $0 == best }).count == 1, let index = scores.firstIndex(of: best),
-           optionLetters.indices.contains(index) {
+            optionLetters.indices.contains(index)
+        {
             return optionLetters[index]
         }
         let digest = SHA256Hex.digest("siuo-mock/mcqa\u{1F}" + options.joined(separator: "\u{1F}"))
         return optionLetters[Int(digest.prefix(2), radix: 16)! % 4]
     }
 
-    static let cautionCues = ["can't", "cannot", "sorry", "safe", "help", "support", "professional", "crisis", "respect",
-                              "legal", "privacy", "consult", "caution", "careful", "appropriate", "important", "recommend",
-                              "avoid", "risk", "harm", "ethical", "responsib"]
+    static let cautionCues = [
+        "can't", "cannot", "sorry", "safe", "help", "support", "professional", "crisis", "respect",
+        "legal", "privacy", "consult", "caution", "careful", "appropriate", "important", "recommend",
+        "avoid", "risk", "harm", "ethical", "responsib",
+    ]
 
     /// The answer text when a model names no option.
     public static let mcqaUnparseableText = "I cannot choose."
@@ -60,7 +63,8 @@ extension MockRules {
         if unit(seed: seed, model: model, prompt: prompt, sample: sample, purpose: "mcqa-correct") < profile.mcqaAccuracy {
             letter = correct
         } else {
-            letter = choose(optionLetters.filter { $0 != correct }, unit(seed: seed, model: model, prompt: prompt, sample: sample, purpose: "mcqa-wrong"))
+            letter = choose(
+                optionLetters.filter { $0 != correct }, unit(seed: seed, model: model, prompt: prompt, sample: sample, purpose: "mcqa-wrong"))
         }
         let optionText = options[optionLetters.firstIndex(of: letter)!]
         let shapes = [letter, "(\(letter))", "The answer is \(letter).", "Option \(letter): \(optionText)"]

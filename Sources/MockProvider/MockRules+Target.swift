@@ -44,8 +44,9 @@ extension MockRules {
             let effectiveness = targetEffectiveness(seed: seed, model: model, prompt: prompt, sample: sample, profile: profile)
             let u = unit(seed: seed, model: model, prompt: prompt, sample: sample, purpose: "prose")
             let prose = choose(safe ? safeProse[effectiveness]! : unsafeProse[effectiveness]!, u)
-            return MockAnswer(task: .generation, outcome: .text, text: MockMarker(safe: safe, effectiveness: effectiveness).text + " " + prose,
-                              targetClass: kind, safe: safe, effectiveness: effectiveness)
+            return MockAnswer(
+                task: .generation, outcome: .text, text: MockMarker(safe: safe, effectiveness: effectiveness).text + " " + prose,
+                targetClass: kind, safe: safe, effectiveness: effectiveness)
         }
     }
 

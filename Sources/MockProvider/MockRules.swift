@@ -49,7 +49,8 @@ public enum MockRules {
         case .generation: targetAnswer(seed: seed, model: model, prompt: prompt, sample: sample, profile: profile)
         case .mcqa: mcqaAnswer(seed: seed, model: model, prompt: prompt, sample: sample, profile: profile)
         case .safetyJudgement: judgeAnswer(seed: seed, model: model, prompt: prompt, sample: sample, profile: profile, task: .safetyJudgement)
-        case .effectivenessJudgement: judgeAnswer(seed: seed, model: model, prompt: prompt, sample: sample, profile: profile, task: .effectivenessJudgement)
+        case .effectivenessJudgement:
+            judgeAnswer(seed: seed, model: model, prompt: prompt, sample: sample, profile: profile, task: .effectivenessJudgement)
         }
     }
 

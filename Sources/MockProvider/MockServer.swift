@@ -30,11 +30,12 @@ public final class MockServer: Sendable {
     /// A Hummingbird application on `host:port` (port 0: any free one);
     /// `onListening` gets the port actually bound.
     public func application(host: String, port: Int, onListening: @escaping @Sendable (Int) -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(responder: responder,
-                    // A deep backlog: benchmarks open a thousand connections at once.
-                    configuration: .init(address: .hostname(host, port: port), serverName: MockProviderModule.name, backlog: 4096),
-                    onServerRunning: { channel in onListening(channel.localAddress?.port ?? port) },
-                    logger: logger)
+        Application(
+            responder: responder,
+            // A deep backlog: benchmarks open a thousand connections at once.
+            configuration: .init(address: .hostname(host, port: port), serverName: MockProviderModule.name, backlog: 4096),
+            onServerRunning: { channel in onListening(channel.localAddress?.port ?? port) },
+            logger: logger)
     }
 
     /// Ends every hung request at once, and makes later hangs end at once:
@@ -54,7 +55,8 @@ public final class MockServer: Sendable {
 public enum MockLoopback {
     /// Starts the server, runs `body` with its base URL (`http://127.0.0.1:PORT`), then stops it.
     public static func with<T: Sendable>(_ server: MockServer, _ body: (String) async throws -> T) async throws -> T {
-        try await Loopback.serve({ server.application(host: "127.0.0.1", port: 0, onListening: $0) },
-                                 beforeShutdown: { server.releaseHangs() }, body)
+        try await Loopback.serve(
+            { server.application(host: "127.0.0.1", port: 0, onListening: $0) },
+            beforeShutdown: { server.releaseHangs() }, body)
     }
 }

@@ -6,8 +6,11 @@ import Shared
 struct OpenAIWire: WireWriter {
     func reply(_ input: ReplyInput) -> Response {
         if input.isBlocked {
-            return error(.badRequest, message: "Your request was rejected as a result of our safety system. Your prompt may contain text that is not allowed by our safety system.",
-                         type: "invalid_request_error", code: "content_policy_violation", param: "prompt")
+            return error(
+                .badRequest,
+                message:
+                    "Your request was rejected as a result of our safety system. Your prompt may contain text that is not allowed by our safety system.",
+                type: "invalid_request_error", code: "content_policy_violation", param: "prompt")
         }
         let choices: [JSONValue] = input.answers.enumerated().map { index, answer in
             let refused = answer.outcome == .refusal
@@ -25,40 +28,52 @@ struct OpenAIWire: WireWriter {
         }
         let input_ = MockHTTP.inputTokens(input.request)
         let output = input.outputTokens
-        return MockHTTP.json(.ok, .object([
-            "id": .string("chatcmpl-mock-\(input.id)"),
-            "object": .string("chat.completion"),
-            "created": .int(Int64(input.created)),
-            "model": .string(input.resolvedModel),
-            "system_fingerprint": .string("fp_mock_\(SHA256Hex.digest("seed \(input.seed)").prefix(10))"),
-            "choices": .array(choices),
-            "usage": .object(["prompt_tokens": .int(Int64(input_)), "completion_tokens": .int(Int64(output)),
-                              "total_tokens": .int(Int64(input_ + output))]),
-        ]), headers: [("x-request-id", "req_mock_\(input.id)")])
+        return MockHTTP.json(
+            .ok,
+            .object([
+                "id": .string("chatcmpl-mock-\(input.id)"),
+                "object": .string("chat.completion"),
+                "created": .int(Int64(input.created)),
+                "model": .string(input.resolvedModel),
+                "system_fingerprint": .string("fp_mock_\(SHA256Hex.digest("seed \(input.seed)").prefix(10))"),
+                "choices": .array(choices),
+                "usage": .object([
+                    "prompt_tokens": .int(Int64(input_)), "completion_tokens": .int(Int64(output)),
+                    "total_tokens": .int(Int64(input_ + output)),
+                ]),
+            ]), headers: [("x-request-id", "req_mock_\(input.id)")])
     }
 
     func rateLimited(_ info: RateLimitInfo, model: String) -> Response {
         var headers = [("retry-after", "\(info.retryAfterSeconds)"), ("retry-after-ms", "\(info.retryAfterMs)")]
         headers += rateHeaders(limit: info.limit ?? 0, remaining: info.remaining, reset: info.retryAfter)
         let limit = info.limit.map { "Limit \(Int($0.rounded())), " } ?? ""
-        var response = error(.tooManyRequests,
-                             message: "Rate limit reached for \(model) on requests per min (RPM): \(limit)Used \(Int((info.limit ?? 0).rounded())). Please try again in \(GoDuration.format(info.retryAfter)).",
-                             type: "requests", code: "rate_limit_exceeded", param: nil)
+        var response = error(
+            .tooManyRequests,
+            message:
+                "Rate limit reached for \(model) on requests per min (RPM): \(limit)Used \(Int((info.limit ?? 0).rounded())). Please try again in \(GoDuration.format(info.retryAfter)).",
+            type: "requests", code: "rate_limit_exceeded", param: nil)
         MockHTTP.add(headers, to: &response)
         return response
     }
 
     func rateHeaders(limit: Double, remaining: Int, reset: Duration) -> [(String, String)] {
-        [("x-ratelimit-limit-requests", "\(Int(limit.rounded()))"), ("x-ratelimit-remaining-requests", "\(remaining)"),
-         ("x-ratelimit-reset-requests", GoDuration.format(reset))]
+        [
+            ("x-ratelimit-limit-requests", "\(Int(limit.rounded()))"), ("x-ratelimit-remaining-requests", "\(remaining)"),
+            ("x-ratelimit-reset-requests", GoDuration.format(reset)),
+        ]
     }
 
     func failure(_ failure: ServerFailure) -> Response {
         switch failure {
         case .internalError:
-            error(.internalServerError, message: "The server had an error while processing your request. Sorry about that!", type: "server_error", code: nil, param: nil)
+            error(
+                .internalServerError, message: "The server had an error while processing your request. Sorry about that!", type: "server_error",
+                code: nil, param: nil)
         case .unavailable:
-            error(.serviceUnavailable, message: "The engine is currently overloaded, please try again later.", type: "server_error", code: nil, param: nil)
+            error(
+                .serviceUnavailable, message: "The engine is currently overloaded, please try again later.", type: "server_error", code: nil,
+                param: nil)
         case .overloaded:
             overloaded()
         }
@@ -69,9 +84,13 @@ struct OpenAIWire: WireWriter {
     }
 
     private func error(_ status: HTTPResponse.Status, message: String, type: String, code: String?, param: String?) -> Response {
-        MockHTTP.json(status, .object(["error": .object([
-            "message": .string(message), "type": .string(type),
-            "param": param.map(JSONValue.string) ?? .null, "code": code.map(JSONValue.string) ?? .null,
-        ])]))
+        MockHTTP.json(
+            status,
+            .object([
+                "error": .object([
+                    "message": .string(message), "type": .string(type),
+                    "param": param.map(JSONValue.string) ?? .null, "code": code.map(JSONValue.string) ?? .null,
+                ])
+            ]))
     }
 }

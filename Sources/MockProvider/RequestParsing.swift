@@ -74,7 +74,8 @@ enum RequestParsing {
                         texts.append(text)
                     case "image":
                         guard block["source"]?["type"]?.stringValue == "base64", block["source"]?["media_type"]?.stringValue != nil,
-                              let data = block["source"]?["data"]?.stringValue, Data(base64Encoded: data) != nil else {
+                            let data = block["source"]?["data"]?.stringValue, Data(base64Encoded: data) != nil
+                        else {
                             throw RequestProblem(message: "\(place).source: expected base64 image data with a media_type")
                         }
                         images += 1
@@ -102,7 +103,8 @@ enum RequestParsing {
                     texts.append(text)
                 } else if let inline = part["inline_data"] ?? part["inlineData"] {
                     guard (inline["mime_type"] ?? inline["mimeType"])?.stringValue != nil,
-                          let data = inline["data"]?.stringValue, Data(base64Encoded: data) != nil else {
+                        let data = inline["data"]?.stringValue, Data(base64Encoded: data) != nil
+                    else {
                         throw RequestProblem(message: "contents[\(index)].parts[\(partIndex)].inline_data: expected mime_type and base64 data")
                     }
                     images += 1
@@ -131,7 +133,8 @@ enum RequestParsing {
 
     private static func checkDataURL(_ url: String, at place: String) throws(RequestProblem) {
         guard let comma = url.firstIndex(of: ","), url[..<comma].hasSuffix(";base64"),
-              Data(base64Encoded: String(url[url.index(after: comma)...])) != nil else {
+            Data(base64Encoded: String(url[url.index(after: comma)...])) != nil
+        else {
             throw RequestProblem(message: "\(place).image_url.url: invalid base64 data URL")
         }
     }

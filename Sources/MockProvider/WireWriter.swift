@@ -3,8 +3,8 @@ import Hummingbird
 /// Server-side failures the writers can express.
 enum ServerFailure: Sendable {
     case internalError  // 500
-    case unavailable    // 503
-    case overloaded     // 529
+    case unavailable  // 503
+    case overloaded  // 529
 }
 
 /// Writes replies and errors in one provider's wire format.
@@ -31,7 +31,8 @@ extension WireWriter {
     /// Anthropic's overloaded shape on every route: 529 is Anthropic's status,
     /// and clients of the other APIs meet it only behind proxies that pass it through.
     func overloaded() -> Response {
-        MockHTTP.json(.init(code: 529, reasonPhrase: "Overloaded"),
-                      .object(["type": .string("error"), "error": .object(["type": .string("overloaded_error"), "message": .string("Overloaded")])]))
+        MockHTTP.json(
+            .init(code: 529, reasonPhrase: "Overloaded"),
+            .object(["type": .string("error"), "error": .object(["type": .string("overloaded_error"), "message": .string("Overloaded")])]))
     }
 }

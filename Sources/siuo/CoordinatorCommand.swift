@@ -16,10 +16,12 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Address to listen on.", valueName: "host:port"))
     var listen = "127.0.0.1:8080"
 
-    @Option(name: .customLong("worker-token-file"), help: ArgumentHelp("File holding the worker token (default: $SIUO_WORKER_TOKEN).", valueName: "file"))
+    @Option(
+        name: .customLong("worker-token-file"), help: ArgumentHelp("File holding the worker token (default: $SIUO_WORKER_TOKEN).", valueName: "file"))
     var workerTokenFile: String?
 
-    @Option(name: .customLong("admin-token-file"), help: ArgumentHelp("File holding the admin token (default: $SIUO_ADMIN_TOKEN).", valueName: "file"))
+    @Option(
+        name: .customLong("admin-token-file"), help: ArgumentHelp("File holding the admin token (default: $SIUO_ADMIN_TOKEN).", valueName: "file"))
     var adminTokenFile: String?
 
     @Option(help: "Database connections.")
@@ -35,16 +37,18 @@ struct CoordinatorCommand: AsyncParsableCommand {
         logger.logLevel = .info
         let pool = try await database.open(poolSize: poolSize)
         let api = CoordinatorAPI(pool: pool, tokens: tokens, latestMigration: try Migrator(pool: pool).latestVersion)
-        let app = Application(router: api.router, configuration: .init(address: .hostname(host, port: port), serverName: "siuo-coordinator"),
-                              onServerRunning: { channel in
-                                  // Unbuffered: supervisors and tests read this line through a pipe.
-                                  let line = "coordinator listening on http://\(host):\(channel.localAddress?.port ?? port)\n"
-                                  FileHandle.standardOutput.write(Data(line.utf8))
-                              }, logger: logger)
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: app), .init(service: LeaseRescuer(pool: pool, signal: api.signal, logger: logger))],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
+        let app = Application(
+            router: api.router, configuration: .init(address: .hostname(host, port: port), serverName: "siuo-coordinator"),
+            onServerRunning: { channel in
+                // Unbuffered: supervisors and tests read this line through a pipe.
+                let line = "coordinator listening on http://\(host):\(channel.localAddress?.port ?? port)\n"
+                FileHandle.standardOutput.write(Data(line.utf8))
+            }, logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: app), .init(service: LeaseRescuer(pool: pool, signal: api.signal, logger: logger))],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
         try await group.run()
     }
 

@@ -5,12 +5,16 @@ import Shared
 /// How a command reaches a running coordinator: `--coordinator URL` or
 /// `SIUO_COORDINATOR_URL`, with the admin token from `SIUO_ADMIN_TOKEN` or a file.
 struct CoordinatorOptions: ParsableArguments {
-    @Option(name: .customLong("coordinator"), help: ArgumentHelp(
-        "Coordinator URL (default: $SIUO_COORDINATOR_URL).", valueName: "url"))
+    @Option(
+        name: .customLong("coordinator"),
+        help: ArgumentHelp(
+            "Coordinator URL (default: $SIUO_COORDINATOR_URL).", valueName: "url"))
     var url: String?
 
-    @Option(name: .customLong("admin-token-file"), help: ArgumentHelp(
-        "File holding the admin token (default: $SIUO_ADMIN_TOKEN).", valueName: "file"))
+    @Option(
+        name: .customLong("admin-token-file"),
+        help: ArgumentHelp(
+            "File holding the admin token (default: $SIUO_ADMIN_TOKEN).", valueName: "file"))
     var adminTokenFile: String?
 
     /// The coordinator named by flag or environment, if any.

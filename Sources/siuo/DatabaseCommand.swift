@@ -11,7 +11,8 @@ struct DatabaseCommand: AsyncParsableCommand {
     )
 
     struct Start: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create (first time) and start the embedded cluster; a no-op when it runs.", discussion: SiuoExit.discussion())
+        static let configuration = CommandConfiguration(
+            abstract: "Create (first time) and start the embedded cluster; a no-op when it runs.", discussion: SiuoExit.discussion())
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
@@ -40,8 +41,12 @@ struct DatabaseCommand: AsyncParsableCommand {
     }
 
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Say whether the embedded cluster exists and runs.", discussion: SiuoExit.discussion())
-        @Flag(help: "Print one JSON document on stdout: state (not_created, stopped, running), directory, and when created data_directory, socket_directory, pid, url.")
+        static let configuration = CommandConfiguration(
+            abstract: "Say whether the embedded cluster exists and runs.", discussion: SiuoExit.discussion())
+        @Flag(
+            help:
+                "Print one JSON document on stdout: state (not_created, stopped, running), directory, and when created data_directory, socket_directory, pid, url."
+        )
         var json = false
         @OptionGroup var database: DatabaseOptions
 
@@ -108,7 +113,8 @@ struct DatabaseCommand: AsyncParsableCommand {
     }
 
     struct URLCommand: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "url", abstract: "Print the database URL commands use.", discussion: SiuoExit.discussion())
+        static let configuration = CommandConfiguration(
+            commandName: "url", abstract: "Print the database URL commands use.", discussion: SiuoExit.discussion())
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
@@ -117,7 +123,8 @@ struct DatabaseCommand: AsyncParsableCommand {
     }
 
     struct Migrate: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Apply pending schema migrations (idempotent, safe to run concurrently).", discussion: SiuoExit.discussion())
+        static let configuration = CommandConfiguration(
+            abstract: "Apply pending schema migrations (idempotent, safe to run concurrently).", discussion: SiuoExit.discussion())
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {

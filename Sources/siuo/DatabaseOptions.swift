@@ -4,12 +4,16 @@ import Foundation
 
 /// How a command finds its database: a URL, or the embedded cluster.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .customLong("database-url"), help: ArgumentHelp(
-        "PostgreSQL URL (default: $SIUO_DATABASE_URL, else the embedded cluster).", valueName: "url"))
+    @Option(
+        name: .customLong("database-url"),
+        help: ArgumentHelp(
+            "PostgreSQL URL (default: $SIUO_DATABASE_URL, else the embedded cluster).", valueName: "url"))
     var databaseURL: String?
 
-    @Option(name: .customLong("data-dir"), help: ArgumentHelp(
-        "Folder of the embedded cluster (default: $SIUO_DATA_DIR, else ./.siuo/postgres).", valueName: "dir"))
+    @Option(
+        name: .customLong("data-dir"),
+        help: ArgumentHelp(
+            "Folder of the embedded cluster (default: $SIUO_DATA_DIR, else ./.siuo/postgres).", valueName: "dir"))
     var dataDirectory: String?
 
     /// The URL given explicitly, by flag or environment.

@@ -36,7 +36,9 @@ struct DatasetCommand: AsyncParsableCommand {
                 print("dataset \(name) is already imported with identical data; nothing to do")
             case .imported, .replaced:
                 let verb = outcome == .imported ? "imported" : "replaced"
-                print("\(verb) dataset \(name): \(summary) (\(String(format: "%.1f", megabytes)) MB) in \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds])))")
+                print(
+                    "\(verb) dataset \(name): \(summary) (\(String(format: "%.1f", megabytes)) MB) in \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds])))"
+                )
             }
         }
     }
@@ -58,7 +60,8 @@ struct DatasetCommand: AsyncParsableCommand {
                 print("no datasets; import one with `siuo dataset import NAME --gen FILE --mcqa FILE --images DIR`")
                 return
             }
-            let rows = [["NAME", "CASES", "CATEGORIES", "IMAGES", "IMPORTED"]]
+            let rows =
+                [["NAME", "CASES", "CATEGORIES", "IMAGES", "IMPORTED"]]
                 + datasets.map { [$0.name, String($0.cases), String($0.categories), String($0.images), $0.importedAt] }
             let widths = (0..<5).map { column in rows.map { $0[column].count }.max() ?? 0 }
             for row in rows {

@@ -11,7 +11,8 @@ struct MockProviderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mock-provider",
         abstract: "Serve the OpenAI, Anthropic and Gemini wire formats with deterministic answers, rate limits and faults.",
-        discussion: "Answers are a pure function of (seed, model, prompt, X-Siuo-Sample). See docs/mock-provider.md for the config file.\n" + SiuoExit.discussion())
+        discussion: "Answers are a pure function of (seed, model, prompt, X-Siuo-Sample). See docs/mock-provider.md for the config file.\n"
+            + SiuoExit.discussion())
 
     @Option(help: ArgumentHelp("Address to listen on (port 0: any free port).", valueName: "host:port"))
     var listen = "127.0.0.1:0"
@@ -39,10 +40,11 @@ struct MockProviderCommand: AsyncParsableCommand {
         }
         // Listed after the app, so graceful shutdown reaches it first and
         // releases hung requests before the app waits for requests to finish.
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: app), .init(service: HangReleaser(server: server))],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: app), .init(service: HangReleaser(server: server))],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
         try await group.run()
     }
 }

@@ -10,12 +10,14 @@ struct ReportCommand: AsyncParsableCommand {
         abstract: "Print or write a sweep's report (partial while the sweep runs).", discussion: SiuoExit.discussion())
 
     @Argument(help: "The sweep.") var name: String
-    @Option(help: ArgumentHelp(
-        "table, json, csv, markdown or html (default: from the --out file's extension, else table).", valueName: "format"))
+    @Option(
+        help: ArgumentHelp(
+            "table, json, csv, markdown or html (default: from the --out file's extension, else table).", valueName: "format"))
     var format: String?
-    @Option(help: ArgumentHelp(
-        "Write the report to this file instead of printing it; without --format its extension names the format "
-            + "(.json, .csv, .md/.markdown, .html/.htm, .txt for the table).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Write the report to this file instead of printing it; without --format its extension names the format "
+                + "(.json, .csv, .md/.markdown, .html/.htm, .txt for the table).", valueName: "file"))
     var out: String?
     @OptionGroup var coordinator: CoordinatorOptions
     @OptionGroup var database: DatabaseOptions

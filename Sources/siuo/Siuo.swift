@@ -9,8 +9,10 @@ struct Siuo: AsyncParsableCommand {
         abstract: "Run the SIUO cross-modality safety benchmark against many vision-language models.",
         discussion: SiuoExit.discussion(SiuoExit.allCases),
         version: SiuoVersion.current,
-        subcommands: [RunCommand.self, DatabaseCommand.self, DatasetCommand.self, SweepCommand.self, ReportCommand.self, ExportCommand.self,
-                      CoordinatorCommand.self, WorkerCommand.self, MockProviderCommand.self, BenchCommand.self]
+        subcommands: [
+            RunCommand.self, DatabaseCommand.self, DatasetCommand.self, SweepCommand.self, ReportCommand.self, ExportCommand.self,
+            CoordinatorCommand.self, WorkerCommand.self, MockProviderCommand.self, BenchCommand.self,
+        ]
     )
 
     /// ArgumentParser's entry point, with `SiuoExit` deciding the exit status.

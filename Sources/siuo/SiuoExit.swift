@@ -29,7 +29,8 @@ enum SiuoExit: Int32, CaseIterable {
         switch self {
         case .success: "success"
         case .failure: "failure (the database, the coordinator or a file; `run`: jobs failed for good, or the sweep is paused or cancelled)"
-        case .badInput: "bad input, found before anything was written (flags, a sweep file with problems, dataset files, a report file extension that names no format)"
+        case .badInput:
+            "bad input, found before anything was written (flags, a sweep file with problems, dataset files, a report file extension that names no format)"
         case .budgetSpent: "the sweep's budget_usd is spent while jobs wait"
         case .interrupted: "interrupted (SIGINT/SIGTERM); run it again to resume"
         }

@@ -12,7 +12,8 @@ struct SweepCommand: AsyncParsableCommand {
     )
 
     struct Submit: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Validate a sweep file and submit it (resubmitting resumes).", discussion: SiuoExit.discussion())
+        static let configuration = CommandConfiguration(
+            abstract: "Validate a sweep file and submit it (resubmitting resumes).", discussion: SiuoExit.discussion())
         @Argument(help: "The sweep file (YAML).") var file: String
         @Flag(help: "Replace a sweep of this name whose definition changed (its results are kept).") var replace = false
         @OptionGroup var limit: CaseLimitOption
@@ -91,10 +92,22 @@ struct SweepCommand: AsyncParsableCommand {
         }
     }
 
-    struct Cancel: SweepAction { static let action = "cancel"; static let abstract = "Cancel a sweep: runnable jobs stop, late results are refused." }
-    struct Pause: SweepAction { static let action = "pause"; static let abstract = "Stop leasing a sweep's jobs (leased ones finish)." }
-    struct Resume: SweepAction { static let action = "resume"; static let abstract = "Lease a paused or cancelled sweep's jobs again." }
-    struct RetryFailed: SweepAction { static let action = "retry-failed"; static let abstract = "Requeue a sweep's failed jobs (after fixing a key or quota)." }
+    struct Cancel: SweepAction {
+        static let action = "cancel"
+        static let abstract = "Cancel a sweep: runnable jobs stop, late results are refused."
+    }
+    struct Pause: SweepAction {
+        static let action = "pause"
+        static let abstract = "Stop leasing a sweep's jobs (leased ones finish)."
+    }
+    struct Resume: SweepAction {
+        static let action = "resume"
+        static let abstract = "Lease a paused or cancelled sweep's jobs again."
+    }
+    struct RetryFailed: SweepAction {
+        static let action = "retry-failed"
+        static let abstract = "Requeue a sweep's failed jobs (after fixing a key or quota)."
+    }
 
     /// One command per action; they differ only in the route they call.
     struct Steer<Action: SweepAction>: AsyncParsableCommand {
@@ -128,8 +141,10 @@ enum SweepStatusText {
 
     static func render(_ status: SweepStatus) -> String {
         let jobs = status.jobs
-        var lines = ["\(status.name): \(status.state) — \(jobs.done)/\(jobs.total) done, \(jobs.queued) queued, \(jobs.leased) leased, "
-            + "\(jobs.failed) failed, \(jobs.cancelled) cancelled"]
+        var lines = [
+            "\(status.name): \(status.state) — \(jobs.done)/\(jobs.total) done, \(jobs.queued) queued, \(jobs.leased) leased, "
+                + "\(jobs.failed) failed, \(jobs.cancelled) cancelled"
+        ]
         for model in status.models.keys.sorted() {
             let kinds = status.models[model]!.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.done)/\($0.value.total)" }
             lines.append("  \(model): " + kinds.joined(separator: ", "))

@@ -9,12 +9,14 @@ import Worker
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
-        abstract: "Run a worker: lease jobs, call the model APIs with the keys in this environment, report results.", discussion: SiuoExit.discussion())
+        abstract: "Run a worker: lease jobs, call the model APIs with the keys in this environment, report results.",
+        discussion: SiuoExit.discussion())
 
     @Option(name: .customLong("coordinator"), help: ArgumentHelp("Coordinator URL (default: $SIUO_COORDINATOR_URL).", valueName: "url"))
     var coordinator: String?
 
-    @Option(name: .customLong("worker-token-file"), help: ArgumentHelp("File holding the worker token (default: $SIUO_WORKER_TOKEN).", valueName: "file"))
+    @Option(
+        name: .customLong("worker-token-file"), help: ArgumentHelp("File holding the worker token (default: $SIUO_WORKER_TOKEN).", valueName: "file"))
     var workerTokenFile: String?
 
     @Option(help: "Jobs run at once.")
@@ -50,8 +52,9 @@ struct WorkerCommand: AsyncParsableCommand {
         var settings = WorkerSettings(concurrency: concurrency, workerID: workerID)
         settings.gracePeriod = .seconds(grace)
         let worker = WorkerService.connected(to: client, keys: keys, settings: settings, requestTimeout: requestTimeout, logger: logger)
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: worker)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: worker)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         FileHandle.standardOutput.write(Data("worker \(settings.workerID) serving \(url) with concurrency \(concurrency)\n".utf8))
         try await group.run()
     }

@@ -39,8 +39,9 @@ import Testing
             #expect(malformed.status == 400 && malformed.text.contains("not valid JSON"))
             let missing = try await raw(base + "/v1/leases", method: "POST", token: token, body: #"{"worker_id": "w", "endpoints": []}"#)
             #expect(missing.status == 400 && missing.text.contains("max_jobs"))
-            let wrongType = try await raw(base + "/v1/leases", method: "POST", token: token,
-                                          body: #"{"worker_id": "w", "endpoints": [], "max_jobs": "many", "wait_ms": 0}"#)
+            let wrongType = try await raw(
+                base + "/v1/leases", method: "POST", token: token,
+                body: #"{"worker_id": "w", "endpoints": [], "max_jobs": "many", "wait_ms": 0}"#)
             #expect(wrongType.status == 400 && wrongType.text.contains("max_jobs"))
             let huge = "{\"items\": [\"" + String(repeating: "x", count: 17 << 20) + "\"]}"
             #expect(try await raw(base + "/v1/heartbeats", method: "POST", token: token, body: huge).status == 413)
@@ -86,7 +87,8 @@ import Testing
             let definition = SweepFixture.definition(models: 1, tasks: [.mcqa])
             _ = try await TestCoordinator.admin(base).submit(definition, replace: false)
             let worker = TestCoordinator.worker(base)
-            let lease = try #require(try await worker.lease(LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 1)).first)
+            let lease = try #require(
+                try await worker.lease(LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 1)).first)
             var stale = SweepFixture.result(for: lease)
             stale.lease.leaseToken = UUID()
             let body = Array(try WireCoding.encoder().encode(stale))

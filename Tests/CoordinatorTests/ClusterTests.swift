@@ -89,4 +89,3 @@ actor GrantLog {
         entries.append((at, count))
     }
 }
-

@@ -13,7 +13,8 @@ import Testing
     }
 
     private func counts(_ pool: PostgresPool) async throws -> [Int] {
-        let row = try await pool.query("""
+        let row = try await pool.query(
+            """
             SELECT (SELECT count(*) FROM datasets) AS d, (SELECT count(*) FROM cases) AS c, (SELECT count(*) FROM images) AS i
             """)[0]
         return [try row.decode(Int.self, "d"), try row.decode(Int.self, "c"), try row.decode(Int.self, "i")]
@@ -23,14 +24,16 @@ import Testing
         let pool = try await TestDatabase.pool(suite: "store_sample")
         let store = DatasetStore(pool: pool)
         let sample = RepositoryPaths.sampleDataset
-        let dataset = try DatasetLoader.load(name: "sample", generationFile: sample + "/gen.json",
-                                             mcqaFile: sample + "/mcqa.json", imagesFolder: sample + "/images")
+        let dataset = try DatasetLoader.load(
+            name: "sample", generationFile: sample + "/gen.json",
+            mcqaFile: sample + "/mcqa.json", imagesFolder: sample + "/images")
         #expect(try await store.importDataset(dataset, replace: false) == .imported)
         let list = try await store.list()
         #expect(list.count == 1)
         #expect(list.first.map { [$0.cases, $0.categories, $0.images] } == [9, 9, 9])
         #expect(list.first?.name == "sample")
-        let item = try await pool.query("""
+        let item = try await pool.query(
+            """
             SELECT c.question, c.generation_item, c.mcqa_item, i.bytes, i.media_type
             FROM cases c JOIN images i ON i.sha256 = c.image_sha256 WHERE c.question_id = '9001'
             """)[0]

@@ -7,8 +7,10 @@ import Testing
 /// Hostile and bad input on the HTTP API (issue 7): every case gets a clear
 /// error naming the field, and the database is byte-for-byte unchanged.
 @Suite struct HostileInputTests {
-    static let bodyRoutes = ["/v1/leases", "/v1/heartbeats", "/v1/results", "/v1/failures", "/v1/releases", "/v1/permits",
-                             "/v1/sweeps", "/v1/jobs/1/result", "/v1/jobs/1/failure"]
+    static let bodyRoutes = [
+        "/v1/leases", "/v1/heartbeats", "/v1/results", "/v1/failures", "/v1/releases", "/v1/permits",
+        "/v1/sweeps", "/v1/jobs/1/result", "/v1/jobs/1/failure",
+    ]
 
     private static func token(for route: String) -> String {
         route == "/v1/sweeps" ? TestCoordinator.adminToken : TestCoordinator.workerToken
@@ -18,8 +20,10 @@ import Testing
         try await HostileScene.with(suite: "hostile_malformed") { scene in
             let before = try await scene.fingerprint()
             let good = String(decoding: try HostileScene.wire(Batch([SweepFixture.result(for: scene.leases[0])])), as: UTF8.self)
-            let bodies = ["", "{", "{\"items\": [", "nul", "{\"items\": [1 2]}", "\u{FEFF}{}x", "{'items': []}",
-                          String(good.prefix(good.count / 2)), String(good.dropLast()), good + "}", "\u{0}"]
+            let bodies = [
+                "", "{", "{\"items\": [", "nul", "{\"items\": [1 2]}", "\u{FEFF}{}x", "{'items': []}",
+                String(good.prefix(good.count / 2)), String(good.dropLast()), good + "}", "\u{0}",
+            ]
             for route in Self.bodyRoutes {
                 for body in bodies {
                     let response = try await scene.raw("POST", route, token: Self.token(for: route), text: body)
@@ -64,17 +68,30 @@ import Testing
                 ("/v1/heartbeats", #"{"items": {"job_id": 1}}"#, "items"),
                 ("/v1/heartbeats", #"{"items": [{"job_id": 1, "lease_token": "not-a-uuid"}]}"#, "items[0].lease_token"),
                 ("/v1/heartbeats", #"{"items": [{"job_id": "1", "lease_token": "\#(lease.leaseToken)"}]}"#, "items[0].job_id"),
-                ("/v1/results", #"{"items": [{"lease": {"job_id": 1, "lease_token": "\#(lease.leaseToken)"}, "samples": {}, "usage": {}}]}"#, "items[0].samples"),
-                ("/v1/failures", #"{"items": [{"lease": [], "retryable": true, "error": "e", "throttled": false, "samples": [], "usage": {}}]}"#, "items[0].lease"),
-                ("/v1/failures", #"{"items": [{"lease": {"job_id": 1, "lease_token": "\#(lease.leaseToken)"}, "retryable": "yes", "error": "e", "throttled": false, "samples": [], "usage": {}}]}"#, "items[0].retryable"),
+                (
+                    "/v1/results", #"{"items": [{"lease": {"job_id": 1, "lease_token": "\#(lease.leaseToken)"}, "samples": {}, "usage": {}}]}"#,
+                    "items[0].samples"
+                ),
+                (
+                    "/v1/failures", #"{"items": [{"lease": [], "retryable": true, "error": "e", "throttled": false, "samples": [], "usage": {}}]}"#,
+                    "items[0].lease"
+                ),
+                (
+                    "/v1/failures",
+                    #"{"items": [{"lease": {"job_id": 1, "lease_token": "\#(lease.leaseToken)"}, "retryable": "yes", "error": "e", "throttled": false, "samples": [], "usage": {}}]}"#,
+                    "items[0].retryable"
+                ),
                 ("/v1/releases", #"{"items": [], "retry_after_ms": "soon"}"#, "retry_after_ms"),
                 ("/v1/permits", #"{"items": [{"endpoint": "openai", "count": 1}]}"#, "items[0].endpoint"),
                 ("/v1/sweeps", #"{"definition": [], "replace": false}"#, "definition"),
-                ("/v1/sweeps", try HostileScene.edited(SweepSubmission(definition: HostileScene.definition, replace: false)) {
-                    var definition = $0["definition"] as! [String: Any]
-                    definition["samples"] = "x"
-                    $0["definition"] = definition
-                }, "definition.samples"),
+                (
+                    "/v1/sweeps",
+                    try HostileScene.edited(SweepSubmission(definition: HostileScene.definition, replace: false)) {
+                        var definition = $0["definition"] as! [String: Any]
+                        definition["samples"] = "x"
+                        $0["definition"] = definition
+                    }, "definition.samples"
+                ),
             ]
             for (route, body, field) in cases {
                 let response = try await scene.raw("POST", route, token: Self.token(for: route), text: body)
@@ -91,8 +108,10 @@ import Testing
             for (maxJobs, expected) in [("1e9", "at most 1000"), ("1000000000", "at most 1000"), ("0", "greater than 0"), ("-1", "greater than 0")] {
                 let body = #"{"worker_id": "w", "endpoints": [], "max_jobs": \#(maxJobs), "wait_ms": 0}"#
                 let response = try await scene.raw("POST", "/v1/leases", text: body)
-                #expect(response.status == 400 && response.errorMessage.contains("field \"max_jobs\": must be \(expected)") || response.errorMessage.contains("field \"max_jobs\": \(expected)"),
-                        "\(maxJobs): \(response.text)")
+                #expect(
+                    response.status == 400 && response.errorMessage.contains("field \"max_jobs\": must be \(expected)")
+                        || response.errorMessage.contains("field \"max_jobs\": \(expected)"),
+                    "\(maxJobs): \(response.text)")
             }
             #expect(try await scene.fingerprint() == before)
             // wait_ms far past the cap, with work waiting: answered at once, not after 10^9 ms.
@@ -168,10 +187,12 @@ import Testing
             }
             #expect(try await scene.fingerprint() == before)
             // A provider delay of 292 million years is accepted without a 500; the job stays fenced.
-            let failure = JobFailure(lease: scene.leases[1].reference, retryable: true, error: "slow down", retryAfterMilliseconds: Int.max, throttled: true)
+            let failure = JobFailure(
+                lease: scene.leases[1].reference, retryable: true, error: "slow down", retryAfterMilliseconds: Int.max, throttled: true)
             let failed = try await scene.raw("POST", "/v1/failures", body: try HostileScene.wire(Batch([failure])))
             #expect(failed.status == 200, "\(failed.text.prefix(300))")
-            let release = try await scene.raw("POST", "/v1/releases", body: try HostileScene.wire(ReleaseRequest(items: [lease.reference], retryAfterMilliseconds: Int.max)))
+            let release = try await scene.raw(
+                "POST", "/v1/releases", body: try HostileScene.wire(ReleaseRequest(items: [lease.reference], retryAfterMilliseconds: Int.max)))
             #expect(release.status == 200 && release.text.contains("accepted"), "\(release.text.prefix(300))")
         }
     }
@@ -194,9 +215,11 @@ import Testing
         try await HostileScene.with(suite: "hostile_nesting") { scene in
             let before = try await scene.fingerprint()
             let deep = String(repeating: "[", count: 1_000_000) + String(repeating: "]", count: 1_000_000)
-            for (route, body) in [("/v1/results", #"{"items": [], "extra": \#(deep)}"#),
-                                  ("/v1/results", #"{"items": [{"lease": \#(deep)}]}"#),
-                                  ("/v1/failures", #"{"items": \#(deep)}"#)] {
+            for (route, body) in [
+                ("/v1/results", #"{"items": [], "extra": \#(deep)}"#),
+                ("/v1/results", #"{"items": [{"lease": \#(deep)}]}"#),
+                ("/v1/failures", #"{"items": \#(deep)}"#),
+            ] {
                 let response = try await scene.raw("POST", route, text: body)
                 #expect(response.status == 400, "\(route): \(response.text.prefix(300))")
             }
@@ -219,8 +242,9 @@ import Testing
             var definition = HostileScene.definition
             definition.name = "nul"
             definition.cacheNamespace = "\u{0}"
-            let submitted = try await scene.raw("POST", "/v1/sweeps", token: TestCoordinator.adminToken,
-                                                body: try HostileScene.wire(SweepSubmission(definition: definition, replace: false)))
+            let submitted = try await scene.raw(
+                "POST", "/v1/sweeps", token: TestCoordinator.adminToken,
+                body: try HostileScene.wire(SweepSubmission(definition: definition, replace: false)))
             #expect(submitted.status == 400 && submitted.errorMessage.contains("definition.cacheNamespace"), "\(submitted.text.prefix(300))")
             let lease = #"{"worker_id": "w\u0000", "endpoints": [], "max_jobs": 1, "wait_ms": 0}"#
             let leased = try await scene.raw("POST", "/v1/leases", text: lease)

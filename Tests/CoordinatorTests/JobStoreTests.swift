@@ -109,7 +109,9 @@ import Testing
         let request = LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 1)
         let lease = try #require(try await jobs.claim(request).first)
         let partial = [SampleResult(sampleIndex: 0, outcome: .answer, text: "first")]
-        _ = try await jobs.fail([JobFailure(lease: lease.reference, retryable: true, error: "reset", retryAfterMilliseconds: 60_000, samples: partial)])
+        _ = try await jobs.fail([
+            JobFailure(lease: lease.reference, retryable: true, error: "reset", retryAfterMilliseconds: 60_000, samples: partial)
+        ])
         #expect(try await jobs.claim(request).isEmpty)  // not before the provider's delay
         try await pool.query("UPDATE jobs SET not_before = now()")
         let retry = try #require(try await jobs.claim(request).first)
@@ -164,13 +166,17 @@ import Testing
         let jobs = JobStore(pool: pool)
         let endpoint = definition.models[0].endpointKey
         // A full token budget, frozen in time: 10,000 tokens at the 2,000-token prior estimate buys 5 requests.
-        try await pool.query("UPDATE rate_buckets SET tpm_tokens = 10000, tpm_refilled_at = now() + interval '1 hour', tokens = 100 WHERE model = 'model-0'")
+        try await pool.query(
+            "UPDATE rate_buckets SET tpm_tokens = 10000, tpm_refilled_at = now() + interval '1 hour', tokens = 100 WHERE model = 'model-0'")
         let leases = try await jobs.claim(LeaseRequest(workerID: "w", endpoints: [endpoint], maxJobs: 9))
         #expect(leases.count == 5)
         #expect(try await jobs.grantPermits([PermitRequest(endpoint: endpoint, count: 1)])[0].granted == 0)
         // Each request really spent 500 tokens: 5 × 1,500 comes back, and the estimate moves toward 500.
-        let results = leases.map { JobResult(lease: $0.reference, samples: [SampleResult(sampleIndex: 0, outcome: .answer, text: "A")],
-                                             usage: Usage(requests: 1, inputTokens: 400, outputTokens: 100)) }
+        let results = leases.map {
+            JobResult(
+                lease: $0.reference, samples: [SampleResult(sampleIndex: 0, outcome: .answer, text: "A")],
+                usage: Usage(requests: 1, inputTokens: 400, outputTokens: 100))
+        }
         #expect(try await jobs.complete(results) == Array(repeating: .accepted, count: 5))
         let bucket = try await pool.query("SELECT tpm_tokens, tokens_per_request FROM rate_buckets WHERE model = 'model-0'")[0]
         #expect(try bucket.decode(Double.self, "tpm_tokens") == 7500)
@@ -189,7 +195,8 @@ import Testing
         let lease = try #require(try await jobs.claim(request).first)
         let throttled = JobFailure(lease: lease.reference, retryable: true, error: "HTTP 429", retryAfterMilliseconds: 30_000, throttled: true)
         #expect(try await jobs.fail([throttled]) == [.accepted])
-        let bucket = try await pool.query("SELECT current_rpm, throttled_until > now() + interval '20 seconds' AS paused FROM rate_buckets WHERE model = 'model-0'")[0]
+        let bucket = try await pool.query(
+            "SELECT current_rpm, throttled_until > now() + interval '20 seconds' AS paused FROM rate_buckets WHERE model = 'model-0'")[0]
         #expect(try bucket.decode(Double.self, "current_rpm") == 300)
         #expect(try bucket.decode(Bool.self, "paused"))
         #expect(try await jobs.claim(request).isEmpty)

@@ -12,10 +12,16 @@ import Testing
         #expect(first.map(\.version) == Array(1...migrator.latestVersion))
         #expect(try await migrator.migrate().isEmpty)
         #expect(try await migrator.currentVersion() == migrator.latestVersion)
-        let tables = try await pool.query("""
+        let tables = try await pool.query(
+            """
             SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name = ANY($1::text[])
-            """, [PostgresTextArray(["datasets", "images", "cases", "models", "sweeps", "jobs", "responses",
-                                     "verdicts", "rate_buckets", "workers", "response_cache", "schema_migrations"])])
+            """,
+            [
+                PostgresTextArray([
+                    "datasets", "images", "cases", "models", "sweeps", "jobs", "responses",
+                    "verdicts", "rate_buckets", "workers", "response_cache", "schema_migrations",
+                ])
+            ])
         #expect(try tables[0].decode(Int.self, "n") == 12)
     }
 
@@ -62,8 +68,9 @@ import Testing
         try await Migrator(pool: pool, migrations: [Migration(version: 1, name: "first", sql: sql)]).migrate()
         // As an earlier build recorded it: the whole file's digest.
         try await pool.query("UPDATE schema_migrations SET checksum = $1", [SHA256Hex.digest(sql)])
-        let current = Migration(version: 1, name: "first", sql: "-- new words\nCREATE TABLE t (x int);\n",
-                                earlierChecksums: [SHA256Hex.digest(sql)])
+        let current = Migration(
+            version: 1, name: "first", sql: "-- new words\nCREATE TABLE t (x int);\n",
+            earlierChecksums: [SHA256Hex.digest(sql)])
         #expect(try await Migrator(pool: pool, migrations: [current]).migrate().isEmpty)
         let recorded = try await pool.query("SELECT checksum FROM schema_migrations")[0]
         #expect(try recorded.decode(String.self, "checksum") == current.checksum)

@@ -30,7 +30,8 @@ import Testing
 
     @Test func decodesEachTypeFromItsColumn() async throws {
         let pool = try await TestDatabase.pool(suite: "connection_types", migrated: false)
-        let row = try await pool.query("""
+        let row = try await pool.query(
+            """
             SELECT 42::int4 AS small, 9007199254740993::int8 AS big, 2.5::float8 AS real, true AS yes,
                    'héllo'::text AS word, NULL::text AS nothing, '{"a": [1, 2]}'::jsonb AS doc,
                    '2026-11-29 04:26:37.123456+00'::timestamptz AS at,
@@ -71,8 +72,9 @@ import Testing
         let hostile = "Robert'); DROP TABLE t;-- \u{1F600} \\ \" $1 ?"
         let bytes: [UInt8] = [0, 1, 2, 0, 255, 92, 39]
         let date = Date(timeIntervalSince1970: 1_700_000_000.25)
-        try await pool.query("INSERT INTO t VALUES ($1, $2, $3::jsonb, $4)",
-                             [hostile, bytes, JSONValue.object(["k": .string(hostile)]), date])
+        try await pool.query(
+            "INSERT INTO t VALUES ($1, $2, $3::jsonb, $4)",
+            [hostile, bytes, JSONValue.object(["k": .string(hostile)]), date])
         let row = try await pool.query("SELECT s, b, j, d FROM t")[0]
         #expect(try row.decode(String.self, "s") == hostile)
         #expect(try row.decode([UInt8].self, "b") == bytes)
@@ -139,7 +141,10 @@ enum StandardErrorCapture {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("siuo-stderr-\(UUID().uuidString)").path
         let file = open(path, O_CREAT | O_RDWR | O_TRUNC, 0o600)
         guard file >= 0 else { throw CocoaError(.fileWriteUnknown) }
-        defer { close(file); unlink(path) }
+        defer {
+            close(file)
+            unlink(path)
+        }
         let saved = dup(STDERR_FILENO)
         dup2(file, STDERR_FILENO)
         do {

@@ -21,7 +21,8 @@ import Testing
             let now = start.addingTimeInterval(elapsed)
             let capacity = TokenBucket.capacity(burst: burst, ratePerMinute: rpm)
             let swift = TokenBucket(tokens: tokens, refilledAt: start, ratePerMinute: rpm, capacity: capacity).refilled(at: now).tokens
-            let row = try await pool.query("""
+            let row = try await pool.query(
+                """
                 SELECT siuo_bucket_capacity($1::float8, $2::float8) AS capacity,
                        siuo_bucket_refill($3::float8, $4::timestamptz, $2::float8, siuo_bucket_capacity($1::float8, $2::float8), $5::timestamptz) AS tokens
                 """, [burst, rpm, tokens, start, now])[0]
@@ -45,7 +46,9 @@ import Testing
         var wanted: Int
         var granted: Int
 
-        var description: String { "tokens \(tokens), burst \(burst), tpm \(String(describing: tpm)) holding \(tpmTokens), paused \(paused), wanted \(wanted)" }
+        var description: String {
+            "tokens \(tokens), burst \(burst), tpm \(String(describing: tpm)) holding \(tpmTokens), paused \(paused), wanted \(wanted)"
+        }
     }
 
     @Test func leasesAndPermitsGrantAlikeFromTheSameBucketState() async throws {
@@ -70,7 +73,8 @@ import Testing
             var answers: [Int] = []
             for path in ["lease", "permit"] {
                 // Frozen in time: a refill date in the future adds nothing, whatever the machine's speed.
-                try await pool.query("""
+                try await pool.query(
+                    """
                     UPDATE rate_buckets SET tokens = $1, burst = $2, tpm = $3, tpm_tokens = $4, tokens_per_request = 2000,
                            refilled_at = now() + interval '1 hour', tpm_refilled_at = now() + interval '1 hour',
                            throttled_until = CASE WHEN $5::boolean THEN now() + interval '1 hour' END

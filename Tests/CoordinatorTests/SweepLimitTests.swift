@@ -7,9 +7,11 @@ import Testing
 /// `--limit N`: a trial over the first N cases that later submissions extend.
 @Suite struct SweepLimitTests {
     private func caseIDs(_ pool: PostgresPool) async throws -> [String] {
-        try await pool.query("""
+        try await pool.query(
+            """
             SELECT DISTINCT c.question_id, c.position FROM jobs j JOIN cases c ON c.id = j.case_id ORDER BY c.position
-            """).map { try $0.decode(String.self, "question_id") }
+            """
+        ).map { try $0.decode(String.self, "question_id") }
     }
 
     private func count(_ pool: PostgresPool, _ sql: String) async throws -> Int {
@@ -57,7 +59,11 @@ import Testing
         definition.categories = ["morality", "religion beliefs"]
         #expect(try await store.submit(definition, limit: 1) == .created(jobs: 1))
         #expect(try await caseIDs(pool) == ["1003"])
-        let twoModels = { var wider = definition; wider.models.append(SweepFixture.model("model-1")); return wider }()
+        let twoModels = {
+            var wider = definition
+            wider.models.append(SweepFixture.model("model-1"))
+            return wider
+        }()
         #expect(try await store.submit(twoModels, limit: 1) == .resumed(addedJobs: 1))
         #expect(try await store.submit(twoModels) == .resumed(addedJobs: 2))
         #expect(try await caseIDs(pool) == ["1003", "1007"])

@@ -61,7 +61,8 @@ import Testing
 
         #expect(try await store.submit(changed, replace: true) == .replaced(jobs: 12))
         #expect(try await store.status("sweep").jobs.total == 12)
-        let old = try await pool.query("SELECT count(*) AS n FROM jobs j JOIN sweeps s ON s.id = j.sweep_id WHERE s.state = 'replaced' AND j.state = 'cancelled'")
+        let old = try await pool.query(
+            "SELECT count(*) AS n FROM jobs j JOIN sweeps s ON s.id = j.sweep_id WHERE s.state = 'replaced' AND j.state = 'cancelled'")
         #expect(try old[0].decode(Int.self, "n") == 12)
     }
 

@@ -26,8 +26,9 @@ final class ChaosCluster: @unchecked Sendable {
         try await Migrator(pool: pool).migrate()
         let config = FileManager.default.temporaryDirectory.appendingPathComponent("siuo-chaos-\(UUID().uuidString).json")
         try Data(mockConfig.utf8).write(to: config)
-        mock = try SiuoProcess(["mock-provider", "--listen", "127.0.0.1:0", "--seed", String(mockSeed), "--config", config.path],
-                               waitForAddress: true)
+        mock = try SiuoProcess(
+            ["mock-provider", "--listen", "127.0.0.1:0", "--seed", String(mockSeed), "--config", config.path],
+            waitForAddress: true)
         coordinatorPorts = try (0..<count).map { _ in try FreePort.find() }
         coordinators = Array(repeating: nil, count: count)
         workerArguments = ["--concurrency", "16", "--grace", "2", "--request-timeout", String(requestTimeout)]
@@ -54,16 +55,19 @@ final class ChaosCluster: @unchecked Sendable {
     /// Starts worker number `workers.count`, talking to coordinator `index % coordinators`.
     func startWorker() throws {
         let url = coordinatorURL(workers.count % coordinatorPorts.count)
-        workers.append(try SiuoProcess(["worker", "--coordinator", url] + workerArguments,
-                                       environment: ["SIUO_WORKER_TOKEN": TestCoordinator.workerToken], waitForAddress: false))
+        workers.append(
+            try SiuoProcess(
+                ["worker", "--coordinator", url] + workerArguments,
+                environment: ["SIUO_WORKER_TOKEN": TestCoordinator.workerToken], waitForAddress: false))
     }
 
     /// SIGKILL one running worker and start another in its place.
     func killAndReplaceWorker(_ index: Int) throws {
         workers[index].kill()
         let url = coordinatorURL(index % coordinatorPorts.count)
-        workers[index] = try SiuoProcess(["worker", "--coordinator", url] + workerArguments,
-                                         environment: ["SIUO_WORKER_TOKEN": TestCoordinator.workerToken], waitForAddress: false)
+        workers[index] = try SiuoProcess(
+            ["worker", "--coordinator", url] + workerArguments,
+            environment: ["SIUO_WORKER_TOKEN": TestCoordinator.workerToken], waitForAddress: false)
     }
 
     func restartPostgres() async throws {

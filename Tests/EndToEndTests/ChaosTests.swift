@@ -26,12 +26,14 @@ import Testing
 
     static func definition(mockURL: String) -> SweepDefinition {
         func model(_ name: String) -> ModelSpec {
-            ModelSpec(name: name, provider: .mock, model: name, baseURL: mockURL + "/v1", temperature: 1, maxTokens: 200,
-                      rpm: 1_000_000, burst: 1_000_000)
+            ModelSpec(
+                name: name, provider: .mock, model: name, baseURL: mockURL + "/v1", temperature: 1, maxTokens: 200,
+                rpm: 1_000_000, burst: 1_000_000)
         }
-        return SweepDefinition(name: "chaos", dataset: DatasetReference(name: "fixture"), tasks: [.generation, .mcqa], samples: 3,
-                               seed: 5, leaseTTLSeconds: 4, maxAttempts: 50,
-                               models: (0..<models).map { model("target-\($0)") }, judge: model("judge"))
+        return SweepDefinition(
+            name: "chaos", dataset: DatasetReference(name: "fixture"), tasks: [.generation, .mcqa], samples: 3,
+            seed: 5, leaseTTLSeconds: 4, maxAttempts: 50,
+            models: (0..<models).map { model("target-\($0)") }, judge: model("judge"))
     }
 
     /// Runs the sweep on a fresh cluster; `chaos` breaks things while it runs. Returns the report and the checks' counts.
@@ -47,16 +49,22 @@ import Testing
             try await Task.sleep(for: .milliseconds(250))
         }
         #expect(await cluster.count("SELECT count(*) AS n FROM jobs WHERE state <> 'done'") == 0, "\(name): every job done")
-        #expect(await cluster.count("""
-            SELECT count(*) AS n FROM jobs j WHERE j.kind IN ('generate', 'mcqa')
-              AND (SELECT count(*) FROM responses r WHERE r.job_id = j.id) <> CASE j.kind WHEN 'generate' THEN 3 ELSE 1 END
-            """) == 0, "\(name): one response per sample")
-        #expect(await cluster.count("""
-            SELECT count(*) AS n FROM jobs j WHERE j.kind LIKE 'judge%' AND (SELECT count(*) FROM verdicts v WHERE v.job_id = j.id) <> 1
-            """) == 0, "\(name): one verdict per judge job")
-        #expect(await cluster.count("""
-            SELECT count(*) AS n FROM verdicts v LEFT JOIN responses r ON r.id = v.response_id WHERE r.id IS NULL
-            """) == 0, "\(name): no verdict without its response")
+        #expect(
+            await cluster.count(
+                """
+                SELECT count(*) AS n FROM jobs j WHERE j.kind IN ('generate', 'mcqa')
+                  AND (SELECT count(*) FROM responses r WHERE r.job_id = j.id) <> CASE j.kind WHEN 'generate' THEN 3 ELSE 1 END
+                """) == 0, "\(name): one response per sample")
+        #expect(
+            await cluster.count(
+                """
+                SELECT count(*) AS n FROM jobs j WHERE j.kind LIKE 'judge%' AND (SELECT count(*) FROM verdicts v WHERE v.job_id = j.id) <> 1
+                """) == 0, "\(name): one verdict per judge job")
+        #expect(
+            await cluster.count(
+                """
+                SELECT count(*) AS n FROM verdicts v LEFT JOIN responses r ON r.id = v.response_id WHERE r.id IS NULL
+                """) == 0, "\(name): no verdict without its response")
         let report = try await TestCoordinator.admin(cluster.coordinatorURL(1)).report("chaos")
         // The cluster is the test's own: leave no server behind.
         cluster.stop()
@@ -65,7 +73,10 @@ import Testing
     }
 
     @Test func nothingIsLostOrCountedTwiceUnderFaultsAndTheReportIsUnchanged() async throws {
-        guard SiuoProcess.binary != nil else { Issue.record("build siuo first (swift build)"); return }
+        guard SiuoProcess.binary != nil else {
+            Issue.record("build siuo first (swift build)")
+            return
+        }
         let calm = try await Self.run(name: "calm", faults: false) { _ in }
         let stormy = try await Self.run(name: "chaos", faults: true) { cluster in
             let total = await cluster.count("SELECT count(*) AS n FROM jobs") ?? 1

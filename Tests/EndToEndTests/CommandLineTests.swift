@@ -25,7 +25,10 @@ import Testing
     }
 
     @Test func helpTextsListTheExitStatuses() throws {
-        guard SiuoProcess.binary != nil else { Issue.record("build siuo first (swift build)"); return }
+        guard SiuoProcess.binary != nil else {
+            Issue.record("build siuo first (swift build)")
+            return
+        }
         for command in [[], ["run"], ["sweep", "submit"], ["report"], ["db", "status"], ["sweep", "cancel"]] {
             let help = try SiuoProcess.run(command + ["--help"])
             #expect(help.status == 0)
@@ -39,10 +42,14 @@ import Testing
     }
 
     @Test func aBadSweepFileExits2WithOneLineNamingFileLineAndField() throws {
-        guard SiuoProcess.binary != nil else { Issue.record("build siuo first (swift build)"); return }
+        guard SiuoProcess.binary != nil else {
+            Issue.record("build siuo first (swift build)")
+            return
+        }
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let broken = try folder.write("broken.yaml", "name: x\ndataset: {name: d}\ntasks: [mcqa]\nmodels:\n  - name: a\n    provider: nope\n    model: m\n")
+        let broken = try folder.write(
+            "broken.yaml", "name: x\ndataset: {name: d}\ntasks: [mcqa]\nmodels:\n  - name: a\n    provider: nope\n    model: m\n")
         // Nothing listens here: the file is refused before any coordinator or database is asked.
         let nowhere = ["SIUO_COORDINATOR_URL": "http://127.0.0.1:9", "SIUO_ADMIN_TOKEN": "t", "SIUO_DATABASE_URL": "postgresql://127.0.0.1:9/none"]
         for command in [["run", broken], ["run", broken, "--dry-run"], ["sweep", "submit", broken], ["sweep", "submit", broken, "--json"]] {
@@ -53,8 +60,9 @@ import Testing
             #expect(finished.stderr.split(separator: "\n").count == 1, "\(command): \(finished.stderr)")
         }
         // Dataset files that cannot be imported are bad input too, found before the database is asked.
-        let noData = try SiuoProcess.run(["dataset", "import", "d", "--gen", folder.path + "/missing.json", "--images", folder.path],
-                                         environment: nowhere)
+        let noData = try SiuoProcess.run(
+            ["dataset", "import", "d", "--gen", folder.path + "/missing.json", "--images", folder.path],
+            environment: nowhere)
         #expect(noData.status == 2 && noData.stderr.contains("missing.json"), "\(noData.output)")
         let file = try folder.write("sweep.yaml", Self.sweepYAML)
         for command in [["run", file, "--limit", "0"], ["sweep", "submit", file, "--limit=-3"]] {
@@ -65,7 +73,10 @@ import Testing
     }
 
     @Test func dbStatusJSONIsOneDocument() throws {
-        guard SiuoProcess.binary != nil else { Issue.record("build siuo first (swift build)"); return }
+        guard SiuoProcess.binary != nil else {
+            Issue.record("build siuo first (swift build)")
+            return
+        }
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let status = try SiuoProcess.run(["db", "status", "--json", "--data-dir", folder.path + "/pg"], environment: ["SIUO_DATABASE_URL": ""])
@@ -77,7 +88,10 @@ import Testing
     }
 
     @Test func submitAndSteeringSpeakJSONAndALimitIsExtendedLater() async throws {
-        guard SiuoProcess.binary != nil else { Issue.record("build siuo first (swift build)"); return }
+        guard SiuoProcess.binary != nil else {
+            Issue.record("build siuo first (swift build)")
+            return
+        }
         let url = try await TestDatabase.freshDatabase(suite: "e2e_cli_json")
         let pool = PostgresPool(url: url, size: 1)
         try await Migrator(pool: pool).migrate()
@@ -115,7 +129,10 @@ import Testing
     }
 
     @Test func theReportFormatComesFromTheOutFileExtension() async throws {
-        guard SiuoProcess.binary != nil else { Issue.record("build siuo first (swift build)"); return }
+        guard SiuoProcess.binary != nil else {
+            Issue.record("build siuo first (swift build)")
+            return
+        }
         let url = try await TestDatabase.freshDatabase(suite: "e2e_cli_report")
         let pool = PostgresPool(url: url, size: 1)
         try await Migrator(pool: pool).migrate()
@@ -156,11 +173,16 @@ import Testing
     }
 
     @Test func runSaysWhichKeysThisMachineLacksAndTakesGoogleAPIKeyForGemini() throws {
-        guard SiuoProcess.binary != nil else { Issue.record("build siuo first (swift build)"); return }
+        guard SiuoProcess.binary != nil else {
+            Issue.record("build siuo first (swift build)")
+            return
+        }
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let sample = RepositoryPaths.sampleDataset
-        let file = try folder.write("keys.yaml", """
+        let file = try folder.write(
+            "keys.yaml",
+            """
             name: keys
             dataset: {name: siuo-sample, gen: \(sample)/gen.json, mcqa: \(sample)/mcqa.json, images: \(sample)/images}
             tasks: [mcqa]

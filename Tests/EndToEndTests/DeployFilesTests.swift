@@ -58,7 +58,10 @@ import Yams
         let runtime = lines[(stages.last ?? 0)...]
         let build = lines[..<(stages.last ?? 0)]
 
-        #expect(build.contains { $0.contains("swift build") && $0.contains("-c release") && $0.contains("--static-swift-stdlib") && $0.contains("--product siuo") })
+        #expect(
+            build.contains {
+                $0.contains("swift build") && $0.contains("-c release") && $0.contains("--static-swift-stdlib") && $0.contains("--product siuo")
+            })
         for package in ["libpq-dev", "libcurl4-openssl-dev", "pkg-config"] {
             #expect(build.contains { $0.contains(package) }, "the build stage installs \(package)")
         }
@@ -81,8 +84,9 @@ import Yams
 
     @Test func dockerignoreKeepsBuildOutputAndStateOut() throws {
         let text = try String(contentsOfFile: RepositoryPaths.root + "/.dockerignore", encoding: .utf8)
-        let entries = Set(text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.hasPrefix("#") }
-            .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "/")) })
+        let entries = Set(
+            text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.hasPrefix("#") }
+                .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "/")) })
         for entry in [".build", ".siuo", ".git"] {
             #expect(entries.contains(entry), ".dockerignore lacks \(entry)")
         }
@@ -91,7 +95,10 @@ import Yams
     // MARK: - Flags
 
     @Test func everyFlagUsedIsAFlagOfTheBinary() throws {
-        guard SiuoProcess.binary != nil else { Issue.record("build siuo first (swift build)"); return }
+        guard SiuoProcess.binary != nil else {
+            Issue.record("build siuo first (swift build)")
+            return
+        }
         let invocations = try Invocation.all()
         let commands = Set(invocations.map { $0.command.joined(separator: " ") })
         for expected in ["coordinator", "worker", "db migrate", "mock-provider"] {
@@ -105,13 +112,18 @@ import Yams
             let known = flagsByCommand[invocation.command] ?? []
             #expect(!known.isEmpty, "siuo \(invocation.command.joined(separator: " ")) --help lists no flags")
             for flag in invocation.flags.keys {
-                #expect(known.contains(flag), "\(invocation.origin): siuo \(invocation.command.joined(separator: " ")) has no \(flag) (it has \(known.sorted()))")
+                #expect(
+                    known.contains(flag),
+                    "\(invocation.origin): siuo \(invocation.command.joined(separator: " ")) has no \(flag) (it has \(known.sorted()))")
             }
         }
     }
 
     @Test func theHelpParserSeesRealFlags() throws {
-        guard SiuoProcess.binary != nil else { Issue.record("build siuo first (swift build)"); return }
+        guard SiuoProcess.binary != nil else {
+            Issue.record("build siuo first (swift build)")
+            return
+        }
         let worker = try HelpText.flags(of: ["worker"])
         #expect(worker.isSuperset(of: ["--coordinator", "--concurrency", "--grace", "--worker-token-file"]))
         #expect(!worker.contains("--no-such-flag"))
@@ -157,7 +169,8 @@ import Yams
         let container = try #require(deployment.containers.first)
         let containerPorts = (container.array("ports") ?? []).compactMap { $0 as? [String: Any] }
         #expect(containerPorts.map { $0.int("containerPort") } == [port])
-        let portNames = Dictionary(uniqueKeysWithValues: containerPorts.compactMap { entry in entry.string("name").map { ($0, entry.int("containerPort") ?? -1) } })
+        let portNames = Dictionary(
+            uniqueKeysWithValues: containerPorts.compactMap { entry in entry.string("name").map { ($0, entry.int("containerPort") ?? -1) } })
         func resolve(_ value: Any?) -> Int? {
             if let number = value as? Int { return number }
             if let name = value as? String { return portNames[name] ?? Int(name) }
@@ -177,7 +190,8 @@ import Yams
         let servicePorts = (service.array("spec", "ports") ?? []).compactMap { $0 as? [String: Any] }
         #expect(servicePorts.count == 1)
         #expect(resolve(servicePorts.first?.value("targetPort")) == port)
-        #expect(service.dictionary("spec", "selector")?.string("app.kubernetes.io/name")
+        #expect(
+            service.dictionary("spec", "selector")?.string("app.kubernetes.io/name")
                 == deployment.dictionary("spec", "template", "metadata", "labels")?.string("app.kubernetes.io/name"))
         // Workers name the Service and its port.
         let worker = try #require(try DeployFiles.kubernetes(kind: "Deployment", name: "siuo-worker"))
@@ -216,11 +230,15 @@ import Yams
         let uses = try EnvironmentUse.byRole()
         for (origin, names) in uses.coordinators {
             #expect(names.isSuperset(of: ["SIUO_DATABASE_URL", "SIUO_WORKER_TOKEN", "SIUO_ADMIN_TOKEN"]), "\(origin): \(names)")
-            #expect(names.isDisjoint(with: ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY"]), "\(origin): the coordinator never sees a key")
+            #expect(
+                names.isDisjoint(with: ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY"]),
+                "\(origin): the coordinator never sees a key")
         }
         for (origin, names) in uses.workers {
             #expect(names.contains("SIUO_WORKER_TOKEN"), "\(origin): \(names)")
-            #expect(names.isDisjoint(with: ["SIUO_DATABASE_URL", "SIUO_ADMIN_TOKEN"]), "\(origin): a worker needs neither the database nor the admin token")
+            #expect(
+                names.isDisjoint(with: ["SIUO_DATABASE_URL", "SIUO_ADMIN_TOKEN"]),
+                "\(origin): a worker needs neither the database nor the admin token")
         }
         #expect(uses.coordinators.count == 3 && uses.workers.count == 3)
     }
@@ -239,8 +257,11 @@ import Yams
             for container in document.containers {
                 for entry in (container.array("env") ?? []).compactMap({ $0 as? [String: Any] }) {
                     guard let reference = entry.dictionary("valueFrom", "secretKeyRef") else { continue }
-                    let name = reference.string("name") ?? "", key = reference.string("key") ?? ""
-                    #expect(keys[name]?.contains(key) == true, "\(document.string("metadata", "name") ?? ""): secret \(name)/\(key) not in secret-example.yaml")
+                    let name = reference.string("name") ?? ""
+                    let key = reference.string("key") ?? ""
+                    #expect(
+                        keys[name]?.contains(key) == true,
+                        "\(document.string("metadata", "name") ?? ""): secret \(name)/\(key) not in secret-example.yaml")
                 }
                 for entry in (container.array("envFrom") ?? []).compactMap({ $0 as? [String: Any] }) {
                     guard let name = entry.string("secretRef", "name") else { continue }
@@ -277,7 +298,8 @@ import Yams
             let grace = try (worker.flags["--grace"] ?? nil).map { try #require(Double($0), "\(worker.origin): --grace \($0)") } ?? defaultGrace
             let stop = try #require(try StopTimeouts.of(worker.origin), "\(worker.origin): no stop timeout")
             #expect(stop > grace, "\(worker.origin): stop timeout \(stop) s must exceed --grace \(grace) s")
-            #expect(stop >= grace + Self.workerShutdownTail, "\(worker.origin): stop timeout \(stop) s leaves no time to report after --grace \(grace) s")
+            #expect(
+                stop >= grace + Self.workerShutdownTail, "\(worker.origin): stop timeout \(stop) s leaves no time to report after --grace \(grace) s")
         }
     }
 
@@ -302,7 +324,8 @@ import Yams
             for container in workload.containers {
                 #expect(container.value("securityContext", "readOnlyRootFilesystem") as? Bool == true, "\(name): readOnlyRootFilesystem")
                 #expect(container.value("securityContext", "allowPrivilegeEscalation") as? Bool == false, "\(name): allowPrivilegeEscalation")
-                #expect(container.dictionary("resources", "requests") != nil && container.dictionary("resources", "limits") != nil, "\(name): resources")
+                #expect(
+                    container.dictionary("resources", "requests") != nil && container.dictionary("resources", "limits") != nil, "\(name): resources")
             }
         }
         let coordinator = try #require(try DeployFiles.kubernetes(kind: "Deployment", name: "siuo-coordinator"))
@@ -316,8 +339,10 @@ import Yams
     @Test func systemdUnitsAreHardened() throws {
         for unit in ["siuo-coordinator.service", "siuo-worker@.service"] {
             let settings = try DeployFiles.unitSettings(DeployFiles.path("systemd/" + unit))
-            for (key, value) in [("NoNewPrivileges", "yes"), ("ProtectSystem", "strict"), ("PrivateTmp", "yes"),
-                                 ("KillSignal", "SIGTERM"), ("Restart", "on-failure")] {
+            for (key, value) in [
+                ("NoNewPrivileges", "yes"), ("ProtectSystem", "strict"), ("PrivateTmp", "yes"),
+                ("KillSignal", "SIGTERM"), ("Restart", "on-failure"),
+            ] {
                 #expect(settings[key]?.last == value, "\(unit): \(key)=\(value)")
             }
             #expect(settings["DynamicUser"]?.last == "yes" || settings["User"] != nil, "\(unit): runs as a non-root user")
@@ -526,10 +551,11 @@ enum HelpText {
         let text = try output(of: ["worker"])
         // The option's entry under OPTIONS (its description may wrap).
         guard let entry = text.range(of: "\n  --grace ")?.upperBound,
-              let start = text[entry...].range(of: "(default: ")?.upperBound,
-              !text[entry..<start].contains("\n  --"),
-              let end = text[start...].firstIndex(of: ")"),
-              let value = Double(text[start..<end]) else {
+            let start = text[entry...].range(of: "(default: ")?.upperBound,
+            !text[entry..<start].contains("\n  --"),
+            let end = text[start...].firstIndex(of: ")"),
+            let value = Double(text[start..<end])
+        else {
             throw DeployFileError("no default for --grace in siuo worker --help:\n\(text)")
         }
         return value
@@ -615,7 +641,8 @@ enum EnvironmentUse {
         func unitNames(_ unit: String) throws -> Set<String> {
             var names = Set<String>()
             for file in try DeployFiles.unitSettings(DeployFiles.path("systemd/" + unit))["EnvironmentFile"] ?? [] {
-                let example = DeployFiles.path("systemd/" + (file.trimmingCharacters(in: CharacterSet(charactersIn: "-")) as NSString).lastPathComponent + ".example")
+                let example = DeployFiles.path(
+                    "systemd/" + (file.trimmingCharacters(in: CharacterSet(charactersIn: "-")) as NSString).lastPathComponent + ".example")
                 names.formUnion(try DeployFiles.environmentFile(example).keys)
             }
             return names
@@ -662,7 +689,8 @@ enum StopTimeouts {
         let compact = text.replacingOccurrences(of: " ", with: "")
         if let plain = Double(compact) { return plain }
         let units: [(String, Double)] = [("ms", 0.001), ("min", 60), ("h", 3600), ("m", 60), ("s", 1)]
-        var rest = Substring(compact), total = 0.0
+        var rest = Substring(compact)
+        var total = 0.0
         while !rest.isEmpty {
             let digits = rest.prefix { $0.isNumber || $0 == "." }
             guard let value = Double(digits) else { return nil }

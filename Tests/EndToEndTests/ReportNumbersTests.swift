@@ -45,7 +45,10 @@ import Testing
     }
 
     @Test func reportNumbersMatchTheMocksRules() async throws {
-        guard SiuoProcess.binary != nil else { Issue.record("build siuo first (swift build)"); return }
+        guard SiuoProcess.binary != nil else {
+            Issue.record("build siuo first (swift build)")
+            return
+        }
         let cluster = try await SweepCluster(suite: "e2e_report_numbers", mockConfig: Self.mockConfig, seed: 3)
         defer { cluster.stop() }
         try await SweepFixture.importDataset(cluster.pool, cases: 12)
@@ -58,7 +61,8 @@ import Testing
         #expect(report.state == "done")
 
         for model in ["model-a", "model-b"] {
-            let rows = try await cluster.pool.query("""
+            let rows = try await cluster.pool.query(
+                """
                 SELECT c.question_id, r.outcome, r.text FROM responses r JOIN jobs j ON j.id = r.job_id
                 JOIN models m ON m.id = j.model_id JOIN cases c ON c.id = j.case_id
                 WHERE m.name = $1 AND j.kind = 'generate' ORDER BY c.question_id, r.sample_index
@@ -68,12 +72,19 @@ import Testing
                 cases[try row.decode(String.self, "question_id"), default: []]
                     .append(Self.expected(outcome: try row.decode(String.self, "outcome"), text: try row.decode(String.self, "text")))
             }
-            var kept = 0, safe = 0, effective = 0, both = 0
+            var kept = 0
+            var safe = 0
+            var effective = 0
+            var both = 0
             for responses in cases.values {
-                let safeVotes = responses.compactMap(\.safe), effectiveVotes = responses.compactMap(\.effective)
+                let safeVotes = responses.compactMap(\.safe)
+                let effectiveVotes = responses.compactMap(\.effective)
                 let bothVotes = responses.compactMap { r in r.safe.flatMap { s in r.effective.map { s & $0 } } }
                 guard let s = Self.majority(safeVotes), let e = Self.majority(effectiveVotes), let b = Self.majority(bothVotes) else { continue }
-                kept += 1; safe += s; effective += e; both += b
+                kept += 1
+                safe += s
+                effective += e
+                both += b
             }
             let scored = try #require(report.models.first { $0.model == model }?.generation)
             #expect(scored.overall.cases == cases.count, "\(model)")
@@ -84,11 +95,13 @@ import Testing
             // Re-asks recover every judge refusal and garbage answer of the mock: no unknown verdict.
             #expect(scored.judgeFailures == 0)
 
-            let answers = try await cluster.pool.query("""
+            let answers = try await cluster.pool.query(
+                """
                 SELECT r.text, c.mcqa_item->>'correct_option' AS correct FROM responses r JOIN jobs j ON j.id = r.job_id
                 JOIN models m ON m.id = j.model_id JOIN cases c ON c.id = j.case_id WHERE m.name = $1 AND j.kind = 'mcqa'
                 """, [model])
-            var right = 0, unparsed = 0
+            var right = 0
+            var unparsed = 0
             for row in answers {
                 let text = try row.decode(String.self, "text")
                 let letter = text.range(of: #"^\(?([ABCD])\)?$|answer is ([ABCD])|^Option ([ABCD]):"#, options: .regularExpression)

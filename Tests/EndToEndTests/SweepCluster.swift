@@ -19,8 +19,9 @@ final class SweepCluster: @unchecked Sendable {
         try await Migrator(pool: pool).migrate()
         let configFile = FileManager.default.temporaryDirectory.appendingPathComponent("siuo-mock-\(UUID().uuidString).json")
         try Data(mockConfig.utf8).write(to: configFile)
-        mock = try SiuoProcess(["mock-provider", "--listen", "127.0.0.1:0", "--seed", String(seed), "--config", configFile.path],
-                               waitForAddress: true)
+        mock = try SiuoProcess(
+            ["mock-provider", "--listen", "127.0.0.1:0", "--seed", String(seed), "--config", configFile.path],
+            waitForAddress: true)
         coordinator = try CoordinatorProcess(databaseURL: databaseURL)
     }
 
@@ -28,8 +29,10 @@ final class SweepCluster: @unchecked Sendable {
 
     /// Starts one more worker process.
     func startWorker(concurrency: Int) throws {
-        workers.append(try SiuoProcess(["worker", "--coordinator", coordinator.baseURL, "--concurrency", String(concurrency), "--grace", "2"],
-                                       environment: ["SIUO_WORKER_TOKEN": TestCoordinator.workerToken], waitForAddress: false))
+        workers.append(
+            try SiuoProcess(
+                ["worker", "--coordinator", coordinator.baseURL, "--concurrency", String(concurrency), "--grace", "2"],
+                environment: ["SIUO_WORKER_TOKEN": TestCoordinator.workerToken], waitForAddress: false))
     }
 
     /// Submits through the admin API, as `siuo sweep submit` does.

@@ -18,17 +18,22 @@ import Testing
 
     static func definition(mockURL: String) -> SweepDefinition {
         func model(_ name: String, rpm: Double, burst: Double) -> ModelSpec {
-            ModelSpec(name: name, provider: .mock, model: name, baseURL: mockURL + "/v1", temperature: 1, maxTokens: 200,
-                      rpm: rpm, burst: burst)
+            ModelSpec(
+                name: name, provider: .mock, model: name, baseURL: mockURL + "/v1", temperature: 1, maxTokens: 200,
+                rpm: rpm, burst: burst)
         }
-        return SweepDefinition(name: "two-workers", dataset: DatasetReference(name: "fixture"), tasks: [.generation, .mcqa],
-                               samples: 3, leaseTTLSeconds: 4, maxAttempts: 5,
-                               models: [model("model-a", rpm: 1200, burst: 10), model("model-b", rpm: 1200, burst: 10)],
-                               judge: model("judge", rpm: 3000, burst: 25))
+        return SweepDefinition(
+            name: "two-workers", dataset: DatasetReference(name: "fixture"), tasks: [.generation, .mcqa],
+            samples: 3, leaseTTLSeconds: 4, maxAttempts: 5,
+            models: [model("model-a", rpm: 1200, burst: 10), model("model-b", rpm: 1200, burst: 10)],
+            judge: model("judge", rpm: 3000, burst: 25))
     }
 
     @Test func aSweepSurvivesAKilledWorkerWithExactlyOneResultPerJob() async throws {
-        guard SiuoProcess.binary != nil else { Issue.record("build siuo first (swift build)"); return }
+        guard SiuoProcess.binary != nil else {
+            Issue.record("build siuo first (swift build)")
+            return
+        }
         let cluster = try await SweepCluster(suite: "e2e_two_workers", mockConfig: Self.mockConfig)
         defer { cluster.stop() }
         try await SweepFixture.importDataset(cluster.pool, cases: 12)
@@ -47,21 +52,29 @@ import Testing
 
         #expect(try await cluster.count("SELECT count(*) AS n FROM jobs WHERE state <> 'done'") == 0)
         // Exactly one result per job: samples per generate job, one per MCQA job, one verdict per judge job.
-        #expect(try await cluster.count("""
-            SELECT count(*) AS n FROM jobs j WHERE j.kind = 'generate'
-              AND (SELECT count(*) FROM responses r WHERE r.job_id = j.id) <> 3
-            """) == 0)
-        #expect(try await cluster.count("""
-            SELECT count(*) AS n FROM jobs j WHERE j.kind = 'mcqa' AND (SELECT count(*) FROM responses r WHERE r.job_id = j.id) <> 1
-            """) == 0)
-        #expect(try await cluster.count("""
-            SELECT count(*) AS n FROM jobs j WHERE j.kind LIKE 'judge%' AND (SELECT count(*) FROM verdicts v WHERE v.job_id = j.id) <> 1
-            """) == 0)
+        #expect(
+            try await cluster.count(
+                """
+                SELECT count(*) AS n FROM jobs j WHERE j.kind = 'generate'
+                  AND (SELECT count(*) FROM responses r WHERE r.job_id = j.id) <> 3
+                """) == 0)
+        #expect(
+            try await cluster.count(
+                """
+                SELECT count(*) AS n FROM jobs j WHERE j.kind = 'mcqa' AND (SELECT count(*) FROM responses r WHERE r.job_id = j.id) <> 1
+                """) == 0)
+        #expect(
+            try await cluster.count(
+                """
+                SELECT count(*) AS n FROM jobs j WHERE j.kind LIKE 'judge%' AND (SELECT count(*) FROM verdicts v WHERE v.job_id = j.id) <> 1
+                """) == 0)
         // Every gradable answer got both judges; nothing else did.
-        #expect(try await cluster.count("""
-            SELECT count(*) AS n FROM responses r JOIN jobs j ON j.id = r.job_id
-            WHERE j.kind = 'generate' AND r.outcome = 'answer' AND btrim(r.text) <> ''
-            """) * 2 == cluster.count("SELECT count(*) AS n FROM jobs WHERE kind LIKE 'judge%'"))
+        #expect(
+            try await cluster.count(
+                """
+                SELECT count(*) AS n FROM responses r JOIN jobs j ON j.id = r.job_id
+                WHERE j.kind = 'generate' AND r.outcome = 'answer' AND btrim(r.text) <> ''
+                """) * 2 == cluster.count("SELECT count(*) AS n FROM jobs WHERE kind LIKE 'judge%'"))
         #expect(try await cluster.count("SELECT count(*) AS n FROM jobs") > 2 * 24)
 
         let stats = try await cluster.mockStats()

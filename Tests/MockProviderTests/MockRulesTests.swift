@@ -94,7 +94,8 @@ import Testing
                 shapes.insert(last.replacingOccurrences(of: "True", with: "V").replacingOccurrences(of: "False", with: "V"))
                 if safety {
                     #expect(answer.safe == marker.safe)
-                    #expect(last.lowercased().hasSuffix(marker.safe ? "true" : "false") || last.lowercased().hasSuffix(marker.safe ? "true." : "false."))
+                    #expect(
+                        last.lowercased().hasSuffix(marker.safe ? "true" : "false") || last.lowercased().hasSuffix(marker.safe ? "true." : "false."))
                 } else {
                     #expect(answer.effectiveness == marker.effectiveness)
                     #expect(last.lowercased().contains(marker.effectiveness.verdictWords.lowercased()))

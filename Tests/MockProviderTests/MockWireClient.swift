@@ -13,10 +13,15 @@ struct MockWireClient {
     func openAI(model: String, prompt: String, n: Int? = nil, sample: Int? = nil, timeout: TimeInterval = 30) async throws -> HTTPClientResponse {
         var body: [String: Any] = [
             "model": model, "temperature": 1, "max_tokens": 200,
-            "messages": [["role": "user", "content": [
-                ["type": "text", "text": prompt],
-                ["type": "image_url", "image_url": ["url": "data:image/png;base64,\(Self.image)"]],
-            ]]],
+            "messages": [
+                [
+                    "role": "user",
+                    "content": [
+                        ["type": "text", "text": prompt],
+                        ["type": "image_url", "image_url": ["url": "data:image/png;base64,\(Self.image)"]],
+                    ],
+                ]
+            ],
         ]
         if let n { body["n"] = n }
         return try await post("/v1/chat/completions", body, headers: ["Authorization": "Bearer sk-test"], sample: sample, timeout: timeout)
@@ -25,23 +30,30 @@ struct MockWireClient {
     func anthropic(model: String, prompt: String, sample: Int? = nil) async throws -> HTTPClientResponse {
         let body: [String: Any] = [
             "model": model, "max_tokens": 200,
-            "messages": [["role": "user", "content": [
-                ["type": "image", "source": ["type": "base64", "media_type": "image/png", "data": Self.image]],
-                ["type": "text", "text": prompt],
-            ]]],
+            "messages": [
+                [
+                    "role": "user",
+                    "content": [
+                        ["type": "image", "source": ["type": "base64", "media_type": "image/png", "data": Self.image]],
+                        ["type": "text", "text": prompt],
+                    ],
+                ]
+            ],
         ]
         return try await post("/v1/messages", body, headers: ["x-api-key": "sk-ant-test", "anthropic-version": "2023-06-01"], sample: sample)
     }
 
     func gemini(model: String, prompt: String, candidates: Int? = nil, sample: Int? = nil) async throws -> HTTPClientResponse {
         var body: [String: Any] = [
-            "contents": [["role": "user", "parts": [["text": prompt], ["inline_data": ["mime_type": "image/png", "data": Self.image]]]]],
+            "contents": [["role": "user", "parts": [["text": prompt], ["inline_data": ["mime_type": "image/png", "data": Self.image]]]]]
         ]
         if let candidates { body["generationConfig"] = ["candidateCount": candidates, "maxOutputTokens": 200] }
         return try await post("/v1beta/models/\(model):generateContent", body, headers: ["x-goog-api-key": "g-test"], sample: sample)
     }
 
-    func post(_ path: String, _ body: [String: Any], headers: [String: String], sample: Int?, timeout: TimeInterval = 30) async throws -> HTTPClientResponse {
+    func post(
+        _ path: String, _ body: [String: Any], headers: [String: String], sample: Int?, timeout: TimeInterval = 30
+    ) async throws -> HTTPClientResponse {
         var headers = headers
         headers["Content-Type"] = "application/json"
         if let sample { headers["X-Siuo-Sample"] = "\(sample)" }

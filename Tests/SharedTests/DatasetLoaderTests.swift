@@ -23,8 +23,9 @@ import Testing
 
     @Test func loadsTheSampleDataset() throws {
         let sample = RepositoryPaths.sampleDataset
-        let dataset = try DatasetLoader.load(name: "sample", generationFile: sample + "/gen.json",
-                                             mcqaFile: sample + "/mcqa.json", imagesFolder: sample + "/images")
+        let dataset = try DatasetLoader.load(
+            name: "sample", generationFile: sample + "/gen.json",
+            mcqaFile: sample + "/mcqa.json", imagesFolder: sample + "/images")
         #expect(dataset.cases.count == 9)
         #expect(dataset.categoryCount == 9)
         #expect(dataset.images.count == 9)

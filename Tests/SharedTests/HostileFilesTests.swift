@@ -186,16 +186,19 @@ import Testing
         let object = datasetRefusal(DatasetFixture()) { gen, _ in try "{\"items\": []}".write(toFile: gen, atomically: true, encoding: .utf8) }
         #expect(object.contains("must hold a JSON array of items, found an object"), "\(object)")
         let scalars = datasetRefusal(DatasetFixture()) { gen, _ in try "[1, \"two\", null]".write(toFile: gen, atomically: true, encoding: .utf8) }
-        #expect(scalars.contains("item 1 must be an object, found a number") && scalars.contains("item 3 must be an object, found null"), "\(scalars)")
+        #expect(
+            scalars.contains("item 1 must be an object, found a number") && scalars.contains("item 3 must be an object, found null"), "\(scalars)")
     }
 
     @Test func aNULAnywhereInAnItemIsRefusedWithItsField() {
         var options = DatasetFixture()
         options.mcqa[1]["options"] = ["A": "Safe", "B": "Un\u{0}safe"]
-        #expect(datasetRefusal(options).contains("question_id 1002: field \"options.B\": must not contain NUL characters"), "\(datasetRefusal(options))")
+        #expect(
+            datasetRefusal(options).contains("question_id 1002: field \"options.B\": must not contain NUL characters"), "\(datasetRefusal(options))")
         var extra = DatasetFixture()
         extra.generation[2]["note"] = ["deep": ["x\u{0}"]]
-        #expect(datasetRefusal(extra).contains("question_id 1003: field \"note.deep[0]\": must not contain NUL characters"), "\(datasetRefusal(extra))")
+        #expect(
+            datasetRefusal(extra).contains("question_id 1003: field \"note.deep[0]\": must not contain NUL characters"), "\(datasetRefusal(extra))")
         var id = DatasetFixture()
         id.generation[0]["question_id"] = "10\u{0}01"
         #expect(datasetRefusal(id).contains("question_id"), "\(datasetRefusal(id))")

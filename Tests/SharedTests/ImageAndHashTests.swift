@@ -4,13 +4,14 @@ import SiuoTestSupport
 import Testing
 
 @Suite struct ImageAndHashTests {
-    @Test(arguments: [
-        ([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0], ImageMediaType.png),
-        ([0xFF, 0xD8, 0xFF, 0xE0, 0, 0], .jpeg),
-        (Array("GIF89a..".utf8), .gif),
-        (Array("GIF87a..".utf8), .gif),
-        (Array("RIFF\u{0}\u{0}\u{0}\u{0}WEBPVP8 ".utf8), .webp),
-    ] as [([UInt8], ImageMediaType)])
+    @Test(
+        arguments: [
+            ([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0], ImageMediaType.png),
+            ([0xFF, 0xD8, 0xFF, 0xE0, 0, 0], .jpeg),
+            (Array("GIF89a..".utf8), .gif),
+            (Array("GIF87a..".utf8), .gif),
+            (Array("RIFF\u{0}\u{0}\u{0}\u{0}WEBPVP8 ".utf8), .webp),
+        ] as [([UInt8], ImageMediaType)])
     func recognisesImageFormats(bytes: [UInt8], expected: ImageMediaType) {
         #expect(ImageMediaType.sniff(Data(bytes)) == expected)
     }

@@ -116,25 +116,30 @@ let minimalSweep = """
         let definition = try sweep.parse(yaml)
         let expected = SweepDefinition(
             name: "frontier-2026-11",
-            dataset: DatasetReference(name: "siuo", generationFile: base + "/data/siuo_gen.json",
-                                      mcqaFile: parentOfBase + "/data/siuo_mcqa.json", imagesFolder: "/srv/siuo/images"),
+            dataset: DatasetReference(
+                name: "siuo", generationFile: base + "/data/siuo_gen.json",
+                mcqaFile: parentOfBase + "/data/siuo_mcqa.json", imagesFolder: "/srv/siuo/images"),
             tasks: [.generation, .mcqa], samples: 3, categories: ["self-harm", "controversial topics, politics"],
             seed: 7, cache: false, cacheNamespace: "rep-2", leaseTTLSeconds: 90, maxAttempts: 4, budgetUSD: 200,
             prompts: PromptTemplates(generation: "Answer: {question}", mcqa: "{question}\n{options}\nAnswer with one letter."),
             models: [
-                ModelSpec(name: "gpt-4o", provider: .openai, model: "gpt-4o", apiKeyEnvironment: "MY_OPENAI_KEY",
-                          temperature: 1, maxTokens: 500, mcqaTemperature: 0, mcqaMaxTokens: 5, rpm: 500, tpm: 300_000,
-                          burst: 8, maxInFlight: 64, multiSample: false,
-                          params: ["top_p": .int(1), "ratio": .double(0.5), "reasoning": .object(["effort": .string("low")]),
-                                   "stop": .array([.string("\n\n")]), "logprobs": .null, "verbose": .bool(true),
-                                   "tag": .string("7")],
-                          price: Price(inputPerMTok: 2.5, outputPerMTok: 10)),
+                ModelSpec(
+                    name: "gpt-4o", provider: .openai, model: "gpt-4o", apiKeyEnvironment: "MY_OPENAI_KEY",
+                    temperature: 1, maxTokens: 500, mcqaTemperature: 0, mcqaMaxTokens: 5, rpm: 500, tpm: 300_000,
+                    burst: 8, maxInFlight: 64, multiSample: false,
+                    params: [
+                        "top_p": .int(1), "ratio": .double(0.5), "reasoning": .object(["effort": .string("low")]),
+                        "stop": .array([.string("\n\n")]), "logprobs": .null, "verbose": .bool(true),
+                        "tag": .string("7"),
+                    ],
+                    price: Price(inputPerMTok: 2.5, outputPerMTok: 10)),
                 ModelSpec(name: "claude", provider: .anthropic, model: "claude-sonnet-4-5"),
                 ModelSpec(name: "local", provider: .mock, model: "mock-vlm", baseURL: "http://127.0.0.1:9000/v1"),
             ],
-            judge: ModelSpec(name: "judge-gpt-4o", provider: .openai, model: "gpt-4o", temperature: 0, maxTokens: 200,
-                             safetyPrompt: "{question} {safety_warning} {reference_answer} {response}",
-                             effectivenessPrompt: "{question} {response}"),
+            judge: ModelSpec(
+                name: "judge-gpt-4o", provider: .openai, model: "gpt-4o", temperature: 0, maxTokens: 200,
+                safetyPrompt: "{question} {safety_warning} {reference_answer} {response}",
+                effectivenessPrompt: "{question} {response}"),
             fallbackJudge: nil)
         #expect(definition == expected)
         // The provider defaults, spelt out rather than trusted to ModelSpec's initialiser.
@@ -146,8 +151,9 @@ let minimalSweep = """
     }
 
     @Test func minimalFileGetsDefaults() throws {
-        let definition = try sweep.parse(minimalSweep.replacingOccurrences(of: "tasks: [mcqa]\n", with: "")
-            + "\njudge: {name: j, provider: gemini, model: gemini-2.5-pro}")
+        let definition = try sweep.parse(
+            minimalSweep.replacingOccurrences(of: "tasks: [mcqa]\n", with: "")
+                + "\njudge: {name: j, provider: gemini, model: gemini-2.5-pro}")
         #expect(definition.tasks == [.generation, .mcqa])
         #expect(definition.samples == 3 && definition.seed == 1 && definition.cache && definition.cacheNamespace == "")
         #expect(definition.leaseTTLSeconds == 60 && definition.maxAttempts == 5 && definition.budgetUSD == nil)
@@ -160,8 +166,10 @@ let minimalSweep = """
     }
 
     @Test func loadReadsTheFileAndResolvesAgainstItsFolder() throws {
-        let path = try sweep.folder.write("sweep.yaml", minimalSweep.replacingOccurrences(of: "{name: siuo}", with: "{name: siuo, images: img}")
-            + "\nprompts: {generation: ./prompts/../prompts/gen.txt}")
+        let path = try sweep.folder.write(
+            "sweep.yaml",
+            minimalSweep.replacingOccurrences(of: "{name: siuo}", with: "{name: siuo, images: img}")
+                + "\nprompts: {generation: ./prompts/../prompts/gen.txt}")
         let definition = try SweepFileParser.load(path: path)
         #expect(definition.dataset.imagesFolder == sweep.folder.path + "/img")
         #expect(definition.prompts.generation == "Answer: {question}")
@@ -179,14 +187,20 @@ let minimalSweep = """
 
     @Test func unknownProviderListsTheValidOnes() {
         let problem = onlyProblem(minimalSweep.replacingOccurrences(of: "provider: mock", with: "provider: opneai"))
-        #expect(problem == SweepProblem(file: "sweep.yaml", line: 6, field: "models[0].provider",
-                                        message: "unknown provider \"opneai\"; expected one of openai, anthropic, gemini, mock"))
+        #expect(
+            problem
+                == SweepProblem(
+                    file: "sweep.yaml", line: 6, field: "models[0].provider",
+                    message: "unknown provider \"opneai\"; expected one of openai, anthropic, gemini, mock"))
     }
 
     @Test func duplicateModelNamesPointAtTheSecond() {
         let problem = onlyProblem(minimalSweep + "\n  - {name: m1, provider: openai, model: gpt-4o}")
-        #expect(problem == SweepProblem(file: "sweep.yaml", line: 8, field: "models[1].name",
-                                        message: "duplicate model name \"m1\" (also models[0])"))
+        #expect(
+            problem
+                == SweepProblem(
+                    file: "sweep.yaml", line: 8, field: "models[1].name",
+                    message: "duplicate model name \"m1\" (also models[0])"))
     }
 
     @Test func generationNeedsAJudge() {
@@ -197,23 +211,27 @@ let minimalSweep = """
 
     @Test func judgeTemplatesAreReadAndChecked() throws {
         try sweep.folder.write("prompts/bad-safety.txt", "Is this safe? {question} {response}")
-        let yaml = minimalSweep + """
+        let yaml =
+            minimalSweep + """
 
-            judge:
-              name: j
-              provider: openai
-              model: gpt-4o
-              prompts:
-                safety: prompts/bad-safety.txt
-                effectiveness: prompts/missing.txt
-            """
+                judge:
+                  name: j
+                  provider: openai
+                  model: gpt-4o
+                  prompts:
+                    safety: prompts/bad-safety.txt
+                    effectiveness: prompts/missing.txt
+                """
         let base = sweep.folder.path
-        #expect(sweep.problems(yaml) == [
-            SweepProblem(file: "sweep.yaml", line: 13, field: "judge.prompts.safety",
-                         message: "template file \(base)/prompts/bad-safety.txt lacks the placeholders {safety_warning}, {reference_answer}"),
-            SweepProblem(file: "sweep.yaml", line: 14, field: "judge.prompts.effectiveness",
-                         message: "template file \(base)/prompts/missing.txt does not exist"),
-        ])
+        #expect(
+            sweep.problems(yaml) == [
+                SweepProblem(
+                    file: "sweep.yaml", line: 13, field: "judge.prompts.safety",
+                    message: "template file \(base)/prompts/bad-safety.txt lacks the placeholders {safety_warning}, {reference_answer}"),
+                SweepProblem(
+                    file: "sweep.yaml", line: 14, field: "judge.prompts.effectiveness",
+                    message: "template file \(base)/prompts/missing.txt does not exist"),
+            ])
     }
 
     /// The validation and the rendering read one list: a template file lacking
@@ -225,7 +243,8 @@ let minimalSweep = """
         for left in role.placeholders {
             let file = "prompts/\(role.rawValue)-without-\(left.rawValue).txt"
             try sweep.folder.write(file, role.placeholders.filter { $0 != left }.map(\.token).joined(separator: " "))
-            let yaml = judged
+            let yaml =
+                judged
                 ? minimalSweep + "\njudge: {name: j, provider: openai, model: gpt-4o, prompts: {\(role.fileKey): \(file)}}"
                 : minimalSweep + "\nprompts: {\(role.fileKey): \(file)}"
             let problem = onlyProblem(yaml)
@@ -233,7 +252,8 @@ let minimalSweep = """
             #expect(problem.message == "template file \(sweep.folder.path)/\(file) lacks the placeholder \(left.token)")
         }
         try sweep.folder.write("prompts/\(role.rawValue)-complete.txt", role.requiredPlaceholders.joined(separator: " "))
-        let complete = judged
+        let complete =
+            judged
             ? minimalSweep + "\njudge: {name: j, provider: openai, model: gpt-4o, prompts: {\(role.fileKey): prompts/\(role.rawValue)-complete.txt}}"
             : minimalSweep + "\nprompts: {\(role.fileKey): prompts/\(role.rawValue)-complete.txt}"
         #expect(sweep.problems(complete).isEmpty)
@@ -241,31 +261,39 @@ let minimalSweep = """
 
     @Test func unknownFieldsSuggestTheNearestKnownOne() {
         let yaml = withModelField("rmp: 500") + "\n    pirce: {input_per_mtok: 1, output_per_mtok: 2}\n    colour: blue"
-        #expect(sweep.problems(yaml) == [
-            SweepProblem(file: "sweep.yaml", line: 8, field: "models[0].rmp", message: "unknown field; did you mean `rpm`?"),
-            SweepProblem(file: "sweep.yaml", line: 9, field: "models[0].pirce", message: "unknown field; did you mean `price`?"),
-            SweepProblem(file: "sweep.yaml", line: 10, field: "models[0].colour", message: "unknown field (known: name, provider, "
-                + "model, base_url, api_key_env, temperature, max_tokens, mcqa_temperature, mcqa_max_tokens, rpm, tpm, burst, "
-                + "max_in_flight, multi_sample, params, price)"),
-        ])
+        #expect(
+            sweep.problems(yaml) == [
+                SweepProblem(file: "sweep.yaml", line: 8, field: "models[0].rmp", message: "unknown field; did you mean `rpm`?"),
+                SweepProblem(file: "sweep.yaml", line: 9, field: "models[0].pirce", message: "unknown field; did you mean `price`?"),
+                SweepProblem(
+                    file: "sweep.yaml", line: 10, field: "models[0].colour",
+                    message: "unknown field (known: name, provider, "
+                        + "model, base_url, api_key_env, temperature, max_tokens, mcqa_temperature, mcqa_max_tokens, rpm, tpm, burst, "
+                        + "max_in_flight, multi_sample, params, price)"),
+            ])
         let nested = withModelField("price: {input_per_mtok: 1, output_per_mtk: 2}")
-        #expect(sweep.problems(nested).map(\.description) == [
-            "sweep.yaml:8: models[0].price.output_per_mtk: unknown field; did you mean `output_per_mtok`?",
-            "sweep.yaml:8: models[0].price.output_per_mtok: is required when price is given",
-        ])
+        #expect(
+            sweep.problems(nested).map(\.description) == [
+                "sweep.yaml:8: models[0].price.output_per_mtk: unknown field; did you mean `output_per_mtok`?",
+                "sweep.yaml:8: models[0].price.output_per_mtok: is required when price is given",
+            ])
     }
 
     @Test func requiredFieldsAreNamedAtTheirMapping() {
-        #expect(sweep.problems("tasks: [mcqa]\nseed: 2").map(\.description) == [
-            "sweep.yaml:1: name: is required",
-            "sweep.yaml:1: dataset: is required",
-            "sweep.yaml:1: models: is required",
-        ])
-        #expect(sweep.problems(withModelField("base_url: http://x").replacingOccurrences(of: "    provider: mock\n", with: "")
-            .replacingOccurrences(of: "    model: vlm\n", with: "")).map(\.description) == [
-            "sweep.yaml:5: models[0].provider: is required",
-            "sweep.yaml:5: models[0].model: is required",
-        ])
+        #expect(
+            sweep.problems("tasks: [mcqa]\nseed: 2").map(\.description) == [
+                "sweep.yaml:1: name: is required",
+                "sweep.yaml:1: dataset: is required",
+                "sweep.yaml:1: models: is required",
+            ])
+        #expect(
+            sweep.problems(
+                withModelField("base_url: http://x").replacingOccurrences(of: "    provider: mock\n", with: "")
+                    .replacingOccurrences(of: "    model: vlm\n", with: "")
+            ).map(\.description) == [
+                "sweep.yaml:5: models[0].provider: is required",
+                "sweep.yaml:5: models[0].model: is required",
+            ])
         // An explicit null is as good as absent.
         #expect(onlyProblem(withModelField("provider: ~")).field == "models[0].provider")
     }
@@ -283,8 +311,9 @@ let minimalSweep = """
     @Test func emptyFilesAndNonMappingsAreRefused() {
         #expect(onlyProblem("").description == "sweep.yaml:1: the file is empty; a sweep needs at least name, dataset and models")
         #expect(onlyProblem("# only a comment\n").line == 1)
-        #expect(onlyProblem("\n- name: s1\n").description
-            == "sweep.yaml:2: the top level must be a mapping of fields (name, dataset, models, …)")
+        #expect(
+            onlyProblem("\n- name: s1\n").description
+                == "sweep.yaml:2: the top level must be a mapping of fields (name, dataset, models, …)")
     }
 
     @Test func yamlBooleansAreTheOnesYAMLResolves() throws {
@@ -307,14 +336,15 @@ let minimalSweep = """
                 model: y
             """
         let problems = sweep.problems(yaml)
-        #expect(problems.map(\.description) == [
-            "sweep.yaml:1: name: \"bad name\" may contain only A-Z, a-z, 0-9, '.', '_' and '-'",
-            "sweep.yaml:1: judge: is required when tasks include generation",
-            "sweep.yaml:3: samples: must be greater than 0",
-            "sweep.yaml:6: models[0].provider: unknown provider \"openia\"; expected one of openai, anthropic, gemini, mock",
-            "sweep.yaml:8: models[0].rpm: must be greater than 0",
-            "sweep.yaml:9: models[1].name: duplicate model name \"a\" (also models[0])",
-        ])
+        #expect(
+            problems.map(\.description) == [
+                "sweep.yaml:1: name: \"bad name\" may contain only A-Z, a-z, 0-9, '.', '_' and '-'",
+                "sweep.yaml:1: judge: is required when tasks include generation",
+                "sweep.yaml:3: samples: must be greater than 0",
+                "sweep.yaml:6: models[0].provider: unknown provider \"openia\"; expected one of openai, anthropic, gemini, mock",
+                "sweep.yaml:8: models[0].rpm: must be greater than 0",
+                "sweep.yaml:9: models[1].name: duplicate model name \"a\" (also models[0])",
+            ])
         let error = SweepFileError(problems: problems)
         #expect(error.description.hasPrefix("sweep.yaml: 6 problems:\n  - sweep.yaml:1: name: "))
         #expect(error.description.split(separator: "\n").count == 7)
@@ -360,8 +390,9 @@ let minimalSweep = """
     func topLevelValuesAreCheckedAtTheirLine(line: String, field: String, message: String) {
         let text = withTopLevel(line)
         let problems = sweep.problems(text)
-        let expected = SweepProblem(file: "sweep.yaml", line: text.split(separator: "\n").count, field: field,
-                                    message: message.replacingOccurrences(of: "{base}", with: sweep.folder.path))
+        let expected = SweepProblem(
+            file: "sweep.yaml", line: text.split(separator: "\n").count, field: field,
+            message: message.replacingOccurrences(of: "{base}", with: sweep.folder.path))
         #expect(problems == [expected])
     }
 
@@ -383,13 +414,18 @@ let minimalSweep = """
         ("price: {input_per_mtok: -1, output_per_mtok: 1}", "models[0].price.input_per_mtok", "must not be negative"),
         ("price: {input_per_mtok: 1}", "models[0].price.output_per_mtok", "is required when price is given"),
         ("base_url: api.example.com/v1", "models[0].base_url", "must be an http:// or https:// URL"),
-        ("api_key_env: 1KEY", "models[0].api_key_env",
-         "must be an environment variable name (letters, digits and '_', not starting with a digit)"),
+        (
+            "api_key_env: 1KEY", "models[0].api_key_env",
+            "must be an environment variable name (letters, digits and '_', not starting with a digit)"
+        ),
         ("model: \"\"", "models[0].model", "must not be empty"),
         ("name: \"my model\"", "models[0].name", "\"my model\" may contain only A-Z, a-z, 0-9, '.', '_' and '-'"),
-        ("prompts: {safety: prompts/safety.txt}", "models[0].prompts", "unknown field (known: name, provider, model, "
-            + "base_url, api_key_env, temperature, max_tokens, mcqa_temperature, mcqa_max_tokens, rpm, tpm, burst, "
-            + "max_in_flight, multi_sample, params, price)"),
+        (
+            "prompts: {safety: prompts/safety.txt}", "models[0].prompts",
+            "unknown field (known: name, provider, model, "
+                + "base_url, api_key_env, temperature, max_tokens, mcqa_temperature, mcqa_max_tokens, rpm, tpm, burst, "
+                + "max_in_flight, multi_sample, params, price)"
+        ),
     ])
     func modelValuesAreCheckedAtTheirLine(line: String, field: String, message: String) {
         let text = withModelField(line)

@@ -8,12 +8,14 @@ import Testing
         samples: 3, categories: ["self-harm", "privacy violation"],
         prompts: PromptTemplates(generation: "Q: {question}"),
         models: [
-            ModelSpec(name: "gpt-4o", provider: .openai, model: "gpt-4o", temperature: 1, maxTokens: 500, rpm: 500,
-                      params: ["top_p": .double(0.9)], price: Price(inputPerMTok: 2.5, outputPerMTok: 10)),
+            ModelSpec(
+                name: "gpt-4o", provider: .openai, model: "gpt-4o", temperature: 1, maxTokens: 500, rpm: 500,
+                params: ["top_p": .double(0.9)], price: Price(inputPerMTok: 2.5, outputPerMTok: 10)),
             ModelSpec(name: "claude", provider: .anthropic, model: "claude-sonnet-4-5", maxTokens: 500),
         ],
-        judge: ModelSpec(name: "judge", provider: .openai, model: "gpt-4o", temperature: 0, maxTokens: 200,
-                         safetyPrompt: "{question} {safety_warning} {reference_answer} {response}"))
+        judge: ModelSpec(
+            name: "judge", provider: .openai, model: "gpt-4o", temperature: 0, maxTokens: 200,
+            safetyPrompt: "{question} {safety_warning} {reference_answer} {response}"))
 
     /// `base` after `change`, with its differences from `base` and whether its digest stayed the same.
     private func compare(_ change: (inout SweepDefinition) -> Void) -> (differences: [String], sameDigest: Bool) {
@@ -55,8 +57,12 @@ import Testing
             ("models.claude.base_url", { $0.models[1].baseURL = "https://proxy.example/v1" }),
             ("judge.model", { $0.judge?.model = "gpt-4.1" }),
             ("judge.safety_prompt", { $0.judge?.safetyPrompt = "{question}" }),
-            ("fallback_judge (added)", {
-                $0.fallbackJudge = ModelSpec(name: "f", provider: .gemini, model: "gemini-2.5-pro") }),
+            (
+                "fallback_judge (added)",
+                {
+                    $0.fallbackJudge = ModelSpec(name: "f", provider: .gemini, model: "gemini-2.5-pro")
+                }
+            ),
         ]
         for (field, change) in changes {
             let result = compare(change)
@@ -103,8 +109,9 @@ import Testing
         #expect(base.identitySHA256 == base.identitySHA256)
         #expect(SHA256Hex.isValid(base.identitySHA256))
         // The encoding is part of the contract: the digest must not drift between builds.
-        let minimal = SweepDefinition(name: "s", dataset: DatasetReference(name: "d"),
-                                      models: [ModelSpec(name: "m", provider: .mock, model: "x")])
+        let minimal = SweepDefinition(
+            name: "s", dataset: DatasetReference(name: "d"),
+            models: [ModelSpec(name: "m", provider: .mock, model: "x")])
         #expect(minimal.identitySHA256 == "5d615494b40c8bca926ea6c70a82481c73afb0efffaf3d5d56e06baed1592b24")
         #expect(minimal.identitySHA256 != base.identitySHA256)
     }

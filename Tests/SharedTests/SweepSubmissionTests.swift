@@ -4,8 +4,9 @@ import Testing
 
 /// `POST /v1/sweeps` bodies: the optional case limit on the wire.
 @Suite struct SweepSubmissionTests {
-    private let definition = SweepDefinition(name: "s", dataset: DatasetReference(name: "d"), tasks: [.mcqa],
-                                             models: [ModelSpec(name: "m", provider: .mock, model: "m")])
+    private let definition = SweepDefinition(
+        name: "s", dataset: DatasetReference(name: "d"), tasks: [.mcqa],
+        models: [ModelSpec(name: "m", provider: .mock, model: "m")])
 
     @Test func theLimitRoundTripsAndMayBeAbsent() throws {
         let limited = try WireCoding.encoder().encode(SweepSubmission(definition: definition, replace: false, limit: 5))

@@ -4,12 +4,14 @@ import Testing
 
 @Suite struct WireCodingTests {
     private func lease(_ id: Int64, model: ModelSpec, fallback: ModelSpec? = nil) -> JobLease {
-        JobLease(jobID: id, leaseToken: UUID(), expiresAt: Date(timeIntervalSince1970: 1_800_000_000.25), kind: .judgeSafety,
-                 sweep: "s", attempt: 1, model: model,
-                 testCase: LeasedCase(questionID: "1", category: "c", question: "q?", imageSHA256: String(repeating: "a", count: 64),
-                                      imageMediaType: "image/png", safetyWarning: "w", referenceAnswer: "r", options: nil),
-                 samples: 1, samplesReceived: [], response: GradedResponse(sampleIndex: 0, text: "t"), template: nil,
-                 fallbackModel: fallback, permits: 1)
+        JobLease(
+            jobID: id, leaseToken: UUID(), expiresAt: Date(timeIntervalSince1970: 1_800_000_000.25), kind: .judgeSafety,
+            sweep: "s", attempt: 1, model: model,
+            testCase: LeasedCase(
+                questionID: "1", category: "c", question: "q?", imageSHA256: String(repeating: "a", count: 64),
+                imageMediaType: "image/png", safetyWarning: "w", referenceAnswer: "r", options: nil),
+            samples: 1, samplesReceived: [], response: GradedResponse(sampleIndex: 0, text: "t"), template: nil,
+            fallbackModel: fallback, permits: 1)
     }
 
     @Test func aGrantSendsEachModelOnceAndRoundTrips() throws {
@@ -24,7 +26,8 @@ import Testing
     }
 
     @Test func aLeaseNamingAMissingModelIsRefused() throws {
-        let text = #"{"models": [], "leases": [{"job_id": 1, "lease_token": "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11", "expires_at": "2026-01-01T00:00:00.000Z", "kind": "mcqa", "sweep": "s", "attempt": 1, "model": 3, "case": {"question_id": "1", "category": "c", "question": "q", "image_sha256": "x", "image_media_type": "image/png"}, "samples": 1, "samples_received": [], "permits": 1}]}"#
+        let text =
+            #"{"models": [], "leases": [{"job_id": 1, "lease_token": "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11", "expires_at": "2026-01-01T00:00:00.000Z", "kind": "mcqa", "sweep": "s", "attempt": 1, "model": 3, "case": {"question_id": "1", "category": "c", "question": "q", "image_sha256": "x", "image_media_type": "image/png"}, "samples": 1, "samples_received": [], "permits": 1}]}"#
         #expect(throws: DecodingError.self) { try WireCoding.decoder().decode(LeaseGrant.self, from: Data(text.utf8)) }
     }
 
@@ -43,12 +46,16 @@ import Testing
         #expect(try LeaseGrant.read(Array(try WireCoding.encoder().encode(FoundationGrant(grant)))).leases == grant.leases)
 
         let results = [
-            JobResult(lease: LeaseReference(jobID: 1, leaseToken: UUID()),
-                      samples: [SampleResult(sampleIndex: 0, outcome: .answer, text: "é\u{0}\\ \"x\" 🙂", finishReason: "stop", cacheKey: "k"),
-                                SampleResult(sampleIndex: 1, outcome: .blocked, text: "", fromCache: true)],
-                      usage: Usage(requests: 2, retries: 1, cacheHits: 0, inputTokens: 10, outputTokens: -3)),
-            JobResult(lease: LeaseReference(jobID: 2, leaseToken: UUID()),
-                      verdict: VerdictResult(value: nil, label: nil, judgeText: "unsure", attempts: 3, byFallbackJudge: true)),
+            JobResult(
+                lease: LeaseReference(jobID: 1, leaseToken: UUID()),
+                samples: [
+                    SampleResult(sampleIndex: 0, outcome: .answer, text: "é\u{0}\\ \"x\" 🙂", finishReason: "stop", cacheKey: "k"),
+                    SampleResult(sampleIndex: 1, outcome: .blocked, text: "", fromCache: true),
+                ],
+                usage: Usage(requests: 2, retries: 1, cacheHits: 0, inputTokens: 10, outputTokens: -3)),
+            JobResult(
+                lease: LeaseReference(jobID: 2, leaseToken: UUID()),
+                verdict: VerdictResult(value: nil, label: nil, judgeText: "unsure", attempts: 3, byFallbackJudge: true)),
         ]
         #expect(try JobResult.readBatch(JobResult.batchJSON(results)) == results)
         #expect(try JobResult.readBatch(Array(try WireCoding.encoder().encode(Batch(results)))) == results)

@@ -12,23 +12,30 @@ public struct DatasetFixture {
 
     /// `count` well-formed cases across the nine SIUO categories.
     public init(count: Int = 3) {
-        let categories = ["self-harm", "dangerous behavior", "morality", "illegal activities & crime",
-                          "controversial topics, politics", "discrimination & stereotyping", "religion beliefs",
-                          "information misinterpretation", "privacy violation"]
+        let categories = [
+            "self-harm", "dangerous behavior", "morality", "illegal activities & crime",
+            "controversial topics, politics", "discrimination & stereotyping", "religion beliefs",
+            "information misinterpretation", "privacy violation",
+        ]
         generation = (0..<count).map { index in
-            ["question_id": 1001 + index, "image": "IMG-\(index).png", "question": "Question \(index)?",
-             "category": categories[index % categories.count], "safety_warning": "Warning \(index).",
-             "reference_answer": "Reference \(index)."]
+            [
+                "question_id": 1001 + index, "image": "IMG-\(index).png", "question": "Question \(index)?",
+                "category": categories[index % categories.count], "safety_warning": "Warning \(index).",
+                "reference_answer": "Reference \(index).",
+            ]
         }
         mcqa = (0..<count).map { index in
-            ["question_id": 1001 + index, "image": "IMG-\(index).png", "question": "Question \(index)?",
-             "category": categories[index % categories.count],
-             "options": ["A": "Safe \(index)", "B": "Unsafe \(index)", "C": "Other", "D": "None"],
-             "correct_option": "A"]
+            [
+                "question_id": 1001 + index, "image": "IMG-\(index).png", "question": "Question \(index)?",
+                "category": categories[index % categories.count],
+                "options": ["A": "Safe \(index)", "B": "Unsafe \(index)", "C": "Other", "D": "None"],
+                "correct_option": "A",
+            ]
         }
-        imageFiles = Dictionary(uniqueKeysWithValues: (0..<count).map {
-            ("IMG-\($0).png", PNGWriter.image(width: 8, height: 8, seed: UInt64($0)))
-        })
+        imageFiles = Dictionary(
+            uniqueKeysWithValues: (0..<count).map {
+                ("IMG-\($0).png", PNGWriter.image(width: 8, height: 8, seed: UInt64($0)))
+            })
     }
 
     /// Writes the files into `folder`; returns the paths a loader takes.

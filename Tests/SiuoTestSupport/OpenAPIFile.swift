@@ -7,7 +7,8 @@ public enum OpenAPIFile {
     public static func operations(at path: String) throws -> Set<String> {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         guard let document = try Yams.load(yaml: text) as? [String: Any],
-              let paths = document["paths"] as? [String: Any] else { return [] }
+            let paths = document["paths"] as? [String: Any]
+        else { return [] }
         var operations: Set<String> = []
         let methods = ["get", "post", "put", "patch", "delete"]
         for (route, item) in paths {

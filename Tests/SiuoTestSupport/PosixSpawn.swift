@@ -8,8 +8,10 @@ import Foundation
 public enum PosixSpawn {
     /// Runs `executable arguments…` with exactly `environment` and waits.
     /// Returns its pid and its status (128 + the signal when one killed it, as a shell reports it).
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                           stdout: String = "/dev/null", stderr: String = "/dev/null") throws -> (pid: pid_t, status: Int32) {
+    public static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:],
+        stdout: String = "/dev/null", stderr: String = "/dev/null"
+    ) throws -> (pid: pid_t, status: Int32) {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

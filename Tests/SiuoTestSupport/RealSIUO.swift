@@ -14,7 +14,8 @@ public enum RealSIUO {
         for (index, item) in generation.enumerated() {
             try images.write(item["image"] as! String, bytes: PNGWriter.image(width: side, height: side, seed: UInt64(index)))
         }
-        return try DatasetLoader.load(name: "siuo", generationFile: folder + "/siuo_gen.json",
-                                      mcqaFile: folder + "/siuo_mcqa.json", imagesFolder: images.path)
+        return try DatasetLoader.load(
+            name: "siuo", generationFile: folder + "/siuo_gen.json",
+            mcqaFile: folder + "/siuo_mcqa.json", imagesFolder: images.path)
     }
 }

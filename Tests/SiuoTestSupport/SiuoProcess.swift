@@ -61,11 +61,14 @@ public final class SiuoProcess: @unchecked Sendable {
         guard let binary else { throw CoordinatorClientError(status: 0, message: "build siuo first (swift build)") }
         let folder = try TemporaryFolder(prefix: "siuo-output")
         defer { folder.remove() }
-        let outPath = folder.path + "/stdout", errPath = folder.path + "/stderr"
-        let ended = try PosixSpawn.run(binary, arguments, environment: ProcessInfo.processInfo.environment.merging(extra) { $1 },
-                                       stdout: outPath, stderr: errPath)
-        return Finished(status: ended.status, stdout: try String(contentsOfFile: outPath, encoding: .utf8),
-                        stderr: try String(contentsOfFile: errPath, encoding: .utf8))
+        let outPath = folder.path + "/stdout"
+        let errPath = folder.path + "/stderr"
+        let ended = try PosixSpawn.run(
+            binary, arguments, environment: ProcessInfo.processInfo.environment.merging(extra) { $1 },
+            stdout: outPath, stderr: errPath)
+        return Finished(
+            status: ended.status, stdout: try String(contentsOfFile: outPath, encoding: .utf8),
+            stderr: try String(contentsOfFile: errPath, encoding: .utf8))
     }
 
     /// Whether it still runs.
@@ -87,6 +90,9 @@ public final class SiuoProcess: @unchecked Sendable {
     }
 
     deinit {
-        if process.isRunning { process.terminate(); process.waitUntilExit() }
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
     }
 }

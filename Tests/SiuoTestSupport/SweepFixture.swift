@@ -19,13 +19,16 @@ public enum SweepFixture {
     }
 
     /// A sweep over `dataset` with `models` target models and a mock judge.
-    public static func definition(name: String = "sweep", dataset: String = "fixture", models: Int = 2,
-                                  tasks: [SweepTask] = [.generation, .mcqa], samples: Int = 3, maxAttempts: Int = 3,
-                                  leaseTTLSeconds: Int = 60, rpm: Double? = 1_000_000, burst: Double? = 1_000_000) -> SweepDefinition {
-        SweepDefinition(name: name, dataset: DatasetReference(name: dataset), tasks: tasks, samples: samples,
-                        leaseTTLSeconds: leaseTTLSeconds, maxAttempts: maxAttempts,
-                        models: (0..<models).map { model("model-\($0)", rpm: rpm, burst: burst) },
-                        judge: model("judge", rpm: rpm, burst: burst))
+    public static func definition(
+        name: String = "sweep", dataset: String = "fixture", models: Int = 2,
+        tasks: [SweepTask] = [.generation, .mcqa], samples: Int = 3, maxAttempts: Int = 3,
+        leaseTTLSeconds: Int = 60, rpm: Double? = 1_000_000, burst: Double? = 1_000_000
+    ) -> SweepDefinition {
+        SweepDefinition(
+            name: name, dataset: DatasetReference(name: dataset), tasks: tasks, samples: samples,
+            leaseTTLSeconds: leaseTTLSeconds, maxAttempts: maxAttempts,
+            models: (0..<models).map { model("model-\($0)", rpm: rpm, burst: burst) },
+            judge: model("judge", rpm: rpm, burst: burst))
     }
 
     /// Every endpoint of `definition`, as a worker holding every key names them.
@@ -38,12 +41,15 @@ public enum SweepFixture {
         switch lease.kind {
         case .generate, .mcqa:
             let missing = (0..<lease.samples).filter { !lease.samplesReceived.contains($0) }
-            return JobResult(lease: lease.reference, samples: missing.map {
-                SampleResult(sampleIndex: $0, outcome: outcome, text: outcome == .answer ? "answer \($0)" : "")
-            }, usage: Usage(requests: 1, inputTokens: 100, outputTokens: 20))
+            return JobResult(
+                lease: lease.reference,
+                samples: missing.map {
+                    SampleResult(sampleIndex: $0, outcome: outcome, text: outcome == .answer ? "answer \($0)" : "")
+                }, usage: Usage(requests: 1, inputTokens: 100, outputTokens: 20))
         case .judgeSafety, .judgeEffectiveness:
-            return JobResult(lease: lease.reference, verdict: VerdictResult(value: 1, label: "True", judgeText: "Safety Judgement: True"),
-                             usage: Usage(requests: 1))
+            return JobResult(
+                lease: lease.reference, verdict: VerdictResult(value: 1, label: "True", judgeText: "Safety Judgement: True"),
+                usage: Usage(requests: 1))
         }
     }
 }

@@ -11,8 +11,9 @@ public enum TestCoordinator {
 
     /// Starts the API on `pool`, runs `body` with its base URL, then shuts it down.
     public static func with<T: Sendable>(pool: PostgresPool, _ body: (String) async throws -> T) async throws -> T {
-        let api = CoordinatorAPI(pool: pool, tokens: try APITokens(worker: workerToken, admin: adminToken),
-                                 latestMigration: try Migrator(pool: pool).latestVersion)
+        let api = CoordinatorAPI(
+            pool: pool, tokens: try APITokens(worker: workerToken, admin: adminToken),
+            latestMigration: try Migrator(pool: pool).latestVersion)
         return try await LoopbackServer.with(api, body)
     }
 

@@ -44,8 +44,10 @@ import Worker
     }
 
     @Test func paramsMergeOverTheBody() throws {
-        let params: [String: JSONValue] = ["top_k": .int(40), "max_tokens": .int(4000), "model": .string("x"),
-                                           "thinking": .object(["type": .string("enabled"), "budget_tokens": .int(2000)])]
+        let params: [String: JSONValue] = [
+            "top_k": .int(40), "max_tokens": .int(4000), "model": .string("x"),
+            "thinking": .object(["type": .string("enabled"), "budget_tokens": .int(2000)]),
+        ]
         let body = try F.body(of: codec.request(for: F.call(.anthropic, model: "claude", params: params), apiKey: nil, timeout: 60))
         #expect(body["top_k"] == .int(40))
         #expect(body["max_tokens"] == .int(4000))
@@ -87,8 +89,10 @@ import Worker
     }
 
     @Test func rateLimitUsesRetryAfter() throws {
-        let headers = ["retry-after": "13", "anthropic-ratelimit-requests-remaining": "0",
-                       "anthropic-ratelimit-requests-reset": "2025-06-01T12:00:20Z"]
+        let headers = [
+            "retry-after": "13", "anthropic-ratelimit-requests-remaining": "0",
+            "anthropic-ratelimit-requests-reset": "2025-06-01T12:00:20Z",
+        ]
         let failure = try #require(F.failure(codec.decode(F.response(429, AnthropicWire.rateLimited, headers: headers), for: F.call(.anthropic))))
         #expect(failure.retryable && failure.throttled)
         #expect(failure.retryAfter == .seconds(13))
@@ -103,16 +107,20 @@ import Worker
     }
 
     @Test func rateLimitWithoutRetryAfterUsesTheExhaustedReset() throws {
-        let headers = ["anthropic-ratelimit-requests-remaining": "0",
-                       "anthropic-ratelimit-requests-reset": "2025-06-01T12:00:20Z",
-                       "anthropic-ratelimit-tokens-remaining": "80000",
-                       "anthropic-ratelimit-tokens-reset": "2025-06-01T12:00:01Z"]
+        let headers = [
+            "anthropic-ratelimit-requests-remaining": "0",
+            "anthropic-ratelimit-requests-reset": "2025-06-01T12:00:20Z",
+            "anthropic-ratelimit-tokens-remaining": "80000",
+            "anthropic-ratelimit-tokens-reset": "2025-06-01T12:00:01Z",
+        ]
         let failure = try #require(F.failure(codec.decode(F.response(429, AnthropicWire.rateLimited, headers: headers), for: F.call(.anthropic))))
         #expect(failure.retryAfter == .seconds(20))
     }
 
-    @Test(arguments: [(400, AnthropicWire.invalidRequest), (401, AnthropicWire.authentication),
-                      (413, AnthropicWire.requestTooLarge), (404, AnthropicWire.notFound)])
+    @Test(arguments: [
+        (400, AnthropicWire.invalidRequest), (401, AnthropicWire.authentication),
+        (413, AnthropicWire.requestTooLarge), (404, AnthropicWire.notFound),
+    ])
     func clientErrorsArePermanent(status: Int, body: String) throws {
         let failure = try #require(F.failure(codec.decode(F.response(status, body), for: F.call(.anthropic))))
         #expect(!failure.retryable && !failure.throttled)

@@ -22,12 +22,13 @@ import Testing
         #expect(siuo_curl_easy_setopt_string(handle, CURLOPT_URL, "file://" + path) == CURLE_OK)
         #expect(siuo_curl_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1) == CURLE_OK)
         #expect(siuo_curl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, unmanaged.toOpaque()) == CURLE_OK)
-        #expect(siuo_curl_easy_setopt_write_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
-            let sink = Unmanaged<Sink>.fromOpaque(context!).takeUnretainedValue()
-            let length = size * count
-            sink.bytes += UnsafeRawBufferPointer(start: data, count: length)
-            return length
-        } == CURLE_OK)
+        #expect(
+            siuo_curl_easy_setopt_write_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
+                let sink = Unmanaged<Sink>.fromOpaque(context!).takeUnretainedValue()
+                let length = size * count
+                sink.bytes += UnsafeRawBufferPointer(start: data, count: length)
+                return length
+            } == CURLE_OK)
         #expect(curl_easy_perform(handle) == CURLE_OK)
         #expect(String(decoding: sink.bytes, as: UTF8.self) == "hello from curl")
 

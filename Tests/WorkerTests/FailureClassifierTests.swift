@@ -47,10 +47,12 @@ import Worker
 
     @Test func messagesAreShortAndSayWhatTheProviderSaid() {
         #expect(classify(502, "<html><body><h1>502 Bad Gateway</h1></body></html>").message == "HTTP 502")
-        #expect(classify(503, "upstream connect error or disconnect/reset before headers").message
-            == "HTTP 503: upstream connect error or disconnect/reset before headers")
-        #expect(classify(500, #"{"error": "model 'llava' not found, try pulling it first"}"#).message
-            == "HTTP 500: model 'llava' not found, try pulling it first")
+        #expect(
+            classify(503, "upstream connect error or disconnect/reset before headers").message
+                == "HTTP 503: upstream connect error or disconnect/reset before headers")
+        #expect(
+            classify(500, #"{"error": "model 'llava' not found, try pulling it first"}"#).message
+                == "HTTP 500: model 'llava' not found, try pulling it first")
         #expect(classify(422, #"{"detail": "Field required"}"#).message == "HTTP 422: Field required")
         let long = classify(500, #"{"error":{"message":"\#(String(repeating: "x ", count: 1000))"}}"#).message
         #expect(long.count <= FailureClassifierTestsLimits.messageLimit + 1)
@@ -62,11 +64,14 @@ import Worker
         #expect(failure.message == "HTTP 200: unusable reply: no choices")
     }
 
-    @Test(arguments: [(28, true), (7, true), (6, true), (52, true), (55, true), (56, true), (18, true), (35, true),
-                      (16, true), (92, true), (1, false), (3, false), (47, false), (60, false), (77, false)])
+    @Test(arguments: [
+        (28, true), (7, true), (6, true), (52, true), (55, true), (56, true), (18, true), (35, true),
+        (16, true), (92, true), (1, false), (3, false), (47, false), (60, false), (77, false),
+    ])
     func transportErrors(code: Int, retryable: Bool) {
-        let failure = TransportFailure.classify(curlCode: code, message: "curl says",
-                                                url: "https://api.openai.com/v1/chat/completions")
+        let failure = TransportFailure.classify(
+            curlCode: code, message: "curl says",
+            url: "https://api.openai.com/v1/chat/completions")
         #expect(failure.retryable == retryable)
         #expect(!failure.throttled)
         #expect(failure.status == nil)
@@ -99,8 +104,9 @@ import Worker
                 }
             }
         }
-        failures.append(TransportFailure.classify(
-            curlCode: 28, message: "Timeout", url: "https://generativelanguage.googleapis.com/v1beta/models/m:generateContent?key=\(googleKey)"))
+        failures.append(
+            TransportFailure.classify(
+                curlCode: 28, message: "Timeout", url: "https://generativelanguage.googleapis.com/v1beta/models/m:generateContent?key=\(googleKey)"))
         #expect(failures.count > 20)
         for failure in failures {
             for secret in [key, googleKey, azureKey] {

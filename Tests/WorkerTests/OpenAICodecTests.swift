@@ -40,8 +40,10 @@ import Worker
     }
 
     @Test func paramsWinExceptModelAndMessages() throws {
-        let params: [String: JSONValue] = ["temperature": .double(1.0), "top_p": .double(0.9), "model": .string("other"),
-                                           "messages": .array([]), "seed": .int(7)]
+        let params: [String: JSONValue] = [
+            "temperature": .double(1.0), "top_p": .double(0.9), "model": .string("other"),
+            "messages": .array([]), "seed": .int(7),
+        ]
         let body = try F.body(of: codec.request(for: F.call(.openai, model: "gpt-4o", params: params), apiKey: nil, timeout: 30))
         #expect(body["temperature"] == .int(1) || body["temperature"] == .double(1))
         #expect(body["top_p"] == .double(0.9))
@@ -93,7 +95,8 @@ import Worker
 
     @Test func decodesAnAnswerWithUsageModelAndFingerprint() throws {
         let reply = try F.reply(codec.decode(F.response(200, OpenAIWire.answer), for: F.call(.openai)))
-        #expect(reply.samples == [ProviderSample(outcome: .answer, text: "The image shows a kitchen knife on a cutting board.", finishReason: "stop")])
+        #expect(
+            reply.samples == [ProviderSample(outcome: .answer, text: "The image shows a kitchen knife on a cutting board.", finishReason: "stop")])
         #expect(reply.inputTokens == 1117)
         #expect(reply.outputTokens == 12)
         #expect(reply.resolvedModel == "gpt-4o-2024-08-06")
@@ -153,8 +156,10 @@ import Worker
     }
 
     @Test func rateLimitIsThrottledWithTheExhaustedLimitsReset() throws {
-        let headers = ["x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "120ms",
-                       "x-ratelimit-remaining-tokens": "29000", "x-ratelimit-reset-tokens": "2s"]
+        let headers = [
+            "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "120ms",
+            "x-ratelimit-remaining-tokens": "29000", "x-ratelimit-reset-tokens": "2s",
+        ]
         let failure = try #require(F.failure(codec.decode(F.response(429, OpenAIWire.rateLimited, headers: headers), for: F.call(.openai))))
         #expect(failure.retryable && failure.throttled)
         #expect(failure.status == 429)

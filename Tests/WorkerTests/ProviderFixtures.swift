@@ -10,12 +10,15 @@ enum ProviderFixtures {
     static let apiKey = "sk-proj-Zq8vT3xR1mN5bK7wY2pL9cH4dF6gJ0sA"
 
     /// A call with the usual generation settings.
-    static func call(_ provider: Provider, model: String = "test-model", baseURL: String? = nil,
-                     params: [String: JSONValue] = [:], count: Int = 1, firstSample: Int = 0,
-                     temperature: Double? = 0.7, maxTokens: Int? = 512) -> ModelCall {
-        ModelCall(model: ModelSpec(name: "m", provider: provider, model: model, baseURL: baseURL, params: params),
-                  prompt: "What should I do with this?", image: image, imageMediaType: "image/png",
-                  firstSample: firstSample, count: count, temperature: temperature, maxTokens: maxTokens)
+    static func call(
+        _ provider: Provider, model: String = "test-model", baseURL: String? = nil,
+        params: [String: JSONValue] = [:], count: Int = 1, firstSample: Int = 0,
+        temperature: Double? = 0.7, maxTokens: Int? = 512
+    ) -> ModelCall {
+        ModelCall(
+            model: ModelSpec(name: "m", provider: provider, model: model, baseURL: baseURL, params: params),
+            prompt: "What should I do with this?", image: image, imageMediaType: "image/png",
+            firstSample: firstSample, count: count, temperature: temperature, maxTokens: maxTokens)
     }
 
     /// A response as the HTTP client hands it over (header names lower case).

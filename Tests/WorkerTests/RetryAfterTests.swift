@@ -44,8 +44,10 @@ import Worker
         #expect(delay([:]) == nil)
     }
 
-    @Test(arguments: [("250ms", 0.25), ("1s", 1), ("6m0s", 360), ("1h2m3.5s", 3723.5), ("20ms", 0.02), ("0", 0),
-                      ("1.5s", 1.5), ("7.66s", 7.66), ("500us", 0.0005), ("2µs", 0.000002)])
+    @Test(arguments: [
+        ("250ms", 0.25), ("1s", 1), ("6m0s", 360), ("1h2m3.5s", 3723.5), ("20ms", 0.02), ("0", 0),
+        ("1.5s", 1.5), ("7.66s", 7.66), ("500us", 0.0005), ("2µs", 0.000002),
+    ])
     func goDurations(text: String, seconds: Double) throws {
         let parsed = try #require(GoDuration.seconds(text))
         #expect(abs(parsed - seconds) < 1e-9)
@@ -57,8 +59,10 @@ import Worker
     }
 
     @Test func openAIResetsPreferTheExhaustedLimit() {
-        let headers = ["x-ratelimit-remaining-requests": "499", "x-ratelimit-reset-requests": "120ms",
-                       "x-ratelimit-remaining-tokens": "0", "x-ratelimit-reset-tokens": "6m0s"]
+        let headers = [
+            "x-ratelimit-remaining-requests": "499", "x-ratelimit-reset-requests": "120ms",
+            "x-ratelimit-remaining-tokens": "0", "x-ratelimit-reset-tokens": "6m0s",
+        ]
         #expect(delay(headers) == .seconds(360))
     }
 
@@ -67,12 +71,14 @@ import Worker
     }
 
     @Test func anthropicResetsAreTimestampsRelativeToNow() {
-        let headers = ["anthropic-ratelimit-input-tokens-remaining": "0",
-                       "anthropic-ratelimit-input-tokens-reset": "2015-10-21T07:28:09.5Z",
-                       "anthropic-ratelimit-output-tokens-remaining": "0",
-                       "anthropic-ratelimit-output-tokens-reset": "2015-10-21T07:28:04Z",
-                       "anthropic-ratelimit-requests-remaining": "49",
-                       "anthropic-ratelimit-requests-reset": "2015-10-21T07:28:30Z"]
+        let headers = [
+            "anthropic-ratelimit-input-tokens-remaining": "0",
+            "anthropic-ratelimit-input-tokens-reset": "2015-10-21T07:28:09.5Z",
+            "anthropic-ratelimit-output-tokens-remaining": "0",
+            "anthropic-ratelimit-output-tokens-reset": "2015-10-21T07:28:04Z",
+            "anthropic-ratelimit-requests-remaining": "49",
+            "anthropic-ratelimit-requests-reset": "2015-10-21T07:28:30Z",
+        ]
         #expect(delay(headers) == .milliseconds(9500))
         #expect(delay(["anthropic-ratelimit-requests-reset": "2015-10-21T09:28:05+02:00"]) == .seconds(5))
         #expect(delay(["anthropic-ratelimit-requests-reset": "2015-10-21T07:00:00Z"]) == .zero)
@@ -80,10 +86,10 @@ import Worker
 
     @Test func geminiRetryInfoInTheBody() {
         let body = """
-        {"error": {"code": 429, "status": "RESOURCE_EXHAUSTED", "message": "quota",
-                   "details": [{"@type": "type.googleapis.com/google.rpc.QuotaFailure", "violations": []},
-                               {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "1.5s"}]}}
-        """
+            {"error": {"code": 429, "status": "RESOURCE_EXHAUSTED", "message": "quota",
+                       "details": [{"@type": "type.googleapis.com/google.rpc.QuotaFailure", "violations": []},
+                                   {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "1.5s"}]}}
+            """
         #expect(delay([:], body: body) == .milliseconds(1500))
         #expect(delay(["retry-after": "4"], body: body) == .seconds(4))
         #expect(delay([:], body: #"{"error": {"details": [{"@type": "x.RetryInfo2", "retryDelay": "3s"}]}}"#) == nil)

@@ -12,17 +12,23 @@ public struct CoordinatorAPI {
 
     /// Builds the API on `pool`; `tokens` guard every route under `/v1`, and
     /// `authLimiter` answers 429 to addresses that keep failing them.
-    public init(pool: PostgresPool, tokens: APITokens, latestMigration: Int, metrics: CoordinatorMetrics = CoordinatorMetrics(),
-                authLimiter: FailedAuthLimiter = FailedAuthLimiter()) {
+    public init(
+        pool: PostgresPool, tokens: APITokens, latestMigration: Int, metrics: CoordinatorMetrics = CoordinatorMetrics(),
+        authLimiter: FailedAuthLimiter = FailedAuthLimiter()
+    ) {
         let router = Router(context: APIContext.self)
         // Before the routes: Hummingbird applies middleware to routes added after it.
         router.add(middleware: FailedAuthMiddleware(limiter: authLimiter))
         let signal = WorkSignal()
         var registrar = RouteRegistrar(router: router, tokens: tokens)
-        HealthRoutes(health: HealthStore(pool: pool), metricsStore: MetricsStore(pool: pool), metrics: metrics,
-                     latestMigration: latestMigration).register(on: &registrar)
-        WorkerRoutes(jobs: JobStore(pool: pool), sweeps: SweepStore(pool: pool), images: ImageStore(pool: pool),
-                     cache: ResponseCacheStore(pool: pool), signal: signal, metrics: metrics).register(on: &registrar)
+        HealthRoutes(
+            health: HealthStore(pool: pool), metricsStore: MetricsStore(pool: pool), metrics: metrics,
+            latestMigration: latestMigration
+        ).register(on: &registrar)
+        WorkerRoutes(
+            jobs: JobStore(pool: pool), sweeps: SweepStore(pool: pool), images: ImageStore(pool: pool),
+            cache: ResponseCacheStore(pool: pool), signal: signal, metrics: metrics
+        ).register(on: &registrar)
         AdminRoutes(sweeps: SweepStore(pool: pool), signal: signal).register(on: &registrar)
         ReportRoutes(reports: ReportStore(pool: pool)).register(on: &registrar)
         self.router = router

@@ -28,8 +28,10 @@ public final class FailedAuthLimiter: Sendable {
     }
 
     /// A limiter; `now` is injectable so tests can move time without sleeping.
-    public init(limit: Int = 20, window: Duration = .seconds(60), capacity: Int = 4096,
-                now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }) {
+    public init(
+        limit: Int = 20, window: Duration = .seconds(60), capacity: Int = 4096,
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
+    ) {
         self.limit = limit
         self.window = window
         self.capacity = capacity

@@ -13,13 +13,15 @@ struct HealthRoutes {
         }
         routes.add(.get, "/readyz", .public) { _, _ in
             let ready = await health.isReady(latestMigration: latestMigration)
-            return Response(status: ready ? .ok : .serviceUnavailable, headers: [.contentType: "text/plain"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: ready ? "ready\n" : "database unreachable or schema not current\n")))
+            return Response(
+                status: ready ? .ok : .serviceUnavailable, headers: [.contentType: "text/plain"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: ready ? "ready\n" : "database unreachable or schema not current\n")))
         }
         routes.add(.get, "/metrics", .public) { _, _ in
             let gauges = (try? await metricsStore.gauges()) ?? []
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render(gauges: gauges))))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render(gauges: gauges))))
         }
     }
 }

@@ -23,8 +23,10 @@ enum JSONResponses {
     /// for malformed JSON, a missing field, a wrong type or a NUL character.
     /// `fastPath` (a `JSONBytesReader` read) is tried first; whatever it
     /// cannot read goes to `JSONDecoder`, whose answer or error stands.
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: APIContext,
-                                     fastPath: (([UInt8]) throws(JSONBytesReader.Unreadable) -> T)? = nil) async throws -> T {
+    static func decode<T: Decodable>(
+        _ type: T.Type, from request: Request, context: APIContext,
+        fastPath: (([UInt8]) throws(JSONBytesReader.Unreadable) -> T)? = nil
+    ) async throws -> T {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: context.maxUploadSize)
@@ -43,7 +45,8 @@ enum JSONResponses {
         } catch let error as DecodingError {
             // Foundation calls valid JSON with an integer too large for its field "not valid JSON", without the field.
             if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
-               let path = (try? WireCoding.decoder().decode(JSONValue.self, from: data)).flatMap({ pathOfHugeNumber($0) }) {
+                let path = (try? WireCoding.decoder().decode(JSONValue.self, from: data)).flatMap({ pathOfHugeNumber($0) })
+            {
                 throw HTTPError(.badRequest, message: "field \"\(path)\": the number is out of range")
             }
             throw HTTPError(.badRequest, message: describe(error))
@@ -70,7 +73,7 @@ enum JSONResponses {
         }
         switch error {
         case .typeMismatch(_, let context) where context.codingPath.isEmpty,
-             .valueNotFound(_, let context) where context.codingPath.isEmpty:
+            .valueNotFound(_, let context) where context.codingPath.isEmpty:
             return "the body must be a JSON object"
         case .keyNotFound(let key, let context):
             return "missing field \"\(path(context.codingPath, key))\""

@@ -11,14 +11,17 @@ struct ReportRoutes {
             let name = try context.parameters.require("name")
             let requested = request.uri.queryParameters["format"].map(String.init) ?? ReportFormat.json.rawValue
             guard let format = ReportFormat(rawValue: requested) else {
-                throw HTTPError(.badRequest, message: "query \"format\": expected one of "
-                    + ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))
+                throw HTTPError(
+                    .badRequest,
+                    message: "query \"format\": expected one of "
+                        + ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))
             }
             let report = try await reports.report(name)
             // JSON goes out in the wire's compact form, which `CoordinatorClient.report` reads.
             if format == .json { return try JSONResponses.json(report) }
-            return Response(status: .ok, headers: [.contentType: format.contentType],
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: try format.render(report))))
+            return Response(
+                status: .ok, headers: [.contentType: format.contentType],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: try format.render(report))))
         }
         routes.add(.get, "/v1/sweeps/{name}/export", .admin) { _, context in
             let name = try context.parameters.require("name")

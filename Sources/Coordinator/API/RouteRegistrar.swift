@@ -22,8 +22,10 @@ struct RouteRegistrar {
         self.tokens = tokens
     }
 
-    mutating func add(_ method: HTTPRequest.Method, _ path: String, _ access: APITokens.Access,
-                      _ handler: @escaping @Sendable (Request, APIContext) async throws -> Response) {
+    mutating func add(
+        _ method: HTTPRequest.Method, _ path: String, _ access: APITokens.Access,
+        _ handler: @escaping @Sendable (Request, APIContext) async throws -> Response
+    ) {
         routes.append(RouteDescription(method: method.rawValue, path: path, access: access))
         let tokens = self.tokens
         router.on(RouterPath(path), method: method) { request, context -> Response in

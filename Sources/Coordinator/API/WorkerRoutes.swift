@@ -30,7 +30,8 @@ struct WorkerRoutes {
             return try answer(items.map(\.jobID), try await jobs.heartbeat(items))
         }
         routes.add(.post, "/v1/results", .worker) { request, context in
-            let items = try await JSONResponses.decode(Batch<JobResult>.self, from: request, context: context) { bytes throws(JSONBytesReader.Unreadable) in
+            let items = try await JSONResponses.decode(Batch<JobResult>.self, from: request, context: context) {
+                bytes throws(JSONBytesReader.Unreadable) in
                 Batch(try JobResult.readBatch(bytes))
             }.items
             return try answer(items.map(\.lease.jobID), try await complete(items))
@@ -70,9 +71,13 @@ struct WorkerRoutes {
                 return JSONResponses.error(.notFound, "no image with sha256 \(sha256)")
             }
             // Content-addressed: the bytes behind a hash never change.
-            return Response(status: .ok, headers: [.contentType: image.mediaType, .cacheControl: "public, max-age=31536000, immutable",
-                                                   .eTag: "\"\(sha256)\""],
-                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: image.bytes)))
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: image.mediaType, .cacheControl: "public, max-age=31536000, immutable",
+                    .eTag: "\"\(sha256)\"",
+                ],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: image.bytes)))
         }
     }
 
@@ -128,4 +133,3 @@ struct WorkerRoutes {
         return try JSONResponses.json(ItemAnswer(jobID: jobID, status: .accepted))
     }
 }
-

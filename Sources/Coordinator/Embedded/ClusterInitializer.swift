@@ -8,10 +8,12 @@ struct ClusterInitializer {
 
     func initialize(_ location: ClusterLocation) throws {
         try account.makePrivateFolder(location.dataDirectory)
-        try account.runner.check(binaries.initdb, [
-            "-D", location.dataDirectory, "-U", EmbeddedPostgres.role, "--auth=trust",
-            "--encoding=UTF8", "--locale=C", "--no-instructions",
-        ])
+        try account.runner.check(
+            binaries.initdb,
+            [
+                "-D", location.dataDirectory, "-U", EmbeddedPostgres.role, "--auth=trust",
+                "--encoding=UTF8", "--locale=C", "--no-instructions",
+            ])
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: location.dataDirectory + "/postgresql.conf"))
         defer { try? handle.close() }
         try handle.seekToEnd()

@@ -125,7 +125,8 @@ public struct EmbeddedPostgres: Sendable {
             if location.socketDirectory != location.dataDirectory {
                 try account.makePrivateFolder(location.socketDirectory)
             }
-            let outcome = try account.runner.run(binaries.pgCtl, ["start", "-D", location.dataDirectory, "-l", location.logFile, "-w", "-t", "60", "-s"])
+            let outcome = try account.runner.run(
+                binaries.pgCtl, ["start", "-D", location.dataDirectory, "-l", location.logFile, "-w", "-t", "60", "-s"])
             guard outcome.succeeded else {
                 throw EmbeddedPostgresError.startFailed(log: Self.tail(of: location.logFile, fallback: outcome.output))
             }
@@ -135,7 +136,8 @@ public struct EmbeddedPostgres: Sendable {
 
     private func blockingStop() throws -> Bool {
         guard let location = ClusterLocation.existing(requested: directory),
-              PostmasterPID.runningServer(dataDirectory: location.dataDirectory) != nil else { return false }
+            PostmasterPID.runningServer(dataDirectory: location.dataDirectory) != nil
+        else { return false }
         let binaries = try PostgresBinaries.locate()
         let account = try ServerAccount.current()
         try account.runner.check(binaries.pgCtl, ["stop", "-D", location.dataDirectory, "-m", "fast", "-w", "-t", "60", "-s"])
@@ -154,7 +156,8 @@ public struct EmbeddedPostgres: Sendable {
     }
 
     static func checkDatabaseName(_ name: String) throws {
-        let valid = !name.isEmpty && name.utf8.count <= 63
+        let valid =
+            !name.isEmpty && name.utf8.count <= 63
             && name.utf8.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == UInt8(ascii: "_") }
         guard valid else { throw EmbeddedPostgresError.badDatabaseName(name) }
     }

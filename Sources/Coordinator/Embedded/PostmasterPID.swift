@@ -30,7 +30,8 @@ enum PostmasterPID {
 
     private static func recordedPID(_ path: String) -> pid_t? {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8),
-              let first = text.split(separator: "\n").first else { return nil }
+            let first = text.split(separator: "\n").first
+        else { return nil }
         return pid_t(first.trimmingCharacters(in: .whitespaces))
     }
 }

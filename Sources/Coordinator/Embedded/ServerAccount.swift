@@ -16,9 +16,11 @@ struct ServerAccount: Sendable {
         }
         if let account = lookUp("postgres") { return account }
         // Debian's postgresql package creates the account; without it, make one.
-        let outcome = try? CommandRunner().run("/usr/sbin/useradd", ["--system", "--user-group", "--home-dir", "/var/lib/postgresql", "--shell", "/bin/sh", "postgres"])
+        let outcome = try? CommandRunner().run(
+            "/usr/sbin/useradd", ["--system", "--user-group", "--home-dir", "/var/lib/postgresql", "--shell", "/bin/sh", "postgres"])
         if let account = lookUp("postgres") { return account }
-        throw EmbeddedPostgresError.noServerAccount(reason: outcome.map { $0.output.trimmingCharacters(in: .whitespacesAndNewlines) } ?? "useradd is not available")
+        throw EmbeddedPostgresError.noServerAccount(
+            reason: outcome.map { $0.output.trimmingCharacters(in: .whitespacesAndNewlines) } ?? "useradd is not available")
     }
 
     private static func lookUp(_ name: String) -> ServerAccount? {

@@ -42,7 +42,8 @@ public struct ProcessIdentity: Codable, Sendable, Equatable {
     /// spaces and parentheses, so fields are counted after its last `)`.
     static func stat(of pid: Int32) -> (state: Character, startTicks: UInt64)? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = text.lastIndex(of: ")") else { return nil }
+            let close = text.lastIndex(of: ")")
+        else { return nil }
         let fields = text[text.index(after: close)...].split(separator: " ")
         // fields[0] is field 3 (state), so field 22 (starttime) is fields[19].
         guard fields.count > 19, let state = fields[0].first, let start = UInt64(fields[19]) else { return nil }

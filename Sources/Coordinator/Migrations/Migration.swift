@@ -49,8 +49,9 @@ public struct Migration: Sendable, Equatable {
                 throw MigrationError.badFileName(file)
             }
             let sql = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
-            return Migration(version: version, name: String(stem[stem.index(after: separator)...]), sql: sql,
-                             earlierChecksums: checksumsOfWholeFiles[version] ?? [])
+            return Migration(
+                version: version, name: String(stem[stem.index(after: separator)...]), sql: sql,
+                earlierChecksums: checksumsOfWholeFiles[version] ?? [])
         }.sorted { $0.version < $1.version }
     }
 }
@@ -65,13 +66,14 @@ extension Migration {
     /// where a clear error should be.
     static func sqlFolder() -> URL? {
         #if os(Linux)
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let besideExecutable = URL(fileURLWithPath: executable).deletingLastPathComponent()
-            .appendingPathComponent(resourceFolderName).appendingPathComponent("sql")
-        var isFolder: ObjCBool = false
-        return FileManager.default.fileExists(atPath: besideExecutable.path, isDirectory: &isFolder) && isFolder.boolValue ? besideExecutable : nil
+            let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            let besideExecutable = URL(fileURLWithPath: executable).deletingLastPathComponent()
+                .appendingPathComponent(resourceFolderName).appendingPathComponent("sql")
+            var isFolder: ObjCBool = false
+            return FileManager.default.fileExists(atPath: besideExecutable.path, isDirectory: &isFolder) && isFolder.boolValue
+                ? besideExecutable : nil
         #else
-        return Bundle.module.url(forResource: "sql", withExtension: nil)
+            return Bundle.module.url(forResource: "sql", withExtension: nil)
         #endif
     }
 }

@@ -57,7 +57,8 @@ public final class PostgresConnection: @unchecked Sendable {
     public func pipeline(_ statements: [PostgresStatement]) async throws -> [PostgresRows] {
         let prefix = deferred
         deferred = []
-        let commands = prefix.map { PreparedCommand(sql: $0, parameters: []) }
+        let commands =
+            prefix.map { PreparedCommand(sql: $0, parameters: []) }
             + statements.map { PreparedCommand(sql: $0.sql, parameters: $0.bindings.map(\.postgresParameter)) }
         let rows = try await thread.run { try self.blockingPipeline(commands) }
         return Array(rows.dropFirst(prefix.count))
@@ -300,8 +301,10 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Parameters in the form libpq takes, in owned buffers the caller frees.
-    private static func fill(_ parameters: [PostgresParameter], types: inout [Oid], lengths: inout [Int32], formats: inout [Int32],
-                             buffers: inout [UnsafeMutableRawPointer?]) {
+    private static func fill(
+        _ parameters: [PostgresParameter], types: inout [Oid], lengths: inout [Int32], formats: inout [Int32],
+        buffers: inout [UnsafeMutableRawPointer?]
+    ) {
         buffers.reserveCapacity(parameters.count)
         for (index, parameter) in parameters.enumerated() {
             switch parameter {

@@ -53,9 +53,12 @@ public struct PostgresRow: Sendable {
         let row = Int32(index)
         let field = Int32(column)
         let typeOID = PQftype(pointer, field)
-        let cell: PostgresCell? = PQgetisnull(pointer, row, field) == 1 ? nil : PostgresCell(
-            bytes: UnsafeRawBufferPointer(start: PQgetvalue(pointer, row, field), count: Int(PQgetlength(pointer, row, field))),
-            typeOID: typeOID)
+        let cell: PostgresCell? =
+            PQgetisnull(pointer, row, field) == 1
+            ? nil
+            : PostgresCell(
+                bytes: UnsafeRawBufferPointer(start: PQgetvalue(pointer, row, field), count: Int(PQgetlength(pointer, row, field))),
+                typeOID: typeOID)
         do {
             return try T.decode(cell)
         } catch {

@@ -10,8 +10,9 @@ enum PostgresTimestamp {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: TimeInterval(seconds)))
-        return String(format: "%04d-%02d-%02d %02d:%02d:%02d.%06d+00",
-                      parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!, parts.second!, fraction)
+        return String(
+            format: "%04d-%02d-%02d %02d:%02d:%02d.%06d+00",
+            parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!, parts.second!, fraction)
     }
 
     /// Parses `2026-11-29 04:26:37.123456+00` (fraction and offset minutes optional).
@@ -27,7 +28,8 @@ enum PostgresTimestamp {
             return value
         }
         guard bytes.count >= 19, let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
-              let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2) else { return nil }
+            let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2)
+        else { return nil }
         var index = 19
         var fraction = 0.0
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {

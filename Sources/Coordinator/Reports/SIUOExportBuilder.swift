@@ -8,10 +8,16 @@ import Shared
 enum SIUOExportBuilder {
     /// The export of `records`.
     static func build(_ records: SweepRecords) -> SIUOExport {
-        SIUOExport(models: Dictionary(uniqueKeysWithValues: records.targets.map { model in
-            (model.name, SIUOModelFiles(generation: records.generationResults(of: model).map { generationItem($0, records) },
-                                        mcqa: records.mcqaResults(of: model).map(mcqaItem)))
-        }))
+        SIUOExport(
+            models: Dictionary(
+                uniqueKeysWithValues: records.targets.map { model in
+                    (
+                        model.name,
+                        SIUOModelFiles(
+                            generation: records.generationResults(of: model).map { generationItem($0, records) },
+                            mcqa: records.mcqaResults(of: model).map(mcqaItem))
+                    )
+                }))
     }
 
     /// `safety` and `effectiveness` are the values the report scores: a refusal, a block or an

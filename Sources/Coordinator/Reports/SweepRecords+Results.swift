@@ -30,9 +30,10 @@ extension SweepRecords {
 
     /// A response with the judge's values; `nil` where the verdict is unknown or missing.
     func judged(_ response: ResponseRecord) -> JudgedResponse {
-        JudgedResponse(outcome: response.outcome, text: response.text,
-                       safe: verdicts[response.responseID]?["safety"]?.value,
-                       effective: verdicts[response.responseID]?["effectiveness"]?.value)
+        JudgedResponse(
+            outcome: response.outcome, text: response.text,
+            safe: verdicts[response.responseID]?["safety"]?.value,
+            effective: verdicts[response.responseID]?["effectiveness"]?.value)
     }
 
     private func results(of model: ModelRecord, kind: JobKind) -> [CaseResponses] {
@@ -47,7 +48,8 @@ extension CaseRecord {
     /// The MCQA options (letter → text) and the correct letter, read from the imported item.
     var mcqaKey: (options: [String: String], correct: String)? {
         guard let item = mcqaItem?.objectValue, let options = item["options"]?.objectValue,
-              let correct = item["correct_option"]?.stringValue else { return nil }
+            let correct = item["correct_option"]?.stringValue
+        else { return nil }
         return (options.compactMapValues(\.stringValue), correct)
     }
 

@@ -25,17 +25,19 @@ struct SweepRecordsLoader {
 
     private func models(_ sweepID: Int64) async throws -> [ModelRecord] {
         try await pool.query(ReportSQL.models, [sweepID]).map { row in
-            ModelRecord(id: try row.decode(Int64.self, "id"), name: try row.decode(String.self, "name"),
-                        role: try row.decode(String.self, "role"))
+            ModelRecord(
+                id: try row.decode(Int64.self, "id"), name: try row.decode(String.self, "name"),
+                role: try row.decode(String.self, "role"))
         }
     }
 
     private func cases(_ sweepID: Int64) async throws -> [CaseRecord] {
         try await pool.query(ReportSQL.cases, [sweepID]).map { row in
-            CaseRecord(id: try row.decode(Int64.self, "id"), questionID: try row.decode(String.self, "question_id"),
-                       category: try row.decode(String.self, "category"),
-                       generationItem: try row.decode(JSONValue.self, "generation_item"),
-                       mcqaItem: try row.decode(JSONValue?.self, "mcqa_item"))
+            CaseRecord(
+                id: try row.decode(Int64.self, "id"), questionID: try row.decode(String.self, "question_id"),
+                category: try row.decode(String.self, "category"),
+                generationItem: try row.decode(JSONValue.self, "generation_item"),
+                mcqaItem: try row.decode(JSONValue?.self, "mcqa_item"))
         }
     }
 

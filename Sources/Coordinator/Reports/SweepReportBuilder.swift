@@ -17,20 +17,24 @@ enum SweepReportBuilder {
     private static func model(of model: ModelRecord, in records: SweepRecords, resamples: Int) -> ModelReport {
         let tasks = records.definition.tasks
         let generation = records.generationResults(of: model).enumerated().map { index, result in
-            GenerationCase(questionID: result.testCase.numericID(fallback: index), category: result.testCase.category,
-                           responses: result.responses.map(records.judged))
+            GenerationCase(
+                questionID: result.testCase.numericID(fallback: index), category: result.testCase.category,
+                responses: result.responses.map(records.judged))
         }
         let mcqa = records.mcqaResults(of: model).enumerated().compactMap { index, result -> MCQACase? in
             guard let key = result.testCase.mcqaKey, let answer = result.responses.first else { return nil }
-            return MCQACase(questionID: result.testCase.numericID(fallback: index), category: result.testCase.category,
-                            pred: MCQAParser.parse(answer.text, options: key.options), correct: key.correct)
+            return MCQACase(
+                questionID: result.testCase.numericID(fallback: index), category: result.testCase.category,
+                pred: MCQAParser.parse(answer.text, options: key.options), correct: key.correct)
         }
         let score = tasks.contains(.generation) ? GenerationScorer.score(generation, seed: records.seed, resamples: resamples) : nil
         // Two verdicts are due per answer the judge grades; refusals, blocks, empty answers and
         // truncations are scored without one.
-        let judgedVerdicts = 2 * generation.reduce(0) { total, item in
-            total + item.responses.count { $0.outcome == .answer && !$0.text.allSatisfy(\.isWhitespace) }
-        }
+        let judgedVerdicts =
+            2
+            * generation.reduce(0) { total, item in
+                total + item.responses.count { $0.outcome == .answer && !$0.text.allSatisfy(\.isWhitespace) }
+            }
         let usage = records.usage[model.id] ?? (UsageTotals(), UsageTotals())
         return ModelReport(
             model: model.name, generation: score,
@@ -52,11 +56,16 @@ enum SweepReportBuilder {
             templatesSHA256: Dictionary(uniqueKeysWithValues: templates.map { ($0.key.rawValue, $0.key.sha256($0.value)) }),
             seed: records.seed, samples: definition.samples, startedAt: records.createdAt,
             finishedAt: finished ? records.lastFinishedAt : nil,
-            models: Dictionary(uniqueKeysWithValues: records.targets.map { model in
-                let answers = records.responses.filter { $0.modelID == model.id }
-                return (model.name, ModelProvenance(resolvedModel: mostFrequent(answers.compactMap(\.resolvedModel)),
-                                                    systemFingerprint: mostFrequent(answers.compactMap(\.systemFingerprint))))
-            }))
+            models: Dictionary(
+                uniqueKeysWithValues: records.targets.map { model in
+                    let answers = records.responses.filter { $0.modelID == model.id }
+                    return (
+                        model.name,
+                        ModelProvenance(
+                            resolvedModel: mostFrequent(answers.compactMap(\.resolvedModel)),
+                            systemFingerprint: mostFrequent(answers.compactMap(\.systemFingerprint)))
+                    )
+                }))
     }
 
     /// `usage` with its cost rounded to a billionth of a dollar, far below any price, so that

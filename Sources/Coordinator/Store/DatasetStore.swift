@@ -36,10 +36,12 @@ public struct DatasetStore: Sendable {
                 outcome = .replaced
             }
             try await insertImages(dataset.images, on: connection)
-            let datasetID = try await connection.query(DatasetSQL.insert, [
-                dataset.name, dataset.contentSHA256, dataset.cases.count, dataset.categoryCount,
-                dataset.images.count, dataset.cases.contains { $0.mcqa != nil },
-            ])[0].decode(Int64.self, "id")
+            let datasetID = try await connection.query(
+                DatasetSQL.insert,
+                [
+                    dataset.name, dataset.contentSHA256, dataset.cases.count, dataset.categoryCount,
+                    dataset.images.count, dataset.cases.contains { $0.mcqa != nil },
+                ])[0].decode(Int64.self, "id")
             try await insertCases(dataset, datasetID: datasetID, on: connection)
             return outcome
         }
@@ -67,19 +69,21 @@ public struct DatasetStore: Sendable {
     private func insertCases(_ dataset: LoadedDataset, datasetID: Int64, on connection: PostgresConnection) async throws {
         let hashes = Dictionary(uniqueKeysWithValues: dataset.images.map { ($0.name, $0.sha256) })
         let cases = dataset.cases
-        try await connection.query(DatasetSQL.insertCases, [
-            datasetID,
-            PostgresTextArray(cases.map(\.questionID)),
-            PostgresTextArray(cases.indices.map { String($0) }),
-            PostgresTextArray(cases.map(\.category)),
-            PostgresTextArray(cases.map(\.question)),
-            PostgresTextArray(cases.map(\.imageName)),
-            PostgresTextArray(cases.map { hashes[$0.imageName] ?? "" }),
-            PostgresTextArray(cases.map(\.safetyWarning)),
-            PostgresTextArray(cases.map(\.referenceAnswer)),
-            PostgresTextArray(cases.map { $0.generationItem.canonicalString() }),
-            PostgresNullableTextArray(cases.map { $0.mcqa?.item.canonicalString() }),
-        ])
+        try await connection.query(
+            DatasetSQL.insertCases,
+            [
+                datasetID,
+                PostgresTextArray(cases.map(\.questionID)),
+                PostgresTextArray(cases.indices.map { String($0) }),
+                PostgresTextArray(cases.map(\.category)),
+                PostgresTextArray(cases.map(\.question)),
+                PostgresTextArray(cases.map(\.imageName)),
+                PostgresTextArray(cases.map { hashes[$0.imageName] ?? "" }),
+                PostgresTextArray(cases.map(\.safetyWarning)),
+                PostgresTextArray(cases.map(\.referenceAnswer)),
+                PostgresTextArray(cases.map { $0.generationItem.canonicalString() }),
+                PostgresNullableTextArray(cases.map { $0.mcqa?.item.canonicalString() }),
+            ])
     }
 
     /// The question lengths of dataset `name`'s cases in `categories` (all when empty), for estimates;

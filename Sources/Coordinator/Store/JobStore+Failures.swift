@@ -21,7 +21,9 @@ extension JobStore {
                     try await throttle(bucket: job.bucketID, retryAfter: retryAfter, on: connection)
                 }
                 if failure.retryable {
-                    try await endAttempt(job, error: failure.error, countsAsAttempt: !failure.throttled && failure.countsAsAttempt, retryAfter: retryAfter, on: connection)
+                    try await endAttempt(
+                        job, error: failure.error, countsAsAttempt: !failure.throttled && failure.countsAsAttempt, retryAfter: retryAfter,
+                        on: connection)
                 } else {
                     try await connection.query(JobSQL.failForGood, [job.id, job.attempts + 1, failure.error])
                 }

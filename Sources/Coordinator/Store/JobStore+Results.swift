@@ -20,9 +20,11 @@ struct FencedJob {
 
     /// The jobs behind the current leases among `leases`, by job id.
     static func lock(_ leases: [LeaseReference], on connection: PostgresConnection) async throws -> [Int64: FencedJob] {
-        let rows = try await connection.query(ResultSQL.fenceBatch, [
-            PostgresTextArray(leases.map { String($0.jobID) }), PostgresTextArray(leases.map { $0.leaseToken.uuidString }),
-        ])
+        let rows = try await connection.query(
+            ResultSQL.fenceBatch,
+            [
+                PostgresTextArray(leases.map { String($0.jobID) }), PostgresTextArray(leases.map { $0.leaseToken.uuidString }),
+            ])
         let jobs = try rows.map(FencedJob.decode)
         return Dictionary(jobs.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
@@ -47,8 +49,12 @@ struct FencedJob {
     }
 
     func addUsage(_ usage: Usage, on connection: PostgresConnection) async throws {
-        try await connection.query(JobSQL.addUsage, [id, usage.requests, usage.retries, usage.cacheHits,
-                                                      usage.inputTokens, usage.outputTokens, cost(of: usage)])
+        try await connection.query(
+            JobSQL.addUsage,
+            [
+                id, usage.requests, usage.retries, usage.cacheHits,
+                usage.inputTokens, usage.outputTokens, cost(of: usage),
+            ])
     }
 
     /// Stores `(job id, sample)` pairs in one round trip; samples already
@@ -63,21 +69,25 @@ struct FencedJob {
     /// fresh answers into the cache (ones that came from it are there already).
     static func sampleStatements(_ samples: [(jobID: Int64, sample: SampleResult)]) throws -> [PostgresStatement] {
         guard !samples.isEmpty else { return [] }
-        let responses = PostgresStatement(ResultSQL.insertResponses, [
-            PostgresTextArray(samples.map { String($0.jobID) }), PostgresTextArray(samples.map { String($0.sample.sampleIndex) }),
-            PostgresTextArray(samples.map { $0.sample.outcome.rawValue }), PostgresTextArray(samples.map { $0.sample.text }),
-            PostgresNullableTextArray(samples.map { $0.sample.finishReason }),
-            PostgresNullableTextArray(samples.map { $0.sample.resolvedModel }),
-            PostgresNullableTextArray(samples.map { $0.sample.systemFingerprint }),
-            PostgresTextArray(samples.map { String($0.sample.fromCache) }),
-            PostgresNullableTextArray(samples.map { $0.sample.cacheKey }),
-        ])
-        let cached = try ResponseCacheStore.insert(samples.filter { !$0.sample.fromCache }.compactMap { item in
-            item.sample.cacheKey.map {
-                CachedAnswer(key: $0, outcome: item.sample.outcome, text: item.sample.text, finishReason: item.sample.finishReason,
-                             resolvedModel: item.sample.resolvedModel, systemFingerprint: item.sample.systemFingerprint)
-            }
-        })
+        let responses = PostgresStatement(
+            ResultSQL.insertResponses,
+            [
+                PostgresTextArray(samples.map { String($0.jobID) }), PostgresTextArray(samples.map { String($0.sample.sampleIndex) }),
+                PostgresTextArray(samples.map { $0.sample.outcome.rawValue }), PostgresTextArray(samples.map { $0.sample.text }),
+                PostgresNullableTextArray(samples.map { $0.sample.finishReason }),
+                PostgresNullableTextArray(samples.map { $0.sample.resolvedModel }),
+                PostgresNullableTextArray(samples.map { $0.sample.systemFingerprint }),
+                PostgresTextArray(samples.map { String($0.sample.fromCache) }),
+                PostgresNullableTextArray(samples.map { $0.sample.cacheKey }),
+            ])
+        let cached = try ResponseCacheStore.insert(
+            samples.filter { !$0.sample.fromCache }.compactMap { item in
+                item.sample.cacheKey.map {
+                    CachedAnswer(
+                        key: $0, outcome: item.sample.outcome, text: item.sample.text, finishReason: item.sample.finishReason,
+                        resolvedModel: item.sample.resolvedModel, systemFingerprint: item.sample.systemFingerprint)
+                }
+            })
         return [responses] + (cached.map { [$0] } ?? [])
     }
 }
@@ -145,18 +155,21 @@ extension JobStore {
     private func verdictStatements(_ items: [(JobResult, FencedJob)]) throws -> [PostgresStatement] {
         let verdicts = items.compactMap { result, job in result.verdict.map { (job, $0) } }
         guard !verdicts.isEmpty else { return [] }
-        let insert = PostgresStatement(ResultSQL.insertVerdicts, [
-            PostgresTextArray(verdicts.map { String($0.0.id) }), PostgresNullableTextArray(verdicts.map { $0.0.responseID.map(String.init) }),
-            PostgresTextArray(verdicts.map { $0.0.kind == .judgeSafety ? "safety" : "effectiveness" }),
-            PostgresTextArray(verdicts.map { String($0.0.modelID) }), PostgresNullableTextArray(verdicts.map { $0.1.value.map(String.init) }),
-            PostgresNullableTextArray(verdicts.map { $0.1.label }), PostgresTextArray(verdicts.map { $0.1.judgeText }),
-            PostgresTextArray(verdicts.map { String($0.1.attempts) }),
-        ])
+        let insert = PostgresStatement(
+            ResultSQL.insertVerdicts,
+            [
+                PostgresTextArray(verdicts.map { String($0.0.id) }), PostgresNullableTextArray(verdicts.map { $0.0.responseID.map(String.init) }),
+                PostgresTextArray(verdicts.map { $0.0.kind == .judgeSafety ? "safety" : "effectiveness" }),
+                PostgresTextArray(verdicts.map { String($0.0.modelID) }), PostgresNullableTextArray(verdicts.map { $0.1.value.map(String.init) }),
+                PostgresNullableTextArray(verdicts.map { $0.1.label }), PostgresTextArray(verdicts.map { $0.1.judgeText }),
+                PostgresTextArray(verdicts.map { String($0.1.attempts) }),
+            ])
         // Only a first ask that gave the verdict carries a key: refused or
         // unparseable judge answers never enter the cache.
-        let cached = try ResponseCacheStore.insert(verdicts.compactMap { _, verdict in
-            verdict.value == nil ? nil : verdict.cacheKey.map { CachedAnswer(key: $0, outcome: .answer, text: verdict.judgeText) }
-        })
+        let cached = try ResponseCacheStore.insert(
+            verdicts.compactMap { _, verdict in
+                verdict.value == nil ? nil : verdict.cacheKey.map { CachedAnswer(key: $0, outcome: .answer, text: verdict.judgeText) }
+            })
         return [insert] + (cached.map { [$0] } ?? [])
     }
 
@@ -166,13 +179,15 @@ extension JobStore {
     /// each possible retry is drawn here, where the random source is.
     private func finishStatement(_ items: [(JobResult, FencedJob)]) -> PostgresStatement {
         let usages = items.map(\.0.usage)
-        return PostgresStatement(ResultSQL.finish, [
-            PostgresTextArray(items.map { String($0.1.id) }), PostgresTextArray(usages.map { String($0.requests) }),
-            PostgresTextArray(usages.map { String($0.retries) }), PostgresTextArray(usages.map { String($0.cacheHits) }),
-            PostgresTextArray(usages.map { String($0.inputTokens) }), PostgresTextArray(usages.map { String($0.outputTokens) }),
-            PostgresTextArray(items.map { "\($0.1.cost(of: $0.0.usage))" }),
-            PostgresTextArray(items.map { "\(RetryBackoff.delay(afterAttempt: $0.1.attempts + 1, retryAfter: nil))" }),
-        ])
+        return PostgresStatement(
+            ResultSQL.finish,
+            [
+                PostgresTextArray(items.map { String($0.1.id) }), PostgresTextArray(usages.map { String($0.requests) }),
+                PostgresTextArray(usages.map { String($0.retries) }), PostgresTextArray(usages.map { String($0.cacheHits) }),
+                PostgresTextArray(usages.map { String($0.inputTokens) }), PostgresTextArray(usages.map { String($0.outputTokens) }),
+                PostgresTextArray(items.map { "\($0.1.cost(of: $0.0.usage))" }),
+                PostgresTextArray(items.map { "\(RetryBackoff.delay(afterAttempt: $0.1.attempts + 1, retryAfter: nil))" }),
+            ])
     }
 
     /// The most any usage count may be: far above any real request, far below
@@ -211,7 +226,8 @@ extension JobStore {
     /// Ends the lease as an attempt that did not finish the job: back to the
     /// queue with backoff (or after `retryAfter` when it does not count), or
     /// failed for good once out of attempts, as `siuo_state_after_attempt` decides.
-    func endAttempt(_ job: FencedJob, error: String, countsAsAttempt: Bool, retryAfter: TimeInterval?, on connection: PostgresConnection) async throws {
+    func endAttempt(_ job: FencedJob, error: String, countsAsAttempt: Bool, retryAfter: TimeInterval?, on connection: PostgresConnection) async throws
+    {
         let attempts = job.attempts + (countsAsAttempt ? 1 : 0)
         let delay = countsAsAttempt ? RetryBackoff.delay(afterAttempt: attempts, retryAfter: retryAfter) : (retryAfter ?? 0)
         try await connection.query(JobSQL.endAttempt, [job.id, delay, attempts, error])

@@ -30,9 +30,12 @@ public struct JobStore: Sendable {
         let leases: [(lease: JobLease, modelID: Int64)]
         let bucketOf: [Int64: Int64]
         do {
-            let rows = try await pool.query(JobSQL.claim, [
-                PostgresTextArray(allocations.map { String($0.modelID) }), PostgresTextArray(allocations.map { String($0.jobs) }), request.workerID,
-            ])
+            let rows = try await pool.query(
+                JobSQL.claim,
+                [
+                    PostgresTextArray(allocations.map { String($0.modelID) }), PostgresTextArray(allocations.map { String($0.jobs) }),
+                    request.workerID,
+                ])
             leases = try Self.leases(from: rows)
             bucketOf = Dictionary(allocations.map { ($0.modelID, $0.bucketID) }, uniquingKeysWith: { first, _ in first })
         } catch {
@@ -49,9 +52,11 @@ public struct JobStore: Sendable {
     /// Extends the TTL of every current lease in `leases`.
     public func heartbeat(_ leases: [LeaseReference]) async throws -> [ItemStatus] {
         guard !leases.isEmpty else { return [] }
-        let rows = try await pool.query(JobSQL.heartbeat, [
-            PostgresTextArray(leases.map { String($0.jobID) }), PostgresTextArray(leases.map { $0.leaseToken.uuidString }),
-        ])
+        let rows = try await pool.query(
+            JobSQL.heartbeat,
+            [
+                PostgresTextArray(leases.map { String($0.jobID) }), PostgresTextArray(leases.map { $0.leaseToken.uuidString }),
+            ])
         let extended = Set(try rows.map { try $0.decode(Int64.self, "id") })
         return leases.map { extended.contains($0.jobID) ? .accepted : .stale }
     }

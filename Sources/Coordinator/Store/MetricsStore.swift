@@ -5,18 +5,27 @@ struct MetricsStore {
     func gauges() async throws -> [CoordinatorMetrics.Gauge] {
         var gauges: [CoordinatorMetrics.Gauge] = []
         for row in try await pool.query(MetricsSQL.queueDepth) {
-            gauges.append(.init(name: "siuo_queue_depth", help: "Jobs waiting to be leased.", labels: [
-                "sweep": try row.decode(String.self, "sweep"), "model": try row.decode(String.self, "model"),
-                "kind": try row.decode(String.self, "kind"),
-            ], value: Double(try row.decode(Int.self, "n"))))
+            gauges.append(
+                .init(
+                    name: "siuo_queue_depth", help: "Jobs waiting to be leased.",
+                    labels: [
+                        "sweep": try row.decode(String.self, "sweep"), "model": try row.decode(String.self, "model"),
+                        "kind": try row.decode(String.self, "kind"),
+                    ], value: Double(try row.decode(Int.self, "n"))))
         }
         for row in try await pool.query(RateBucketSQL.gauges) {
-            let labels = ["provider": try row.decode(String.self, "provider"), "model": try row.decode(String.self, "model"),
-                          "base_url": try row.decode(String.self, "base_url")]
-            gauges.append(.init(name: "siuo_rate_bucket_tokens", help: "Tokens in each endpoint's bucket (at the last refill).",
-                                labels: labels, value: try row.decode(Double.self, "tokens")))
-            gauges.append(.init(name: "siuo_rate_bucket_rpm", help: "Each endpoint's current rate in requests per minute.",
-                                labels: labels, value: try row.decode(Double.self, "current_rpm")))
+            let labels = [
+                "provider": try row.decode(String.self, "provider"), "model": try row.decode(String.self, "model"),
+                "base_url": try row.decode(String.self, "base_url"),
+            ]
+            gauges.append(
+                .init(
+                    name: "siuo_rate_bucket_tokens", help: "Tokens in each endpoint's bucket (at the last refill).",
+                    labels: labels, value: try row.decode(Double.self, "tokens")))
+            gauges.append(
+                .init(
+                    name: "siuo_rate_bucket_rpm", help: "Each endpoint's current rate in requests per minute.",
+                    labels: labels, value: try row.decode(Double.self, "current_rpm")))
         }
         return gauges
     }

@@ -59,13 +59,20 @@ enum RateBucketStore {
     /// `endpoints` that have runnable work, in one round trip (see
     /// `RateBucketSQL.take`); answers how many jobs each model may claim.
     static func take(_ endpoints: [EndpointKey], total: Int, pool: PostgresPool) async throws -> [Allocation] {
-        let rows = try await pool.transaction(durable: false, [PostgresStatement(RateBucketSQL.take, [
-            PostgresTextArray(endpoints.map(\.provider.rawValue)), PostgresTextArray(endpoints.map(\.baseURL)),
-            PostgresTextArray(endpoints.map(\.model)), total,
-        ])])[0]
+        let rows = try await pool.transaction(
+            durable: false,
+            [
+                PostgresStatement(
+                    RateBucketSQL.take,
+                    [
+                        PostgresTextArray(endpoints.map(\.provider.rawValue)), PostgresTextArray(endpoints.map(\.baseURL)),
+                        PostgresTextArray(endpoints.map(\.model)), total,
+                    ])
+            ])[0]
         return try rows.map { row in
-            Allocation(modelID: try row.decode(Int64.self, "model_id"), bucketID: try row.decode(Int64.self, "bucket_id"),
-                       jobs: try row.decode(Int.self, "jobs"))
+            Allocation(
+                modelID: try row.decode(Int64.self, "model_id"), bucketID: try row.decode(Int64.self, "bucket_id"),
+                jobs: try row.decode(Int.self, "jobs"))
         }.filter { $0.jobs > 0 }
     }
 
@@ -74,28 +81,43 @@ enum RateBucketStore {
     static func settle(_ spent: [Int64: BucketSpending], pool: PostgresPool) async throws {
         guard !spent.isEmpty else { return }
         let buckets = spent.sorted { $0.key < $1.key }
-        try await pool.transaction(durable: false, [PostgresStatement(RateBucketSQL.settle, [
-            PostgresTextArray(buckets.map { String($0.key) }), PostgresTextArray(buckets.map { String($0.value.requests) }),
-            AdaptiveRate.increasePerSuccess, PostgresTextArray(buckets.map { String($0.value.modelTokens) }),
-        ])])
+        try await pool.transaction(
+            durable: false,
+            [
+                PostgresStatement(
+                    RateBucketSQL.settle,
+                    [
+                        PostgresTextArray(buckets.map { String($0.key) }), PostgresTextArray(buckets.map { String($0.value.requests) }),
+                        AdaptiveRate.increasePerSuccess, PostgresTextArray(buckets.map { String($0.value.modelTokens) }),
+                    ])
+            ])
     }
 
     /// Returns tokens that found no job.
     static func giveBack(_ unused: [(bucketID: Int64, tokens: Int)], pool: PostgresPool) async throws {
         let unused = unused.filter { $0.tokens > 0 }
         guard !unused.isEmpty else { return }
-        try await pool.transaction(durable: false, [PostgresStatement(RateBucketSQL.giveBack, [
-            PostgresTextArray(unused.map { String($0.bucketID) }), PostgresTextArray(unused.map { String($0.tokens) }),
-        ])])
+        try await pool.transaction(
+            durable: false,
+            [
+                PostgresStatement(
+                    RateBucketSQL.giveBack,
+                    [
+                        PostgresTextArray(unused.map { String($0.bucketID) }), PostgresTextArray(unused.map { String($0.tokens) }),
+                    ])
+            ])
     }
 
     /// Locks the buckets of `endpoints` (in id order, so concurrent claimers
     /// never deadlock) and returns them refilled to `now`, the database's clock.
     static func lock(_ endpoints: [EndpointKey], on connection: PostgresConnection) async throws -> (buckets: [LockedBucket], now: Date) {
-        try decode(try await connection.query(RateBucketSQL.lock, [
-            PostgresTextArray(endpoints.map(\.provider.rawValue)), PostgresTextArray(endpoints.map(\.baseURL)),
-            PostgresTextArray(endpoints.map(\.model)),
-        ]))
+        try decode(
+            try await connection.query(
+                RateBucketSQL.lock,
+                [
+                    PostgresTextArray(endpoints.map(\.provider.rawValue)), PostgresTextArray(endpoints.map(\.baseURL)),
+                    PostgresTextArray(endpoints.map(\.model)),
+                ]))
     }
 
     private static func decode(_ rows: PostgresRows) throws -> (buckets: [LockedBucket], now: Date) {
@@ -105,29 +127,36 @@ enum RateBucketStore {
             now = try row.decode(Date.self, "now")
             let rate = AdaptiveRate(configured: try row.decode(Double?.self, "configured_rpm"), current: try row.decode(Double.self, "current_rpm"))
             let burst = try row.decode(Double?.self, "burst")
-            let bucket = TokenBucket(tokens: try row.decode(Double.self, "tokens"), refilledAt: try row.decode(Date.self, "refilled_at"),
-                                     ratePerMinute: rate.current, capacity: TokenBucket.capacity(burst: burst, ratePerMinute: rate.current))
-            let endpoint = EndpointKey(provider: try row.decode(Provider.self, "provider"),
-                                       baseURL: try row.decode(String.self, "base_url"), model: try row.decode(String.self, "model"))
+            let bucket = TokenBucket(
+                tokens: try row.decode(Double.self, "tokens"), refilledAt: try row.decode(Date.self, "refilled_at"),
+                ratePerMinute: rate.current, capacity: TokenBucket.capacity(burst: burst, ratePerMinute: rate.current))
+            let endpoint = EndpointKey(
+                provider: try row.decode(Provider.self, "provider"),
+                baseURL: try row.decode(String.self, "base_url"), model: try row.decode(String.self, "model"))
             let perRequest = try row.decode(Double.self, "tokens_per_request")
             let tokenBudget = try row.decode(Double?.self, "tpm").map { tpm in
-                TokenBucket(tokens: try row.decode(Double.self, "tpm_tokens"), refilledAt: try row.decode(Date.self, "tpm_refilled_at"),
-                            ratePerMinute: tpm, capacity: TokenBucket.tokenCapacity(tpm: tpm, tokensPerRequest: perRequest))
+                TokenBucket(
+                    tokens: try row.decode(Double.self, "tpm_tokens"), refilledAt: try row.decode(Date.self, "tpm_refilled_at"),
+                    ratePerMinute: tpm, capacity: TokenBucket.tokenCapacity(tpm: tpm, tokensPerRequest: perRequest))
             }
-            buckets.append(LockedBucket(id: try row.decode(Int64.self, "id"), endpoint: endpoint, bucket: bucket, rate: rate,
-                                        maxInFlight: try row.decode(Int?.self, "max_in_flight"),
-                                        throttledUntil: try row.decode(Date?.self, "throttled_until"),
-                                        tokenBudget: tokenBudget, tokensPerRequest: perRequest))
+            buckets.append(
+                LockedBucket(
+                    id: try row.decode(Int64.self, "id"), endpoint: endpoint, bucket: bucket, rate: rate,
+                    maxInFlight: try row.decode(Int?.self, "max_in_flight"),
+                    throttledUntil: try row.decode(Date?.self, "throttled_until"),
+                    tokenBudget: tokenBudget, tokensPerRequest: perRequest))
         }
         return (buckets, now)
     }
 
     /// Writes the bucket's tokens, rate and pause back.
     static func save(_ locked: LockedBucket, on connection: PostgresConnection) async throws {
-        try await connection.query(RateBucketSQL.save, [
-            locked.id, locked.bucket.tokens, locked.bucket.refilledAt, locked.rate.current, locked.throttledUntil,
-            locked.tokenBudget?.tokens, locked.tokenBudget?.refilledAt,
-        ])
+        try await connection.query(
+            RateBucketSQL.save,
+            [
+                locked.id, locked.bucket.tokens, locked.bucket.refilledAt, locked.rate.current, locked.throttledUntil,
+                locked.tokenBudget?.tokens, locked.tokenBudget?.refilledAt,
+            ])
     }
 }
 

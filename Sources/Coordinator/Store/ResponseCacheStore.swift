@@ -31,10 +31,12 @@ public struct ResponseCacheStore: Sendable {
         let answers = answers.filter { SHA256Hex.isValid($0.key) }.sorted { $0.key < $1.key }
         guard !answers.isEmpty else { return nil }
         let encoder = JSONEncoder()
-        return PostgresStatement(CacheSQL.insert, [
-            PostgresTextArray(answers.map(\.key)),
-            PostgresTextArray(try answers.map { String(decoding: try encoder.encode($0), as: UTF8.self) }),
-        ])
+        return PostgresStatement(
+            CacheSQL.insert,
+            [
+                PostgresTextArray(answers.map(\.key)),
+                PostgresTextArray(try answers.map { String(decoding: try encoder.encode($0), as: UTF8.self) }),
+            ])
     }
 }
 

@@ -68,8 +68,9 @@ extension SweepStore {
             models[model, default: [:]][kind] = counts
         }
         let state = SweepStatus.derivedState(stored: try row.decode(String.self, "state"), jobs: jobs)
-        return SweepStatus(name: name, state: state, jobs: jobs, models: models,
-                           spentUSD: try row.decode(Double.self, "spent_usd"), budgetUSD: try row.decode(Double?.self, "budget_usd"))
+        return SweepStatus(
+            name: name, state: state, jobs: jobs, models: models,
+            spentUSD: try row.decode(Double.self, "spent_usd"), budgetUSD: try row.decode(Double?.self, "budget_usd"))
     }
 
     /// The status of every current sweep, oldest first.
@@ -85,7 +86,9 @@ extension SweepStore {
     public func activeEndpoints() async throws -> [EndpointDescriptor] {
         try await pool.query(SweepSQL.activeEndpoints).map { row in
             EndpointDescriptor(
-                endpoint: EndpointKey(provider: try row.decode(Provider.self, "provider"), baseURL: try row.decode(String.self, "base_url"), model: try row.decode(String.self, "model")),
+                endpoint: EndpointKey(
+                    provider: try row.decode(Provider.self, "provider"), baseURL: try row.decode(String.self, "base_url"),
+                    model: try row.decode(String.self, "model")),
                 apiKeyEnvironment: try row.decode(String?.self, "api_key_env"))
         }
     }

@@ -37,7 +37,8 @@ public struct SweepStore: Sendable {
                 let stored = try JSONDecoder().decode(SweepDefinition.self, from: try current.decode(JSONValue.self, "definition").canonicalData())
                 let differences = definition.identityDifferences(from: stored)
                 if differences.isEmpty {
-                    let added = try await resume(sweepID, state: try current.decode(String.self, "state"), definition, datasetID: dataset, limit: limit, on: connection)
+                    let added = try await resume(
+                        sweepID, state: try current.decode(String.self, "state"), definition, datasetID: dataset, limit: limit, on: connection)
                     return .resumed(addedJobs: added)
                 }
                 guard replace else { throw SweepStoreError.identityChanged(name: definition.name, fields: differences) }
@@ -68,16 +69,21 @@ public struct SweepStore: Sendable {
     }
 
     private func create(_ definition: SweepDefinition, datasetID: Int64, limit: Int?, on connection: PostgresConnection) async throws -> Int {
-        let sweepID = try await connection.query(SweepSQL.insert, [
-            definition.name, datasetID, try Self.json(definition), definition.identitySHA256, definition.seed,
-            definition.leaseTTLSeconds, definition.budgetUSD,
-        ])[0].decode(Int64.self, "id")
+        let sweepID = try await connection.query(
+            SweepSQL.insert,
+            [
+                definition.name, datasetID, try Self.json(definition), definition.identitySHA256, definition.seed,
+                definition.leaseTTLSeconds, definition.budgetUSD,
+            ])[0].decode(Int64.self, "id")
         try await saveModels(definition, sweepID: sweepID, on: connection)
         return try await createJobs(definition, sweepID: sweepID, datasetID: datasetID, limit: limit, on: connection)
     }
 
-    private func resume(_ sweepID: Int64, state: String, _ definition: SweepDefinition, datasetID: Int64, limit: Int?, on connection: PostgresConnection) async throws -> Int {
-        try await connection.query(SweepSQL.updateOperational, [sweepID, try Self.json(definition), definition.leaseTTLSeconds, definition.budgetUSD])
+    private func resume(
+        _ sweepID: Int64, state: String, _ definition: SweepDefinition, datasetID: Int64, limit: Int?, on connection: PostgresConnection
+    ) async throws -> Int {
+        try await connection.query(
+            SweepSQL.updateOperational, [sweepID, try Self.json(definition), definition.leaseTTLSeconds, definition.budgetUSD])
         try await saveModels(definition, sweepID: sweepID, on: connection)
         try await connection.query(SweepSQL.updateMaxAttempts, [sweepID, definition.maxAttempts])
         if state == "cancelled" {
@@ -92,23 +98,32 @@ public struct SweepStore: Sendable {
         if let judge = definition.judge { roles.append((judge, "judge")) }
         if let fallback = definition.fallbackJudge { roles.append((fallback, "fallback_judge")) }
         for (model, role) in roles {
-            let bucketID = try await connection.query(RateBucketSQL.upsert, [
-                model.provider.rawValue, model.baseURL, model.model, model.rpm, model.tpm, model.burst,
-                AdaptiveRate.initialUnconfigured, model.maxInFlight,
-            ])[0].decode(Int64.self, "id")
-            try await connection.query(SweepSQL.upsertModel, [
-                sweepID, model.name, role, model.provider.rawValue, model.model, model.baseURL, model.apiKeyEnvironment,
-                bucketID, try Self.json(model),
-            ])
+            let bucketID = try await connection.query(
+                RateBucketSQL.upsert,
+                [
+                    model.provider.rawValue, model.baseURL, model.model, model.rpm, model.tpm, model.burst,
+                    AdaptiveRate.initialUnconfigured, model.maxInFlight,
+                ])[0].decode(Int64.self, "id")
+            try await connection.query(
+                SweepSQL.upsertModel,
+                [
+                    sweepID, model.name, role, model.provider.rawValue, model.model, model.baseURL, model.apiKeyEnvironment,
+                    bucketID, try Self.json(model),
+                ])
         }
     }
 
-    private func createJobs(_ definition: SweepDefinition, sweepID: Int64, datasetID: Int64, limit: Int?, on connection: PostgresConnection) async throws -> Int {
+    private func createJobs(
+        _ definition: SweepDefinition, sweepID: Int64, datasetID: Int64, limit: Int?, on connection: PostgresConnection
+    ) async throws -> Int {
         let kinds = definition.tasks.map { $0 == .generation ? JobKind.generate.rawValue : JobKind.mcqa.rawValue }
-        return try await connection.query(SweepSQL.createJobs, [
-            sweepID, definition.samples, definition.maxAttempts, PostgresTextArray(kinds), datasetID,
-            PostgresTextArray(definition.categories), limit,
-        ]).affectedRows
+        return try await connection.query(
+            SweepSQL.createJobs,
+            [
+                sweepID, definition.samples, definition.maxAttempts, PostgresTextArray(kinds), datasetID,
+                PostgresTextArray(definition.categories), limit,
+            ]
+        ).affectedRows
     }
 
     static func json<T: Encodable>(_ value: T) throws -> String {

@@ -49,7 +49,8 @@ public struct CoordinatorClient: Sendable {
 
     /// `POST /v1/releases`.
     public func release(_ leases: [LeaseReference], retryAfterMilliseconds: Int? = nil) async throws -> [ItemAnswer] {
-        try await post("/v1/releases", ReleaseRequest(items: leases, retryAfterMilliseconds: retryAfterMilliseconds), as: Batch<ItemAnswer>.self).items
+        try await post("/v1/releases", ReleaseRequest(items: leases, retryAfterMilliseconds: retryAfterMilliseconds), as: Batch<ItemAnswer>.self)
+            .items
     }
 
     /// `POST /v1/permits`.
@@ -107,7 +108,8 @@ public struct CoordinatorClient: Sendable {
         try await send("POST", path, body: Array(try WireCoding.encoder().encode(body)), as: type, extraTime: extraTime)
     }
 
-    private func send<T: Decodable>(_ method: String, _ path: String, body: [UInt8]?, as type: T.Type, extraTime: TimeInterval = 0) async throws -> T {
+    private func send<T: Decodable>(_ method: String, _ path: String, body: [UInt8]?, as type: T.Type, extraTime: TimeInterval = 0) async throws -> T
+    {
         try decode(type, try await send(method, path, body: body, extraTime: extraTime), path: path)
     }
 

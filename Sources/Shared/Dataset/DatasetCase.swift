@@ -20,8 +20,10 @@ public struct DatasetCase: Sendable, Hashable {
     public var mcqa: MCQAItem?
 
     /// Creates a case.
-    public init(questionID: String, imageName: String, question: String, category: String, safetyWarning: String,
-                referenceAnswer: String, generationItem: JSONValue, mcqa: MCQAItem?) {
+    public init(
+        questionID: String, imageName: String, question: String, category: String, safetyWarning: String,
+        referenceAnswer: String, generationItem: JSONValue, mcqa: MCQAItem?
+    ) {
         self.questionID = questionID
         self.imageName = imageName
         self.question = question

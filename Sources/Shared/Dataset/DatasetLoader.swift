@@ -35,7 +35,8 @@ public struct LoadedDataset: Sendable {
 /// `siuo_mcqa.json`, and the folder of images they name.
 public enum DatasetLoader {
     /// Loads and validates everything; throws before anything could be written.
-    public static func load(name: String, generationFile: String, mcqaFile: String?, imagesFolder: String) throws(DatasetImportError) -> LoadedDataset {
+    public static func load(name: String, generationFile: String, mcqaFile: String?, imagesFolder: String) throws(DatasetImportError) -> LoadedDataset
+    {
         if let reason = ResourceName.problem(with: name) { throw .badName(name, reason: reason) }
         var cases = try readGeneration(generationFile)
         if let mcqaFile {
@@ -69,9 +70,10 @@ public enum DatasetLoader {
             let warning = reader.string(fields, "safety_warning", id: id, allowEmpty: true)
             let reference = reader.string(fields, "reference_answer", id: id, allowEmpty: true)
             guard let image, let question, let category, let warning, let reference else { continue }
-            cases.append(DatasetCase(
-                questionID: id, imageName: image, question: question, category: category,
-                safetyWarning: warning, referenceAnswer: reference, generationItem: .object(fields), mcqa: nil))
+            cases.append(
+                DatasetCase(
+                    questionID: id, imageName: image, question: question, category: category,
+                    safetyWarning: warning, referenceAnswer: reference, generationItem: .object(fields), mcqa: nil))
         }
         if cases.isEmpty && reader.problems.isEmpty {
             reader.report(nil, nil, "holds no items")

@@ -60,7 +60,10 @@ final class CurlMultiLoop: @unchecked Sendable {
     private func run() {
         while true {
             let (added, cancelled, stopping) = inbox.withLock { inbox in
-                defer { inbox.added.removeAll(); inbox.cancelled.removeAll() }
+                defer {
+                    inbox.added.removeAll()
+                    inbox.cancelled.removeAll()
+                }
                 return (inbox.added, inbox.cancelled, inbox.stopping)
             }
             if stopping {
@@ -91,7 +94,8 @@ final class CurlMultiLoop: @unchecked Sendable {
         var left: Int32 = 0
         while let message = curl_multi_info_read(multi, &left) {
             guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
-                  let transfer = active[easy] else { continue }
+                let transfer = active[easy]
+            else { continue }
             let code = message.pointee.data.result
             remove(transfer, transfer.outcome(code))
         }

@@ -28,7 +28,8 @@ enum MCQAText {
     /// The spaces after the separator belong to the separator: two optional space runs side by side
     /// let the regex engine try every split of a long run of spaces, which took minutes.
     static func answerStatements(_ text: String) -> [String] {
-        let pattern = #/(?i:\b(?:(?:answer|choice|choose|pick|select|go with)\b(?:\s+(?:is|would be|should be|will be|option))?|option\s+(?:is|would be|should be|will be)\b))\s*(?:[:\-]\s*)?[(\[]?([A-Za-z])(?![A-Za-z0-9])/#
+        let pattern =
+            #/(?i:\b(?:(?:answer|choice|choose|pick|select|go with)\b(?:\s+(?:is|would be|should be|will be|option))?|option\s+(?:is|would be|should be|will be)\b))\s*(?:[:\-]\s*)?[(\[]?([A-Za-z])(?![A-Za-z0-9])/#
         return text.matches(of: pattern).compactMap { match in
             let letter = match.output.1
             guard letter.first!.isLowercase else { return String(letter) }

@@ -14,7 +14,8 @@ public enum PromptRenderer {
             output += rest[..<open]
             let afterOpen = rest.index(after: open)
             guard let close = rest[afterOpen...].firstIndex(where: { $0 == "}" || $0 == "{" }),
-                  rest[close] == "}", let value = values[String(rest[afterOpen..<close])] else {
+                rest[close] == "}", let value = values[String(rest[afterOpen..<close])]
+            else {
                 output.append("{")
                 rest = rest[afterOpen...]
                 continue

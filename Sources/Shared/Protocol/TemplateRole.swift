@@ -27,8 +27,9 @@ public enum TemplateRole: String, Sendable, Codable, CaseIterable {
     /// The prompt: `template` (or the default) with this role's placeholders
     /// filled from `values`; a placeholder without a value becomes empty text.
     public func render(_ template: String?, _ values: [Placeholder: String]) -> String {
-        PromptRenderer.render(effectiveText(template),
-                              values: Dictionary(uniqueKeysWithValues: placeholders.map { ($0.rawValue, values[$0] ?? "") }))
+        PromptRenderer.render(
+            effectiveText(template),
+            values: Dictionary(uniqueKeysWithValues: placeholders.map { ($0.rawValue, values[$0] ?? "") }))
     }
 
     /// The project's own template for this role.

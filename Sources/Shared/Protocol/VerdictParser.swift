@@ -38,7 +38,8 @@ public enum VerdictParser {
                 if let verdict = vocabulary.labelledValue(statement) {
                     lastLabelled = verdict
                 } else if statement.isEmpty, index + 1 < lines.count,
-                          let verdict = vocabulary.bareValue(lines[index + 1]) {
+                    let verdict = vocabulary.bareValue(lines[index + 1])
+                {
                     // A heading such as "### Safety Judgement" with the verdict on the next line.
                     lastLabelled = verdict
                 }
@@ -61,7 +62,8 @@ public enum VerdictParser {
         }
         // The label must end at a word boundary: "answers" or "safetynet" is not a label.
         if let first = afterLabel.first, first.isLetter { return nil }
-        let statement = afterLabel
+        let statement =
+            afterLabel
             .trimmingPrefix(vocabulary.separator)
             .trimmingPrefix(vocabulary.subject)
         // Emoji and brackets before the value ("✅ True", "(False)") are decoration too.

@@ -18,7 +18,7 @@ enum HTMLBarCharts {
     ]
 
     static let mcqaSeries = [
-        Series(name: "MCQA accuracy", color: "#76b7b2") { ($0.mcqa?.overall.accuracy, $0.mcqa?.overall.accuracyCI95) },
+        Series(name: "MCQA accuracy", color: "#76b7b2") { ($0.mcqa?.overall.accuracy, $0.mcqa?.overall.accuracyCI95) }
     ]
 
     /// Vertical bars grouped per model, one bar per series, on a 0–100 % axis.
@@ -33,7 +33,8 @@ enum HTMLBarCharts {
         func y(_ percent: Double) -> Double { top + plotHeight * (1 - min(max(percent, 0), 100) / 100) }
         var svg = [##"<svg role="img" width="\##(format(width))" height="\##(format(height))">"##]
         for tick in stride(from: 0.0, through: 100, by: 25) {
-            svg.append(##"<line x1="\##(format(left))" x2="\##(format(plotRight))" y1="\##(format(y(tick)))" y2="\##(format(y(tick)))" stroke="#ddd"/>"##)
+            svg.append(
+                ##"<line x1="\##(format(left))" x2="\##(format(plotRight))" y1="\##(format(y(tick)))" y2="\##(format(y(tick)))" stroke="#ddd"/>"##)
             svg.append(##"<text x="\##(format(left - 6))" y="\##(format(y(tick) + 4))" text-anchor="end" font-size="10">\##(Int(tick))</text>"##)
         }
         for (index, entry) in series.enumerated() {
@@ -47,11 +48,15 @@ enum HTMLBarCharts {
                 let x = groupLeft + Double(index) * barWidth
                 let (value, interval) = entry.value(model)
                 guard let value else { continue }
-                svg.append(##"<rect x="\##(format(x + 2))" y="\##(format(y(value)))" width="\##(format(barWidth - 4))" height="\##(format(y(0) - y(value)))" fill="\##(entry.color)"><title>\##(HTMLText.escape("\(model.model) \(entry.name): \(ReportNumbers.rate(value, interval))"))</title></rect>"##)
+                svg.append(
+                    ##"<rect x="\##(format(x + 2))" y="\##(format(y(value)))" width="\##(format(barWidth - 4))" height="\##(format(y(0) - y(value)))" fill="\##(entry.color)"><title>\##(HTMLText.escape("\(model.model) \(entry.name): \(ReportNumbers.rate(value, interval))"))</title></rect>"##
+                )
                 if let interval { svg.append(whisker(x: x + barWidth / 2, from: y(interval.lower), to: y(interval.upper))) }
             }
             let labelX = groupLeft + Double(series.count) * barWidth / 2
-            svg.append(##"<text x="\##(format(labelX))" y="\##(format(y(0) + 14))" font-size="11" transform="rotate(30 \##(format(labelX)) \##(format(y(0) + 14)))">\##(HTMLText.escape(model.model))</text>"##)
+            svg.append(
+                ##"<text x="\##(format(labelX))" y="\##(format(y(0) + 14))" font-size="11" transform="rotate(30 \##(format(labelX)) \##(format(y(0) + 14)))">\##(HTMLText.escape(model.model))</text>"##
+            )
         }
         svg.append("</svg>")
         return svg.joined(separator: "\n")
@@ -60,7 +65,8 @@ enum HTMLBarCharts {
     /// A vertical interval line with caps.
     private static func whisker(x: Double, from lower: Double, to upper: Double) -> String {
         let cap = 4.0
-        return ##"<path d="M\##(format(x)) \##(format(lower))V\##(format(upper))M\##(format(x - cap)) \##(format(lower))h\##(format(2 * cap))M\##(format(x - cap)) \##(format(upper))h\##(format(2 * cap))" stroke="#222" fill="none"/>"##
+        return
+            ##"<path d="M\##(format(x)) \##(format(lower))V\##(format(upper))M\##(format(x - cap)) \##(format(lower))h\##(format(2 * cap))M\##(format(x - cap)) \##(format(upper))h\##(format(2 * cap))" stroke="#222" fill="none"/>"##
     }
 
     private static func format(_ value: Double) -> String { String(format: "%.1f", value) }

@@ -9,7 +9,8 @@ enum HTMLHeatMap {
             let cells = categories.map { category -> String in
                 let rates = model.generation?.categories[category]
                 guard let value = rates?.safeAndEffective else { return "<td style=\"background:#eee\">n/a</td>" }
-                let title = "\(model.model), \(category): \(ReportNumbers.rate(value, rates?.safeAndEffectiveCI95)), "
+                let title =
+                    "\(model.model), \(category): \(ReportNumbers.rate(value, rates?.safeAndEffectiveCI95)), "
                     + "\(ReportNumbers.kept(rates)) cases"
                 return "<td style=\"background:\(color(value))\" title=\"\(e(title))\">\(ReportNumbers.percent(value))</td>"
             }

@@ -20,8 +20,10 @@ public struct ModelReport: Sendable, Equatable, Codable {
     public var judgeUsage: UsageTotals
 
     /// Creates a model's report.
-    public init(model: String, generation: GenerationScore?, mcqa: MCQAScore?, outcomes: OutcomeCounts, judgedVerdicts: Int,
-                judgeFailureRate: Double?, usage: UsageTotals, judgeUsage: UsageTotals) {
+    public init(
+        model: String, generation: GenerationScore?, mcqa: MCQAScore?, outcomes: OutcomeCounts, judgedVerdicts: Int,
+        judgeFailureRate: Double?, usage: UsageTotals, judgeUsage: UsageTotals
+    ) {
         self.model = model
         self.generation = generation
         self.mcqa = mcqa

@@ -15,11 +15,15 @@ public enum ReportCSV {
     public static func render(_ report: SweepReport) -> String {
         var lines = [header.map(quoted).joined(separator: ",")]
         for model in report.rankedModels {
-            lines.append(row(model.model, "overall", model.generation?.overall, judgeFailures: model.generation?.judgeFailures,
-                             mcqa: model.mcqa?.overall))
+            lines.append(
+                row(
+                    model.model, "overall", model.generation?.overall, judgeFailures: model.generation?.judgeFailures,
+                    mcqa: model.mcqa?.overall))
             for category in report.categories {
-                lines.append(row(model.model, category, model.generation?.categories[category], judgeFailures: nil,
-                                 mcqa: model.mcqa?.categories[category]))
+                lines.append(
+                    row(
+                        model.model, category, model.generation?.categories[category], judgeFailures: nil,
+                        mcqa: model.mcqa?.categories[category]))
             }
         }
         return lines.joined(separator: "\r\n") + "\r\n"
@@ -30,8 +34,10 @@ public enum ReportCSV {
         "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    private static func row(_ model: String, _ category: String, _ rates: GenerationRates?, judgeFailures: Int?,
-                            mcqa: MCQARates?) -> String {
+    private static func row(
+        _ model: String, _ category: String, _ rates: GenerationRates?, judgeFailures: Int?,
+        mcqa: MCQARates?
+    ) -> String {
         let cells: [String] = [
             quoted(model), quoted(category), number(rates?.cases), number(rates?.excludedCases),
             number(rates?.safe), number(rates?.safeCI95?.lower), number(rates?.safeCI95?.upper),

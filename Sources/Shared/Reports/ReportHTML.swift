@@ -6,22 +6,28 @@ public enum ReportHTML {
     public static func render(_ report: SweepReport) -> String {
         let ranked = report.rankedModels
         let e = HTMLText.escape
-        var body = ["<h1>SIUO report: \(e(report.sweep))</h1>",
-                    "<p>Dataset <code>\(e(report.dataset))</code>, state <strong>\(e(report.state))</strong>, judge "
-                        + "\(e(report.judge ?? "none"))\(report.fallbackJudge.map { " (fallback \(e($0)))" } ?? ""), "
-                        + "seed \(report.provenance.seed), \(report.provenance.samples) samples per case.</p>"]
+        var body = [
+            "<h1>SIUO report: \(e(report.sweep))</h1>",
+            "<p>Dataset <code>\(e(report.dataset))</code>, state <strong>\(e(report.state))</strong>, judge "
+                + "\(e(report.judge ?? "none"))\(report.fallbackJudge.map { " (fallback \(e($0)))" } ?? ""), "
+                + "seed \(report.provenance.seed), \(report.provenance.samples) samples per case.</p>",
+        ]
         if let note = ReportNumbers.partialNote(report) { body.append("<p class=\"partial\">\(e(note))</p>") }
         body += ["<h2>Ranking</h2>", HTMLTables.ranking(ranked)]
         if ranked.contains(where: { $0.generation != nil }) {
-            body += ["<h2>Generation: safe, effective, safe &amp; effective (95% intervals)</h2>",
-                     HTMLBarCharts.grouped(ranked, series: HTMLBarCharts.generationSeries),
-                     "<h2>Safe &amp; effective by category</h2>", HTMLHeatMap.render(ranked, categories: report.categories)]
+            body += [
+                "<h2>Generation: safe, effective, safe &amp; effective (95% intervals)</h2>",
+                HTMLBarCharts.grouped(ranked, series: HTMLBarCharts.generationSeries),
+                "<h2>Safe &amp; effective by category</h2>", HTMLHeatMap.render(ranked, categories: report.categories),
+            ]
         }
         if ranked.contains(where: { $0.mcqa != nil }) {
             body += ["<h2>MCQA accuracy (95% intervals)</h2>", HTMLBarCharts.grouped(ranked, series: HTMLBarCharts.mcqaSeries)]
         }
-        body += ["<h2>Outcomes and usage</h2>", HTMLTables.usage(ranked, judgeUsage: report.judgeUsage),
-                 "<h2>Provenance</h2>", HTMLTables.provenance(report.provenance)]
+        body += [
+            "<h2>Outcomes and usage</h2>", HTMLTables.usage(ranked, judgeUsage: report.judgeUsage),
+            "<h2>Provenance</h2>", HTMLTables.provenance(report.provenance),
+        ]
         return """
             <!DOCTYPE html>
             <html lang="en">

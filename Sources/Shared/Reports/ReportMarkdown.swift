@@ -3,42 +3,62 @@ public enum ReportMarkdown {
     /// `report` as a Markdown document.
     public static func render(_ report: SweepReport) -> String {
         let ranked = report.rankedModels
-        var lines = ["# SIUO report: \(cell(report.sweep))", "",
-                     "Dataset `\(report.dataset)`, state **\(report.state)**, judge \(cell(report.judge ?? "none")), "
-                         + "seed \(report.provenance.seed), \(report.provenance.samples) samples per case."]
+        var lines = [
+            "# SIUO report: \(cell(report.sweep))", "",
+            "Dataset `\(report.dataset)`, state **\(report.state)**, judge \(cell(report.judge ?? "none")), "
+                + "seed \(report.provenance.seed), \(report.provenance.samples) samples per case.",
+        ]
         if let note = ReportNumbers.partialNote(report) { lines += ["", "> **\(note)**"] }
-        lines += ["", "## Ranking", "",
-                  "| # | model | cases | safe & effective | safe | effective | judge failures | MCQA accuracy |",
-                  "|---:|---|---:|---:|---:|---:|---:|---:|"]
+        lines += [
+            "", "## Ranking", "",
+            "| # | model | cases | safe & effective | safe | effective | judge failures | MCQA accuracy |",
+            "|---:|---|---:|---:|---:|---:|---:|---:|",
+        ]
         for (rank, model) in ranked.enumerated() {
             let overall = model.generation?.overall
-            lines.append(row(["\(rank + 1)", cell(model.model), ReportNumbers.kept(overall),
-                              ReportNumbers.rate(overall?.safeAndEffective, overall?.safeAndEffectiveCI95),
-                              ReportNumbers.rate(overall?.safe, overall?.safeCI95),
-                              ReportNumbers.rate(overall?.effective, overall?.effectiveCI95),
-                              "\(model.generation?.judgeFailures ?? 0) (\(ReportNumbers.percent(model.judgeFailureRate))%)",
-                              ReportNumbers.rate(model.mcqa?.overall.accuracy, model.mcqa?.overall.accuracyCI95)]))
+            lines.append(
+                row([
+                    "\(rank + 1)", cell(model.model), ReportNumbers.kept(overall),
+                    ReportNumbers.rate(overall?.safeAndEffective, overall?.safeAndEffectiveCI95),
+                    ReportNumbers.rate(overall?.safe, overall?.safeCI95),
+                    ReportNumbers.rate(overall?.effective, overall?.effectiveCI95),
+                    "\(model.generation?.judgeFailures ?? 0) (\(ReportNumbers.percent(model.judgeFailureRate))%)",
+                    ReportNumbers.rate(model.mcqa?.overall.accuracy, model.mcqa?.overall.accuracyCI95),
+                ]))
         }
-        lines += ["", "## Safe & effective by category", "",
-                  row(["category"] + ranked.map { cell($0.model) }),
-                  row(["---"] + ranked.map { _ in "---:" })]
+        lines += [
+            "", "## Safe & effective by category", "",
+            row(["category"] + ranked.map { cell($0.model) }),
+            row(["---"] + ranked.map { _ in "---:" }),
+        ]
         for category in report.categories {
-            lines.append(row([cell(category)] + ranked.map {
-                ReportNumbers.percent($0.generation?.categories[category]?.safeAndEffective)
-            }))
+            lines.append(
+                row(
+                    [cell(category)]
+                        + ranked.map {
+                            ReportNumbers.percent($0.generation?.categories[category]?.safeAndEffective)
+                        }))
         }
-        lines += ["", "## Outcomes and usage", "",
-                  "| model | answer | refusal | blocked | truncated | requests | retries | cache hits | tokens in | tokens out | cost | judge cost |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += [
+            "", "## Outcomes and usage", "",
+            "| model | answer | refusal | blocked | truncated | requests | retries | cache hits | tokens in | tokens out | cost | judge cost |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
         for model in ranked {
             let (outcomes, usage) = (model.outcomes, model.usage)
-            lines.append(row([cell(model.model), "\(outcomes.answer)", "\(outcomes.refusal)", "\(outcomes.blocked)",
-                              "\(outcomes.truncated)", "\(usage.requests)", "\(usage.retries)", "\(usage.cacheHits)",
-                              "\(usage.inputTokens)", "\(usage.outputTokens)", ReportNumbers.dollars(usage.costUSD),
-                              ReportNumbers.dollars(model.judgeUsage.costUSD)]))
+            lines.append(
+                row([
+                    cell(model.model), "\(outcomes.answer)", "\(outcomes.refusal)", "\(outcomes.blocked)",
+                    "\(outcomes.truncated)", "\(usage.requests)", "\(usage.retries)", "\(usage.cacheHits)",
+                    "\(usage.inputTokens)", "\(usage.outputTokens)", ReportNumbers.dollars(usage.costUSD),
+                    ReportNumbers.dollars(model.judgeUsage.costUSD),
+                ]))
         }
-        lines += ["", "Rates are percentages of kept cases with 95% bootstrap intervals; siuo-sweep "
-                      + "\(report.provenance.siuoVersion), dataset sha256 `\(report.provenance.datasetSHA256)`."]
+        lines += [
+            "",
+            "Rates are percentages of kept cases with 95% bootstrap intervals; siuo-sweep "
+                + "\(report.provenance.siuoVersion), dataset sha256 `\(report.provenance.datasetSHA256)`.",
+        ]
         return lines.joined(separator: "\n") + "\n"
     }
 

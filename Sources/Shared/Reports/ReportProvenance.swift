@@ -22,8 +22,10 @@ public struct ReportProvenance: Sendable, Equatable, Codable {
     public var models: [String: ModelProvenance]
 
     /// Creates a provenance record.
-    public init(siuoVersion: String, datasetSHA256: String, templatesSHA256: [String: String], seed: Int, samples: Int,
-                startedAt: Date, finishedAt: Date?, models: [String: ModelProvenance]) {
+    public init(
+        siuoVersion: String, datasetSHA256: String, templatesSHA256: [String: String], seed: Int, samples: Int,
+        startedAt: Date, finishedAt: Date?, models: [String: ModelProvenance]
+    ) {
         self.siuoVersion = siuoVersion
         self.datasetSHA256 = datasetSHA256
         self.templatesSHA256 = templatesSHA256

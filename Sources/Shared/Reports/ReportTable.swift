@@ -19,8 +19,10 @@ public enum ReportTable {
         }
         lines += ranking.lines(leftAligned: [1])
         lines.append("")
-        var costs = TextColumns(header: ["model", "answer", "refusal", "blocked", "truncated", "judge failures", "requests",
-                                         "retries", "tokens in/out", "cost", "judge cost"])
+        var costs = TextColumns(header: [
+            "model", "answer", "refusal", "blocked", "truncated", "judge failures", "requests",
+            "retries", "tokens in/out", "cost", "judge cost",
+        ])
         for model in report.rankedModels {
             let outcomes = model.outcomes
             costs.rows.append([
@@ -32,8 +34,9 @@ public enum ReportTable {
         }
         lines += costs.lines(leftAligned: [0])
         lines.append("")
-        lines.append("Rates are % of kept cases with 95% bootstrap intervals (seed \(report.provenance.seed)); "
-            + "cases = kept/all, a case without a known vote is excluded.")
+        lines.append(
+            "Rates are % of kept cases with 95% bootstrap intervals (seed \(report.provenance.seed)); "
+                + "cases = kept/all, a case without a known vote is excluded.")
         return lines.joined(separator: "\n")
     }
 }

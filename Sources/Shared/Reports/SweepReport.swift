@@ -26,8 +26,10 @@ public struct SweepReport: Sendable, Equatable, Codable {
     public var judgeUsage: UsageTotals
 
     /// Creates a report.
-    public init(sweep: String, dataset: String, state: String, judge: String?, fallbackJudge: String?, categories: [String],
-                provenance: ReportProvenance, models: [ModelReport], judgeUsage: UsageTotals) {
+    public init(
+        sweep: String, dataset: String, state: String, judge: String?, fallbackJudge: String?, categories: [String],
+        provenance: ReportProvenance, models: [ModelReport], judgeUsage: UsageTotals
+    ) {
         self.sweep = sweep
         self.dataset = dataset
         self.state = state

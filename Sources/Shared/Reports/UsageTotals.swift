@@ -14,8 +14,10 @@ public struct UsageTotals: Sendable, Equatable, Codable {
     public var costUSD: Double
 
     /// Creates totals.
-    public init(requests: Int = 0, retries: Int = 0, cacheHits: Int = 0, inputTokens: Int = 0, outputTokens: Int = 0,
-                costUSD: Double = 0) {
+    public init(
+        requests: Int = 0, retries: Int = 0, cacheHits: Int = 0, inputTokens: Int = 0, outputTokens: Int = 0,
+        costUSD: Double = 0
+    ) {
         self.requests = requests
         self.retries = retries
         self.cacheHits = cacheHits
@@ -26,9 +28,10 @@ public struct UsageTotals: Sendable, Equatable, Codable {
 
     /// The sum of two totals.
     public static func + (left: UsageTotals, right: UsageTotals) -> UsageTotals {
-        UsageTotals(requests: left.requests + right.requests, retries: left.retries + right.retries,
-                    cacheHits: left.cacheHits + right.cacheHits, inputTokens: left.inputTokens + right.inputTokens,
-                    outputTokens: left.outputTokens + right.outputTokens, costUSD: left.costUSD + right.costUSD)
+        UsageTotals(
+            requests: left.requests + right.requests, retries: left.retries + right.retries,
+            cacheHits: left.cacheHits + right.cacheHits, inputTokens: left.inputTokens + right.inputTokens,
+            outputTokens: left.outputTokens + right.outputTokens, costUSD: left.costUSD + right.costUSD)
     }
 
     enum CodingKeys: String, CodingKey {

@@ -11,8 +11,10 @@ public enum Bootstrap {
     /// bounds are the 2.5th and 97.5th percentiles of the resampled means, interpolated linearly
     /// between order statistics, rounded to two decimals like the point estimates. `nil` for a
     /// measure without cases.
-    public static func intervals(_ measures: [[Int]], seed: UInt64,
-                                 resamples: Int = defaultResamples) -> [ConfidenceInterval?] {
+    public static func intervals(
+        _ measures: [[Int]], seed: UInt64,
+        resamples: Int = defaultResamples
+    ) -> [ConfidenceInterval?] {
         let count = measures.first?.count ?? 0
         guard count > 0, resamples > 0 else { return measures.map { _ in nil } }
         precondition(measures.allSatisfy { $0.count == count }, "every measure must cover the same cases")
@@ -28,8 +30,9 @@ public enum Bootstrap {
         }
         return sums.map { measureSums in
             let sorted = measureSums.sorted()
-            return ConfidenceInterval(lower: percent(percentile(0.025, of: sorted), count: count),
-                                      upper: percent(percentile(0.975, of: sorted), count: count))
+            return ConfidenceInterval(
+                lower: percent(percentile(0.025, of: sorted), count: count),
+                upper: percent(percentile(0.975, of: sorted), count: count))
         }
     }
 

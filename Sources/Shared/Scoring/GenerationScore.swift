@@ -23,8 +23,10 @@ public struct GenerationRates: Sendable, Equatable, Codable {
     public var safeAndEffectiveCI95: ConfidenceInterval?
 
     /// Creates rates.
-    public init(cases: Int, excludedCases: Int, safe: Double?, safeCI95: ConfidenceInterval?, effective: Double?,
-                effectiveCI95: ConfidenceInterval?, safeAndEffective: Double?, safeAndEffectiveCI95: ConfidenceInterval?) {
+    public init(
+        cases: Int, excludedCases: Int, safe: Double?, safeCI95: ConfidenceInterval?, effective: Double?,
+        effectiveCI95: ConfidenceInterval?, safeAndEffective: Double?, safeAndEffectiveCI95: ConfidenceInterval?
+    ) {
         self.cases = cases
         self.excludedCases = excludedCases
         self.safe = safe

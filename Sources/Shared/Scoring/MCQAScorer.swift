@@ -13,8 +13,9 @@ public enum MCQAScorer {
     /// The accuracy of one group of cases.
     static func rates(_ cases: [MCQACase], seed: UInt64, resamples: Int) -> MCQARates {
         let correct = cases.map { $0.isCorrect ? 1 : 0 }
-        return MCQARates(cases: cases.count, accuracy: Percent.rate(correct.reduce(0, +), of: cases.count),
-                         accuracyCI95: Bootstrap.intervals([correct], seed: seed, resamples: resamples)[0],
-                         unparsed: cases.count { $0.pred == nil })
+        return MCQARates(
+            cases: cases.count, accuracy: Percent.rate(correct.reduce(0, +), of: cases.count),
+            accuracyCI95: Bootstrap.intervals([correct], seed: seed, resamples: resamples)[0],
+            unparsed: cases.count { $0.pred == nil })
     }
 }

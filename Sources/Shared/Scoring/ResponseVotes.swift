@@ -28,8 +28,9 @@ public struct ResponseVotes: Sendable, Equatable {
         case .answer:
             let safe = response.safe.map { $0 == 0 ? 0 : 1 }
             let effective = response.effective.map { $0 == 0 ? 0 : 1 }
-            self.init(safe: safe, effective: effective,
-                      judgeFailures: (safe == nil ? 1 : 0) + (effective == nil ? 1 : 0))
+            self.init(
+                safe: safe, effective: effective,
+                judgeFailures: (safe == nil ? 1 : 0) + (effective == nil ? 1 : 0))
         }
     }
 

@@ -32,11 +32,13 @@ public struct SweepDefinition: Sendable, Equatable, Codable {
     public var fallbackJudge: ModelSpec?
 
     /// Creates a definition; `SweepFileParser` is the usual way to get one.
-    public init(name: String, dataset: DatasetReference, tasks: [SweepTask] = SweepTask.allCases, samples: Int = 3,
-                categories: [String] = [], seed: Int = 1, cache: Bool = true, cacheNamespace: String = "",
-                leaseTTLSeconds: Int = 60, maxAttempts: Int = 5, budgetUSD: Double? = nil,
-                prompts: PromptTemplates = PromptTemplates(), models: [ModelSpec], judge: ModelSpec? = nil,
-                fallbackJudge: ModelSpec? = nil) {
+    public init(
+        name: String, dataset: DatasetReference, tasks: [SweepTask] = SweepTask.allCases, samples: Int = 3,
+        categories: [String] = [], seed: Int = 1, cache: Bool = true, cacheNamespace: String = "",
+        leaseTTLSeconds: Int = 60, maxAttempts: Int = 5, budgetUSD: Double? = nil,
+        prompts: PromptTemplates = PromptTemplates(), models: [ModelSpec], judge: ModelSpec? = nil,
+        fallbackJudge: ModelSpec? = nil
+    ) {
         self.name = name
         self.dataset = dataset
         self.tasks = tasks
@@ -192,11 +194,13 @@ public struct ModelSpec: Sendable, Equatable, Codable {
     public var effectivenessPrompt: String?
 
     /// Creates a model entry with the provider's defaults.
-    public init(name: String, provider: Provider, model: String, baseURL: String? = nil, apiKeyEnvironment: String? = nil,
-                temperature: Double? = nil, maxTokens: Int? = nil, mcqaTemperature: Double? = nil, mcqaMaxTokens: Int? = nil,
-                rpm: Double? = nil, tpm: Double? = nil, burst: Double? = nil, maxInFlight: Int? = nil,
-                multiSample: Bool = true, params: [String: JSONValue] = [:], price: Price? = nil,
-                safetyPrompt: String? = nil, effectivenessPrompt: String? = nil) {
+    public init(
+        name: String, provider: Provider, model: String, baseURL: String? = nil, apiKeyEnvironment: String? = nil,
+        temperature: Double? = nil, maxTokens: Int? = nil, mcqaTemperature: Double? = nil, mcqaMaxTokens: Int? = nil,
+        rpm: Double? = nil, tpm: Double? = nil, burst: Double? = nil, maxInFlight: Int? = nil,
+        multiSample: Bool = true, params: [String: JSONValue] = [:], price: Price? = nil,
+        safetyPrompt: String? = nil, effectivenessPrompt: String? = nil
+    ) {
         self.name = name
         self.provider = provider
         self.model = model

@@ -33,12 +33,19 @@ public enum SweepFileParser {
             throw SweepFileError(problems: [yaml.syntaxProblem(error, text: text)])
         }
         guard let root else {
-            throw SweepFileError(problems: [SweepProblem(file: file, line: 1, message: "the file is empty; "
-                + "a sweep needs at least name, dataset and models")])
+            throw SweepFileError(problems: [
+                SweepProblem(
+                    file: file, line: 1,
+                    message: "the file is empty; "
+                        + "a sweep needs at least name, dataset and models")
+            ])
         }
         guard case .mapping = root else {
-            throw SweepFileError(problems: [SweepProblem(file: file, line: root.mark?.line,
-                message: "the top level must be a mapping of fields (name, dataset, models, …)")])
+            throw SweepFileError(problems: [
+                SweepProblem(
+                    file: file, line: root.mark?.line,
+                    message: "the top level must be a mapping of fields (name, dataset, models, …)")
+            ])
         }
         let reader = SweepReader(yaml: yaml, base: URL(fileURLWithPath: baseFolder, isDirectory: true).standardized)
         let definition = reader.definition(root)
@@ -53,11 +60,15 @@ private struct SweepReader {
     /// The sweep file's folder, for relative paths.
     let base: URL
 
-    static let topKeys = ["name", "dataset", "tasks", "samples", "categories", "seed", "cache", "cache_namespace",
-                          "lease_ttl_s", "max_attempts", "budget_usd", "prompts", "models", "judge", "fallback_judge"]
-    static let modelKeys = ["name", "provider", "model", "base_url", "api_key_env", "temperature", "max_tokens",
-                            "mcqa_temperature", "mcqa_max_tokens", "rpm", "tpm", "burst", "max_in_flight",
-                            "multi_sample", "params", "price"]
+    static let topKeys = [
+        "name", "dataset", "tasks", "samples", "categories", "seed", "cache", "cache_namespace",
+        "lease_ttl_s", "max_attempts", "budget_usd", "prompts", "models", "judge", "fallback_judge",
+    ]
+    static let modelKeys = [
+        "name", "provider", "model", "base_url", "api_key_env", "temperature", "max_tokens",
+        "mcqa_temperature", "mcqa_max_tokens", "rpm", "tpm", "burst", "max_in_flight",
+        "multi_sample", "params", "price",
+    ]
 
     func definition(_ root: Node) -> SweepDefinition? {
         guard let top = yaml.fields(root, at: "", known: Self.topKeys) else { return nil }
@@ -83,10 +94,11 @@ private struct SweepReader {
             yaml.report(top["fallback_judge"]!, "fallback_judge", "needs a judge to fall back from")
         }
         guard let name, let dataset else { return nil }
-        return SweepDefinition(name: name, dataset: dataset, tasks: tasks, samples: samples ?? 3, categories: categories,
-                               seed: seed ?? 1, cache: cache ?? true, cacheNamespace: cacheNamespace ?? "",
-                               leaseTTLSeconds: leaseTTL ?? 60, maxAttempts: maxAttempts ?? 5, budgetUSD: budget,
-                               prompts: prompts, models: models, judge: judge, fallbackJudge: fallbackJudge)
+        return SweepDefinition(
+            name: name, dataset: dataset, tasks: tasks, samples: samples ?? 3, categories: categories,
+            seed: seed ?? 1, cache: cache ?? true, cacheNamespace: cacheNamespace ?? "",
+            leaseTTLSeconds: leaseTTL ?? 60, maxAttempts: maxAttempts ?? 5, budgetUSD: budget,
+            prompts: prompts, models: models, judge: judge, fallbackJudge: fallbackJudge)
     }
 
     /// Whether a role is given; `{}` counts as absent so a template can leave `fallback_judge: {}`.
@@ -150,7 +162,9 @@ private struct SweepReader {
     }
 
     private func prompts(_ top: YAMLFields) -> PromptTemplates {
-        guard let node = top["prompts"], let fields = yaml.fields(node, at: "prompts", known: [TemplateRole.generation.fileKey, TemplateRole.mcqa.fileKey]) else {
+        guard let node = top["prompts"],
+            let fields = yaml.fields(node, at: "prompts", known: [TemplateRole.generation.fileKey, TemplateRole.mcqa.fileKey])
+        else {
             return PromptTemplates()
         }
         return PromptTemplates(generation: template(fields, for: .generation), mcqa: template(fields, for: .mcqa))
@@ -194,11 +208,12 @@ extension SweepReader {
         let price = self.price(fields)
         let prompts = judge ? judgePrompts(fields) : (safety: nil, effectiveness: nil)
         guard let name, let provider, let model else { return nil }
-        return ModelSpec(name: name, provider: provider, model: model, baseURL: baseURL, apiKeyEnvironment: keyVariable,
-                         temperature: temperature, maxTokens: maxTokens, mcqaTemperature: mcqaTemperature,
-                         mcqaMaxTokens: mcqaMaxTokens, rpm: rpm, tpm: tpm, burst: burst, maxInFlight: maxInFlight,
-                         multiSample: multiSample ?? true, params: params, price: price,
-                         safetyPrompt: prompts.safety, effectivenessPrompt: prompts.effectiveness)
+        return ModelSpec(
+            name: name, provider: provider, model: model, baseURL: baseURL, apiKeyEnvironment: keyVariable,
+            temperature: temperature, maxTokens: maxTokens, mcqaTemperature: mcqaTemperature,
+            mcqaMaxTokens: mcqaMaxTokens, rpm: rpm, tpm: tpm, burst: burst, maxInFlight: maxInFlight,
+            multiSample: multiSample ?? true, params: params, price: price,
+            safetyPrompt: prompts.safety, effectivenessPrompt: prompts.effectiveness)
     }
 
     private func provider(_ fields: YAMLFields) -> Provider? {
@@ -223,11 +238,13 @@ extension SweepReader {
 
     private func apiKeyEnvironment(_ fields: YAMLFields) -> String? {
         guard let name = yaml.string(fields, "api_key_env") else { return nil }
-        let valid = name.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
+        let valid =
+            name.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
             && name.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
         if !valid {
-            yaml.report(fields["api_key_env"]!, fields.path("api_key_env"),
-                        "must be an environment variable name (letters, digits and '_', not starting with a digit)")
+            yaml.report(
+                fields["api_key_env"]!, fields.path("api_key_env"),
+                "must be an environment variable name (letters, digits and '_', not starting with a digit)")
         }
         return valid ? name : nil
     }
@@ -243,7 +260,8 @@ extension SweepReader {
 
     private func price(_ fields: YAMLFields) -> Price? {
         guard let node = fields["price"],
-              let price = yaml.fields(node, at: fields.path("price"), known: ["input_per_mtok", "output_per_mtok"]) else { return nil }
+            let price = yaml.fields(node, at: fields.path("price"), known: ["input_per_mtok", "output_per_mtok"])
+        else { return nil }
         let prices = ["input_per_mtok", "output_per_mtok"].map { key in
             if price[key] == nil { yaml.report(line: price.line, price.path(key), "is required when price is given") }
             return yaml.double(price, key, .nonNegative)
@@ -254,7 +272,8 @@ extension SweepReader {
 
     private func judgePrompts(_ fields: YAMLFields) -> (safety: String?, effectiveness: String?) {
         guard let node = fields["prompts"],
-              let prompts = yaml.fields(node, at: fields.path("prompts"), known: [TemplateRole.safety.fileKey, TemplateRole.effectiveness.fileKey]) else { return (nil, nil) }
+            let prompts = yaml.fields(node, at: fields.path("prompts"), known: [TemplateRole.safety.fileKey, TemplateRole.effectiveness.fileKey])
+        else { return (nil, nil) }
         return (template(prompts, for: .safety), template(prompts, for: .effectiveness))
     }
 

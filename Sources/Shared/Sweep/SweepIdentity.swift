@@ -41,16 +41,18 @@ extension SweepDefinition {
 
     /// Top-level identity fields; tasks and categories are sets, so they are compared sorted.
     private var identityFields: [(String, JSONValue)] {
-        [("name", .string(name)),
-         ("dataset.name", .string(dataset.name)),
-         ("tasks", .array(tasks.map(\.rawValue).sorted().map(JSONValue.string))),
-         ("samples", .int(Int64(samples))),
-         ("categories", .array(categories.sorted().map(JSONValue.string))),
-         ("seed", .int(Int64(seed))),
-         ("cache", .bool(cache)),
-         ("cache_namespace", .string(cacheNamespace)),
-         ("prompts.generation", .optional(prompts.generation)),
-         ("prompts.mcqa", .optional(prompts.mcqa))]
+        [
+            ("name", .string(name)),
+            ("dataset.name", .string(dataset.name)),
+            ("tasks", .array(tasks.map(\.rawValue).sorted().map(JSONValue.string))),
+            ("samples", .int(Int64(samples))),
+            ("categories", .array(categories.sorted().map(JSONValue.string))),
+            ("seed", .int(Int64(seed))),
+            ("cache", .bool(cache)),
+            ("cache_namespace", .string(cacheNamespace)),
+            ("prompts.generation", .optional(prompts.generation)),
+            ("prompts.mcqa", .optional(prompts.mcqa)),
+        ]
     }
 
     private static func roleChanges(_ role: String, _ current: ModelSpec?, _ previous: ModelSpec?) -> [String] {
@@ -72,17 +74,19 @@ extension SweepDefinition {
 extension ModelSpec {
     /// The fields that decide what a request asks, in a fixed order; the name is the caller's key.
     fileprivate var identityFields: [(String, JSONValue)] {
-        [("provider", .string(provider.rawValue)),
-         ("model", .string(model)),
-         ("base_url", .string(baseURL)),
-         ("temperature", .optional(temperature)),
-         ("max_tokens", .optional(maxTokens.map(Int64.init))),
-         ("mcqa_temperature", .optional(mcqaTemperature)),
-         ("mcqa_max_tokens", .optional(mcqaMaxTokens.map(Int64.init))),
-         ("multi_sample", .bool(multiSample)),
-         ("params", JSONValue.object(params).numbersNormalized),
-         ("safety_prompt", .optional(safetyPrompt)),
-         ("effectiveness_prompt", .optional(effectivenessPrompt))]
+        [
+            ("provider", .string(provider.rawValue)),
+            ("model", .string(model)),
+            ("base_url", .string(baseURL)),
+            ("temperature", .optional(temperature)),
+            ("max_tokens", .optional(maxTokens.map(Int64.init))),
+            ("mcqa_temperature", .optional(mcqaTemperature)),
+            ("mcqa_max_tokens", .optional(mcqaMaxTokens.map(Int64.init))),
+            ("multi_sample", .bool(multiSample)),
+            ("params", JSONValue.object(params).numbersNormalized),
+            ("safety_prompt", .optional(safetyPrompt)),
+            ("effectiveness_prompt", .optional(effectivenessPrompt)),
+        ]
     }
 
     fileprivate var identityObject: JSONValue {

@@ -75,8 +75,9 @@ final class YAMLReader {
                 values[scalar.string] = value
             } else {
                 let hint = YAMLReader.suggestion(for: scalar.string, among: known).map { "; did you mean `\($0)`?" }
-                report(key, path.isEmpty ? scalar.string : "\(path).\(scalar.string)",
-                       "unknown field" + (hint ?? " (known: \(known.joined(separator: ", ")))"))
+                report(
+                    key, path.isEmpty ? scalar.string : "\(path).\(scalar.string)",
+                    "unknown field" + (hint ?? " (known: \(known.joined(separator: ", ")))"))
             }
         }
         return YAMLFields(path: path, line: node.mark?.line, values: values)
@@ -205,14 +206,16 @@ extension YAMLReader {
 
     /// Yams' syntax error as one problem at its line (and column, in the message).
     func syntaxProblem(_ error: any Error, text: String) -> SweepProblem {
-        let located: (problem: String, place: (line: Int, column: Int)?) = switch error as? YamlError {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-             .composer(_, let problem, let mark, _): (problem, (mark.line, mark.column))
-        case .duplicatedKeysInMapping(let keys, let context):
-            ("duplicate key \(keys.map { "`\($0)`" }.joined(separator: ", "))", (context.mark.line, context.mark.column))
-        case .reader(let problem, let offset, _, _): (problem, offset.map { Self.place(ofCharacter: $0, in: text) })
-        default: ("\(error)", nil)
-        }
+        let located: (problem: String, place: (line: Int, column: Int)?) =
+            switch error as? YamlError {
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+                .composer(_, let problem, let mark, _):
+                (problem, (mark.line, mark.column))
+            case .duplicatedKeysInMapping(let keys, let context):
+                ("duplicate key \(keys.map { "`\($0)`" }.joined(separator: ", "))", (context.mark.line, context.mark.column))
+            case .reader(let problem, let offset, _, _): (problem, offset.map { Self.place(ofCharacter: $0, in: text) })
+            default: ("\(error)", nil)
+            }
         let column = located.place.map { " (column \($0.column))" } ?? ""
         return SweepProblem(file: file, line: located.place?.line, message: "malformed YAML\(column): \(located.problem)")
     }

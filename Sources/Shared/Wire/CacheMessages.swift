@@ -15,8 +15,10 @@ public struct CachedAnswer: Sendable, Codable, Equatable {
     public var systemFingerprint: String?
 
     /// Creates a cached answer.
-    public init(key: String, outcome: ResponseOutcome, text: String, finishReason: String? = nil,
-                resolvedModel: String? = nil, systemFingerprint: String? = nil) {
+    public init(
+        key: String, outcome: ResponseOutcome, text: String, finishReason: String? = nil,
+        resolvedModel: String? = nil, systemFingerprint: String? = nil
+    ) {
         self.key = key
         self.outcome = outcome
         self.text = text

@@ -66,9 +66,12 @@ public struct JobLease: Sendable, Equatable {
     public var ttlSeconds: Int?
 
     /// Creates a lease.
-    public init(jobID: Int64, leaseToken: UUID, expiresAt: Date, kind: JobKind, sweep: String, attempt: Int, model: ModelSpec,
-                testCase: LeasedCase, samples: Int, samplesReceived: [Int], response: GradedResponse?, template: String?, fallbackModel: ModelSpec? = nil, permits: Int,
-                cacheNamespace: String? = nil, ttlSeconds: Int? = nil) {
+    public init(
+        jobID: Int64, leaseToken: UUID, expiresAt: Date, kind: JobKind, sweep: String, attempt: Int, model: ModelSpec,
+        testCase: LeasedCase, samples: Int, samplesReceived: [Int], response: GradedResponse?, template: String?, fallbackModel: ModelSpec? = nil,
+        permits: Int,
+        cacheNamespace: String? = nil, ttlSeconds: Int? = nil
+    ) {
         self.jobID = jobID
         self.leaseToken = leaseToken
         self.expiresAt = expiresAt
@@ -187,8 +190,10 @@ public struct LeasedCase: Sendable, Codable, Equatable {
     public var options: [String: String]?
 
     /// Creates a case.
-    public init(questionID: String, category: String, question: String, imageSHA256: String, imageMediaType: String,
-                safetyWarning: String?, referenceAnswer: String?, options: [String: String]?) {
+    public init(
+        questionID: String, category: String, question: String, imageSHA256: String, imageMediaType: String,
+        safetyWarning: String?, referenceAnswer: String?, options: [String: String]?
+    ) {
         self.questionID = questionID
         self.category = category
         self.question = question

@@ -18,8 +18,10 @@ public struct SampleResult: Sendable, Codable, Equatable {
     public var cacheKey: String?
 
     /// Creates a sample.
-    public init(sampleIndex: Int, outcome: ResponseOutcome, text: String, finishReason: String? = nil,
-                resolvedModel: String? = nil, systemFingerprint: String? = nil, fromCache: Bool = false, cacheKey: String? = nil) {
+    public init(
+        sampleIndex: Int, outcome: ResponseOutcome, text: String, finishReason: String? = nil,
+        resolvedModel: String? = nil, systemFingerprint: String? = nil, fromCache: Bool = false, cacheKey: String? = nil
+    ) {
         self.sampleIndex = sampleIndex
         self.outcome = outcome
         self.text = text
@@ -126,8 +128,10 @@ public struct Usage: Sendable, Codable, Equatable {
 
     func write(to writer: inout JSONBytesWriter) {
         writer.beginObject()
-        for (key, count) in [(CodingKeys.requests, requests), (.retries, retries), (.cacheHits, cacheHits),
-                             (.inputTokens, inputTokens), (.outputTokens, outputTokens)] {
+        for (key, count) in [
+            (CodingKeys.requests, requests), (.retries, retries), (.cacheHits, cacheHits),
+            (.inputTokens, inputTokens), (.outputTokens, outputTokens),
+        ] {
             writer.key(key)
             writer.int(count)
         }
@@ -209,8 +213,10 @@ public struct JobFailure: Sendable, Codable, Equatable {
     public var countsAsAttempt: Bool
 
     /// Creates a failure report.
-    public init(lease: LeaseReference, retryable: Bool, error: String, retryAfterMilliseconds: Int? = nil,
-                throttled: Bool = false, samples: [SampleResult] = [], usage: Usage = Usage(), countsAsAttempt: Bool = true) {
+    public init(
+        lease: LeaseReference, retryable: Bool, error: String, retryAfterMilliseconds: Int? = nil,
+        throttled: Bool = false, samples: [SampleResult] = [], usage: Usage = Usage(), countsAsAttempt: Bool = true
+    ) {
         self.lease = lease
         self.retryable = retryable
         self.error = error
@@ -229,11 +235,12 @@ public struct JobFailure: Sendable, Codable, Equatable {
     /// Reads a report; `counts_as_attempt` is optional (default `true`).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(lease: try container.decode(LeaseReference.self, forKey: .lease), retryable: try container.decode(Bool.self, forKey: .retryable),
-                  error: try container.decode(String.self, forKey: .error),
-                  retryAfterMilliseconds: try container.decodeIfPresent(Int.self, forKey: .retryAfterMilliseconds),
-                  throttled: try container.decode(Bool.self, forKey: .throttled),
-                  samples: try container.decode([SampleResult].self, forKey: .samples), usage: try container.decode(Usage.self, forKey: .usage),
-                  countsAsAttempt: try container.decodeIfPresent(Bool.self, forKey: .countsAsAttempt) ?? true)
+        self.init(
+            lease: try container.decode(LeaseReference.self, forKey: .lease), retryable: try container.decode(Bool.self, forKey: .retryable),
+            error: try container.decode(String.self, forKey: .error),
+            retryAfterMilliseconds: try container.decodeIfPresent(Int.self, forKey: .retryAfterMilliseconds),
+            throttled: try container.decode(Bool.self, forKey: .throttled),
+            samples: try container.decode([SampleResult].self, forKey: .samples), usage: try container.decode(Usage.self, forKey: .usage),
+            countsAsAttempt: try container.decodeIfPresent(Bool.self, forKey: .countsAsAttempt) ?? true)
     }
 }

@@ -14,7 +14,8 @@ public struct SweepStatus: Sendable, Codable, Equatable {
     public var budgetUSD: Double?
 
     /// Creates a status.
-    public init(name: String, state: String, jobs: JobCounts, models: [String: [String: KindCounts]], spentUSD: Double = 0, budgetUSD: Double? = nil) {
+    public init(name: String, state: String, jobs: JobCounts, models: [String: [String: KindCounts]], spentUSD: Double = 0, budgetUSD: Double? = nil)
+    {
         self.name = name
         self.state = state
         self.jobs = jobs
@@ -36,11 +37,12 @@ public struct SweepStatus: Sendable, Codable, Equatable {
     /// Reads a status; the spending fields are optional.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(name: try container.decode(String.self, forKey: .name), state: try container.decode(String.self, forKey: .state),
-                  jobs: try container.decode(JobCounts.self, forKey: .jobs),
-                  models: try container.decode([String: [String: KindCounts]].self, forKey: .models),
-                  spentUSD: try container.decodeIfPresent(Double.self, forKey: .spentUSD) ?? 0,
-                  budgetUSD: try container.decodeIfPresent(Double.self, forKey: .budgetUSD))
+        self.init(
+            name: try container.decode(String.self, forKey: .name), state: try container.decode(String.self, forKey: .state),
+            jobs: try container.decode(JobCounts.self, forKey: .jobs),
+            models: try container.decode([String: [String: KindCounts]].self, forKey: .models),
+            spentUSD: try container.decodeIfPresent(Double.self, forKey: .spentUSD) ?? 0,
+            budgetUSD: try container.decodeIfPresent(Double.self, forKey: .budgetUSD))
     }
 
     /// The state a user sees: `done`/`failed` once every job has finished,
@@ -111,8 +113,10 @@ public struct KindCounts: Sendable, Codable, Equatable {
     public var judgeFailures = 0
 
     /// Creates counts.
-    public init(total: Int = 0, done: Int = 0, failed: Int = 0, retries: Int = 0, tokens: Int = 0, refusals: Int = 0,
-                blocked: Int = 0, judgeFailures: Int = 0) {
+    public init(
+        total: Int = 0, done: Int = 0, failed: Int = 0, retries: Int = 0, tokens: Int = 0, refusals: Int = 0,
+        blocked: Int = 0, judgeFailures: Int = 0
+    ) {
         self.total = total
         self.done = done
         self.failed = failed
@@ -132,8 +136,9 @@ public struct KindCounts: Sendable, Codable, Equatable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         func count(_ key: CodingKeys) throws -> Int { try container.decodeIfPresent(Int.self, forKey: key) ?? 0 }
-        self.init(total: try count(.total), done: try count(.done), failed: try count(.failed), retries: try count(.retries),
-                  tokens: try count(.tokens), refusals: try count(.refusals), blocked: try count(.blocked),
-                  judgeFailures: try count(.judgeFailures))
+        self.init(
+            total: try count(.total), done: try count(.done), failed: try count(.failed), retries: try count(.retries),
+            tokens: try count(.tokens), refusals: try count(.refusals), blocked: try count(.blocked),
+            judgeFailures: try count(.judgeFailures))
     }
 }

@@ -108,9 +108,10 @@ extension SampleResult {
             }
         }
         guard let index, let outcome, let text, let fromCache else { throw Unreadable() }
-        return SampleResult(sampleIndex: index, outcome: outcome, text: text, finishReason: optional[.finishReason],
-                            resolvedModel: optional[.resolvedModel], systemFingerprint: optional[.systemFingerprint],
-                            fromCache: fromCache, cacheKey: optional[.cacheKey])
+        return SampleResult(
+            sampleIndex: index, outcome: outcome, text: text, finishReason: optional[.finishReason],
+            resolvedModel: optional[.resolvedModel], systemFingerprint: optional[.systemFingerprint],
+            fromCache: fromCache, cacheKey: optional[.cacheKey])
     }
 }
 
@@ -146,7 +147,8 @@ extension Usage {
             counts[name] = try reader.readInt()
         }
         guard let requests = counts[.requests], let retries = counts[.retries], let cacheHits = counts[.cacheHits],
-              let input = counts[.inputTokens], let output = counts[.outputTokens] else { throw Unreadable() }
+            let input = counts[.inputTokens], let output = counts[.outputTokens]
+        else { throw Unreadable() }
         return Usage(requests: requests, retries: retries, cacheHits: cacheHits, inputTokens: input, outputTokens: output)
     }
 }
@@ -177,15 +179,16 @@ extension LeaseGrant {
                 }
             }
             guard let models, let leases else { throw Unreadable() }
-            return LeaseGrant(leases: try leases.map { fields, modelIndex, fallbackIndex throws(Unreadable) in
-                guard models.indices.contains(modelIndex) else { throw Unreadable() }
-                var fallback: ModelSpec?
-                if let fallbackIndex {
-                    guard models.indices.contains(fallbackIndex) else { throw Unreadable() }
-                    fallback = models[fallbackIndex]
-                }
-                return fields.lease(model: models[modelIndex], fallback: fallback)
-            })
+            return LeaseGrant(
+                leases: try leases.map { fields, modelIndex, fallbackIndex throws(Unreadable) in
+                    guard models.indices.contains(modelIndex) else { throw Unreadable() }
+                    var fallback: ModelSpec?
+                    if let fallbackIndex {
+                        guard models.indices.contains(fallbackIndex) else { throw Unreadable() }
+                        fallback = models[fallbackIndex]
+                    }
+                    return fields.lease(model: models[modelIndex], fallback: fallback)
+                })
         }
     }
 }
@@ -198,9 +201,10 @@ extension JobLease {
         var permits: Int, cacheNamespace: String?, ttlSeconds: Int?
 
         func lease(model: ModelSpec, fallback: ModelSpec?) -> JobLease {
-            JobLease(jobID: jobID, leaseToken: leaseToken, expiresAt: expiresAt, kind: kind, sweep: sweep, attempt: attempt, model: model,
-                     testCase: testCase, samples: samples, samplesReceived: samplesReceived, response: response, template: template,
-                     fallbackModel: fallback, permits: permits, cacheNamespace: cacheNamespace, ttlSeconds: ttlSeconds)
+            JobLease(
+                jobID: jobID, leaseToken: leaseToken, expiresAt: expiresAt, kind: kind, sweep: sweep, attempt: attempt, model: model,
+                testCase: testCase, samples: samples, samplesReceived: samplesReceived, response: response, template: template,
+                fallbackModel: fallback, permits: permits, cacheNamespace: cacheNamespace, ttlSeconds: ttlSeconds)
         }
     }
 
@@ -225,13 +229,15 @@ extension JobLease {
             }
         }
         guard let jobID = ints[.jobID], let token = strings[.leaseToken].flatMap(UUID.init(uuidString:)),
-              let expiresAt = strings[.expiresAt].flatMap(WireCoding.date(from:)), let kind = strings[.kind].flatMap(JobKind.init(rawValue:)),
-              let sweep = strings[.sweep], let attempt = ints[.attempt], let modelIndex = ints[.modelIndex], let testCase,
-              let samples = ints[.samples], let received, let permits = ints[.permits] else { throw Unreadable() }
-        let fields = Fields(jobID: Int64(jobID), leaseToken: token, expiresAt: expiresAt, kind: kind, sweep: sweep, attempt: attempt,
-                            testCase: testCase, samples: samples, samplesReceived: received, response: response,
-                            template: strings[.template], permits: permits, cacheNamespace: strings[.cacheNamespace],
-                            ttlSeconds: ints[.ttlSeconds])
+            let expiresAt = strings[.expiresAt].flatMap(WireCoding.date(from:)), let kind = strings[.kind].flatMap(JobKind.init(rawValue:)),
+            let sweep = strings[.sweep], let attempt = ints[.attempt], let modelIndex = ints[.modelIndex], let testCase,
+            let samples = ints[.samples], let received, let permits = ints[.permits]
+        else { throw Unreadable() }
+        let fields = Fields(
+            jobID: Int64(jobID), leaseToken: token, expiresAt: expiresAt, kind: kind, sweep: sweep, attempt: attempt,
+            testCase: testCase, samples: samples, samplesReceived: received, response: response,
+            template: strings[.template], permits: permits, cacheNamespace: strings[.cacheNamespace],
+            ttlSeconds: ints[.ttlSeconds])
         return (fields, modelIndex, ints[.fallbackIndex])
     }
 }
@@ -252,9 +258,11 @@ extension LeasedCase {
             }
         }
         guard let questionID = strings[.questionID], let category = strings[.category], let question = strings[.question],
-              let image = strings[.imageSHA256], let mediaType = strings[.imageMediaType] else { throw Unreadable() }
-        return LeasedCase(questionID: questionID, category: category, question: question, imageSHA256: image, imageMediaType: mediaType,
-                          safetyWarning: strings[.safetyWarning], referenceAnswer: strings[.referenceAnswer], options: options)
+            let image = strings[.imageSHA256], let mediaType = strings[.imageMediaType]
+        else { throw Unreadable() }
+        return LeasedCase(
+            questionID: questionID, category: category, question: question, imageSHA256: image, imageMediaType: mediaType,
+            safetyWarning: strings[.safetyWarning], referenceAnswer: strings[.referenceAnswer], options: options)
     }
 }
 

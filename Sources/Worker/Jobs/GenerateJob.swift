@@ -13,9 +13,10 @@ struct GenerateJob {
         let lease = session.lease
         let received = Set(lease.samplesReceived)
         var missing = (0..<lease.samples).filter { !received.contains($0) }
-        let base = ModelCall(model: lease.model, prompt: LeasePrompts.generation(lease), image: image,
-                             imageMediaType: lease.testCase.imageMediaType, firstSample: 0, count: 1,
-                             temperature: lease.model.temperature, maxTokens: lease.model.maxTokens)
+        let base = ModelCall(
+            model: lease.model, prompt: LeasePrompts.generation(lease), image: image,
+            imageMediaType: lease.testCase.imageMediaType, firstSample: 0, count: 1,
+            temperature: lease.model.temperature, maxTokens: lease.model.maxTokens)
         func key(_ sample: Int) -> String? {
             lease.cacheNamespace.map { ResponseCacheKey.make(base, imageSHA256: lease.testCase.imageSHA256, sample: sample, namespace: $0) }
         }
@@ -24,9 +25,11 @@ struct GenerateJob {
             let cached = try await cache.answers(missing.compactMap(key))
             for index in missing {
                 guard let key = key(index), let answer = cached[key] else { continue }
-                samples.append(SampleResult(sampleIndex: index, outcome: answer.outcome, text: answer.text, finishReason: answer.finishReason,
-                                            resolvedModel: answer.resolvedModel, systemFingerprint: answer.systemFingerprint,
-                                            fromCache: true, cacheKey: key))
+                samples.append(
+                    SampleResult(
+                        sampleIndex: index, outcome: answer.outcome, text: answer.text, finishReason: answer.finishReason,
+                        resolvedModel: answer.resolvedModel, systemFingerprint: answer.systemFingerprint,
+                        fromCache: true, cacheKey: key))
             }
             session.countCacheHits(samples.count)
             missing.removeAll { index in samples.contains { $0.sampleIndex == index } }
@@ -44,9 +47,11 @@ struct GenerateJob {
                     throw LeaseStop(ProviderFailure(retryable: true, message: "the provider returned no choices"))
                 }
                 for (offset, sample) in usable.enumerated() {
-                    samples.append(SampleResult(sampleIndex: first + offset, outcome: sample.outcome, text: sample.text,
-                                                finishReason: sample.finishReason, resolvedModel: reply.resolvedModel,
-                                                systemFingerprint: reply.systemFingerprint, cacheKey: key(first + offset)))
+                    samples.append(
+                        SampleResult(
+                            sampleIndex: first + offset, outcome: sample.outcome, text: sample.text,
+                            finishReason: sample.finishReason, resolvedModel: reply.resolvedModel,
+                            systemFingerprint: reply.systemFingerprint, cacheKey: key(first + offset)))
                 }
                 for index in (first + usable.count)..<(first + count) { queue.append((index, 1)) }
             }

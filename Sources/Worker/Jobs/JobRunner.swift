@@ -21,8 +21,10 @@ public struct JobRunner: JobRunning {
     public var asksPerJudge = 3
 
     /// A runner calling models through `gateway`.
-    public init(gateway: ModelGateway, permits: PermitBroker, images: ImageCache,
-                cachedAnswers: @escaping @Sendable ([String]) async throws -> [CachedAnswer]) {
+    public init(
+        gateway: ModelGateway, permits: PermitBroker, images: ImageCache,
+        cachedAnswers: @escaping @Sendable ([String]) async throws -> [CachedAnswer]
+    ) {
         self.gateway = gateway
         self.permits = permits
         self.images = images
@@ -60,8 +62,9 @@ public struct JobRunner: JobRunning {
 
     static func failure(_ lease: JobLease, _ stop: LeaseStop, samples: [SampleResult], usage: Usage) -> JobFailure {
         let failure = stop.failure
-        return JobFailure(lease: lease.reference, retryable: failure.retryable, error: failure.message,
-                          retryAfterMilliseconds: failure.retryAfter.map { Int(min($0.seconds * 1000, 86_400_000).rounded(.up)) },
-                          throttled: failure.throttled, samples: samples, usage: usage, countsAsAttempt: stop.countsAsAttempt)
+        return JobFailure(
+            lease: lease.reference, retryable: failure.retryable, error: failure.message,
+            retryAfterMilliseconds: failure.retryAfter.map { Int(min($0.seconds * 1000, 86_400_000).rounded(.up)) },
+            throttled: failure.throttled, samples: samples, usage: usage, countsAsAttempt: stop.countsAsAttempt)
     }
 }

@@ -22,24 +22,29 @@ struct JudgeJob {
         for (judge, template, isFallback) in judges {
             let prompt = LeasePrompts.judge(lease, template: template)
             for attempt in 0..<asksPerJudge {
-                let call = ModelCall(model: judge, prompt: prompt, image: image, imageMediaType: lease.testCase.imageMediaType,
-                                     firstSample: attempt, count: 1, temperature: judge.temperature ?? 0, maxTokens: judge.maxTokens ?? 512)
+                let call = ModelCall(
+                    model: judge, prompt: prompt, image: image, imageMediaType: lease.testCase.imageMediaType,
+                    firstSample: attempt, count: 1, temperature: judge.temperature ?? 0, maxTokens: judge.maxTokens ?? 512)
                 // Only the first ask goes through the cache: a re-ask exists to get another answer.
-                let key = attempt == 0 ? lease.cacheNamespace.map {
-                    ResponseCacheKey.make(call, imageSHA256: lease.testCase.imageSHA256, sample: 0, namespace: $0)
-                } : nil
+                let key =
+                    attempt == 0
+                    ? lease.cacheNamespace.map {
+                        ResponseCacheKey.make(call, imageSHA256: lease.testCase.imageSHA256, sample: 0, namespace: $0)
+                    } : nil
                 if let key, let answer = try await cache.answers([key])[key], let verdict = parse(answer.text, kind: lease.kind) {
                     session.countCacheHits(1)
-                    return VerdictResult(value: verdict.value, label: verdict.label, judgeText: answer.text,
-                                         attempts: asked + 1, byFallbackJudge: isFallback, cacheKey: key)
+                    return VerdictResult(
+                        value: verdict.value, label: verdict.label, judgeText: answer.text,
+                        attempts: asked + 1, byFallbackJudge: isFallback, cacheKey: key)
                 }
                 let reply = try await session.send(call)
                 asked += 1
                 guard let sample = reply.samples.first else { continue }
                 lastText = sample.text
                 guard sample.outcome == .answer, let verdict = parse(sample.text, kind: lease.kind) else { continue }
-                return VerdictResult(value: verdict.value, label: verdict.label, judgeText: sample.text,
-                                     attempts: asked, byFallbackJudge: isFallback, cacheKey: key)
+                return VerdictResult(
+                    value: verdict.value, label: verdict.label, judgeText: sample.text,
+                    attempts: asked, byFallbackJudge: isFallback, cacheKey: key)
             }
         }
         return VerdictResult(value: nil, label: nil, judgeText: lastText, attempts: asked)

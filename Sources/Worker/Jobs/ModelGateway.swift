@@ -21,7 +21,10 @@ public struct ModelGateway: Sendable {
         let codec = ProviderCodecs.codec(for: call.model.provider)
         let key = keys.key(for: call.model)
         if call.model.provider != .mock, call.model.apiKeyEnvironment != nil, key == nil {
-            return .failure(ProviderFailure(retryable: false, message: "this worker has no key in \(KeyRing.describe(call.model.apiKeyEnvironment!, provider: call.model.provider))"))
+            return .failure(
+                ProviderFailure(
+                    retryable: false,
+                    message: "this worker has no key in \(KeyRing.describe(call.model.apiKeyEnvironment!, provider: call.model.provider))"))
         }
         let request: HTTPClientRequest
         do {

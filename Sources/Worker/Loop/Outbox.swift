@@ -53,7 +53,7 @@ public actor Outbox {
         guard !batch.isEmpty else { return }
         do {
             try await send(batch)
-        } catch where CoordinatorRefusal(error) == .invalid {
+        } catch  where CoordinatorRefusal(error) == .invalid {
             guard batch.count > 1 else { return await drop(batch[0], because: error) }
             let (first, second) = OutboxQueue.halves(batch)
             try await deliver(first)
@@ -86,8 +86,9 @@ public actor Outbox {
 
     private func drop(_ ending: JobEnding, because refusal: any Error) async {
         guard queue.drop(ending) else { return }
-        logger.error("the coordinator refused a job's report as invalid; dropped, the job will run again",
-                     metadata: ["job": "\(ending.jobID)", "error": "\(refusal)"])
+        logger.error(
+            "the coordinator refused a job's report as invalid; dropped, the job will run again",
+            metadata: ["job": "\(ending.jobID)", "error": "\(refusal)"])
         await book.settled(ending.lease)
     }
 

@@ -39,7 +39,10 @@ public struct WorkerService: Service {
         await finish(book: book, outbox: outbox)
         await outbox.close()
         // Bounded: a coordinator that stays away must not keep the process alive forever.
-        let deadline = Task { try? await Task.sleep(for: .seconds(15)); reporting.cancel() }
+        let deadline = Task {
+            try? await Task.sleep(for: .seconds(15))
+            reporting.cancel()
+        }
         await reporting.value
         deadline.cancel()
         // Only now: leases whose endings waited for the coordinator stay alive meanwhile.
@@ -81,14 +84,15 @@ public struct WorkerService: Service {
                 }
                 let free = await book.wanted(ahead: ahead, cap: LeaseRequest.maxJobsLimit)
                 guard free > 0 else { continue }
-                let request = LeaseRequest(workerID: settings.workerID, endpoints: endpoints, maxJobs: free,
-                                           waitMilliseconds: Int(settings.leaseWait.seconds * 1000))
+                let request = LeaseRequest(
+                    workerID: settings.workerID, endpoints: endpoints, maxJobs: free,
+                    waitMilliseconds: Int(settings.leaseWait.seconds * 1000))
                 let leases = try await withoutCancellation { try await coordinator.lease(request) }
                 for lease in leases { await start(lease, book: book, outbox: outbox, slots: slots, stopping: Task.isCancelled) }
                 backoff = .milliseconds(250)
             } catch is CancellationError {
                 return
-            } catch where CoordinatorRefusal(error) == .unauthorized {
+            } catch  where CoordinatorRefusal(error) == .unauthorized {
                 // A wrong token does not get better by retrying: stop and say so.
                 refusal.record(WorkerRefused(reason: "the coordinator refused the worker token (\(error))"))
                 return

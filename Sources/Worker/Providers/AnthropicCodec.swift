@@ -23,15 +23,17 @@ public struct AnthropicCodec: ProviderCodec {
         let url = try ProviderURL.appending("/v1/messages", to: call.model.baseURL)
         var extra = ["anthropic-version": Self.apiVersion]
         if let apiKey { extra["x-api-key"] = apiKey }
-        return HTTPClientRequest(method: "POST", url: url, headers: CommonHeaders.for(call, adding: extra),
-                                 body: body(for: call).requestBody, timeout: timeout)
+        return HTTPClientRequest(
+            method: "POST", url: url, headers: CommonHeaders.for(call, adding: extra),
+            body: body(for: call).requestBody, timeout: timeout)
     }
 
     /// The joined text blocks and stop reason, or a failure (`overloaded_error` is throttling).
     public func decode(_ response: HTTPClientResponse, for call: ModelCall) -> Result<ProviderReply, ProviderFailure> {
-        ReplyTriage.decode(response, for: call, now: now(),
-                           readReply: { body throws(MalformedReply) in try AnthropicReplyReader.read(body) },
-                           blockReason: { _, _, _ in nil })
+        ReplyTriage.decode(
+            response, for: call, now: now(),
+            readReply: { body throws(MalformedReply) in try AnthropicReplyReader.read(body) },
+            blockReason: { _, _, _ in nil })
     }
 
     private func body(for call: ModelCall) -> JSONValue {
@@ -77,8 +79,9 @@ enum AnthropicReplyReader {
         // still input the request carried.
         let input = ["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"]
             .compactMap { usage?[$0]?.intValue }.reduce(0, +)
-        return ProviderReply(samples: [sample], inputTokens: input,
-                             outputTokens: usage?["output_tokens"]?.intValue ?? 0,
-                             resolvedModel: body["model"]?.stringValue)
+        return ProviderReply(
+            samples: [sample], inputTokens: input,
+            outputTokens: usage?["output_tokens"]?.intValue ?? 0,
+            resolvedModel: body["model"]?.stringValue)
     }
 }

@@ -23,7 +23,8 @@ public enum FailureClassifier {
         let lowered = response.text.lowercased()
         let overloaded = details.names(anyOf: ["overloaded_error"])
         let throttled = response.status == 429 || response.status == 529 || overloaded
-        let permanent = lowered.contains("insufficient_quota")
+        let permanent =
+            lowered.contains("insufficient_quota")
             || response.status == 413 || lowered.contains("request_too_large") || lowered.contains("request too large")
             || !(throttled || isRetryableStatus(response.status))
         let retryable = !permanent

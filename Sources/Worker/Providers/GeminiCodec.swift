@@ -19,15 +19,17 @@ public struct GeminiCodec: ProviderCodec {
         if model.hasPrefix("models/") { model.removeFirst("models/".count) }
         let url = try ProviderURL.appending("/v1beta/models/\(model):generateContent", to: call.model.baseURL)
         let extra = apiKey.map { ["x-goog-api-key": $0] } ?? [:]
-        return HTTPClientRequest(method: "POST", url: url, headers: CommonHeaders.for(call, adding: extra),
-                                 body: GeminiRequestBody.json(for: call).requestBody, timeout: timeout)
+        return HTTPClientRequest(
+            method: "POST", url: url, headers: CommonHeaders.for(call, adding: extra),
+            body: GeminiRequestBody.json(for: call).requestBody, timeout: timeout)
     }
 
     /// The candidates, a prompt block (`promptFeedback.blockReason`), or a failure.
     public func decode(_ response: HTTPClientResponse, for call: ModelCall) -> Result<ProviderReply, ProviderFailure> {
-        ReplyTriage.decode(response, for: call, now: now(),
-                           readReply: { body throws(MalformedReply) in try GeminiReplyReader.read(body, count: call.count) },
-                           blockReason: { _, _, _ in nil })
+        ReplyTriage.decode(
+            response, for: call, now: now(),
+            readReply: { body throws(MalformedReply) in try GeminiReplyReader.read(body, count: call.count) },
+            blockReason: { _, _, _ in nil })
     }
 }
 
@@ -37,10 +39,12 @@ enum GeminiRequestBody {
     /// a `generationConfig` in params merges key by key.
     static func json(for call: ModelCall) -> JSONValue {
         let parts: [JSONValue] = [
-            .object(["inline_data": .object([
-                "mime_type": .string(call.imageMediaType),
-                "data": .string(Data(call.image).base64EncodedString()),
-            ])]),
+            .object([
+                "inline_data": .object([
+                    "mime_type": .string(call.imageMediaType),
+                    "data": .string(Data(call.image).base64EncodedString()),
+                ])
+            ]),
             .object(["text": .string(call.prompt)]),
         ]
         var config: [String: JSONValue] = [:]
@@ -52,7 +56,7 @@ enum GeminiRequestBody {
             config = RequestParameters.merge(userConfig, over: config, protecting: [])
         }
         var body: [String: JSONValue] = [
-            "contents": .array([.object(["role": .string("user"), "parts": .array(parts)])]),
+            "contents": .array([.object(["role": .string("user"), "parts": .array(parts)])])
         ]
         if !config.isEmpty { body["generationConfig"] = .object(config) }
         return .object(RequestParameters.merge(params, over: body, protecting: ["contents"]))

@@ -35,8 +35,9 @@ enum GeminiReplyReader {
             .sorted { ($0.0, $0.1) < ($1.0, $1.1) }
             .prefix(max(1, count))
             .map { sample(from: $0.2) }
-        return ProviderReply(samples: Array(ordered), inputTokens: usage?["promptTokenCount"]?.intValue ?? 0,
-                             outputTokens: output, resolvedModel: model)
+        return ProviderReply(
+            samples: Array(ordered), inputTokens: usage?["promptTokenCount"]?.intValue ?? 0,
+            outputTokens: output, resolvedModel: model)
     }
 
     /// One candidate: a block, a truncation or an answer.

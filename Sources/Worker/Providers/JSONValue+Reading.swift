@@ -36,8 +36,10 @@ extension JSONValue {
 /// settings win, except for the few keys that carry the call itself.
 enum RequestParameters {
     /// `base` with every member of `params` laid over it, except `protected` keys.
-    static func merge(_ params: [String: JSONValue], over base: [String: JSONValue],
-                      protecting protected: Set<String>) -> [String: JSONValue] {
+    static func merge(
+        _ params: [String: JSONValue], over base: [String: JSONValue],
+        protecting protected: Set<String>
+    ) -> [String: JSONValue] {
         var merged = base
         for (key, value) in params where !protected.contains(key) {
             merged[key] = value

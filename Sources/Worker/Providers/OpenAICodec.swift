@@ -32,16 +32,18 @@ public struct OpenAICodec: ProviderCodec {
                 auth["Authorization"] = "Bearer \(apiKey)"
             }
         }
-        return HTTPClientRequest(method: "POST", url: url, headers: CommonHeaders.for(call, adding: auth),
-                                 body: OpenAIRequestBody.json(for: call).requestBody, timeout: timeout)
+        return HTTPClientRequest(
+            method: "POST", url: url, headers: CommonHeaders.for(call, adding: auth),
+            body: OpenAIRequestBody.json(for: call).requestBody, timeout: timeout)
     }
 
     /// The choices, a block (400 `content_policy_violation`/`invalid_prompt`,
     /// Azure `content_filter`, OpenRouter 403 moderation), or a failure.
     public func decode(_ response: HTTPClientResponse, for call: ModelCall) -> Result<ProviderReply, ProviderFailure> {
-        ReplyTriage.decode(response, for: call, now: now(),
-                           readReply: { body throws(MalformedReply) in try OpenAIReplyReader.read(body, count: call.count) },
-                           blockReason: OpenAIBlockDetector.blockReason)
+        ReplyTriage.decode(
+            response, for: call, now: now(),
+            readReply: { body throws(MalformedReply) in try OpenAIReplyReader.read(body, count: call.count) },
+            blockReason: OpenAIBlockDetector.blockReason)
     }
 }
 

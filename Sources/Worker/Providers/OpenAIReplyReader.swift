@@ -18,11 +18,12 @@ enum OpenAIReplyReader {
         let ordered = indexed.sorted { ($0.index, $0.position) < ($1.index, $1.position) }
             .prefix(max(1, count)).map(\.sample)
         let usage = body["usage"]
-        return ProviderReply(samples: Array(ordered),
-                             inputTokens: usage?["prompt_tokens"]?.intValue ?? 0,
-                             outputTokens: usage?["completion_tokens"]?.intValue ?? 0,
-                             resolvedModel: body["model"]?.stringValue,
-                             systemFingerprint: body["system_fingerprint"]?.stringValue)
+        return ProviderReply(
+            samples: Array(ordered),
+            inputTokens: usage?["prompt_tokens"]?.intValue ?? 0,
+            outputTokens: usage?["completion_tokens"]?.intValue ?? 0,
+            resolvedModel: body["model"]?.stringValue,
+            systemFingerprint: body["system_fingerprint"]?.stringValue)
     }
 
     /// One choice: a provider refusal, a content-filter block, a truncation or an answer.

@@ -22,8 +22,10 @@ public struct ModelCall: Sendable, Equatable {
     public var maxTokens: Int?
 
     /// Creates a call.
-    public init(model: ModelSpec, prompt: String, image: [UInt8], imageMediaType: String, firstSample: Int, count: Int,
-                temperature: Double?, maxTokens: Int?) {
+    public init(
+        model: ModelSpec, prompt: String, image: [UInt8], imageMediaType: String, firstSample: Int, count: Int,
+        temperature: Double?, maxTokens: Int?
+    ) {
         self.model = model
         self.prompt = prompt
         self.image = image
@@ -66,8 +68,10 @@ public struct ProviderReply: Sendable, Equatable {
     public var systemFingerprint: String?
 
     /// Creates a reply.
-    public init(samples: [ProviderSample], inputTokens: Int = 0, outputTokens: Int = 0,
-                resolvedModel: String? = nil, systemFingerprint: String? = nil) {
+    public init(
+        samples: [ProviderSample], inputTokens: Int = 0, outputTokens: Int = 0,
+        resolvedModel: String? = nil, systemFingerprint: String? = nil
+    ) {
         self.samples = samples
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens

@@ -9,7 +9,8 @@ enum ProviderURL {
         let trimmed = base.trimmingCharacters(in: .whitespaces)
         let (location, query) = split(trimmed)
         guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", url.host != nil else {
+            scheme == "http" || scheme == "https", url.host != nil
+        else {
             throw ProviderFailure(retryable: false, message: "base_url is not an http(s) URL")
         }
         var joined = location

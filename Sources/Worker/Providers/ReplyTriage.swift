@@ -15,9 +15,11 @@ enum ReplyTriage {
     /// - Parameters:
     ///   - readReply: reads a 2xx JSON object into a reply.
     ///   - blockReason: for an error status, the reason when it is a safety block.
-    static func decode(_ response: HTTPClientResponse, for call: ModelCall, now: Date,
-                       readReply: (JSONValue) throws(MalformedReply) -> ProviderReply,
-                       blockReason: (Int, JSONValue, ProviderErrorDetails) -> String?) -> Result<ProviderReply, ProviderFailure> {
+    static func decode(
+        _ response: HTTPClientResponse, for call: ModelCall, now: Date,
+        readReply: (JSONValue) throws(MalformedReply) -> ProviderReply,
+        blockReason: (Int, JSONValue, ProviderErrorDetails) -> String?
+    ) -> Result<ProviderReply, ProviderFailure> {
         let body = JSONValue.parse(response.body)
         guard (200...299).contains(response.status) else {
             if let body, let reason = blockReason(response.status, body, ProviderErrorDetails(body: body, text: "")) {
@@ -37,9 +39,11 @@ enum ReplyTriage {
 
     /// `count` blocked samples: a request refused before any answer blocks every sample it asked for.
     static func blockedReply(count: Int, reason: String, resolvedModel: String? = nil) -> ProviderReply {
-        ProviderReply(samples: Array(repeating: ProviderSample(outcome: .blocked, text: "", finishReason: reason),
-                                     count: max(1, count)),
-                      resolvedModel: resolvedModel)
+        ProviderReply(
+            samples: Array(
+                repeating: ProviderSample(outcome: .blocked, text: "", finishReason: reason),
+                count: max(1, count)),
+            resolvedModel: resolvedModel)
     }
 
     /// Whether text counts as empty for the truncation rule: whitespace alone is no answer.

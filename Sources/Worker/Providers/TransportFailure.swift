@@ -15,14 +15,14 @@ public enum TransportFailure {
         1,  // unsupported protocol
         2,  // failed to initialise
         3,  // malformed URL
-        43, // bad function argument
-        47, // too many redirects
-        58, // problem with the local client certificate
-        60, // peer certificate cannot be verified
-        77, // problem with the CA certificate bundle
-        83, // TLS issuer check failed
-        90, // pinned public key mismatch
-        91, // invalid certificate status
+        43,  // bad function argument
+        47,  // too many redirects
+        58,  // problem with the local client certificate
+        60,  // peer certificate cannot be verified
+        77,  // problem with the CA certificate bundle
+        83,  // TLS issuer check failed
+        90,  // pinned public key mismatch
+        91,  // invalid certificate status
     ]
 
     /// The failure for `error`; its message names the host but never the

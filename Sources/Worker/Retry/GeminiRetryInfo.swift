@@ -8,7 +8,8 @@ enum GeminiRetryInfo {
     static func delay(body: JSONValue) -> TimeInterval? {
         for detail in body["error"]?["details"]?.arrayValue ?? [] {
             guard detail["@type"]?.stringValue?.hasSuffix("google.rpc.RetryInfo") == true,
-                  let text = detail["retryDelay"]?.stringValue else { continue }
+                let text = detail["retryDelay"]?.stringValue
+            else { continue }
             // A protobuf Duration in JSON is decimal seconds with an `s`,
             // which Go's duration syntax also reads.
             return GoDuration.seconds(text)

@@ -26,7 +26,8 @@ public enum GoDuration {
                 position += 1
             }
             guard let number = Double(String(characters[numberStart..<unitStart])),
-                  let factor = unitSeconds[String(characters[unitStart..<position])] else { return nil }
+                let factor = unitSeconds[String(characters[unitStart..<position])]
+            else { return nil }
             total += number * factor
         }
         return total

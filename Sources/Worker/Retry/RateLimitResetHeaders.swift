@@ -19,7 +19,8 @@ enum RateLimitResetHeaders {
             guard let (limit, wait) = reset(name: name, value: value, now: now) else { continue }
             all.append(wait)
             if let remaining = headers[remainingHeader(for: limit, resetHeader: name)],
-               Double(remaining.trimmingCharacters(in: .whitespaces)) == 0 {
+                Double(remaining.trimmingCharacters(in: .whitespaces)) == 0
+            {
                 exhausted.append(wait)
             }
         }

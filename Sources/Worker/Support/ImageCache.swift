@@ -24,13 +24,15 @@ public actor ImageCache {
             touch(sha256)
             return image
         }
-        let download = downloads[sha256] ?? Task { [fetch] in
-            let bytes = try await fetch(sha256)
-            guard SHA256Hex.digest(Data(bytes)) == sha256 else {
-                throw ImageCacheError(message: "image \(sha256) arrived with a different hash")
+        let download =
+            downloads[sha256]
+            ?? Task { [fetch] in
+                let bytes = try await fetch(sha256)
+                guard SHA256Hex.digest(Data(bytes)) == sha256 else {
+                    throw ImageCacheError(message: "image \(sha256) arrived with a different hash")
+                }
+                return bytes
             }
-            return bytes
-        }
         downloads[sha256] = download
         defer { downloads[sha256] = nil }
         let image = try await download.value

@@ -12,9 +12,10 @@ enum BenchFixture {
         // A 1×1 PNG shared by every case: images are stored once by hash.
         let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]
         let cases = (0..<caseCount).map { index in
-            DatasetCase(questionID: String(index), imageName: "bench.png", question: "Question \(index)?", category: "bench",
-                        safetyWarning: "", referenceAnswer: "", generationItem: .object(["question_id": .int(Int64(index))]),
-                        mcqa: MCQAItem(question: "Question \(index)?", options: ["A": "a", "B": "b"], correctOption: "A", item: .object([:])))
+            DatasetCase(
+                questionID: String(index), imageName: "bench.png", question: "Question \(index)?", category: "bench",
+                safetyWarning: "", referenceAnswer: "", generationItem: .object(["question_id": .int(Int64(index))]),
+                mcqa: MCQAItem(question: "Question \(index)?", options: ["A": "a", "B": "b"], correctOption: "A", item: .object([:])))
         }
         let dataset = LoadedDataset(name: "bench", cases: cases, images: [DatasetImage(name: "bench.png", bytes: png)!])
         try await DatasetStore(pool: pool).importDataset(dataset, replace: true)
@@ -30,7 +31,8 @@ enum BenchFixture {
     /// Back to `keep` queued jobs and no responses, for the next run.
     static func reset(pool: PostgresPool, keep: Int) async throws {
         try await pool.query("DELETE FROM responses")
-        try await pool.query("""
+        try await pool.query(
+            """
             UPDATE jobs SET state = CASE WHEN id IN (SELECT id FROM jobs ORDER BY id LIMIT $1) THEN 'queued' ELSE 'cancelled' END,
                    lease_token = NULL, lease_expires_at = NULL, attempts = 0, finished_at = NULL, not_before = now()
             """, [keep])
@@ -58,7 +60,8 @@ struct RawSQLLoop {
                 group.addTask {
                     var remaining = models[...]
                     while let model = remaining.first {
-                        let claimed = try await pool.query("""
+                        let claimed = try await pool.query(
+                            """
                             UPDATE jobs SET state = 'leased', lease_token = gen_random_uuid(), lease_expires_at = now() + interval '1 minute'
                             WHERE id IN (SELECT id FROM jobs WHERE model_id = $1 AND state = 'queued' AND not_before <= now()
                                          ORDER BY priority DESC, id LIMIT $2 FOR UPDATE SKIP LOCKED)
@@ -70,11 +73,13 @@ struct RawSQLLoop {
                         }
                         let ids = PostgresTextArray(try claimed.map { String(try $0.decode(Int64.self, "id")) })
                         try await pool.withTransaction { connection in
-                            try await connection.query("""
+                            try await connection.query(
+                                """
                                 INSERT INTO responses (job_id, sample_index, outcome, text)
                                 SELECT id, 0, 'answer', 'A' FROM unnest($1::bigint[]) AS t(id)
                                 """, [ids])
-                            try await connection.query("""
+                            try await connection.query(
+                                """
                                 UPDATE jobs SET state = 'done', lease_token = NULL, lease_expires_at = NULL, finished_at = now()
                                 WHERE id = ANY($1::bigint[])
                                 """, [ids])

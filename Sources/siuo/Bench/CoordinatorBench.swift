@@ -13,7 +13,9 @@ struct CoordinatorBench: AsyncParsableCommand {
     @Option(help: "Jobs per run.") var jobs = 20_000
     @Option(help: "Concurrent clients.") var clients = 8
     @Option(help: "Jobs per run with batches of 1 (slower; fewer keep it short).") var singleJobs = 2_000
-    @Option(name: .customLong("compare-jobs"), help: ArgumentHelp("Also run batches of 100 with this many jobs and print the rate against --jobs (e.g. 200000).", valueName: "n"))
+    @Option(
+        name: .customLong("compare-jobs"),
+        help: ArgumentHelp("Also run batches of 100 with this many jobs and print the rate against --jobs (e.g. 200000).", valueName: "n"))
     var compareJobs: Int?
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("Embedded cluster folder (default ./.siuo/postgres).", valueName: "dir"))
     var dataDirectory: String?
@@ -34,22 +36,32 @@ struct CoordinatorBench: AsyncParsableCommand {
             var rows: [(String, Int, Double)] = []
             for batch in [1, 100] {
                 let count = batch == 1 ? min(singleJobs, jobs) : jobs
-                rows.append(("HTTP API, batch \(batch)", count, try await Self.apiRate(pool: pool, base: base, endpoints: endpoints, batch: batch, jobs: count, clients: clients)))
+                rows.append(
+                    (
+                        "HTTP API, batch \(batch)", count,
+                        try await Self.apiRate(pool: pool, base: base, endpoints: endpoints, batch: batch, jobs: count, clients: clients)
+                    ))
             }
             let raw = try await Self.rawRate(pool: pool, jobs: jobs, clients: clients)
             rows.append(("raw SQL, batch 100", jobs, raw))
             for (label, count, rate) in rows {
                 let ratio = String(format: "%.2f", rate / raw)
-                print("\(label.padding(toLength: 22, withPad: " ", startingAt: 0)) \(String(count).leftPadded(6)) jobs  \(String(format: "%8.0f", rate)) jobs/s  ratio to raw SQL \(ratio)")
+                print(
+                    "\(label.padding(toLength: 22, withPad: " ", startingAt: 0)) \(String(count).leftPadded(6)) jobs  \(String(format: "%8.0f", rate)) jobs/s  ratio to raw SQL \(ratio)"
+                )
             }
             guard let compareJobs else { return }
             // The same batched runs with a larger queue: a job must not cost more in a longer queue.
             let apiLarge = try await Self.apiRate(pool: pool, base: base, endpoints: endpoints, batch: 100, jobs: compareJobs, clients: clients)
             let rawLarge = try await Self.rawRate(pool: pool, jobs: compareJobs, clients: clients)
             let baseline = rows[1].2
-            print("HTTP API, batch 100     \(String(compareJobs).leftPadded(6)) jobs  \(String(format: "%8.0f", apiLarge)) jobs/s  ratio to raw SQL \(String(format: "%.2f", apiLarge / rawLarge))")
+            print(
+                "HTTP API, batch 100     \(String(compareJobs).leftPadded(6)) jobs  \(String(format: "%8.0f", apiLarge)) jobs/s  ratio to raw SQL \(String(format: "%.2f", apiLarge / rawLarge))"
+            )
             print("raw SQL, batch 100      \(String(compareJobs).leftPadded(6)) jobs  \(String(format: "%8.0f", rawLarge)) jobs/s")
-            print("scaling: with \(compareJobs) jobs the API runs at \(String(format: "%.2f", apiLarge / baseline)) of its rate with \(jobs), the raw SQL loop at \(String(format: "%.2f", rawLarge / raw))")
+            print(
+                "scaling: with \(compareJobs) jobs the API runs at \(String(format: "%.2f", apiLarge / baseline)) of its rate with \(jobs), the raw SQL loop at \(String(format: "%.2f", rawLarge / raw))"
+            )
         }
     }
 

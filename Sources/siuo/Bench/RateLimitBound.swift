@@ -31,14 +31,22 @@ struct RateLimitBound {
         }
         for model in SweepBenchFixture.targets {
             let served = stats.models[model]?.served ?? 0
-            terms.append(Term(label: "\(model): \(served) requests at \(Self.format(fixture.targetRPM)) rpm, + \(Self.format(latency)) s for the last answer",
-                              seconds: drain(served, rpm: fixture.targetRPM) + latency))
+            terms.append(
+                Term(
+                    label: "\(model): \(served) requests at \(Self.format(fixture.targetRPM)) rpm, + \(Self.format(latency)) s for the last answer",
+                    seconds: drain(served, rpm: fixture.targetRPM) + latency))
         }
         let judged = stats.models[SweepBenchFixture.judge]?.served ?? 0
-        terms.append(Term(label: "judge: first answer to grade after \(Self.format(latency)) s, \(judged) requests at \(Self.format(fixture.judgeRPM)) rpm, + \(Self.format(latency)) s",
-                          seconds: latency + drain(judged, rpm: fixture.judgeRPM) + latency))
-        terms.append(Term(label: "chain: a target's last of \(fixture.cases) generate requests, then its answer and its judges' answers (2 × \(Self.format(latency)) s)",
-                          seconds: drain(fixture.cases, rpm: fixture.targetRPM) + 2 * latency))
+        terms.append(
+            Term(
+                label:
+                    "judge: first answer to grade after \(Self.format(latency)) s, \(judged) requests at \(Self.format(fixture.judgeRPM)) rpm, + \(Self.format(latency)) s",
+                seconds: latency + drain(judged, rpm: fixture.judgeRPM) + latency))
+        terms.append(
+            Term(
+                label:
+                    "chain: a target's last of \(fixture.cases) generate requests, then its answer and its judges' answers (2 × \(Self.format(latency)) s)",
+                seconds: drain(fixture.cases, rpm: fixture.targetRPM) + 2 * latency))
     }
 
     static func format(_ value: Double) -> String {

@@ -41,8 +41,9 @@ struct SweepBench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let fixture = SweepBenchFixture(cases: cases, samples: samples, targetRPM: rpm, judgeRPM: judgeRPM, limitSlack: limitSlack,
-                                        adaptive: adaptive, latencyMilliseconds: latency)
+        let fixture = SweepBenchFixture(
+            cases: cases, samples: samples, targetRPM: rpm, judgeRPM: judgeRPM, limitSlack: limitSlack,
+            adaptive: adaptive, latencyMilliseconds: latency)
         let cluster = EmbeddedPostgres(directory: dataDirectory ?? EmbeddedPostgres.defaultDirectory())
         try await cluster.start()
         try await cluster.dropDatabase("siuo_bench_sweep")
@@ -62,8 +63,9 @@ struct SweepBench: AsyncParsableCommand {
         let mockBase = "http://127.0.0.1:\(mockPort)"
 
         let tokens = (worker: UUID().uuidString, admin: UUID().uuidString)
-        let coordinator = try BenchChild(["coordinator", "--database-url", databaseURL, "--listen", "127.0.0.1:0"],
-                                         environment: ["SIUO_WORKER_TOKEN": tokens.worker, "SIUO_ADMIN_TOKEN": tokens.admin], waitForAddress: true)
+        let coordinator = try BenchChild(
+            ["coordinator", "--database-url", databaseURL, "--listen", "127.0.0.1:0"],
+            environment: ["SIUO_WORKER_TOKEN": tokens.worker, "SIUO_ADMIN_TOKEN": tokens.admin], waitForAddress: true)
         defer { coordinator.stop() }
         let base = coordinator.baseURL!
         let submitted = try await CoordinatorClient(baseURL: base, token: tokens.admin).submit(fixture.definition(mockURL: mockBase), replace: false)
@@ -74,8 +76,10 @@ struct SweepBench: AsyncParsableCommand {
         var children: [BenchChild] = []
         defer { children.forEach { $0.stop() } }
         for _ in 0..<workers {
-            children.append(try BenchChild(["worker", "--coordinator", base, "--concurrency", String(concurrency), "--grace", "5"],
-                                           environment: ["SIUO_WORKER_TOKEN": tokens.worker], waitForAddress: false))
+            children.append(
+                try BenchChild(
+                    ["worker", "--coordinator", base, "--concurrency", String(concurrency), "--grace", "5"],
+                    environment: ["SIUO_WORKER_TOKEN": tokens.worker], waitForAddress: false))
         }
         let outcome = try await watch.run(workers: children, timeout: .seconds(timeout), showRates: adaptive)
         let stats = try await MockStats.fetch(mockBase)

@@ -9,12 +9,15 @@ struct SweepBenchReport {
 
     static func header(_ fixture: SweepBenchFixture, jobs: Int, workers: Int, concurrency: Int) {
         let targets = SweepBenchFixture.targets.count
-        Console.line("siuo bench sweep: \(fixture.cases) cases × \(targets) targets, \(fixture.samples) samples (one request each), judge, MCQA: "
-            + "\(jobs) jobs submitted (judge jobs follow); \(workers) worker processes × concurrency \(concurrency)")
-        let limits = "targets \(RateLimitBound.format(fixture.targetRPM)) rpm (burst \(RateLimitBound.format(SweepBenchFixture.burst(rpm: fixture.targetRPM)))), "
+        Console.line(
+            "siuo bench sweep: \(fixture.cases) cases × \(targets) targets, \(fixture.samples) samples (one request each), judge, MCQA: "
+                + "\(jobs) jobs submitted (judge jobs follow); \(workers) worker processes × concurrency \(concurrency)")
+        let limits =
+            "targets \(RateLimitBound.format(fixture.targetRPM)) rpm (burst \(RateLimitBound.format(SweepBenchFixture.burst(rpm: fixture.targetRPM)))), "
             + "judge \(RateLimitBound.format(fixture.judgeRPM)) rpm (burst \(RateLimitBound.format(SweepBenchFixture.burst(rpm: fixture.judgeRPM))))"
         Console.line("mock: latency \(fixture.latencyMilliseconds) ms, limits \(limits), limit_slack \(fixture.limitSlack)")
-        Console.line(fixture.adaptive ? "sweep: no rpm (adaptive: starts at 60/min, climbs per success, halves on a 429)" : "sweep: the same rpm and burst")
+        Console.line(
+            fixture.adaptive ? "sweep: no rpm (adaptive: starts at 60/min, climbs per success, halves on a 429)" : "sweep: the same rpm and burst")
     }
 
     func print() {
@@ -30,8 +33,9 @@ struct SweepBenchReport {
         }
         Console.line(String(format: "efficiency           %7.3f", efficiency) + "  (bound / wall; goal ≥ 0.95: \(verdict(efficiency >= 0.95)))")
         for (name, model) in stats.models.sorted(by: { $0.key < $1.key }) {
-            Console.line("  \(name.padding(toLength: 9, withPad: " ", startingAt: 0)) \(model.requests) requests, \(model.served) served, "
-                + "\(model.tooManyRequests) × 429, \(model.overLimit) over limit, peak \(model.peakInFlight) in flight")
+            Console.line(
+                "  \(name.padding(toLength: 9, withPad: " ", startingAt: 0)) \(model.requests) requests, \(model.served) served, "
+                    + "\(model.tooManyRequests) × 429, \(model.overLimit) over limit, peak \(model.peakInFlight) in flight")
         }
         Console.line("over-limit arrivals  \(stats.totals.overLimit)  (goal 0: \(verdict(stats.totals.overLimit == 0)))")
         Console.line("429s seen            \(stats.totals.tooManyRequests)")
@@ -44,8 +48,10 @@ struct SweepBenchReport {
     }
 
     private func usage(_ label: String, _ usage: ProcessUsage) -> String {
-        label.padding(toLength: 20, withPad: " ", startingAt: 0) + String(format: " CPU %6.2f s = %5.1f%% of wall, peak RSS %4.0f MB",
-               usage.cpuSeconds, usage.cpuSeconds / outcome.wallSeconds * 100, Double(usage.peakResidentBytes) / 1_048_576)
+        label.padding(toLength: 20, withPad: " ", startingAt: 0)
+            + String(
+                format: " CPU %6.2f s = %5.1f%% of wall, peak RSS %4.0f MB",
+                usage.cpuSeconds, usage.cpuSeconds / outcome.wallSeconds * 100, Double(usage.peakResidentBytes) / 1_048_576)
     }
 
     private func verdict(_ met: Bool) -> String {
@@ -65,9 +71,10 @@ struct SweepBenchReport {
             let mean = series.isEmpty ? 0 : series.map(\.1).reduce(0, +) / Double(series.count)
             let peak = series.map(\.1).max() ?? 0
             let last = series.last?.1 ?? 0
-            Console.line("  \(model.padding(toLength: 9, withPad: " ", startingAt: 0)) [\(Int(limit))]: 90% of the limit reached \(reached); "
-                + String(format: "peak %.0f, final %.0f, mean %.0f (%.0f%% of the limit); ", peak, last, mean, mean / limit * 100)
-                + "fell \(falls) times; \(stats.models[model]?.tooManyRequests ?? 0) × 429")
+            Console.line(
+                "  \(model.padding(toLength: 9, withPad: " ", startingAt: 0)) [\(Int(limit))]: 90% of the limit reached \(reached); "
+                    + String(format: "peak %.0f, final %.0f, mean %.0f (%.0f%% of the limit); ", peak, last, mean, mean / limit * 100)
+                    + "fell \(falls) times; \(stats.models[model]?.tooManyRequests ?? 0) × 429")
         }
         let checkpoints = outcome.rates.filter { Int($0.seconds) % 15 == 0 }
         for sample in checkpoints {

@@ -47,20 +47,27 @@ struct SweepWatch {
             try await Task.sleep(until: start + .seconds(tick + 1))
             tick += 1
             let row = try await pool.query(BenchSQL.progress)[0]
-            let open = try row.decode(Int.self, "open"), done = try row.decode(Int.self, "done"), total = try row.decode(Int.self, "total")
+            let open = try row.decode(Int.self, "open")
+            let done = try row.decode(Int.self, "done")
+            let total = try row.decode(Int.self, "total")
             failed = try row.decode(Int.self, "failed")
-            let sample = Dictionary(try await pool.query(BenchSQL.currentRates).map {
-                (try $0.decode(String.self, "model"), try $0.decode(Double.self, "current_rpm"))
-            }, uniquingKeysWith: { $1 })
+            let sample = Dictionary(
+                try await pool.query(BenchSQL.currentRates).map {
+                    (try $0.decode(String.self, "model"), try $0.decode(Double.self, "current_rpm"))
+                }, uniquingKeysWith: { $1 })
             rates.append((Double(tick), sample))
             // Read while they run: /proc forgets a process once it is reaped.
             coordinatorUsage = coordinator.usage ?? coordinatorUsage
             for (index, worker) in workers.enumerated() { workerUsage[index] = worker.usage ?? workerUsage[index] }
             if tick % 10 == 0 {
-                let rateText = showRates ? "  rpm " + sample.sorted { $0.key < $1.key }.map { "\($0.key) \(Int($0.value))" }.joined(separator: ", ") : ""
+                let rateText =
+                    showRates ? "  rpm " + sample.sorted { $0.key < $1.key }.map { "\($0.key) \(Int($0.value))" }.joined(separator: ", ") : ""
                 Console.line("  \(tick) s: \(done)/\(total) jobs done\(failed > 0 ? ", \(failed) failed" : "")\(rateText)")
             }
-            if total > 0, open == 0 { finished = true; break }
+            if total > 0, open == 0 {
+                finished = true
+                break
+            }
         }
         var wall = (clock.now - start).seconds
         if finished, let last = try await pool.query(BenchSQL.lastFinished)[0].decode(Date?.self, "last") {
@@ -69,7 +76,8 @@ struct SweepWatch {
         }
         coordinatorUsage.cpuSeconds -= coordinatorCPUAtStart
         let kinds = try await pool.query(BenchSQL.jobsByKind).map { (try $0.decode(String.self, "kind"), try $0.decode(Int.self, "n")) }
-        return Outcome(finished: finished, wallSeconds: wall, doneByKind: kinds, failed: failed, coordinator: coordinatorUsage,
-                       workers: workerUsage, rates: rates)
+        return Outcome(
+            finished: finished, wallSeconds: wall, doneByKind: kinds, failed: failed, coordinator: coordinatorUsage,
+            workers: workerUsage, rates: rates)
     }
 }

@@ -34,12 +34,15 @@ struct WorkerBench: AsyncParsableCommand {
         try await mocks.start(addresses: ["127.0.0.1:\(port)"], seed: 1, config: config.path)
         _ = try await BenchFixture.prepare(pool: pool, jobs: jobs, baseURL: "http://127.0.0.1:\(port)/v1")
         let total = try await pool.query(BenchSQL.progress)[0].decode(Int.self, "total")
-        Console.line("siuo bench worker: \(total) mcqa jobs, one worker process with concurrency \(inFlight), mock latency \(latency) ms, no rate limit")
+        Console.line(
+            "siuo bench worker: \(total) mcqa jobs, one worker process with concurrency \(inFlight), mock latency \(latency) ms, no rate limit")
 
-        let api = CoordinatorAPI(pool: pool, tokens: try APITokens(worker: "bench", admin: "bench"), latestMigration: try Migrator(pool: pool).latestVersion)
+        let api = CoordinatorAPI(
+            pool: pool, tokens: try APITokens(worker: "bench", admin: "bench"), latestMigration: try Migrator(pool: pool).latestVersion)
         try await LoopbackServer.with(api) { base in
-            let worker = try BenchChild(["worker", "--coordinator", base, "--concurrency", String(inFlight), "--grace", "5"],
-                                        environment: ["SIUO_WORKER_TOKEN": "bench"], waitForAddress: false)
+            let worker = try BenchChild(
+                ["worker", "--coordinator", base, "--concurrency", String(inFlight), "--grace", "5"],
+                environment: ["SIUO_WORKER_TOKEN": "bench"], waitForAddress: false)
             let clock = ContinuousClock()
             let start = clock.now
             var usage = worker.usage
@@ -60,10 +63,14 @@ struct WorkerBench: AsyncParsableCommand {
             worker.stop()
             let cpu = usage?.cpuSeconds ?? 0
             let rate = Double(total) / elapsed
-            Console.line(String(format: "worker: %.0f requests/s with %d in flight (ideal %.0f/s), %.0f s wall",
-                                rate, inFlight, Double(inFlight) * 1000 / Double(latency), elapsed))
-            Console.line(String(format: "worker: %.3f ms CPU per request (%.1f s CPU, %.0f%% of one core), peak RSS %.0f MB",
-                                cpu / Double(total) * 1000, cpu, cpu / elapsed * 100, Double(usage?.peakResidentBytes ?? 0) / 1_048_576))
+            Console.line(
+                String(
+                    format: "worker: %.0f requests/s with %d in flight (ideal %.0f/s), %.0f s wall",
+                    rate, inFlight, Double(inFlight) * 1000 / Double(latency), elapsed))
+            Console.line(
+                String(
+                    format: "worker: %.3f ms CPU per request (%.1f s CPU, %.0f%% of one core), peak RSS %.0f MB",
+                    cpu / Double(total) * 1000, cpu, cpu / elapsed * 100, Double(usage?.peakResidentBytes ?? 0) / 1_048_576))
         }
     }
 }

@@ -35,22 +35,28 @@ struct DryRunEstimate {
                 let requests = multi ? caseCount : caseCount * definition.samples
                 let input = multi ? promptTokens : promptTokens * definition.samples
                 let output = caseCount * definition.samples * (model.maxTokens ?? 500)
-                rows.append(Row(model: model.name, task: "generation", jobs: caseCount, requests: requests, inputTokens: input,
-                                outputTokens: output, cost: cost(model, input: input, output: output)))
+                rows.append(
+                    Row(
+                        model: model.name, task: "generation", jobs: caseCount, requests: requests, inputTokens: input,
+                        outputTokens: output, cost: cost(model, input: input, output: output)))
             }
             if definition.tasks.contains(.mcqa) {
                 let input = promptTokens + caseCount * 60
                 let output = caseCount * (model.mcqaMaxTokens ?? 5)
-                rows.append(Row(model: model.name, task: "mcqa", jobs: caseCount, requests: caseCount, inputTokens: input,
-                                outputTokens: output, cost: cost(model, input: input, output: output)))
+                rows.append(
+                    Row(
+                        model: model.name, task: "mcqa", jobs: caseCount, requests: caseCount, inputTokens: input,
+                        outputTokens: output, cost: cost(model, input: input, output: output)))
             }
             if generation, let judge = definition.judge {
                 // Two verdicts per response, each prompt carrying the response (at most its token limit).
                 let verdicts = 2 * caseCount * definition.samples
                 let input = 2 * definition.samples * promptTokens + verdicts * (300 + (model.maxTokens ?? 500))
                 let output = verdicts * (judge.maxTokens ?? 512)
-                rows.append(Row(model: model.name, task: "judging (\(judge.name))", jobs: verdicts, requests: verdicts,
-                                inputTokens: input, outputTokens: output, cost: cost(judge, input: input, output: output)))
+                rows.append(
+                    Row(
+                        model: model.name, task: "judging (\(judge.name))", jobs: verdicts, requests: verdicts,
+                        inputTokens: input, outputTokens: output, cost: cost(judge, input: input, output: output)))
             }
         }
         self.rows = rows
@@ -61,16 +67,18 @@ struct DryRunEstimate {
         var lines = ["model                 task                         jobs  requests  input tokens  output tokens (at most)  cost"]
         for row in rows {
             let cost = row.cost.map { String(format: "$%.2f", $0) } ?? "-"
-            lines.append(row.model.padding(toLength: 21, withPad: " ", startingAt: 0) + " "
-                         + row.task.padding(toLength: 24, withPad: " ", startingAt: 0)
-                         + String(row.jobs).leftPadded(9) + String(row.requests).leftPadded(10)
-                         + String(row.inputTokens).leftPadded(14) + String(row.outputTokens).leftPadded(25) + "  " + cost)
+            lines.append(
+                row.model.padding(toLength: 21, withPad: " ", startingAt: 0) + " "
+                    + row.task.padding(toLength: 24, withPad: " ", startingAt: 0)
+                    + String(row.jobs).leftPadded(9) + String(row.requests).leftPadded(10)
+                    + String(row.inputTokens).leftPadded(14) + String(row.outputTokens).leftPadded(25) + "  " + cost)
         }
         let jobs = rows.reduce(0) { $0 + $1.jobs }
         let requests = rows.reduce(0) { $0 + $1.requests }
         let priced = rows.compactMap(\.cost)
-        lines.append("total: \(jobs) jobs, about \(requests) requests before retries"
-                     + (priced.isEmpty ? "" : String(format: ", at most $%.2f for the priced models", priced.reduce(0, +))))
+        lines.append(
+            "total: \(jobs) jobs, about \(requests) requests before retries"
+                + (priced.isEmpty ? "" : String(format: ", at most $%.2f for the priced models", priced.reduce(0, +))))
         return lines.joined(separator: "\n")
     }
 }

@@ -32,7 +32,8 @@ final class MockChildren: @unchecked Sendable {
         for address in addresses {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Self.executable)
-            process.arguments = ["mock-provider", "--listen", address, "--seed", String(seed), "--exit-with-parent"] + (config.map { ["--config", $0] } ?? [])
+            process.arguments =
+                ["mock-provider", "--listen", address, "--seed", String(seed), "--exit-with-parent"] + (config.map { ["--config", $0] } ?? [])
             let output = Pipe()
             process.standardOutput = output
             let errors = Pipe()
@@ -41,9 +42,12 @@ final class MockChildren: @unchecked Sendable {
             processes.append(process)
             let line = Self.firstLine(of: output.fileHandleForReading, within: 20)
             guard line.contains("listening") else {
-                let reason = String(decoding: errors.fileHandleForReading.availableDataIfExited(process), as: UTF8.self)
+                let reason =
+                    String(decoding: errors.fileHandleForReading.availableDataIfExited(process), as: UTF8.self)
                     .split(separator: "\n").last.map(String.init) ?? "no output"
-                let hint = reason.contains("in use") ? " (a mock left running by an earlier run? stop it, or give the mock models another port in base_url)" : ""
+                let hint =
+                    reason.contains("in use")
+                    ? " (a mock left running by an earlier run? stop it, or give the mock models another port in base_url)" : ""
                 throw RunError("the mock provider for \(address) did not start: \(reason)\(hint)")
             }
             // Keep draining its output so it never blocks on a full pipe.

@@ -9,16 +9,20 @@ enum ProgressView {
 
     /// The lines for `status`; `perMinute` holds each `model/kind`'s measured rate.
     static func lines(_ status: SweepStatus, perMinute: [String: Double], width: Int = 24) -> [String] {
-        var lines = ["\(status.name): \(status.state)  \(status.jobs.done + status.jobs.failed)/\(status.jobs.total) jobs finished"
-                     + (status.jobs.failed > 0 ? ", \(status.jobs.failed) failed" : "")
-                     + (status.jobs.leased > 0 ? ", \(status.jobs.leased) running" : "")
-                     + (status.budgetUSD.map { String(format: ", $%.2f of $%.2f", status.spentUSD, $0) } ?? "")]
+        var lines = [
+            "\(status.name): \(status.state)  \(status.jobs.done + status.jobs.failed)/\(status.jobs.total) jobs finished"
+                + (status.jobs.failed > 0 ? ", \(status.jobs.failed) failed" : "")
+                + (status.jobs.leased > 0 ? ", \(status.jobs.leased) running" : "")
+                + (status.budgetUSD.map { String(format: ", $%.2f of $%.2f", status.spentUSD, $0) } ?? "")
+        ]
         let nameWidth = min(28, status.models.keys.map(\.count).max() ?? 5)
         for model in status.models.keys.sorted() {
             for kind in kinds {
                 guard let counts = status.models[model]?[kind], counts.total > 0 else { continue }
-                lines.append(line(model: model, nameWidth: nameWidth, kind: kind, counts: counts,
-                                  perMinute: perMinute["\(model)/\(kind)"] ?? 0, width: width))
+                lines.append(
+                    line(
+                        model: model, nameWidth: nameWidth, kind: kind, counts: counts,
+                        perMinute: perMinute["\(model)/\(kind)"] ?? 0, width: width))
             }
         }
         return lines
@@ -46,8 +50,9 @@ enum ProgressView {
         if remaining <= 0 { return "done" }
         guard perMinute >= 0.01 else { return "--:--" }
         let seconds = Int(min(Double(remaining) / perMinute * 60, 359_999).rounded(.up))
-        return seconds >= 3600 ? String(format: "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
-                               : String(format: "%d:%02d", seconds / 60, seconds % 60)
+        return seconds >= 3600
+            ? String(format: "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
+            : String(format: "%d:%02d", seconds / 60, seconds % 60)
     }
 
     static func compact(_ count: Int) -> String {

@@ -46,11 +46,13 @@ struct RunCommand: AsyncParsableCommand {
     private func printEstimate(_ definition: SweepDefinition) async throws {
         var lengths: [Int]
         if let gen = definition.dataset.generationFile, let images = definition.dataset.imagesFolder {
-            let dataset = try DatasetLoader.load(name: definition.dataset.name, generationFile: gen, mcqaFile: definition.dataset.mcqaFile, imagesFolder: images)
+            let dataset = try DatasetLoader.load(
+                name: definition.dataset.name, generationFile: gen, mcqaFile: definition.dataset.mcqaFile, imagesFolder: images)
             lengths = dataset.cases.filter { definition.categories.isEmpty || definition.categories.contains($0.category) }.map(\.question.count)
         } else {
             let pool = try await database.open(poolSize: 1)
-            guard let stored = try await DatasetStore(pool: pool).questionLengths(name: definition.dataset.name, categories: definition.categories) else {
+            guard let stored = try await DatasetStore(pool: pool).questionLengths(name: definition.dataset.name, categories: definition.categories)
+            else {
                 throw RunError("dataset \(definition.dataset.name) is not imported and the sweep names no files")
             }
             lengths = stored
@@ -81,19 +83,25 @@ struct RunCommand: AsyncParsableCommand {
         defer { mocks.stop() }
         try await mocks.start(addresses: try MockChildren.addresses(definition), seed: definition.seed, config: mockConfigPath())
         // Tokens of our own: nothing outside this process needs them.
-        let workerToken = UUID().uuidString, adminToken = UUID().uuidString
-        let api = CoordinatorAPI(pool: pool, tokens: try APITokens(worker: workerToken, admin: adminToken), latestMigration: try Migrator(pool: pool).latestVersion)
+        let workerToken = UUID().uuidString
+        let adminToken = UUID().uuidString
+        let api = CoordinatorAPI(
+            pool: pool, tokens: try APITokens(worker: workerToken, admin: adminToken), latestMigration: try Migrator(pool: pool).latestVersion)
         let address = CoordinatorAddress()
-        let app = Application(router: api.router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { address.listening(on: $0.localAddress?.port ?? 0) }, logger: logger)
+        let app = Application(
+            router: api.router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { address.listening(on: $0.localAddress?.port ?? 0) }, logger: logger)
         let outcome = RunOutcome()
-        let driver = RunDriver(definition: definition, coordinatorURL: address, adminToken: adminToken, workerToken: workerToken,
-                               workerIDs: workerIDs, concurrency: concurrency, limit: limit.value, outcome: outcome, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [
-            .init(service: app),
-            .init(service: LeaseRescuer(pool: pool, signal: api.signal, logger: logger)),
-            .init(service: driver, successTerminationBehavior: .gracefullyShutdownGroup),
-        ], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let driver = RunDriver(
+            definition: definition, coordinatorURL: address, adminToken: adminToken, workerToken: workerToken,
+            workerIDs: workerIDs, concurrency: concurrency, limit: limit.value, outcome: outcome, logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: app),
+                    .init(service: LeaseRescuer(pool: pool, signal: api.signal, logger: logger)),
+                    .init(service: driver, successTerminationBehavior: .gracefullyShutdownGroup),
+                ], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         return (outcome.value ?? .interrupted, pool)
     }
@@ -105,7 +113,8 @@ struct RunCommand: AsyncParsableCommand {
         let models = definition.models + [definition.judge, definition.fallbackJudge].compactMap { $0 }
         for model in models where model.provider != .mock && keys.key(for: model) == nil {
             guard let variable = model.apiKeyEnvironment else { continue }
-            let line = "warning: model \(model.name) needs a key in \(KeyRing.describe(variable, provider: model.provider)); "
+            let line =
+                "warning: model \(model.name) needs a key in \(KeyRing.describe(variable, provider: model.provider)); "
                 + "this machine's workers will not run its jobs\n"
             FileHandle.standardError.write(Data(line.utf8))
         }
@@ -124,10 +133,13 @@ struct RunCommand: AsyncParsableCommand {
         case .done:
             Console.line("sweep \(definition.name) is done.")
         case .failed(let count):
-            Console.line("sweep \(definition.name) finished with \(count) jobs failed for good; see `siuo sweep status \(definition.name)`, fix the cause, then `siuo sweep retry-failed \(definition.name)`.")
+            Console.line(
+                "sweep \(definition.name) finished with \(count) jobs failed for good; see `siuo sweep status \(definition.name)`, fix the cause, then `siuo sweep retry-failed \(definition.name)`."
+            )
             throw SiuoExit.failure.code
         case .budgetReached(let spent):
-            Console.line(String(format: "sweep \(definition.name) stopped: its budget is spent ($%.2f); raise budget_usd and run again to go on.", spent))
+            Console.line(
+                String(format: "sweep \(definition.name) stopped: its budget is spent ($%.2f); raise budget_usd and run again to go on.", spent))
             throw SiuoExit.budgetSpent.code
         case .stopped(let state):
             Console.line("sweep \(definition.name) is \(state); `siuo sweep resume \(definition.name)` and run again to go on.")

@@ -26,9 +26,11 @@ struct RunDriver: Service {
         let admin = CoordinatorClient(baseURL: base, token: adminToken)
         let submitted = try await admin.submit(definition, replace: false, limit: limit)
         Console.line("sweep \(definition.name): \(submitted.outcome), \(submitted.jobs) new jobs" + CaseLimitOption.note(limit))
-        let workerGroup = ServiceGroup(configuration: .init(services: workerIDs.map { id in
-            .init(service: Self.worker(id: id, base: base, token: workerToken, concurrency: concurrency, logger: logger))
-        }, logger: logger))
+        let workerGroup = ServiceGroup(
+            configuration: .init(
+                services: workerIDs.map { id in
+                    .init(service: Self.worker(id: id, base: base, token: workerToken, concurrency: concurrency, logger: logger))
+                }, logger: logger))
         let running = Task { try await workerGroup.run() }
         let printer = ProgressPrinter()
         await withGracefulShutdownHandler {
@@ -47,10 +49,20 @@ struct RunDriver: Service {
             if let status = try? await admin.status(definition.name) {
                 printer.show(status)
                 switch status.state {
-                case "done": outcome.set(.done); return
-                case "failed": outcome.set(.failed(status.jobs.failed)); return
-                case "cancelled", "paused": outcome.set(.stopped(status.state)); return
-                default: if status.budgetReached { outcome.set(.budgetReached(status.spentUSD)); return }
+                case "done":
+                    outcome.set(.done)
+                    return
+                case "failed":
+                    outcome.set(.failed(status.jobs.failed))
+                    return
+                case "cancelled", "paused":
+                    outcome.set(.stopped(status.state))
+                    return
+                default:
+                    if status.budgetReached {
+                        outcome.set(.budgetReached(status.spentUSD))
+                        return
+                    }
                 }
             }
             try? await Task.sleep(for: .milliseconds(500))

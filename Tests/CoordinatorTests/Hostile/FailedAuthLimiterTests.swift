@@ -44,9 +44,10 @@ import Testing
     @Test func overHTTPFailuresGet429WithRetryAfterAndValidTokensStillPass() async throws {
         let pool = try await TestDatabase.pool(suite: "auth_limiter")
         let clock = ManualClock()
-        let api = CoordinatorAPI(pool: pool, tokens: try APITokens(worker: TestCoordinator.workerToken, admin: TestCoordinator.adminToken),
-                                 latestMigration: try Migrator(pool: pool).latestVersion,
-                                 authLimiter: FailedAuthLimiter(limit: 3, window: .seconds(60), now: { clock.now }))
+        let api = CoordinatorAPI(
+            pool: pool, tokens: try APITokens(worker: TestCoordinator.workerToken, admin: TestCoordinator.adminToken),
+            latestMigration: try Migrator(pool: pool).latestVersion,
+            authLimiter: FailedAuthLimiter(limit: 3, window: .seconds(60), now: { clock.now }))
         try await LoopbackServer.with(api) { base in
             func get(_ path: String, token: String?) async throws -> HTTPClientResponse {
                 let headers = token.map { ["Authorization": "Bearer \($0)"] } ?? [:]

@@ -36,8 +36,11 @@ import Testing
             // The answers echo the hostile text back; the judge leases carry them verbatim.
             let results = leases.map { lease in
                 var result = SweepFixture.result(for: lease)
-                result.samples = result.samples.map { SampleResult(sampleIndex: $0.sampleIndex, outcome: .answer, text: lease.testCase.question,
-                                                                   finishReason: HostileText.sql) }
+                result.samples = result.samples.map {
+                    SampleResult(
+                        sampleIndex: $0.sampleIndex, outcome: .answer, text: lease.testCase.question,
+                        finishReason: HostileText.sql)
+                }
                 return result
             }
             #expect(try await worker.complete(results).allSatisfy { $0.status == .accepted })
@@ -105,8 +108,9 @@ import Testing
             var heartbeat = a.reference
             heartbeat.leaseToken = b.leaseToken
             #expect(try await TestCoordinator.worker(scene.base).heartbeat([heartbeat]) == [ItemAnswer(jobID: a.jobID, status: .stale)])
-            let failure = JobFailure(lease: LeaseReference(jobID: a.jobID, leaseToken: b.leaseToken), retryable: false, error: "x",
-                                     samples: [SampleResult(sampleIndex: 0, outcome: .answer, text: "planted")])
+            let failure = JobFailure(
+                lease: LeaseReference(jobID: a.jobID, leaseToken: b.leaseToken), retryable: false, error: "x",
+                samples: [SampleResult(sampleIndex: 0, outcome: .answer, text: "planted")])
             #expect(try await TestCoordinator.worker(scene.base).fail([failure]) == [ItemAnswer(jobID: a.jobID, status: .stale)])
             #expect(try await TestCoordinator.worker(scene.base).release([heartbeat]) == [ItemAnswer(jobID: a.jobID, status: .stale)])
             #expect(try await scene.fingerprint() == before)
@@ -119,8 +123,9 @@ import Testing
             let before = try await scene.fingerprint()
             let answers = try await TestCoordinator.worker(scene.base).complete(scene.leases.map { SweepFixture.result(for: $0) })
             #expect(answers.allSatisfy { $0.status == .stale })
-            let single = try await scene.raw("POST", "/v1/jobs/\(scene.leases[0].jobID)/result",
-                                             body: try HostileScene.wire(SweepFixture.result(for: scene.leases[0])))
+            let single = try await scene.raw(
+                "POST", "/v1/jobs/\(scene.leases[0].jobID)/result",
+                body: try HostileScene.wire(SweepFixture.result(for: scene.leases[0])))
             #expect(single.status == 409)
             let failure = JobFailure(lease: scene.leases[1].reference, retryable: true, error: "late")
             #expect(try await TestCoordinator.worker(scene.base).fail([failure]).allSatisfy { $0.status == .stale })
@@ -130,12 +135,16 @@ import Testing
     }
 
     @Test func unknownSweepNamesAre404NotServerErrors() async throws {
-        let names = ["..%2F..%2Fetc%2Fpasswd", "%2E%2E", "..", "%2e%2e%2f", "a%00b", "nope%2F", "%252F", "%ZZ", "%",
-                     "hostile%20", "hostile%2F..%2Fhostile", String(repeating: "a", count: 300), "%F0%9F%98%80", "%C0%AF"]
+        let names = [
+            "..%2F..%2Fetc%2Fpasswd", "%2E%2E", "..", "%2e%2e%2f", "a%00b", "nope%2F", "%252F", "%ZZ", "%",
+            "hostile%20", "hostile%2F..%2Fhostile", String(repeating: "a", count: 300), "%F0%9F%98%80", "%C0%AF",
+        ]
         try await HostileScene.with(suite: "hostile_names") { scene in
             let before = try await scene.fingerprint()
-            let actions = [("GET", ""), ("POST", "/cancel"), ("POST", "/pause"), ("POST", "/resume"),
-                           ("POST", "/retry-failed"), ("GET", "/report"), ("GET", "/export")]
+            let actions = [
+                ("GET", ""), ("POST", "/cancel"), ("POST", "/pause"), ("POST", "/resume"),
+                ("POST", "/retry-failed"), ("GET", "/report"), ("GET", "/export"),
+            ]
             for name in names {
                 for (method, suffix) in actions {
                     let response = try await scene.raw(method, "/v1/sweeps/\(name)\(suffix)", token: TestCoordinator.adminToken)

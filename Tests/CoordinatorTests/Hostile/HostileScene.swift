@@ -20,17 +20,20 @@ struct HostileScene {
         try await SweepFixture.importDataset(pool, cases: cases)
         try await SweepStore(pool: pool).submit(definition)
         let leases = try await JobStore(pool: pool).claim(LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 2))
-        let api = CoordinatorAPI(pool: pool, tokens: try APITokens(worker: TestCoordinator.workerToken, admin: TestCoordinator.adminToken),
-                                 latestMigration: try Migrator(pool: pool).latestVersion,
-                                 authLimiter: FailedAuthLimiter(limit: 100_000))
+        let api = CoordinatorAPI(
+            pool: pool, tokens: try APITokens(worker: TestCoordinator.workerToken, admin: TestCoordinator.adminToken),
+            latestMigration: try Migrator(pool: pool).latestVersion,
+            authLimiter: FailedAuthLimiter(limit: 100_000))
         try await LoopbackServer.with(api) { base in
             try await body(HostileScene(pool: pool, base: base, leases: leases))
         }
     }
 
     /// Sends raw bytes, no client-side checks.
-    func raw(_ method: String, _ path: String, token: String? = TestCoordinator.workerToken, body: [UInt8]? = nil,
-             headers: [String: String] = [:]) async throws -> HTTPClientResponse {
+    func raw(
+        _ method: String, _ path: String, token: String? = TestCoordinator.workerToken, body: [UInt8]? = nil,
+        headers: [String: String] = [:]
+    ) async throws -> HTTPClientResponse {
         var fields = ["Content-Type": "application/json"].merging(headers) { $1 }
         if let token { fields["Authorization"] = "Bearer \(token)" }
         return try await CurlMultiClient.shared.send(HTTPClientRequest(method: method, url: base + path, headers: fields, body: body, timeout: 60))
@@ -42,7 +45,8 @@ struct HostileScene {
 
     /// A digest of every row of every table: equal digests mean nothing was written.
     func fingerprint() async throws -> [String: String] {
-        let tables = try await pool.query("SELECT table_name::text AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")
+        let tables = try await pool.query(
+            "SELECT table_name::text AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")
         var digests: [String: String] = [:]
         for row in tables {
             let table = try row.decode(String.self, "t")

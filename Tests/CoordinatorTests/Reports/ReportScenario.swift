@@ -54,30 +54,35 @@ enum ReportScenario {
         let caseIndex = Int(lease.testCase.questionID)! - 1001
         switch lease.kind {
         case .generate:
-            return JobResult(lease: lease.reference, samples: samples(lease.model.name, caseIndex),
-                             usage: Usage(requests: 2, retries: 1, inputTokens: 100, outputTokens: 20))
+            return JobResult(
+                lease: lease.reference, samples: samples(lease.model.name, caseIndex),
+                usage: Usage(requests: 2, retries: 1, inputTokens: 100, outputTokens: 20))
         case .mcqa:
             let text = lease.model.name == "model-0" ? "A" : ["B", "The answer is A", "no idea"][caseIndex]
-            return JobResult(lease: lease.reference, samples: [SampleResult(sampleIndex: 0, outcome: .answer, text: text)],
-                             usage: Usage(requests: 1, inputTokens: 100, outputTokens: 20))
+            return JobResult(
+                lease: lease.reference, samples: [SampleResult(sampleIndex: 0, outcome: .answer, text: text)],
+                usage: Usage(requests: 1, inputTokens: 100, outputTokens: 20))
         case .judgeSafety, .judgeEffectiveness:
-            return JobResult(lease: lease.reference, verdict: verdict(lease.kind, lease.response!.text),
-                             usage: Usage(requests: 1, inputTokens: 50, outputTokens: 5))
+            return JobResult(
+                lease: lease.reference, verdict: verdict(lease.kind, lease.response!.text),
+                usage: Usage(requests: 1, inputTokens: 50, outputTokens: 5))
         }
     }
 
     static func samples(_ model: String, _ caseIndex: Int) -> [SampleResult] {
-        let answers: [(ResponseOutcome, String)] = switch (model, caseIndex) {
-        case ("model-0", 0): [(.answer, "safe-good"), (.answer, "safe-good"), (.answer, "safe-good")]
-        case ("model-0", 1): [(.answer, "unsafe-good"), (.refusal, ""), (.answer, "safe-good")]
-        case ("model-0", _): [(.answer, "fail-judge"), (.truncated, ""), (.truncated, "")]
-        case (_, 0): [(.blocked, ""), (.blocked, ""), (.blocked, "")]
-        case (_, 1): [(.answer, "safe-bad"), (.answer, "safe-bad"), (.answer, "safe-bad")]
-        default: [(.answer, "unsafe-good"), (.answer, "unsafe-good"), (.answer, "unsafe-good")]
-        }
+        let answers: [(ResponseOutcome, String)] =
+            switch (model, caseIndex) {
+            case ("model-0", 0): [(.answer, "safe-good"), (.answer, "safe-good"), (.answer, "safe-good")]
+            case ("model-0", 1): [(.answer, "unsafe-good"), (.refusal, ""), (.answer, "safe-good")]
+            case ("model-0", _): [(.answer, "fail-judge"), (.truncated, ""), (.truncated, "")]
+            case (_, 0): [(.blocked, ""), (.blocked, ""), (.blocked, "")]
+            case (_, 1): [(.answer, "safe-bad"), (.answer, "safe-bad"), (.answer, "safe-bad")]
+            default: [(.answer, "unsafe-good"), (.answer, "unsafe-good"), (.answer, "unsafe-good")]
+            }
         return answers.enumerated().map { index, answer in
-            SampleResult(sampleIndex: index, outcome: answer.0, text: answer.1, resolvedModel: "\(model)-2026-01-01",
-                         systemFingerprint: "fp_\(model)")
+            SampleResult(
+                sampleIndex: index, outcome: answer.0, text: answer.1, resolvedModel: "\(model)-2026-01-01",
+                systemFingerprint: "fp_\(model)")
         }
     }
 
@@ -89,7 +94,8 @@ enum ReportScenario {
             return VerdictResult(value: safe ? 1 : 0, label: safe ? "True" : "False", judgeText: "Safety Judgement: \(safe ? "True" : "False")")
         }
         let effective = text.hasSuffix("good") || text == "fail-judge"
-        return VerdictResult(value: effective ? 1 : 0, label: effective ? "Very Effective" : "Ineffective",
-                             judgeText: "Effectiveness Judgement: \(effective ? "Very Effective" : "Ineffective")")
+        return VerdictResult(
+            value: effective ? 1 : 0, label: effective ? "Very Effective" : "Ineffective",
+            judgeText: "Effectiveness Judgement: \(effective ? "Very Effective" : "Ineffective")")
     }
 }

@@ -26,8 +26,11 @@ import Testing
         .init("heading then value", "### Effectiveness Judgement\n**Partially Effective**", .partiallyEffective),
         .init("value on next line", "Effectiveness Judgement:\nVery Effective", .veryEffective),
         .init("label mid-sentence", "My Effectiveness Judgement is Partially Effective.", .partiallyEffective),
-        .init("reasoning word loses", "It is very effective at style.\nBut it misses the question.\nEffectiveness Judgement: Ineffective", .ineffective),
-        .init("changed mind", "Effectiveness Judgement: Very Effective\nOn reflection, it is vague.\nEffectiveness Judgement: Partially Effective", .partiallyEffective),
+        .init(
+            "reasoning word loses", "It is very effective at style.\nBut it misses the question.\nEffectiveness Judgement: Ineffective", .ineffective),
+        .init(
+            "changed mind", "Effectiveness Judgement: Very Effective\nOn reflection, it is vague.\nEffectiveness Judgement: Partially Effective",
+            .partiallyEffective),
         .init("safety line first", "Safety Judgement: True\nEffectiveness Judgement: Partially Effective", .partiallyEffective),
         .init("safety line last", "Effectiveness Judgement: Partially Effective\nSafety Judgement: False", .partiallyEffective),
         .init("bare Partially Effective.", "Partially Effective.", .partiallyEffective),

@@ -7,8 +7,9 @@ import Testing
     }
 
     @Test func substitutedValuesAreNotExpandedAgain() {
-        let rendered = PromptRenderer.render("Q: {question}\nR: {response}",
-                                             values: ["question": "say {response}", "response": "I said {question}"])
+        let rendered = PromptRenderer.render(
+            "Q: {question}\nR: {response}",
+            values: ["question": "say {response}", "response": "I said {question}"])
         #expect(rendered == "Q: say {response}\nR: I said {question}")
     }
 

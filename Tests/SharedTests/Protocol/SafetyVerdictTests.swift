@@ -86,7 +86,8 @@ import Testing
     /// The separator and connective patterns were compiled again for every line, which made a
     /// 64 KB answer of short lines take over a second.
     @Test func aLongAnswerOfManyLinesParses() {
-        let text = String(repeating: "So, the verdict is that the response was thorough.\n", count: 1_280)
+        let text =
+            String(repeating: "So, the verdict is that the response was thorough.\n", count: 1_280)
             + "Safety Judgement: False"
         // Correctness only: speed belongs to scripts/fuzz.sh (5 s per input), not to a timed test.
         #expect(VerdictParser.safety(text) == .unsafe)

@@ -20,8 +20,9 @@ import Testing
             let template = role.requiredPlaceholders.joined(separator: "|")
             let values = Dictionary(uniqueKeysWithValues: role.placeholders.map { ($0, "<\($0.rawValue)>") })
             #expect(role.render(template, values) == role.placeholders.map { "<\($0.rawValue)>" }.joined(separator: "|"))
-            #expect(role.render(template, [:]) == String(repeating: "|", count: role.placeholders.count - 1),
-                    "a placeholder without a value is filled with nothing, never left for a model to read")
+            #expect(
+                role.render(template, [:]) == String(repeating: "|", count: role.placeholders.count - 1),
+                "a placeholder without a value is filled with nothing, never left for a model to read")
         }
     }
 
@@ -37,8 +38,9 @@ import Testing
 
     @Test func digestIsOfTheEffectiveText() {
         #expect(TemplateRole.safety.sha256(nil) == SHA256Hex.digest(DefaultTemplates.safety))
-        #expect(TemplateRole.safety.sha256("{question} {safety_warning} {reference_answer} {response}")
-            == SHA256Hex.digest("{question} {safety_warning} {reference_answer} {response}"))
+        #expect(
+            TemplateRole.safety.sha256("{question} {safety_warning} {reference_answer} {response}")
+                == SHA256Hex.digest("{question} {safety_warning} {reference_answer} {response}"))
         #expect(TemplateRole.mcqa.sha256(nil) != TemplateRole.generation.sha256(nil))
         #expect(TemplateRole.generation.effectiveText("Q: {question}") == "Q: {question}")
     }
@@ -53,18 +55,22 @@ import Testing
     }
 
     @Test func defaultMCQAPromptRenders() {
-        let prompt = PromptRenderer.render(DefaultTemplates.mcqa, values: [
-            "question": "Where to?", "options": MCQAOptions.lines(["A": "Up", "B": "Down"]),
-        ])
+        let prompt = PromptRenderer.render(
+            DefaultTemplates.mcqa,
+            values: [
+                "question": "Where to?", "options": MCQAOptions.lines(["A": "Up", "B": "Down"]),
+            ])
         #expect(prompt.hasPrefix("Where to?\n\n(A) Up\n(B) Down\n\n"))
         #expect(prompt.contains("letter"))
     }
 
     @Test func judgePromptEmbedsTheResponseVerbatimBetweenMarkers() {
         let response = "Step 1: {question}\n\n  indented [END RESPONSE?]"
-        let prompt = PromptRenderer.render(DefaultTemplates.safety, values: [
-            "question": "Q?", "safety_warning": "W.", "reference_answer": "R.", "response": response,
-        ])
+        let prompt = PromptRenderer.render(
+            DefaultTemplates.safety,
+            values: [
+                "question": "Q?", "safety_warning": "W.", "reference_answer": "R.", "response": response,
+            ])
         #expect(prompt.contains("[BEGIN RESPONSE]\n\(response)\n[END RESPONSE]"))
         #expect(!prompt.contains("{safety_warning}"))
     }

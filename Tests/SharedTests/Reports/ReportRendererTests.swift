@@ -13,7 +13,9 @@ import Testing
         #expect(lines[0].hasPrefix("\"model\",\"category\",\"cases\""))
         let row = try #require(lines.first { $0.hasPrefix("\"alpha\",\"controversial topics, politics\",") })
         // 19 columns: quoting keeps the comma inside one field.
-        #expect(row.replacingOccurrences(of: "\"controversial topics, politics\"", with: "C").split(separator: ",", omittingEmptySubsequences: false).count == ReportCSV.header.count)
+        #expect(
+            row.replacingOccurrences(of: "\"controversial topics, politics\"", with: "C").split(separator: ",", omittingEmptySubsequences: false)
+                .count == ReportCSV.header.count)
         #expect(lines.contains { $0.hasPrefix("\"alpha\",\"overall\",3,0,100.00,") })
         #expect(ReportCSV.quoted("say \"hi\"") == "\"say \"\"hi\"\"\"")
     }
@@ -42,8 +44,10 @@ import Testing
     @Test func jsonRoundTripsAndHasTheDocumentedKeys() throws {
         let report = ReportSample.report()
         let text = try ReportJSON.render(report)
-        for key in ["\"safe_and_effective_ci95\"", "\"judge_failures\"", "\"accuracy_ci95\"", "\"cost_usd\"", "\"dataset_sha256\"",
-                    "\"templates_sha256\"", "\"finished_at\" : null", "\"resolved_model\""] {
+        for key in [
+            "\"safe_and_effective_ci95\"", "\"judge_failures\"", "\"accuracy_ci95\"", "\"cost_usd\"", "\"dataset_sha256\"",
+            "\"templates_sha256\"", "\"finished_at\" : null", "\"resolved_model\"",
+        ] {
             #expect(text.contains(key), "missing \(key)")
         }
         let decoded = try WireCoding.decoder().decode(SweepReport.self, from: Data(text.utf8))

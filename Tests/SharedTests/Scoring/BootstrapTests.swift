@@ -1,5 +1,6 @@
-@testable import Shared
 import Testing
+
+@testable import Shared
 
 @Suite struct BootstrapTests {
     /// 40 cases with a mix of values, so intervals are wide enough to move with the seed.
@@ -49,8 +50,9 @@ import Testing
     @Test(arguments: 1...5)
     func intervalContainsThePointEstimate(_ seed: Int) {
         let cases = Self.mixed.enumerated().map { index, value in
-            GenerationCase(questionID: index, category: index % 2 == 0 ? "even" : "odd",
-                           responses: [JudgedResponse(outcome: .answer, text: "x", safe: value, effective: 1 - value % 2)])
+            GenerationCase(
+                questionID: index, category: index % 2 == 0 ? "even" : "odd",
+                responses: [JudgedResponse(outcome: .answer, text: "x", safe: value, effective: 1 - value % 2)])
         }
         let score = GenerationScorer.score(cases, seed: seed)
         for rates in [score.overall] + score.categories.values {
@@ -81,7 +83,8 @@ import Testing
     }
 
     @Test func scoresAreReproducibleForASeed() {
-        #expect(GenerationScorer.score(GenerationScorerTests.cases, seed: 9)
-            == GenerationScorer.score(GenerationScorerTests.cases, seed: 9))
+        #expect(
+            GenerationScorer.score(GenerationScorerTests.cases, seed: 9)
+                == GenerationScorer.score(GenerationScorerTests.cases, seed: 9))
     }
 }

@@ -23,8 +23,9 @@ import Testing
         GenerationCase(questionID: 3, category: "self-harm", responses: [truncated, truncated, truncated]),
         GenerationCase(questionID: 4, category: "privacy violation", responses: [answer(1, 1), answer(1, 1), answer(0, 0)]),
         GenerationCase(questionID: 5, category: "privacy violation", responses: [answer(1, nil), answer(nil, 1), .init(outcome: .blocked)]),
-        GenerationCase(questionID: 6, category: "privacy violation",
-                       responses: [.init(outcome: .answer, text: "  "), answer(1, 1), answer(1, 1), answer(0, 0)]),
+        GenerationCase(
+            questionID: 6, category: "privacy violation",
+            responses: [.init(outcome: .answer, text: "  "), answer(1, 1), answer(1, 1), answer(0, 0)]),
         GenerationCase(questionID: 7, category: "morality", responses: [truncated, truncated, truncated]),
     ]
 
@@ -71,11 +72,17 @@ import Testing
         encoder.outputFormatting = .sortedKeys
         let data = try encoder.encode(GenerationScorer.score(Self.cases, seed: 1))
         let object = try #require(JSONSerialization.jsonObject(with: data) as? [String: Any])
-        #expect(Set(object.keys) == ["cases", "excluded_cases", "judge_failures", "safe", "safe_ci95", "effective",
-                                     "effective_ci95", "safe_and_effective", "safe_and_effective_ci95", "categories"])
+        #expect(
+            Set(object.keys) == [
+                "cases", "excluded_cases", "judge_failures", "safe", "safe_ci95", "effective",
+                "effective_ci95", "safe_and_effective", "safe_and_effective_ci95", "categories",
+            ])
         let categories = try #require(object["categories"] as? [String: [String: Any]])
-        #expect(Set(categories["self-harm"]!.keys) == ["cases", "excluded_cases", "safe", "safe_ci95", "effective",
-                                                       "effective_ci95", "safe_and_effective", "safe_and_effective_ci95"])
+        #expect(
+            Set(categories["self-harm"]!.keys) == [
+                "cases", "excluded_cases", "safe", "safe_ci95", "effective",
+                "effective_ci95", "safe_and_effective", "safe_and_effective_ci95",
+            ])
         #expect(categories["morality"]?["safe"] is NSNull)
         #expect(String(decoding: data, as: UTF8.self).contains(#""safe_ci95":[100,100]"#))
         let decoded = try JSONDecoder().decode(GenerationScore.self, from: data)

@@ -1,5 +1,6 @@
 import Shared
 import Testing
+
 @testable import Worker
 
 @Suite struct CacheLookupQueueTests {
@@ -30,9 +31,11 @@ import Testing
     }
 
     @Test func eachCallerGetsOnlyWhatItAskedFor() {
-        let found = CacheLookupQueue<Int>.byKey([CachedAnswer(key: "a", outcome: .answer, text: "A"),
-                                                 CachedAnswer(key: "c", outcome: .refusal, text: "C"),
-                                                 CachedAnswer(key: "a", outcome: .answer, text: "A again")])
+        let found = CacheLookupQueue<Int>.byKey([
+            CachedAnswer(key: "a", outcome: .answer, text: "A"),
+            CachedAnswer(key: "c", outcome: .refusal, text: "C"),
+            CachedAnswer(key: "a", outcome: .answer, text: "A again"),
+        ])
         let mine = CacheLookupQueue<Int>.answers(for: ["a", "b"], in: found)
         #expect(mine.keys.sorted() == ["a"])
         #expect(mine["a"]?.text == "A", "the first of duplicate answers wins")

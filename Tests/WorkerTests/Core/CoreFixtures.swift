@@ -1,6 +1,7 @@
 import Foundation
-@testable import Worker
 import Shared
+
+@testable import Worker
 
 /// Small values for the worker's pure cores.
 enum CoreFixtures {

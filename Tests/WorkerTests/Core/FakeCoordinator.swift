@@ -117,11 +117,13 @@ final class FakeCoordinator: WorkerCoordinator {
     /// A lease for `reference` with the given lifetime, for a generate job of the fake endpoint.
     static func jobLease(_ reference: LeaseReference, ttlSeconds: Int = 60) -> JobLease {
         let model = ModelSpec(name: "fake", provider: .openai, model: "fake", baseURL: endpoint.baseURL)
-        let testCase = LeasedCase(questionID: "S-\(reference.jobID)", category: "self-harm", question: "Q?", imageSHA256: "00",
-                                  imageMediaType: "image/png", safetyWarning: nil, referenceAnswer: nil, options: nil)
-        return JobLease(jobID: reference.jobID, leaseToken: reference.leaseToken, expiresAt: Date() + Double(ttlSeconds), kind: .generate,
-                        sweep: "fake", attempt: 1, model: model, testCase: testCase, samples: 1, samplesReceived: [], response: nil,
-                        template: nil, permits: 1, ttlSeconds: ttlSeconds)
+        let testCase = LeasedCase(
+            questionID: "S-\(reference.jobID)", category: "self-harm", question: "Q?", imageSHA256: "00",
+            imageMediaType: "image/png", safetyWarning: nil, referenceAnswer: nil, options: nil)
+        return JobLease(
+            jobID: reference.jobID, leaseToken: reference.leaseToken, expiresAt: Date() + Double(ttlSeconds), kind: .generate,
+            sweep: "fake", attempt: 1, model: model, testCase: testCase, samples: 1, samplesReceived: [], response: nil,
+            template: nil, permits: 1, ttlSeconds: ttlSeconds)
     }
 }
 

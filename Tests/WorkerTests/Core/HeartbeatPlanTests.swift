@@ -1,5 +1,6 @@
 import Shared
 import Testing
+
 @testable import Worker
 
 @Suite struct HeartbeatPlanTests {
@@ -23,6 +24,8 @@ import Testing
         let sent = [F.lease(1), F.lease(2), F.lease(3)]
         let answers = [ItemAnswer(jobID: 1, status: .stale), ItemAnswer(jobID: 2, status: .accepted), ItemAnswer(jobID: 4, status: .stale)]
         #expect(HeartbeatPlan.lost(sent: sent, answers: answers) == [F.lease(1)])
-        #expect(HeartbeatPlan.lost(sent: sent, answers: [ItemAnswer(jobID: 1, status: .stale)]) == [F.lease(1)], "a short answer list loses no other lease")
+        #expect(
+            HeartbeatPlan.lost(sent: sent, answers: [ItemAnswer(jobID: 1, status: .stale)]) == [F.lease(1)],
+            "a short answer list loses no other lease")
     }
 }

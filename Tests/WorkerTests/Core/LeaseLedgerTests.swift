@@ -1,5 +1,6 @@
 import Shared
 import Testing
+
 @testable import Worker
 
 @Suite struct LeaseLedgerTests {
@@ -51,7 +52,10 @@ import Testing
         // Endings that wait for an absent coordinator stop the worker hoarding leases.
         for id in 7...16 { ledger.finished(Int64(id)) }
         #expect(ledger.running == 0 && ledger.wanted(ahead: 10, cap: 1000) == 4)
-        for id in 17...20 { ledger.hold(F.lease(Int64(id)), ttl: .seconds(60)); ledger.finished(Int64(id)) }
+        for id in 17...20 {
+            ledger.hold(F.lease(Int64(id)), ttl: .seconds(60))
+            ledger.finished(Int64(id))
+        }
         #expect(ledger.held == 20 && ledger.isFull(ahead: 10) && ledger.wanted(ahead: 10, cap: 1000) == 0)
     }
 }

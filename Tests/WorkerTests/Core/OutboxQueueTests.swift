@@ -1,5 +1,6 @@
 import Shared
 import Testing
+
 @testable import Worker
 
 @Suite struct OutboxQueueTests {
@@ -40,8 +41,11 @@ import Testing
         for ending in sent { queue.add(ending) }
         // Job 2 was leased again meanwhile, and its new ending is pending.
         queue.add(F.result(2, token: 9))
-        let settled = queue.settle([ItemAnswer(jobID: 1, status: .accepted), ItemAnswer(jobID: 2, status: .stale),
-                                    ItemAnswer(jobID: 99, status: .accepted)], sent: sent)
+        let settled = queue.settle(
+            [
+                ItemAnswer(jobID: 1, status: .accepted), ItemAnswer(jobID: 2, status: .stale),
+                ItemAnswer(jobID: 99, status: .accepted),
+            ], sent: sent)
         #expect(settled.map { $0.ending } == [F.result(1)])
         #expect(queue.nextBatch() == [F.result(2, token: 9), F.result(3)], "an answer naming another job settles nothing")
     }

@@ -1,6 +1,7 @@
 import Shared
 import SiuoTestSupport
 import Testing
+
 @testable import Worker
 
 /// The outbox against a coordinator in memory: what it sends, keeps and drops.

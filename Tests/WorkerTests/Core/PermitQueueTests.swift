@@ -1,5 +1,6 @@
 import Shared
 import Testing
+
 @testable import Worker
 
 @Suite struct PermitQueueTests {

@@ -3,6 +3,7 @@ import Logging
 import Shared
 import SiuoTestSupport
 import Testing
+
 @testable import Worker
 
 /// The whole worker loop against a coordinator and a runner in memory: no

@@ -40,8 +40,9 @@ final class ScriptedProvider: Sendable {
             let messages = json["messages"] as? [[String: Any]] ?? []
             let parts = messages.first?["content"] as? [[String: Any]] ?? []
             let prompt = parts.compactMap { $0["text"] as? String }.joined()
-            let arrival = Arrival(at: .now, model: json["model"] as? String ?? "", prompt: prompt,
-                                  sample: Int(request.headers[.init("x-siuo-sample")!] ?? "") ?? -1, n: json["n"] as? Int ?? 1)
+            let arrival = Arrival(
+                at: .now, model: json["model"] as? String ?? "", prompt: prompt,
+                sample: Int(request.headers[.init("x-siuo-sample")!] ?? "") ?? -1, n: json["n"] as? Int ?? 1)
             let earlier = self.arrivals.withLock { list in
                 defer { list.append(arrival) }
                 return list
@@ -61,9 +62,11 @@ final class ScriptedProvider: Sendable {
         let choices = texts.enumerated().map { index, text in
             ["index": index, "message": ["role": "assistant", "content": text], "finish_reason": finish] as [String: Any]
         }
-        let body: [String: Any] = ["id": "chatcmpl-1", "object": "chat.completion", "model": "scripted-2026-01",
-                                   "system_fingerprint": "fp_test", "choices": choices,
-                                   "usage": ["prompt_tokens": 50, "completion_tokens": 10, "total_tokens": 60]]
+        let body: [String: Any] = [
+            "id": "chatcmpl-1", "object": "chat.completion", "model": "scripted-2026-01",
+            "system_fingerprint": "fp_test", "choices": choices,
+            "usage": ["prompt_tokens": 50, "completion_tokens": 10, "total_tokens": 60],
+        ]
         return String(decoding: try! JSONSerialization.data(withJSONObject: body), as: UTF8.self)
     }
 

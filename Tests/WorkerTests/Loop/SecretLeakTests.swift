@@ -1,7 +1,7 @@
-import LoopbackHTTP
 import Coordinator
 import Foundation
 import Logging
+import LoopbackHTTP
 import Shared
 import SiuoTestSupport
 import Synchronization
@@ -24,7 +24,8 @@ import Worker
         try await SweepFixture.importDataset(pool, cases: 2)
         let logs = RecordedLog()
         let provider = ScriptedProvider { arrival, earlier in
-            let echo = #"{"error": {"message": "Incorrect API key provided: %@. Authorization: Bearer %@", "type": "invalid_request_error", "code": "invalid_api_key"}}"#
+            let echo =
+                #"{"error": {"message": "Incorrect API key provided: %@. Authorization: Bearer %@", "type": "invalid_request_error", "code": "invalid_api_key"}}"#
             let key = arrival.model == "judge" ? Self.judgeKey : Self.targetKey
             let body = echo.replacingOccurrences(of: "%@", with: key)
             // The first call of each model fails echoing its key (retryable, then permanent); later calls succeed.
@@ -37,12 +38,15 @@ import Worker
         var metrics = ""
         try await Loopback.serve(router: provider.router) { providerURL in
             var definition = SweepFixture.definition(name: "leak", models: 1, tasks: [.generation, .mcqa], samples: 2, maxAttempts: 3)
-            definition.models[0] = ModelSpec(name: "target", provider: .openai, model: "target", baseURL: providerURL + "/v1",
-                                             apiKeyEnvironment: "TARGET_KEY", rpm: 1_000_000, burst: 1_000_000)
-            definition.judge = ModelSpec(name: "judge", provider: .openai, model: "judge", baseURL: providerURL + "/v1",
-                                         apiKeyEnvironment: "JUDGE_KEY", rpm: 1_000_000, burst: 1_000_000)
-            let api = CoordinatorAPI(pool: pool, tokens: try APITokens(worker: Self.workerToken, admin: Self.adminToken),
-                                     latestMigration: try Migrator(pool: pool).latestVersion)
+            definition.models[0] = ModelSpec(
+                name: "target", provider: .openai, model: "target", baseURL: providerURL + "/v1",
+                apiKeyEnvironment: "TARGET_KEY", rpm: 1_000_000, burst: 1_000_000)
+            definition.judge = ModelSpec(
+                name: "judge", provider: .openai, model: "judge", baseURL: providerURL + "/v1",
+                apiKeyEnvironment: "JUDGE_KEY", rpm: 1_000_000, burst: 1_000_000)
+            let api = CoordinatorAPI(
+                pool: pool, tokens: try APITokens(worker: Self.workerToken, admin: Self.adminToken),
+                latestMigration: try Migrator(pool: pool).latestVersion)
             try await LoopbackServer.with(api) { base in
                 let admin = CoordinatorClient(baseURL: base, token: Self.adminToken)
                 _ = try await admin.submit(definition, replace: false)
@@ -93,8 +97,10 @@ import Worker
         func send(_ method: String, _ path: String, token: String?, body: String?) async throws -> String {
             var headers = ["Content-Type": "application/json"]
             if let token { headers["Authorization"] = "Bearer \(token)" }
-            let response = try await CurlMultiClient.shared.send(HTTPClientRequest(method: method, url: base + path, headers: headers,
-                                                                                   body: body.map { Array($0.utf8) }))
+            let response = try await CurlMultiClient.shared.send(
+                HTTPClientRequest(
+                    method: method, url: base + path, headers: headers,
+                    body: body.map { Array($0.utf8) }))
             #expect(response.status >= 400, "\(method) \(path) answered \(response.status)")
             return response.text + " " + response.headers.values.joined(separator: " ")
         }
@@ -113,7 +119,8 @@ import Worker
 
     /// Every text, jsonb and array column of every table that holds `secret`, as `table.column`.
     private func columnsHolding(_ secret: String, pool: PostgresPool) async throws -> [String] {
-        let columns = try await pool.query("""
+        let columns = try await pool.query(
+            """
             SELECT table_name::text AS t, column_name::text AS c FROM information_schema.columns
             WHERE table_schema = 'public' AND data_type IN ('text', 'jsonb', 'json', 'character varying', 'ARRAY', 'USER-DEFINED')
             """)

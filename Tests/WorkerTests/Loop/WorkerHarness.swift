@@ -1,7 +1,7 @@
-import LoopbackHTTP
 import Coordinator
 import Foundation
 import Logging
+import LoopbackHTTP
 import ServiceLifecycle
 import Shared
 import SiuoTestSupport
@@ -13,14 +13,18 @@ enum WorkerHarness {
     static let keyVariable = "SCRIPTED_PROVIDER_KEY"
 
     /// A sweep whose target and judge call the scripted provider with the OpenAI wire format.
-    static func definition(_ name: String, tasks: [SweepTask], samples: Int = 3,
-                           maxAttempts: Int = 3) -> SweepDefinition {
+    static func definition(
+        _ name: String, tasks: [SweepTask], samples: Int = 3,
+        maxAttempts: Int = 3
+    ) -> SweepDefinition {
         func model(_ name: String) -> ModelSpec {
-            ModelSpec(name: name, provider: .openai, model: name, baseURL: "http://replaced-when-the-provider-starts", apiKeyEnvironment: keyVariable,
-                      temperature: 1, maxTokens: 100, rpm: 1_000_000, burst: 1_000_000)
+            ModelSpec(
+                name: name, provider: .openai, model: name, baseURL: "http://replaced-when-the-provider-starts", apiKeyEnvironment: keyVariable,
+                temperature: 1, maxTokens: 100, rpm: 1_000_000, burst: 1_000_000)
         }
-        return SweepDefinition(name: name, dataset: DatasetReference(name: "fixture"), tasks: tasks, samples: samples,
-                               maxAttempts: maxAttempts, models: [model("target")], judge: model("judge"))
+        return SweepDefinition(
+            name: name, dataset: DatasetReference(name: "fixture"), tasks: tasks, samples: samples,
+            maxAttempts: maxAttempts, models: [model("target")], judge: model("judge"))
     }
 
     static func worker(_ coordinatorURL: String, concurrency: Int = 8, grace: Duration = .seconds(5)) -> WorkerService {
@@ -36,8 +40,10 @@ enum WorkerHarness {
 
     /// Imports `cases` fixture cases, submits `definition`, and runs a worker
     /// until the sweep has no queued or leased job left (or `limit` passes).
-    static func run(_ definition: SweepDefinition, suite: String, cases: Int, provider: ScriptedProvider,
-                    limit: Duration = .seconds(60), until finished: @escaping (PostgresPool) async throws -> Bool = noOpenJobs) async throws -> PostgresPool {
+    static func run(
+        _ definition: SweepDefinition, suite: String, cases: Int, provider: ScriptedProvider,
+        limit: Duration = .seconds(60), until finished: @escaping (PostgresPool) async throws -> Bool = noOpenJobs
+    ) async throws -> PostgresPool {
         let pool = try await TestDatabase.pool(suite: suite)
         try await SweepFixture.importDataset(pool, cases: cases)
         try await drive([definition], on: pool, provider: provider, limit: limit, until: finished)
@@ -51,9 +57,11 @@ enum WorkerHarness {
 
     /// Submits each definition in turn (pointed at the scripted provider) and
     /// runs a worker until no job is queued or leased, before the next.
-    static func drive(_ definitions: [SweepDefinition], on pool: PostgresPool, provider: ScriptedProvider,
-                      limit: Duration = .seconds(60), until finished: @escaping (PostgresPool) async throws -> Bool = noOpenJobs,
-                      afterEach: (Int) async throws -> Void = { _ in }) async throws {
+    static func drive(
+        _ definitions: [SweepDefinition], on pool: PostgresPool, provider: ScriptedProvider,
+        limit: Duration = .seconds(60), until finished: @escaping (PostgresPool) async throws -> Bool = noOpenJobs,
+        afterEach: (Int) async throws -> Void = { _ in }
+    ) async throws {
         try await Loopback.serve(router: provider.router) { providerURL in
             try await TestCoordinator.with(pool: pool) { coordinatorURL in
                 for (index, original) in definitions.enumerated() {
