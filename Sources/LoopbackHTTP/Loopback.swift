@@ -52,7 +52,9 @@ public enum Loopback {
         try await serve(
             { onListening in
                 Application(
-                    router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                    // A deep backlog: tests open a thousand connections at once, and a
+                    // full default backlog drops connection attempts that then wait seconds to retry.
+                    router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), backlog: 4096),
                     onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) })
             }, beforeShutdown: beforeShutdown, body)
     }

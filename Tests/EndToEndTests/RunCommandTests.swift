@@ -5,9 +5,9 @@ import SiuoTestSupport
 import Testing
 
 /// `siuo run` as a user runs it: one process, the sample dataset, mock
-/// models on ports of each test's own, then the same command again. Each
-/// test has its own database, folder and ports, so they run in parallel.
-@Suite struct RunCommandTests {
+/// models on ports of each test's own, then the same command again. One at
+/// a time: each `siuo run` is a whole system, and the rest of the suites run beside them.
+@Suite(.serialized) struct RunCommandTests {
     /// The demo sweep, moved to a free port so tests never meet a running demo.
     static func sweepFile(in folder: TemporaryFolder, port: Int) throws -> String {
         let demo = try String(contentsOfFile: RepositoryPaths.root + "/examples/demo.yaml", encoding: .utf8)
@@ -25,33 +25,6 @@ import Testing
 
     private static func count(_ pool: PostgresPool, _ sql: String) async throws -> Int {
         try await pool.query(sql)[0].decode(Int.self, "n")
-    }
-
-    @Test func theDemoRunsToTheEndAndAgainResumesWithNothingNew() async throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        let file = try Self.sweepFile(in: folder, port: try FreePort.find())
-        let url = try await TestDatabase.freshDatabase(suite: "e2e_run")
-
-        let first = try Self.siuo(["run", file, "--database-url", url, "--workers", "2", "--concurrency", "8"])
-        #expect(first.status == 0, "\(first.output)")
-        #expect(first.output.contains("imported dataset siuo-sample: 9 cases"))
-        #expect(first.output.contains("sweep demo is done."))
-        let pool = PostgresPool(url: url, size: 1)
-        let jobs = try await pool.query("SELECT count(*) AS n FROM jobs")[0].decode(Int.self, "n")
-        let responses = try await pool.query("SELECT count(*) AS n FROM responses")[0].decode(Int.self, "n")
-        #expect(try await pool.query("SELECT count(*) AS n FROM jobs WHERE state <> 'done'")[0].decode(Int.self, "n") == 0)
-        #expect(responses == 3 * 9 * 3 + 3 * 9)
-
-        let second = try Self.siuo(["run", file, "--database-url", url])
-        #expect(second.status == 0, "\(second.output)")
-        #expect(second.output.contains("sweep demo: resumed, 0 new jobs"))
-        #expect(try await pool.query("SELECT count(*) AS n FROM jobs")[0].decode(Int.self, "n") == jobs)
-        #expect(try await pool.query("SELECT count(*) AS n FROM responses")[0].decode(Int.self, "n") == responses)
     }
 
     @Test func aSpentBudgetStopsTheRunAndSaysSo() async throws {
@@ -99,7 +72,9 @@ import Testing
         #expect(bad.output.contains("broken.yaml") && bad.output.contains("provider"))
     }
 
-    @Test func aLimitedTrialRunsTheFirstCasesAndTheSameCommandWithoutItFinishesTheSweep() async throws {
+    /// The demo as a user meets it: a trial over the first cases, the same
+    /// command without the limit to finish, and once more to find nothing new.
+    @Test func aTrialThenTheFullDemoThenAResumeAskNothingTwice() async throws {
         guard SiuoProcess.binary != nil else {
             Issue.record("build siuo first (swift build)")
             return
@@ -114,6 +89,7 @@ import Testing
 
         let trial = try Self.siuo(["run", file, "--database-url", url, "--limit", "2", "--workers", "1", "--concurrency", "8"])
         #expect(trial.status == 0, "\(trial.output)")
+        #expect(trial.output.contains("imported dataset siuo-sample: 9 cases"), "\(trial.output)")
         #expect(trial.output.contains("sweep demo: created, 12 new jobs (first 2 cases)"), "\(trial.output)")
         #expect(trial.output.contains("sweep demo is done."))
         let pool = PostgresPool(url: url, size: 1)
@@ -139,6 +115,14 @@ import Testing
         #expect(responses.count == allAnswers)
         #expect(responses.isSuperset(of: trialResponses), "the trial's answers are kept, not asked again")
         #expect(try await Self.count(pool, "SELECT count(*) AS n FROM sweeps") == 1)
+        #expect(try await Self.count(pool, "SELECT count(*) AS n FROM jobs WHERE state <> 'done'") == 0)
+        let jobs = try await Self.count(pool, "SELECT count(*) AS n FROM jobs")
+
+        let again = try Self.siuo(["run", file, "--database-url", url])
+        #expect(again.status == 0, "\(again.output)")
+        #expect(again.output.contains("sweep demo: resumed, 0 new jobs"), "\(again.output)")
+        #expect(try await Self.count(pool, "SELECT count(*) AS n FROM jobs") == jobs)
+        #expect(try await Self.count(pool, "SELECT count(*) AS n FROM responses") == allAnswers)
     }
 
     @Test func aRunStartedAfterAKilledOneTakesBackItsLeasesAtOnce() async throws {
