@@ -24,6 +24,7 @@ final class ScriptedProvider: Sendable {
     }
 
     private let arrivals = Mutex<[Arrival]>([])
+    private let released = Mutex(false)
     private let script: @Sendable (Arrival, _ earlier: [Arrival]) -> Answer
 
     init(_ script: @escaping @Sendable (Arrival, _ earlier: [Arrival]) -> Answer) {
@@ -31,6 +32,10 @@ final class ScriptedProvider: Sendable {
     }
 
     var seen: [Arrival] { arrivals.withLock { $0 } }
+
+    /// Delayed answers go out now, and later ones at once: for the server's
+    /// shutdown, which waits for every request in progress.
+    func releaseDelays() { released.withLock { $0 = true } }
 
     var router: Router<PeerRequestContext> {
         let router = Router(context: PeerRequestContext.self)
@@ -48,7 +53,8 @@ final class ScriptedProvider: Sendable {
                 return list
             }
             let answer = self.script(arrival, earlier)
-            if answer.delay > .zero { try await Task.sleep(for: answer.delay) }
+            let due = ContinuousClock.now + answer.delay
+            while ContinuousClock.now < due, !self.released.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
             var headers = HTTPFields()
             headers[.contentType] = "application/json"
             for (name, value) in answer.headers { headers[.init(name)!] = value }

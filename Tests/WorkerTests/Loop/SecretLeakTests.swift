@@ -36,7 +36,7 @@ import Worker
         }
         var bodies: [String] = []
         var metrics = ""
-        try await Loopback.serve(router: provider.router) { providerURL in
+        try await Loopback.serve(router: provider.router, beforeShutdown: { provider.releaseDelays() }) { providerURL in
             var definition = SweepFixture.definition(name: "leak", models: 1, tasks: [.generation, .mcqa], samples: 2, maxAttempts: 3)
             definition.models[0] = ModelSpec(
                 name: "target", provider: .openai, model: "target", baseURL: providerURL + "/v1",

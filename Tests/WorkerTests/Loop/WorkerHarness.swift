@@ -62,7 +62,7 @@ enum WorkerHarness {
         limit: Duration = .seconds(60), until finished: @escaping (PostgresPool) async throws -> Bool = noOpenJobs,
         afterEach: (Int) async throws -> Void = { _ in }
     ) async throws {
-        try await Loopback.serve(router: provider.router) { providerURL in
+        try await Loopback.serve(router: provider.router, beforeShutdown: { provider.releaseDelays() }) { providerURL in
             try await TestCoordinator.with(pool: pool) { coordinatorURL in
                 for (index, original) in definitions.enumerated() {
                     var definition = original

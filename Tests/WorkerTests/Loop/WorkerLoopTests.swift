@@ -193,7 +193,7 @@ import Worker
         }
         let pool = try await TestDatabase.pool(suite: "worker_shutdown")
         try await SweepFixture.importDataset(pool, cases: 6)
-        try await Loopback.serve(router: provider.router) { providerURL in
+        try await Loopback.serve(router: provider.router, beforeShutdown: { provider.releaseDelays() }) { providerURL in
             var definition = WorkerHarness.definition("shutdown", tasks: [.mcqa])
             definition.models[0].baseURL = providerURL + "/v1"
             definition.judge?.baseURL = providerURL + "/v1"
