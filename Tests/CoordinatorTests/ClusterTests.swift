@@ -4,8 +4,9 @@ import Shared
 import SiuoTestSupport
 import Testing
 
-/// Several clients and coordinators on one database, over real HTTP.
-@Suite(.serialized) struct ClusterTests {
+/// Several clients and coordinators on one database, over real HTTP. The
+/// tests share nothing (each has its own database) and run side by side.
+@Suite struct ClusterTests {
     @Test func eightHTTPClientsLease10000JobsWithoutSharingAny() async throws {
         let pool = try await TestDatabase.pool(suite: "cluster_clients", size: 8)
         try await SweepFixture.importDataset(pool, cases: 1250)
