@@ -154,15 +154,14 @@ public final class PostgresConnection: @unchecked Sendable {
 
     private func blockingQuery(_ sql: String, _ parameters: [PostgresParameter]) throws -> PostgresRows {
         try blockingEnsureConnected()
-        let count = Int32(parameters.count)
-        var types = [Oid](repeating: 0, count: parameters.count)
-        var lengths = [Int32](repeating: 0, count: parameters.count)
-        var formats = [Int32](repeating: 0, count: parameters.count)
-        // Owned copies whose addresses stay valid for the call.
-        var buffers: [UnsafeMutableRawPointer?] = []
-        defer { buffers.forEach { $0?.deallocate() } }
-        Self.fill(parameters, types: &types, lengths: &lengths, formats: &formats, buffers: &buffers)
-        let values: [UnsafePointer<CChar>?] = buffers.map { $0.map { UnsafePointer($0.assumingMemoryBound(to: CChar.self)) } }
+        return try Self.withLibpqParameters(parameters) { count, types, values, lengths, formats in
+            try blockingQuery(sql, count: count, types: types, values: values, lengths: lengths, formats: formats)
+        }
+    }
+
+    private func blockingQuery(
+        _ sql: String, count: Int32, types: [Oid], values: [UnsafePointer<CChar>?], lengths: [Int32], formats: [Int32]
+    ) throws -> PostgresRows {
         guard Self.isPreparable(sql) else {
             return try check(PQexecParams(handle, sql, count, types, values, lengths, formats, 0))
         }
@@ -269,15 +268,15 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     private func send(_ command: PreparedCommand, expecting expected: inout [Expectation]) throws {
-        let parameters = command.parameters
-        let count = Int32(parameters.count)
-        var types = [Oid](repeating: 0, count: parameters.count)
-        var lengths = [Int32](repeating: 0, count: parameters.count)
-        var formats = [Int32](repeating: 0, count: parameters.count)
-        var buffers: [UnsafeMutableRawPointer?] = []
-        defer { buffers.forEach { $0?.deallocate() } }
-        Self.fill(parameters, types: &types, lengths: &lengths, formats: &formats, buffers: &buffers)
-        let values: [UnsafePointer<CChar>?] = buffers.map { $0.map { UnsafePointer($0.assumingMemoryBound(to: CChar.self)) } }
+        try Self.withLibpqParameters(command.parameters) { count, types, values, lengths, formats in
+            try send(command, count: count, types: types, values: values, lengths: lengths, formats: formats, expecting: &expected)
+        }
+    }
+
+    private func send(
+        _ command: PreparedCommand, count: Int32, types: [Oid], values: [UnsafePointer<CChar>?], lengths: [Int32], formats: [Int32],
+        expecting expected: inout [Expectation]
+    ) throws {
         let sent: Int32
         if Self.isPreparable(command.sql) {
             let name: String
@@ -298,6 +297,23 @@ public final class PostgresConnection: @unchecked Sendable {
         }
         guard sent == 1 else { throw PostgresError(kind: .connectionLost, message: String(cString: PQerrorMessage(handle))) }
         expected.append(.rows(command.sql))
+    }
+
+    /// Calls `body` with `parameters` in the parallel arrays libpq takes
+    /// (count, types, values, lengths, formats), in owned buffers that stay
+    /// valid for the call and are freed after it.
+    private static func withLibpqParameters<T>(
+        _ parameters: [PostgresParameter],
+        _ body: (Int32, [Oid], [UnsafePointer<CChar>?], [Int32], [Int32]) throws -> T
+    ) throws -> T {
+        var types = [Oid](repeating: 0, count: parameters.count)
+        var lengths = [Int32](repeating: 0, count: parameters.count)
+        var formats = [Int32](repeating: 0, count: parameters.count)
+        var buffers: [UnsafeMutableRawPointer?] = []
+        defer { buffers.forEach { $0?.deallocate() } }
+        fill(parameters, types: &types, lengths: &lengths, formats: &formats, buffers: &buffers)
+        let values: [UnsafePointer<CChar>?] = buffers.map { $0.map { UnsafePointer($0.assumingMemoryBound(to: CChar.self)) } }
+        return try body(Int32(parameters.count), types, values, lengths, formats)
     }
 
     /// Parameters in the form libpq takes, in owned buffers the caller frees.
