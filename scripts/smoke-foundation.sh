@@ -30,10 +30,10 @@ sample="$repo/examples/siuo-sample"
 
 before=$("$siuo" dataset list --json)
 mkdir broken && cp "$sample"/images/*.png broken/ && rm broken/S-01.png broken/P-01.png
-if out=$("$siuo" dataset import other --gen "$sample/gen.json" --images broken 2>&1); then
-  fail "an import with missing images succeeded"
-fi
-echo "$out" | grep -q 'S-01.png' && echo "$out" | grep -q 'P-01.png' && echo "$out" | grep -q '^Error: 2 images' \
+status=0
+out=$("$siuo" dataset import other --gen "$sample/gen.json" --images broken 2>&1) || status=$?
+[ "$status" -eq 2 ] || fail "an import with missing images did not exit 2 (bad input): exit $status: $out"
+echo "$out" | grep -q 'S-01.png' && echo "$out" | grep -q 'P-01.png' && echo "$out" | grep -q '^2 images are missing' \
   || fail "missing images not all named: $out"
 [ "$("$siuo" dataset list --json)" = "$before" ] || fail "a failed import changed the database"
 
