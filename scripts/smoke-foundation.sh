@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end check of the CLI on real parts, in an empty folder: the embedded
-# cluster, dataset import (sample, and the real SIUO files when ../shared/siuo
-# has them), the no-op re-import, a failing import that writes nothing, and
+# cluster, dataset import (sample, and the real SIUO files when $SIUO_REAL_DATA,
+# or a shared/siuo folder beside the repository, holds them: docs/operations.md,
+# "Tests and the real SIUO files"), the no-op re-import, a failing import that writes nothing, and
 # stop/start keeping the data. Cleans up after itself.
 #
 # usage: scripts/smoke-foundation.sh [path/to/siuo]   (default: .build/debug/siuo)
@@ -37,7 +38,7 @@ echo "$out" | grep -q 'S-01.png' && echo "$out" | grep -q 'P-01.png' && echo "$o
   || fail "missing images not all named: $out"
 [ "$("$siuo" dataset list --json)" = "$before" ] || fail "a failed import changed the database"
 
-siuo_data="$repo/../shared/siuo"
+siuo_data="${SIUO_REAL_DATA:-$(dirname "$repo")/shared/siuo}"
 if [ -f "$siuo_data/siuo_gen.json" ] && [ -f "$siuo_data/siuo_mcqa.json" ]; then
   python3 "$repo/scripts/make-test-images.py" "$siuo_data/siuo_gen.json" images --kb 300
   "$siuo" dataset import siuo --gen "$siuo_data/siuo_gen.json" --mcqa "$siuo_data/siuo_mcqa.json" --images images
@@ -54,7 +55,7 @@ assert rows["siuo"]["cases"] == 167 and rows["siuo"]["categories"] == 9 and rows
   echo "$out" | grep -q 'S-07.png' || fail "the missing image is not named: $out"
   [ "$("$siuo" dataset list --json)" = "$before" ] || fail "the failed SIUO import changed the database"
 else
-  echo "smoke: ../shared/siuo not present; skipping the real-data import"
+  echo "smoke: no real SIUO files at $siuo_data; skipping the real-data import"
 fi
 
 listed=$("$siuo" dataset list)

@@ -1,8 +1,8 @@
 import Foundation
 import Shared
 
-/// The real SIUO files from `../shared/siuo` with a generated image for every
-/// name they use (the real images are not shipped).
+/// The real SIUO files (`RepositoryPaths.realSIUO`) with a generated image for
+/// every name they use (the real images are not shipped).
 public enum RealSIUO {
     /// Loads the real dataset, or returns `nil` when the files are not there
     /// (the caller skips). Images are `side`×`side` generated PNGs.

@@ -12,10 +12,14 @@ public enum RepositoryPaths {
     /// The sample dataset shipped in `examples/siuo-sample`.
     public static var sampleDataset: String { root + "/examples/siuo-sample" }
 
-    /// The real SIUO files in `../shared/siuo`, or `nil` when they are not there
-    /// (tests that need them skip).
+    /// The folder holding the real SIUO files (`siuo_gen.json`, `siuo_mcqa.json`;
+    /// they are licensed separately and never part of the repository), or `nil`
+    /// when they are not there and the tests that need them skip:
+    /// `$SIUO_REAL_DATA`, else a `shared/siuo` folder beside the repository
+    /// (docs/operations.md, "Tests and the real SIUO files").
     public static var realSIUO: String? {
-        let folder = URL(fileURLWithPath: root).deletingLastPathComponent().appendingPathComponent("shared/siuo").path
+        let environment = ProcessInfo.processInfo.environment["SIUO_REAL_DATA"].flatMap { $0.isEmpty ? nil : $0 }
+        let folder = environment ?? URL(fileURLWithPath: root).deletingLastPathComponent().appendingPathComponent("shared/siuo").path
         return FileManager.default.fileExists(atPath: folder + "/siuo_gen.json") ? folder : nil
     }
 }
