@@ -17,6 +17,28 @@ import Testing
         return try folder.write("demo.yaml", demo)
     }
 
+    /// The demo sweep in a folder of its own, on a free port, with a fresh database.
+    struct DemoScene {
+        let folder: TemporaryFolder
+        /// The sweep file's path, and its text for tests that write a variant.
+        let file: String
+        let text: String
+        let url: String
+
+        /// The scene, or nil (with an issue recorded) when `siuo` is not built.
+        static func make(suite: String) async throws -> DemoScene? {
+            guard SiuoProcess.binary != nil else {
+                Issue.record("build siuo first (swift build)")
+                return nil
+            }
+            let folder = try TemporaryFolder()
+            let file = try RunCommandTests.sweepFile(in: folder, port: try FreePort.find())
+            return DemoScene(
+                folder: folder, file: file, text: try String(contentsOfFile: file, encoding: .utf8),
+                url: try await TestDatabase.freshDatabase(suite: suite))
+        }
+    }
+
     /// Runs `siuo arguments…` to the end; returns its exit status and output.
     static func siuo(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let finished = try SiuoProcess.run(arguments)
@@ -28,18 +50,13 @@ import Testing
     }
 
     @Test func aSpentBudgetStopsTheRunAndSaysSo() async throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        let demo = try String(contentsOfFile: try Self.sweepFile(in: folder, port: try FreePort.find()), encoding: .utf8)
+        guard let scene = try await DemoScene.make(suite: "e2e_run_budget") else { return }
+        defer { scene.folder.remove() }
+        let (folder, demo, url) = (scene.folder, scene.text, scene.url)
         // $100 per million input tokens: a request of about a thousand tokens costs about $0.10.
         let priced = demo.replacingOccurrences(of: "    rpm: 600\n", with: "    rpm: 600\n    price: {input_per_mtok: 100, output_per_mtok: 100}\n")
             .replacingOccurrences(of: "lease_ttl_s: 30", with: "lease_ttl_s: 30\nbudget_usd: 0.5")
         let file = try folder.write("budget.yaml", priced)
-        let url = try await TestDatabase.freshDatabase(suite: "e2e_run_budget")
         let run = try Self.siuo(["run", file, "--database-url", url, "--workers", "1", "--concurrency", "2"])
         #expect(run.status == 3, "\(run.output)")
         #expect(run.output.contains("stopped: its budget is spent"))
@@ -49,14 +66,9 @@ import Testing
     }
 
     @Test func aDryRunValidatesAndEstimatesWithoutWriting() async throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        let file = try Self.sweepFile(in: folder, port: try FreePort.find())
-        let url = try await TestDatabase.freshDatabase(suite: "e2e_dry_run")
+        guard let scene = try await DemoScene.make(suite: "e2e_dry_run") else { return }
+        defer { scene.folder.remove() }
+        let (file, url) = (scene.file, scene.url)
         let dry = try Self.siuo(["run", file, "--database-url", url, "--dry-run"])
         #expect(dry.status == 0, "\(dry.output)")
         #expect(dry.output.contains("Sweep demo over 9 cases, 3 samples."))
@@ -66,7 +78,7 @@ import Testing
         // With the dataset's files named, a dry run does not even touch the database.
         #expect(try await pool.query("SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'sweeps'")[0].decode(Int.self, "n") == 0)
 
-        let broken = try folder.write("broken.yaml", "name: x\nmodels:\n  - name: a\n    provider: nope\n    model: m\n")
+        let broken = try scene.folder.write("broken.yaml", "name: x\nmodels:\n  - name: a\n    provider: nope\n    model: m\n")
         let bad = try Self.siuo(["run", broken, "--database-url", url, "--dry-run"])
         #expect(bad.status == 2)
         #expect(bad.output.contains("broken.yaml") && bad.output.contains("provider"))
@@ -75,14 +87,9 @@ import Testing
     /// The demo as a user meets it: a trial over the first cases, the same
     /// command without the limit to finish, and once more to find nothing new.
     @Test func aTrialThenTheFullDemoThenAResumeAskNothingTwice() async throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        let file = try Self.sweepFile(in: folder, port: try FreePort.find())
-        let url = try await TestDatabase.freshDatabase(suite: "e2e_run_limit")
+        guard let scene = try await DemoScene.make(suite: "e2e_run_limit") else { return }
+        defer { scene.folder.remove() }
+        let (file, url) = (scene.file, scene.url)
         let dry = try Self.siuo(["run", file, "--database-url", url, "--dry-run", "--limit", "2"])
         #expect(dry.output.contains("Sweep demo over the first 2 of 9 cases, 3 samples."), "\(dry.output)")
         #expect(dry.output.contains("total: 48 jobs"), "\(dry.output)")
@@ -126,18 +133,13 @@ import Testing
     }
 
     @Test func aRunStartedAfterAKilledOneTakesBackItsLeasesAtOnce() async throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        let demo = try String(contentsOfFile: try Self.sweepFile(in: folder, port: try FreePort.find()), encoding: .utf8)
+        guard let scene = try await DemoScene.make(suite: "e2e_run_takeback") else { return }
+        defer { scene.folder.remove() }
+        let (folder, demo, url) = (scene.folder, scene.text, scene.url)
         // Five minutes of lease: waiting out the TTL cannot happen within this test.
         let file = try folder.write("slow.yaml", demo.replacingOccurrences(of: "lease_ttl_s: 30", with: "lease_ttl_s: 300"))
         // Answers take a minute, so the first run's jobs are still leased when it is killed.
         _ = try folder.write("slow.mock.json", #"{"latency_ms": {"mean": 60000, "jitter": 0}}"#)
-        let url = try await TestDatabase.freshDatabase(suite: "e2e_run_takeback")
         let arguments = ["run", file, "--database-url", url, "--data-dir", folder.path + "/pg", "--workers", "1", "--concurrency", "4"]
         let pool = PostgresPool(url: url, size: 1)
 
