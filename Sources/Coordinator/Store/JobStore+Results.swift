@@ -33,7 +33,8 @@ struct FencedJob {
         // Read as two numbers, not as JSON: a batch fences a hundred rows.
         let input = try row.decode(Double?.self, "input_price")
         let output = try row.decode(Double?.self, "output_price")
-        let price = input.flatMap { input in output.map { Price(inputPerMTok: input, outputPerMTok: $0) } }
+        let discount = try row.decode(Double?.self, "batch_discount") ?? Price.defaultBatchDiscount
+        let price = input.flatMap { input in output.map { Price(inputPerMTok: input, outputPerMTok: $0, batchDiscount: discount) } }
         return FencedJob(
             id: try row.decode(Int64.self, "id"), kind: try row.decode(JobKind.self, "kind"),
             samples: try row.decode(Int.self, "samples"), attempts: try row.decode(Int.self, "attempts"),
@@ -44,8 +45,7 @@ struct FencedJob {
 
     /// What `usage` cost at this model's prices (0 without prices).
     func cost(of usage: Usage) -> Double {
-        guard let price else { return 0 }
-        return (Double(usage.inputTokens) * price.inputPerMTok + Double(usage.outputTokens) * price.outputPerMTok) / 1_000_000
+        price.map(usage.cost(at:)) ?? 0
     }
 
     func addUsage(_ usage: Usage, on connection: PostgresConnection) async throws {

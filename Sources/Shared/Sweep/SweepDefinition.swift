@@ -146,11 +146,62 @@ public struct Price: Sendable, Equatable, Codable {
     public var inputPerMTok: Double
     /// Dollars per million output tokens.
     public var outputPerMTok: Double
+    /// The share taken off requests sent through a batch API (`price.batch_discount`, 0.5 by default).
+    public var batchDiscount: Double
+
+    /// The providers' batch discount: half price.
+    public static let defaultBatchDiscount = 0.5
 
     /// Creates a price.
-    public init(inputPerMTok: Double, outputPerMTok: Double) {
+    public init(inputPerMTok: Double, outputPerMTok: Double, batchDiscount: Double = Price.defaultBatchDiscount) {
         self.inputPerMTok = inputPerMTok
         self.outputPerMTok = outputPerMTok
+        self.batchDiscount = batchDiscount
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case inputPerMTok, outputPerMTok, batchDiscount
+    }
+
+    /// Reads a price; sweeps stored before batch mode have no discount (the default applies).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            inputPerMTok: try container.decode(Double.self, forKey: .inputPerMTok),
+            outputPerMTok: try container.decode(Double.self, forKey: .outputPerMTok),
+            batchDiscount: try container.decodeIfPresent(Double.self, forKey: .batchDiscount) ?? Price.defaultBatchDiscount)
+    }
+}
+
+/// How an endpoint's requests go through its provider's batch API (docs/architecture.md, "Batch mode").
+/// Operational: every field may change on resubmit.
+public struct BatchSettings: Sendable, Equatable, Codable {
+    /// Lines per batch at most (`batch_max_requests`).
+    public var maxRequests: Int
+    /// Bytes per batch at most (`batch_max_bytes`), the request file or body as sent.
+    public var maxBytes: Int
+    /// How long lines gather before a partial batch is submitted (`batch_max_wait`, seconds).
+    public var maxWaitSeconds: Double
+    /// How long a batch may take before it is cancelled and its rest runs live (`batch_deadline`, seconds).
+    public var deadlineSeconds: Double
+
+    /// Creates settings.
+    public init(maxRequests: Int, maxBytes: Int, maxWaitSeconds: Double = 60, deadlineSeconds: Double = 86_400) {
+        self.maxRequests = maxRequests
+        self.maxBytes = maxBytes
+        self.maxWaitSeconds = maxWaitSeconds
+        self.deadlineSeconds = deadlineSeconds
+    }
+
+    /// Each provider's documented limits: OpenAI 50,000 lines and 200 MB per
+    /// file, Anthropic 100,000 requests and 256 MB, Gemini inline requests up
+    /// to 20 MB (the mock speaks OpenAI's wire and takes its limits).
+    public static func defaults(for provider: Provider) -> BatchSettings {
+        switch provider {
+        case .openai, .mock: BatchSettings(maxRequests: 50_000, maxBytes: 200 * 1_000_000)
+        case .anthropic: BatchSettings(maxRequests: 100_000, maxBytes: 256 * 1_000_000)
+        case .gemini: BatchSettings(maxRequests: 50_000, maxBytes: 20 * 1_000_000)
+        }
     }
 }
 
@@ -192,6 +243,8 @@ public struct ModelSpec: Sendable, Equatable, Codable {
     public var safetyPrompt: String?
     /// Judges only: the effectiveness template text (`nil`: the default).
     public var effectivenessPrompt: String?
+    /// Send requests through the provider's batch API (`nil`: live).
+    public var batch: BatchSettings?
 
     /// Creates a model entry with the provider's defaults.
     public init(
@@ -199,7 +252,7 @@ public struct ModelSpec: Sendable, Equatable, Codable {
         temperature: Double? = nil, maxTokens: Int? = nil, mcqaTemperature: Double? = nil, mcqaMaxTokens: Int? = nil,
         rpm: Double? = nil, tpm: Double? = nil, burst: Double? = nil, maxInFlight: Int? = nil,
         multiSample: Bool = true, params: [String: JSONValue] = [:], price: Price? = nil,
-        safetyPrompt: String? = nil, effectivenessPrompt: String? = nil
+        safetyPrompt: String? = nil, effectivenessPrompt: String? = nil, batch: BatchSettings? = nil
     ) {
         self.name = name
         self.provider = provider
@@ -219,6 +272,7 @@ public struct ModelSpec: Sendable, Equatable, Codable {
         self.price = price
         self.safetyPrompt = safetyPrompt
         self.effectivenessPrompt = effectivenessPrompt
+        self.batch = batch
     }
 
     /// The bucket this model's requests draw from (docs/architecture.md, "Rate limits").

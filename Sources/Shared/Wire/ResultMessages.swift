@@ -102,35 +102,67 @@ public struct VerdictResult: Sendable, Codable, Equatable {
 
 /// Requests and tokens a lease spent, for reports and `budget_usd`.
 public struct Usage: Sendable, Codable, Equatable {
-    /// Requests sent to the provider (retries included).
+    /// Requests sent to the provider (retries included), live and through batches.
     public var requests: Int
     /// Of those, retries.
     public var retries: Int
     /// Answers served from the cache instead.
     public var cacheHits: Int
-    /// Input tokens the provider reported.
+    /// Input tokens the provider reported, live and through batches.
     public var inputTokens: Int
-    /// Output tokens the provider reported.
+    /// Output tokens the provider reported, live and through batches.
     public var outputTokens: Int
+    /// Of `requests`, those answered through a provider's batch API (billed at its discount).
+    public var batchRequests: Int
+    /// Of `inputTokens`, those of batch requests.
+    public var batchInputTokens: Int
+    /// Of `outputTokens`, those of batch requests.
+    public var batchOutputTokens: Int
 
     /// Creates a usage record.
-    public init(requests: Int = 0, retries: Int = 0, cacheHits: Int = 0, inputTokens: Int = 0, outputTokens: Int = 0) {
+    public init(
+        requests: Int = 0, retries: Int = 0, cacheHits: Int = 0, inputTokens: Int = 0, outputTokens: Int = 0,
+        batchRequests: Int = 0, batchInputTokens: Int = 0, batchOutputTokens: Int = 0
+    ) {
         self.requests = requests
         self.retries = retries
         self.cacheHits = cacheHits
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
+        self.batchRequests = batchRequests
+        self.batchInputTokens = batchInputTokens
+        self.batchOutputTokens = batchOutputTokens
     }
 
     enum CodingKeys: String, CodingKey {
         case requests, retries, cacheHits = "cache_hits", inputTokens = "input_tokens", outputTokens = "output_tokens"
+        case batchRequests = "batch_requests", batchInputTokens = "batch_input_tokens", batchOutputTokens = "batch_output_tokens"
+    }
+
+    /// Reads a usage record; the batch counts are optional (0 when absent).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func count(_ key: CodingKeys) throws -> Int { try container.decodeIfPresent(Int.self, forKey: key) ?? 0 }
+        self.init(
+            requests: try container.decode(Int.self, forKey: .requests), retries: try container.decode(Int.self, forKey: .retries),
+            cacheHits: try container.decode(Int.self, forKey: .cacheHits), inputTokens: try container.decode(Int.self, forKey: .inputTokens),
+            outputTokens: try container.decode(Int.self, forKey: .outputTokens), batchRequests: try count(.batchRequests),
+            batchInputTokens: try count(.batchInputTokens), batchOutputTokens: try count(.batchOutputTokens))
+    }
+
+    /// What this usage costs at `price`: batch tokens at the batch discount.
+    public func cost(at price: Price) -> Double {
+        let full = Double(inputTokens) * price.inputPerMTok + Double(outputTokens) * price.outputPerMTok
+        let batched = Double(batchInputTokens) * price.inputPerMTok + Double(batchOutputTokens) * price.outputPerMTok
+        return (full - batched * price.batchDiscount) / 1_000_000
     }
 
     func write(to writer: inout JSONBytesWriter) {
         writer.beginObject()
         for (key, count) in [
             (CodingKeys.requests, requests), (.retries, retries), (.cacheHits, cacheHits),
-            (.inputTokens, inputTokens), (.outputTokens, outputTokens),
+            (.inputTokens, inputTokens), (.outputTokens, outputTokens), (.batchRequests, batchRequests),
+            (.batchInputTokens, batchInputTokens), (.batchOutputTokens, batchOutputTokens),
         ] {
             writer.key(key)
             writer.int(count)

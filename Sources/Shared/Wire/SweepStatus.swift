@@ -12,16 +12,21 @@ public struct SweepStatus: Sendable, Codable, Equatable {
     public var spentUSD: Double
     /// The sweep's `budget_usd`, if any.
     public var budgetUSD: Double?
+    /// The sweep's batches at the providers, oldest first (empty for a live sweep).
+    public var batches: [BatchSummary]
 
     /// Creates a status.
-    public init(name: String, state: String, jobs: JobCounts, models: [String: [String: KindCounts]], spentUSD: Double = 0, budgetUSD: Double? = nil)
-    {
+    public init(
+        name: String, state: String, jobs: JobCounts, models: [String: [String: KindCounts]], spentUSD: Double = 0, budgetUSD: Double? = nil,
+        batches: [BatchSummary] = []
+    ) {
         self.name = name
         self.state = state
         self.jobs = jobs
         self.models = models
         self.spentUSD = spentUSD
         self.budgetUSD = budgetUSD
+        self.batches = batches
     }
 
     /// Whether the budget stopped new leases while jobs still wait.
@@ -31,7 +36,7 @@ public struct SweepStatus: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, state, jobs, models, spentUSD = "spent_usd", budgetUSD = "budget_usd"
+        case name, state, jobs, models, spentUSD = "spent_usd", budgetUSD = "budget_usd", batches
     }
 
     /// Reads a status; the spending fields are optional.
@@ -42,14 +47,15 @@ public struct SweepStatus: Sendable, Codable, Equatable {
             jobs: try container.decode(JobCounts.self, forKey: .jobs),
             models: try container.decode([String: [String: KindCounts]].self, forKey: .models),
             spentUSD: try container.decodeIfPresent(Double.self, forKey: .spentUSD) ?? 0,
-            budgetUSD: try container.decodeIfPresent(Double.self, forKey: .budgetUSD))
+            budgetUSD: try container.decodeIfPresent(Double.self, forKey: .budgetUSD),
+            batches: try container.decodeIfPresent([BatchSummary].self, forKey: .batches) ?? [])
     }
 
     /// The state a user sees: `done`/`failed` once every job has finished,
     /// else what the sweep was told (`running`, `paused`, `cancelled`).
     public static func derivedState(stored: String, jobs: JobCounts) -> String {
         if stored == "paused" || stored == "cancelled" { return stored }
-        if jobs.queued + jobs.leased > 0 || jobs.total == 0 { return "running" }
+        if jobs.queued + jobs.leased + jobs.batched > 0 || jobs.total == 0 { return "running" }
         return jobs.failed > 0 ? "failed" : "done"
     }
 }
@@ -62,6 +68,8 @@ public struct JobCounts: Sendable, Codable, Equatable {
     public var queued = 0
     /// Held by a worker.
     public var leased = 0
+    /// Waiting for a provider's batch to answer.
+    public var batched = 0
     /// Finished with a result.
     public var done = 0
     /// Finished without one, for good.
@@ -70,10 +78,11 @@ public struct JobCounts: Sendable, Codable, Equatable {
     public var cancelled = 0
 
     /// Creates counts.
-    public init(total: Int = 0, queued: Int = 0, leased: Int = 0, done: Int = 0, failed: Int = 0, cancelled: Int = 0) {
+    public init(total: Int = 0, queued: Int = 0, leased: Int = 0, batched: Int = 0, done: Int = 0, failed: Int = 0, cancelled: Int = 0) {
         self.total = total
         self.queued = queued
         self.leased = leased
+        self.batched = batched
         self.done = done
         self.failed = failed
         self.cancelled = cancelled
@@ -85,6 +94,7 @@ public struct JobCounts: Sendable, Codable, Equatable {
         switch state {
         case "queued": queued += count
         case "leased": leased += count
+        case "batched": batched += count
         case "done": done += count
         case "failed": failed += count
         case "cancelled": cancelled += count
@@ -140,5 +150,48 @@ public struct KindCounts: Sendable, Codable, Equatable {
             total: try count(.total), done: try count(.done), failed: try count(.failed), retries: try count(.retries),
             tokens: try count(.tokens), refusals: try count(.refusals), blocked: try count(.blocked),
             judgeFailures: try count(.judgeFailures))
+    }
+}
+
+/// One batch at a provider, as `sweep status` and `siuo run` show it.
+public struct BatchSummary: Sendable, Codable, Equatable {
+    /// The coordinator's id for it.
+    public var id: Int64
+    /// The model (report label) whose requests it holds.
+    public var model: String
+    /// The provider's id, once submitted.
+    public var providerBatchID: String?
+    /// `submitting`, `running`, `ended` or `collected`.
+    public var state: String
+    /// The provider's own word for its state (`in_progress`, `ended`, `BATCH_STATE_RUNNING`, ...).
+    public var providerState: String?
+    /// Lines the provider has answered (successfully or with an error).
+    public var linesDone: Int
+    /// Lines that ended in an error.
+    public var linesFailed: Int
+    /// Lines in the batch.
+    public var linesTotal: Int
+    /// Seconds since the batch was formed.
+    public var ageSeconds: Double
+
+    /// Creates a summary.
+    public init(
+        id: Int64, model: String, providerBatchID: String?, state: String, providerState: String?, linesDone: Int, linesFailed: Int,
+        linesTotal: Int, ageSeconds: Double
+    ) {
+        self.id = id
+        self.model = model
+        self.providerBatchID = providerBatchID
+        self.state = state
+        self.providerState = providerState
+        self.linesDone = linesDone
+        self.linesFailed = linesFailed
+        self.linesTotal = linesTotal
+        self.ageSeconds = ageSeconds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, model, providerBatchID = "provider_batch_id", state, providerState = "provider_state", linesDone = "lines_done"
+        case linesFailed = "lines_failed", linesTotal = "lines_total", ageSeconds = "age_seconds"
     }
 }

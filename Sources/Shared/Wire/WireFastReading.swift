@@ -149,7 +149,10 @@ extension Usage {
         guard let requests = counts[.requests], let retries = counts[.retries], let cacheHits = counts[.cacheHits],
             let input = counts[.inputTokens], let output = counts[.outputTokens]
         else { throw Unreadable() }
-        return Usage(requests: requests, retries: retries, cacheHits: cacheHits, inputTokens: input, outputTokens: output)
+        return Usage(
+            requests: requests, retries: retries, cacheHits: cacheHits, inputTokens: input, outputTokens: output,
+            batchRequests: counts[.batchRequests] ?? 0, batchInputTokens: counts[.batchInputTokens] ?? 0,
+            batchOutputTokens: counts[.batchOutputTokens] ?? 0)
     }
 }
 
