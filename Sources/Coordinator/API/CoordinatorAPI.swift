@@ -29,6 +29,7 @@ public struct CoordinatorAPI {
             jobs: JobStore(pool: pool), sweeps: SweepStore(pool: pool), images: ImageStore(pool: pool),
             cache: ResponseCacheStore(pool: pool), signal: signal, metrics: metrics
         ).register(on: &registrar)
+        BatchRoutes(batches: BatchStore(pool: pool), signal: signal).register(on: &registrar)
         AdminRoutes(sweeps: SweepStore(pool: pool), signal: signal).register(on: &registrar)
         ReportRoutes(reports: ReportStore(pool: pool)).register(on: &registrar)
         self.router = router

@@ -14,6 +14,9 @@ enum ErrorStatus {
         case let error as InvalidResultError:
             // The request is impossible (an index out of range, usage out of bounds): nothing was written.
             return (.badRequest, error.description)
+        case let error as BatchReportError:
+            // A report that cannot be right about any batch: nothing was written.
+            return (.badRequest, error.description)
         case let error as SweepStoreError:
             switch error {
             case .notFound: return (.notFound, error.description)

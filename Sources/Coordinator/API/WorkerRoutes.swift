@@ -3,7 +3,7 @@ import Hummingbird
 import Shared
 
 /// Routes for workers (docs/architecture.md, "The life of a job"): endpoints, leases, heartbeats, results,
-/// failures, releases, permits and images.
+/// failures, deferrals to a batch, releases, permits and images.
 struct WorkerRoutes {
     let jobs: JobStore
     let sweeps: SweepStore
@@ -39,6 +39,10 @@ struct WorkerRoutes {
         routes.add(.post, "/v1/failures", .worker) { request, context in
             let items = try await JSONResponses.decode(Batch<JobFailure>.self, from: request, context: context).items
             return try answer(items.map(\.lease.jobID), try await fail(items))
+        }
+        routes.add(.post, "/v1/deferrals", .worker) { request, context in
+            let items = try await JSONResponses.decode(Batch<JobDeferral>.self, from: request, context: context).items
+            return try answer(items.map(\.lease.jobID), try await jobs.deferToBatch(items))
         }
         routes.add(.post, "/v1/releases", .worker) { request, context in
             let body = try await JSONResponses.decode(ReleaseRequest.self, from: request, context: context)

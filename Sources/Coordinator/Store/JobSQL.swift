@@ -1,33 +1,64 @@
 /// The lease engine's SQL (docs/architecture.md, "Lease").
 enum JobSQL {
-    /// Claims, for each model $1[i], up to $2[i] runnable jobs in priority
-    /// order, along the `jobs_runnable` index (so a long queue is not
-    /// sorted), leases them to worker $3 for their sweep's TTL, and answers
-    /// everything a worker needs to run them, in one statement. SKIP LOCKED
-    /// lets concurrent claimers take different rows instead of waiting.
+    /// Claims, for each model $1[i], up to $2[i] runnable live-lane jobs in
+    /// priority order, along the `jobs_runnable` index (so a long queue is
+    /// not sorted), leases them to worker $3 for their sweep's TTL, and
+    /// answers everything a worker needs to run them, in one statement. SKIP
+    /// LOCKED lets concurrent claimers take different rows instead of waiting.
     ///
     /// The claimed ids reach the UPDATE as an array: the planner cannot know
     /// how many rows a LIMIT taken from a parameter array gives, guesses
     /// thousands, and would otherwise join by hashing the whole jobs table
     /// (and cases), a cost that grows with the queue.
-    static let claim = """
-        WITH picked AS (
+    static let claim = claiming(
+        picked: """
             SELECT p.id
             FROM unnest($1::bigint[], $2::integer[]) AS w(model_id, n)
             CROSS JOIN LATERAL (
                 SELECT j.id FROM jobs j
-                WHERE j.model_id = w.model_id AND j.state = 'queued' AND j.not_before <= now()
+                WHERE j.model_id = w.model_id AND j.state = 'queued' AND j.lane = 'live' AND j.not_before <= now()
                 ORDER BY j.priority DESC, j.id
                 LIMIT w.n
                 FOR UPDATE SKIP LOCKED
             ) AS p
+            """)
+
+    /// Claims up to $4 runnable batch-lane jobs of the models of running,
+    /// under-budget sweeps on the endpoints ($1 providers, $2 base URLs, $3
+    /// models), along `jobs_batch_runnable`, and leases them to worker $5
+    /// like `claim`. No rate token: these leases send nothing live (their
+    /// requests become batch lines, or their batch replies are decoded).
+    static let claimBatch = claiming(
+        picked: """
+            SELECT p.id
+            FROM models m
+            JOIN sweeps s ON s.id = m.sweep_id
+            JOIN unnest($1::text[], $2::text[], $3::text[]) AS e(provider, base_url, model)
+              ON m.provider = e.provider AND m.base_url = e.base_url AND m.model = e.model
+            CROSS JOIN LATERAL (
+                SELECT j.id FROM jobs j
+                WHERE j.model_id = m.id AND j.state = 'queued' AND j.lane = 'batch' AND j.not_before <= now()
+                ORDER BY j.priority DESC, j.id
+                LIMIT $4
+                FOR UPDATE SKIP LOCKED
+            ) AS p
+            WHERE s.state = 'running' AND (s.budget_usd IS NULL OR s.spent_usd < s.budget_usd)
+            LIMIT $4
+            """, worker: "$5")
+
+    /// The claim statement around a `picked` query of job ids: lease them to
+    /// `worker` and read everything a worker needs, batch replies included.
+    private static func claiming(picked: String, worker: String = "$3") -> String {
+        """
+        WITH picked AS (
+        \(picked)
         ),
         claimed AS (
-            UPDATE jobs j SET state = 'leased', lease_token = gen_random_uuid(), leased_by = $3,
+            UPDATE jobs j SET state = 'leased', lease_token = gen_random_uuid(), leased_by = \(worker),
                    lease_expires_at = now() + make_interval(secs => (SELECT s.lease_ttl_s FROM sweeps s WHERE s.id = j.sweep_id))
             WHERE j.id = ANY (ARRAY(SELECT id FROM picked))
             RETURNING j.id, j.lease_token, j.lease_expires_at, j.kind, j.samples, j.attempts, j.priority,
-                      j.sweep_id, j.model_id, j.case_id, j.response_id
+                      j.sweep_id, j.model_id, j.case_id, j.response_id, j.lane
         )
         SELECT j.id, j.lease_token, j.lease_expires_at, j.kind, j.samples, j.attempts, s.lease_ttl_s,
                s.name AS sweep, j.model_id, m.settings, c.question_id, c.category, c.question, c.image_sha256,
@@ -40,7 +71,10 @@ enum JobSQL {
                (SELECT string_agg(x.sample_index::text, ',' ORDER BY x.sample_index)
                 FROM responses x WHERE x.job_id = j.id) AS received,
                CASE WHEN (s.definition->>'cache')::boolean IS DISTINCT FROM false
-                    THEN coalesce(s.definition->>'cacheNamespace', '') END AS cache_namespace
+                    THEN coalesce(s.definition->>'cacheNamespace', '') END AS cache_namespace,
+               j.lane = 'batch' AS via_batch,
+               (SELECT json_agg(json_build_object('custom_id', l.custom_id, 'status', l.reply_status, 'body', l.reply_body) ORDER BY l.id)
+                FROM batch_lines l WHERE l.job_id = j.id AND l.state = 'answered') AS batch_replies
         FROM claimed j
         JOIN sweeps s ON s.id = j.sweep_id
         JOIN models m ON m.id = j.model_id
@@ -50,12 +84,19 @@ enum JobSQL {
         LEFT JOIN models fm ON j.response_id IS NOT NULL AND fm.sweep_id = j.sweep_id AND fm.role = 'fallback_judge'
         ORDER BY j.priority DESC, j.id
         """
+    }
+
+    /// The columns `FencedJob` reads, for both fencing queries.
+    static let fencedColumns = """
+        j.id, j.kind, j.samples, j.attempts, j.sweep_id, j.response_id, j.lane,
+        j.model_id, m.rate_bucket_id, (m.settings->'price'->>'inputPerMTok')::float8 AS input_price,
+        (m.settings->'price'->>'outputPerMTok')::float8 AS output_price,
+        (m.settings->'price'->>'batchDiscount')::float8 AS batch_discount
+        """
 
     /// Fencing: the job, locked, only while ($1, $2) is its current lease.
     static let fence = """
-        SELECT j.id, j.kind, j.samples, j.attempts, j.sweep_id, j.response_id,
-               j.model_id, m.rate_bucket_id, (m.settings->'price'->>'inputPerMTok')::float8 AS input_price,
-               (m.settings->'price'->>'outputPerMTok')::float8 AS output_price
+        SELECT \(fencedColumns)
         FROM jobs j JOIN models m ON m.id = j.model_id
         WHERE j.id = $1 AND j.lease_token = $2::uuid AND j.state = 'leased'
         FOR UPDATE OF j
@@ -72,7 +113,8 @@ enum JobSQL {
     static let addUsage = """
         WITH job AS (
             UPDATE jobs SET requests = requests + $2, retries = retries + $3, cache_hits = cache_hits + $4,
-                   input_tokens = input_tokens + $5, output_tokens = output_tokens + $6, cost_usd = cost_usd + $7
+                   input_tokens = input_tokens + $5, output_tokens = output_tokens + $6, cost_usd = cost_usd + $7,
+                   batch_requests = batch_requests + $8
             WHERE id = $1 RETURNING sweep_id
         )
         UPDATE sweeps SET spent_usd = spent_usd + $7::float8 FROM job WHERE sweeps.id = job.sweep_id AND $7::float8 > 0
@@ -94,6 +136,14 @@ enum JobSQL {
     static let release = """
         UPDATE jobs SET state = 'queued', lease_token = NULL, lease_expires_at = NULL, leased_by = NULL,
                not_before = now() + make_interval(secs => $2::float8), last_error = 'released by the worker'
+        WHERE id = $1
+        """
+
+    /// Job $1's requests wait in batch lines: it waits too, holding no lease,
+    /// until the batch is collected (`BatchLineSQL.releaseJobs`).
+    static let waitForBatch = """
+        UPDATE jobs SET state = 'batched', lease_token = NULL, lease_expires_at = NULL, leased_by = NULL,
+               last_error = NULL
         WHERE id = $1
         """
 

@@ -16,6 +16,8 @@ extension JobStore {
                 let usable = failure.samples.filter { (0..<job.samples).contains($0.sampleIndex) && !job.kind.isJudge }
                 try await FencedJob.storeSamples(usable.map { (job.id, $0) }, on: connection)
                 try await job.addUsage(failure.usage, on: connection)
+                // Replies this lease decoded are used up: a retried request goes into a later batch.
+                try await connection.query(BatchLineSQL.consumeAnswered, [PostgresTextArray([String(job.id)])])
                 let retryAfter = failure.retryAfterMilliseconds.map { Self.delay(milliseconds: $0) }
                 if failure.throttled {
                     try await throttle(bucket: job.bucketID, retryAfter: retryAfter, on: connection)

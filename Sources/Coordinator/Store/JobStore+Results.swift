@@ -12,6 +12,8 @@ struct FencedJob {
     var modelID: Int64
     var bucketID: Int64
     var price: Price?
+    /// `batch` when the job's requests go through a provider batch.
+    var lane: String
 
     /// The job behind `lease` if the lease is still current, else `nil`.
     static func lock(_ lease: LeaseReference, on connection: PostgresConnection) async throws -> FencedJob? {
@@ -40,7 +42,7 @@ struct FencedJob {
             samples: try row.decode(Int.self, "samples"), attempts: try row.decode(Int.self, "attempts"),
             sweepID: try row.decode(Int64.self, "sweep_id"),
             responseID: try row.decode(Int64?.self, "response_id"), modelID: try row.decode(Int64.self, "model_id"),
-            bucketID: try row.decode(Int64.self, "rate_bucket_id"), price: price)
+            bucketID: try row.decode(Int64.self, "rate_bucket_id"), price: price, lane: try row.decode(String.self, "lane"))
     }
 
     /// What `usage` cost at this model's prices (0 without prices).
@@ -53,7 +55,7 @@ struct FencedJob {
             JobSQL.addUsage,
             [
                 id, usage.requests, usage.retries, usage.cacheHits,
-                usage.inputTokens, usage.outputTokens, cost(of: usage),
+                usage.inputTokens, usage.outputTokens, cost(of: usage), usage.batchRequests,
             ])
     }
 
@@ -133,6 +135,8 @@ extension JobStore {
             var statements = try FencedJob.sampleStatements(current.flatMap { result, job in result.samples.map { (job.id, $0) } })
             statements += try verdictStatements(current)
             statements.append(finishStatement(current))
+            // Batch replies the leases decoded are used up (a retry asks again).
+            statements.append(PostgresStatement(BatchLineSQL.consumeAnswered, [PostgresTextArray(current.map { String($0.1.id) })]))
             let generated = current.filter { $0.1.kind == .generate }.map(\.1.id)
             if !generated.isEmpty {
                 statements.append(PostgresStatement(ResultSQL.createJudgeJobs, [PostgresTextArray(generated.map(String.init))]))
@@ -140,9 +144,12 @@ extension JobStore {
             try await connection.pipeline(statements + [.commit])
             var successes: [Int64: BucketSpending] = [:]
             for (result, job) in current {
-                // Only requests the provider answered raise its rate; cached answers say nothing about it.
-                successes[job.bucketID, default: BucketSpending()].requests += result.usage.requests
-                successes[job.bucketID, default: BucketSpending()].modelTokens += result.usage.inputTokens + result.usage.outputTokens
+                // Only live requests the provider answered raise its rate; cached
+                // and batch answers say nothing about it.
+                let usage = result.usage
+                successes[job.bucketID, default: BucketSpending()].requests += usage.requests - usage.batchRequests
+                successes[job.bucketID, default: BucketSpending()].modelTokens +=
+                    usage.inputTokens + usage.outputTokens - usage.batchInputTokens - usage.batchOutputTokens
             }
             return (statuses, successes)
         }
@@ -187,6 +194,7 @@ extension JobStore {
                 PostgresTextArray(usages.map { String($0.inputTokens) }), PostgresTextArray(usages.map { String($0.outputTokens) }),
                 PostgresTextArray(items.map { "\($0.1.cost(of: $0.0.usage))" }),
                 PostgresTextArray(items.map { "\(RetryBackoff.delay(afterAttempt: $0.1.attempts + 1, retryAfter: nil))" }),
+                PostgresTextArray(usages.map { String($0.batchRequests) }),
             ])
     }
 
@@ -197,12 +205,19 @@ extension JobStore {
     /// Negative counts would lower a sweep's spend and slip past budget_usd;
     /// absurd ones would overflow the sums and the buckets.
     static func validate(_ usage: Usage, jobID: Int64) throws {
-        let counts = [usage.requests, usage.retries, usage.cacheHits, usage.inputTokens, usage.outputTokens]
+        let counts = [
+            usage.requests, usage.retries, usage.cacheHits, usage.inputTokens, usage.outputTokens, usage.batchRequests,
+            usage.batchInputTokens, usage.batchOutputTokens,
+        ]
         if counts.contains(where: { $0 < 0 }) {
             throw InvalidResultError(jobID: jobID, reason: "usage counts must not be negative")
         }
         if counts.contains(where: { $0 > usageLimit }) {
             throw InvalidResultError(jobID: jobID, reason: "usage counts must be at most \(usageLimit)")
+        }
+        // Batch counts are parts of the totals: more would make the discount exceed the bill.
+        if usage.batchRequests > usage.requests || usage.batchInputTokens > usage.inputTokens || usage.batchOutputTokens > usage.outputTokens {
+            throw InvalidResultError(jobID: jobID, reason: "batch usage must be part of the total usage")
         }
     }
 

@@ -7,6 +7,7 @@ import Shared
 /// duplicate a result.
 public struct JobStore: Sendable {
     let pool: PostgresPool
+    let batchLane = BatchLaneHint()
 
     /// A store on `pool`.
     public init(pool: PostgresPool) {
@@ -23,8 +24,29 @@ public struct JobStore: Sendable {
     /// (`JobSQL.claim`); tokens that found no job go back. So the limit holds
     /// across coordinators, and concurrent claimers only queue on the bucket
     /// rows for one statement.
+    ///
+    /// Batch-lane jobs come first and take no token (docs/architecture.md,
+    /// "Batch mode"): their leases send nothing live.
     public func claim(_ request: LeaseRequest) async throws -> [JobLease] {
         guard request.maxJobs > 0, !request.endpoints.isEmpty else { return [] }
+        let batched = try await claimBatchLane(request)
+        guard batched.count < request.maxJobs else { return batched }
+        var request = request
+        request.maxJobs -= batched.count
+        return batched + (try await claimLiveLane(request))
+    }
+
+    /// Up to `request.maxJobs` batch-lane jobs; not looked for again for a
+    /// moment after a look found none (`BatchLaneHint`).
+    private func claimBatchLane(_ request: LeaseRequest) async throws -> [JobLease] {
+        guard batchLane.shouldLook() else { return [] }
+        let rows = try await pool.query(
+            JobSQL.claimBatch, BatchStore.endpointArrays(request.endpoints) + [request.maxJobs, request.workerID])
+        batchLane.record(found: !rows.isEmpty)
+        return try Self.leases(from: rows).map(\.lease)
+    }
+
+    private func claimLiveLane(_ request: LeaseRequest) async throws -> [JobLease] {
         let allocations = try await RateBucketStore.take(request.endpoints, total: request.maxJobs, pool: pool)
         guard !allocations.isEmpty else { return [] }
         let leases: [(lease: JobLease, modelID: Int64)]
@@ -100,8 +122,10 @@ public struct JobStore: Sendable {
                     referenceAnswer: kind == .judgeSafety ? try row.decode(String.self, "reference_answer") : nil, options: options),
                 samples: try row.decode(Int.self, "samples"), samplesReceived: received,
                 response: try gradedIndex.map { GradedResponse(sampleIndex: $0, text: try row.decode(String.self, "graded_text")) },
-                template: try row.decode(String?.self, "template"), fallbackModel: fallback, permits: 1,
-                cacheNamespace: try row.decode(String?.self, "cache_namespace"), ttlSeconds: try row.decode(Int.self, "lease_ttl_s"))
+                template: try row.decode(String?.self, "template"), fallbackModel: fallback, permits: try row.decode(Bool.self, "via_batch") ? 0 : 1,
+                cacheNamespace: try row.decode(String?.self, "cache_namespace"), ttlSeconds: try row.decode(Int.self, "lease_ttl_s"),
+                viaBatch: try row.decode(Bool.self, "via_batch"),
+                batchReplies: try row.decode(String?.self, "batch_replies").map { try decoder.decode([BatchReply].self, from: Data($0.utf8)) } ?? [])
             return (lease, modelID)
         }
     }

@@ -27,6 +27,16 @@ struct MetricsStore {
                     name: "siuo_rate_bucket_rpm", help: "Each endpoint's current rate in requests per minute.",
                     labels: labels, value: try row.decode(Double.self, "current_rpm")))
         }
+        var batches = Dictionary(uniqueKeysWithValues: ["submitting", "running", "ended", "collected"].map { ($0, 0) })
+        for row in try await pool.query(BatchSQL.countsByState) {
+            batches[try row.decode(String.self, "state")] = try row.decode(Int.self, "n")
+        }
+        for (state, count) in batches.sorted(by: { $0.key < $1.key }) {
+            gauges.append(
+                .init(
+                    name: "siuo_batches", help: "Provider batches by state (docs/architecture.md, \"Batch mode\").",
+                    labels: ["state": state], value: Double(count)))
+        }
         return gauges
     }
 }

@@ -45,7 +45,7 @@ enum RateBucketSQL {
             CROSS JOIN LATERAL (
                 SELECT count(*) AS n FROM (
                     SELECT 1 FROM jobs j
-                    WHERE j.model_id = m.id AND j.state = 'queued' AND j.not_before <= now()
+                    WHERE j.model_id = m.id AND j.state = 'queued' AND j.lane = 'live' AND j.not_before <= now()
                     ORDER BY j.priority DESC, j.id
                     LIMIT $4) AS queued
             ) AS r
@@ -69,7 +69,7 @@ enum RateBucketSQL {
                    (l.throttled_until IS NOT NULL AND l.throttled_until > now()) AS paused,
                    CASE WHEN l.max_in_flight IS NOT NULL THEN GREATEST(0, l.max_in_flight - (
                        SELECT count(*) FROM jobs j JOIN models m ON m.id = j.model_id
-                       WHERE j.state = 'leased' AND m.rate_bucket_id = l.id)) END AS room,
+                       WHERE j.state = 'leased' AND j.lane = 'live' AND m.rate_bucket_id = l.id)) END AS room,
                    (SELECT sum(r.n) FROM runnable r WHERE r.bucket_id = l.id) AS wanted
             FROM locked l
         ),

@@ -3,9 +3,7 @@
 enum ResultSQL {
     /// Fencing for a batch: the jobs whose ($1[i], $2[i]) lease is current, locked.
     static let fenceBatch = """
-        SELECT j.id, j.kind, j.samples, j.attempts, j.sweep_id, j.response_id,
-               j.model_id, m.rate_bucket_id, (m.settings->'price'->>'inputPerMTok')::float8 AS input_price,
-               (m.settings->'price'->>'outputPerMTok')::float8 AS output_price
+        SELECT \(JobSQL.fencedColumns)
         FROM jobs j
         JOIN models m ON m.id = j.model_id
         JOIN unnest($1::bigint[], $2::uuid[]) AS l(id, token) ON l.id = j.id AND l.token = j.lease_token
@@ -35,8 +33,9 @@ enum ResultSQL {
         WITH u AS (
             SELECT u.*, stored.n AS stored,
                    k.kind IN ('judge_safety', 'judge_effectiveness') OR stored.n >= k.samples AS complete
-            FROM unnest($1::bigint[], $2::integer[], $3::integer[], $4::integer[], $5::bigint[], $6::bigint[], $7::float8[], $8::float8[])
-                 AS u(id, requests, retries, cache_hits, input_tokens, output_tokens, cost, retry_delay)
+            FROM unnest($1::bigint[], $2::integer[], $3::integer[], $4::integer[], $5::bigint[], $6::bigint[], $7::float8[], $8::float8[],
+                        $9::integer[])
+                 AS u(id, requests, retries, cache_hits, input_tokens, output_tokens, cost, retry_delay, batch_requests)
             JOIN jobs k ON k.id = u.id
             CROSS JOIN LATERAL (SELECT count(*) AS n FROM responses r WHERE r.job_id = u.id) AS stored
         ),
@@ -44,6 +43,7 @@ enum ResultSQL {
             UPDATE jobs j SET requests = j.requests + u.requests, retries = j.retries + u.retries,
                    cache_hits = j.cache_hits + u.cache_hits, input_tokens = j.input_tokens + u.input_tokens,
                    output_tokens = j.output_tokens + u.output_tokens, cost_usd = j.cost_usd + u.cost,
+                   batch_requests = j.batch_requests + u.batch_requests,
                    state = CASE WHEN u.complete THEN 'done' ELSE siuo_state_after_attempt(j.attempts + 1, j.max_attempts) END,
                    attempts = CASE WHEN u.complete THEN j.attempts ELSE j.attempts + 1 END,
                    finished_at = CASE WHEN u.complete OR siuo_state_after_attempt(j.attempts + 1, j.max_attempts) = 'failed'
@@ -67,8 +67,8 @@ enum ResultSQL {
     /// any was created.
     static let createJudgeJobs = """
         WITH created AS (
-        INSERT INTO jobs (sweep_id, kind, model_id, subject_model_id, case_id, response_id, max_attempts, priority)
-        SELECT j.sweep_id, k.kind, jm.id, j.subject_model_id, j.case_id, r.id, j.max_attempts, 1
+        INSERT INTO jobs (sweep_id, kind, model_id, subject_model_id, case_id, response_id, max_attempts, priority, lane)
+        SELECT j.sweep_id, k.kind, jm.id, j.subject_model_id, j.case_id, r.id, j.max_attempts, 1, siuo_lane(jm.settings)
         FROM jobs j
         JOIN responses r ON r.job_id = j.id
         JOIN models jm ON jm.sweep_id = j.sweep_id AND jm.role = 'judge'

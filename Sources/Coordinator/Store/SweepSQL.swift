@@ -26,8 +26,8 @@ enum SweepSQL {
     /// after the category filter; NULL takes them all. A limit never removes
     /// jobs: a larger one (or none) later adds the missing cases' jobs.
     static let createJobs = """
-        INSERT INTO jobs (sweep_id, kind, model_id, subject_model_id, case_id, samples, max_attempts)
-        SELECT $1, k.kind, m.id, m.id, c.id, CASE k.kind WHEN 'generate' THEN $2 ELSE 1 END, $3
+        INSERT INTO jobs (sweep_id, kind, model_id, subject_model_id, case_id, samples, max_attempts, lane)
+        SELECT $1, k.kind, m.id, m.id, c.id, CASE k.kind WHEN 'generate' THEN $2 ELSE 1 END, $3, siuo_lane(m.settings)
         FROM models m
         CROSS JOIN unnest($4::text[]) AS k(kind)
         JOIN (SELECT id, position FROM cases
@@ -38,12 +38,18 @@ enum SweepSQL {
         ON CONFLICT (sweep_id, subject_model_id, case_id, kind) WHERE response_id IS NULL DO NOTHING
         """
     static let updateMaxAttempts = """
-        UPDATE jobs SET max_attempts = $2 WHERE sweep_id = $1 AND state IN ('queued', 'leased')
+        UPDATE jobs SET max_attempts = $2 WHERE sweep_id = $1 AND state IN ('queued', 'leased', 'batched')
+        """
+    /// `batch` is operational: on resubmit, queued jobs move to the lane their model's settings now give.
+    static let updateLanes = """
+        UPDATE jobs j SET lane = siuo_lane(m.settings)
+        FROM models m
+        WHERE j.sweep_id = $1 AND j.state = 'queued' AND m.id = j.model_id AND j.lane <> siuo_lane(m.settings)
         """
     static let cancelJobs = """
         UPDATE jobs SET state = 'cancelled', lease_token = NULL, lease_expires_at = NULL, leased_by = NULL,
                finished_at = now()
-        WHERE sweep_id = $1 AND state IN ('queued', 'leased')
+        WHERE sweep_id = $1 AND state IN ('queued', 'leased', 'batched')
         """
     static let requeueCancelled = """
         UPDATE jobs SET state = 'queued', finished_at = NULL, not_before = now() WHERE sweep_id = $1 AND state = 'cancelled'

@@ -24,6 +24,7 @@ extension SweepStore {
                 try await connection.query(SweepSQL.setState, [sweepID, "running"])
             case .cancel:
                 try await connection.query(SweepSQL.cancelJobs, [sweepID])
+                try await connection.query(BatchLineSQL.dropPending, [sweepID])
                 try await connection.query(SweepSQL.setState, [sweepID, "cancelled"])
             }
         }
@@ -70,7 +71,8 @@ extension SweepStore {
         let state = SweepStatus.derivedState(stored: try row.decode(String.self, "state"), jobs: jobs)
         return SweepStatus(
             name: name, state: state, jobs: jobs, models: models,
-            spentUSD: try row.decode(Double.self, "spent_usd"), budgetUSD: try row.decode(Double?.self, "budget_usd"))
+            spentUSD: try row.decode(Double.self, "spent_usd"), budgetUSD: try row.decode(Double?.self, "budget_usd"),
+            batches: try await BatchStore(pool: pool).summaries(sweepID: try row.decode(Int64.self, "id")))
     }
 
     /// The status of every current sweep, oldest first.

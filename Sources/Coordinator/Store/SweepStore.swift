@@ -43,6 +43,7 @@ public struct SweepStore: Sendable {
                 }
                 guard replace else { throw SweepStoreError.identityChanged(name: definition.name, fields: differences) }
                 try await connection.query(SweepSQL.cancelJobs, [sweepID])
+                try await connection.query(BatchLineSQL.dropPending, [sweepID])
                 try await connection.query(SweepSQL.retire, [sweepID])
                 return .replaced(jobs: try await create(definition, datasetID: dataset, limit: limit, on: connection))
             }
@@ -86,6 +87,7 @@ public struct SweepStore: Sendable {
             SweepSQL.updateOperational, [sweepID, try Self.json(definition), definition.leaseTTLSeconds, definition.budgetUSD])
         try await saveModels(definition, sweepID: sweepID, on: connection)
         try await connection.query(SweepSQL.updateMaxAttempts, [sweepID, definition.maxAttempts])
+        try await connection.query(SweepSQL.updateLanes, [sweepID])
         if state == "cancelled" {
             try await connection.query(SweepSQL.requeueCancelled, [sweepID])
             try await connection.query(SweepSQL.setState, [sweepID, "running"])

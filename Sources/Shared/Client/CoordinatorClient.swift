@@ -47,6 +47,38 @@ public struct CoordinatorClient: Sendable {
         try await post("/v1/failures", Batch(failures), as: Batch<ItemAnswer>.self).items
     }
 
+    /// `POST /v1/deferrals`.
+    public func deferToBatch(_ deferrals: [JobDeferral]) async throws -> [ItemAnswer] {
+        try await post("/v1/deferrals", Batch(deferrals), as: Batch<ItemAnswer>.self).items
+    }
+
+    /// `POST /v1/batches/lease`: one piece of batch work, or none.
+    public func batchTask(_ request: BatchLeaseRequest) async throws -> BatchTask? {
+        try await post("/v1/batches/lease", request, as: BatchLeaseGrant.self).task
+    }
+
+    /// `POST /v1/batches/{id}/renew`: whether the lease is still current (and now extended).
+    public func renewBatch(_ batchID: Int64, leaseToken: UUID) async throws -> Bool {
+        try await fenced { _ = try await post("/v1/batches/\(batchID)/renew", BatchRenewal(leaseToken: leaseToken), as: BatchAnswer.self) }
+    }
+
+    /// `POST /v1/batches/{id}/report`: whether the report was written (`false`: the lease is no longer current).
+    public func reportBatch(_ batchID: Int64, _ report: BatchReport) async throws -> Bool {
+        try await fenced {
+            _ = try await post("/v1/batches/\(batchID)/report", report, as: BatchAnswer.self, extraTime: 60)
+        }
+    }
+
+    /// `true` when `body` succeeded, `false` when the coordinator answered 409 (a stale lease).
+    private func fenced(_ body: () async throws -> Void) async throws -> Bool {
+        do {
+            try await body()
+            return true
+        } catch let error as CoordinatorClientError where error.status == 409 {
+            return false
+        }
+    }
+
     /// `POST /v1/releases`.
     public func release(_ leases: [LeaseReference], retryAfterMilliseconds: Int? = nil) async throws -> [ItemAnswer] {
         try await post("/v1/releases", ReleaseRequest(items: leases, retryAfterMilliseconds: retryAfterMilliseconds), as: Batch<ItemAnswer>.self)

@@ -64,13 +64,19 @@ public struct JobLease: Sendable, Equatable {
     /// The lease's lifetime in seconds, as the coordinator counts it: workers pace
     /// heartbeats by it rather than by `expiresAt` read against their own clock.
     public var ttlSeconds: Int?
+    /// The job is in the batch lane: requests with no reply below are
+    /// deferred to a provider batch instead of sent live (docs/architecture.md, "Batch mode").
+    public var viaBatch: Bool
+    /// Answers a provider's batch gave this job's requests, by `custom_id`;
+    /// decoded by the live codecs as if the live route had answered.
+    public var batchReplies: [BatchReply]
 
     /// Creates a lease.
     public init(
         jobID: Int64, leaseToken: UUID, expiresAt: Date, kind: JobKind, sweep: String, attempt: Int, model: ModelSpec,
         testCase: LeasedCase, samples: Int, samplesReceived: [Int], response: GradedResponse?, template: String?, fallbackModel: ModelSpec? = nil,
         permits: Int,
-        cacheNamespace: String? = nil, ttlSeconds: Int? = nil
+        cacheNamespace: String? = nil, ttlSeconds: Int? = nil, viaBatch: Bool = false, batchReplies: [BatchReply] = []
     ) {
         self.jobID = jobID
         self.leaseToken = leaseToken
@@ -88,6 +94,8 @@ public struct JobLease: Sendable, Equatable {
         self.permits = permits
         self.cacheNamespace = cacheNamespace
         self.ttlSeconds = ttlSeconds
+        self.viaBatch = viaBatch
+        self.batchReplies = batchReplies
     }
 
     /// Where this lease's writes are fenced.
@@ -97,6 +105,7 @@ public struct JobLease: Sendable, Equatable {
         case jobID = "job_id", leaseToken = "lease_token", expiresAt = "expires_at", kind, sweep, attempt
         case modelIndex = "model", testCase = "case", samples, samplesReceived = "samples_received", response, template
         case fallbackIndex = "fallback_model", permits, cacheNamespace = "cache_namespace", ttlSeconds = "ttl_s"
+        case viaBatch = "via_batch", batchReplies = "batch_replies"
     }
 
     /// Writes every field; the models as indexes into the grant's `models`.
@@ -139,6 +148,16 @@ public struct JobLease: Sendable, Equatable {
         writer.int(permits)
         writer.member(CodingKeys.cacheNamespace, cacheNamespace)
         writer.member(CodingKeys.ttlSeconds, ttlSeconds)
+        if viaBatch {
+            writer.key(CodingKeys.viaBatch)
+            writer.bool(true)
+        }
+        if !batchReplies.isEmpty {
+            writer.key(CodingKeys.batchReplies)
+            writer.beginArray()
+            for reply in batchReplies { reply.write(to: &writer) }
+            writer.endArray()
+        }
         writer.endObject()
     }
 
@@ -166,7 +185,73 @@ public struct JobLease: Sendable, Equatable {
             template: try container.decodeIfPresent(String.self, forKey: .template),
             fallbackModel: try model(.fallbackIndex), permits: try container.decode(Int.self, forKey: .permits),
             cacheNamespace: try container.decodeIfPresent(String.self, forKey: .cacheNamespace),
-            ttlSeconds: try container.decodeIfPresent(Int.self, forKey: .ttlSeconds))
+            ttlSeconds: try container.decodeIfPresent(Int.self, forKey: .ttlSeconds),
+            viaBatch: try container.decodeIfPresent(Bool.self, forKey: .viaBatch) ?? false,
+            batchReplies: try container.decodeIfPresent([BatchReply].self, forKey: .batchReplies) ?? [])
+    }
+}
+
+/// A provider batch's answer to one of a job's requests: the HTTP status and
+/// body the live route would have answered with.
+public struct BatchReply: Sendable, Codable, Equatable {
+    /// The request's `custom_id`, `j<job id>-s<first sample index>`.
+    public var customID: String
+    /// The live-equivalent HTTP status (200, or the line's error status).
+    public var status: Int
+    /// The live-equivalent response body, verbatim.
+    public var body: String
+
+    /// Creates a reply.
+    public init(customID: String, status: Int, body: String) {
+        self.customID = customID
+        self.status = status
+        self.body = body
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case customID = "custom_id", status, body
+    }
+
+    func write(to writer: inout JSONBytesWriter) {
+        writer.beginObject()
+        writer.key(CodingKeys.customID)
+        writer.string(customID)
+        writer.key(CodingKeys.status)
+        writer.int(status)
+        writer.key(CodingKeys.body)
+        writer.string(body)
+        writer.endObject()
+    }
+
+    static func read(_ reader: inout JSONBytesReader) throws(JSONBytesReader.Unreadable) -> BatchReply {
+        var customID: String?
+        var status: Int?
+        var body: String?
+        try reader.readObject { key, reader throws(JSONBytesReader.Unreadable) in
+            switch CodingKeys(rawValue: key) {
+            case .customID: customID = try reader.readString()
+            case .status: status = try reader.readInt()
+            case .body: body = try reader.readString()
+            case nil: try reader.skipValue()
+            }
+        }
+        guard let customID, let status, let body else { throw JSONBytesReader.Unreadable() }
+        return BatchReply(customID: customID, status: status, body: body)
+    }
+
+    /// The `custom_id` of the request for `firstSample` of job `jobID`: the
+    /// batch form of `X-Siuo-Sample`, the one home of that format.
+    public static func customID(jobID: Int64, firstSample: Int) -> String {
+        "j\(jobID)-s\(firstSample)"
+    }
+
+    /// The job id and first sample index a `custom_id` names, or `nil` when it is not one of ours.
+    public static func parse(customID: String) -> (jobID: Int64, firstSample: Int)? {
+        guard customID.first == "j", let dash = customID.firstIndex(of: "-") else { return nil }
+        let job = customID[customID.index(after: customID.startIndex)..<dash]
+        let rest = customID[customID.index(after: dash)...]
+        guard rest.first == "s", let jobID = Int64(job), let sample = Int(rest.dropFirst()), jobID > 0, sample >= 0 else { return nil }
+        return (jobID, sample)
     }
 }
 

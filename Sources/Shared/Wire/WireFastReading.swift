@@ -201,13 +201,14 @@ extension JobLease {
     struct Fields {
         var jobID: Int64, leaseToken: UUID, expiresAt: Date, kind: JobKind, sweep: String, attempt: Int
         var testCase: LeasedCase, samples: Int, samplesReceived: [Int], response: GradedResponse?, template: String?
-        var permits: Int, cacheNamespace: String?, ttlSeconds: Int?
+        var permits: Int, cacheNamespace: String?, ttlSeconds: Int?, viaBatch: Bool, batchReplies: [BatchReply]
 
         func lease(model: ModelSpec, fallback: ModelSpec?) -> JobLease {
             JobLease(
                 jobID: jobID, leaseToken: leaseToken, expiresAt: expiresAt, kind: kind, sweep: sweep, attempt: attempt, model: model,
                 testCase: testCase, samples: samples, samplesReceived: samplesReceived, response: response, template: template,
-                fallbackModel: fallback, permits: permits, cacheNamespace: cacheNamespace, ttlSeconds: ttlSeconds)
+                fallbackModel: fallback, permits: permits, cacheNamespace: cacheNamespace, ttlSeconds: ttlSeconds,
+                viaBatch: viaBatch, batchReplies: batchReplies)
         }
     }
 
@@ -217,10 +218,14 @@ extension JobLease {
         var testCase: LeasedCase?
         var received: [Int]?
         var response: GradedResponse?
+        var viaBatch = false
+        var replies: [BatchReply] = []
         try reader.readObject { key, reader throws(Unreadable) in
             guard let name = CodingKeys(rawValue: key) else { return try reader.skipValue() }
             if reader.readNull() { return }
             switch name {
+            case .viaBatch: viaBatch = try reader.readBool()
+            case .batchReplies: try reader.readArray { reader throws(Unreadable) in replies.append(try BatchReply.read(&reader)) }
             case .jobID, .attempt, .modelIndex, .samples, .fallbackIndex, .permits, .ttlSeconds: ints[name] = try reader.readInt()
             case .leaseToken, .expiresAt, .kind, .sweep, .template, .cacheNamespace: strings[name] = try reader.readString()
             case .testCase: testCase = try LeasedCase.read(&reader)
@@ -240,7 +245,7 @@ extension JobLease {
             jobID: Int64(jobID), leaseToken: token, expiresAt: expiresAt, kind: kind, sweep: sweep, attempt: attempt,
             testCase: testCase, samples: samples, samplesReceived: received, response: response,
             template: strings[.template], permits: permits, cacheNamespace: strings[.cacheNamespace],
-            ttlSeconds: ints[.ttlSeconds])
+            ttlSeconds: ints[.ttlSeconds], viaBatch: viaBatch, batchReplies: replies)
         return (fields, modelIndex, ints[.fallbackIndex])
     }
 }

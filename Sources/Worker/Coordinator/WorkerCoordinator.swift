@@ -1,3 +1,4 @@
+import Foundation
 import Shared
 
 /// The coordinator as a worker sees it: the worker routes of the API. The
@@ -14,8 +15,16 @@ public protocol WorkerCoordinator: Sendable {
     func complete(_ results: [JobResult]) async throws -> [ItemAnswer]
     /// Reports failures; an answer per failure, in order.
     func fail(_ failures: [JobFailure]) async throws -> [ItemAnswer]
+    /// Reports batch-lane leases whose requests wait for a batch; an answer per deferral, in order.
+    func deferToBatch(_ deferrals: [JobDeferral]) async throws -> [ItemAnswer]
     /// Gives leases back unrun; an answer per lease, in order.
     func release(_ leases: [LeaseReference]) async throws -> [ItemAnswer]
+    /// One piece of batch work on these endpoints, or none.
+    func batchTask(_ request: BatchLeaseRequest) async throws -> BatchTask?
+    /// Extends a batch task's lease before the request that pays; `false`: the lease is gone.
+    func renewBatch(_ batchID: Int64, leaseToken: UUID) async throws -> Bool
+    /// Reports what came of a batch task; `false`: the lease is gone, nothing was written.
+    func reportBatch(_ batchID: Int64, _ report: BatchReport) async throws -> Bool
     /// Rate tokens for requests a lease did not carry; a grant per request, in order.
     func permits(_ requests: [PermitRequest]) async throws -> [PermitGrant]
     /// Stored answers for these cache keys (only the keys found).

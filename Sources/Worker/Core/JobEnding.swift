@@ -6,6 +6,8 @@ public enum JobEnding: Sendable, Equatable {
     case result(JobResult)
     /// No result: retryable or not, with the samples received so far.
     case failure(JobFailure)
+    /// Its requests wait for a provider batch (a batch-lane job).
+    case deferral(JobDeferral)
     /// Given back unrun (shutdown, or a lease that would expire before a retry).
     case release(LeaseReference)
 
@@ -14,6 +16,7 @@ public enum JobEnding: Sendable, Equatable {
         switch self {
         case .result(let result): result.lease
         case .failure(let failure): failure.lease
+        case .deferral(let deferral): deferral.lease
         case .release(let lease): lease
         }
     }
@@ -25,6 +28,8 @@ public enum JobEnding: Sendable, Equatable {
             256 + result.samples.reduce(0) { $0 + 256 + $1.text.utf8.count } + (result.verdict?.judgeText.utf8.count ?? 0)
         case .failure(let failure):
             256 + failure.error.utf8.count + failure.samples.reduce(0) { $0 + 256 + $1.text.utf8.count }
+        case .deferral(let deferral):
+            256 + deferral.calls.reduce(0) { $0 + 128 + $1.prompt.utf8.count } + deferral.samples.reduce(0) { $0 + 256 + $1.text.utf8.count }
         case .release:
             128
         }
@@ -35,6 +40,7 @@ public enum JobEnding: Sendable, Equatable {
         switch self {
         case .result(let result): result.lease.jobID
         case .failure(let failure): failure.lease.jobID
+        case .deferral(let deferral): deferral.lease.jobID
         case .release(let lease): lease.jobID
         }
     }

@@ -74,16 +74,25 @@ struct OutboxQueue: Sendable {
 
 extension JobEnding {
     /// The endings of `batch` by route, each list in batch order: results,
-    /// failures and releases go to the coordinator in separate calls.
-    static func byRoute(_ batch: [JobEnding]) -> (results: [JobResult], failures: [JobFailure], releases: [LeaseReference]) {
-        var routes: (results: [JobResult], failures: [JobFailure], releases: [LeaseReference]) = ([], [], [])
+    /// failures, deferrals and releases go to the coordinator in separate calls.
+    static func byRoute(_ batch: [JobEnding]) -> Routes {
+        var routes = Routes()
         for ending in batch {
             switch ending {
             case .result(let result): routes.results.append(result)
             case .failure(let failure): routes.failures.append(failure)
+            case .deferral(let deferral): routes.deferrals.append(deferral)
             case .release(let lease): routes.releases.append(lease)
             }
         }
         return routes
+    }
+
+    /// Endings sorted by the route that takes them.
+    struct Routes {
+        var results: [JobResult] = []
+        var failures: [JobFailure] = []
+        var deferrals: [JobDeferral] = []
+        var releases: [LeaseReference] = []
     }
 }

@@ -35,13 +35,26 @@ struct GenerateJob {
             missing.removeAll { index in samples.contains { $0.sampleIndex == index } }
         }
         var queue = Self.requests(for: missing, multiSample: Self.allowsMultiSample(lease.model))
+        // Batch lane: calls with no reply wait for a batch, and an errored
+        // reply does not stop the others from being read (they are paid for).
+        var deferred: [DeferredCall] = []
+        var lineFailure: LeaseStop?
         do {
             while !queue.isEmpty {
                 let (first, count) = queue.removeFirst()
                 var call = base
                 call.firstSample = first
                 call.count = count
-                let reply = try await session.send(call)
+                let reply: ProviderReply
+                do {
+                    reply = try await session.send(call)
+                } catch let wait as Deferred {
+                    deferred += wait.calls
+                    continue
+                } catch let failed as BatchLineFailed {
+                    lineFailure = lineFailure ?? failed.stop
+                    continue
+                }
                 let usable = reply.samples.prefix(count)
                 guard !usable.isEmpty else {
                     throw LeaseStop(ProviderFailure(retryable: true, message: "the provider returned no choices"))
@@ -55,6 +68,7 @@ struct GenerateJob {
                 }
                 for index in (first + usable.count)..<(first + count) { queue.append((index, 1)) }
             }
+            if let lineFailure { throw lineFailure }
         } catch let stop as LeaseStop {
             throw PartialSamples(stop: stop, samples: samples)
         } catch is CancellationError where samples.contains(where: { !$0.fromCache }) {
@@ -63,6 +77,7 @@ struct GenerateJob {
             let given = ProviderFailure(retryable: true, message: "given back by the worker with \(samples.count) samples")
             throw PartialSamples(stop: LeaseStop(given, countsAsAttempt: false), samples: samples)
         }
+        if !deferred.isEmpty { throw Deferred(calls: deferred, samples: samples) }
         return samples
     }
 

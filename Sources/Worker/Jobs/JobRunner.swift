@@ -47,6 +47,10 @@ public struct JobRunner: JobRunning {
                 let verdict = try await JudgeJob(session: session, image: image, cache: cache, asksPerJudge: asksPerJudge).run()
                 return .result(JobResult(lease: lease.reference, verdict: verdict, usage: session.usage))
             }
+        } catch let wait as Deferred {
+            return .deferral(JobDeferral(lease: lease.reference, samples: wait.samples, calls: wait.calls, usage: session.usage))
+        } catch let failed as BatchLineFailed {
+            return .failure(Self.failure(lease, failed.stop, samples: [], usage: session.usage))
         } catch is CancellationError {
             return .release(lease.reference)
         } catch let partial as PartialSamples {

@@ -37,7 +37,8 @@ struct JudgeJob {
                         value: verdict.value, label: verdict.label, judgeText: answer.text,
                         attempts: asked + 1, byFallbackJudge: isFallback, cacheKey: key)
                 }
-                let reply = try await session.send(call)
+                // Only the judge's first ask may wait for a batch: re-asks and the fallback go live.
+                let reply = try await session.send(call, batchable: attempt == 0 && !isFallback)
                 asked += 1
                 guard let sample = reply.samples.first else { continue }
                 lastText = sample.text

@@ -13,6 +13,8 @@ final class LeaseSession: @unchecked Sendable {
     private let ttl: Duration
     private var carried: Int
     private(set) var usage = Usage()
+    /// Batch replies not used yet in this lease, by `custom_id`.
+    private var replies: [String: BatchReply]
 
     init(lease: JobLease, ttl: Duration, gateway: ModelGateway, permits: PermitBroker, retriesPerLease: Int) {
         self.lease = lease
@@ -21,6 +23,7 @@ final class LeaseSession: @unchecked Sendable {
         self.permits = permits
         self.retriesPerLease = retriesPerLease
         self.carried = lease.permits
+        self.replies = Dictionary(lease.batchReplies.map { ($0.customID, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Answers taken from the response cache instead of the provider.
@@ -28,8 +31,40 @@ final class LeaseSession: @unchecked Sendable {
         usage.cacheHits += count
     }
 
-    /// The reply to `call`, retried as the rules allow.
-    func send(_ call: ModelCall) async throws -> ProviderReply {
+    /// The reply to `call`: a batch's reply when one came for it; for a
+    /// batch-lane job, a `Deferred` when none did and `batchable` (the call
+    /// waits for a batch); else sent live, retried as the rules allow.
+    func send(_ call: ModelCall, batchable: Bool = true) async throws -> ProviderReply {
+        if call.model == lease.model, let reply = replies.removeValue(forKey: BatchReply.customID(jobID: lease.jobID, firstSample: call.firstSample)) {
+            return try decode(reply, for: call)
+        }
+        if lease.viaBatch, batchable, call.model == lease.model {
+            throw Deferred(calls: [DeferredCall(call)], samples: [])
+        }
+        return try await sendLive(call)
+    }
+
+    /// A batch reply through the live codec. It spends no rate token; an
+    /// error in it ends the call like a live error would, except that it
+    /// says nothing about the live rate (never a throttle).
+    private func decode(_ reply: BatchReply, for call: ModelCall) throws -> ProviderReply {
+        usage.requests += 1
+        usage.batchRequests += 1
+        switch gateway.decode(reply, for: call) {
+        case .success(let answer):
+            usage.inputTokens += answer.inputTokens
+            usage.outputTokens += answer.outputTokens
+            usage.batchInputTokens += answer.inputTokens
+            usage.batchOutputTokens += answer.outputTokens
+            return answer
+        case .failure(var failure):
+            failure.throttled = false
+            failure.message = "in a batch: " + failure.message
+            throw BatchLineFailed(stop: LeaseStop(failure))
+        }
+    }
+
+    private func sendLive(_ call: ModelCall) async throws -> ProviderReply {
         var failures = 0
         while true {
             try await spendToken(for: call.model)
@@ -77,5 +112,25 @@ struct LeaseStop: Error {
         if let retryAfter, retryAfter > (failure.retryAfter ?? .zero) { failure.retryAfter = retryAfter }
         self.failure = failure
         self.countsAsAttempt = countsAsAttempt
+    }
+}
+
+/// A call of a batch-lane job with no reply yet: it waits for a provider
+/// batch. Jobs gather these (with the samples they did get) into a `JobDeferral`.
+struct Deferred: Error {
+    var calls: [DeferredCall]
+    var samples: [SampleResult]
+}
+
+/// A batch reply that was an error: ends the call like `LeaseStop`, but a job
+/// holding other replies reads them first, so none it paid for is thrown away.
+struct BatchLineFailed: Error {
+    let stop: LeaseStop
+}
+
+extension DeferredCall {
+    /// The parts of `call` a batch line keeps (the model is the job's, the image its case's).
+    init(_ call: ModelCall) {
+        self.init(firstSample: call.firstSample, count: call.count, prompt: call.prompt, temperature: call.temperature, maxTokens: call.maxTokens)
     }
 }

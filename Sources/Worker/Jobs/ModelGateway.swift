@@ -48,6 +48,15 @@ public struct ModelGateway: Sendable {
         }
     }
 
+    /// A provider batch's answer to `call`, decoded by the live codec exactly
+    /// as the live route's answer would be (docs/architecture.md, "Batch mode").
+    public func decode(_ reply: BatchReply, for call: ModelCall) -> Result<ProviderReply, ProviderFailure> {
+        let codec = ProviderCodecs.codec(for: call.model.provider)
+        let response = HTTPClientResponse(
+            status: reply.status, headers: ["content-type": "application/json"], body: Array(reply.body.utf8))
+        return Self.withoutNUL(codec.decode(response, for: call))
+    }
+
     /// PostgreSQL text cannot hold NUL, and the coordinator refuses it rather
     /// than cut a text short: a model's stray NUL is dropped here, once.
     static func withoutNUL(_ outcome: Result<ProviderReply, ProviderFailure>) -> Result<ProviderReply, ProviderFailure> {

@@ -70,6 +70,9 @@ public actor Outbox {
         if !routes.failures.isEmpty {
             await settle(try await coordinator.fail(routes.failures), sent: routes.failures.map(JobEnding.failure))
         }
+        if !routes.deferrals.isEmpty {
+            await settle(try await coordinator.deferToBatch(routes.deferrals), sent: routes.deferrals.map(JobEnding.deferral))
+        }
         if !routes.releases.isEmpty {
             await settle(try await coordinator.release(routes.releases), sent: routes.releases.map(JobEnding.release))
         }

@@ -13,14 +13,21 @@ public struct WorkerService: Service {
     let coordinator: any WorkerCoordinator
     let keys: KeyRing
     let runner: any JobRunning
+    let batches: BatchWorker?
     let logger: Logger
 
-    /// A worker; `runner` calls the models, `coordinator` is reached for everything else.
-    public init(settings: WorkerSettings, coordinator: any WorkerCoordinator, keys: KeyRing, runner: any JobRunning, logger: Logger) {
+    /// A worker; `runner` calls the models, `batches` does batch work beside
+    /// the leases (none: this worker leaves batches to others), `coordinator`
+    /// is reached for everything else.
+    public init(
+        settings: WorkerSettings, coordinator: any WorkerCoordinator, keys: KeyRing, runner: any JobRunning, batches: BatchWorker? = nil,
+        logger: Logger
+    ) {
         self.settings = settings
         self.coordinator = coordinator
         self.keys = keys
         self.runner = runner
+        self.batches = batches
         self.logger = logger
     }
 
@@ -34,7 +41,13 @@ public struct WorkerService: Service {
         let beating = Task { await heartbeater.run() }
         let refusal = RefusalRecord()
         await cancelWhenGracefulShutdown {
-            await leaseLoop(book: book, outbox: outbox, slots: slots, refusal: refusal)
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await leaseLoop(book: book, outbox: outbox, slots: slots, refusal: refusal) }
+                if let batches { group.addTask { await batches.run() } }
+                // The lease loop ends the worker (shutdown, or a refused token): the batch loop ends with it.
+                await group.next()
+                group.cancelAll()
+            }
         }
         await finish(book: book, outbox: outbox)
         await outbox.close()

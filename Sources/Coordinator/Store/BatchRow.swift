@@ -1,0 +1,49 @@
+import Foundation
+import Shared
+
+/// A `batches` row as `BatchSQL.columns` reads it, with its model's settings.
+struct BatchRow {
+    var id: Int64
+    var modelID: Int64
+    var state: String
+    var tag: String
+    var providerBatchID: String?
+    var submitAttempts: Int
+    var cancelRequested: Bool
+    var leaseToken: UUID?
+    var deadlineAt: Date
+    var createdAt: Date
+    var submittedAt: Date?
+    var model: ModelSpec
+    /// The database's clock when the row was read.
+    var now: Date
+
+    init(_ row: PostgresRow) throws {
+        id = try row.decode(Int64.self, "id")
+        modelID = try row.decode(Int64.self, "model_id")
+        state = try row.decode(String.self, "state")
+        tag = try row.decode(String.self, "tag")
+        providerBatchID = try row.decode(String?.self, "provider_batch_id")
+        submitAttempts = try row.decode(Int.self, "submit_attempts")
+        cancelRequested = try row.decode(Bool.self, "cancel_requested")
+        leaseToken = try row.decode(UUID?.self, "lease_token")
+        deadlineAt = try row.decode(Date.self, "deadline_at")
+        createdAt = try row.decode(Date.self, "created_at")
+        submittedAt = try row.decode(Date?.self, "submitted_at")
+        model = try JSONDecoder().decode(ModelSpec.self, from: Data(try row.decode(String.self, "settings").utf8))
+        now = try row.decode(Date.self, "now")
+    }
+
+    /// Past `batch_deadline`: cancel it, and run what it did not answer live.
+    var pastDeadline: Bool { now > deadlineAt }
+
+    /// The size cap of the model's batches.
+    var maxBytes: Int { (model.batch ?? BatchSettings.defaults(for: model.provider)).maxBytes }
+
+    /// Seconds until the next poll: often while a batch is young, at most a
+    /// minute once it has run a while (a day-long batch is polled ~1,500 times).
+    var pollInterval: Double {
+        let age = now.timeIntervalSince(submittedAt ?? createdAt)
+        return min(60, max(1, age / 6))
+    }
+}

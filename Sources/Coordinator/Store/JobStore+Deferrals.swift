@@ -1,0 +1,69 @@
+import Foundation
+import Shared
+
+extension JobStore {
+    /// Records batch-lane leases that wrote their requests as batch lines
+    /// (docs/architecture.md, "Batch mode"): the samples they did get are
+    /// stored, the lines wait for a batch, and each job waits (`batched`)
+    /// until the batch holding its lines is collected. One transaction per
+    /// item, fenced; the whole list is checked before anything is written.
+    public func deferToBatch(_ deferrals: [JobDeferral]) async throws -> [ItemStatus] {
+        for deferral in deferrals { try Self.validate(deferral) }
+        var statuses: [ItemStatus] = []
+        for deferral in deferrals {
+            let status: ItemStatus = try await pool.withTransaction { connection in
+                guard let job = try await FencedJob.lock(deferral.lease, on: connection) else { return .stale }
+                guard job.lane == "batch" else {
+                    throw InvalidResultError(jobID: job.id, reason: "only a batch-lane job can wait for a batch")
+                }
+                let wanted = job.kind == .generate ? job.samples : 1
+                for call in deferral.calls where call.firstSample + call.count > wanted {
+                    throw InvalidResultError(jobID: job.id, reason: "a deferred request asks for samples past the job's \(wanted)")
+                }
+                let usable = deferral.samples.filter { (0..<job.samples).contains($0.sampleIndex) && !job.kind.isJudge }
+                try await FencedJob.storeSamples(usable.map { (job.id, $0) }, on: connection)
+                try await job.addUsage(deferral.usage, on: connection)
+                try await connection.query(BatchLineSQL.consumeAnswered, [PostgresTextArray([String(job.id)])])
+                let calls = deferral.calls
+                try await connection.query(
+                    BatchLineSQL.insert,
+                    [
+                        job.id, PostgresTextArray(calls.map { BatchReply.customID(jobID: job.id, firstSample: $0.firstSample) }),
+                        PostgresTextArray(calls.map { String($0.firstSample) }), PostgresTextArray(calls.map { String($0.count) }),
+                        PostgresTextArray(calls.map(\.prompt)), PostgresNullableTextArray(calls.map { $0.temperature.map { "\($0)" } }),
+                        PostgresNullableTextArray(calls.map { $0.maxTokens.map(String.init) }),
+                    ])
+                try await connection.query(JobSQL.waitForBatch, [job.id])
+                return .accepted
+            }
+            statuses.append(status)
+        }
+        return statuses
+    }
+
+    static func validate(_ deferral: JobDeferral) throws {
+        let jobID = deferral.lease.jobID
+        try validate(deferral.usage, jobID: jobID)
+        guard !deferral.calls.isEmpty else { throw InvalidResultError(jobID: jobID, reason: "a deferral holds at least one request") }
+        guard Set(deferral.calls.map(\.firstSample)).count == deferral.calls.count else {
+            throw InvalidResultError(jobID: jobID, reason: "two deferred requests start at the same sample")
+        }
+        for call in deferral.calls {
+            guard call.firstSample >= 0, (1...128).contains(call.count) else {
+                throw InvalidResultError(jobID: jobID, reason: "a deferred request's samples are out of range")
+            }
+            guard !call.prompt.isEmpty, !call.prompt.contains("\u{0}") else {
+                throw InvalidResultError(jobID: jobID, reason: "a deferred request's prompt is empty or holds NUL")
+            }
+            if let temperature = call.temperature, !temperature.isFinite {
+                throw InvalidResultError(jobID: jobID, reason: "a deferred request's temperature is not a number")
+            }
+            if let maxTokens = call.maxTokens, maxTokens <= 0 {
+                throw InvalidResultError(jobID: jobID, reason: "a deferred request's max_tokens must be positive")
+            }
+        }
+        for sample in deferral.samples where sample.text.contains("\u{0}") {
+            throw InvalidResultError(jobID: jobID, reason: "sample \(sample.sampleIndex) holds NUL")
+        }
+    }
+}

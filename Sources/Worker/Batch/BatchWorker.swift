@@ -1,0 +1,172 @@
+import Foundation
+import Logging
+import Shared
+
+/// The worker's batch loop (docs/architecture.md, "Batch mode"): takes one
+/// task at a time on a batch of an endpoint whose key it holds (submit,
+/// poll, cancel, collect), does it against the provider's batch API, and
+/// reports. It keeps nothing between tasks: the batch is a row in the
+/// coordinator, so any worker carries on where another stopped.
+public struct BatchWorker: Sendable {
+    let workerID: String
+    let coordinator: any WorkerCoordinator
+    let keys: KeyRing
+    let images: ImageCache
+    let api: @Sendable (Provider) -> any BatchAPI
+    let logger: Logger
+    /// Lines per report when collecting (a report is one transaction).
+    var linesPerReport = 500
+
+    /// A batch loop reaching providers through `api` and the coordinator through `coordinator`.
+    public init(
+        workerID: String, coordinator: any WorkerCoordinator, keys: KeyRing, images: ImageCache,
+        api: @escaping @Sendable (Provider) -> any BatchAPI, logger: Logger
+    ) {
+        self.workerID = workerID
+        self.coordinator = coordinator
+        self.keys = keys
+        self.images = images
+        self.api = api
+        self.logger = logger
+    }
+
+    /// Asks for tasks and does them until cancelled; idles `idle` when there is none.
+    public func run(idle: Duration = .seconds(1)) async {
+        var endpoints: [EndpointKey] = []
+        var endpointsReadAt: ContinuousClock.Instant?
+        while !Task.isCancelled {
+            do {
+                if endpointsReadAt.map({ $0 + .seconds(5) < .now }) ?? true {
+                    endpoints = try await coordinator.endpoints().filter(keys.canServe).map(\.endpoint)
+                    endpointsReadAt = .now
+                }
+                if try await runOnce(endpoints: endpoints) { continue }
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.warning("batch work: the coordinator is unreachable, retrying", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: idle)
+        }
+    }
+
+    /// Takes and does one task; `false` when there was none.
+    public func runOnce(endpoints: [EndpointKey]) async throws -> Bool {
+        guard !endpoints.isEmpty,
+            let task = try await coordinator.batchTask(BatchLeaseRequest(workerID: workerID, endpoints: endpoints))
+        else { return false }
+        let outcome = await perform(task)
+        do {
+            if let outcome { try await report(task, outcome) }
+        } catch is LostBatchLease {}
+        return true
+    }
+
+    /// What came of `task`; `nil` when there is nothing to report (its lease was lost mid-way).
+    func perform(_ task: BatchTask) async -> BatchOutcome? {
+        let provider = api(task.model.provider)
+        do {
+            switch task.action {
+            case .submit:
+                return try await submit(task, to: provider)
+            case .poll, .cancel:
+                guard let id = task.providerBatchID else { return .retryLater(error: "no provider batch id", retryAfterMilliseconds: nil) }
+                if task.action == .cancel { try await provider.cancel(id, model: task.model) }
+                let progress = try await provider.progress(of: id, model: task.model)
+                return .progress(
+                    ended: progress.ended, providerState: progress.providerState, done: progress.done, failed: progress.failed,
+                    total: progress.total, cancelRequested: task.action == .cancel)
+            case .collect:
+                guard let id = task.providerBatchID else { return .retryLater(error: "no provider batch id", retryAfterMilliseconds: nil) }
+                let results = try await provider.results(of: id, model: task.model)
+                do {
+                    try await collect(task, results)
+                } catch is LostBatchLease {}
+                return nil
+            }
+        } catch is LostBatchLease {
+            logger.info("batch lease lost before sending; another worker has the batch", metadata: ["batch": "\(task.batchID)"])
+            return nil
+        } catch let failure as ProviderFailure where !failure.retryable && !failure.throttled && task.action == .submit {
+            return .refused(error: failure.message)
+        } catch let failure as ProviderFailure {
+            return .retryLater(
+                error: failure.message, retryAfterMilliseconds: failure.retryAfter.map { Int(min($0.seconds * 1000, 86_400_000)) })
+        } catch {
+            return .retryLater(error: "\(error)", retryAfterMilliseconds: nil)
+        }
+    }
+
+    /// Finds an earlier submission first when one may exist; else sends the
+    /// lines, renewing the lease right before the request that pays.
+    private func submit(_ task: BatchTask, to provider: any BatchAPI) async throws -> BatchOutcome {
+        if task.searchFirst {
+            let since = task.createdAt.addingTimeInterval(-120)
+            if let found = try await provider.find(
+                tag: task.tag, lineCount: task.lines.count, createdAfter: since, known: Set(task.knownProviderBatchIDs), model: task.model)
+            {
+                logger.info("found an earlier submission of a batch; not sending it again", metadata: ["batch": "\(task.batchID)", "provider_batch": "\(found)"])
+                return .submitted(providerBatchID: found, included: task.lines.map(\.customID))
+            }
+            if task.abandonIfMissing { return .missing }
+        }
+        var lines: [BatchLine] = []
+        for line in task.lines {
+            let image = try await images.image(sha256: line.imageSHA256)
+            let call = ModelCall(
+                model: task.model, prompt: line.call.prompt, image: image, imageMediaType: line.imageMediaType,
+                firstSample: line.call.firstSample, count: line.call.count, temperature: line.call.temperature, maxTokens: line.call.maxTokens)
+            lines.append(BatchLine(customID: line.customID, call: call))
+        }
+        let coordinator = self.coordinator
+        let submission = try await provider.submit(lines, model: task.model, tag: task.tag, maxBytes: task.maxBytes) {
+            guard try await coordinator.renewBatch(task.batchID, leaseToken: task.leaseToken) else { throw LostBatchLease() }
+        }
+        logger.info(
+            "batch submitted",
+            metadata: ["batch": "\(task.batchID)", "provider_batch": "\(submission.providerBatchID)", "lines": "\(submission.included.count)"])
+        return .submitted(providerBatchID: submission.providerBatchID, included: submission.included)
+    }
+
+    /// Reports an ended batch's lines in chunks, the last one closing it.
+    private func collect(_ task: BatchTask, _ results: [BatchLineResult]) async throws {
+        let reports = results.map { result in
+            switch result.outcome {
+            case .reply(let status, let body):
+                BatchLineReport(customID: result.customID, status: status, body: String(decoding: body, as: UTF8.self).replacingOccurrences(of: "\u{0}", with: ""))
+            case .unanswered(let reason):
+                BatchLineReport(customID: result.customID, status: nil, body: nil, unanswered: reason)
+            }
+        }
+        var start = 0
+        repeat {
+            let end = min(start + linesPerReport, reports.count)
+            let final = end == reports.count
+            try await report(task, .lines(Array(reports[start..<end]), final: final))
+            start = end
+        } while start < reports.count
+        logger.info("batch collected", metadata: ["batch": "\(task.batchID)", "lines": "\(reports.count)"])
+    }
+
+    /// Sends a report, retrying a coordinator that is away for a while (the task's lease outlives it).
+    private func report(_ task: BatchTask, _ outcome: BatchOutcome) async throws {
+        var delay = Duration.milliseconds(250)
+        for attempt in 1...6 {
+            do {
+                let written = try await coordinator.reportBatch(task.batchID, BatchReport(leaseToken: task.leaseToken, outcome: outcome))
+                if !written {
+                    // Another worker has the batch now and will do this again: nothing lost.
+                    logger.info("batch report stale: another worker has the batch", metadata: ["batch": "\(task.batchID)"])
+                    throw LostBatchLease()
+                }
+                return
+            } catch let error where CoordinatorRefusal(error) == .transient && !(error is LostBatchLease) && attempt < 6 {
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(10))
+            }
+        }
+    }
+}
+
+/// The coordinator gave a batch's lease to another worker: stop, send nothing.
+struct LostBatchLease: Error {}
