@@ -12,6 +12,7 @@ final class FakeCoordinator: WorkerCoordinator {
         var leased: [Int64: LeaseReference] = [:]
         var done: [Int64: JobEnding] = [:]
         var released: [Int64] = []
+        var deferred: [Int64] = []
         var failed: [Int64] = []
         var calls: [String: Int] = [:]
         /// Jobs whose failure reports are refused as invalid (the whole request answers 400).
@@ -74,6 +75,25 @@ final class FakeCoordinator: WorkerCoordinator {
         try report("release", leases.map(JobEnding.release))
     }
 
+    func deferToBatch(_ deferrals: [JobDeferral]) async throws -> [ItemAnswer] {
+        try report("defer", deferrals.map(JobEnding.deferral))
+    }
+
+    func batchTask(_ request: BatchLeaseRequest) async throws -> BatchTask? {
+        count("batch_lease")
+        return nil
+    }
+
+    func renewBatch(_ batchID: Int64, leaseToken: UUID) async throws -> Bool {
+        count("batch_renew")
+        return true
+    }
+
+    func reportBatch(_ batchID: Int64, _ report: BatchReport) async throws -> Bool {
+        count("batch_report")
+        return true
+    }
+
     func permits(_ requests: [PermitRequest]) async throws -> [PermitGrant] {
         count("permits")
         return requests.map { PermitGrant(granted: $0.count, retryAfterMilliseconds: nil) }
@@ -104,6 +124,7 @@ final class FakeCoordinator: WorkerCoordinator {
                 case .result: state.done[ending.jobID] = ending
                 case .failure: state.failed.append(ending.jobID)
                 case .release: state.released.append(ending.jobID)
+                case .deferral: state.deferred.append(ending.jobID)
                 }
                 return ItemAnswer(jobID: ending.jobID, status: .accepted)
             }
