@@ -1,0 +1,214 @@
+import Coordinator
+import Foundation
+import Shared
+import SiuoTestSupport
+import Testing
+
+/// The coordinator's half of batch mode, driven as workers drive it: batch-lane
+/// claims, deferrals, batch tasks and their fenced reports, and the jobs'
+/// return with their replies.
+@Suite struct BatchStoreTests {
+    /// One batch model whose bucket holds a single token: batch-lane claims must not need any.
+    static func definition(name: String = "batched", maxRequests: Int = 100) -> SweepDefinition {
+        var definition = SweepFixture.definition(name: name, models: 1, tasks: [.mcqa], rpm: 1, burst: 1)
+        definition.models[0].batch = BatchSettings(maxRequests: maxRequests, maxBytes: 50_000_000, maxWaitSeconds: 60, deadlineSeconds: 3600)
+        return definition
+    }
+
+    static func deferAll(_ leases: [JobLease], jobs: JobStore) async throws {
+        let deferrals = leases.map {
+            JobDeferral(
+                lease: $0.reference, samples: [], calls: [DeferredCall(firstSample: 0, count: 1, prompt: "question \($0.jobID)", temperature: 0, maxTokens: 5)],
+                usage: Usage())
+        }
+        #expect(try await jobs.deferToBatch(deferrals) == Array(repeating: .accepted, count: leases.count))
+    }
+
+    static func states(_ pool: PostgresPool) async throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for row in try await pool.query("SELECT state || '/' || lane AS s, count(*) AS n FROM jobs GROUP BY 1") {
+            counts[try row.decode(String.self, "s")] = try row.decode(Int.self, "n")
+        }
+        return counts
+    }
+
+    static func makeDue(_ pool: PostgresPool) async throws {
+        try await pool.query("UPDATE batches SET next_check_at = now()")
+    }
+
+    @Test func jobsWaitInABatchAndComeBackWithItsRepliesOrLiveWhenUnanswered() async throws {
+        let pool = try await TestDatabase.pool(suite: "batch_store_flow")
+        try await SweepFixture.importDataset(pool, cases: 3)
+        let definition = Self.definition()
+        try await SweepStore(pool: pool).submit(definition)
+        let jobs = JobStore(pool: pool)
+        let batches = BatchStore(pool: pool)
+        let endpoints = SweepFixture.endpoints(definition)
+
+        let leases = try await jobs.claim(LeaseRequest(workerID: "w1", endpoints: endpoints, maxJobs: 10))
+        #expect(leases.count == 3, "batch-lane claims take no rate token (the bucket holds one)")
+        #expect(leases.allSatisfy { $0.viaBatch && $0.permits == 0 && $0.batchReplies.isEmpty })
+        try await Self.deferAll(leases, jobs: jobs)
+        #expect(try await Self.states(pool) == ["batched/batch": 3])
+        #expect(try await SweepStore(pool: pool).status("batched").jobs.batched == 3)
+
+        // Nothing more is coming for the model: the batch forms without waiting out batch_max_wait.
+        let request = BatchLeaseRequest(workerID: "w1", endpoints: endpoints)
+        let submit = try #require(try await batches.lease(request))
+        #expect(submit.action == .submit && !submit.searchFirst && submit.lines.count == 3)
+        #expect(Set(submit.lines.map(\.customID)) == Set(leases.map { BatchReply.customID(jobID: $0.jobID, firstSample: 0) }))
+        #expect(submit.lines.allSatisfy { $0.call.prompt.hasPrefix("question ") && $0.call.maxTokens == 5 })
+        #expect(try await batches.lease(request) == nil, "a leased batch is nobody else's task")
+        #expect(try await batches.renew(batchID: submit.batchID, leaseToken: submit.leaseToken) == .accepted)
+
+        let ids = submit.lines.map(\.customID)
+        let submitted = BatchReport(leaseToken: submit.leaseToken, outcome: .submitted(providerBatchID: "batch_1", included: ids))
+        #expect(try await batches.report(batchID: submit.batchID, submitted) == .accepted)
+        #expect(try await batches.report(batchID: submit.batchID, submitted) == .stale, "the lease ended with the report")
+
+        try await Self.makeDue(pool)
+        let poll = try #require(try await batches.lease(request))
+        #expect(poll.action == .poll && poll.providerBatchID == "batch_1")
+        let ended = BatchReport(
+            leaseToken: poll.leaseToken, outcome: .progress(ended: true, providerState: "completed", done: 2, failed: 0, total: 3, cancelRequested: false))
+        #expect(try await batches.report(batchID: poll.batchID, ended) == .accepted)
+        let summary = try #require(try await SweepStore(pool: pool).status("batched").batches.first)
+        #expect(summary.providerBatchID == "batch_1" && summary.state == "ended" && summary.linesDone == 2 && summary.linesTotal == 3)
+
+        let collect = try #require(try await batches.lease(request))
+        #expect(collect.action == .collect)
+        let body = #"{"choices":[{"message":{"content":"B"},"finish_reason":"stop"}]}"#
+        let lines = [
+            BatchLineReport(customID: ids[0], status: 200, body: body), BatchLineReport(customID: ids[1], status: 200, body: body),
+            BatchLineReport(customID: ids[2], status: nil, body: nil, unanswered: "expired"),
+        ]
+        #expect(try await batches.report(batchID: collect.batchID, BatchReport(leaseToken: collect.leaseToken, outcome: .lines([lines[0]], final: false))) == .accepted)
+        #expect(try await Self.states(pool) == ["batched/batch": 3], "jobs wait until the batch is closed")
+        #expect(
+            try await batches.report(batchID: collect.batchID, BatchReport(leaseToken: collect.leaseToken, outcome: .lines(Array(lines[1...]), final: true)))
+                == .accepted)
+        #expect(try await Self.states(pool) == ["queued/batch": 2, "queued/live": 1], "the unanswered line's job runs live")
+
+        let again = try await jobs.claim(LeaseRequest(workerID: "w2", endpoints: endpoints, maxJobs: 10))
+        #expect(again.count == 3, "two batch-lane leases and one live one, on the bucket's token")
+        let answered = again.filter(\.viaBatch)
+        #expect(answered.count == 2 && answered.allSatisfy { $0.batchReplies.count == 1 && $0.batchReplies[0].body == body && $0.permits == 0 })
+        #expect(again.filter { !$0.viaBatch }.map(\.permits) == [1])
+
+        let results = again.map { lease in
+            JobResult(
+                lease: lease.reference, samples: [SampleResult(sampleIndex: 0, outcome: .answer, text: "B")],
+                usage: lease.viaBatch
+                    ? Usage(requests: 1, inputTokens: 1000, outputTokens: 10, batchRequests: 1, batchInputTokens: 1000, batchOutputTokens: 10)
+                    : Usage(requests: 1, inputTokens: 1000, outputTokens: 10))
+        }
+        #expect(try await jobs.complete(results) == [.accepted, .accepted, .accepted])
+        let consumed = try await pool.query("SELECT count(*) AS n FROM batch_lines WHERE state = 'consumed'").first?.decode(Int.self, "n")
+        #expect(consumed == 2, "the decoded replies are used up")
+        let requests = try await pool.query("SELECT sum(requests)::int AS r, sum(batch_requests)::int AS b FROM jobs").first
+        #expect(try requests?.decode(Int.self, "r") == 3 && requests?.decode(Int.self, "b") == 2)
+    }
+
+    @Test func batchCostIsDiscountedAndTheDiscountIsTheModels() async throws {
+        let pool = try await TestDatabase.pool(suite: "batch_store_cost")
+        try await SweepFixture.importDataset(pool, cases: 2)
+        var definition = Self.definition()
+        definition.models[0].price = Price(inputPerMTok: 2, outputPerMTok: 10, batchDiscount: 0.5)
+        try await SweepStore(pool: pool).submit(definition)
+        let jobs = JobStore(pool: pool)
+        let leases = try await jobs.claim(LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 2))
+        let results = leases.enumerated().map { index, lease in
+            JobResult(
+                lease: lease.reference, samples: [SampleResult(sampleIndex: 0, outcome: .answer, text: "A")],
+                usage: index == 0
+                    ? Usage(requests: 1, inputTokens: 1_000_000, outputTokens: 100_000, batchRequests: 1, batchInputTokens: 1_000_000, batchOutputTokens: 100_000)
+                    : Usage(requests: 1, inputTokens: 1_000_000, outputTokens: 100_000))
+        }
+        let impossible = JobResult(
+            lease: leases[0].reference, samples: [SampleResult(sampleIndex: 0, outcome: .answer, text: "A")],
+            usage: Usage(requests: 1, inputTokens: 10, batchRequests: 2))
+        await #expect(throws: InvalidResultError.self, "batch usage is part of the total") { try await jobs.complete([impossible]) }
+        #expect(try await jobs.complete(results) == [.accepted, .accepted])
+        let costs = try await pool.query("SELECT cost_usd FROM jobs WHERE id = ANY($1::bigint[]) ORDER BY id",
+                                         [PostgresTextArray(leases.map { String($0.jobID) })]).map { try $0.decode(Double.self, "cost_usd") }
+        #expect(costs == [1.5, 3.0], "(2 + 1) dollars live, half that through a batch")
+    }
+
+    @Test func reportsAreFencedAndCheckedWholeBeforeAnyWrite() async throws {
+        let pool = try await TestDatabase.pool(suite: "batch_store_fence")
+        try await SweepFixture.importDataset(pool, cases: 2)
+        let definition = Self.definition()
+        try await SweepStore(pool: pool).submit(definition)
+        let jobs = JobStore(pool: pool)
+        let batches = BatchStore(pool: pool)
+        let endpoints = SweepFixture.endpoints(definition)
+        try await Self.deferAll(try await jobs.claim(LeaseRequest(workerID: "w", endpoints: endpoints, maxJobs: 10)), jobs: jobs)
+        let task = try #require(try await batches.lease(BatchLeaseRequest(workerID: "w", endpoints: endpoints)))
+
+        let wrongToken = BatchReport(leaseToken: UUID(), outcome: .submitted(providerBatchID: "b", included: task.lines.map(\.customID)))
+        #expect(try await batches.report(batchID: task.batchID, wrongToken) == .stale)
+        #expect(try await batches.renew(batchID: task.batchID, leaseToken: UUID()) == .stale)
+        let notOurs = BatchReport(leaseToken: task.leaseToken, outcome: .submitted(providerBatchID: "b", included: ["x-1"]))
+        await #expect(throws: BatchReportError.self) { try await batches.report(batchID: task.batchID, notOurs) }
+        let progressTooEarly = BatchReport(
+            leaseToken: task.leaseToken, outcome: .progress(ended: false, providerState: "x", done: 0, failed: 0, total: 2, cancelRequested: false))
+        #expect(try await batches.report(batchID: task.batchID, progressTooEarly) == .stale, "a batch not yet submitted has no progress")
+
+        // A deferral for a live-lane job is impossible.
+        var live = SweepFixture.definition(name: "live", models: 1, tasks: [.mcqa])
+        live.models[0].name = "live-model"
+        live.models[0].model = "live-model"
+        try await SweepStore(pool: pool).submit(live)
+        let liveLease = try #require(try await jobs.claim(LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(live), maxJobs: 1)).first)
+        #expect(!liveLease.viaBatch)
+        let wrongLane = JobDeferral(
+            lease: liveLease.reference, samples: [], calls: [DeferredCall(firstSample: 0, count: 1, prompt: "q", temperature: nil, maxTokens: nil)],
+            usage: Usage())
+        await #expect(throws: InvalidResultError.self) { try await jobs.deferToBatch([wrongLane]) }
+    }
+
+    @Test func aFailedSubmitIsSearchedForFirstAndPastTheDeadlineTheRestRunsLive() async throws {
+        let pool = try await TestDatabase.pool(suite: "batch_store_recover")
+        try await SweepFixture.importDataset(pool, cases: 2)
+        let definition = Self.definition()
+        try await SweepStore(pool: pool).submit(definition)
+        let jobs = JobStore(pool: pool)
+        let batches = BatchStore(pool: pool)
+        let endpoints = SweepFixture.endpoints(definition)
+        let request = BatchLeaseRequest(workerID: "w", endpoints: endpoints)
+        try await Self.deferAll(try await jobs.claim(LeaseRequest(workerID: "w", endpoints: endpoints, maxJobs: 10)), jobs: jobs)
+
+        let first = try #require(try await batches.lease(request))
+        let timeout = BatchReport(leaseToken: first.leaseToken, outcome: .retryLater(error: "timed out reading the answer", retryAfterMilliseconds: nil))
+        #expect(try await batches.report(batchID: first.batchID, timeout) == .accepted)
+        try await Self.makeDue(pool)
+        let second = try #require(try await batches.lease(request))
+        #expect(second.action == .submit && second.searchFirst && !second.abandonIfMissing, "the first try may have reached the provider")
+
+        // The worker holding it dies; past the deadline the next one may only search.
+        try await pool.query("UPDATE batches SET lease_expires_at = now() - interval '1 second', deadline_at = now() - interval '1 second'")
+        let third = try #require(try await batches.lease(request))
+        #expect(third.searchFirst && third.abandonIfMissing)
+        #expect(try await batches.report(batchID: third.batchID, BatchReport(leaseToken: third.leaseToken, outcome: .missing)) == .accepted)
+        #expect(try await Self.states(pool) == ["queued/live": 2])
+
+        // A batch never tried and already past its deadline is closed by the coordinator itself.
+        try await pool.query("UPDATE jobs SET lane = 'batch'")
+        try await Self.deferAll(try await jobs.claim(LeaseRequest(workerID: "w", endpoints: endpoints, maxJobs: 10)), jobs: jobs)
+        var formed = try #require(try await batches.lease(request))
+        #expect(formed.action == .submit && !formed.searchFirst)
+        try await pool.query("UPDATE batches SET lease_expires_at = now() - interval '1 second', deadline_at = now() - interval '1 second' WHERE id = $1", [formed.batchID])
+        #expect(try await batches.lease(request) == nil)
+        #expect(try await Self.states(pool) == ["queued/live": 2])
+
+        // A running batch past its deadline is cancelled.
+        try await pool.query("UPDATE jobs SET lane = 'batch'")
+        try await Self.deferAll(try await jobs.claim(LeaseRequest(workerID: "w", endpoints: endpoints, maxJobs: 10)), jobs: jobs)
+        formed = try #require(try await batches.lease(request))
+        let sent = BatchReport(leaseToken: formed.leaseToken, outcome: .submitted(providerBatchID: "b3", included: formed.lines.map(\.customID)))
+        #expect(try await batches.report(batchID: formed.batchID, sent) == .accepted)
+        try await pool.query("UPDATE batches SET next_check_at = now(), deadline_at = now() - interval '1 second' WHERE id = $1", [formed.batchID])
+        let cancel = try #require(try await batches.lease(request))
+        #expect(cancel.action == .cancel && cancel.providerBatchID == "b3")
+    }
+}
