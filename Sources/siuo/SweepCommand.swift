@@ -143,12 +143,13 @@ enum SweepStatusText {
         let jobs = status.jobs
         var lines = [
             "\(status.name): \(status.state) — \(jobs.done)/\(jobs.total) done, \(jobs.queued) queued, \(jobs.leased) leased, "
+                + (jobs.batched > 0 || !status.batches.isEmpty ? "\(jobs.batched) in batches, " : "")
                 + "\(jobs.failed) failed, \(jobs.cancelled) cancelled"
         ]
         for model in status.models.keys.sorted() {
             let kinds = status.models[model]!.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.done)/\($0.value.total)" }
             lines.append("  \(model): " + kinds.joined(separator: ", "))
         }
-        return lines.joined(separator: "\n")
+        return (lines + BatchStatusLines.lines(status.batches)).joined(separator: "\n")
     }
 }

@@ -84,6 +84,42 @@ import Testing
         #expect(bad.output.contains("broken.yaml") && bad.output.contains("provider"))
     }
 
+    @Test func aDryRunPricesBatchModelsAtTheDiscountAndNamesThem() async throws {
+        guard SiuoProcess.binary != nil else {
+            Issue.record("build siuo first (swift build)")
+            return
+        }
+        // With the dataset's files named, a dry run needs no database.
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let demo = try String(contentsOfFile: try Self.sweepFile(in: folder, port: try FreePort.find()), encoding: .utf8)
+        let priced = demo.replacingOccurrences(of: "    rpm: 600\n", with: "    rpm: 600\n    price: {input_per_mtok: 100, output_per_mtok: 100}\n")
+            .replacingOccurrences(of: "  rpm: 1200", with: "  rpm: 1200\n  price: {input_per_mtok: 10, output_per_mtok: 10, batch_discount: 0.25}")
+        let live = try Self.siuo(["run", try folder.write("live.yaml", priced), "--dry-run"])
+        let batched = priced.replacingOccurrences(of: "lease_ttl_s: 30", with: "lease_ttl_s: 30\nbatch: true")
+            .replacingOccurrences(of: "    multi_sample: false", with: "    multi_sample: false\n    batch: false")
+        let batch = try Self.siuo(["run", try folder.write("batch.yaml", batched), "--dry-run"])
+        #expect(live.status == 0 && batch.status == 0, "\(live.output)\n\(batch.output)")
+        /// The cost column of `model`'s row for `task`, and whether the row says batch.
+        func row(_ output: String, _ model: String, _ task: String) -> (cost: Double, batch: Bool)? {
+            guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix(model + " ") && $0.contains(task) }),
+                let cost = line.split(separator: "$").last.flatMap({ Double($0) })
+            else { return nil }
+            return (cost, line.contains(" batch "))
+        }
+        for (model, task, factor) in [
+            ("careful-vlm", "generation", 0.5), ("eager-vlm", "mcqa", 0.5), ("terse-vlm", "generation", 1.0), ("careful-vlm", "judging", 0.75),
+        ] {
+            let before = try #require(row(live.output, model, task), "\(live.output)")
+            let after = try #require(row(batch.output, model, task), "\(batch.output)")
+            #expect(!before.batch && after.batch == (factor < 1), "\(model) \(task)")
+            // Costs print with two decimals.
+            #expect(abs(after.cost - before.cost * factor) <= 0.01, "\(model) \(task): \(before.cost) → \(after.cost)")
+        }
+        #expect(!live.output.contains("through batch APIs"))
+        #expect(batch.output.contains("usually minutes): careful-vlm, eager-vlm, judge"), "\(batch.output)")
+    }
+
     /// The demo as a user meets it: a trial over the first cases, the same
     /// command without the limit to finish, and once more to find nothing new.
     @Test func aTrialThenTheFullDemoThenAResumeAskNothingTwice() async throws {

@@ -43,6 +43,24 @@ import Testing
         #expect(result.sameDigest)
     }
 
+    /// Batch mode is operational: a batch line's body is the live request's, so turning it on or off, or
+    /// changing its settings or discount, resumes the same sweep with the same digest.
+    @Test func togglingBatchKeepsTheIdentity() {
+        let on = compare { sweep in
+            sweep.models[0].batch = BatchSettings.defaults(for: .openai)
+            sweep.models[1].batch = BatchSettings(maxRequests: 10, maxBytes: 1000, maxWaitSeconds: 5, deadlineSeconds: 60)
+            sweep.judge?.batch = BatchSettings.defaults(for: .openai)
+            sweep.models[0].price?.batchDiscount = 0.25
+        }
+        #expect(on.differences.isEmpty)
+        #expect(on.sameDigest)
+        var batched = base
+        batched.models[0].batch = BatchSettings.defaults(for: .openai)
+        var off = batched
+        off.models[0].batch = nil
+        #expect(off.identityDifferences(from: batched).isEmpty && off.identitySHA256 == batched.identitySHA256)
+    }
+
     @Test func identityChangesAreListed() {
         let changes: [(field: String, change: (inout SweepDefinition) -> Void)] = [
             ("samples", { $0.samples = 5 }),

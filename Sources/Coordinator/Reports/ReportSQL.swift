@@ -41,12 +41,14 @@ enum ReportSQL {
         """
 
     /// Usage per target model, its own calls apart from the judge calls that graded it; jobs in
-    /// every state count, since failed attempts were paid for too.
+    /// every state count, since failed attempts were paid for too. `cost_usd` is what was billed
+    /// (batch requests at their discount); `batch_requests` counts the requests a batch answered.
     static let usage = """
         SELECT j.subject_model_id AS model_id, j.kind IN ('judge_safety', 'judge_effectiveness') AS judging,
                sum(j.requests)::bigint AS requests, sum(j.retries)::bigint AS retries,
                sum(j.cache_hits)::bigint AS cache_hits, sum(j.input_tokens)::bigint AS input_tokens,
-               sum(j.output_tokens)::bigint AS output_tokens, sum(j.cost_usd)::float8 AS cost_usd
+               sum(j.output_tokens)::bigint AS output_tokens, sum(j.batch_requests)::bigint AS batch_requests,
+               sum(j.cost_usd)::float8 AS cost_usd
         FROM jobs j
         WHERE j.sweep_id = $1
         GROUP BY 1, 2

@@ -68,7 +68,8 @@ struct SweepRecordsLoader {
             let totals = UsageTotals(
                 requests: try row.decode(Int.self, "requests"), retries: try row.decode(Int.self, "retries"),
                 cacheHits: try row.decode(Int.self, "cache_hits"), inputTokens: try row.decode(Int.self, "input_tokens"),
-                outputTokens: try row.decode(Int.self, "output_tokens"), costUSD: try row.decode(Double.self, "cost_usd"))
+                outputTokens: try row.decode(Int.self, "output_tokens"), batchRequests: try row.decode(Int.self, "batch_requests"),
+                costUSD: try row.decode(Double.self, "cost_usd"))
             let modelID = try row.decode(Int64.self, "model_id")
             var entry = usage[modelID] ?? (UsageTotals(), UsageTotals())
             if try row.decode(Bool.self, "judging") { entry.judging = totals } else { entry.own = totals }

@@ -24,13 +24,14 @@ enum HTMLTables {
         return (rows + ["</table>"]).joined(separator: "\n")
     }
 
-    /// Outcome counts, judge failures, retries, tokens and cost per model, and the judge's total.
+    /// Outcome counts, judge failures, requests (of them through batches), retries, tokens and billed cost per model,
+    /// and the judge's total.
     static func usage(_ models: [ModelReport], judgeUsage: UsageTotals) -> String {
         var rows = [
             "<table>",
             header([
                 "model", "answers", "refusals", "blocks", "truncated", "judge failures",
-                "MCQA unparsed", "requests", "retries", "cache hits", "tokens in", "tokens out",
+                "MCQA unparsed", "requests", "batch requests", "retries", "cache hits", "tokens in", "tokens out",
                 "cost", "judge cost",
             ]),
         ]
@@ -42,7 +43,7 @@ enum HTMLTables {
                     [
                         "\(outcomes.answer)", "\(outcomes.refusal)", "\(outcomes.blocked)", "\(outcomes.truncated)",
                         "\(model.generation?.judgeFailures ?? 0)", "\(model.mcqa?.overall.unparsed ?? 0)", "\(usage.requests)",
-                        "\(usage.retries)", "\(usage.cacheHits)", "\(usage.inputTokens)", "\(usage.outputTokens)",
+                        "\(usage.batchRequests)", "\(usage.retries)", "\(usage.cacheHits)", "\(usage.inputTokens)", "\(usage.outputTokens)",
                         ReportNumbers.dollars(usage.costUSD), ReportNumbers.dollars(model.judgeUsage.costUSD),
                     ]))
         }
@@ -50,7 +51,8 @@ enum HTMLTables {
             row(
                 "judge (all models)",
                 [
-                    "", "", "", "", "", "", "\(judgeUsage.requests)", "\(judgeUsage.retries)", "\(judgeUsage.cacheHits)",
+                    "", "", "", "", "", "", "\(judgeUsage.requests)", "\(judgeUsage.batchRequests)", "\(judgeUsage.retries)",
+                    "\(judgeUsage.cacheHits)",
                     "\(judgeUsage.inputTokens)", "\(judgeUsage.outputTokens)", "", ReportNumbers.dollars(judgeUsage.costUSD),
                 ]))
         return (rows + ["</table>"]).joined(separator: "\n")

@@ -41,22 +41,24 @@ public enum ReportMarkdown {
         }
         lines += [
             "", "## Outcomes and usage", "",
-            "| model | answer | refusal | blocked | truncated | requests | retries | cache hits | tokens in | tokens out | cost | judge cost |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| model | answer | refusal | blocked | truncated | requests | batch requests | retries | cache hits | tokens in | tokens out "
+                + "| cost | judge cost |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for model in ranked {
             let (outcomes, usage) = (model.outcomes, model.usage)
             lines.append(
                 row([
                     cell(model.model), "\(outcomes.answer)", "\(outcomes.refusal)", "\(outcomes.blocked)",
-                    "\(outcomes.truncated)", "\(usage.requests)", "\(usage.retries)", "\(usage.cacheHits)",
+                    "\(outcomes.truncated)", "\(usage.requests)", "\(usage.batchRequests)", "\(usage.retries)", "\(usage.cacheHits)",
                     "\(usage.inputTokens)", "\(usage.outputTokens)", ReportNumbers.dollars(usage.costUSD),
                     ReportNumbers.dollars(model.judgeUsage.costUSD),
                 ]))
         }
         lines += [
             "",
-            "Rates are percentages of kept cases with 95% bootstrap intervals; siuo-sweep "
+            "Rates are percentages of kept cases with 95% bootstrap intervals; costs are what was billed, "
+                + "batch requests at the batch discount; siuo-sweep "
                 + "\(report.provenance.siuoVersion), dataset sha256 `\(report.provenance.datasetSHA256)`.",
         ]
         return lines.joined(separator: "\n") + "\n"

@@ -20,14 +20,15 @@ public enum ReportTable {
         lines += ranking.lines(leftAligned: [1])
         lines.append("")
         var costs = TextColumns(header: [
-            "model", "answer", "refusal", "blocked", "truncated", "judge failures", "requests",
+            "model", "answer", "refusal", "blocked", "truncated", "judge failures", "requests", "batch",
             "retries", "tokens in/out", "cost", "judge cost",
         ])
         for model in report.rankedModels {
             let outcomes = model.outcomes
             costs.rows.append([
                 model.model, "\(outcomes.answer)", "\(outcomes.refusal)", "\(outcomes.blocked)", "\(outcomes.truncated)",
-                "\(model.generation?.judgeFailures ?? 0)", "\(model.usage.requests)", "\(model.usage.retries)",
+                "\(model.generation?.judgeFailures ?? 0)", "\(model.usage.requests)", "\(model.usage.batchRequests)",
+                "\(model.usage.retries)",
                 "\(model.usage.inputTokens)/\(model.usage.outputTokens)", ReportNumbers.dollars(model.usage.costUSD),
                 ReportNumbers.dollars(model.judgeUsage.costUSD),
             ])
@@ -37,6 +38,9 @@ public enum ReportTable {
         lines.append(
             "Rates are % of kept cases with 95% bootstrap intervals (seed \(report.provenance.seed)); "
                 + "cases = kept/all, a case without a known vote is excluded.")
+        if report.models.contains(where: { $0.usage.batchRequests + $0.judgeUsage.batchRequests > 0 }) {
+            lines.append("batch = requests answered through a provider's batch API; costs are as billed, batch requests at their discount.")
+        }
         return lines.joined(separator: "\n")
     }
 }

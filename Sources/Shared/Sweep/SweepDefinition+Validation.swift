@@ -67,6 +67,10 @@ extension ModelSpec {
         if let price {
             check(price.inputPerMTok.isFinite && price.inputPerMTok >= 0, "price.input_per_mtok", "must not be negative")
             check(price.outputPerMTok.isFinite && price.outputPerMTok >= 0, "price.output_per_mtok", "must not be negative")
+            if let problem = Price.batchDiscountProblem(price.batchDiscount) { problems.append("\(path).price.batch_discount: \(problem)") }
+        }
+        if let batch {
+            problems += batch.problems(for: provider).map { "\(path).\($0.field.rawValue): \($0.message)" }
         }
         return problems
     }

@@ -55,20 +55,22 @@ public enum SweepFileParser {
 }
 
 /// The sweep-specific half of parsing: which fields exist, their defaults and their rules.
-private struct SweepReader {
+struct SweepReader {
     let yaml: YAMLReader
     /// The sweep file's folder, for relative paths.
     let base: URL
 
-    static let topKeys = [
-        "name", "dataset", "tasks", "samples", "categories", "seed", "cache", "cache_namespace",
-        "lease_ttl_s", "max_attempts", "budget_usd", "prompts", "models", "judge", "fallback_judge",
-    ]
-    static let modelKeys = [
-        "name", "provider", "model", "base_url", "api_key_env", "temperature", "max_tokens",
-        "mcqa_temperature", "mcqa_max_tokens", "rpm", "tpm", "burst", "max_in_flight",
-        "multi_sample", "params", "price",
-    ]
+    static let topKeys =
+        [
+            "name", "dataset", "tasks", "samples", "categories", "seed", "cache", "cache_namespace",
+            "lease_ttl_s", "max_attempts", "budget_usd", "prompts", "models", "judge", "fallback_judge",
+        ] + batchKeys
+    static let modelKeys =
+        [
+            "name", "provider", "model", "base_url", "api_key_env", "temperature", "max_tokens",
+            "mcqa_temperature", "mcqa_max_tokens", "rpm", "tpm", "burst", "max_in_flight",
+            "multi_sample", "params", "price",
+        ] + batchKeys
 
     func definition(_ root: Node) -> SweepDefinition? {
         guard let top = yaml.fields(root, at: "", known: Self.topKeys) else { return nil }
@@ -84,9 +86,10 @@ private struct SweepReader {
         let maxAttempts = yaml.int(top, "max_attempts", .positive)
         let budget = yaml.double(top, "budget_usd", .positive)
         let prompts = self.prompts(top)
-        let models = self.models(top)
-        let judge = role(top, "judge")
-        let fallbackJudge = role(top, "fallback_judge")
+        let batch = batchChoice(top, provider: nil)
+        let models = self.models(top, batch: batch)
+        let judge = role(top, "judge", batch: batch)
+        let fallbackJudge = role(top, "fallback_judge", batch: batch)
         if tasks.contains(.generation) && !has(top, "judge") {
             yaml.report(line: top["tasks"]?.mark?.line ?? top.line, "judge", "is required when tasks include generation")
         }
@@ -108,9 +111,9 @@ private struct SweepReader {
         return true
     }
 
-    private func role(_ top: YAMLFields, _ key: String) -> ModelSpec? {
+    private func role(_ top: YAMLFields, _ key: String, batch: BatchChoice) -> ModelSpec? {
         guard has(top, key), let node = top[key] else { return nil }
-        return model(node, at: key, judge: true)
+        return model(node, at: key, judge: true, batch: batch)
     }
 
     private func datasetReference(_ top: YAMLFields) -> DatasetReference? {
@@ -170,7 +173,7 @@ private struct SweepReader {
         return PromptTemplates(generation: template(fields, for: .generation), mcqa: template(fields, for: .mcqa))
     }
 
-    private func models(_ top: YAMLFields) -> [ModelSpec] {
+    private func models(_ top: YAMLFields, batch: BatchChoice) -> [ModelSpec] {
         guard let nodes = yaml.list(top, "models", required: true) else { return [] }
         if nodes.isEmpty { yaml.report(top["models"]!, "models", "must list at least one model") }
         var firstIndex: [String: Int] = [:]
@@ -183,12 +186,13 @@ private struct SweepReader {
                 firstIndex[name] = index
             }
         }
-        return nodes.enumerated().compactMap { model($1, at: "models[\($0)]", judge: false) }
+        return nodes.enumerated().compactMap { model($1, at: "models[\($0)]", judge: false, batch: batch) }
     }
 }
 
 extension SweepReader {
-    func model(_ node: Node, at path: String, judge: Bool) -> ModelSpec? {
+    /// One entry; `batch` holds the top level's batch fields, the defaults for the entry's own.
+    func model(_ node: Node, at path: String, judge: Bool, batch topBatch: BatchChoice) -> ModelSpec? {
         guard let fields = yaml.fields(node, at: path, known: Self.modelKeys + (judge ? ["prompts"] : [])) else { return nil }
         let name = yaml.resourceName(fields, "name")
         let provider = self.provider(fields)
@@ -207,13 +211,15 @@ extension SweepReader {
         let params = self.params(fields)
         let price = self.price(fields)
         let prompts = judge ? judgePrompts(fields) : (safety: nil, effectiveness: nil)
+        let batch = batchChoice(fields, provider: provider)
         guard let name, let provider, let model else { return nil }
         return ModelSpec(
             name: name, provider: provider, model: model, baseURL: baseURL, apiKeyEnvironment: keyVariable,
             temperature: temperature, maxTokens: maxTokens, mcqaTemperature: mcqaTemperature,
             mcqaMaxTokens: mcqaMaxTokens, rpm: rpm, tpm: tpm, burst: burst, maxInFlight: maxInFlight,
             multiSample: multiSample ?? true, params: params, price: price,
-            safetyPrompt: prompts.safety, effectivenessPrompt: prompts.effectiveness)
+            safetyPrompt: prompts.safety, effectivenessPrompt: prompts.effectiveness,
+            batch: batchSettings(batch, top: topBatch, provider: provider))
     }
 
     private func provider(_ fields: YAMLFields) -> Provider? {
@@ -260,14 +266,15 @@ extension SweepReader {
 
     private func price(_ fields: YAMLFields) -> Price? {
         guard let node = fields["price"],
-            let price = yaml.fields(node, at: fields.path("price"), known: ["input_per_mtok", "output_per_mtok"])
+            let price = yaml.fields(node, at: fields.path("price"), known: ["input_per_mtok", "output_per_mtok", "batch_discount"])
         else { return nil }
         let prices = ["input_per_mtok", "output_per_mtok"].map { key in
             if price[key] == nil { yaml.report(line: price.line, price.path(key), "is required when price is given") }
             return yaml.double(price, key, .nonNegative)
         }
+        let discount = yaml.double(price, "batch_discount", .batchDiscount)
         guard let input = prices[0], let output = prices[1] else { return nil }
-        return Price(inputPerMTok: input, outputPerMTok: output)
+        return Price(inputPerMTok: input, outputPerMTok: output, batchDiscount: discount ?? Price.defaultBatchDiscount)
     }
 
     private func judgePrompts(_ fields: YAMLFields) -> (safety: String?, effectiveness: String?) {

@@ -1,6 +1,7 @@
 /// What makes a sweep the same sweep on resubmit (docs/architecture.md, "Sweep files and identity").
 /// Operational fields (rpm, tpm, burst, max_in_flight, budget_usd, api_key_env, price, lease_ttl_s,
-/// max_attempts) are left out on purpose: they may change while a sweep runs. Dataset file paths are
+/// max_attempts, batch and its settings) are left out on purpose: they may change while a sweep runs
+/// (a batch line's body is the live request's, so the answers do not depend on the way they are asked). Dataset file paths are
 /// left out too: they only locate files to import, and the dataset itself is identified by its name.
 extension SweepDefinition {
     /// Field paths whose change would make `self` a different sweep from `previous` (empty: it resumes).

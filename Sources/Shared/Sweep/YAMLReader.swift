@@ -25,7 +25,7 @@ fileprivate extension Node {
 
 /// Limits a number field must respect.
 enum NumberRule {
-    case any, positive, atLeastOne, nonNegative, temperature
+    case any, positive, atLeastOne, nonNegative, temperature, batchDiscount
 
     func problem(_ value: Double) -> String? {
         switch self {
@@ -34,6 +34,7 @@ enum NumberRule {
         case .atLeastOne: value >= 1 ? nil : "must be at least 1"
         case .nonNegative: value >= 0 ? nil : "must not be negative"
         case .temperature: (0...2).contains(value) ? nil : "must be between 0 and 2"
+        case .batchDiscount: Price.batchDiscountProblem(value)
         }
     }
 }
@@ -51,8 +52,10 @@ final class YAMLReader {
     /// YAML's `"\0"` escape makes a NUL, which PostgreSQL text cannot hold.
     static let nulMessage = "must not contain NUL characters"
 
+    /// Records a problem once: a top-level value several entries take is reported at its own line only once.
     func report(line: Int?, _ field: String, _ message: String) {
-        problems.append(SweepProblem(file: file, line: line, field: field, message: message))
+        let problem = SweepProblem(file: file, line: line, field: field, message: message)
+        if !problems.contains(problem) { problems.append(problem) }
     }
 
     func report(_ node: Node, _ field: String, _ message: String) {
@@ -136,6 +139,29 @@ final class YAMLReader {
         guard let problem = rule.problem(value) else { return true }
         report(node, field, problem)
         return false
+    }
+
+    /// A byte count: an integer, or a size with a unit (`200MB`, `20MiB`; `ByteSize`).
+    func byteCount(_ fields: YAMLFields, _ key: String) -> Int? {
+        guard let node = fields[key] else { return nil }
+        if let value = node.int { return value }
+        if let value = node.float, value.isFinite, value.rounded() == value, abs(value) < 9e18 { return Int(value) }
+        guard case .scalar(let scalar) = node, node.float == nil, let value = ByteSize.parse(scalar.string) else {
+            report(node, fields.path(key), "must be a byte count: an integer, or a size like 200MB or 20MiB")
+            return nil
+        }
+        return value
+    }
+
+    /// A duration in seconds: a number, or a number with units (`90s`, `15m`, `24h`; `DurationText`).
+    func duration(_ fields: YAMLFields, _ key: String) -> Double? {
+        guard let node = fields[key] else { return nil }
+        if let value = node.float, value.isFinite { return value }
+        guard case .scalar(let scalar) = node, let value = DurationText.parseSeconds(scalar.string) else {
+            report(node, fields.path(key), "must be a duration: seconds (90) or a number with a unit (90s, 15m, 24h)")
+            return nil
+        }
+        return value
     }
 
     /// Only what YAML itself resolves as a boolean, so a quoted "true" is refused rather than guessed.

@@ -2,7 +2,9 @@ import Foundation
 import Shared
 
 /// What a sweep will ask of each model, before anything runs: jobs per
-/// model and task, requests, tokens and, where prices are given, cost.
+/// model and task, requests, tokens, whether they go live or through the
+/// provider's batch API and, where prices are given, cost (batch requests
+/// at the batch discount).
 struct DryRunEstimate {
     struct Row {
         var model: String
@@ -11,6 +13,8 @@ struct DryRunEstimate {
         var requests: Int
         var inputTokens: Int
         var outputTokens: Int
+        /// Sent through the provider's batch API.
+        var batch: Bool
         var cost: Double?
     }
 
@@ -19,6 +23,8 @@ struct DryRunEstimate {
     static let characterPerToken = 4
 
     let rows: [Row]
+    /// The entries (models and judges) whose requests go through batch APIs, in file order.
+    let batchEntries: [String]
 
     /// `cases` are the sweep's cases after its category filter: their question lengths.
     init(_ definition: SweepDefinition, questionLengths cases: [Int]) {
@@ -26,7 +32,10 @@ struct DryRunEstimate {
         let caseCount = cases.count
         let promptTokens = cases.reduce(0) { $0 + $1 / Self.characterPerToken + Self.imageTokens }
         func cost(_ model: ModelSpec, input: Int, output: Int) -> Double? {
-            model.price.map { (Double(input) * $0.inputPerMTok + Double(output) * $0.outputPerMTok) / 1_000_000 }
+            let batch = model.batch != nil
+            let usage = Usage(
+                inputTokens: input, outputTokens: output, batchInputTokens: batch ? input : 0, batchOutputTokens: batch ? output : 0)
+            return model.price.map(usage.cost(at:))
         }
         let generation = definition.tasks.contains(.generation)
         for model in definition.models {
@@ -38,7 +47,7 @@ struct DryRunEstimate {
                 rows.append(
                     Row(
                         model: model.name, task: "generation", jobs: caseCount, requests: requests, inputTokens: input,
-                        outputTokens: output, cost: cost(model, input: input, output: output)))
+                        outputTokens: output, batch: model.batch != nil, cost: cost(model, input: input, output: output)))
             }
             if definition.tasks.contains(.mcqa) {
                 let input = promptTokens + caseCount * 60
@@ -46,7 +55,7 @@ struct DryRunEstimate {
                 rows.append(
                     Row(
                         model: model.name, task: "mcqa", jobs: caseCount, requests: caseCount, inputTokens: input,
-                        outputTokens: output, cost: cost(model, input: input, output: output)))
+                        outputTokens: output, batch: model.batch != nil, cost: cost(model, input: input, output: output)))
             }
             if generation, let judge = definition.judge {
                 // Two verdicts per response, each prompt carrying the response (at most its token limit).
@@ -56,22 +65,25 @@ struct DryRunEstimate {
                 rows.append(
                     Row(
                         model: model.name, task: "judging (\(judge.name))", jobs: verdicts, requests: verdicts,
-                        inputTokens: input, outputTokens: output, cost: cost(judge, input: input, output: output)))
+                        inputTokens: input, outputTokens: output, batch: judge.batch != nil, cost: cost(judge, input: input, output: output)))
             }
         }
         self.rows = rows
+        let judges = generation ? [definition.judge, definition.fallbackJudge].compactMap { $0 } : []
+        batchEntries = (definition.models + judges).filter { $0.batch != nil }.map(\.name)
     }
 
     /// The table `--dry-run` prints.
     var text: String {
-        var lines = ["model                 task                         jobs  requests  input tokens  output tokens (at most)  cost"]
+        var lines = ["model                 task                         jobs  requests  input tokens  output tokens (at most)  via    cost"]
         for row in rows {
             let cost = row.cost.map { String(format: "$%.2f", $0) } ?? "-"
             lines.append(
                 row.model.padding(toLength: 21, withPad: " ", startingAt: 0) + " "
                     + row.task.padding(toLength: 24, withPad: " ", startingAt: 0)
                     + String(row.jobs).leftPadded(9) + String(row.requests).leftPadded(10)
-                    + String(row.inputTokens).leftPadded(14) + String(row.outputTokens).leftPadded(25) + "  " + cost)
+                    + String(row.inputTokens).leftPadded(14) + String(row.outputTokens).leftPadded(25) + "  "
+                    + (row.batch ? "batch" : "live ") + "  " + cost)
         }
         let jobs = rows.reduce(0) { $0 + $1.jobs }
         let requests = rows.reduce(0) { $0 + $1.requests }
@@ -79,6 +91,11 @@ struct DryRunEstimate {
         lines.append(
             "total: \(jobs) jobs, about \(requests) requests before retries"
                 + (priced.isEmpty ? "" : String(format: ", at most $%.2f for the priced models", priced.reduce(0, +))))
+        if !batchEntries.isEmpty {
+            lines.append(
+                "through batch APIs (priced at price.batch_discount, answers within batch_deadline, usually minutes): "
+                    + batchEntries.joined(separator: ", "))
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 import Shared
 
 /// The live view of a sweep: one bar per model and task with done/total,
-/// rate per minute, ETA, retries, refusals/blocks, judge failures and tokens.
+/// rate per minute, ETA, retries, refusals/blocks, judge failures and tokens,
+/// then the provider batches of batch models (`BatchStatusLines`).
 /// Pure: it draws lines from statuses and the rates the caller measured.
 enum ProgressView {
     static let kinds = ["generate", "mcqa", "judge_safety", "judge_effectiveness"]
@@ -13,6 +14,7 @@ enum ProgressView {
             "\(status.name): \(status.state)  \(status.jobs.done + status.jobs.failed)/\(status.jobs.total) jobs finished"
                 + (status.jobs.failed > 0 ? ", \(status.jobs.failed) failed" : "")
                 + (status.jobs.leased > 0 ? ", \(status.jobs.leased) running" : "")
+                + (status.jobs.batched > 0 ? ", \(status.jobs.batched) in batches" : "")
                 + (status.budgetUSD.map { String(format: ", $%.2f of $%.2f", status.spentUSD, $0) } ?? "")
         ]
         let nameWidth = min(28, status.models.keys.map(\.count).max() ?? 5)
@@ -25,7 +27,7 @@ enum ProgressView {
                         perMinute: perMinute["\(model)/\(kind)"] ?? 0, width: width))
             }
         }
-        return lines
+        return lines + BatchStatusLines.lines(status.batches)
     }
 
     static func line(model: String, nameWidth: Int, kind: String, counts: KindCounts, perMinute: Double, width: Int) -> String {

@@ -77,6 +77,33 @@ import Testing
         #expect(report.judgeUsage == UsageTotals())
     }
 
+    /// `batch_requests` is read from `jobs.batch_requests` (the result path writes it for requests a batch
+    /// answered; set here by hand), per model, apart for its judging; `cost_usd` stays what `jobs.cost_usd`
+    /// says was billed.
+    @Test func batchRequestsComeFromTheJobsAndCostIsWhatWasBilled() async throws {
+        let pool = try await TestDatabase.pool(suite: "report_batch_requests")
+        try await ReportScenario.prepare(pool)
+        try await ReportScenario.answerTargets(pool)
+        try await ReportScenario.runJudges(pool)
+        let before = try await ReportStore(pool: pool).report(ReportScenario.sweep)
+        #expect(before.models.allSatisfy { $0.usage.batchRequests == 0 && $0.judgeUsage.batchRequests == 0 })
+        _ = try await pool.query(
+            """
+            UPDATE jobs j SET batch_requests = j.requests,
+                   cost_usd = CASE WHEN j.kind = 'generate' THEN j.cost_usd / 2 ELSE j.cost_usd END
+            FROM models m WHERE m.id = j.subject_model_id AND m.name = 'model-0' AND j.kind IN ('generate', 'judge_safety')
+            """)
+        let report = try await ReportStore(pool: pool).report(ReportScenario.sweep)
+        let first = report.models[0]
+        // 3 generate jobs with 2 batch requests each; MCQA stayed live.
+        #expect(first.usage.batchRequests == 6 && first.usage.requests == 9)
+        // The generate jobs' half of $0.0024 billed at half price: 3 × $0.0002 + 3 × $0.0004.
+        #expect(isClose(first.usage.costUSD, 0.0018))
+        // 6 safety verdicts through a batch; the effectiveness ones live.
+        #expect(first.judgeUsage.batchRequests == 6 && first.judgeUsage.requests == 12)
+        #expect(report.models[1].usage.batchRequests == 0 && report.judgeUsage.batchRequests == 6)
+    }
+
     @Test func anUnknownSweepIsNotFound() async throws {
         let pool = try await TestDatabase.pool(suite: "report_unknown")
         await #expect(throws: SweepStoreError.notFound("nope")) { try await ReportStore(pool: pool).report("nope") }
