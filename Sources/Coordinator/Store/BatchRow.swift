@@ -8,6 +8,7 @@ struct BatchRow {
     var state: String
     var tag: String
     var providerBatchID: String?
+    var providerState: String?
     var submitAttempts: Int
     var cancelRequested: Bool
     var leaseToken: UUID?
@@ -24,6 +25,7 @@ struct BatchRow {
         state = try row.decode(String.self, "state")
         tag = try row.decode(String.self, "tag")
         providerBatchID = try row.decode(String?.self, "provider_batch_id")
+        providerState = try row.decode(String?.self, "provider_state")
         submitAttempts = try row.decode(Int.self, "submit_attempts")
         cancelRequested = try row.decode(Bool.self, "cancel_requested")
         leaseToken = try row.decode(UUID?.self, "lease_token")
@@ -34,6 +36,13 @@ struct BatchRow {
         now = try row.decode(Date.self, "now")
     }
 
+    /// The provider failed the whole batch after creating it (OpenAI
+    /// `failed`, Gemini `BATCH_STATE_FAILED`): it ran no line, and none of
+    /// its lines should count as expired.
+    var failedAtProvider: Bool {
+        ["failed", "BATCH_STATE_FAILED", "JOB_STATE_FAILED"].contains(providerState ?? "")
+    }
+
     /// Past `batch_deadline`: cancel it, and run what it did not answer live.
     var pastDeadline: Bool { now > deadlineAt }
 
@@ -41,9 +50,9 @@ struct BatchRow {
     var maxBytes: Int { (model.batch ?? BatchSettings.defaults(for: model.provider)).maxBytes }
 
     /// Seconds until the next poll: often while a batch is young, at most a
-    /// minute once it has run a while (a day-long batch is polled ~1,500 times).
+    /// minute once it has run a while (a tenth of its age: a day-long batch is polled ~1,500 times).
     var pollInterval: Double {
         let age = now.timeIntervalSince(submittedAt ?? createdAt)
-        return min(60, max(1, age / 6))
+        return min(60, max(1, age / 10))
     }
 }

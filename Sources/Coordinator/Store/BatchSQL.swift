@@ -3,7 +3,7 @@
 enum BatchSQL {
     /// The columns `BatchRow` reads.
     static let columns = """
-        b.id, b.model_id, b.state, b.tag, b.provider_batch_id, b.submit_attempts, b.cancel_requested, b.lease_token,
+        b.id, b.model_id, b.state, b.tag, b.provider_batch_id, b.provider_state, b.submit_attempts, b.cancel_requested, b.lease_token,
         b.deadline_at, b.created_at, b.submitted_at, m.settings, now() AS now
         """
 
