@@ -27,12 +27,13 @@ final class SweepCluster: @unchecked Sendable {
 
     var mockURL: String { mock.baseURL! }
 
-    /// Starts one more worker process.
-    func startWorker(concurrency: Int) throws {
+    /// Starts one more worker process, with `environment` (provider keys, say) added to its own.
+    func startWorker(concurrency: Int, environment: [String: String] = [:]) throws {
         workers.append(
             try SiuoProcess(
                 ["worker", "--coordinator", coordinator.baseURL, "--concurrency", String(concurrency), "--grace", "2"],
-                environment: ["SIUO_WORKER_TOKEN": TestCoordinator.workerToken], waitForAddress: false))
+                environment: environment.merging(["SIUO_WORKER_TOKEN": TestCoordinator.workerToken]) { _, token in token },
+                waitForAddress: false))
     }
 
     /// Submits through the admin API, as `siuo sweep submit` does.
@@ -44,11 +45,11 @@ final class SweepCluster: @unchecked Sendable {
         try await pool.query(sql)[0].decode(Int.self, "n")
     }
 
-    /// Waits until no job is queued or leased, or `limit` passes; returns whether it finished.
+    /// Waits until no job is queued, leased or waiting for a batch, or `limit` passes; returns whether it finished.
     func waitUntilFinished(limit: Duration) async throws -> Bool {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
-            if try await count("SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased')") == 0 { return true }
+            if try await count("SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased', 'batched')") == 0 { return true }
             try await Task.sleep(for: .milliseconds(200))
         }
         return false
