@@ -28,11 +28,15 @@ import Worker
 
             let results = try await scene.results(submission.providerBatchID)
             #expect(results.count == lines.count)
+            var outcomes: Set<ResponseOutcome> = []
             for line in lines {
                 let batch = try #require(scene.decode(results[line.customID], for: line.call), "\(line.customID) unanswered")
                 let live = try await scene.live(line.call)
                 #expect(batch == live, "\(line.customID)")
+                for sample in (try? batch.get())?.samples ?? [] { outcomes.insert(sample.outcome) }
             }
+            // Not a vacuous equality: the lines carry answers, and (per the mock's weights) more than one kind.
+            #expect(outcomes.contains(.answer))
             #expect(try await scene.counter("lines_answered") == Int64(lines.count))
             #expect(try await scene.counter("duplicate_paid_lines") == 0)
         }

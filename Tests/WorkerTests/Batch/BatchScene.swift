@@ -44,12 +44,14 @@ struct BatchScene {
     var api: any BatchAPI { BatchAPIs.make(for: provider, http: http, keys: keys, timeout: 30) }
     var codec: any ProviderCodec { ProviderCodecs.codec(for: provider) }
 
-    /// Line `index`: job `100 + index`, a prompt of its own, first sample `index % 3`.
+    /// Line `index`: job `100 + index`, a prompt of its own, first sample `index % 3`;
+    /// line 4 asks for two samples where the API can (`n`, `candidateCount`).
     func line(_ index: Int) -> BatchLine {
         let sample = index % 3
+        let count = index == 4 && provider != .anthropic ? 2 : 1
         let call = ModelCall(
             model: model, prompt: "Batch case \(index): what does the picture suggest I do?", image: ProviderFixtures.image,
-            imageMediaType: "image/png", firstSample: sample, count: 1, temperature: 0.7, maxTokens: 256)
+            imageMediaType: "image/png", firstSample: sample, count: count, temperature: 0.7, maxTokens: 256)
         return BatchLine(customID: "j\(100 + index)-s\(sample)", call: call)
     }
 
