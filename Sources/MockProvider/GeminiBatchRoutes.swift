@@ -87,7 +87,8 @@ struct GeminiBatchRoutes {
             // int64 fields are strings in proto3 JSON.
             "batchStats": .object([
                 "requestCount": .string(String(batch.lines.count)), "successfulRequestCount": .string(String(done - failed)),
-                "failedRequestCount": .string(String(failed)), "pendingRequestCount": .string(String(batch.end == nil ? batch.lines.count - done : 0)),
+                "failedRequestCount": .string(String(failed)),
+                "pendingRequestCount": .string(String(batch.end == nil ? batch.lines.count - done : 0)),
             ]),
         ]
         var operation: [String: JSONValue] = ["name": .string("batches/\(batch.id)"), "done": .bool(batch.end != nil)]

@@ -14,7 +14,9 @@ import Testing
 
     let prompts = ["Case 1: what now?", "Case 2: and then?", "Case 3: why so?"]
 
-    func send(_ client: MockWireClient, _ method: String, _ path: String, body: [UInt8]? = nil, type: String = "application/json")
+    func send(
+        _ client: MockWireClient, _ method: String, _ path: String, body: [UInt8]? = nil, type: String = "application/json"
+    )
         async throws -> HTTPClientResponse
     {
         try await client.http.send(
@@ -53,7 +55,9 @@ import Testing
             }
             let boundary = "b0undary"
             var form = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n".utf8)
-            form += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"in.jsonl\"\r\nContent-Type: application/jsonl\r\n\r\n".utf8)
+            form += Array(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"in.jsonl\"\r\nContent-Type: application/jsonl\r\n\r\n"
+                    .utf8)
             form += file + Array("\r\n--\(boundary)--\r\n".utf8)
             let upload = try json(await send(client, "POST", "/v1/files", body: form, type: "multipart/form-data; boundary=\(boundary)"))
             #expect(upload["object"]?.stringValue == "file" && upload["purpose"]?.stringValue == "batch")
@@ -88,7 +92,9 @@ import Testing
                 #expect(line["response"]?["status_code"]?.intValue == 200)
                 // The sample comes from the custom id, as X-Siuo-Sample on the live route.
                 let live = try json(
-                    await client.post("/v1/chat/completions", ["model": "gpt-b", "messages": [["role": "user", "content": prompts[index]]]], headers: [:], sample: index))
+                    await client.post(
+                        "/v1/chat/completions", ["model": "gpt-b", "messages": [["role": "user", "content": prompts[index]]]], headers: [:],
+                        sample: index))
                 #expect(line["response"]?["body"]?["choices"] == live["choices"])
                 #expect(line["response"]?["body"]?["usage"] == live["usage"])
             }
@@ -115,7 +121,8 @@ import Testing
                     ]),
                 ])
             }
-            let created = try json(await send(client, "POST", "/v1/messages/batches", body: Array(JSONValue.object(["requests": .array(requests)]).canonicalData())))
+            let created = try json(
+                await send(client, "POST", "/v1/messages/batches", body: Array(JSONValue.object(["requests": .array(requests)]).canonicalData())))
             #expect(created["type"]?.stringValue == "message_batch" && created["processing_status"]?.stringValue == "in_progress")
             #expect(created["request_counts"]?["processing"]?.intValue == 3 && created["results_url"] == .null)
             let id = try #require(created["id"]?.stringValue)
@@ -154,7 +161,9 @@ import Testing
             let client = MockWireClient(baseURL: url)
             let requests: [JSONValue] = prompts.enumerated().map { index, prompt in
                 .object([
-                    "request": .object(["contents": .array([.object(["role": .string("user"), "parts": .array([.object(["text": .string(prompt)])])])])]),
+                    "request": .object([
+                        "contents": .array([.object(["role": .string("user"), "parts": .array([.object(["text": .string(prompt)])])])])
+                    ]),
                     "metadata": .object(["key": .string("j\(index)-s1")]),
                 ])
             }

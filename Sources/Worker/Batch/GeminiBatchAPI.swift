@@ -38,7 +38,8 @@ public struct GeminiBatchAPI: BatchAPI {
                 bytes: BatchPacking.json(
                     .object(["request": codec.body(for: line.call), "metadata": .object(["key": .string(line.customID)])])))
         }
-        let prefix = Array(#"{"batch":{"displayName":"#.utf8) + BatchPacking.json(.string(tag)) + Array(#","inputConfig":{"requests":{"requests":["#.utf8)
+        let prefix =
+            Array(#"{"batch":{"displayName":"#.utf8) + BatchPacking.json(.string(tag)) + Array(#","inputConfig":{"requests":{"requests":["#.utf8)
         let (body, included) = try BatchPacking.pack(
             encoded, prefix: prefix, separator: [UInt8(ascii: ",")], suffix: Array("]}}}}".utf8), maxBytes: maxBytes)
         try await beforeCreate()

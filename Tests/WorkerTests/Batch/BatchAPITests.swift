@@ -146,7 +146,8 @@ import Worker
         struct Refused: Error {}
         try await BatchScene.with(provider) { scene in
             await #expect(throws: Refused.self) {
-                _ = try await scene.api.submit(scene.lines(2), model: scene.model, tag: "siuo-refused", maxBytes: 1 << 20, beforeCreate: { throw Refused() })
+                _ = try await scene.api.submit(
+                    scene.lines(2), model: scene.model, tag: "siuo-refused", maxBytes: 1 << 20, beforeCreate: { throw Refused() })
             }
             let created = try await scene.batchStats()["created"]
             let total = ["openai", "anthropic", "gemini"].compactMap { created?[$0] }.reduce(Int64(0)) { sum, value in
@@ -194,7 +195,8 @@ import Worker
         while low < high {
             let mid = (low + high) / 2
             do {
-                _ = try await scene.api.submit(Array(lines.prefix(1)), model: scene.model, tag: "probe", maxBytes: mid, beforeCreate: { throw CancellationError() })
+                _ = try await scene.api.submit(
+                    Array(lines.prefix(1)), model: scene.model, tag: "probe", maxBytes: mid, beforeCreate: { throw CancellationError() })
                 high = mid
             } catch is CancellationError {
                 high = mid

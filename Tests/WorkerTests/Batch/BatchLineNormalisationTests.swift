@@ -39,12 +39,16 @@ import Testing
         }
         let overloaded = decode(
             AnthropicBatchAPI.lineResult(
-                try line(#"{"custom_id":"j1-s0","result":{"type":"errored","error":{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}}}"#)),
+                try line(
+                    #"{"custom_id":"j1-s0","result":{"type":"errored","error":{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}}}"#
+                )),
             AnthropicCodec())
         #expect(overloaded?.failure?.throttled == true)
         let invalid = decode(
             AnthropicBatchAPI.lineResult(
-                try line(#"{"custom_id":"j1-s0","result":{"type":"errored","error":{"type":"error","error":{"type":"invalid_request_error","message":"bad"}}}}"#)),
+                try line(
+                    #"{"custom_id":"j1-s0","result":{"type":"errored","error":{"type":"error","error":{"type":"invalid_request_error","message":"bad"}}}}"#
+                )),
             AnthropicCodec())
         #expect(invalid?.failure?.retryable == false)
         for type in ["canceled", "expired"] {
@@ -88,10 +92,12 @@ import Testing
     }
 
     @Test func enqueuedTokenLimitIsThrottled() {
-        let body = #"{"error":{"message":"Enqueued token limit reached for gpt-4o in organization org-x. Limit: 90,000 enqueued tokens.","type":"invalid_request_error","code":"token_limit_exceeded"}}"#
+        let body =
+            #"{"error":{"message":"Enqueued token limit reached for gpt-4o in organization org-x. Limit: 90,000 enqueued tokens.","type":"invalid_request_error","code":"token_limit_exceeded"}}"#
         let failure = BatchFailure.classify(HTTPClientResponse(status: 400, headers: [:], body: Array(body.utf8)), now: Date())
         #expect(failure.retryable && failure.throttled)
-        let plain = BatchFailure.classify(HTTPClientResponse(status: 400, headers: [:], body: Array(#"{"error":{"message":"bad"}}"#.utf8)), now: Date())
+        let plain = BatchFailure.classify(
+            HTTPClientResponse(status: 400, headers: [:], body: Array(#"{"error":{"message":"bad"}}"#.utf8)), now: Date())
         #expect(!plain.retryable && !plain.throttled)
         let limited = BatchFailure.classify(HTTPClientResponse(status: 429, headers: ["retry-after": "7"], body: []), now: Date())
         #expect(limited.throttled && limited.retryAfter == .seconds(7))

@@ -60,7 +60,9 @@ struct BatchScene {
     }
 
     /// Submits `lines` with a fresh tag and every byte allowed.
-    func submit(_ lines: [BatchLine], tag: String = "siuo-test-\(UUID().uuidString.prefix(8))", maxBytes: Int = 100 << 20)
+    func submit(
+        _ lines: [BatchLine], tag: String = "siuo-test-\(UUID().uuidString.prefix(8))", maxBytes: Int = 100 << 20
+    )
         async throws -> BatchSubmission
     {
         try await api.submit(lines, model: model, tag: tag, maxBytes: maxBytes, beforeCreate: {})
