@@ -52,7 +52,19 @@ struct AnthropicBatchRoutes {
             lines.append(MockBatchLine(customID: customID, body: params.requestBytes, sample: MockBatchLine.sample(of: customID)))
         }
         let model = requests[0]["params"]?["model"]?.stringValue ?? ""
-        let batch = routes.create(.anthropic, model: model, lines: lines, id: MockBatchStore.newID("msgbatch_"))
+        guard let batch = routes.create(.anthropic, model: model, lines: lines, id: MockBatchStore.newID("msgbatch_")) else {
+            var refusal = MockHTTP.json(
+                .tooManyRequests,
+                .object([
+                    "type": .string("error"),
+                    "error": .object([
+                        "type": .string("rate_limit_error"),
+                        "message": .string("Number of queued batch requests for \(model) exceeds your organization's limit."),
+                    ]),
+                ]))
+            MockHTTP.add([("retry-after", "1")], to: &refusal)
+            return refusal
+        }
         return MockHTTP.json(.ok, object(batch))
     }
 

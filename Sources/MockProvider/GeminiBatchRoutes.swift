@@ -50,6 +50,9 @@ struct GeminiBatchRoutes {
         let created = routes.create(.gemini, model: model, pathModel: model, lines: lines, id: MockBatchStore.newID("")) { created in
             created.displayName = name
         }
+        guard let created else {
+            return GeminiWire.error(429, status: "RESOURCE_EXHAUSTED", message: "Enqueued batch requests for models/\(model) exceed the quota.")
+        }
         return MockHTTP.json(.ok, operation(created))
     }
 
@@ -71,6 +74,7 @@ struct GeminiBatchRoutes {
         case .completed?: "BATCH_STATE_SUCCEEDED"
         case .expired?: "BATCH_STATE_EXPIRED"
         case .cancelled?: "BATCH_STATE_CANCELLED"
+        case .failed?: "BATCH_STATE_FAILED"
         case nil: "BATCH_STATE_RUNNING"
         }
     }

@@ -28,6 +28,8 @@ enum MockLineResult: Sendable {
 /// How a batch ended.
 enum MockBatchEnd: String, Sendable {
     case completed, expired, cancelled
+    /// Refused over the model's queue limit (OpenAI only: the others refuse at creation).
+    case failed
 }
 
 /// One batch in the mock's memory.
@@ -42,6 +44,8 @@ struct MockBatch: Sendable {
     var metadata: JSONValue = .null
     /// Gemini `displayName`.
     var displayName: String?
+    /// Why the batch failed at once (over the queue limit).
+    var failure: String?
     /// OpenAI's input file.
     var inputFileID: String?
     var created: Date

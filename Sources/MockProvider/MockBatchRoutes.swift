@@ -61,17 +61,20 @@ struct MockBatchRoutes {
         server.config.profile(for: model)
     }
 
-    /// Records a batch of `format` for `model` with `lines`, its delay, expiry and line errors from the model's profile.
+    /// Records a batch of `format` for `model` with `lines`, its delay, expiry,
+    /// line errors and queue limit from the model's profile; `nil` when the
+    /// queue limit refuses it (OpenAI keeps it, as a failed batch).
     func create(
         _ format: MockWireFormat, model: String, pathModel: String? = nil, lines: [MockBatchLine], id: String,
         configure: (inout MockBatch) -> Void = { _ in }
-    ) -> MockBatch {
+    ) -> MockBatch? {
         let profile = profile(model)
         var batch = MockBatch(
             id: id, format: format, model: model, pathModel: pathModel, created: server.batches.now(), delay: profile.batchDelaySeconds,
             expiry: profile.batchExpiry, lines: lines, erroring: [])
         configure(&batch)
-        return server.batches.create(batch, seed: server.seed, errorRate: profile.batchLineErrors)
+        return server.batches.create(
+            batch, seed: server.seed, errorRate: profile.batchLineErrors, queueLimit: profile.batchQueueLimit, failOverQueue: format == .openai)
     }
 
     /// RFC 3339 with fractional seconds, as Anthropic and Google write times.

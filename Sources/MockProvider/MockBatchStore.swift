@@ -13,6 +13,7 @@ final class MockBatchStore: Sendable {
         var linesAnswered = 0
         var linesErrored = 0
         var duplicatePaidLines = 0
+        var overQueueLimit = 0
     }
 
     private struct State {
@@ -56,11 +57,27 @@ final class MockBatchStore: Sendable {
 
     // MARK: Batches
 
-    /// Records a new batch; plans which lines error (by custom id, first time only).
-    func create(_ batch: MockBatch, seed: Int, errorRate: Double) -> MockBatch {
+    /// Records a new batch; plans which lines error (by custom id, first time
+    /// only). Past `queueLimit` (lines in the model's unfinished batches) the
+    /// batch is refused: `nil`, or with `failOverQueue` (OpenAI's way) kept as
+    /// a batch that failed at once.
+    func create(_ batch: MockBatch, seed: Int, errorRate: Double, queueLimit: Int?, failOverQueue: Bool) -> MockBatch? {
         state.withLock { state in
             var batch = batch
-            for line in batch.lines where errorRate > 0 {
+            if let queueLimit {
+                let queued = state.batches.values
+                    .filter { $0.model == batch.model && $0.format == batch.format && $0.running(at: batch.created) }
+                    .reduce(0) { $0 + $1.lines.count }
+                if queued + batch.lines.count > queueLimit {
+                    state.counters.overQueueLimit += 1
+                    guard failOverQueue else { return nil }
+                    batch.end = .failed
+                    batch.endedAt = batch.created
+                    batch.failure =
+                        "Enqueued token limit reached for \(batch.model) in organization org-mock. Limit: \(queueLimit) enqueued requests. Please try again once some in_progress batches have been completed."
+                }
+            }
+            for line in batch.lines where errorRate > 0 && batch.end == nil {
                 let key = "\(batch.model)\u{1F}\(line.customID)"
                 let u = MockRules.unit(seed: seed, model: batch.model, prompt: line.customID, sample: nil, purpose: "batch-line-error")
                 if u < errorRate, !state.erroredOnce.contains(key) {

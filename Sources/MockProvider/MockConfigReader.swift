@@ -8,7 +8,7 @@ struct MockConfigReader {
     static let modelFields = [
         "role", "weights", "effectiveness", "mcqa_accuracy", "mcqa_unparseable", "unparseable",
         "refusal", "garbage_first", "max_choices", "latency_ms", "rpm", "burst", "limit_slack",
-        "faults", "hang_s", "batch_delay_s", "batch_line_errors", "batch_expiry",
+        "faults", "hang_s", "batch_delay_s", "batch_line_errors", "batch_expiry", "batch_queue_limit",
     ]
 
     func fail(_ field: String, _ message: String) -> MockConfigError {
@@ -98,6 +98,7 @@ struct MockConfigReader {
                     throw fail(field, "must be \"none\", \"unanswered\" or \"half\"")
                 }
                 profile.batchExpiry = expiry
+            case "batch_queue_limit": profile.batchQueueLimit = value == .null ? nil : try integer(value, at: field, minimum: 1)
             default: break
             }
         }

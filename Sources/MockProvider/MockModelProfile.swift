@@ -127,6 +127,8 @@ public struct MockModelProfile: Sendable, Equatable {
     public var batchLineErrors: Double = 0
     /// How the model's batches end.
     public var batchExpiry: MockBatchExpiry = .none
+    /// Lines the model's unfinished batches may hold together (`nil`: no limit); a batch past it is refused.
+    public var batchQueueLimit: Int?
 
     /// The defaults every model starts from.
     public static let defaults = MockModelProfile(

@@ -58,6 +58,7 @@ public final class MockServer: Sendable {
             "lines_answered": .int(Int64(counters.linesAnswered)),
             "lines_errored": .int(Int64(counters.linesErrored)),
             "duplicate_paid_lines": .int(Int64(counters.duplicatePaidLines)),
+            "over_queue_limit": .int(Int64(counters.overQueueLimit)),
         ])
         return .object(document)
     }

@@ -76,10 +76,12 @@ struct OpenAIBatchRoutes {
             lines.append(MockBatchLine(customID: customID, body: request.requestBytes, sample: MockBatchLine.sample(of: customID)))
         }
         guard let model, !lines.isEmpty else { return invalid("the input file has no requests.") }
-        let batch = routes.create(.openai, model: model, lines: lines, id: MockBatchStore.newID("batch_")) { batch in
+        let created = routes.create(.openai, model: model, lines: lines, id: MockBatchStore.newID("batch_")) { batch in
             batch.inputFileID = fileID
             batch.metadata = body["metadata"] ?? .null
         }
+        // OpenAI keeps a batch over its queue limit, as a failed one.
+        guard let batch = created else { return invalid("the batch was refused") }
         return MockHTTP.json(.ok, object(batch))
     }
 
@@ -105,6 +107,7 @@ struct OpenAIBatchRoutes {
         case .completed?: "completed"
         case .expired?: "expired"
         case .cancelled?: "cancelled"
+        case .failed?: "failed"
         case nil: batch.cancelRequested != nil ? "cancelling" : "in_progress"
         }
     }
@@ -115,22 +118,34 @@ struct OpenAIBatchRoutes {
         let (done, failed) = batch.answered(at: now)
         let unix = { (date: Date) -> JSONValue in .int(Int64(date.timeIntervalSince1970)) }
         let endStamp = batch.endedAt.map(unix) ?? .null
-        // Lines never answered count as failed once the batch has ended (they are in the error file).
-        let failedTotal = failed + (batch.end != nil ? batch.lines.count - done : 0)
+        // Lines never answered count as failed once the batch has ended (they are in the error file);
+        // a batch that failed at once ran none.
+        let failedTotal = failed + (batch.end != nil && batch.end != .failed ? batch.lines.count - done : 0)
         return .object([
             "id": .string(batch.id), "object": .string("batch"), "endpoint": .string(Self.endpoint), "model": .string(batch.model),
             "input_file_id": .string(batch.inputFileID ?? ""), "completion_window": .string("24h"), "status": .string(status(batch)),
             "output_file_id": batch.outputFileID.map(JSONValue.string) ?? .null,
-            "error_file_id": batch.errorFileID.map(JSONValue.string) ?? .null, "errors": .null,
+            "error_file_id": batch.errorFileID.map(JSONValue.string) ?? .null, "errors": errors(batch),
             "created_at": unix(batch.created), "in_progress_at": unix(batch.created),
             "expires_at": unix(batch.created.addingTimeInterval(86_400)),
             "completed_at": batch.end == .completed ? endStamp : .null, "expired_at": batch.end == .expired ? endStamp : .null,
             "cancelling_at": batch.cancelRequested.map(unix) ?? .null, "cancelled_at": batch.end == .cancelled ? endStamp : .null,
-            "failed_at": .null, "finalizing_at": endStamp,
+            "failed_at": batch.end == .failed ? endStamp : .null, "finalizing_at": batch.end == .failed ? .null : endStamp,
             "request_counts": .object([
                 "total": .int(Int64(batch.lines.count)), "completed": .int(Int64(done - failed)), "failed": .int(Int64(failedTotal)),
             ]),
             "metadata": batch.metadata,
+        ])
+    }
+
+    /// `errors` of a batch that failed: `{object: list, data: [{code, message, param, line}]}`.
+    private func errors(_ batch: MockBatch) -> JSONValue {
+        guard let failure = batch.failure else { return .null }
+        return .object([
+            "object": .string("list"),
+            "data": .array([
+                .object(["code": .string("token_limit_exceeded"), "message": .string(failure), "param": .null, "line": .null])
+            ]),
         ])
     }
 

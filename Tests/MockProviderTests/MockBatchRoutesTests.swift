@@ -6,10 +6,13 @@ import Testing
 /// The mock's batch routes, spoken to directly over loopback: their shapes,
 /// and that each line is answered as its live route answers the same body.
 @Suite struct MockBatchRoutesTests {
+    /// Batches end after 0.3 s, except `claude-slow`'s, which take a minute.
     static let config: MockConfig = {
         var profile = MockModelProfile.defaults
         profile.batchDelaySeconds = 0.3
-        return MockConfig(defaults: profile)
+        var slow = profile
+        slow.batchDelaySeconds = 60
+        return MockConfig(defaults: profile, models: ["claude-slow": slow])
     }()
 
     let prompts = ["Case 1: what now?", "Case 2: and then?", "Case 3: why so?"]
@@ -127,7 +130,6 @@ import Testing
             #expect(created["request_counts"]?["processing"]?.intValue == 3 && created["results_url"] == .null)
             let id = try #require(created["id"]?.stringValue)
             #expect(id.hasPrefix("msgbatch_"))
-            #expect(try await send(client, "GET", "/v1/messages/batches/\(id)/results").status == 400)
 
             var ended = JSONValue.null
             try await waitUntil {
@@ -152,6 +154,26 @@ import Testing
             }
             let list = try json(await send(client, "GET", "/v1/messages/batches?limit=10"))
             #expect(list["data"]?.arrayValue?.first?["id"]?.stringValue == id && list["last_id"]?.stringValue == id)
+
+            // A batch still processing has no results yet; a cancel ends it with its requests canceled.
+            let slowRequest: JSONValue = .object([
+                "custom_id": .string("j9-s0"),
+                "params": .object([
+                    "model": .string("claude-slow"), "max_tokens": .int(100),
+                    "messages": .array([.object(["role": .string("user"), "content": .string("slow")])]),
+                ]),
+            ])
+            let slow = try json(
+                await send(client, "POST", "/v1/messages/batches", body: Array(JSONValue.object(["requests": .array([slowRequest])]).canonicalData()))
+            )
+            let slowID = try #require(slow["id"]?.stringValue)
+            #expect(try await send(client, "GET", "/v1/messages/batches/\(slowID)/results").status == 400)
+            let canceling = try json(await send(client, "POST", "/v1/messages/batches/\(slowID)/cancel"))
+            #expect(canceling["processing_status"]?.stringValue == "canceling")
+            let canceled = try json(await send(client, "GET", "/v1/messages/batches/\(slowID)"))
+            #expect(canceled["processing_status"]?.stringValue == "ended" && canceled["request_counts"]?["canceled"]?.intValue == 1)
+            let slowResults = try lines(await send(client, "GET", "/v1/messages/batches/\(slowID)/results"))
+            #expect(slowResults.first?["result"] == .object(["type": .string("canceled")]))
             #expect(try await send(client, "POST", "/v1/messages/batches", body: Array(#"{"requests":[]}"#.utf8)).status == 400)
         }
     }

@@ -160,6 +160,42 @@ import Worker
         }
     }
 
+    @Test(arguments: BatchScene.providers)
+    func queueLimitIsThrottledOrFailsTheBatch(provider: Provider) async throws {
+        var profile = BatchScene.quick
+        profile.batchDelaySeconds = 60
+        profile.batchQueueLimit = 3
+        try await BatchScene.with(provider, config: MockConfig(defaults: profile)) { scene in
+            _ = try await scene.submit(scene.lines(2))
+            let more = Array(scene.lines(4).suffix(2))
+            switch provider {
+            case .openai, .mock:
+                // OpenAI accepts the batch, then fails it: no line ran, so every line is unanswered.
+                let refused = try await scene.submit(more)
+                let progress = try await scene.api.progress(of: refused.providerBatchID, model: scene.model)
+                #expect(progress.ended && progress.providerState == "failed")
+                let results = try await scene.results(refused.providerBatchID)
+                #expect(results.count == 2)
+                for line in more {
+                    guard case .unanswered(let reason)? = results[line.customID] else {
+                        Issue.record("\(line.customID): \(String(describing: results[line.customID]))")
+                        continue
+                    }
+                    #expect(reason.contains("token_limit_exceeded"))
+                }
+            default:
+                do {
+                    _ = try await scene.submit(more)
+                    Issue.record("a batch past the queue limit was accepted")
+                } catch let failure as ProviderFailure {
+                    #expect(failure.retryable && failure.throttled)
+                    #expect(failure.status == 429)
+                }
+            }
+            #expect(try await scene.counter("over_queue_limit") == 1)
+        }
+    }
+
     @Test func anthropicFindSkipsKnownBatchesAndOlderOnes() async throws {
         try await BatchScene.with(.anthropic) { scene in
             let before = Date().addingTimeInterval(-1)
