@@ -43,7 +43,8 @@ public struct GeminiBatchAPI: BatchAPI {
         let (body, included) = try BatchPacking.pack(
             encoded, prefix: prefix, separator: [UInt8(ascii: ",")], suffix: Array("]}}}}".utf8), maxBytes: maxBytes)
         try await beforeCreate()
-        let path = "/v1beta/models/\(BatchReading.segment(GeminiCodec.modelID(model.model))):batchGenerateContent"
+        // The model goes into the path as the live route puts it.
+        let path = "/v1beta/models/\(GeminiCodec.modelID(model.model)):batchGenerateContent"
         let operation = try await transport.json("POST", try url(path, model), headers: headers(model), body: body)
         guard let name = operation["name"]?.stringValue ?? operation["metadata"]?["name"]?.stringValue else {
             throw BatchFailure.malformed("the created batch has no name")
