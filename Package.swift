@@ -96,7 +96,8 @@ let package = Package(
         .testTarget(name: "LoopbackHTTPTests", dependencies: ["LoopbackHTTP", "Shared", .product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(name: "SharedTests", dependencies: ["Shared", "LoopbackHTTP", "SiuoTestSupport"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Shared", "SiuoTestSupport"]),
-        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Coordinator", "LoopbackHTTP", "Shared", "CCurl", "SiuoTestSupport"]),
+        .testTarget(
+            name: "WorkerTests", dependencies: ["Worker", "Coordinator", "LoopbackHTTP", "Shared", "CCurl", "MockProvider", "SiuoTestSupport"]),
         .testTarget(name: "MockProviderTests", dependencies: ["MockProvider", "Shared", "SiuoTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Coordinator", "Shared", "MockProvider", "SiuoTestSupport"]),
     ],

@@ -4,7 +4,7 @@ import Shared
 
 /// Messages API replies and errors.
 struct AnthropicWire: WireWriter {
-    func reply(_ input: ReplyInput) -> Response {
+    func reply(_ input: ReplyInput) -> MockReply {
         // Anthropic has one choice per request and no prompt-block status: a block is
         // the same signal as a refusal (`stop_reason: refusal`), with no text at all.
         let answer = input.answers[0]
@@ -32,7 +32,7 @@ struct AnthropicWire: WireWriter {
             ]), headers: [("request-id", "req_mock_\(input.id)")])
     }
 
-    func rateLimited(_ info: RateLimitInfo, model: String) -> Response {
+    func rateLimited(_ info: RateLimitInfo, model: String) -> MockReply {
         var response = error(
             .tooManyRequests, type: "rate_limit_error",
             message: "This request would exceed the rate limit for your organization of \(Int((info.limit ?? 0).rounded())) requests per minute.")
@@ -52,7 +52,7 @@ struct AnthropicWire: WireWriter {
         ]
     }
 
-    func failure(_ failure: ServerFailure) -> Response {
+    func failure(_ failure: ServerFailure) -> MockReply {
         switch failure {
         case .internalError: error(.internalServerError, type: "api_error", message: "Internal server error")
         case .unavailable: error(.serviceUnavailable, type: "api_error", message: "Service unavailable")
@@ -60,7 +60,7 @@ struct AnthropicWire: WireWriter {
         }
     }
 
-    func badRequest(_ message: String) -> Response {
+    func badRequest(_ message: String) -> MockReply {
         error(.badRequest, type: "invalid_request_error", message: message)
     }
 
@@ -68,7 +68,7 @@ struct AnthropicWire: WireWriter {
         .object(["type": .string("text"), "text": .string(text)])
     }
 
-    private func error(_ status: HTTPResponse.Status, type: String, message: String) -> Response {
+    private func error(_ status: HTTPResponse.Status, type: String, message: String) -> MockReply {
         MockHTTP.json(status, .object(["type": .string("error"), "error": .object(["type": .string(type), "message": .string(message)])]))
     }
 }

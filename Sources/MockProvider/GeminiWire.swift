@@ -4,7 +4,7 @@ import Shared
 
 /// generateContent replies and errors.
 struct GeminiWire: WireWriter {
-    func reply(_ input: ReplyInput) -> Response {
+    func reply(_ input: ReplyInput) -> MockReply {
         let usageIn = MockHTTP.inputTokens(input.request)
         if input.isBlocked {
             return MockHTTP.json(
@@ -50,8 +50,8 @@ struct GeminiWire: WireWriter {
             ]))
     }
 
-    func rateLimited(_ info: RateLimitInfo, model: String) -> Response {
-        error(
+    func rateLimited(_ info: RateLimitInfo, model: String) -> MockReply {
+        Self.error(
             429, status: "RESOURCE_EXHAUSTED", message: "Resource has been exhausted (e.g. check quota).",
             details: [
                 .object(["@type": .string("type.googleapis.com/google.rpc.RetryInfo"), "retryDelay": .string(Self.protobufDuration(info.retryAfter))])
@@ -61,19 +61,19 @@ struct GeminiWire: WireWriter {
     /// Gemini reports limits only in the body of a 429.
     func rateHeaders(limit: Double, remaining: Int, reset: Duration) -> [(String, String)] { [] }
 
-    func failure(_ failure: ServerFailure) -> Response {
+    func failure(_ failure: ServerFailure) -> MockReply {
         switch failure {
         case .internalError:
-            error(
+            Self.error(
                 500, status: "INTERNAL",
                 message: "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting")
-        case .unavailable: error(503, status: "UNAVAILABLE", message: "The model is overloaded. Please try again later.")
+        case .unavailable: Self.error(503, status: "UNAVAILABLE", message: "The model is overloaded. Please try again later.")
         case .overloaded: overloaded()
         }
     }
 
-    func badRequest(_ message: String) -> Response {
-        error(400, status: "INVALID_ARGUMENT", message: message)
+    func badRequest(_ message: String) -> MockReply {
+        Self.error(400, status: "INVALID_ARGUMENT", message: message)
     }
 
     /// `google.protobuf.Duration` in JSON: seconds with up to millisecond decimals, e.g. `1.250s`, `7s`.
@@ -82,7 +82,7 @@ struct GeminiWire: WireWriter {
         return millis % 1000 == 0 ? "\(millis / 1000)s" : String(format: "%d.%03ds", millis / 1000, millis % 1000)
     }
 
-    private func error(_ code: Int, status: String, message: String, details: [JSONValue]? = nil) -> Response {
+    static func error(_ code: Int, status: String, message: String, details: [JSONValue]? = nil) -> MockReply {
         var body: [String: JSONValue] = ["code": .int(Int64(code)), "message": .string(message), "status": .string(status)]
         if let details { body["details"] = .array(details) }
         return MockHTTP.json(HTTPResponse.Status(code: code), .object(["error": .object(body)]))

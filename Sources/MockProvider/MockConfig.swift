@@ -23,6 +23,12 @@ public struct MockConfig: Sendable, Equatable {
         models[model] ?? defaults
     }
 
+    /// Makes every model's batches end `seconds` after creation (`siuo mock-provider --batch-delay`).
+    public mutating func setBatchDelay(_ seconds: Double) {
+        defaults.batchDelaySeconds = seconds
+        for name in models.keys { models[name]?.batchDelaySeconds = seconds }
+    }
+
     /// Reads a JSON configuration file.
     public static func load(file: String) throws -> MockConfig {
         let data: Data

@@ -8,7 +8,7 @@ struct MockConfigReader {
     static let modelFields = [
         "role", "weights", "effectiveness", "mcqa_accuracy", "mcqa_unparseable", "unparseable",
         "refusal", "garbage_first", "max_choices", "latency_ms", "rpm", "burst", "limit_slack",
-        "faults", "hang_s",
+        "faults", "hang_s", "batch_delay_s", "batch_line_errors", "batch_expiry", "batch_queue_limit",
     ]
 
     func fail(_ field: String, _ message: String) -> MockConfigError {
@@ -91,6 +91,14 @@ struct MockConfigReader {
                     profile.faults[kind] = rate
                 }
             case "hang_s": profile.hangSeconds = try number(value, at: field)
+            case "batch_delay_s": profile.batchDelaySeconds = try number(value, at: field)
+            case "batch_line_errors": profile.batchLineErrors = try probability(value, at: field)
+            case "batch_expiry":
+                guard let name = value.stringValue, let expiry = MockBatchExpiry(rawValue: name) else {
+                    throw fail(field, "must be \"none\", \"unanswered\" or \"half\"")
+                }
+                profile.batchExpiry = expiry
+            case "batch_queue_limit": profile.batchQueueLimit = value == .null ? nil : try integer(value, at: field, minimum: 1)
             default: break
             }
         }

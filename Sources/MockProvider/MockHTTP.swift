@@ -3,24 +3,42 @@ import HTTPTypes
 import Hummingbird
 import Shared
 
+/// A reply before it goes out: a live route sends it as it is, a batch
+/// route puts its status and body into a result line.
+struct MockReply: Sendable {
+    var status: HTTPResponse.Status
+    var body: [UInt8]
+    var headers: [(String, String)]
+    var contentType = "application/json"
+
+    /// The Hummingbird response.
+    var response: Response {
+        var fields = HTTPFields()
+        fields[.contentType] = contentType
+        for (name, value) in headers {
+            if let field = HTTPField.Name(name) { fields.append(HTTPField(name: field, value: value)) }
+        }
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// The body as JSON (`null` when it is not JSON, as after a `garbage` fault).
+    var json: JSONValue {
+        (try? JSONDecoder().decode(JSONValue.self, from: Data(body))) ?? .null
+    }
+}
+
 /// Response helpers shared by the wire writers.
 enum MockHTTP {
-    static func json(_ status: HTTPResponse.Status, _ body: JSONValue, headers: [(String, String)] = []) -> Response {
+    static func json(_ status: HTTPResponse.Status, _ body: JSONValue, headers: [(String, String)] = []) -> MockReply {
         raw(status, bytes: Array(body.canonicalData()), headers: headers)
     }
 
-    static func raw(_ status: HTTPResponse.Status, bytes: [UInt8], headers: [(String, String)] = []) -> Response {
-        var fields = HTTPFields()
-        fields[.contentType] = "application/json"
-        var response = Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
-        add(headers, to: &response)
-        return response
+    static func raw(_ status: HTTPResponse.Status, bytes: [UInt8], headers: [(String, String)] = []) -> MockReply {
+        MockReply(status: status, body: bytes, headers: headers)
     }
 
-    static func add(_ headers: [(String, String)], to response: inout Response) {
-        for (name, value) in headers {
-            if let field = HTTPField.Name(name) { response.headers.append(HTTPField(name: field, value: value)) }
-        }
+    static func add(_ headers: [(String, String)], to reply: inout MockReply) {
+        reply.headers += headers
     }
 
     /// The value of a request header, by name.

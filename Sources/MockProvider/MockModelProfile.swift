@@ -78,6 +78,16 @@ public struct MockLatency: Sendable, Equatable {
     }
 }
 
+/// How a batch of the model ends when its completion delay is up.
+public enum MockBatchExpiry: String, Sendable, Equatable, CaseIterable {
+    /// It completes: every line answered.
+    case none
+    /// It expires with no line answered.
+    case unanswered
+    /// It expires with the first half of its lines answered.
+    case half
+}
+
 /// Everything that decides how one model behaves, defaults filled in.
 public struct MockModelProfile: Sendable, Equatable {
     /// `nil` means "judge when the name contains `judge`".
@@ -110,6 +120,15 @@ public struct MockModelProfile: Sendable, Equatable {
     public var faults: [MockFault: Double]
     /// How long a `hang` fault holds a request, in seconds.
     public var hangSeconds: Double
+    /// How long after its creation a batch of the model ends, in seconds.
+    public var batchDelaySeconds: Double = 3
+    /// Share of batch lines (drawn by `custom_id`) that error with a 500-class
+    /// error the first time their `custom_id` is sent, and only then.
+    public var batchLineErrors: Double = 0
+    /// How the model's batches end.
+    public var batchExpiry: MockBatchExpiry = .none
+    /// Lines the model's unfinished batches may hold together (`nil`: no limit); a batch past it is refused.
+    public var batchQueueLimit: Int?
 
     /// The defaults every model starts from.
     public static let defaults = MockModelProfile(

@@ -3,7 +3,7 @@ import Hummingbird
 import NIOCore
 import Shared
 
-/// Routes requests: the three model APIs, `/stats`, `/stats/reset`, `/healthz`.
+/// Routes requests: the three model APIs and their batch APIs, `/stats`, `/stats/reset`, `/healthz`.
 public struct MockResponder: HTTPResponder {
     /// The context every request gets.
     public typealias Context = MockRequestContext
@@ -15,12 +15,12 @@ public struct MockResponder: HTTPResponder {
         let path = request.uri.path
         switch (request.method, path) {
         case (.get, "/healthz"):
-            return MockHTTP.json(.ok, .object(["status": .string("ok")]))
+            return MockHTTP.json(.ok, .object(["status": .string("ok")])).response
         case (.get, "/stats"):
-            return MockHTTP.json(.ok, server.statistics())
+            return MockHTTP.json(.ok, server.statistics()).response
         case (.post, "/stats/reset"):
-            server.stats.reset()
-            return MockHTTP.json(.ok, server.statistics())
+            server.resetStatistics()
+            return MockHTTP.json(.ok, server.statistics()).response
         case (.post, "/v1/chat/completions"), (.post, "/chat/completions"):
             return try await ModelExchange(server: server, request: request, context: context, format: .openai, pathModel: nil).run()
         case (.post, "/v1/messages"):
@@ -28,18 +28,23 @@ public struct MockResponder: HTTPResponder {
         case (.post, _) where path.hasPrefix("/v1beta/models/") || path.hasPrefix("/v1/models/"):
             // The segment is `{model}:generateContent`; the model name itself may contain colons.
             let segment = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? ""
-            guard let colon = segment.lastIndex(of: ":"), segment[segment.index(after: colon)...] == "generateContent" else {
+            guard let colon = segment.lastIndex(of: ":") else { return notFound(path) }
+            let model = String(segment[..<colon]).removingPercentEncoding ?? String(segment[..<colon])
+            switch segment[segment.index(after: colon)...] {
+            case "generateContent":
+                return try await ModelExchange(server: server, request: request, context: context, format: .gemini, pathModel: model).run()
+            case "batchGenerateContent" where path.hasPrefix("/v1beta/"):
+                return await GeminiBatchRoutes(routes: MockBatchRoutes(server: server, request: request)).create(model: model).response
+            default:
                 return notFound(path)
             }
-            let model = String(segment[..<colon]).removingPercentEncoding ?? String(segment[..<colon])
-            return try await ModelExchange(server: server, request: request, context: context, format: .gemini, pathModel: model).run()
         default:
-            return notFound(path)
+            return try await MockBatchRoutes(server: server, request: request).respond(path: path) ?? notFound(path)
         }
     }
 
     private func notFound(_ path: String) -> Response {
-        MockHTTP.json(.notFound, .object(["error": .object(["message": .string("no route for \(path)"), "type": .string("not_found")])]))
+        MockHTTP.json(.notFound, .object(["error": .object(["message": .string("no route for \(path)"), "type": .string("not_found")])])).response
     }
 }
 
@@ -58,6 +63,10 @@ struct ModelExchange {
     static let maxBodyBytes = 64 << 20
 
     func run() async throws -> Response {
+        try await exchange().response
+    }
+
+    private func exchange() async throws -> MockReply {
         let writer = format.writer
         let parsed: ParsedRequest
         do {
@@ -95,7 +104,7 @@ struct ModelExchange {
         let delay = latency(profile.latency, model: model, prompt: parsed.prompt, sample: sample, arrival: arrival)
         if delay > .zero { try await Task.sleep(for: delay) }
 
-        let response: Response
+        let response: MockReply
         switch fault {
         case .reset?, .hang?: try await drop()
         case .status500?: response = writer.failure(.internalError)
@@ -106,12 +115,7 @@ struct ModelExchange {
             // Spurious: the bucket had room, so it is not an over-limit arrival.
             response = writer.rateLimited(RateLimitInfo(retryAfter: .seconds(1), limit: profile.rpm, remaining: 0), model: model)
         case nil:
-            let count = min(parsed.choices, profile.maxChoices ?? .max)
-            let answers = (0..<count).map {
-                MockRules.answer(seed: server.seed, model: model, prompt: parsed.prompt, sample: sample + $0, profile: profile)
-            }
-            var reply = writer.reply(
-                ReplyInput(request: parsed, answers: answers, firstSample: sample, seed: server.seed, created: Int(Date().timeIntervalSince1970)))
+            var reply = server.reply(to: parsed, sample: sample, profile: profile)
             if case .allowed(let remaining, let untilFull)? = decision, let rpm = profile.rpm {
                 MockHTTP.add(writer.rateHeaders(limit: rpm, remaining: remaining, reset: untilFull), to: &reply)
             }
@@ -138,9 +142,34 @@ struct ModelExchange {
         throw MockConnectionDropped()
     }
 
-    private func count(_ response: Response, model: String) -> Response {
+    private func count(_ response: MockReply, model: String) -> MockReply {
         _ = server.stats.arrive(model: model)
         server.stats.finish(model: model, status: response.status.code)
         return response
+    }
+}
+
+extension MockServer {
+    /// What the live route answers `parsed` as sample `sample` when no rate
+    /// limit, fault or latency gets in the way: the one home of the answer,
+    /// which batch lines get too.
+    func reply(to parsed: ParsedRequest, sample: Int, profile: MockModelProfile) -> MockReply {
+        let count = min(parsed.choices, profile.maxChoices ?? .max)
+        let answers = (0..<count).map {
+            MockRules.answer(seed: seed, model: parsed.model, prompt: parsed.prompt, sample: sample + $0, profile: profile)
+        }
+        return parsed.format.writer.reply(
+            ReplyInput(request: parsed, answers: answers, firstSample: sample, seed: seed, created: Int(Date().timeIntervalSince1970)))
+    }
+
+    /// The live route's answer to a request body, as a batch line gets it:
+    /// a body the live route would refuse gets the same 400.
+    func reply(toBody body: [UInt8], format: MockWireFormat, pathModel: String?, sample: Int) -> MockReply {
+        do {
+            let parsed = try RequestParsing.parse(body, format: format, pathModel: pathModel)
+            return reply(to: parsed, sample: sample, profile: config.profile(for: parsed.model))
+        } catch {
+            return format.writer.badRequest(error.message)
+        }
     }
 }

@@ -13,6 +13,7 @@ public final class MockServer: Sendable {
     /// How models behave.
     public let config: MockConfig
     let stats = MockStats()
+    let batches = MockBatchStore()
     let limiter = RateLimiter()
     let hangs = HangGate()
     let logger: Logger
@@ -44,9 +45,28 @@ public final class MockServer: Sendable {
         hangs.release()
     }
 
-    /// The `/stats` document.
+    /// The `/stats` document, with the batch counters (batches due are settled first).
     public func statistics() -> JSONValue {
-        stats.snapshot(seed: seed)
+        batches.settleAll { batch, line in reply(toBody: line.body, format: batch.format, pathModel: batch.pathModel, sample: line.sample) }
+        guard case .object(var document) = stats.snapshot(seed: seed) else { return .null }
+        let counters = batches.counters()
+        var created: [String: JSONValue] = [:]
+        for format in MockWireFormat.allCases { created[format.rawValue] = .int(Int64(counters.created[format] ?? 0)) }
+        document["batches"] = .object([
+            "created": .object(created),
+            "lines_received": .int(Int64(counters.linesReceived)),
+            "lines_answered": .int(Int64(counters.linesAnswered)),
+            "lines_errored": .int(Int64(counters.linesErrored)),
+            "duplicate_paid_lines": .int(Int64(counters.duplicatePaidLines)),
+            "over_queue_limit": .int(Int64(counters.overQueueLimit)),
+        ])
+        return .object(document)
+    }
+
+    /// Zeroes the counters of `/stats` (`POST /stats/reset`).
+    public func resetStatistics() {
+        stats.reset()
+        batches.resetCounters()
     }
 }
 

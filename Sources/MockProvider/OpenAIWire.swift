@@ -4,7 +4,7 @@ import Shared
 
 /// Chat Completions replies and errors.
 struct OpenAIWire: WireWriter {
-    func reply(_ input: ReplyInput) -> Response {
+    func reply(_ input: ReplyInput) -> MockReply {
         if input.isBlocked {
             return error(
                 .badRequest,
@@ -44,7 +44,7 @@ struct OpenAIWire: WireWriter {
             ]), headers: [("x-request-id", "req_mock_\(input.id)")])
     }
 
-    func rateLimited(_ info: RateLimitInfo, model: String) -> Response {
+    func rateLimited(_ info: RateLimitInfo, model: String) -> MockReply {
         var headers = [("retry-after", "\(info.retryAfterSeconds)"), ("retry-after-ms", "\(info.retryAfterMs)")]
         headers += rateHeaders(limit: info.limit ?? 0, remaining: info.remaining, reset: info.retryAfter)
         let limit = info.limit.map { "Limit \(Int($0.rounded())), " } ?? ""
@@ -64,7 +64,7 @@ struct OpenAIWire: WireWriter {
         ]
     }
 
-    func failure(_ failure: ServerFailure) -> Response {
+    func failure(_ failure: ServerFailure) -> MockReply {
         switch failure {
         case .internalError:
             error(
@@ -79,11 +79,11 @@ struct OpenAIWire: WireWriter {
         }
     }
 
-    func badRequest(_ message: String) -> Response {
+    func badRequest(_ message: String) -> MockReply {
         error(.badRequest, message: message, type: "invalid_request_error", code: nil, param: nil)
     }
 
-    private func error(_ status: HTTPResponse.Status, message: String, type: String, code: String?, param: String?) -> Response {
+    private func error(_ status: HTTPResponse.Status, message: String, type: String, code: String?, param: String?) -> MockReply {
         MockHTTP.json(
             status,
             .object([

@@ -9,10 +9,10 @@ enum ServerFailure: Sendable {
 
 /// Writes replies and errors in one provider's wire format.
 protocol WireWriter: Sendable {
-    func reply(_ input: ReplyInput) -> Response
-    func rateLimited(_ info: RateLimitInfo, model: String) -> Response
-    func failure(_ failure: ServerFailure) -> Response
-    func badRequest(_ message: String) -> Response
+    func reply(_ input: ReplyInput) -> MockReply
+    func rateLimited(_ info: RateLimitInfo, model: String) -> MockReply
+    func failure(_ failure: ServerFailure) -> MockReply
+    func badRequest(_ message: String) -> MockReply
     /// Headers a successful reply carries about the model's bucket.
     func rateHeaders(limit: Double, remaining: Int, reset: Duration) -> [(String, String)]
 }
@@ -30,7 +30,7 @@ extension MockWireFormat {
 extension WireWriter {
     /// Anthropic's overloaded shape on every route: 529 is Anthropic's status,
     /// and clients of the other APIs meet it only behind proxies that pass it through.
-    func overloaded() -> Response {
+    func overloaded() -> MockReply {
         MockHTTP.json(
             .init(code: 529, reasonPhrase: "Overloaded"),
             .object(["type": .string("error"), "error": .object(["type": .string("overloaded_error"), "message": .string("Overloaded")])]))

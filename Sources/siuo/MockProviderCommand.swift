@@ -23,6 +23,11 @@ struct MockProviderCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("JSON file with model behaviour, rate limits and faults.", valueName: "file"))
     var config: String?
 
+    @Option(
+        name: .customLong("batch-delay"),
+        help: ArgumentHelp("Seconds after which every model's batches end (overrides batch_delay_s in the config).", valueName: "seconds"))
+    var batchDelay: Double?
+
     @Flag(name: .customLong("exit-with-parent"), help: ArgumentHelp("Stop when the parent process dies (used by `siuo run`).", visibility: .hidden))
     var exitWithParent = false
 
@@ -30,7 +35,11 @@ struct MockProviderCommand: AsyncParsableCommand {
         if exitWithParent { ParentWatch.terminateWithParent() }
         let (host, port) = try CoordinatorCommand.parse(listen)
         // MockConfigError reads as one line naming the file and field.
-        let settings = try config.map { try MockConfig.load(file: $0) } ?? MockConfig()
+        var settings = try config.map { try MockConfig.load(file: $0) } ?? MockConfig()
+        if let batchDelay {
+            guard batchDelay >= 0, batchDelay.isFinite else { throw ValidationError("--batch-delay must be a number of seconds ≥ 0") }
+            settings.setBatchDelay(batchDelay)
+        }
         var logger = Logger(label: "siuo.mock-provider")
         logger.logLevel = .warning
         let server = MockServer(seed: seed, config: settings, logger: logger)

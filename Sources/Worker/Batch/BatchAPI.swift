@@ -98,6 +98,9 @@ public protocol BatchAPI: Sendable {
     func progress(of providerBatchID: String, model: ModelSpec) async throws -> BatchProgress
     /// Asks the provider to cancel the batch; lines it answered before stopping stay answered.
     func cancel(_ providerBatchID: String, model: ModelSpec) async throws
-    /// Every line of an ended batch the provider reports on.
+    /// Every line of an ended batch the provider reports on; lines it does
+    /// not mention are absent. A batch that ran no line at all (OpenAI's
+    /// `failed`: its input refused, or the enqueued-token limit reached)
+    /// reports every line as unanswered, with the provider's error as reason.
     func results(of providerBatchID: String, model: ModelSpec) async throws -> [BatchLineResult]
 }

@@ -21,11 +21,16 @@ public struct AnthropicCodec: ProviderCodec {
     /// whatever its `count`; the caller sends one request per sample.
     public func request(for call: ModelCall, apiKey: String?, timeout: TimeInterval) throws -> HTTPClientRequest {
         let url = try ProviderURL.appending("/v1/messages", to: call.model.baseURL)
-        var extra = ["anthropic-version": Self.apiVersion]
-        if let apiKey { extra["x-api-key"] = apiKey }
         return HTTPClientRequest(
-            method: "POST", url: url, headers: CommonHeaders.for(call, adding: extra),
+            method: "POST", url: url, headers: CommonHeaders.for(call, adding: Self.authHeaders(apiKey: apiKey)),
             body: body(for: call).requestBody, timeout: timeout)
+    }
+
+    /// `anthropic-version`, and `x-api-key` when there is a key.
+    static func authHeaders(apiKey: String?) -> [String: String] {
+        var headers = ["anthropic-version": apiVersion]
+        if let apiKey { headers["x-api-key"] = apiKey }
+        return headers
     }
 
     /// The joined text blocks and stop reason, or a failure (`overloaded_error` is throttling).
@@ -36,7 +41,8 @@ public struct AnthropicCodec: ProviderCodec {
             blockReason: { _, _, _ in nil })
     }
 
-    private func body(for call: ModelCall) -> JSONValue {
+    /// `{model, max_tokens, messages, temperature?}` with `model.params` laid over it.
+    public func body(for call: ModelCall) -> JSONValue {
         let content: [JSONValue] = [
             .object([
                 "type": .string("image"),

@@ -14,14 +14,25 @@ public struct GeminiCodec: ProviderCodec {
     /// `POST {base_url}/v1beta/models/{model}:generateContent`; the key goes
     /// in `x-goog-api-key`, never in the URL, so it cannot leak into logs.
     public func request(for call: ModelCall, apiKey: String?, timeout: TimeInterval) throws -> HTTPClientRequest {
-        var model = call.model.model
-        // The API names models `models/…`; a sweep may copy that form.
-        if model.hasPrefix("models/") { model.removeFirst("models/".count) }
-        let url = try ProviderURL.appending("/v1beta/models/\(model):generateContent", to: call.model.baseURL)
-        let extra = apiKey.map { ["x-goog-api-key": $0] } ?? [:]
+        let url = try ProviderURL.appending("/v1beta/models/\(Self.modelID(call.model.model)):generateContent", to: call.model.baseURL)
         return HTTPClientRequest(
-            method: "POST", url: url, headers: CommonHeaders.for(call, adding: extra),
-            body: GeminiRequestBody.json(for: call).requestBody, timeout: timeout)
+            method: "POST", url: url, headers: CommonHeaders.for(call, adding: Self.authHeaders(apiKey: apiKey)),
+            body: body(for: call).requestBody, timeout: timeout)
+    }
+
+    /// `{contents, generationConfig}` with `model.params` laid over it.
+    public func body(for call: ModelCall) -> JSONValue {
+        GeminiRequestBody.json(for: call)
+    }
+
+    /// The model as the URL path names it: the API names models `models/…`, and a sweep may copy that form.
+    static func modelID(_ model: String) -> String {
+        model.hasPrefix("models/") ? String(model.dropFirst("models/".count)) : model
+    }
+
+    /// `x-goog-api-key` when there is a key (never the URL, whose query could reach logs).
+    static func authHeaders(apiKey: String?) -> [String: String] {
+        apiKey.map { ["x-goog-api-key": $0] } ?? [:]
     }
 
     /// The candidates, a prompt block (`promptFeedback.blockReason`), or a failure.

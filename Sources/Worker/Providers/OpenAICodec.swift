@@ -24,17 +24,20 @@ public struct OpenAICodec: ProviderCodec {
     /// `POST {base_url}/chat/completions` with the question and the image as a data URL.
     public func request(for call: ModelCall, apiKey: String?, timeout: TimeInterval) throws -> HTTPClientRequest {
         let url = try ProviderURL.appending("/chat/completions", to: call.model.baseURL)
-        var auth: [String: String] = [:]
-        if sendsAuthorization, let apiKey {
-            if Self.isAzure(baseURL: call.model.baseURL) {
-                auth["api-key"] = apiKey
-            } else {
-                auth["Authorization"] = "Bearer \(apiKey)"
-            }
-        }
         return HTTPClientRequest(
-            method: "POST", url: url, headers: CommonHeaders.for(call, adding: auth),
-            body: OpenAIRequestBody.json(for: call).requestBody, timeout: timeout)
+            method: "POST", url: url, headers: CommonHeaders.for(call, adding: authHeaders(apiKey: apiKey, baseURL: call.model.baseURL)),
+            body: body(for: call).requestBody, timeout: timeout)
+    }
+
+    /// `{model, messages, temperature?, max_tokens?, n?}` with `model.params` laid over it.
+    public func body(for call: ModelCall) -> JSONValue {
+        OpenAIRequestBody.json(for: call)
+    }
+
+    /// The key's header: `Authorization: Bearer …`, Azure's `api-key`, or none (the mock, or no key).
+    func authHeaders(apiKey: String?, baseURL: String) -> [String: String] {
+        guard sendsAuthorization, let apiKey else { return [:] }
+        return Self.isAzure(baseURL: baseURL) ? ["api-key": apiKey] : ["Authorization": "Bearer \(apiKey)"]
     }
 
     /// The choices, a block (400 `content_policy_violation`/`invalid_prompt`,

@@ -109,6 +109,9 @@ public struct ProviderFailure: Error, Sendable, Equatable, CustomStringConvertib
 
 /// Encodes calls for one API family and decodes and classifies its replies.
 public protocol ProviderCodec: Sendable {
+    /// The JSON body of the request for `call`: the live request sends it, and
+    /// a batch line carries it unchanged (docs/architecture.md, "Batch mode").
+    func body(for call: ModelCall) -> JSONValue
     /// The HTTP request for `call`; `apiKey` is `nil` for providers that need none.
     func request(for call: ModelCall, apiKey: String?, timeout: TimeInterval) throws -> HTTPClientRequest
     /// The reply, or why there is none.
