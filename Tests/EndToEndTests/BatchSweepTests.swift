@@ -75,4 +75,108 @@ import Testing
         let status = try await admin.status("batched")
         #expect(!status.batches.isEmpty && status.batches.allSatisfy { $0.state == "collected" && $0.providerBatchID != nil })
     }
+
+    /// One batch model on the mock: `provider`'s batch wire, one sample, its own mock profile by name.
+    static func single(_ name: String, model: String, provider: Provider, mockURL: String, deadlineSeconds: Double = 3600) -> SweepDefinition {
+        let baseURL = provider == .openai ? mockURL + "/v1" : mockURL
+        let spec = ModelSpec(
+            name: model, provider: provider, model: model, baseURL: baseURL, maxTokens: 200,
+            batch: BatchSettings(maxRequests: 1000, maxBytes: 20_000_000, maxWaitSeconds: 1, deadlineSeconds: deadlineSeconds))
+        return SweepDefinition(
+            name: name, dataset: DatasetReference(name: "fixture"), tasks: [.mcqa], samples: 1, cache: false, leaseTTLSeconds: 10,
+            maxAttempts: 5, models: [spec])
+    }
+
+    /// Line errors are retried in a later batch and succeed; an expired
+    /// batch's jobs complete live; a batch past `batch_deadline` is cancelled
+    /// and its jobs complete live. Three sweeps, one cluster.
+    @Test func errorsRetryInALaterBatchAndExpiredOrLateBatchesFinishLive() async throws {
+        guard SiuoProcess.binary != nil else {
+            Issue.record("build siuo first (swift build)")
+            return
+        }
+        let mockConfig = #"""
+            {"latency_ms": {"mean": 5, "jitter": 5}, "batch_delay_s": 1,
+             "models": {"flaky": {"batch_line_errors": 0.5}, "expiring": {"batch_expiry": "unanswered"},
+                        "slow": {"batch_delay_s": 600}}}
+            """#
+        let cluster = try await SweepCluster(suite: "e2e_batch_faults", mockConfig: mockConfig)
+        defer { cluster.stop() }
+        try await SweepFixture.importDataset(cluster.pool, cases: 8)
+        try await cluster.submit(Self.single("errors", model: "flaky", provider: .anthropic, mockURL: cluster.mockURL))
+        try await cluster.submit(Self.single("expiry", model: "expiring", provider: .gemini, mockURL: cluster.mockURL))
+        try await cluster.submit(Self.single("deadline", model: "slow", provider: .openai, mockURL: cluster.mockURL, deadlineSeconds: 4))
+        try cluster.startWorker(concurrency: 8, environment: Self.keys)
+        #expect(try await cluster.waitUntilFinished(limit: .seconds(180)))
+        #expect(try await cluster.count("SELECT count(*) AS n FROM jobs WHERE state <> 'done'") == 0)
+        #expect(try await cluster.count("SELECT count(*) AS n FROM jobs j WHERE (SELECT count(*) FROM responses r WHERE r.job_id = j.id) <> 1") == 0)
+
+        func perSweep(_ sweep: String, _ expression: String) async throws -> Int {
+            try await cluster.count("SELECT \(expression)::int AS n FROM jobs j JOIN sweeps s ON s.id = j.sweep_id WHERE s.name = '\(sweep)'")
+        }
+        // Errors: every job answered through a batch, some on a second batch after an errored line (an attempt each).
+        #expect(try await perSweep("errors", "sum(j.batch_requests - (j.requests - j.batch_requests))") > 0)
+        #expect(try await perSweep("errors", "count(*) FILTER (WHERE j.lane = 'live')") == 0, "errored lines retry in a batch, not live")
+        #expect(try await perSweep("errors", "count(*) FILTER (WHERE j.attempts > 0)") > 0, "some lines errored and were retried")
+        #expect(try await perSweep("errors", "sum(j.requests - j.batch_requests)") == 0, "no live request")
+        // Expiry and deadline: the jobs ran live after their batch ended unanswered.
+        for sweep in ["expiry", "deadline"] {
+            #expect(try await perSweep(sweep, "count(*) FILTER (WHERE j.lane = 'live')") == 8, "\(sweep): every job moved to the live lane")
+            #expect(try await perSweep(sweep, "sum(j.batch_requests)") == 0, "\(sweep): nothing answered by the batch")
+        }
+        let cancelled = try await cluster.count(
+            "SELECT count(*) AS n FROM batches b JOIN models m ON m.id = b.model_id WHERE m.name = 'slow' AND b.cancel_requested")
+        #expect(cancelled == 1, "the late batch was cancelled at the provider")
+        let stats = try await cluster.mockStats()
+        let batches = try #require(stats["batches"] as? [String: Any])
+        #expect((batches["lines_errored"] as? Int ?? 0) > 0)
+        #expect(batches["duplicate_paid_lines"] as? Int == 0)
+    }
+
+    /// Workers killed with SIGKILL again and again while batches are built,
+    /// submitted, polled and collected: the sweep completes, every job has
+    /// exactly one result, and no request is paid for in two batches.
+    @Test func killedWorkersLoseNothingAndPayForNothingTwice() async throws {
+        guard SiuoProcess.binary != nil else {
+            Issue.record("build siuo first (swift build)")
+            return
+        }
+        let cluster = try await SweepCluster(suite: "e2e_batch_chaos", mockConfig: #"{"latency_ms": {"mean": 5, "jitter": 5}, "batch_delay_s": 2}"#)
+        defer { cluster.stop() }
+        try await SweepFixture.importDataset(cluster.pool, cases: 12)
+        try await cluster.submit(Self.definition(name: "chaos", mockURL: cluster.mockURL, batch: true))
+        for _ in 0..<3 { try cluster.startWorker(concurrency: 8, environment: Self.keys) }
+        var generator = SystemRandomNumberGenerator()
+        var kills = 0
+        let deadline = ContinuousClock.now + .seconds(240)
+        while try await cluster.count("SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased', 'batched')") > 0,
+            ContinuousClock.now < deadline
+        {
+            try await Task.sleep(for: .milliseconds(Int.random(in: 300...1500, using: &generator)))
+            let victim = Int.random(in: 0..<cluster.workers.count, using: &generator)
+            cluster.workers[victim].kill()
+            cluster.workers.remove(at: victim)
+            kills += 1
+            try cluster.startWorker(concurrency: 8, environment: Self.keys)
+        }
+        #expect(kills > 5)
+        #expect(try await cluster.waitUntilFinished(limit: .seconds(120)))
+        #expect(try await cluster.count("SELECT count(*) AS n FROM jobs WHERE state <> 'done'") == 0)
+        #expect(
+            try await cluster.count(
+                """
+                SELECT count(*) AS n FROM jobs j WHERE j.kind IN ('generate', 'mcqa')
+                  AND (SELECT count(*) FROM responses r WHERE r.job_id = j.id) <> CASE j.kind WHEN 'generate' THEN 2 ELSE 1 END
+                """) == 0)
+        #expect(
+            try await cluster.count(
+                "SELECT count(*) AS n FROM jobs j WHERE j.kind LIKE 'judge%' AND (SELECT count(*) FROM verdicts v WHERE v.job_id = j.id) <> 1") == 0)
+        let stats = try await cluster.mockStats()
+        let batches = try #require(stats["batches"] as? [String: Any])
+        #expect(batches["duplicate_paid_lines"] as? Int == 0, "no custom_id answered in two batches")
+        // Every batch the mock created is one the coordinator knows (none orphaned and paid for).
+        let created = (batches["created"] as? [String: Int] ?? [:]).values.reduce(0, +)
+        let known = try await cluster.count("SELECT count(*) AS n FROM batches WHERE provider_batch_id IS NOT NULL")
+        #expect(created == known, "the mock created \(created) batches, the coordinator knows \(known)")
+    }
 }

@@ -16,6 +16,9 @@ public struct BatchWorker: Sendable {
     let logger: Logger
     /// Lines per report when collecting (a report is one transaction).
     var linesPerReport = 500
+    /// The largest results file or response a batch client reads (2 GiB,
+    /// Gemini's own cap on a batch's files, well above 50,000 answers).
+    public static let maxResultBytes = 2 << 30
 
     /// A batch loop reaching providers through `api` and the coordinator through `coordinator`.
     public init(

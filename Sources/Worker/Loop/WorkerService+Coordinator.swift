@@ -14,11 +14,13 @@ extension WorkerService {
             permits: PermitBroker(ask: { try await client.permits($0) }),
             images: images,
             cachedAnswers: { try await client.cachedAnswers($0) })
-        // A batch upload or download can be far larger than one request: give it longer.
+        // A batch's results (50,000 answers in one file) can be far larger and
+        // slower than one answer: a client of its own with a larger cap, and more time.
         let batchTimeout = max(requestTimeout, 600)
+        let batchHTTP = CurlMultiClient(maxResponseBytes: BatchWorker.maxResultBytes)
         let batches = BatchWorker(
             workerID: settings.workerID, coordinator: client, keys: keys, images: images,
-            api: { BatchAPIs.make(for: $0, http: .shared, keys: keys, timeout: batchTimeout) }, logger: logger)
+            api: { BatchAPIs.make(for: $0, http: batchHTTP, keys: keys, timeout: batchTimeout) }, logger: logger)
         return WorkerService(settings: settings, coordinator: client, keys: keys, runner: runner, batches: batches, logger: logger)
     }
 }
