@@ -16,7 +16,7 @@ import Testing
         func model(_ name: String, _ provider: Provider, _ baseURL: String) -> ModelSpec {
             ModelSpec(
                 name: name, provider: provider, model: name, baseURL: baseURL, temperature: 1, maxTokens: 200,
-                price: Price(inputPerMTok: 2, outputPerMTok: 10), batch: batch ? settings : nil)
+                rpm: 100_000, burst: 1000, price: Price(inputPerMTok: 2, outputPerMTok: 10), batch: batch ? settings : nil)
         }
         return SweepDefinition(
             name: name, dataset: DatasetReference(name: "fixture"), tasks: [.generation, .mcqa], samples: 2, cache: false,
