@@ -5,6 +5,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print figures.",
-        subcommands: [CoordinatorBench.self, WorkerBench.self, SweepBench.self]
+        subcommands: [CoordinatorBench.self, WorkerBench.self, SweepBench.self, BatchBench.self]
     )
 }
