@@ -65,6 +65,25 @@ import Testing
         #expect(try await pool.query("SELECT count(*) AS n FROM jobs WHERE state = 'leased'")[0].decode(Int.self, "n") == 0)
     }
 
+    @Test func theDemoInBatchModeRunsToTheEndShowsItsBatchesAndCountsThem() async throws {
+        guard let scene = try await DemoScene.make(suite: "e2e_run_batch") else { return }
+        defer { scene.folder.remove() }
+        let batched = scene.text.replacingOccurrences(of: "lease_ttl_s: 30", with: "lease_ttl_s: 30\nbatch: true\nbatch_max_wait: 5s")
+        let file = try scene.folder.write("demo-batch.yaml", batched)
+        _ = try scene.folder.write("demo-batch.mock.json", try String(contentsOfFile: RepositoryPaths.root + "/examples/demo-batch.mock.json", encoding: .utf8))
+        let run = try Self.siuo(["run", file, "--database-url", scene.url, "--workers", "1", "--concurrency", "4"])
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.output.contains("batches: ") && run.output.contains("(0 open)"), "the batches are shown")
+        #expect(run.output.contains("judge ") && run.output.contains("careful-vlm  batch_"), "a line per batch: model and provider id")
+        #expect(run.output.contains("completed"))
+        let pool = PostgresPool(url: scene.url, size: 1)
+        #expect(try await Self.count(pool, "SELECT count(*) AS n FROM jobs WHERE state <> 'done'") == 0)
+        #expect(try await Self.count(pool, "SELECT count(*) AS n FROM batches WHERE state <> 'collected'") == 0)
+        #expect(
+            try await Self.count(pool, "SELECT count(*) AS n FROM jobs WHERE kind IN ('generate', 'mcqa') AND batch_requests <> requests") == 0,
+            "every target request went through a batch")
+    }
+
     @Test func aDryRunValidatesAndEstimatesWithoutWriting() async throws {
         guard let scene = try await DemoScene.make(suite: "e2e_dry_run") else { return }
         defer { scene.folder.remove() }

@@ -36,8 +36,10 @@ enum BatchSQL {
 
     /// The model on the endpoints ($1…$3) whose pending lines should form a
     /// batch now: enough for a full batch, the oldest waited `maxWaitSeconds`,
-    /// or nothing more is coming (no batch-lane job of the model is queued or
-    /// leased). Oldest first.
+    /// or nothing more is coming soon: no batch-lane job of the model is queued
+    /// or leased, and, for a judge, no generate job of its sweep is (each
+    /// finished one brings judge jobs; one waiting in a batch is not soon).
+    /// Oldest first.
     static let modelToForm = """
         SELECT m.id, m.settings
         FROM models m
@@ -50,7 +52,9 @@ enum BatchSQL {
         WHERE s.state = 'running' AND jsonb_typeof(m.settings->'batch') = 'object'
           AND (p.n >= (m.settings->'batch'->>'maxRequests')::integer
                OR p.oldest <= now() - make_interval(secs => (m.settings->'batch'->>'maxWaitSeconds')::float8)
-               OR NOT EXISTS (SELECT 1 FROM jobs j WHERE j.model_id = m.id AND j.lane = 'batch' AND j.state IN ('queued', 'leased')))
+               OR (NOT EXISTS (SELECT 1 FROM jobs j WHERE j.model_id = m.id AND j.lane = 'batch' AND j.state IN ('queued', 'leased'))
+                   AND NOT (m.role = 'judge' AND EXISTS (SELECT 1 FROM jobs g WHERE g.sweep_id = m.sweep_id AND g.kind = 'generate'
+                                                                             AND g.state IN ('queued', 'leased')))))
         ORDER BY p.oldest
         LIMIT 1
         """
