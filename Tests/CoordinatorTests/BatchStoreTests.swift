@@ -211,4 +211,31 @@ import Testing
         let cancel = try #require(try await batches.lease(request))
         #expect(cancel.action == .cancel && cancel.providerBatchID == "b3")
     }
+
+    @Test func aBatchTheProviderFailedWholeKeepsItsJobsInTheBatchLaneAsAnAttempt() async throws {
+        let pool = try await TestDatabase.pool(suite: "batch_store_failed")
+        try await SweepFixture.importDataset(pool, cases: 2)
+        let definition = Self.definition()
+        try await SweepStore(pool: pool).submit(definition)
+        let jobs = JobStore(pool: pool)
+        let batches = BatchStore(pool: pool)
+        let endpoints = SweepFixture.endpoints(definition)
+        let request = BatchLeaseRequest(workerID: "w", endpoints: endpoints)
+        try await Self.deferAll(try await jobs.claim(LeaseRequest(workerID: "w", endpoints: endpoints, maxJobs: 10)), jobs: jobs)
+        let task = try #require(try await batches.lease(request))
+        let ids = task.lines.map(\.customID)
+        #expect(try await batches.report(batchID: task.batchID, BatchReport(leaseToken: task.leaseToken, outcome: .submitted(providerBatchID: "f", included: ids))) == .accepted)
+        try await Self.makeDue(pool)
+        // OpenAI past its enqueued-token limit: the batch is created, then failed at once.
+        let poll = try #require(try await batches.lease(request))
+        let failed = BatchOutcome.progress(ended: true, providerState: "failed", done: 0, failed: 0, total: 2, cancelRequested: false)
+        #expect(try await batches.report(batchID: poll.batchID, BatchReport(leaseToken: poll.leaseToken, outcome: failed)) == .accepted)
+        let collect = try #require(try await batches.lease(request))
+        let lines = ids.map { BatchLineReport(customID: $0, status: nil, body: nil, unanswered: "batch failed: token_limit_exceeded") }
+        #expect(try await batches.report(batchID: collect.batchID, BatchReport(leaseToken: collect.leaseToken, outcome: .lines(lines, final: true))) == .accepted)
+        #expect(try await Self.states(pool) == ["queued/batch": 2], "still batch-lane: the batch is tried again, not sent live")
+        let waiting = try await pool.query("SELECT min(attempts) AS a, bool_and(not_before > now() + interval '20 seconds') AS later FROM jobs")[0]
+        #expect(try waiting.decode(Int.self, "a") == 1 && waiting.decode(Bool.self, "later"), "an attempt, and a pause before the next batch")
+        #expect(try await jobs.claim(LeaseRequest(workerID: "w", endpoints: endpoints, maxJobs: 10)).isEmpty, "not before the pause")
+    }
 }

@@ -72,6 +72,10 @@ import Testing
         let created = try #require(batches["created"] as? [String: Int])
         #expect((created["openai"] ?? 0) >= 2 && (created["anthropic"] ?? 0) >= 1 && (created["gemini"] ?? 0) >= 1, "\(created)")
         #expect(batches["duplicate_paid_lines"] as? Int == 0)
+        let metrics = try await CurlMultiClient.shared.send(HTTPClientRequest(url: cluster.coordinator.baseURL + "/metrics")).text
+        let collected = try await cluster.count("SELECT count(*) AS n FROM batches WHERE state = 'collected'")
+        #expect(metrics.contains(#"siuo_batches{state="collected"} \#(collected)"#), "/metrics counts batches by state")
+        #expect(metrics.contains(#"siuo_batches{state="running"} 0"#))
         let status = try await admin.status("batched")
         #expect(!status.batches.isEmpty && status.batches.allSatisfy { $0.state == "collected" && $0.providerBatchID != nil })
     }
