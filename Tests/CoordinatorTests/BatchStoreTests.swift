@@ -18,7 +18,8 @@ import Testing
     static func deferAll(_ leases: [JobLease], jobs: JobStore) async throws {
         let deferrals = leases.map {
             JobDeferral(
-                lease: $0.reference, samples: [], calls: [DeferredCall(firstSample: 0, count: 1, prompt: "question \($0.jobID)", temperature: 0, maxTokens: 5)],
+                lease: $0.reference, samples: [],
+                calls: [DeferredCall(firstSample: 0, count: 1, prompt: "question \($0.jobID)", temperature: 0, maxTokens: 5)],
                 usage: Usage())
         }
         #expect(try await jobs.deferToBatch(deferrals) == Array(repeating: .accepted, count: leases.count))
@@ -70,7 +71,8 @@ import Testing
         let poll = try #require(try await batches.lease(request))
         #expect(poll.action == .poll && poll.providerBatchID == "batch_1")
         let ended = BatchReport(
-            leaseToken: poll.leaseToken, outcome: .progress(ended: true, providerState: "completed", done: 2, failed: 0, total: 3, cancelRequested: false))
+            leaseToken: poll.leaseToken,
+            outcome: .progress(ended: true, providerState: "completed", done: 2, failed: 0, total: 3, cancelRequested: false))
         #expect(try await batches.report(batchID: poll.batchID, ended) == .accepted)
         let summary = try #require(try await SweepStore(pool: pool).status("batched").batches.first)
         #expect(summary.providerBatchID == "batch_1" && summary.state == "ended" && summary.linesDone == 2 && summary.linesTotal == 3)
@@ -82,10 +84,13 @@ import Testing
             BatchLineReport(customID: ids[0], status: 200, body: body), BatchLineReport(customID: ids[1], status: 200, body: body),
             BatchLineReport(customID: ids[2], status: nil, body: nil, unanswered: "expired"),
         ]
-        #expect(try await batches.report(batchID: collect.batchID, BatchReport(leaseToken: collect.leaseToken, outcome: .lines([lines[0]], final: false))) == .accepted)
+        #expect(
+            try await batches.report(batchID: collect.batchID, BatchReport(leaseToken: collect.leaseToken, outcome: .lines([lines[0]], final: false)))
+                == .accepted)
         #expect(try await Self.states(pool) == ["batched/batch": 3], "jobs wait until the batch is closed")
         #expect(
-            try await batches.report(batchID: collect.batchID, BatchReport(leaseToken: collect.leaseToken, outcome: .lines(Array(lines[1...]), final: true)))
+            try await batches.report(
+                batchID: collect.batchID, BatchReport(leaseToken: collect.leaseToken, outcome: .lines(Array(lines[1...]), final: true)))
                 == .accepted)
         #expect(try await Self.states(pool) == ["queued/batch": 2, "queued/live": 1], "the unanswered line's job runs live")
 
@@ -121,7 +126,9 @@ import Testing
             JobResult(
                 lease: lease.reference, samples: [SampleResult(sampleIndex: 0, outcome: .answer, text: "A")],
                 usage: index == 0
-                    ? Usage(requests: 1, inputTokens: 1_000_000, outputTokens: 100_000, batchRequests: 1, batchInputTokens: 1_000_000, batchOutputTokens: 100_000)
+                    ? Usage(
+                        requests: 1, inputTokens: 1_000_000, outputTokens: 100_000, batchRequests: 1, batchInputTokens: 1_000_000,
+                        batchOutputTokens: 100_000)
                     : Usage(requests: 1, inputTokens: 1_000_000, outputTokens: 100_000))
         }
         let impossible = JobResult(
@@ -129,8 +136,10 @@ import Testing
             usage: Usage(requests: 1, inputTokens: 10, batchRequests: 2))
         await #expect(throws: InvalidResultError.self, "batch usage is part of the total") { try await jobs.complete([impossible]) }
         #expect(try await jobs.complete(results) == [.accepted, .accepted])
-        let costs = try await pool.query("SELECT cost_usd FROM jobs WHERE id = ANY($1::bigint[]) ORDER BY id",
-                                         [PostgresTextArray(leases.map { String($0.jobID) })]).map { try $0.decode(Double.self, "cost_usd") }
+        let costs = try await pool.query(
+            "SELECT cost_usd FROM jobs WHERE id = ANY($1::bigint[]) ORDER BY id",
+            [PostgresTextArray(leases.map { String($0.jobID) })]
+        ).map { try $0.decode(Double.self, "cost_usd") }
         #expect(costs == [1.5, 3.0], "(2 + 1) dollars live, half that through a batch")
     }
 
@@ -179,7 +188,8 @@ import Testing
         try await Self.deferAll(try await jobs.claim(LeaseRequest(workerID: "w", endpoints: endpoints, maxJobs: 10)), jobs: jobs)
 
         let first = try #require(try await batches.lease(request))
-        let timeout = BatchReport(leaseToken: first.leaseToken, outcome: .retryLater(error: "timed out reading the answer", retryAfterMilliseconds: nil))
+        let timeout = BatchReport(
+            leaseToken: first.leaseToken, outcome: .retryLater(error: "timed out reading the answer", retryAfterMilliseconds: nil))
         #expect(try await batches.report(batchID: first.batchID, timeout) == .accepted)
         try await Self.makeDue(pool)
         let second = try #require(try await batches.lease(request))
@@ -197,7 +207,9 @@ import Testing
         try await Self.deferAll(try await jobs.claim(LeaseRequest(workerID: "w", endpoints: endpoints, maxJobs: 10)), jobs: jobs)
         var formed = try #require(try await batches.lease(request))
         #expect(formed.action == .submit && !formed.searchFirst)
-        try await pool.query("UPDATE batches SET lease_expires_at = now() - interval '1 second', deadline_at = now() - interval '1 second' WHERE id = $1", [formed.batchID])
+        try await pool.query(
+            "UPDATE batches SET lease_expires_at = now() - interval '1 second', deadline_at = now() - interval '1 second' WHERE id = $1",
+            [formed.batchID])
         #expect(try await batches.lease(request) == nil)
         #expect(try await Self.states(pool) == ["queued/live": 2])
 
@@ -224,7 +236,10 @@ import Testing
         try await Self.deferAll(try await jobs.claim(LeaseRequest(workerID: "w", endpoints: endpoints, maxJobs: 10)), jobs: jobs)
         let task = try #require(try await batches.lease(request))
         let ids = task.lines.map(\.customID)
-        #expect(try await batches.report(batchID: task.batchID, BatchReport(leaseToken: task.leaseToken, outcome: .submitted(providerBatchID: "f", included: ids))) == .accepted)
+        #expect(
+            try await batches.report(
+                batchID: task.batchID, BatchReport(leaseToken: task.leaseToken, outcome: .submitted(providerBatchID: "f", included: ids)))
+                == .accepted)
         try await Self.makeDue(pool)
         // OpenAI past its enqueued-token limit: the batch is created, then failed at once.
         let poll = try #require(try await batches.lease(request))
@@ -232,7 +247,9 @@ import Testing
         #expect(try await batches.report(batchID: poll.batchID, BatchReport(leaseToken: poll.leaseToken, outcome: failed)) == .accepted)
         let collect = try #require(try await batches.lease(request))
         let lines = ids.map { BatchLineReport(customID: $0, status: nil, body: nil, unanswered: "batch failed: token_limit_exceeded") }
-        #expect(try await batches.report(batchID: collect.batchID, BatchReport(leaseToken: collect.leaseToken, outcome: .lines(lines, final: true))) == .accepted)
+        #expect(
+            try await batches.report(batchID: collect.batchID, BatchReport(leaseToken: collect.leaseToken, outcome: .lines(lines, final: true)))
+                == .accepted)
         #expect(try await Self.states(pool) == ["queued/batch": 2], "still batch-lane: the batch is tried again, not sent live")
         let waiting = try await pool.query("SELECT min(attempts) AS a, bool_and(not_before > now() + interval '20 seconds') AS later FROM jobs")[0]
         #expect(try waiting.decode(Int.self, "a") == 1 && waiting.decode(Bool.self, "later"), "an attempt, and a pause before the next batch")

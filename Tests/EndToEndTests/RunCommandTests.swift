@@ -70,7 +70,8 @@ import Testing
         defer { scene.folder.remove() }
         let batched = scene.text.replacingOccurrences(of: "lease_ttl_s: 30", with: "lease_ttl_s: 30\nbatch: true\nbatch_max_wait: 5s")
         let file = try scene.folder.write("demo-batch.yaml", batched)
-        _ = try scene.folder.write("demo-batch.mock.json", try String(contentsOfFile: RepositoryPaths.root + "/examples/demo-batch.mock.json", encoding: .utf8))
+        _ = try scene.folder.write(
+            "demo-batch.mock.json", try String(contentsOfFile: RepositoryPaths.root + "/examples/demo-batch.mock.json", encoding: .utf8))
         let run = try Self.siuo(["run", file, "--database-url", scene.url, "--workers", "1", "--concurrency", "4"])
         #expect(run.status == 0, "\(run.output)")
         #expect(run.output.contains("batches: ") && run.output.contains("(0 open)"), "the batches are shown")

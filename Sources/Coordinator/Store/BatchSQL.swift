@@ -7,10 +7,14 @@ enum BatchSQL {
         b.deadline_at, b.created_at, b.submitted_at, m.settings, now() AS now
         """
 
+    /// How long a batch task's lease lasts; the worker renews it every third
+    /// of that while it works (a large upload or download takes minutes), so a
+    /// worker that dies holds its batch this long at most.
+    static let leaseSeconds = 30
+
     /// The batch due soonest among those of models on the endpoints ($1
     /// providers, $2 base URLs, $3 models) whose next check is due and that
-    /// no worker holds, leased to worker $4: long enough to upload or
-    /// download a large file when submitting or collecting, shorter to poll.
+    /// no worker holds, leased to worker $4 for `leaseSeconds`.
     static let leaseDue = """
         WITH due AS (
             SELECT b.id FROM batches b
@@ -25,8 +29,7 @@ enum BatchSQL {
         ),
         leased AS (
             UPDATE batches b SET lease_token = gen_random_uuid(), leased_by = $4,
-                   lease_expires_at = now() + CASE WHEN b.state IN ('submitting', 'ended') THEN interval '10 minutes'
-                                                   ELSE interval '2 minutes' END
+                   lease_expires_at = now() + make_interval(secs => \(leaseSeconds))
             FROM due WHERE b.id = due.id
             RETURNING b.*
         )
@@ -64,7 +67,7 @@ enum BatchSQL {
     static let insert = """
         WITH created AS (
             INSERT INTO batches (model_id, tag, lines_total, deadline_at, lease_token, leased_by, lease_expires_at)
-            VALUES ($1, $3, $2, now() + make_interval(secs => $4::float8), gen_random_uuid(), $5, now() + interval '10 minutes')
+            VALUES ($1, $3, $2, now() + make_interval(secs => $4::float8), gen_random_uuid(), $5, now() + make_interval(secs => \(leaseSeconds)))
             RETURNING *
         )
         SELECT \(columns) FROM created b JOIN models m ON m.id = b.model_id
@@ -77,9 +80,10 @@ enum BatchSQL {
         FOR UPDATE OF b
         """
 
-    /// Extends the lease $2 of batch $1 before the worker sends the request that pays.
+    /// Extends the lease $2 of batch $1: while the worker works, and right
+    /// before it sends the request that pays.
     static let renew = """
-        UPDATE batches SET lease_expires_at = now() + interval '10 minutes'
+        UPDATE batches SET lease_expires_at = now() + make_interval(secs => \(leaseSeconds))
         WHERE id = $1 AND lease_token = $2::uuid AND lease_expires_at >= now()
         RETURNING id
         """
@@ -127,7 +131,7 @@ enum BatchSQL {
 
     /// Keeps the lease of a collecting worker between its reports.
     static let extendCollect = """
-        UPDATE batches SET lease_expires_at = now() + interval '10 minutes' WHERE id = $1
+        UPDATE batches SET lease_expires_at = now() + make_interval(secs => \(leaseSeconds)) WHERE id = $1
         """
 
     /// The batches of sweep $1 for its status, oldest first.

@@ -89,7 +89,7 @@ public struct BatchStore: Sendable {
         return BatchTask(
             batchID: batch.id, leaseToken: token, action: action, model: batch.model, tag: batch.tag, providerBatchID: batch.providerBatchID,
             searchFirst: searchFirst, abandonIfMissing: abandonIfMissing, createdAt: batch.createdAt, knownProviderBatchIDs: known,
-            maxBytes: batch.maxBytes, lines: lines)
+            maxBytes: batch.maxBytes, lines: lines, leaseSeconds: BatchSQL.leaseSeconds)
     }
 
     /// Forms a batch from the pending lines of the model that should send

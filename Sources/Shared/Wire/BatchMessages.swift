@@ -69,12 +69,14 @@ public struct BatchTask: Sendable, Codable, Equatable {
     public var maxBytes: Int
     /// Submit only: the lines, in order.
     public var lines: [BatchTaskLine]
+    /// The lease's life in seconds; the worker renews it every third of that while it works.
+    public var leaseSeconds: Int
 
     /// Creates a task.
     public init(
         batchID: Int64, leaseToken: UUID, action: BatchAction, model: ModelSpec, tag: String, providerBatchID: String?,
         searchFirst: Bool = false, abandonIfMissing: Bool = false, createdAt: Date, knownProviderBatchIDs: [String] = [],
-        maxBytes: Int, lines: [BatchTaskLine] = []
+        maxBytes: Int, lines: [BatchTaskLine] = [], leaseSeconds: Int = 30
     ) {
         self.batchID = batchID
         self.leaseToken = leaseToken
@@ -88,12 +90,13 @@ public struct BatchTask: Sendable, Codable, Equatable {
         self.knownProviderBatchIDs = knownProviderBatchIDs
         self.maxBytes = maxBytes
         self.lines = lines
+        self.leaseSeconds = leaseSeconds
     }
 
     enum CodingKeys: String, CodingKey {
         case batchID = "batch_id", leaseToken = "lease_token", action, model, tag, providerBatchID = "provider_batch_id"
         case searchFirst = "search_first", abandonIfMissing = "abandon_if_missing", createdAt = "created_at"
-        case knownProviderBatchIDs = "known_provider_batch_ids", maxBytes = "max_bytes", lines
+        case knownProviderBatchIDs = "known_provider_batch_ids", maxBytes = "max_bytes", lines, leaseSeconds = "lease_s"
     }
 }
 

@@ -58,6 +58,18 @@ public struct BatchWorker: Sendable {
         guard !endpoints.isEmpty,
             let task = try await coordinator.batchTask(BatchLeaseRequest(workerID: workerID, endpoints: endpoints))
         else { return false }
+        // Keep the lease while the task takes its time (a large upload or
+        // download); if this process dies, the lease lapses soon after.
+        let coordinator = self.coordinator
+        let renewing = Task {
+            let every = Duration.seconds(max(1, Double(task.leaseSeconds) / 3))
+            while !Task.isCancelled {
+                try? await Task.sleep(for: every)
+                guard !Task.isCancelled else { return }
+                _ = try? await coordinator.renewBatch(task.batchID, leaseToken: task.leaseToken)
+            }
+        }
+        defer { renewing.cancel() }
         let outcome = await perform(task)
         do {
             if let outcome { try await report(task, outcome) }
@@ -108,7 +120,9 @@ public struct BatchWorker: Sendable {
             if let found = try await provider.find(
                 tag: task.tag, lineCount: task.lines.count, createdAfter: since, known: Set(task.knownProviderBatchIDs), model: task.model)
             {
-                logger.info("found an earlier submission of a batch; not sending it again", metadata: ["batch": "\(task.batchID)", "provider_batch": "\(found)"])
+                logger.info(
+                    "found an earlier submission of a batch; not sending it again",
+                    metadata: ["batch": "\(task.batchID)", "provider_batch": "\(found)"])
                 return .submitted(providerBatchID: found, included: task.lines.map(\.customID))
             }
             if task.abandonIfMissing { return .missing }
@@ -136,7 +150,9 @@ public struct BatchWorker: Sendable {
         let reports = results.map { result in
             switch result.outcome {
             case .reply(let status, let body):
-                BatchLineReport(customID: result.customID, status: status, body: String(decoding: body, as: UTF8.self).replacingOccurrences(of: "\u{0}", with: ""))
+                BatchLineReport(
+                    customID: result.customID, status: status, body: String(decoding: body, as: UTF8.self).replacingOccurrences(of: "\u{0}", with: "")
+                )
             case .unanswered(let reason):
                 BatchLineReport(customID: result.customID, status: nil, body: nil, unanswered: reason)
             }

@@ -35,7 +35,8 @@ final class LeaseSession: @unchecked Sendable {
     /// batch-lane job, a `Deferred` when none did and `batchable` (the call
     /// waits for a batch); else sent live, retried as the rules allow.
     func send(_ call: ModelCall, batchable: Bool = true) async throws -> ProviderReply {
-        if call.model == lease.model, let reply = replies.removeValue(forKey: BatchReply.customID(jobID: lease.jobID, firstSample: call.firstSample)) {
+        if call.model == lease.model, let reply = replies.removeValue(forKey: BatchReply.customID(jobID: lease.jobID, firstSample: call.firstSample))
+        {
             return try decode(reply, for: call)
         }
         if lease.viaBatch, batchable, call.model == lease.model {

@@ -10,7 +10,8 @@ import Shared
 struct BatchBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "batch",
-        abstract: "A full SIUO sweep through the mock's batch APIs (OpenAI, Anthropic, Gemini wire), then the same sweep live: wall time, lines per batch, cost.",
+        abstract:
+            "A full SIUO sweep through the mock's batch APIs (OpenAI, Anthropic, Gemini wire), then the same sweep live: wall time, lines per batch, cost.",
         discussion: """
             Defaults: 167 cases, 3 samples, a 30 s batch delay, the judge batched too; the live sweep runs after \
             at the same limits as `siuo bench sweep` (targets 300 rpm, judge 1800 rpm). Goals: batch cost at most \
@@ -102,7 +103,8 @@ struct BatchBench: AsyncParsableCommand {
         }
 
         print(
-            "siuo bench batch: \(cases) cases × \(samples) samples, targets on the OpenAI, Anthropic and Gemini batch wire, judge \(liveJudge ? "live" : "batched")\(reliableJudge ? " (always readable)" : ""), batch delay \(batchDelay) s, \(workers) workers")
+            "siuo bench batch: \(cases) cases × \(samples) samples, targets on the OpenAI, Anthropic and Gemini batch wire, judge \(liveJudge ? "live" : "batched")\(reliableJudge ? " (always readable)" : ""), batch delay \(batchDelay) s, \(workers) workers"
+        )
         let batched = try await sweep(definition(name: "bench-batch", mockURL: mockBase, batch: true), admin: admin, pool: pool)
         print(
             String(
@@ -121,7 +123,10 @@ struct BatchBench: AsyncParsableCommand {
         guard !skipLive else { return }
         let live = try await sweep(definition(name: "bench-live", mockURL: mockBase, batch: false), admin: admin, pool: pool)
         print(String(format: "live sweep    wall %.1f s, %d requests, cost $%.4f", live.wall, live.requests, live.cost))
-        print(String(format: "batch / live  cost %.3f (goal ≤ 0.52), wall %.2f", batched.cost / max(live.cost, 1e-12), batched.wall / max(live.wall, 1e-9)))
+        print(
+            String(
+                format: "batch / live  cost %.3f (goal ≤ 0.52), wall %.2f", batched.cost / max(live.cost, 1e-12), batched.wall / max(live.wall, 1e-9))
+        )
     }
 
     /// What one sweep took.

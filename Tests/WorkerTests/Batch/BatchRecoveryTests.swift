@@ -25,7 +25,14 @@ import Worker
         }
 
         func reportBatch(_ batchID: Int64, _ report: BatchReport) async throws -> Bool {
-            if case .submitted = report.outcome, lost.withLock({ lost in defer { lost = true }; return !lost }) { return true }
+            if case .submitted = report.outcome,
+                lost.withLock({ lost in
+                    defer { lost = true }
+                    return !lost
+                })
+            {
+                return true
+            }
             return try await real.reportBatch(batchID, report)
         }
         func endpoints() async throws -> [EndpointDescriptor] { try await real.endpoints() }
