@@ -75,11 +75,9 @@ public struct AnthropicBatchAPI: BatchAPI {
 
     /// `POST /v1/messages/batches/{id}/cancel`; a batch that has already ended counts as cancelled.
     public func cancel(_ providerBatchID: String, model: ModelSpec) async throws {
-        do {
+        try await cancelOrEnded(providerBatchID, model: model) {
             _ = try await transport.json(
                 "POST", try url("/v1/messages/batches/\(BatchReading.segment(providerBatchID))/cancel", model), headers: headers(model))
-        } catch let failure as ProviderFailure where !failure.retryable {
-            guard try await progress(of: providerBatchID, model: model).ended else { throw failure }
         }
     }
 

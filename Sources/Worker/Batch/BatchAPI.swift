@@ -104,3 +104,15 @@ public protocol BatchAPI: Sendable {
     /// reports every line as unanswered, with the provider's error as reason.
     func results(of providerBatchID: String, model: ModelSpec) async throws -> [BatchLineResult]
 }
+
+extension BatchAPI {
+    /// Sends a cancel request; a refusal because the batch has ended already
+    /// counts as cancelled (every provider refuses to cancel an ended batch).
+    func cancelOrEnded(_ providerBatchID: String, model: ModelSpec, send: () async throws -> Void) async throws {
+        do {
+            try await send()
+        } catch let failure as ProviderFailure where !failure.retryable {
+            guard try await progress(of: providerBatchID, model: model).ended else { throw failure }
+        }
+    }
+}

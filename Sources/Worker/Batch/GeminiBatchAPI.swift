@@ -84,10 +84,8 @@ public struct GeminiBatchAPI: BatchAPI {
 
     /// `POST /v1beta/batches/{id}:cancel`; a batch that has already ended counts as cancelled.
     public func cancel(_ providerBatchID: String, model: ModelSpec) async throws {
-        do {
+        try await cancelOrEnded(providerBatchID, model: model) {
             _ = try await transport.send("POST", try url("/v1beta/\(Self.resource(providerBatchID)):cancel", model), headers: headers(model))
-        } catch let failure as ProviderFailure where !failure.retryable {
-            guard try await progress(of: providerBatchID, model: model).ended else { throw failure }
         }
     }
 
