@@ -43,6 +43,13 @@ public struct AdaptiveRate: Sendable, Equatable {
     /// climbs from 60 to 600/min in about 2.5 minutes.
     public static let increasePerSuccess: Double = 1
 
+    /// Requests per minute added per accepted request while an endpoint with
+    /// no configured or stated limit has never pushed back: at rate r there
+    /// are r/12 successes in 5 s, so the rate doubles about every 5 s, from
+    /// 60/min to 1,800/min in under half a minute. The first push-back halves
+    /// it and ends the probe.
+    public static let probeIncreasePerSuccess: Double = 12
+
     /// Additive increase after `successes` accepted requests.
     public mutating func succeeded(_ successes: Int = 1) {
         guard successes > 0 else { return }

@@ -10,9 +10,11 @@ extension JobStore {
         // The whole batch is checked before anything is written.
         for failure in failures { try Self.validate(failure.usage, jobID: failure.lease.jobID) }
         var statuses: [ItemStatus] = []
+        var stated: [(bucketID: Int64, limits: ProviderLimits)] = []
         for failure in failures {
             let status: ItemStatus = try await pool.withTransaction { connection in
                 guard let job = try await FencedJob.lock(failure.lease, on: connection) else { return .stale }
+                if let limits = failure.limits { stated.append((job.bucketID, limits)) }
                 let usable = failure.samples.filter { (0..<job.samples).contains($0.sampleIndex) && !job.kind.isJudge }
                 try await FencedJob.storeSamples(usable.map { (job.id, $0) }, on: connection)
                 try await job.addUsage(failure.usage, on: connection)
@@ -33,6 +35,8 @@ extension JobStore {
             }
             statuses.append(status)
         }
+        // After the failures are written, like the settlement of results.
+        try? await RateBucketStore.learn(stated, pool: pool)
         return statuses
     }
 
@@ -65,7 +69,7 @@ extension JobStore {
     func throttle(bucket id: Int64, retryAfter: TimeInterval?, on connection: PostgresConnection) async throws {
         let rows = try await connection.query(RateBucketSQL.lockForThrottle, [id])
         guard let row = rows.first else { return }
-        var rate = AdaptiveRate(configured: try row.decode(Double?.self, "configured_rpm"), current: try row.decode(Double.self, "current_rpm"))
+        var rate = AdaptiveRate(configured: try row.decode(Double?.self, "ceiling"), current: try row.decode(Double.self, "current_rpm"))
         let now = try row.decode(Date.self, "now")
         let newEvent = AdaptiveRate.startsNewEvent(lastThrottledAt: try row.decode(Date?.self, "last_throttled_at"), now: now)
         if newEvent { rate.throttled() }

@@ -116,7 +116,7 @@ extension JobStore {
     /// COMMIT in one pipeline; the buckets are settled after, on their own.
     public func complete(_ results: [JobResult]) async throws -> [ItemStatus] {
         guard !results.isEmpty else { return [] }
-        let (statuses, successes) = try await pool.withTransaction { connection in
+        let (statuses, successes, stated) = try await pool.withTransaction { connection in
             let fenced = try await FencedJob.lock(results.map(\.lease), on: connection)
             var current: [(JobResult, FencedJob)] = []
             var statuses: [ItemStatus] = []
@@ -131,7 +131,7 @@ extension JobStore {
                 current.append((result, job))
                 statuses.append(.accepted)
             }
-            guard !current.isEmpty else { return (statuses, [Int64: BucketSpending]()) }
+            guard !current.isEmpty else { return (statuses, [Int64: BucketSpending](), [(bucketID: Int64, limits: ProviderLimits)]()) }
             var statements = try FencedJob.sampleStatements(current.flatMap { result, job in result.samples.map { (job.id, $0) } })
             statements += try verdictStatements(current)
             statements.append(finishStatement(current))
@@ -151,10 +151,12 @@ extension JobStore {
                 successes[job.bucketID, default: BucketSpending()].modelTokens +=
                     usage.inputTokens + usage.outputTokens - usage.batchInputTokens - usage.batchOutputTokens
             }
-            return (statuses, successes)
+            let stated = current.compactMap { result, job in result.limits.map { (bucketID: job.bucketID, limits: $0) } }
+            return (statuses, successes, stated)
         }
         // The results are committed: a failure to adjust the buckets must not
         // make the worker believe they were not (it is retried with the next results).
+        try? await RateBucketStore.learn(stated, pool: pool)
         try? await RateBucketStore.settle(successes.filter { $0.value.requests > 0 }, pool: pool)
         return statuses
     }

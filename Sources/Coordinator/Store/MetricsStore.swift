@@ -25,7 +25,21 @@ struct MetricsStore {
             gauges.append(
                 .init(
                     name: "siuo_rate_bucket_rpm", help: "Each endpoint's current rate in requests per minute.",
-                    labels: labels, value: try row.decode(Double.self, "current_rpm")))
+                    labels: labels.merging(["source": try row.decode(String.self, "rpm_source")]) { first, _ in first },
+                    value: try row.decode(Double.self, "current_rpm")))
+            if let tpm = try row.decode(Double?.self, "tpm") {
+                gauges.append(
+                    .init(
+                        name: "siuo_rate_bucket_tpm", help: "Each endpoint's token rate in force, model tokens per minute.",
+                        labels: labels.merging(["source": try row.decode(String.self, "tpm_source")]) { first, _ in first }, value: tpm))
+            }
+            for (column, kind) in [("learned_rpm", "requests"), ("learned_tpm", "tokens")] {
+                guard let stated = try row.decode(Double?.self, column) else { continue }
+                gauges.append(
+                    .init(
+                        name: "siuo_provider_stated_limit", help: "The per-minute limit an endpoint's response headers last stated.",
+                        labels: labels.merging(["kind": kind]) { first, _ in first }, value: stated))
+            }
         }
         var batches = Dictionary(uniqueKeysWithValues: ["submitting", "running", "ended", "collected"].map { ($0, 0) })
         for row in try await pool.query(BatchSQL.countsByState) {

@@ -127,18 +127,22 @@ enum RateBucketSQL {
     /// Creates the endpoint's bucket or applies the sweep's operational
     /// settings to it; a configured rate takes effect at once.
     static let upsert = """
-        INSERT INTO rate_buckets (provider, base_url, model, configured_rpm, current_rpm, tpm, burst, tokens, max_in_flight)
-        VALUES ($1, $2, $3, $4::float8, COALESCE($4::float8, $7::float8), $5::float8, $6::float8, 1, $8::integer)
+        INSERT INTO rate_buckets (provider, base_url, model, configured_rpm, current_rpm, tpm, configured_tpm, burst, tokens, max_in_flight)
+        VALUES ($1, $2, $3, $4::float8, COALESCE($4::float8, $7::float8), $5::float8, $5::float8, $6::float8, 1, $8::integer)
         ON CONFLICT (provider, base_url, model) DO UPDATE SET
             configured_rpm = EXCLUDED.configured_rpm,
-            current_rpm = COALESCE(EXCLUDED.configured_rpm, rate_buckets.current_rpm),
-            tpm = EXCLUDED.tpm, burst = EXCLUDED.burst, max_in_flight = EXCLUDED.max_in_flight
+            current_rpm = COALESCE(siuo_rate_ceiling(EXCLUDED.configured_rpm, rate_buckets.learned_rpm), rate_buckets.current_rpm),
+            configured_tpm = EXCLUDED.configured_tpm,
+            tpm = siuo_rate_ceiling(EXCLUDED.configured_tpm, rate_buckets.learned_tpm),
+            burst = EXCLUDED.burst, max_in_flight = EXCLUDED.max_in_flight
         RETURNING id
         """
 
     /// After accepted results, per bucket ($1 ids, $2 requests, $4 model
     /// tokens reported): additive increase as in `AdaptiveRate.succeeded`
-    /// ($2 requests × $3 per success, capped at the configured rate); with a
+    /// ($2 requests × $3 per success, or × $5 while an endpoint with no
+    /// known limit has not pushed back yet: the fast probe; capped at the
+    /// configured or learned rate, `siuo_rate_ceiling`); with a
     /// `tpm`, the model tokens reported replace the estimate charged for the
     /// requests (never below a minute's debt), and the estimate moves toward
     /// what was reported. Locks in id order.
@@ -150,7 +154,9 @@ enum RateBucketSQL {
             FOR UPDATE OF b
         )
         UPDATE rate_buckets b SET
-            current_rpm = LEAST(COALESCE(b.configured_rpm, 'Infinity'::float8), b.current_rpm + s.requests * $3::float8),
+            current_rpm = LEAST(COALESCE(siuo_rate_ceiling(b.configured_rpm, b.learned_rpm), 'Infinity'::float8),
+                                b.current_rpm + s.requests * CASE WHEN b.configured_rpm IS NULL AND b.learned_rpm IS NULL
+                                                                   AND b.last_throttled_at IS NULL THEN $5::float8 ELSE $3::float8 END),
             tpm_tokens = CASE WHEN b.tpm IS NULL OR s.tokens <= 0 THEN b.tpm_tokens
                               ELSE GREATEST(-b.tpm, b.tpm_tokens - (s.tokens - s.requests * b.tokens_per_request)) END,
             tokens_per_request = CASE WHEN s.tokens <= 0 OR s.requests <= 0 THEN b.tokens_per_request
@@ -160,10 +166,35 @@ enum RateBucketSQL {
         """
 
     /// Every bucket's tokens and rate, for `/metrics`.
-    static let gauges = "SELECT provider, base_url, model, tokens, current_rpm FROM rate_buckets ORDER BY id"
+    static let gauges = """
+        SELECT provider, base_url, model, tokens, current_rpm, tpm, learned_rpm, learned_tpm,
+               siuo_limit_source(configured_rpm, learned_rpm) AS rpm_source, siuo_limit_source(configured_tpm, learned_tpm) AS tpm_source
+        FROM rate_buckets ORDER BY id
+        """
 
     /// A throttle's read of the bucket $1, locked.
-    static let lockForThrottle = "SELECT configured_rpm, current_rpm, last_throttled_at, now() AS now FROM rate_buckets WHERE id = $1 FOR UPDATE"
+    static let lockForThrottle = """
+        SELECT siuo_rate_ceiling(configured_rpm, learned_rpm) AS ceiling, current_rpm, last_throttled_at, now() AS now
+        FROM rate_buckets WHERE id = $1 FOR UPDATE
+        """
+
+    /// The limits workers saw stated ($1 bucket ids, $2 requests and $3
+    /// tokens per minute, NULL where unstated): the rates go to a little
+    /// below them (never above a configured rate) when they are new or
+    /// changed; the same limits restated change nothing (and lock nothing).
+    static let learn = """
+        UPDATE rate_buckets b SET
+            learned_rpm = COALESCE(l.rpm, b.learned_rpm), learned_tpm = COALESCE(l.tpm, b.learned_tpm), learned_at = now(),
+            current_rpm = CASE WHEN l.rpm IS NULL OR l.rpm IS NOT DISTINCT FROM b.learned_rpm THEN b.current_rpm
+                               ELSE siuo_rate_ceiling(b.configured_rpm, l.rpm) END,
+            tpm = CASE WHEN l.tpm IS NULL OR l.tpm IS NOT DISTINCT FROM b.learned_tpm THEN b.tpm
+                       ELSE siuo_rate_ceiling(b.configured_tpm, l.tpm) END,
+            tpm_tokens = CASE WHEN b.tpm IS NULL AND l.tpm IS NOT NULL THEN 0 ELSE b.tpm_tokens END,
+            tpm_refilled_at = CASE WHEN b.tpm IS NULL AND l.tpm IS NOT NULL THEN now() ELSE b.tpm_refilled_at END
+        FROM (SELECT DISTINCT ON (id) id, rpm, tpm FROM unnest($1::bigint[], $2::float8[], $3::float8[]) AS x(id, rpm, tpm) ORDER BY id) AS l
+        WHERE b.id = l.id AND (l.rpm IS DISTINCT FROM b.learned_rpm AND l.rpm IS NOT NULL
+                               OR l.tpm IS DISTINCT FROM b.learned_tpm AND l.tpm IS NOT NULL)
+        """
 
     /// Applies a throttle to bucket $1: rate $2, paused until $3, and, when
     /// $4 (a new congestion event), the event's time. Tokens drop to zero:

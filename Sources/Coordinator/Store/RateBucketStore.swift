@@ -89,7 +89,21 @@ enum RateBucketStore {
                     [
                         PostgresTextArray(buckets.map { String($0.key) }), PostgresTextArray(buckets.map { String($0.value.requests) }),
                         AdaptiveRate.increasePerSuccess, PostgresTextArray(buckets.map { String($0.value.modelTokens) }),
+                        AdaptiveRate.probeIncreasePerSuccess,
                     ])
+            ])
+    }
+
+    /// Applies the limits workers saw stated for buckets (`RateBucketSQL.learn`).
+    static func learn(_ stated: [(bucketID: Int64, limits: ProviderLimits)], pool: PostgresPool) async throws {
+        let stated = stated.filter { !$0.limits.isEmpty }
+        guard !stated.isEmpty else { return }
+        try await pool.query(
+            RateBucketSQL.learn,
+            [
+                PostgresTextArray(stated.map { String($0.bucketID) }),
+                PostgresNullableTextArray(stated.map { $0.limits.requestsPerMinute.map(String.init) }),
+                PostgresNullableTextArray(stated.map { $0.limits.tokensPerMinute.map(String.init) }),
             ])
     }
 

@@ -181,17 +181,22 @@ public struct JobResult: Sendable, Codable, Equatable {
     public var verdict: VerdictResult?
     /// What the lease spent.
     public var usage: Usage
+    /// The limits the job's endpoint stated in its latest response headers, if any.
+    public var limits: ProviderLimits?
 
     /// Creates a result.
-    public init(lease: LeaseReference, samples: [SampleResult] = [], verdict: VerdictResult? = nil, usage: Usage = Usage()) {
+    public init(
+        lease: LeaseReference, samples: [SampleResult] = [], verdict: VerdictResult? = nil, usage: Usage = Usage(), limits: ProviderLimits? = nil
+    ) {
         self.lease = lease
         self.samples = samples
         self.verdict = verdict
         self.usage = usage
+        self.limits = limits
     }
 
     enum CodingKeys: String, CodingKey {
-        case lease, samples, verdict, usage
+        case lease, samples, verdict, usage, limits
     }
 
     /// A `POST /v1/results` body, `{"items": [...]}`, written without
@@ -215,6 +220,10 @@ public struct JobResult: Sendable, Codable, Equatable {
             }
             writer.key(CodingKeys.usage)
             result.usage.write(to: &writer)
+            if let limits = result.limits {
+                writer.key(CodingKeys.limits)
+                limits.write(to: &writer)
+            }
             writer.endObject()
         }
         writer.endArray()
@@ -243,11 +252,14 @@ public struct JobFailure: Sendable, Codable, Equatable {
     /// retry would outlive the lease, or the worker is shutting down): no
     /// attempt is counted, and the samples are kept all the same.
     public var countsAsAttempt: Bool
+    /// The limits the job's endpoint stated in its latest response headers (a 429's included), if any.
+    public var limits: ProviderLimits?
 
     /// Creates a failure report.
     public init(
         lease: LeaseReference, retryable: Bool, error: String, retryAfterMilliseconds: Int? = nil,
-        throttled: Bool = false, samples: [SampleResult] = [], usage: Usage = Usage(), countsAsAttempt: Bool = true
+        throttled: Bool = false, samples: [SampleResult] = [], usage: Usage = Usage(), countsAsAttempt: Bool = true,
+        limits: ProviderLimits? = nil
     ) {
         self.lease = lease
         self.retryable = retryable
@@ -257,11 +269,12 @@ public struct JobFailure: Sendable, Codable, Equatable {
         self.samples = samples
         self.usage = usage
         self.countsAsAttempt = countsAsAttempt
+        self.limits = limits
     }
 
     enum CodingKeys: String, CodingKey {
         case lease, retryable, error, retryAfterMilliseconds = "retry_after_ms", throttled, samples, usage
-        case countsAsAttempt = "counts_as_attempt"
+        case countsAsAttempt = "counts_as_attempt", limits
     }
 
     /// Reads a report; `counts_as_attempt` is optional (default `true`).
@@ -273,6 +286,7 @@ public struct JobFailure: Sendable, Codable, Equatable {
             retryAfterMilliseconds: try container.decodeIfPresent(Int.self, forKey: .retryAfterMilliseconds),
             throttled: try container.decode(Bool.self, forKey: .throttled),
             samples: try container.decode([SampleResult].self, forKey: .samples), usage: try container.decode(Usage.self, forKey: .usage),
-            countsAsAttempt: try container.decodeIfPresent(Bool.self, forKey: .countsAsAttempt) ?? true)
+            countsAsAttempt: try container.decodeIfPresent(Bool.self, forKey: .countsAsAttempt) ?? true,
+            limits: try container.decodeIfPresent(ProviderLimits.self, forKey: .limits))
     }
 }

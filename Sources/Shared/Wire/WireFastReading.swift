@@ -28,8 +28,10 @@ extension JobResult {
         var samples: [SampleResult]?
         var verdict: VerdictResult?
         var usage: Usage?
+        var limits: ProviderLimits?
         try reader.readObject { key, reader throws(Unreadable) in
             switch CodingKeys(rawValue: key) {
+            case .limits: limits = reader.readNull() ? nil : try ProviderLimits.read(&reader)
             case .lease: lease = try LeaseReference.read(&reader)
             case .samples:
                 var list: [SampleResult] = []
@@ -41,7 +43,7 @@ extension JobResult {
             }
         }
         guard let lease, let samples, let usage else { throw Unreadable() }
-        return JobResult(lease: lease, samples: samples, verdict: verdict, usage: usage)
+        return JobResult(lease: lease, samples: samples, verdict: verdict, usage: usage, limits: limits)
     }
 }
 

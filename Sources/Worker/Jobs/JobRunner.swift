@@ -31,8 +31,24 @@ public struct JobRunner: JobRunning {
         self.cache = ResponseCacheClient(lookup: cachedAnswers)
     }
 
-    /// The ending of `lease`, which lives `ttl` between heartbeats.
+    /// The ending of `lease`, which lives `ttl` between heartbeats, with the
+    /// limits its endpoint last stated.
     public func run(_ lease: JobLease, ttl: Duration) async -> JobEnding {
+        let ending = await end(lease, ttl: ttl)
+        guard let stated = gateway.limits.limits(for: lease.model.endpointKey) else { return ending }
+        switch ending {
+        case .result(var result):
+            result.limits = stated
+            return .result(result)
+        case .failure(var failure):
+            failure.limits = stated
+            return .failure(failure)
+        case .deferral, .release:
+            return ending
+        }
+    }
+
+    private func end(_ lease: JobLease, ttl: Duration) async -> JobEnding {
         let session = LeaseSession(lease: lease, ttl: ttl, gateway: gateway, permits: permits, retriesPerLease: retriesPerLease)
         do {
             let image = try await images.image(sha256: lease.testCase.imageSHA256)

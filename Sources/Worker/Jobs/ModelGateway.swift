@@ -8,12 +8,15 @@ public struct ModelGateway: Sendable {
     let keys: KeyRing
     /// The whole exchange with a provider must finish within this.
     public let requestTimeout: TimeInterval
+    /// The limits each endpoint states in its response headers.
+    public let limits: LimitBook
 
     /// A gateway sending over `http` with keys from `keys`.
-    public init(http: CurlMultiClient = .shared, keys: KeyRing, requestTimeout: TimeInterval) {
+    public init(http: CurlMultiClient = .shared, keys: KeyRing, requestTimeout: TimeInterval, limits: LimitBook = LimitBook()) {
         self.http = http
         self.keys = keys
         self.requestTimeout = requestTimeout
+        self.limits = limits
     }
 
     /// The provider's answer to `call`, or why there is none.
@@ -34,7 +37,9 @@ public struct ModelGateway: Sendable {
         }
         let outcome: Result<ProviderReply, ProviderFailure>
         do {
-            outcome = Self.withoutNUL(codec.decode(try await http.send(request), for: call))
+            let response = try await http.send(request)
+            if let stated = RateLimitHeaders.limits(response.headers) { limits.record(stated, for: call.model.endpointKey) }
+            outcome = Self.withoutNUL(codec.decode(response, for: call))
         } catch let error as HTTPClientError {
             outcome = .failure(TransportFailure.classify(error))
         }
