@@ -30,7 +30,9 @@ struct SweepBench: AsyncParsableCommand {
     @Option(help: "Each worker's --concurrency.") var concurrency = 64
     @Option(name: .customLong("latency-ms"), help: "The mock's latency per request.") var latency = 1000
     @Option(help: "Give up after this many seconds.") var timeout = 1200.0
-    @Flag(help: "The sweep names no rpm: measure how the adaptive rate converges.") var adaptive = false
+    @Flag(help: "The sweep names no rpm: measure how the rate converges (learned from limit headers, or probed).") var adaptive = false
+    @Option(help: "The wire the models speak: mock (OpenAI's, with limit headers), anthropic (with limit headers) or gemini (no limit headers).")
+    var wire: Provider = .mock
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("Embedded cluster folder (default ./.siuo/postgres).", valueName: "dir"))
     var dataDirectory: String?
 
@@ -43,7 +45,7 @@ struct SweepBench: AsyncParsableCommand {
     func run() async throws {
         let fixture = SweepBenchFixture(
             cases: cases, samples: samples, targetRPM: rpm, judgeRPM: judgeRPM, limitSlack: limitSlack,
-            adaptive: adaptive, latencyMilliseconds: latency)
+            adaptive: adaptive, latencyMilliseconds: latency, wire: wire)
         let cluster = EmbeddedPostgres(directory: dataDirectory ?? EmbeddedPostgres.defaultDirectory())
         try await cluster.start()
         try await cluster.dropDatabase("siuo_bench_sweep")
@@ -79,7 +81,8 @@ struct SweepBench: AsyncParsableCommand {
             children.append(
                 try BenchChild(
                     ["worker", "--coordinator", base, "--concurrency", String(concurrency), "--grace", "5"],
-                    environment: ["SIUO_WORKER_TOKEN": tokens.worker], waitForAddress: false))
+                    environment: ["SIUO_WORKER_TOKEN": tokens.worker, "ANTHROPIC_API_KEY": "sk-ant-bench", "GEMINI_API_KEY": "gm-bench"],
+                    waitForAddress: false))
         }
         let outcome = try await watch.run(workers: children, timeout: .seconds(timeout), showRates: adaptive)
         let stats = try await MockStats.fetch(mockBase)
@@ -87,3 +90,5 @@ struct SweepBench: AsyncParsableCommand {
         SweepBenchReport(fixture: fixture, outcome: outcome, stats: stats).print()
     }
 }
+
+extension Provider: ExpressibleByArgument {}

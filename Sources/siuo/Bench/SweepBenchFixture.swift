@@ -24,6 +24,10 @@ struct SweepBenchFixture {
     /// With `adaptive`, the sweep names no `rpm`: the coordinator finds the limit.
     var adaptive: Bool
     var latencyMilliseconds: Int
+    /// The API family the models speak to the mock: `mock` (OpenAI's wire,
+    /// with limit headers), `anthropic` (Anthropic's, with limit headers) or
+    /// `gemini` (Gemini's, which states no limits).
+    var wire: Provider = .mock
 
     /// The default burst (docs/architecture.md, "Rate limits"), one second's worth, declared alike
     /// to the sweep and the mock.
@@ -56,7 +60,7 @@ struct SweepBenchFixture {
     func definition(mockURL: String) -> SweepDefinition {
         func spec(_ name: String, rpm: Double) -> ModelSpec {
             ModelSpec(
-                name: name, provider: .mock, model: name, baseURL: mockURL + "/v1", maxTokens: 200,
+                name: name, provider: wire, model: name, baseURL: wire == .mock || wire == .openai ? mockURL + "/v1" : mockURL, maxTokens: 200,
                 rpm: adaptive ? nil : rpm, burst: adaptive ? nil : Self.burst(rpm: rpm))
         }
         return SweepDefinition(

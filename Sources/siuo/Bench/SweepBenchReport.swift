@@ -1,7 +1,8 @@
 import Foundation
 
 /// The figures `siuo bench sweep` prints, and whether its goals are met:
-/// efficiency ≥ 0.95, no over-limit arrival, coordinator CPU < 5% of wall.
+/// efficiency ≥ 0.95 (with --adaptive: 0.90 when the limits are learned from
+/// headers, 0.70 when probed), no over-limit arrival, coordinator CPU < 5% of wall.
 struct SweepBenchReport {
     let fixture: SweepBenchFixture
     let outcome: SweepWatch.Outcome
@@ -17,7 +18,9 @@ struct SweepBenchReport {
             + "judge \(RateLimitBound.format(fixture.judgeRPM)) rpm (burst \(RateLimitBound.format(SweepBenchFixture.burst(rpm: fixture.judgeRPM))))"
         Console.line("mock: latency \(fixture.latencyMilliseconds) ms, limits \(limits), limit_slack \(fixture.limitSlack)")
         Console.line(
-            fixture.adaptive ? "sweep: no rpm (adaptive: starts at 60/min, climbs per success, halves on a 429)" : "sweep: the same rpm and burst")
+            fixture.adaptive
+                ? "sweep: no rpm (learned from the mock's limit headers; on the Gemini wire, which states none, probed: from 60/min, doubling every ~5 s until a 429 halves it)"
+                : "sweep: the same rpm and burst")
     }
 
     func print() {
@@ -31,7 +34,10 @@ struct SweepBenchReport {
         for term in bound.terms.sorted(by: { $0.seconds > $1.seconds }) {
             Console.line(String(format: "  %7.1f s  ", term.seconds) + term.label)
         }
-        Console.line(String(format: "efficiency           %7.3f", efficiency) + "  (bound / wall; goal ≥ 0.95: \(verdict(efficiency >= 0.95)))")
+        // Given limits: 0.95. Learned from limit headers: 0.90; probed (no headers): 0.70.
+        let goal = !fixture.adaptive ? 0.95 : fixture.wire == .gemini ? 0.70 : 0.90
+        Console.line(
+            String(format: "efficiency           %7.3f", efficiency) + "  (bound / wall; goal ≥ \(goal): \(verdict(efficiency >= goal)))")
         for (name, model) in stats.models.sorted(by: { $0.key < $1.key }) {
             Console.line(
                 "  \(name.padding(toLength: 9, withPad: " ", startingAt: 0)) \(model.requests) requests, \(model.served) served, "
