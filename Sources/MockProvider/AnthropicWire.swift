@@ -42,6 +42,16 @@ struct AnthropicWire: WireWriter {
         return response
     }
 
+    func tokenHeaders(limit: Double, remaining: Int, reset: Duration) -> [(String, String)] {
+        let when = Date().addingTimeInterval(reset.seconds)
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return [
+            ("anthropic-ratelimit-input-tokens-limit", "\(Int(limit.rounded()))"), ("anthropic-ratelimit-input-tokens-remaining", "\(remaining)"),
+            ("anthropic-ratelimit-input-tokens-reset", formatter.string(from: when)),
+        ]
+    }
+
     func rateHeaders(limit: Double, remaining: Int, reset: Duration) -> [(String, String)] {
         let when = Date().addingTimeInterval(reset.seconds)
         let formatter = ISO8601DateFormatter()

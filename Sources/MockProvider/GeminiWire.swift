@@ -60,6 +60,7 @@ struct GeminiWire: WireWriter {
 
     /// Gemini reports limits only in the body of a 429.
     func rateHeaders(limit: Double, remaining: Int, reset: Duration) -> [(String, String)] { [] }
+    func tokenHeaders(limit: Double, remaining: Int, reset: Duration) -> [(String, String)] { [] }
 
     func failure(_ failure: ServerFailure) -> MockReply {
         switch failure {

@@ -7,7 +7,7 @@ struct MockConfigReader {
 
     static let modelFields = [
         "role", "weights", "effectiveness", "mcqa_accuracy", "mcqa_unparseable", "unparseable",
-        "refusal", "garbage_first", "max_choices", "latency_ms", "rpm", "burst", "limit_slack",
+        "refusal", "garbage_first", "max_choices", "latency_ms", "rpm", "tpm", "burst", "limit_slack",
         "faults", "hang_s", "batch_delay_s", "batch_line_errors", "batch_expiry", "batch_queue_limit",
     ]
 
@@ -82,6 +82,7 @@ struct MockConfigReader {
                     meanMs: try latency["mean"].map { try number($0, at: join(field, "mean")) } ?? 0,
                     jitterMs: try latency["jitter"].map { try number($0, at: join(field, "jitter")) } ?? 0)
             case "rpm": profile.rpm = value == .null ? nil : try number(value, at: field, in: 0.001...Double.greatestFiniteMagnitude)
+            case "tpm": profile.tpm = value == .null ? nil : try number(value, at: field, in: 1...Double.greatestFiniteMagnitude)
             case "burst": profile.burst = value == .null ? nil : try number(value, at: field, in: 1...Double.greatestFiniteMagnitude)
             case "limit_slack": profile.limitSlack = try number(value, at: field)
             case "faults":

@@ -116,6 +116,9 @@ public struct MockModelProfile: Sendable, Equatable {
     public var burst: Double?
     /// Extra bucket capacity tolerated beyond `burst` before a 429.
     public var limitSlack: Double
+    /// Input tokens per minute the model accepts (`nil`: unlimited); the
+    /// bucket holds ten seconds' worth, like the coordinator's.
+    public var tpm: Double?
     /// Fault probabilities per arrival.
     public var faults: [MockFault: Double]
     /// How long a `hang` fault holds a request, in seconds.

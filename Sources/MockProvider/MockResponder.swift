@@ -95,6 +95,14 @@ struct ModelExchange {
             return response
         }
 
+        let tokenDecision = server.limiter.take(tokens: MockHTTP.inputTokens(parsed), model: model, profile: profile, now: .now)
+        if case .limited(let info)? = tokenDecision {
+            server.stats.overTokenLimit(model: model)
+            let response = writer.rateLimited(info, model: model)
+            status = response.status.code
+            return response
+        }
+
         let fault = FaultPlan.fault(seed: server.seed, model: model, prompt: parsed.prompt, sample: sample, arrival: arrival, rates: profile.faults)
         if let fault { server.stats.fault(fault, model: model) }
         if fault == .hang {
@@ -118,6 +126,9 @@ struct ModelExchange {
             var reply = server.reply(to: parsed, sample: sample, profile: profile)
             if case .allowed(let remaining, let untilFull)? = decision, let rpm = profile.rpm {
                 MockHTTP.add(writer.rateHeaders(limit: rpm, remaining: remaining, reset: untilFull), to: &reply)
+            }
+            if case .allowed(let remaining, let untilFull)? = tokenDecision, let tpm = profile.tpm {
+                MockHTTP.add(writer.tokenHeaders(limit: tpm, remaining: remaining, reset: untilFull), to: &reply)
             }
             response = reply
         }

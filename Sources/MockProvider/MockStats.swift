@@ -8,6 +8,7 @@ final class MockStats: Sendable {
         var requests = 0
         var byStatus: [Int: Int] = [:]
         var overLimit = 0
+        var overTokenLimit = 0
         var inFlight = 0
         var peakInFlight = 0
         var faults: [MockFault: Int] = [:]
@@ -51,6 +52,11 @@ final class MockStats: Sendable {
         state.withLock { $0.models[model]?.overLimit += 1 }
     }
 
+    /// An arrival the model's input-token bucket could not pay for.
+    func overTokenLimit(model: String) {
+        state.withLock { $0.models[model]?.overTokenLimit += 1 }
+    }
+
     func fault(_ fault: MockFault, model: String) {
         state.withLock { $0.models[model]?.faults[fault, default: 0] += 1 }
     }
@@ -76,6 +82,7 @@ final class MockStats: Sendable {
                 models[name] = Self.json(counters)
                 total.requests += counters.requests
                 total.overLimit += counters.overLimit
+                total.overTokenLimit += counters.overTokenLimit
                 total.byStatus.merge(counters.byStatus, uniquingKeysWith: +)
                 total.faults.merge(counters.faults, uniquingKeysWith: +)
             }
@@ -94,6 +101,7 @@ final class MockStats: Sendable {
             "requests": .int(Int64(counters.requests)),
             "by_status": .object(Dictionary(uniqueKeysWithValues: counters.byStatus.map { ("\($0.key)", .int(Int64($0.value))) })),
             "over_limit": .int(Int64(counters.overLimit)),
+            "over_token_limit": .int(Int64(counters.overTokenLimit)),
             "in_flight": .int(Int64(counters.inFlight)),
             "peak_in_flight": .int(Int64(counters.peakInFlight)),
             "faults": .object(Dictionary(uniqueKeysWithValues: counters.faults.map { ($0.key.rawValue, .int(Int64($0.value))) })),

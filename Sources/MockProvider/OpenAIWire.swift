@@ -57,6 +57,13 @@ struct OpenAIWire: WireWriter {
         return response
     }
 
+    func tokenHeaders(limit: Double, remaining: Int, reset: Duration) -> [(String, String)] {
+        [
+            ("x-ratelimit-limit-tokens", "\(Int(limit.rounded()))"), ("x-ratelimit-remaining-tokens", "\(remaining)"),
+            ("x-ratelimit-reset-tokens", GoDuration.format(reset)),
+        ]
+    }
+
     func rateHeaders(limit: Double, remaining: Int, reset: Duration) -> [(String, String)] {
         [
             ("x-ratelimit-limit-requests", "\(Int(limit.rounded()))"), ("x-ratelimit-remaining-requests", "\(remaining)"),

@@ -15,6 +15,27 @@ final class RateLimiter: Sendable {
     }
 
     private let buckets = Mutex<[String: Bucket]>([:])
+    private let tokenBuckets = Mutex<[String: Bucket]>([:])
+
+    /// Spends `tokens` of `model`'s input-token bucket (`tpm`, ten seconds'
+    /// worth of capacity) at `now`, if it holds them.
+    func take(tokens: Int, model: String, profile: MockModelProfile, now: ContinuousClock.Instant) -> Decision? {
+        guard let tpm = profile.tpm else { return nil }
+        let rate = tpm / 60
+        let capacity = tpm / 6
+        return tokenBuckets.withLock { buckets in
+            var bucket = buckets[model] ?? Bucket(tokens: capacity, updated: now)
+            bucket.tokens = min(capacity, bucket.tokens + max(0, (now - bucket.updated).seconds) * rate)
+            bucket.updated = now
+            defer { buckets[model] = bucket }
+            let cost = Double(tokens)
+            if bucket.tokens >= cost {
+                bucket.tokens -= cost
+                return .allowed(remaining: Int(bucket.tokens), untilFull: .seconds((capacity - bucket.tokens) / rate))
+            }
+            return .limited(RateLimitInfo(retryAfter: .seconds((cost - bucket.tokens) / rate), limit: tpm, remaining: Int(bucket.tokens)))
+        }
+    }
 
     /// Spends a token of `model`'s bucket at `now`, if it has one.
     func take(model: String, profile: MockModelProfile, now: ContinuousClock.Instant) -> Decision? {

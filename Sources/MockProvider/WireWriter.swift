@@ -15,6 +15,8 @@ protocol WireWriter: Sendable {
     func badRequest(_ message: String) -> MockReply
     /// Headers a successful reply carries about the model's bucket.
     func rateHeaders(limit: Double, remaining: Int, reset: Duration) -> [(String, String)]
+    /// Headers a successful reply carries about the model's input-token bucket.
+    func tokenHeaders(limit: Double, remaining: Int, reset: Duration) -> [(String, String)]
 }
 
 extension MockWireFormat {

@@ -9,7 +9,8 @@ import Testing
 @Suite struct LearnedLimitsTests {
     static func bucket(_ pool: PostgresPool) async throws -> (rpm: Double, tpm: Double?, source: String, learned: Double?) {
         let row = try await pool.query(
-            "SELECT current_rpm, tpm, learned_rpm, siuo_limit_source(configured_rpm, learned_rpm) AS source FROM rate_buckets WHERE model = 'model-0'")[0]
+            "SELECT current_rpm, tpm, learned_rpm, siuo_limit_source(configured_rpm, learned_rpm) AS source FROM rate_buckets WHERE model = 'model-0'"
+        )[0]
         return (
             try row.decode(Double.self, "current_rpm"), try row.decode(Double?.self, "tpm"), try row.decode(String.self, "source"),
             try row.decode(Double?.self, "learned_rpm")
