@@ -6,14 +6,17 @@ import Shared
 public struct ModelGateway: Sendable {
     let http: CurlMultiClient
     let keys: KeyRing
+    /// Where each exchange is counted.
+    public let metrics: WorkerMetrics
     /// The whole exchange with a provider must finish within this.
     public let requestTimeout: TimeInterval
 
-    /// A gateway sending over `http` with keys from `keys`.
-    public init(http: CurlMultiClient = .shared, keys: KeyRing, requestTimeout: TimeInterval) {
+    /// A gateway sending over `http` with keys from `keys`, counting in `metrics`.
+    public init(http: CurlMultiClient = .shared, keys: KeyRing, requestTimeout: TimeInterval, metrics: WorkerMetrics = .none) {
         self.http = http
         self.keys = keys
         self.requestTimeout = requestTimeout
+        self.metrics = metrics
     }
 
     /// The provider's answer to `call`, or why there is none.
@@ -32,11 +35,12 @@ public struct ModelGateway: Sendable {
         } catch {
             return .failure(ProviderFailure(retryable: false, message: "could not encode the request: \(error)"))
         }
-        let outcome: Result<ProviderReply, ProviderFailure>
-        do {
-            outcome = Self.withoutNUL(codec.decode(try await http.send(request), for: call))
-        } catch let error as HTTPClientError {
-            outcome = .failure(TransportFailure.classify(error))
+        let outcome = try await metrics.exchange(with: call.model) {
+            do {
+                return Self.withoutNUL(codec.decode(try await http.send(request), for: call))
+            } catch let error as HTTPClientError {
+                return .failure(TransportFailure.classify(error))
+            }
         }
         // Pattern-based redaction misses keys of no known shape (a local server's
         // password); a provider echoing the key it got must not put it in a log or the database.
