@@ -91,7 +91,8 @@ struct WorkerCommand: AsyncParsableCommand {
             to: client, keys: keys, settings: settings, requestTimeout: requestTimeout, logger: logger, metrics: metrics)
         // Listed last, so a graceful shutdown stops the worker first and the
         // probes answer while it drains; the worker ending ends the probes too.
-        services.append(.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup))
+        services.append(
+            .init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup))
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

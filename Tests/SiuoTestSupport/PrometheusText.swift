@@ -38,7 +38,8 @@ public struct PrometheusText: Sendable {
         let series = line[..<space]
         guard let brace = series.firstIndex(of: "{") else { return Sample(name: String(series), labels: [:], value: value) }
         guard series.last == "}" else { return nil }
-        return Sample(name: String(series[..<brace]), labels: labels(series[series.index(after: brace)..<series.index(before: series.endIndex)]), value: value)
+        let inside = series[series.index(after: brace)..<series.index(before: series.endIndex)]
+        return Sample(name: String(series[..<brace]), labels: labels(inside), value: value)
     }
 
     /// `key="value",…` with `\\`, `\"` and `\n` escapes in values.
