@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -57,7 +59,10 @@ let package = Package(
             name: "Worker",
             dependencies: [
                 "Shared", "CCurl",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -81,6 +86,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .target(
@@ -97,9 +104,13 @@ let package = Package(
         .testTarget(name: "SharedTests", dependencies: ["Shared", "LoopbackHTTP", "SiuoTestSupport"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Shared", "SiuoTestSupport"]),
         .testTarget(
-            name: "WorkerTests", dependencies: ["Worker", "Coordinator", "LoopbackHTTP", "Shared", "CCurl", "MockProvider", "SiuoTestSupport"]),
+            name: "WorkerTests",
+            dependencies: [
+                "Worker", "Coordinator", "LoopbackHTTP", "Shared", "CCurl", "MockProvider", "SiuoTestSupport",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
         .testTarget(name: "MockProviderTests", dependencies: ["MockProvider", "Shared", "SiuoTestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Coordinator", "Shared", "MockProvider", "SiuoTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Coordinator", "Shared", "MockProvider", "SiuoTestSupport", "Worker"]),
     ],
     swiftLanguageModes: [.v6]
 )

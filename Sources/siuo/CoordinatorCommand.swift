@@ -52,9 +52,10 @@ struct CoordinatorCommand: AsyncParsableCommand {
         try await group.run()
     }
 
-    static func parse(_ address: String) throws -> (String, Int) {
+    /// `HOST:PORT` (port 0: any free port) of the option named `option`.
+    static func parse(_ address: String, option: String = "--listen") throws -> (String, Int) {
         guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]), (0...65535).contains(port) else {
-            throw ValidationError("--listen: expected HOST:PORT, got \"\(address)\"")
+            throw ValidationError("\(option): expected HOST:PORT, got \"\(address)\"")
         }
         return (String(address[..<colon]), port)
     }

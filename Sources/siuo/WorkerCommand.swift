@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
+import Hummingbird
 import Logging
+import Metrics
+import Prometheus
 import ServiceLifecycle
 import Shared
 import Worker
@@ -31,8 +34,14 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .customLong("worker-id"), help: "This worker's id in leases (default: host-pid-random).")
     var workerID: String?
 
+    @Option(
+        name: .customLong("metrics-listen"),
+        help: ArgumentHelp("Serve /healthz, /readyz and /metrics on this address (port 0: any free port; off by default).", valueName: "host:port"))
+    var metricsListen: String?
+
     func validate() throws {
         guard concurrency > 0 else { throw ValidationError("--concurrency must be at least 1, got \(concurrency)") }
+        if let metricsListen { _ = try CoordinatorCommand.parse(metricsListen, option: "--metrics-listen") }
         guard grace >= 0, grace.isFinite, requestTimeout > 0, requestTimeout.isFinite, requestTimeout <= 86_400 else {
             throw ValidationError("--grace and --request-timeout must be positive numbers of seconds (a day at most)")
         }
@@ -51,11 +60,40 @@ struct WorkerCommand: AsyncParsableCommand {
         let keys = KeyRing(environment: ProcessInfo.processInfo.environment)
         var settings = WorkerSettings(concurrency: concurrency, workerID: workerID)
         settings.gracePeriod = .seconds(grace)
-        let worker = WorkerService.connected(to: client, keys: keys, settings: settings, requestTimeout: requestTimeout, logger: logger)
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [.init(service: worker)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        FileHandle.standardOutput.write(Data("worker \(settings.workerID) serving \(url) with concurrency \(concurrency)\n".utf8))
+        // Unbuffered: supervisors and tests read these lines through a pipe.
+        let serving = "worker \(settings.workerID) serving \(url) with concurrency \(concurrency)\n"
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        let metrics: WorkerMetrics
+        if let metricsListen {
+            let (host, port) = try CoordinatorCommand.parse(metricsListen, option: "--metrics-listen")
+            let registry = PrometheusCollectorRegistry()
+            let factory = WorkerMetrics.prometheusFactory(registry)
+            // Once per process, and only here: what libraries record through
+            // swift-metrics' global factory lands in the same registry. The
+            // worker's own numbers get the factory explicitly (`WorkerMetrics`).
+            MetricsSystem.bootstrap(factory)
+            metrics = WorkerMetrics(factory: factory)
+            let probes = WorkerProbes(registry: registry, contact: metrics.contact)
+            // The address first, as the other servers print theirs.
+            services.append(
+                .init(
+                    service: Application(
+                        router: probes.router, configuration: .init(address: .hostname(host, port: port), serverName: "siuo-worker"),
+                        onServerRunning: { channel in
+                            let line = "worker metrics listening on http://\(host):\(channel.localAddress?.port ?? port)\n"
+                            FileHandle.standardOutput.write(Data((line + serving).utf8))
+                        }, logger: logger)))
+        } else {
+            metrics = .none
+            FileHandle.standardOutput.write(Data(serving.utf8))
+        }
+        let worker = WorkerService.connected(
+            to: client, keys: keys, settings: settings, requestTimeout: requestTimeout, logger: logger, metrics: metrics)
+        // Listed last, so a graceful shutdown stops the worker first and the
+        // probes answer while it drains; the worker ending ends the probes too.
+        services.append(
+            .init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup))
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

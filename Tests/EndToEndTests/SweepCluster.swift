@@ -27,13 +27,18 @@ final class SweepCluster: @unchecked Sendable {
 
     var mockURL: String { mock.baseURL! }
 
-    /// Starts one more worker process, with `environment` (provider keys, say) added to its own.
-    func startWorker(concurrency: Int, environment: [String: String] = [:]) throws {
-        workers.append(
-            try SiuoProcess(
-                ["worker", "--coordinator", coordinator.baseURL, "--concurrency", String(concurrency), "--grace", "2"],
-                environment: environment.merging(["SIUO_WORKER_TOKEN": TestCoordinator.workerToken]) { _, token in token },
-                waitForAddress: false))
+    /// Starts one more worker process, with `environment` (provider keys, say)
+    /// added to its own; with `metrics`, it serves its probes on a free port,
+    /// whose URL is returned.
+    @discardableResult
+    func startWorker(concurrency: Int, environment: [String: String] = [:], metrics: Bool = false) throws -> String? {
+        let worker = try SiuoProcess(
+            ["worker", "--coordinator", coordinator.baseURL, "--concurrency", String(concurrency), "--grace", "2"]
+                + (metrics ? ["--metrics-listen", "127.0.0.1:0"] : []),
+            environment: environment.merging(["SIUO_WORKER_TOKEN": TestCoordinator.workerToken]) { _, token in token },
+            waitForAddress: metrics)
+        workers.append(worker)
+        return worker.baseURL
     }
 
     /// Submits through the admin API, as `siuo sweep submit` does.

@@ -14,16 +14,17 @@ public struct BatchWorker: Sendable {
     let images: ImageCache
     let api: @Sendable (Provider) -> any BatchAPI
     let logger: Logger
+    let metrics: WorkerMetrics
     /// Lines per report when collecting (a report is one transaction).
     var linesPerReport = 500
     /// The largest results file or response a batch client reads (2 GiB,
     /// Gemini's own cap on a batch's files, well above 50,000 answers).
     public static let maxResultBytes = 2 << 30
 
-    /// A batch loop reaching providers through `api` and the coordinator through `coordinator`.
+    /// A batch loop reaching providers through `api` and the coordinator through `coordinator`, counting tasks in `metrics`.
     public init(
         workerID: String, coordinator: any WorkerCoordinator, keys: KeyRing, images: ImageCache,
-        api: @escaping @Sendable (Provider) -> any BatchAPI, logger: Logger
+        api: @escaping @Sendable (Provider) -> any BatchAPI, logger: Logger, metrics: WorkerMetrics = .none
     ) {
         self.workerID = workerID
         self.coordinator = coordinator
@@ -31,6 +32,7 @@ public struct BatchWorker: Sendable {
         self.images = images
         self.api = api
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// Asks for tasks and does them until cancelled; idles `idle` when there is none.
@@ -71,6 +73,7 @@ public struct BatchWorker: Sendable {
         }
         defer { renewing.cancel() }
         let outcome = await perform(task)
+        metrics.batchTaskDone(task.action)
         do {
             if let outcome { try await report(task, outcome) }
         } catch is LostBatchLease {}

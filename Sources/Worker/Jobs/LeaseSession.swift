@@ -70,7 +70,10 @@ final class LeaseSession: @unchecked Sendable {
         while true {
             try await spendToken(for: call.model)
             usage.requests += 1
-            if failures > 0 { usage.retries += 1 }
+            if failures > 0 {
+                usage.retries += 1
+                gateway.metrics.retried(call.model)
+            }
             switch try await gateway.send(call) {
             case .success(let reply):
                 usage.inputTokens += reply.inputTokens

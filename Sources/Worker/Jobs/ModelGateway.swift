@@ -6,17 +6,23 @@ import Shared
 public struct ModelGateway: Sendable {
     let http: CurlMultiClient
     let keys: KeyRing
+    /// Where each exchange is counted.
+    public let metrics: WorkerMetrics
     /// The whole exchange with a provider must finish within this.
     public let requestTimeout: TimeInterval
     /// The limits each endpoint states in its response headers.
     public let limits: LimitBook
 
-    /// A gateway sending over `http` with keys from `keys`.
-    public init(http: CurlMultiClient = .shared, keys: KeyRing, requestTimeout: TimeInterval, limits: LimitBook = LimitBook()) {
+    /// A gateway sending over `http` with keys from `keys`, counting in `metrics`.
+    public init(
+        http: CurlMultiClient = .shared, keys: KeyRing, requestTimeout: TimeInterval, limits: LimitBook = LimitBook(),
+        metrics: WorkerMetrics = .none
+    ) {
         self.http = http
         self.keys = keys
         self.requestTimeout = requestTimeout
         self.limits = limits
+        self.metrics = metrics
     }
 
     /// The provider's answer to `call`, or why there is none.
@@ -35,13 +41,14 @@ public struct ModelGateway: Sendable {
         } catch {
             return .failure(ProviderFailure(retryable: false, message: "could not encode the request: \(error)"))
         }
-        let outcome: Result<ProviderReply, ProviderFailure>
-        do {
-            let response = try await http.send(request)
-            if let stated = RateLimitHeaders.limits(response.headers) { limits.record(stated, for: call.model.endpointKey) }
-            outcome = Self.withoutNUL(codec.decode(response, for: call))
-        } catch let error as HTTPClientError {
-            outcome = .failure(TransportFailure.classify(error))
+        let outcome = try await metrics.exchange(with: call.model) {
+            do {
+                let response = try await http.send(request)
+                record(RateLimitHeaders.limits(response.headers), for: call.model.endpointKey)
+                return Self.withoutNUL(codec.decode(response, for: call))
+            } catch let error as HTTPClientError {
+                return .failure(TransportFailure.classify(error))
+            }
         }
         // Pattern-based redaction misses keys of no known shape (a local server's
         // password); a provider echoing the key it got must not put it in a log or the database.
@@ -51,6 +58,15 @@ public struct ModelGateway: Sendable {
             redacted.message = failure.message.replacingOccurrences(of: key, with: "[redacted]")
             return redacted
         }
+    }
+
+    /// Keeps the limits a response stated, for the coordinator (with the job's
+    /// ending) and for this worker's `/metrics`.
+    private func record(_ stated: ProviderLimits?, for endpoint: EndpointKey) {
+        guard let stated else { return }
+        limits.record(stated, for: endpoint)
+        if let rpm = stated.requestsPerMinute { metrics.limit(endpoint: endpoint, kind: .requests, value: Double(rpm)) }
+        if let tpm = stated.tokensPerMinute { metrics.limit(endpoint: endpoint, kind: .tokens, value: Double(tpm)) }
     }
 
     /// A provider batch's answer to `call`, decoded by the live codec exactly

@@ -10,15 +10,19 @@ public actor Outbox {
     private let coordinator: any WorkerCoordinator
     private let book: LeaseBook
     private let logger: Logger
-    private var queue = OutboxQueue()
+    private let metrics: WorkerMetrics
+    private var queue = OutboxQueue() {
+        didSet { metrics.waitingEndings(queue.count) }
+    }
     private var wake: CheckedContinuation<Void, Never>?
     private var closed = false
 
-    /// An outbox reporting through `coordinator` and settling leases in `book`.
-    public init(coordinator: any WorkerCoordinator, book: LeaseBook, logger: Logger) {
+    /// An outbox reporting through `coordinator` and settling leases in `book`, counting its endings in `metrics`.
+    public init(coordinator: any WorkerCoordinator, book: LeaseBook, logger: Logger, metrics: WorkerMetrics = .none) {
         self.coordinator = coordinator
         self.book = book
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// Queues an ending.

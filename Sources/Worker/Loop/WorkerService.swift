@@ -15,13 +15,14 @@ public struct WorkerService: Service {
     let runner: any JobRunning
     let batches: BatchWorker?
     let logger: Logger
+    let metrics: WorkerMetrics
 
     /// A worker; `runner` calls the models, `batches` does batch work beside
     /// the leases (none: this worker leaves batches to others), `coordinator`
-    /// is reached for everything else.
+    /// is reached for everything else; the outbox counts its endings in `metrics`.
     public init(
         settings: WorkerSettings, coordinator: any WorkerCoordinator, keys: KeyRing, runner: any JobRunning, batches: BatchWorker? = nil,
-        logger: Logger
+        logger: Logger, metrics: WorkerMetrics = .none
     ) {
         self.settings = settings
         self.coordinator = coordinator
@@ -29,13 +30,14 @@ public struct WorkerService: Service {
         self.runner = runner
         self.batches = batches
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// Runs until graceful shutdown (or cancellation) and the final reports are sent.
     public func run() async throws {
         let book = LeaseBook()
         let slots = RunSlots(limit: settings.concurrency)
-        let outbox = Outbox(coordinator: coordinator, book: book, logger: logger)
+        let outbox = Outbox(coordinator: coordinator, book: book, logger: logger, metrics: metrics)
         let heartbeater = Heartbeater(coordinator: coordinator, book: book, logger: logger)
         let reporting = Task { await outbox.run() }
         let beating = Task { await heartbeater.run() }
