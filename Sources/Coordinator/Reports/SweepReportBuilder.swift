@@ -63,7 +63,8 @@ enum SweepReportBuilder {
                         model.name,
                         ModelProvenance(
                             resolvedModel: mostFrequent(answers.compactMap(\.resolvedModel)),
-                            systemFingerprint: mostFrequent(answers.compactMap(\.systemFingerprint)))
+                            systemFingerprint: mostFrequent(answers.compactMap(\.systemFingerprint)),
+                            request: definition.models.first { $0.name == model.name }.map(RequestProvenance.init))
                     )
                 }))
     }

@@ -55,27 +55,89 @@ public struct ReportProvenance: Sendable, Equatable, Codable {
     }
 }
 
-/// The model a provider says answered, which may be a dated version of the name asked for.
+/// The model a provider says answered, which may be a dated version of the name asked for,
+/// and what its requests carried.
 public struct ModelProvenance: Sendable, Equatable, Codable {
     /// The most frequent model name the provider reported; `nil` when none did.
     public var resolvedModel: String?
     /// The most frequent `system_fingerprint` the provider reported; `nil` when none did.
     public var systemFingerprint: String?
+    /// The effective request parameters (`nil` in reports built before model profiles).
+    public var request: RequestProvenance?
 
     /// Creates a record.
-    public init(resolvedModel: String?, systemFingerprint: String?) {
+    public init(resolvedModel: String?, systemFingerprint: String?, request: RequestProvenance? = nil) {
         self.resolvedModel = resolvedModel
         self.systemFingerprint = systemFingerprint
+        self.request = request
     }
 
     enum CodingKeys: String, CodingKey {
-        case resolvedModel = "resolved_model", systemFingerprint = "system_fingerprint"
+        case resolvedModel = "resolved_model", systemFingerprint = "system_fingerprint", request
     }
 
-    /// Writes both keys, `null` where unknown.
+    /// Writes every key, `null` where unknown.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(resolvedModel, forKey: .resolvedModel)
         try container.encode(systemFingerprint, forKey: .systemFingerprint)
+        try container.encode(request, forKey: .request)
+    }
+}
+
+/// A model's effective request parameters under its profile (docs/architecture.md, "Model profiles").
+public struct RequestProvenance: Sendable, Equatable, Codable {
+    /// Whether the model was asked as a reasoning model.
+    public var reasoning: Bool
+    /// Whether that came from the profile table or the sweep file's `reasoning`.
+    public var reasoningSource: ProfileSource
+    /// Whether sampling parameters (`temperature`) were sent.
+    public var samplingParams: Bool
+    /// How thinking was asked for: `budget N`, `adaptive`, or `nil` when it was not.
+    public var thinking: String?
+    /// Tokens added to each answer limit for thinking.
+    public var thinkingRoom: Int
+    /// Generation requests' token field, limit and temperature.
+    public var generation: TaskRequest
+    /// MCQA requests' token field, limit and temperature.
+    public var mcqa: TaskRequest
+
+    /// The record of `model`'s requests under its profile.
+    public init(_ model: ModelSpec) {
+        let profile = model.profile
+        reasoning = profile.reasoning
+        reasoningSource = profile.source
+        samplingParams = profile.sendsSampling
+        thinking = profile.thinking?.label
+        thinkingRoom = profile.thinkingRoom
+        generation = model.request(for: .generation)
+        mcqa = model.request(for: .mcqa)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case reasoning, reasoningSource = "reasoning_source", samplingParams = "sampling_params", thinking
+        case thinkingRoom = "thinking_room", generation, mcqa
+    }
+
+    /// Writes every key, `null` for no thinking.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(reasoning, forKey: .reasoning)
+        try container.encode(reasoningSource, forKey: .reasoningSource)
+        try container.encode(samplingParams, forKey: .samplingParams)
+        try container.encode(thinking, forKey: .thinking)
+        try container.encode(thinkingRoom, forKey: .thinkingRoom)
+        try container.encode(generation, forKey: .generation)
+        try container.encode(mcqa, forKey: .mcqa)
+    }
+
+    /// One line for tables: `max_completion_tokens 2548 / 2053 (generation / mcqa), no temperature, …`.
+    public var summary: String {
+        func limit(_ request: TaskRequest) -> String { request.maxTokens.map(String.init) ?? "default" }
+        var parts = ["\(generation.tokenField.rawValue) \(limit(generation)) / \(limit(mcqa)) (generation / mcqa)"]
+        parts.append(samplingParams ? "temperature sent" : "no temperature")
+        if reasoning { parts.append("reasoning (\(reasoningSource == .table ? "table" : "sweep file"))") }
+        if let thinking { parts.append("thinking \(thinking)") }
+        return parts.joined(separator: ", ")
     }
 }
