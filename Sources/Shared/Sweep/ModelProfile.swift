@@ -98,7 +98,6 @@ extension ModelSpec {
     public var profile: ModelProfile {
         let rules = ModelProfile.table(provider: provider, model: model)
         let reasoning = self.reasoning ?? rules.reasoning
-        let thinks = reasoning || (thinkingBudget ?? 0) > 0
         var thinking: ThinkingRequest?
         if let budget = thinkingBudget {
             switch provider {
@@ -125,7 +124,7 @@ extension ModelSpec {
         return ModelProfile(
             reasoning: reasoning, source: self.reasoning == nil ? .table : .sweepFile, sendsSampling: sendsSampling,
             tokenField: tokenField, thinking: thinking,
-            thinkingRoom: thinkingBudget ?? (thinks ? ModelProfile.defaultThinkingRoom : 0),
+            thinkingRoom: thinkingBudget ?? (reasoning ? ModelProfile.defaultThinkingRoom : 0),
             defaultAnswerTokens: provider == .anthropic ? ModelProfile.anthropicDefaultAnswerTokens : nil)
     }
 }
