@@ -1,5 +1,6 @@
 import Foundation
 import Shared
+import SiuoTestSupport
 import Testing
 
 /// The profile table, the sweep file's `reasoning` and `thinking_budget`, their checks and
@@ -93,6 +94,14 @@ import Testing
         thinking.models[0].thinkingBudget = 2048
         #expect(thinking.identityDifferences(from: base) == ["models.m.thinking_budget"])
         #expect(thinking.identitySHA256 != base.identitySHA256)
+    }
+
+    @Test func theReasoningDemoParsesWithTheProfilesItDescribes() throws {
+        let demo = try SweepFileParser.load(path: RepositoryPaths.root + "/examples/demo-reasoning.yaml")
+        let byName = Dictionary(uniqueKeysWithValues: demo.models.map { ($0.name, $0) })
+        #expect(byName["o3-mini"]?.request(for: .mcqa) == TaskRequest(tokenField: .maxCompletionTokens, maxTokens: 2053, temperature: nil))
+        #expect(byName["gpt-5-mini"]?.request(for: .generation) == TaskRequest(tokenField: .maxCompletionTokens, maxTokens: 1324, temperature: nil))
+        #expect(byName["careful-vlm"]?.request(for: .mcqa) == TaskRequest(tokenField: .maxTokens, maxTokens: 5, temperature: 0))
     }
 
     @Test func aStoredDefinitionWithoutTheFieldsReadsBack() throws {
