@@ -18,10 +18,11 @@ struct AnthropicWire: WireWriter {
         case .truncated: (content, stopReason) = ([], "max_tokens")
         }
         // Thinking comes first and is never the answer; `output_tokens` includes it.
-        let thinking: [JSONValue] =
-            input.reasoningTokens > 0
-            ? [.object(["type": .string("thinking"), "thinking": .string("Looking at the image and the question first."), "signature": .string("sig_mock")])]
-            : []
+        let thinkingBlock: JSONValue = .object([
+            "type": .string("thinking"), "thinking": .string("Looking at the image and the question first."),
+            "signature": .string("sig_mock"),
+        ])
+        let thinking: [JSONValue] = input.reasoningTokens > 0 ? [thinkingBlock] : []
         return MockHTTP.json(
             .ok,
             .object([

@@ -269,7 +269,8 @@ let minimalSweep = """
                     file: "sweep.yaml", line: 10, field: "models[0].colour",
                     message: "unknown field (known: name, provider, "
                         + "model, base_url, api_key_env, temperature, max_tokens, mcqa_temperature, mcqa_max_tokens, rpm, tpm, burst, "
-                        + "max_in_flight, multi_sample, params, reasoning, thinking_budget, price, batch, batch_max_requests, batch_max_bytes, batch_max_wait, batch_deadline)"),
+                        + "max_in_flight, multi_sample, params, reasoning, thinking_budget, price, batch, batch_max_requests, "
+                        + "batch_max_bytes, batch_max_wait, batch_deadline)"),
             ])
         let nested = withModelField("price: {input_per_mtok: 1, output_per_mtk: 2}")
         #expect(
@@ -428,7 +429,8 @@ let minimalSweep = """
             "prompts: {safety: prompts/safety.txt}", "models[0].prompts",
             "unknown field (known: name, provider, model, "
                 + "base_url, api_key_env, temperature, max_tokens, mcqa_temperature, mcqa_max_tokens, rpm, tpm, burst, "
-                + "max_in_flight, multi_sample, params, reasoning, thinking_budget, price, batch, batch_max_requests, batch_max_bytes, batch_max_wait, batch_deadline)"
+                + "max_in_flight, multi_sample, params, reasoning, thinking_budget, price, batch, batch_max_requests, batch_max_bytes, "
+                + "batch_max_wait, batch_deadline)"
         ),
     ])
     func modelValuesAreCheckedAtTheirLine(line: String, field: String, message: String) {

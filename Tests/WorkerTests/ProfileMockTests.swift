@@ -37,7 +37,8 @@ import Worker
                     continue
                 }
                 #expect(!failure.retryable && failure.status == 400)
-                #expect(failure.message.hasPrefix("HTTP 400: the model refuses `max_tokens`: set `reasoning: true` in the sweep file's entry `entry`"))
+                let expected = "HTTP 400: the model refuses `max_tokens`: set `reasoning: true` in the sweep file's entry `entry`"
+                #expect(failure.message.hasPrefix(expected))
             }
             let claude = try await send(mcqa(.anthropic, "claude-opus-4-7", baseURL: url)).get()
             #expect(claude.samples.count == 1)
