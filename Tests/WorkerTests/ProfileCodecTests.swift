@@ -186,6 +186,17 @@ import Worker
         #expect(budget.message.contains("the model refuses `thinking.enabled.budget_tokens`: change or remove `thinking_budget`"))
     }
 
+    @Test func ofTwoParametersNamedTheOneFromParamsIsTheOneToChange() throws {
+        let both = """
+            {"type": "error", "error": {"type": "invalid_request_error",
+             "message": "`temperature` and `top_p` cannot both be specified for this model. Please use only one."}}
+            """
+        let failure = try #require(
+            F.failure(
+                AnthropicCodec().decode(F.response(400, both), for: call(.anthropic, "claude-sonnet-4-5", params: ["top_p": .double(0.9)]))))
+        #expect(failure.message.hasPrefix("HTTP 400: the model refuses `top_p`: remove `top_p` from `params` in the sweep file's entry"))
+    }
+
     @Test func aGeminiRefusedFieldIsNamed() throws {
         let failure = try #require(
             F.failure(GeminiCodec().decode(F.response(400, Self.geminiUnknownThinkingConfig), for: call(.gemini, "gemini-2.0-flash"))))

@@ -11,7 +11,9 @@ enum RefusedParameter {
     /// refuses a parameter; `failure` unchanged otherwise.
     static func explain(_ failure: ProviderFailure, response: HTTPClientResponse, call: ModelCall) -> ProviderFailure {
         let details = ProviderErrorDetails(body: JSONValue.parse(response.body), text: response.text)
-        guard response.status == 400, let parameter = name(in: details) else { return failure }
+        guard response.status == 400, var parameter = name(in: details) else { return failure }
+        // "`temperature` and `top_p` cannot both be specified": the one the entry's params set is the one to change.
+        if let fromParams = names(in: details.message ?? "").first(where: { call.model.params[$0] != nil }) { parameter = fromParams }
         var explained = failure
         let text = "HTTP 400: the model refuses `\(parameter)`: \(advice(for: parameter, model: call.model)) (provider: \(failure.message))"
         explained.message = FailureClassifier.bounded(SecretRedaction.redact(text))
@@ -78,6 +80,15 @@ enum RefusedParameter {
         }
     }
 
+    /// Every name the message quotes, in order.
+    static func names(in message: String) -> [String] {
+        ["`", "'", "\""].flatMap { (mark: Character) in
+            // Split on the mark, the odd pieces are the quoted ones.
+            message.split(separator: mark, omittingEmptySubsequences: false).enumerated()
+                .filter { $0.offset % 2 == 1 }.map { String($0.element) }.filter(isPlausibleName)
+        }
+    }
+
     /// The first name between two `mark`s, e.g. `'temperature'`.
     private static func quoted(in text: String, by mark: Character) -> String? {
         guard let start = text.firstIndex(of: mark) else { return nil }
@@ -88,7 +99,11 @@ enum RefusedParameter {
     private static func quoted(in rest: String, closedBy mark: Character) -> String? {
         guard let end = rest.firstIndex(of: mark) else { return nil }
         let name = String(rest[..<end])
-        let plausible = !name.isEmpty && name.count <= 80 && name.allSatisfy { $0.isLetter || $0.isNumber || "_.[]".contains($0) }
-        return plausible ? name : nil
+        return isPlausibleName(name) ? name : nil
+    }
+
+    /// Parameter names and paths: `temperature`, `thinking.enabled.budget_tokens`, `messages[0]`.
+    private static func isPlausibleName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 80 && name.allSatisfy { $0.isLetter || $0.isNumber || "_.[]".contains($0) }
     }
 }
