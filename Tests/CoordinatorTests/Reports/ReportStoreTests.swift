@@ -72,6 +72,11 @@ import Testing
         let json = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(reasoning))
         #expect(json["mcqa"] == .object(["token_field": .string("max_completion_tokens"), "max_tokens": .int(1005), "temperature": .null]))
         #expect(json["sampling_params"] == .bool(false) && json["reasoning_source"] == .string("sweep_file"))
+        #expect(json["judging"] == .null)
+        // The judge's requests: its own temperature and limit (0 and 512 unless set).
+        let judge = try #require(provenance.judges?["judge"])
+        #expect(judge.judging == TaskRequest(tokenField: .maxTokens, maxTokens: 512, temperature: 0))
+        #expect(judge.generation == nil && judge.mcqa == nil && !judge.reasoning)
         #expect(provenance.finishedAt! >= provenance.startedAt)
     }
 

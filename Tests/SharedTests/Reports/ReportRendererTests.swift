@@ -29,6 +29,7 @@ import Testing
         #expect(html.contains("controversial topics, politics"))
         // Provenance says what each model was sent.
         #expect(html.contains("max_completion_tokens 3048 / 2053 (generation / mcqa), no temperature, reasoning (table)"))
+        #expect(html.contains("judge judge requests") && html.contains("max_completion_tokens 2248 (judging), no temperature"))
         #expect(html.contains("<svg") && html.contains("hsl("))
         #expect(!html.contains("Partial report"))
         #expect(ReportHTML.render(ReportSample.report(state: "running")).contains("Partial report: the sweep is running"))

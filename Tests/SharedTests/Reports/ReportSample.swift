@@ -18,7 +18,8 @@ enum ReportSample {
                 hostileName: ModelProvenance(
                     resolvedModel: "<b>bold</b>", systemFingerprint: nil,
                     request: RequestProvenance(ModelSpec(name: "o3", provider: .openai, model: "o3", maxTokens: 1000)))
-            ])
+            ],
+            judges: ["judge": RequestProvenance(ModelSpec(name: "judge", provider: .openai, model: "gpt-5", maxTokens: 200), judge: true)])
         return SweepReport(
             sweep: "sample", dataset: "siuo", state: state, judge: "judge", fallbackJudge: nil,
             categories: categories, provenance: provenance, models: models,
