@@ -50,6 +50,12 @@ public struct ModelProfile: Sendable, Equatable {
         (answerTokens ?? defaultAnswerTokens).map { $0 + thinkingRoom }
     }
 
+    /// Whether requests differ from what the sweep file's task settings alone would send
+    /// (the profiles' absence before they existed): reasoning, thinking, room or no sampling.
+    public var changesRequest: Bool {
+        reasoning || thinking != nil || thinkingRoom > 0 || !sendsSampling
+    }
+
     /// The temperature sent for a task asking `temperature` (`nil`: none is sent).
     public func temperature(_ temperature: Double?) -> Double? {
         sendsSampling ? temperature : nil

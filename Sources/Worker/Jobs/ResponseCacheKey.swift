@@ -22,7 +22,7 @@ enum ResponseCacheKey {
         // A profile that changes the request (docs/architecture.md, "Model profiles") is part of
         // it; a plain one adds nothing, so keys made before profiles still match.
         let profile = call.model.profile
-        if profile.reasoning || profile.thinking != nil || profile.thinkingRoom > 0 || !profile.sendsSampling {
+        if profile.changesRequest {
             let sent = call.effectiveRequest
             members["profile"] = .object([
                 "token_field": .string(sent.tokenField.rawValue),
