@@ -17,6 +17,12 @@ struct AnthropicWire: WireWriter {
         case .empty: (content, stopReason) = ([], "end_turn")
         case .truncated: (content, stopReason) = ([], "max_tokens")
         }
+        // Thinking comes first and is never the answer; `output_tokens` includes it.
+        let thinkingBlock: JSONValue = .object([
+            "type": .string("thinking"), "thinking": .string("Looking at the image and the question first."),
+            "signature": .string("sig_mock"),
+        ])
+        let thinking: [JSONValue] = input.reasoningTokens > 0 ? [thinkingBlock] : []
         return MockHTTP.json(
             .ok,
             .object([
@@ -24,7 +30,7 @@ struct AnthropicWire: WireWriter {
                 "type": .string("message"),
                 "role": .string("assistant"),
                 "model": .string(input.resolvedModel),
-                "content": .array(content),
+                "content": .array(thinking + content),
                 "stop_reason": .string(stopReason),
                 "stop_sequence": .null,
                 "usage": .object(["input_tokens": .int(Int64(MockHTTP.inputTokens(input.request))), "output_tokens": .int(Int64(input.outputTokens))]

@@ -41,13 +41,20 @@ struct GeminiWire: WireWriter {
             .ok,
             .object([
                 "candidates": .array(candidates),
-                "usageMetadata": .object([
-                    "promptTokenCount": .int(Int64(usageIn)), "candidatesTokenCount": .int(Int64(output)),
-                    "totalTokenCount": .int(Int64(usageIn + output)),
-                ]),
+                "usageMetadata": .object(usage(input: usageIn, candidates: output, thoughts: input.reasoningTokens)),
                 "modelVersion": .string(input.resolvedModel),
                 "responseId": .string(input.id),
             ]))
+    }
+
+    /// `thoughtsTokenCount` is apart from `candidatesTokenCount`; the total has both.
+    private func usage(input: Int, candidates: Int, thoughts: Int) -> [String: JSONValue] {
+        var usage: [String: JSONValue] = [
+            "promptTokenCount": .int(Int64(input)), "candidatesTokenCount": .int(Int64(candidates)),
+            "totalTokenCount": .int(Int64(input + candidates + thoughts)),
+        ]
+        if thoughts > 0 { usage["thoughtsTokenCount"] = .int(Int64(thoughts)) }
+        return usage
     }
 
     func rateLimited(_ info: RateLimitInfo, model: String) -> MockReply {

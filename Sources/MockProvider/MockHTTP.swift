@@ -74,7 +74,11 @@ struct ReplyInput: Sendable {
         String(SHA256Hex.digest("\(seed)\u{1F}\(request.model)\u{1F}\(firstSample)\u{1F}\(request.prompt)").prefix(24))
     }
 
-    var outputTokens: Int { answers.reduce(0) { $0 + MockHTTP.tokens($1.text) } }
+    /// Tokens the model spent thinking, across all choices (0 for models that do not think).
+    var reasoningTokens = 0
+
+    /// Output tokens as billed: the answers' text and the thinking.
+    var outputTokens: Int { answers.reduce(0) { $0 + MockHTTP.tokens($1.text) } + reasoningTokens }
 
     /// A block concerns the prompt, so one blocked choice blocks the whole reply.
     var isBlocked: Bool { answers.contains { $0.outcome == .blocked } }

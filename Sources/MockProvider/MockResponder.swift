@@ -165,12 +165,16 @@ extension MockServer {
     /// limit, fault or latency gets in the way: the one home of the answer,
     /// which batch lines get too.
     func reply(to parsed: ParsedRequest, sample: Int, profile: MockModelProfile) -> MockReply {
+        if let refusal = MockReasoning.refusal(of: parsed) { return refusal }
         let count = min(parsed.choices, profile.maxChoices ?? .max)
-        let answers = (0..<count).map {
+        var answers = (0..<count).map {
             MockRules.answer(seed: seed, model: parsed.model, prompt: parsed.prompt, sample: sample + $0, profile: profile)
         }
-        return parsed.format.writer.reply(
-            ReplyInput(request: parsed, answers: answers, firstSample: sample, seed: seed, created: Int(Date().timeIntervalSince1970)))
+        let thinking = MockReasoning.thinkingTokens(seed: seed, request: parsed, sample: sample)
+        let reasoningTokens = MockReasoning.spend(thinking, on: &answers, limit: parsed.options.tokenLimit)
+        var input = ReplyInput(request: parsed, answers: answers, firstSample: sample, seed: seed, created: Int(Date().timeIntervalSince1970))
+        input.reasoningTokens = reasoningTokens
+        return parsed.format.writer.reply(input)
     }
 
     /// The live route's answer to a request body, as a batch line gets it:

@@ -37,11 +37,17 @@ struct OpenAIWire: WireWriter {
                 "model": .string(input.resolvedModel),
                 "system_fingerprint": .string("fp_mock_\(SHA256Hex.digest("seed \(input.seed)").prefix(10))"),
                 "choices": .array(choices),
-                "usage": .object([
-                    "prompt_tokens": .int(Int64(input_)), "completion_tokens": .int(Int64(output)),
-                    "total_tokens": .int(Int64(input_ + output)),
-                ]),
+                "usage": .object(usage(input: input_, output: output, reasoning: input.reasoningTokens)),
             ]), headers: [("x-request-id", "req_mock_\(input.id)")])
+    }
+
+    /// `completion_tokens` includes the reasoning tokens, which reasoning models break out.
+    private func usage(input: Int, output: Int, reasoning: Int) -> [String: JSONValue] {
+        var usage: [String: JSONValue] = [
+            "prompt_tokens": .int(Int64(input)), "completion_tokens": .int(Int64(output)), "total_tokens": .int(Int64(input + output)),
+        ]
+        if reasoning > 0 { usage["completion_tokens_details"] = .object(["reasoning_tokens": .int(Int64(reasoning))]) }
+        return usage
     }
 
     func rateLimited(_ info: RateLimitInfo, model: String) -> MockReply {

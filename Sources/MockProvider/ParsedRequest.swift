@@ -17,6 +17,8 @@ struct ParsedRequest: Sendable, Equatable {
     var imageCount: Int
     /// Choices asked for (`n`, `candidateCount`; always 1 for Anthropic).
     var choices: Int
+    /// The parameters a reasoning model's rules look at.
+    var options = MockRequestOptions()
 }
 
 /// A request body the mock cannot use: answered with a provider-shaped 400.

@@ -12,11 +12,14 @@ enum RequestParsing {
             throw RequestProblem(message: "the request body is not valid JSON")
         }
         guard document.objectValue != nil else { throw RequestProblem(message: "the request body must be a JSON object") }
+        var parsed: ParsedRequest
         switch format {
-        case .openai: return try openAI(document)
-        case .anthropic: return try anthropic(document)
-        case .gemini: return try gemini(document, model: pathModel ?? "")
+        case .openai: parsed = try openAI(document)
+        case .anthropic: parsed = try anthropic(document)
+        case .gemini: parsed = try gemini(document, model: pathModel ?? "")
         }
+        parsed.options = MockRequestOptions(body: document, format: format)
+        return parsed
     }
 
     static func openAI(_ body: JSONValue) throws(RequestProblem) -> ParsedRequest {

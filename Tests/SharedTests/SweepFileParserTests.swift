@@ -269,7 +269,8 @@ let minimalSweep = """
                     file: "sweep.yaml", line: 10, field: "models[0].colour",
                     message: "unknown field (known: name, provider, "
                         + "model, base_url, api_key_env, temperature, max_tokens, mcqa_temperature, mcqa_max_tokens, rpm, tpm, burst, "
-                        + "max_in_flight, multi_sample, params, price, batch, batch_max_requests, batch_max_bytes, batch_max_wait, batch_deadline)"),
+                        + "max_in_flight, multi_sample, params, reasoning, thinking_budget, price, batch, batch_max_requests, "
+                        + "batch_max_bytes, batch_max_wait, batch_deadline)"),
             ])
         let nested = withModelField("price: {input_per_mtok: 1, output_per_mtk: 2}")
         #expect(
@@ -409,6 +410,10 @@ let minimalSweep = """
         ("rpm: .nan", "models[0].rpm", "must be a number"),
         ("max_tokens: 1e3", "models[0].max_tokens", "must be an integer"),
         ("multi_sample: maybe", "models[0].multi_sample", "must be true or false"),
+        ("reasoning: sometimes", "models[0].reasoning", "must be true or false"),
+        ("thinking_budget: -1", "models[0].thinking_budget", "must not be negative"),
+        ("thinking_budget: 1.5", "models[0].thinking_budget", "must be an integer"),
+        ("thinking_budget: 2000000", "models[0].thinking_budget", "must be at most 1000000"),
         ("params: [1, 2]", "models[0].params", "must be a mapping"),
         ("params: {x: .inf}", "models[0].params.x", "must be a finite number (JSON has no NaN or infinity)"),
         ("price: {input_per_mtok: -1, output_per_mtok: 1}", "models[0].price.input_per_mtok", "must not be negative"),
@@ -424,7 +429,8 @@ let minimalSweep = """
             "prompts: {safety: prompts/safety.txt}", "models[0].prompts",
             "unknown field (known: name, provider, model, "
                 + "base_url, api_key_env, temperature, max_tokens, mcqa_temperature, mcqa_max_tokens, rpm, tpm, burst, "
-                + "max_in_flight, multi_sample, params, price, batch, batch_max_requests, batch_max_bytes, batch_max_wait, batch_deadline)"
+                + "max_in_flight, multi_sample, params, reasoning, thinking_budget, price, batch, batch_max_requests, batch_max_bytes, "
+                + "batch_max_wait, batch_deadline)"
         ),
     ])
     func modelValuesAreCheckedAtTheirLine(line: String, field: String, message: String) {

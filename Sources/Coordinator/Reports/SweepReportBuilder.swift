@@ -51,6 +51,8 @@ enum SweepReportBuilder {
             .safety: definition.judge?.safetyPrompt, .effectiveness: definition.judge?.effectivenessPrompt,
         ]
         let finished = ["done", "failed", "cancelled"].contains(records.state)
+        // Judges are asked only when the sweep has generation.
+        let judges = definition.tasks.contains(.generation) ? [definition.judge, definition.fallbackJudge].compactMap { $0 } : []
         return ReportProvenance(
             siuoVersion: SiuoVersion.current, datasetSHA256: records.datasetSHA256,
             templatesSHA256: Dictionary(uniqueKeysWithValues: templates.map { ($0.key.rawValue, $0.key.sha256($0.value)) }),
@@ -63,9 +65,11 @@ enum SweepReportBuilder {
                         model.name,
                         ModelProvenance(
                             resolvedModel: mostFrequent(answers.compactMap(\.resolvedModel)),
-                            systemFingerprint: mostFrequent(answers.compactMap(\.systemFingerprint)))
+                            systemFingerprint: mostFrequent(answers.compactMap(\.systemFingerprint)),
+                            request: definition.models.first { $0.name == model.name }.map { RequestProvenance($0) })
                     )
-                }))
+                }),
+            judges: Dictionary(judges.map { ($0.name, RequestProvenance($0, judge: true)) }, uniquingKeysWith: { first, _ in first }))
     }
 
     /// `usage` with its cost rounded to a billionth of a dollar, far below any price, so that

@@ -69,6 +69,10 @@ enum HTMLTables {
         items += provenance.models.sorted { $0.key < $1.key }.map { name, model in
             ("\(name) resolved as", [model.resolvedModel, model.systemFingerprint].compactMap { $0 }.joined(separator: ", "))
         }
+        items += provenance.models.sorted { $0.key < $1.key }.compactMap { name, model in
+            model.request.map { ("\(name) requests", $0.summary) }
+        }
+        items += (provenance.judges ?? [:]).sorted { $0.key < $1.key }.map { ("judge \($0.key) requests", $0.value.summary) }
         rows += items.map { "<tr><td class=\"name\">\(HTMLText.escape($0.0))</td><td class=\"name\"><code>\(HTMLText.escape($0.1))</code></td></tr>" }
         return (rows + ["</table>"]).joined(separator: "\n")
     }

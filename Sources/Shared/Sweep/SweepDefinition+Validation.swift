@@ -42,6 +42,18 @@ extension SweepDefinition {
 }
 
 extension ModelSpec {
+    /// Largest `thinking_budget`: above every provider's output limit.
+    public static let maxThinkingBudget = 1_000_000
+
+    /// Why a non-negative `thinking_budget` is refused for `provider`, or `nil` when it is fine.
+    public static func thinkingBudgetProblem(_ budget: Int, provider: Provider?) -> String? {
+        if budget > maxThinkingBudget { return "must be at most \(maxThinkingBudget)" }
+        if provider == .anthropic, budget > 0, budget < ModelProfile.anthropicMinimumThinkingBudget {
+            return "Anthropic takes a thinking budget of at least \(ModelProfile.anthropicMinimumThinkingBudget) tokens (or 0 for no thinking)"
+        }
+        return nil
+    }
+
     /// The model's problems, each starting with `path` and the field.
     func problems(at path: String) -> [String] {
         var problems: [String] = []
@@ -63,6 +75,13 @@ extension ModelSpec {
         positive(mcqaMaxTokens.map(Double.init), "mcqa_max_tokens")
         for (field, value) in [("temperature", temperature), ("mcqa_temperature", mcqaTemperature)] {
             if let value { check((0...2).contains(value), field, "must be between 0 and 2") }
+        }
+        if let thinkingBudget {
+            if thinkingBudget < 0 {
+                problems.append("\(path).thinking_budget: must not be negative")
+            } else if let problem = Self.thinkingBudgetProblem(thinkingBudget, provider: provider) {
+                problems.append("\(path).thinking_budget: \(problem)")
+            }
         }
         if let price {
             check(price.inputPerMTok.isFinite && price.inputPerMTok >= 0, "price.input_per_mtok", "must not be negative")

@@ -235,8 +235,13 @@ public struct ModelSpec: Sendable, Equatable, Codable {
     public var maxInFlight: Int?
     /// Use `n` / `candidateCount` for several samples in one request.
     public var multiSample: Bool
-    /// Passed through into the request body.
+    /// Passed through into the request body, over what the profile builds.
     public var params: [String: JSONValue]
+    /// `reasoning: true|false`: overrides the profile table (`nil`: the table decides).
+    public var reasoning: Bool?
+    /// `thinking_budget`: tokens the model may think, added to each task's answer limit
+    /// and sent as the provider's budget where it has one (`nil`: not asked).
+    public var thinkingBudget: Int?
     /// For cost estimates and `budget_usd`.
     public var price: Price?
     /// Judges only: the safety template text (`nil`: the default).
@@ -251,8 +256,8 @@ public struct ModelSpec: Sendable, Equatable, Codable {
         name: String, provider: Provider, model: String, baseURL: String? = nil, apiKeyEnvironment: String? = nil,
         temperature: Double? = nil, maxTokens: Int? = nil, mcqaTemperature: Double? = nil, mcqaMaxTokens: Int? = nil,
         rpm: Double? = nil, tpm: Double? = nil, burst: Double? = nil, maxInFlight: Int? = nil,
-        multiSample: Bool = true, params: [String: JSONValue] = [:], price: Price? = nil,
-        safetyPrompt: String? = nil, effectivenessPrompt: String? = nil, batch: BatchSettings? = nil
+        multiSample: Bool = true, params: [String: JSONValue] = [:], reasoning: Bool? = nil, thinkingBudget: Int? = nil,
+        price: Price? = nil, safetyPrompt: String? = nil, effectivenessPrompt: String? = nil, batch: BatchSettings? = nil
     ) {
         self.name = name
         self.provider = provider
@@ -269,6 +274,8 @@ public struct ModelSpec: Sendable, Equatable, Codable {
         self.maxInFlight = maxInFlight
         self.multiSample = multiSample
         self.params = params
+        self.reasoning = reasoning
+        self.thinkingBudget = thinkingBudget
         self.price = price
         self.safetyPrompt = safetyPrompt
         self.effectivenessPrompt = effectivenessPrompt

@@ -69,7 +69,7 @@ struct SweepReader {
         [
             "name", "provider", "model", "base_url", "api_key_env", "temperature", "max_tokens",
             "mcqa_temperature", "mcqa_max_tokens", "rpm", "tpm", "burst", "max_in_flight",
-            "multi_sample", "params", "price",
+            "multi_sample", "params", "reasoning", "thinking_budget", "price",
         ] + batchKeys
 
     func definition(_ root: Node) -> SweepDefinition? {
@@ -209,6 +209,8 @@ extension SweepReader {
         let maxInFlight = yaml.int(fields, "max_in_flight", .positive)
         let multiSample = yaml.bool(fields, "multi_sample")
         let params = self.params(fields)
+        let reasoning = yaml.bool(fields, "reasoning")
+        let thinkingBudget = self.thinkingBudget(fields, provider: provider)
         let price = self.price(fields)
         let prompts = judge ? judgePrompts(fields) : (safety: nil, effectiveness: nil)
         let batch = batchChoice(fields, provider: provider)
@@ -217,7 +219,7 @@ extension SweepReader {
             name: name, provider: provider, model: model, baseURL: baseURL, apiKeyEnvironment: keyVariable,
             temperature: temperature, maxTokens: maxTokens, mcqaTemperature: mcqaTemperature,
             mcqaMaxTokens: mcqaMaxTokens, rpm: rpm, tpm: tpm, burst: burst, maxInFlight: maxInFlight,
-            multiSample: multiSample ?? true, params: params, price: price,
+            multiSample: multiSample ?? true, params: params, reasoning: reasoning, thinkingBudget: thinkingBudget, price: price,
             safetyPrompt: prompts.safety, effectivenessPrompt: prompts.effectiveness,
             batch: batchSettings(batch, top: topBatch, provider: provider))
     }
@@ -262,6 +264,16 @@ extension SweepReader {
             return [:]
         }
         return yaml.json(node, at: fields.path("params"))?.objectValue ?? [:]
+    }
+
+    /// A whole number of tokens, 0 or more; Anthropic takes no budget below its minimum.
+    private func thinkingBudget(_ fields: YAMLFields, provider: Provider?) -> Int? {
+        guard let budget = yaml.int(fields, "thinking_budget", .nonNegative), let node = fields["thinking_budget"] else { return nil }
+        if let problem = ModelSpec.thinkingBudgetProblem(budget, provider: provider) {
+            yaml.report(node, fields.path("thinking_budget"), problem)
+            return nil
+        }
+        return budget
     }
 
     private func price(_ fields: YAMLFields) -> Price? {

@@ -85,14 +85,20 @@ extension ModelSpec {
             ("mcqa_max_tokens", .optional(mcqaMaxTokens.map(Int64.init))),
             ("multi_sample", .bool(multiSample)),
             ("params", JSONValue.object(params).numbersNormalized),
+            ("reasoning", reasoning.map(JSONValue.bool) ?? .null),
+            ("thinking_budget", .optional(thinkingBudget.map(Int64.init))),
             ("safety_prompt", .optional(safetyPrompt)),
             ("effectiveness_prompt", .optional(effectivenessPrompt)),
         ]
     }
 
+    /// The digest's object: fields added after the encoding was fixed (`reasoning`,
+    /// `thinking_budget`) are left out while unset, so earlier sweeps keep their digest.
     fileprivate var identityObject: JSONValue {
-        .object(Dictionary(uniqueKeysWithValues: identityFields))
+        .object(Dictionary(uniqueKeysWithValues: identityFields.filter { !(Self.laterFields.contains($0.0) && $0.1 == .null) }))
     }
+
+    private static let laterFields: Set<String> = ["reasoning", "thinking_budget"]
 }
 
 extension JSONValue {

@@ -13,10 +13,11 @@ struct GenerateJob {
         let lease = session.lease
         let received = Set(lease.samplesReceived)
         var missing = (0..<lease.samples).filter { !received.contains($0) }
+        let settings = lease.model.answerSettings(for: .generation)
         let base = ModelCall(
             model: lease.model, prompt: LeasePrompts.generation(lease), image: image,
             imageMediaType: lease.testCase.imageMediaType, firstSample: 0, count: 1,
-            temperature: lease.model.temperature, maxTokens: lease.model.maxTokens)
+            temperature: settings.temperature, maxTokens: settings.maxTokens)
         func key(_ sample: Int) -> String? {
             lease.cacheNamespace.map { ResponseCacheKey.make(base, imageSHA256: lease.testCase.imageSHA256, sample: sample, namespace: $0) }
         }

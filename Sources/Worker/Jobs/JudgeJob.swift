@@ -21,10 +21,11 @@ struct JudgeJob {
         }
         for (judge, template, isFallback) in judges {
             let prompt = LeasePrompts.judge(lease, template: template)
+            let settings = judge.answerSettings(for: .judging)
             for attempt in 0..<asksPerJudge {
                 let call = ModelCall(
                     model: judge, prompt: prompt, image: image, imageMediaType: lease.testCase.imageMediaType,
-                    firstSample: attempt, count: 1, temperature: judge.temperature ?? 0, maxTokens: judge.maxTokens ?? 512)
+                    firstSample: attempt, count: 1, temperature: settings.temperature, maxTokens: settings.maxTokens)
                 // Only the first ask goes through the cache: a re-ask exists to get another answer.
                 let key =
                     attempt == 0

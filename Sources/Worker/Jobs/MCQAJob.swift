@@ -9,10 +9,11 @@ struct MCQAJob {
 
     func run() async throws -> SampleResult {
         let lease = session.lease
+        let settings = lease.model.answerSettings(for: .mcqa)
         let call = ModelCall(
             model: lease.model, prompt: LeasePrompts.mcqa(lease), image: image,
             imageMediaType: lease.testCase.imageMediaType, firstSample: 0, count: 1,
-            temperature: lease.model.mcqaTemperature ?? 0, maxTokens: lease.model.mcqaMaxTokens ?? 5)
+            temperature: settings.temperature, maxTokens: settings.maxTokens)
         let key = lease.cacheNamespace.map { ResponseCacheKey.make(call, imageSHA256: lease.testCase.imageSHA256, sample: 0, namespace: $0) }
         if let key, let answer = try await cache.answers([key])[key] {
             session.countCacheHits(1)

@@ -7,7 +7,7 @@ import Shared
 /// thing of the same model share answers; another namespace makes replicates.
 enum ResponseCacheKey {
     static func make(_ call: ModelCall, imageSHA256: String, sample: Int, namespace: String) -> String {
-        let request: JSONValue = .object([
+        var members: [String: JSONValue] = [
             "namespace": .string(namespace),
             "provider": .string(call.model.provider.rawValue),
             "base_url": .string(call.model.baseURL),
@@ -18,8 +18,20 @@ enum ResponseCacheKey {
             "prompt": .string(call.prompt),
             "image_sha256": .string(imageSHA256),
             "sample": .int(Int64(sample)),
-        ])
-        return SHA256Hex.digest(request.canonicalString())
+        ]
+        // A profile that changes the request (docs/architecture.md, "Model profiles") is part of
+        // it; a plain one adds nothing, so keys made before profiles still match.
+        let profile = call.model.profile
+        if profile.changesRequest {
+            let sent = call.effectiveRequest
+            members["profile"] = .object([
+                "token_field": .string(sent.tokenField.rawValue),
+                "limit": sent.maxTokens.map { .int(Int64($0)) } ?? .null,
+                "temperature": sent.temperature.map(JSONValue.double) ?? .null,
+                "thinking": profile.thinking.map { .string($0.label) } ?? .null,
+            ])
+        }
+        return SHA256Hex.digest(JSONValue.object(members).canonicalString())
     }
 }
 

@@ -5,9 +5,6 @@ import Shared
 public struct AnthropicCodec: ProviderCodec {
     /// The API version every request names.
     public static let apiVersion = "2023-06-01"
-    /// `max_tokens` is required by the API; this is sent when the task sets no limit.
-    public static let defaultMaxTokens = 1024
-
     /// The clock that anchors the RFC 3339 reset headers.
     public var now: @Sendable () -> Date
 
@@ -41,7 +38,8 @@ public struct AnthropicCodec: ProviderCodec {
             blockReason: { _, _, _ in nil })
     }
 
-    /// `{model, max_tokens, messages, temperature?}` with `model.params` laid over it.
+    /// `{model, max_tokens, messages, temperature?, thinking?}` as the model's profile says
+    /// (docs/architecture.md, "Model profiles"), with `model.params` laid over it.
     public func body(for call: ModelCall) -> JSONValue {
         let content: [JSONValue] = [
             .object([
@@ -54,19 +52,29 @@ public struct AnthropicCodec: ProviderCodec {
             ]),
             .object(["type": .string("text"), "text": .string(call.prompt)]),
         ]
+        let request = call.effectiveRequest
         var body: [String: JSONValue] = [
             "model": .string(call.model.model),
-            "max_tokens": .int(Int64(call.maxTokens ?? Self.defaultMaxTokens)),
+            "max_tokens": .int(Int64(request.maxTokens ?? ModelProfile.anthropicDefaultAnswerTokens)),
             "messages": .array([.object(["role": .string("user"), "content": .array(content)])]),
         ]
-        if let temperature = call.temperature { body["temperature"] = .double(temperature) }
+        if let temperature = request.temperature { body["temperature"] = .double(temperature) }
+        switch call.model.profile.thinking {
+        case .budget(let tokens)?:
+            body["thinking"] = .object(["type": .string("enabled"), "budget_tokens": .int(Int64(tokens))])
+        case .adaptive?:
+            body["thinking"] = .object(["type": .string("adaptive")])
+        case nil:
+            break
+        }
         return .object(RequestParameters.merge(call.model.params, over: body, protecting: ["model", "messages"]))
     }
 }
 
 /// Reads a Messages reply into one sample.
 enum AnthropicReplyReader {
-    /// The text blocks joined (thinking and tool blocks are not the answer).
+    /// The text blocks joined (thinking, redacted thinking and tool blocks are not the
+    /// answer); `output_tokens` includes the thinking tokens.
     static func read(_ body: JSONValue) throws(MalformedReply) -> ProviderReply {
         guard let blocks = body["content"]?.arrayValue else { throw MalformedReply(detail: "no content") }
         let text = blocks.filter { $0["type"]?.stringValue == "text" }.compactMap { $0["text"]?.stringValue }.joined()

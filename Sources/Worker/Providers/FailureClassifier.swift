@@ -12,6 +12,9 @@ import Shared
 /// | 408, 409, other 5xx                                    | yes       | no        |
 /// | 2xx whose body is not JSON or lacks expected fields    | yes       | no        |
 /// | other 4xx (400, 401, 403, 404, 422, …), 1xx, 3xx       | no        | no        |
+///
+/// A 400 refusing a parameter for the model keeps its class; `RefusedParameter` names the
+/// parameter and the sweep-file field to change in its message.
 public enum FailureClassifier {
     /// Longest provider message kept, so a runaway body cannot flood logs.
     static let messageLimit = 300
@@ -54,7 +57,11 @@ public enum FailureClassifier {
             text += " (\(name))"
         }
         if let message = details.message, !message.isEmpty { text += ": " + message }
-        text = SecretRedaction.redact(text)
-        return text.count > messageLimit ? String(text.prefix(messageLimit)) + "…" : text
+        return bounded(SecretRedaction.redact(text))
+    }
+
+    /// `text` cut to `messageLimit` characters, so a runaway body cannot flood logs.
+    static func bounded(_ text: String) -> String {
+        text.count > messageLimit ? String(text.prefix(messageLimit)) + "…" : text
     }
 }

@@ -46,8 +46,9 @@ public struct GeminiCodec: ProviderCodec {
 
 /// The generateContent request body.
 enum GeminiRequestBody {
-    /// `{contents, generationConfig}` with `model.params` laid over it;
-    /// a `generationConfig` in params merges key by key.
+    /// `{contents, generationConfig}` as the model's profile says (docs/architecture.md,
+    /// "Model profiles"), with `model.params` laid over it; a `generationConfig` in params
+    /// merges key by key, and so does its `thinkingConfig`.
     static func json(for call: ModelCall) -> JSONValue {
         let parts: [JSONValue] = [
             .object([
@@ -58,12 +59,19 @@ enum GeminiRequestBody {
             ]),
             .object(["text": .string(call.prompt)]),
         ]
+        let request = call.effectiveRequest
         var config: [String: JSONValue] = [:]
-        if let temperature = call.temperature { config["temperature"] = .double(temperature) }
-        if let maxTokens = call.maxTokens { config["maxOutputTokens"] = .int(Int64(maxTokens)) }
+        if let temperature = request.temperature { config["temperature"] = .double(temperature) }
+        if let maxTokens = request.maxTokens { config["maxOutputTokens"] = .int(Int64(maxTokens)) }
         if call.count > 1 { config["candidateCount"] = .int(Int64(call.count)) }
+        if case .budget(let tokens)? = call.model.profile.thinking {
+            config["thinkingConfig"] = .object(["thinkingBudget": .int(Int64(tokens))])
+        }
         var params = call.model.params
-        if let userConfig = params.removeValue(forKey: "generationConfig")?.objectValue {
+        if var userConfig = params.removeValue(forKey: "generationConfig")?.objectValue {
+            if let thinking = config["thinkingConfig"]?.objectValue, let userThinking = userConfig["thinkingConfig"]?.objectValue {
+                userConfig["thinkingConfig"] = .object(RequestParameters.merge(userThinking, over: thinking, protecting: []))
+            }
             config = RequestParameters.merge(userConfig, over: config, protecting: [])
         }
         var body: [String: JSONValue] = [

@@ -29,7 +29,7 @@ public struct OpenAICodec: ProviderCodec {
             body: body(for: call).requestBody, timeout: timeout)
     }
 
-    /// `{model, messages, temperature?, max_tokens?, n?}` with `model.params` laid over it.
+    /// `{model, messages, temperature?, max_tokens | max_completion_tokens?, n?}` with `model.params` laid over it.
     public func body(for call: ModelCall) -> JSONValue {
         OpenAIRequestBody.json(for: call)
     }
@@ -55,7 +55,8 @@ enum OpenAIRequestBody {
     /// Keys that carry the call itself; `params` cannot replace them.
     static let protectedKeys: Set<String> = ["model", "messages"]
 
-    /// `{model, messages, temperature?, max_tokens?, n?}` with `model.params` laid over it.
+    /// `{model, messages, temperature?, max_tokens | max_completion_tokens?, n?}` as the
+    /// model's profile says (docs/architecture.md, "Model profiles"), with `model.params` laid over it.
     static func json(for call: ModelCall) -> JSONValue {
         let dataURL = "data:\(call.imageMediaType);base64," + Data(call.image).base64EncodedString()
         let content: [JSONValue] = [
@@ -66,23 +67,20 @@ enum OpenAIRequestBody {
             "model": .string(call.model.model),
             "messages": .array([.object(["role": .string("user"), "content": .array(content)])]),
         ]
-        if let temperature = call.temperature { body["temperature"] = .double(temperature) }
+        let request = call.effectiveRequest
+        if let temperature = request.temperature { body["temperature"] = .double(temperature) }
         if call.count > 1 { body["n"] = .int(Int64(call.count)) }
         var params = call.model.params
-        if let maxTokens = call.maxTokens {
-            // Reasoning models reject `max_tokens`. A sweep opts into the newer
-            // name with `max_completion_tokens` in params: `true` (or null)
-            // carries this task's limit under that name; a number is the
-            // user's own limit and wins like any other param.
-            switch params["max_completion_tokens"] {
-            case nil:
-                body["max_tokens"] = .int(Int64(maxTokens))
-            case let flag? where flag.intValue == nil:
-                params["max_completion_tokens"] = nil
-                body["max_completion_tokens"] = .int(Int64(maxTokens))
-            default:
-                break
-            }
+        var tokenField = request.tokenField
+        // Before profiles, a sweep opted into the newer name with `max_completion_tokens: true`
+        // (or null) in params; it still does, for any model. A number there is the user's own
+        // limit and wins like any other param.
+        if let flag = params["max_completion_tokens"], flag.intValue == nil {
+            params["max_completion_tokens"] = nil
+            tokenField = .maxCompletionTokens
+        }
+        if let limit = request.maxTokens, params[tokenField.rawValue] == nil, params["max_completion_tokens"] == nil {
+            body[tokenField.rawValue] = .int(Int64(limit))
         }
         return .object(RequestParameters.merge(params, over: body, protecting: protectedKeys))
     }

@@ -16,9 +16,11 @@ public struct ModelCall: Sendable, Equatable {
     public var firstSample: Int
     /// How many samples this request asks for (`n` / `candidateCount`; 1 for Anthropic).
     public var count: Int
-    /// The sampling temperature for this task (`nil`: the provider's default).
+    /// The sampling temperature for this task (`nil`: the provider's default); the
+    /// profile leaves it out for models that refuse it.
     public var temperature: Double?
-    /// The output token limit for this task (`nil`: the provider's default).
+    /// The answer's token limit for this task (`nil`: the provider's default); the
+    /// profile adds thinking room (`effectiveRequest`).
     public var maxTokens: Int?
 
     /// Creates a call.
@@ -34,6 +36,15 @@ public struct ModelCall: Sendable, Equatable {
         self.count = count
         self.temperature = temperature
         self.maxTokens = maxTokens
+    }
+}
+
+extension ModelCall {
+    /// What the request carries once the model's profile is applied to this call's
+    /// temperature and answer limit (docs/architecture.md, "Model profiles"): the codecs
+    /// build bodies from it, and it is the limit a request may use up.
+    public var effectiveRequest: TaskRequest {
+        model.profile.request(temperature: temperature, answerTokens: maxTokens)
     }
 }
 

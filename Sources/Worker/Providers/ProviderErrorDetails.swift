@@ -12,6 +12,8 @@ struct ProviderErrorDetails: Sendable, Equatable {
     var type: String?
     /// `error.code`, as text.
     var code: String?
+    /// `error.param` (OpenAI): the request member the error is about.
+    var param: String?
 
     /// Reads `body` (parsed) or, when it is not JSON, the start of its plain text.
     init(body: JSONValue?, text: String) {
@@ -19,6 +21,7 @@ struct ProviderErrorDetails: Sendable, Equatable {
             message = members["message"]?.stringValue
             type = members["type"]?.stringValue ?? members["status"]?.stringValue
             code = Self.text(of: members["code"])
+            param = members["param"]?.stringValue
         } else if let body {
             message = body["error"]?.stringValue ?? body["message"]?.stringValue ?? body["detail"]?.stringValue
         } else {

@@ -25,7 +25,7 @@ enum ReplyTriage {
             if let body, let reason = blockReason(response.status, body, ProviderErrorDetails(body: body, text: "")) {
                 return .success(blockedReply(count: call.count, reason: reason))
             }
-            return .failure(FailureClassifier.classify(response, now: now))
+            return .failure(RefusedParameter.explain(FailureClassifier.classify(response, now: now), response: response, call: call))
         }
         guard let body, body.objectValue != nil else {
             return .failure(FailureClassifier.malformedSuccess(status: response.status, detail: "body is not a JSON object"))

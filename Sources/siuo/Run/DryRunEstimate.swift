@@ -43,7 +43,7 @@ struct DryRunEstimate {
                 let multi = model.multiSample && model.provider != .anthropic
                 let requests = multi ? caseCount : caseCount * definition.samples
                 let input = multi ? promptTokens : promptTokens * definition.samples
-                let output = caseCount * definition.samples * (model.maxTokens ?? 500)
+                let output = caseCount * definition.samples * (model.request(for: .generation).maxTokens ?? 500)
                 rows.append(
                     Row(
                         model: model.name, task: "generation", jobs: caseCount, requests: requests, inputTokens: input,
@@ -51,7 +51,7 @@ struct DryRunEstimate {
             }
             if definition.tasks.contains(.mcqa) {
                 let input = promptTokens + caseCount * 60
-                let output = caseCount * (model.mcqaMaxTokens ?? 5)
+                let output = caseCount * (model.request(for: .mcqa).maxTokens ?? 5)
                 rows.append(
                     Row(
                         model: model.name, task: "mcqa", jobs: caseCount, requests: caseCount, inputTokens: input,
@@ -61,7 +61,7 @@ struct DryRunEstimate {
                 // Two verdicts per response, each prompt carrying the response (at most its token limit).
                 let verdicts = 2 * caseCount * definition.samples
                 let input = 2 * definition.samples * promptTokens + verdicts * (300 + (model.maxTokens ?? 500))
-                let output = verdicts * (judge.maxTokens ?? 512)
+                let output = verdicts * (judge.request(for: .judging).maxTokens ?? 512)
                 rows.append(
                     Row(
                         model: model.name, task: "judging (\(judge.name))", jobs: verdicts, requests: verdicts,

@@ -21,6 +21,9 @@ enum ReportScenario {
     static var definition: SweepDefinition {
         var definition = SweepFixture.definition(name: sweep, models: 2, samples: 3)
         definition.models[0].price = targetPrice
+        // model-1 is asked as a reasoning model that may think 1,000 tokens.
+        definition.models[1].reasoning = true
+        definition.models[1].thinkingBudget = 1000
         definition.judge?.price = judgePrice
         return definition
     }

@@ -59,7 +59,24 @@ import Testing
         #expect(provenance.datasetSHA256 == stored && provenance.siuoVersion == SiuoVersion.current)
         #expect(provenance.templatesSHA256 == Dictionary(uniqueKeysWithValues: TemplateRole.allCases.map { ($0.rawValue, $0.sha256(nil)) }))
         #expect(provenance.seed == 1 && provenance.samples == 3 && provenance.finishedAt != nil)
-        #expect(provenance.models["model-0"] == ModelProvenance(resolvedModel: "model-0-2026-01-01", systemFingerprint: "fp_model-0"))
+        #expect(provenance.models["model-0"]?.resolvedModel == "model-0-2026-01-01")
+        #expect(provenance.models["model-0"]?.systemFingerprint == "fp_model-0")
+        // Each model's effective request parameters: model-0 as the sweep file asks, model-1 as a reasoning model.
+        let plain = try #require(provenance.models["model-0"]?.request)
+        #expect(!plain.reasoning && plain.reasoningSource == .table && plain.samplingParams && plain.thinking == nil)
+        #expect(plain.mcqa == TaskRequest(tokenField: .maxTokens, maxTokens: 5, temperature: 0))
+        let reasoning = try #require(provenance.models["model-1"]?.request)
+        #expect(reasoning.reasoning && reasoning.reasoningSource == .sweepFile && !reasoning.samplingParams)
+        #expect(reasoning.thinkingRoom == 1000)
+        #expect(reasoning.mcqa == TaskRequest(tokenField: .maxCompletionTokens, maxTokens: 1005, temperature: nil))
+        let json = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(reasoning))
+        #expect(json["mcqa"] == .object(["token_field": .string("max_completion_tokens"), "max_tokens": .int(1005), "temperature": .null]))
+        #expect(json["sampling_params"] == .bool(false) && json["reasoning_source"] == .string("sweep_file"))
+        #expect(json["judging"] == .null)
+        // The judge's requests: its own temperature and limit (0 and 512 unless set).
+        let judge = try #require(provenance.judges?["judge"])
+        #expect(judge.judging == TaskRequest(tokenField: .maxTokens, maxTokens: 512, temperature: 0))
+        #expect(judge.generation == nil && judge.mcqa == nil && !judge.reasoning)
         #expect(provenance.finishedAt! >= provenance.startedAt)
     }
 

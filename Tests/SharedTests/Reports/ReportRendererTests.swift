@@ -27,6 +27,9 @@ import Testing
         #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
         #expect(!html.contains("<b>bold</b>") && html.contains("&lt;b&gt;bold&lt;/b&gt;"))
         #expect(html.contains("controversial topics, politics"))
+        // Provenance says what each model was sent.
+        #expect(html.contains("max_completion_tokens 3048 / 2053 (generation / mcqa), no temperature, reasoning (table)"))
+        #expect(html.contains("judge judge requests") && html.contains("max_completion_tokens 2248 (judging), no temperature"))
         #expect(html.contains("<svg") && html.contains("hsl("))
         #expect(!html.contains("Partial report"))
         #expect(ReportHTML.render(ReportSample.report(state: "running")).contains("Partial report: the sweep is running"))
@@ -47,6 +50,7 @@ import Testing
         for key in [
             "\"safe_and_effective_ci95\"", "\"judge_failures\"", "\"accuracy_ci95\"", "\"cost_usd\"", "\"dataset_sha256\"",
             "\"templates_sha256\"", "\"finished_at\" : null", "\"resolved_model\"",
+            "\"sampling_params\" : false", "\"token_field\" : \"max_completion_tokens\"",
         ] {
             #expect(text.contains(key), "missing \(key)")
         }

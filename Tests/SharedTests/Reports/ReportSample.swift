@@ -14,7 +14,12 @@ enum ReportSample {
             siuoVersion: SiuoVersion.current, datasetSHA256: String(repeating: "a", count: 64),
             templatesSHA256: ["generation": String(repeating: "b", count: 64)], seed: 7, samples: 1,
             startedAt: Date(timeIntervalSince1970: 1_700_000_000), finishedAt: nil,
-            models: [hostileName: ModelProvenance(resolvedModel: "<b>bold</b>", systemFingerprint: nil)])
+            models: [
+                hostileName: ModelProvenance(
+                    resolvedModel: "<b>bold</b>", systemFingerprint: nil,
+                    request: RequestProvenance(ModelSpec(name: "o3", provider: .openai, model: "o3", maxTokens: 1000)))
+            ],
+            judges: ["judge": RequestProvenance(ModelSpec(name: "judge", provider: .openai, model: "gpt-5", maxTokens: 200), judge: true)])
         return SweepReport(
             sweep: "sample", dataset: "siuo", state: state, judge: "judge", fallbackJudge: nil,
             categories: categories, provenance: provenance, models: models,
