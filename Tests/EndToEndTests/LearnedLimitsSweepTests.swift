@@ -36,5 +36,9 @@ import Testing
         #expect(try bucket.decode(Double?.self, "learned_tpm") == 12000)
         #expect(try bucket.decode(Double?.self, "tpm").map { abs($0 - 11400) < 1e-6 } == true)
         #expect(try bucket.decode(String.self, "source") == "headers")
+        let status = try await TestCoordinator.admin(cluster.coordinator.baseURL).status("tpm")
+        let limit = try #require(status.limits.first { $0.model == "heavy" })
+        #expect(limit.tpmSource == "headers" && limit.rpmSource == "probed", "\(limit)")
+        #expect(EndpointLimit.lines(status.limits)[0].contains("heavy") && EndpointLimit.lines(status.limits)[0].contains("(headers)"))
     }
 }

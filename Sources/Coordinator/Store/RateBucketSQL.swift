@@ -165,6 +165,15 @@ enum RateBucketSQL {
         WHERE b.id = s.id
         """
 
+    /// The rates in force on the endpoints of sweep $1, and their sources.
+    static let ofSweep = """
+        SELECT DISTINCT b.provider, b.model, b.current_rpm, b.tpm, siuo_limit_source(b.configured_rpm, b.learned_rpm) AS rpm_source,
+               siuo_limit_source(b.configured_tpm, b.learned_tpm) AS tpm_source
+        FROM rate_buckets b JOIN models m ON m.rate_bucket_id = b.id
+        WHERE m.sweep_id = $1
+        ORDER BY b.provider, b.model
+        """
+
     /// Every bucket's tokens and rate, for `/metrics`.
     static let gauges = """
         SELECT provider, base_url, model, tokens, current_rpm, tpm, learned_rpm, learned_tpm,

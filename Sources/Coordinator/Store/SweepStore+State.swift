@@ -72,7 +72,14 @@ extension SweepStore {
         return SweepStatus(
             name: name, state: state, jobs: jobs, models: models,
             spentUSD: try row.decode(Double.self, "spent_usd"), budgetUSD: try row.decode(Double?.self, "budget_usd"),
-            batches: try await BatchStore(pool: pool).summaries(sweepID: try row.decode(Int64.self, "id")))
+            batches: try await BatchStore(pool: pool).summaries(sweepID: try row.decode(Int64.self, "id")),
+            limits: try await pool.query(RateBucketSQL.ofSweep, [try row.decode(Int64.self, "id")]).map { limit in
+                let tpm = try limit.decode(Double?.self, "tpm")
+                return EndpointLimit(
+                    model: try limit.decode(String.self, "model"), provider: try limit.decode(Provider.self, "provider"),
+                    rpm: try limit.decode(Double.self, "current_rpm"), rpmSource: try limit.decode(String.self, "rpm_source"),
+                    tpm: tpm, tpmSource: tpm == nil ? nil : try limit.decode(String.self, "tpm_source"))
+            })
     }
 
     /// The status of every current sweep, oldest first.

@@ -14,11 +14,13 @@ public struct SweepStatus: Sendable, Codable, Equatable {
     public var budgetUSD: Double?
     /// The sweep's batches at the providers, oldest first (empty for a live sweep).
     public var batches: [BatchSummary]
+    /// The rates in force on the sweep's endpoints and where they come from.
+    public var limits: [EndpointLimit]
 
     /// Creates a status.
     public init(
         name: String, state: String, jobs: JobCounts, models: [String: [String: KindCounts]], spentUSD: Double = 0, budgetUSD: Double? = nil,
-        batches: [BatchSummary] = []
+        batches: [BatchSummary] = [], limits: [EndpointLimit] = []
     ) {
         self.name = name
         self.state = state
@@ -27,6 +29,7 @@ public struct SweepStatus: Sendable, Codable, Equatable {
         self.spentUSD = spentUSD
         self.budgetUSD = budgetUSD
         self.batches = batches
+        self.limits = limits
     }
 
     /// Whether the budget stopped new leases while jobs still wait.
@@ -36,7 +39,7 @@ public struct SweepStatus: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, state, jobs, models, spentUSD = "spent_usd", budgetUSD = "budget_usd", batches
+        case name, state, jobs, models, spentUSD = "spent_usd", budgetUSD = "budget_usd", batches, limits
     }
 
     /// Reads a status; the spending fields are optional.
@@ -48,7 +51,8 @@ public struct SweepStatus: Sendable, Codable, Equatable {
             models: try container.decode([String: [String: KindCounts]].self, forKey: .models),
             spentUSD: try container.decodeIfPresent(Double.self, forKey: .spentUSD) ?? 0,
             budgetUSD: try container.decodeIfPresent(Double.self, forKey: .budgetUSD),
-            batches: try container.decodeIfPresent([BatchSummary].self, forKey: .batches) ?? [])
+            batches: try container.decodeIfPresent([BatchSummary].self, forKey: .batches) ?? [],
+            limits: try container.decodeIfPresent([EndpointLimit].self, forKey: .limits) ?? [])
     }
 
     /// The state a user sees: `done`/`failed` once every job has finished,
@@ -193,5 +197,49 @@ public struct BatchSummary: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case id, model, providerBatchID = "provider_batch_id", state, providerState = "provider_state", linesDone = "lines_done"
         case linesFailed = "lines_failed", linesTotal = "lines_total", ageSeconds = "age_seconds"
+    }
+}
+
+/// The rates in force on one endpoint of a sweep, as the live views show them.
+public struct EndpointLimit: Sendable, Codable, Equatable {
+    /// The provider's model id.
+    public var model: String
+    /// The API family.
+    public var provider: Provider
+    /// Requests per minute in force.
+    public var rpm: Double
+    /// Where the request rate comes from: `configured`, `headers` or `probed`.
+    public var rpmSource: String
+    /// Model tokens per minute in force, when there is a token rate.
+    public var tpm: Double?
+    /// Where the token rate comes from, when there is one.
+    public var tpmSource: String?
+
+    /// Creates a limit.
+    public init(model: String, provider: Provider, rpm: Double, rpmSource: String, tpm: Double? = nil, tpmSource: String? = nil) {
+        self.model = model
+        self.provider = provider
+        self.rpm = rpm
+        self.rpmSource = rpmSource
+        self.tpm = tpm
+        self.tpmSource = tpmSource
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case model, provider, rpm, rpmSource = "rpm_source", tpm, tpmSource = "tpm_source"
+    }
+
+    /// One line for the live views: `limits: gpt-4o 475/min (headers), 190k tokens/min (headers); judge …`; none without limits.
+    public static func lines(_ limits: [EndpointLimit], indent: String = "  ") -> [String] {
+        limits.isEmpty ? [] : [indent + "limits: " + limits.map(\.line).joined(separator: "; ")]
+    }
+
+    /// `gpt-4o 475/min (headers), 190k tokens/min (headers)`.
+    public var line: String {
+        var text = "\(model) \(Int(rpm.rounded()))/min (\(rpmSource))"
+        if let tpm, let tpmSource {
+            text += ", \(tpm >= 10_000 ? "\(Int((tpm / 1000).rounded()))k" : "\(Int(tpm.rounded()))") tokens/min (\(tpmSource))"
+        }
+        return text
     }
 }
