@@ -49,22 +49,21 @@ struct AnthropicWire: WireWriter {
     }
 
     func tokenHeaders(limit: Double, remaining: Int, reset: Duration) -> [(String, String)] {
-        let when = Date().addingTimeInterval(reset.seconds)
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return [
-            ("anthropic-ratelimit-input-tokens-limit", "\(Int(limit.rounded()))"), ("anthropic-ratelimit-input-tokens-remaining", "\(remaining)"),
-            ("anthropic-ratelimit-input-tokens-reset", formatter.string(from: when)),
-        ]
+        Self.limitHeaders("input-tokens", limit: limit, remaining: remaining, reset: reset)
     }
 
     func rateHeaders(limit: Double, remaining: Int, reset: Duration) -> [(String, String)] {
+        Self.limitHeaders("requests", limit: limit, remaining: remaining, reset: reset)
+    }
+
+    /// `anthropic-ratelimit-{kind}-{limit,remaining,reset}`, the reset as an RFC 3339 time.
+    private static func limitHeaders(_ kind: String, limit: Double, remaining: Int, reset: Duration) -> [(String, String)] {
         let when = Date().addingTimeInterval(reset.seconds)
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return [
-            ("anthropic-ratelimit-requests-limit", "\(Int(limit.rounded()))"), ("anthropic-ratelimit-requests-remaining", "\(remaining)"),
-            ("anthropic-ratelimit-requests-reset", formatter.string(from: when)),
+            ("anthropic-ratelimit-\(kind)-limit", "\(Int(limit.rounded()))"), ("anthropic-ratelimit-\(kind)-remaining", "\(remaining)"),
+            ("anthropic-ratelimit-\(kind)-reset", formatter.string(from: when)),
         ]
     }
 
