@@ -46,8 +46,23 @@ import Testing
         #expect(open.current == 160)
         open.succeeded(100)
         #expect(open.current == 260)
-        for _ in 0..<20 { open.throttled() }
+        for _ in 0..<40 { open.throttled() }
         #expect(open.current == AdaptiveRate.minimum)
+    }
+
+    @Test func aProbedRateSettlesJustBelowWhereItWasRefused() {
+        var rate = AdaptiveRate(configured: nil, current: 2000)
+        rate.throttled()
+        #expect(rate.current == 1600 && rate.probed == 1900, "a fifth off, and the climb stops at 0.95 of the refused rate")
+        rate.succeeded(10_000)
+        #expect(rate.current == 1900)
+        rate.throttled()
+        #expect(abs(rate.current - 1520) < 1e-9 && abs((rate.probed ?? 0) - 1805) < 1e-9, "each push-back lowers the ceiling")
+        var known = AdaptiveRate(configured: 1000, current: 1000, probed: 500)
+        known.throttled()
+        #expect(known.current == 500, "under a known ceiling the rate halves")
+        known.succeeded(10_000)
+        #expect(known.current == 1000, "a known ceiling wins over a probe's")
     }
 
     @Test func pushBacksWithinAWindowAreOneCongestionEvent() {

@@ -9,21 +9,38 @@ public struct AdaptiveRate: Sendable, Equatable {
     /// The floor: one request a minute keeps probing.
     public static let minimum: Double = 1
 
-    /// The configured ceiling, or `nil` to climb until pushed back.
+    /// The ceiling configured or stated by the provider, or `nil` to probe.
     public var configured: Double?
     /// The rate in force.
     public var current: Double
+    /// While probing: just below the rate of the latest push-back; the climb stops there.
+    public var probed: Double?
 
     /// A rate starting at `configured`, or at 60/min when unconfigured.
-    public init(configured: Double?, current: Double? = nil) {
+    public init(configured: Double?, current: Double? = nil, probed: Double? = nil) {
         self.configured = configured
         self.current = current ?? configured ?? Self.initialUnconfigured
+        self.probed = probed
     }
 
-    /// Multiplicative decrease after the provider pushed back.
+    /// Multiplicative decrease after the provider pushed back. Under a known
+    /// ceiling the rate halves. While probing, the push-back says where the
+    /// limit is: the rate drops by a fifth and the climb stops just below the
+    /// rate that was refused (each later push-back lowers that further), so
+    /// the rate settles just under the limit instead of halving and climbing.
     public mutating func throttled() {
-        current = max(Self.minimum, current / 2)
+        guard configured == nil else {
+            current = max(Self.minimum, current / 2)
+            return
+        }
+        probed = max(Self.minimum, min(probed ?? .infinity, current * Self.probedShare))
+        current = max(Self.minimum, min(current * Self.probeDecrease, probed ?? current))
     }
+
+    /// While probing, the share of a refused rate the climb may reach again.
+    public static let probedShare = 0.95
+    /// While probing, what a push-back leaves of the rate.
+    public static let probeDecrease = 0.8
 
     /// 429s that arrive within this long of a decrease belong to the same
     /// congestion event (many workers hit the limit together) and do not
@@ -54,6 +71,6 @@ public struct AdaptiveRate: Sendable, Equatable {
     public mutating func succeeded(_ successes: Int = 1) {
         guard successes > 0 else { return }
         let raised = current + Double(successes) * Self.increasePerSuccess
-        current = configured.map { min($0, raised) } ?? raised
+        current = (configured ?? probed).map { min($0, raised) } ?? raised
     }
 }

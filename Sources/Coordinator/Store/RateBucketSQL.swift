@@ -154,7 +154,7 @@ enum RateBucketSQL {
             FOR UPDATE OF b
         )
         UPDATE rate_buckets b SET
-            current_rpm = LEAST(COALESCE(siuo_rate_ceiling(b.configured_rpm, b.learned_rpm), 'Infinity'::float8),
+            current_rpm = LEAST(COALESCE(siuo_rate_ceiling(b.configured_rpm, b.learned_rpm), b.probed_rpm, 'Infinity'::float8),
                                 b.current_rpm + s.requests * CASE WHEN b.configured_rpm IS NULL AND b.learned_rpm IS NULL
                                                                    AND b.last_throttled_at IS NULL THEN $5::float8 ELSE $3::float8 END),
             tpm_tokens = CASE WHEN b.tpm IS NULL OR s.tokens <= 0 THEN b.tpm_tokens
@@ -183,7 +183,7 @@ enum RateBucketSQL {
 
     /// A throttle's read of the bucket $1, locked.
     static let lockForThrottle = """
-        SELECT siuo_rate_ceiling(configured_rpm, learned_rpm) AS ceiling, current_rpm, last_throttled_at, now() AS now
+        SELECT siuo_rate_ceiling(configured_rpm, learned_rpm) AS ceiling, current_rpm, probed_rpm, last_throttled_at, now() AS now
         FROM rate_buckets WHERE id = $1 FOR UPDATE
         """
 
@@ -205,11 +205,11 @@ enum RateBucketSQL {
                                OR l.tpm IS DISTINCT FROM b.learned_tpm AND l.tpm IS NOT NULL)
         """
 
-    /// Applies a throttle to bucket $1: rate $2, paused until $3, and, when
-    /// $4 (a new congestion event), the event's time. Tokens drop to zero:
+    /// Applies a throttle to bucket $1: rate $2, probe ceiling $5, paused
+    /// until $3, and, when $4 (a new congestion event), the event's time. Tokens drop to zero:
     /// what was saved up was measured against a rate the provider just refused.
     static let applyThrottle = """
-        UPDATE rate_buckets SET current_rpm = $2, tokens = LEAST(tokens, 0), refilled_at = now(),
+        UPDATE rate_buckets SET current_rpm = $2, probed_rpm = $5, tokens = LEAST(tokens, 0), refilled_at = now(),
                throttled_until = GREATEST(COALESCE(throttled_until, $3), $3),
                last_throttled_at = CASE WHEN $4::boolean THEN now() ELSE last_throttled_at END
         WHERE id = $1
