@@ -25,9 +25,9 @@ public struct AdaptiveRate: Sendable, Equatable {
 
     /// Multiplicative decrease after the provider pushed back. Under a known
     /// ceiling the rate halves. While probing, the push-back says where the
-    /// limit is: the rate drops by a fifth and the climb stops just below the
-    /// rate that was refused (each later push-back lowers that further), so
-    /// the rate settles just under the limit instead of halving and climbing.
+    /// limit is: the rate drops by 30% and the climb stops at 0.9 of the rate
+    /// that was refused (each later push-back lowers that further), so the
+    /// rate settles just under the limit instead of halving and climbing.
     public mutating func throttled() {
         guard configured == nil else {
             current = max(Self.minimum, current / 2)
@@ -38,9 +38,9 @@ public struct AdaptiveRate: Sendable, Equatable {
     }
 
     /// While probing, the share of a refused rate the climb may reach again.
-    public static let probedShare = 0.95
+    public static let probedShare = 0.9
     /// While probing, what a push-back leaves of the rate.
-    public static let probeDecrease = 0.8
+    public static let probeDecrease = 0.7
 
     /// 429s that arrive within this long of a decrease belong to the same
     /// congestion event (many workers hit the limit together) and do not
