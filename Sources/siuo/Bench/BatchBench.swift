@@ -64,43 +64,16 @@ struct BatchBench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let cluster = EmbeddedPostgres(directory: dataDirectory ?? EmbeddedPostgres.defaultDirectory())
-        try await cluster.start()
-        try await cluster.dropDatabase("siuo_bench_batch")
-        try await cluster.ensureDatabase("siuo_bench_batch")
-        let databaseURL = cluster.url(database: "siuo_bench_batch")
-        let pool = PostgresPool(url: databaseURL, size: 2)
-        _ = try await Migrator(pool: pool).migrate()
-        _ = try await DatasetStore(pool: pool).importDataset(fixture.dataset(), replace: true)
-
-        let mockPort = try FreePort.find()
-        let config = FileManager.default.temporaryDirectory.appendingPathComponent("siuo-bench-batch-mock-\(getpid()).json")
         var mockConfig = fixture.mockConfig()
         if reliableJudge {
             mockConfig = mockConfig.replacingOccurrences(of: #""role": "judge","#, with: #""role": "judge", "unparseable": 0, "refusal": 0,"#)
         }
-        try Data(("{\"batch_delay_s\": \(batchDelay), " + mockConfig.dropFirst()).utf8).write(to: config)
-        defer { try? FileManager.default.removeItem(at: config) }
-        let mocks = MockChildren()
-        defer { mocks.stop() }
-        try await mocks.start(addresses: ["127.0.0.1:\(mockPort)"], seed: 1, config: config.path)
-        let mockBase = "http://127.0.0.1:\(mockPort)"
-
-        let tokens = (worker: UUID().uuidString, admin: UUID().uuidString)
-        let coordinator = try BenchChild(
-            ["coordinator", "--database-url", databaseURL, "--listen", "127.0.0.1:0"],
-            environment: ["SIUO_WORKER_TOKEN": tokens.worker, "SIUO_ADMIN_TOKEN": tokens.admin], waitForAddress: true)
-        defer { coordinator.stop() }
-        let admin = CoordinatorClient(baseURL: coordinator.baseURL!, token: tokens.admin)
-        var children: [BenchChild] = []
-        defer { children.forEach { $0.stop() } }
-        let keys = ["OPENAI_API_KEY": "sk-bench", "ANTHROPIC_API_KEY": "sk-ant-bench", "GEMINI_API_KEY": "gm-bench"]
-        for _ in 0..<workers {
-            children.append(
-                try BenchChild(
-                    ["worker", "--coordinator", coordinator.baseURL!, "--concurrency", String(concurrency), "--grace", "5"],
-                    environment: keys.merging(["SIUO_WORKER_TOKEN": tokens.worker]) { first, _ in first }, waitForAddress: false))
-        }
+        let scene = try await BenchScene(
+            database: "siuo_bench_batch", directory: dataDirectory, dataset: fixture.dataset(),
+            mockConfig: "{\"batch_delay_s\": \(batchDelay), " + mockConfig.dropFirst())
+        defer { scene.stop() }
+        let (admin, pool, mockBase) = (scene.admin, scene.pool, scene.mockBase)
+        try scene.startWorkers(workers, concurrency: concurrency)
 
         print(
             "siuo bench batch: \(cases) cases × \(samples) samples, targets on the OpenAI, Anthropic and Gemini batch wire, judge \(liveJudge ? "live" : "batched")\(reliableJudge ? " (always readable)" : ""), batch delay \(batchDelay) s, \(workers) workers"

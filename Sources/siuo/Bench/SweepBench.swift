@@ -46,47 +46,18 @@ struct SweepBench: AsyncParsableCommand {
         let fixture = SweepBenchFixture(
             cases: cases, samples: samples, targetRPM: rpm, judgeRPM: judgeRPM, limitSlack: limitSlack,
             adaptive: adaptive, latencyMilliseconds: latency, wire: wire)
-        let cluster = EmbeddedPostgres(directory: dataDirectory ?? EmbeddedPostgres.defaultDirectory())
-        try await cluster.start()
-        try await cluster.dropDatabase("siuo_bench_sweep")
-        try await cluster.ensureDatabase("siuo_bench_sweep")
-        let databaseURL = cluster.url(database: "siuo_bench_sweep")
-        let pool = PostgresPool(url: databaseURL, size: 2)
-        _ = try await Migrator(pool: pool).migrate()
-        _ = try await DatasetStore(pool: pool).importDataset(fixture.dataset(), replace: true)
-
-        let mockPort = try FreePort.find()
-        let config = FileManager.default.temporaryDirectory.appendingPathComponent("siuo-bench-sweep-mock-\(getpid()).json")
-        try Data(fixture.mockConfig().utf8).write(to: config)
-        defer { try? FileManager.default.removeItem(at: config) }
-        let mocks = MockChildren()
-        defer { mocks.stop() }
-        try await mocks.start(addresses: ["127.0.0.1:\(mockPort)"], seed: 1, config: config.path)
-        let mockBase = "http://127.0.0.1:\(mockPort)"
-
-        let tokens = (worker: UUID().uuidString, admin: UUID().uuidString)
-        let coordinator = try BenchChild(
-            ["coordinator", "--database-url", databaseURL, "--listen", "127.0.0.1:0"],
-            environment: ["SIUO_WORKER_TOKEN": tokens.worker, "SIUO_ADMIN_TOKEN": tokens.admin], waitForAddress: true)
-        defer { coordinator.stop() }
-        let base = coordinator.baseURL!
-        let submitted = try await CoordinatorClient(baseURL: base, token: tokens.admin).submit(fixture.definition(mockURL: mockBase), replace: false)
+        let scene = try await BenchScene(
+            database: "siuo_bench_sweep", directory: dataDirectory, dataset: fixture.dataset(), mockConfig: fixture.mockConfig())
+        defer { scene.stop() }
+        let submitted = try await scene.admin.submit(fixture.definition(mockURL: scene.mockBase), replace: false)
         SweepBenchReport.header(fixture, jobs: submitted.jobs, workers: workers, concurrency: concurrency)
 
-        var watch = SweepWatch(pool: pool, coordinator: coordinator)
+        var watch = SweepWatch(pool: scene.pool, coordinator: scene.coordinator)
         try await watch.begin()
-        var children: [BenchChild] = []
-        defer { children.forEach { $0.stop() } }
-        for _ in 0..<workers {
-            children.append(
-                try BenchChild(
-                    ["worker", "--coordinator", base, "--concurrency", String(concurrency), "--grace", "5"],
-                    environment: ["SIUO_WORKER_TOKEN": tokens.worker, "ANTHROPIC_API_KEY": "sk-ant-bench", "GEMINI_API_KEY": "gm-bench"],
-                    waitForAddress: false))
-        }
-        let outcome = try await watch.run(workers: children, timeout: .seconds(timeout), showRates: adaptive)
-        let stats = try await MockStats.fetch(mockBase)
-        children.forEach { $0.stop() }
+        try scene.startWorkers(workers, concurrency: concurrency)
+        let outcome = try await watch.run(workers: scene.workers, timeout: .seconds(timeout), showRates: adaptive)
+        let stats = try await MockStats.fetch(scene.mockBase)
+        scene.stopWorkers()
         SweepBenchReport(fixture: fixture, outcome: outcome, stats: stats).print()
     }
 }
