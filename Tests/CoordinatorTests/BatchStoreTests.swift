@@ -25,6 +25,26 @@ import Testing
         #expect(try await jobs.deferToBatch(deferrals) == Array(repeating: .accepted, count: leases.count))
     }
 
+    /// Two cases of the batch sweep, every job's request deferred into a batch line.
+    struct Deferred {
+        let pool: PostgresPool
+        let jobs: JobStore
+        let batches: BatchStore
+        let endpoints: [EndpointKey]
+        var request: BatchLeaseRequest { BatchLeaseRequest(workerID: "w", endpoints: endpoints) }
+
+        init(suite: String) async throws {
+            pool = try await TestDatabase.pool(suite: suite)
+            try await SweepFixture.importDataset(pool, cases: 2)
+            let definition = BatchStoreTests.definition()
+            try await SweepStore(pool: pool).submit(definition)
+            jobs = JobStore(pool: pool)
+            batches = BatchStore(pool: pool)
+            endpoints = SweepFixture.endpoints(definition)
+            try await BatchStoreTests.deferAll(try await jobs.claim(LeaseRequest(workerID: "w", endpoints: endpoints, maxJobs: 10)), jobs: jobs)
+        }
+    }
+
     static func states(_ pool: PostgresPool) async throws -> [String: Int] {
         var counts: [String: Int] = [:]
         for row in try await pool.query("SELECT state || '/' || lane AS s, count(*) AS n FROM jobs GROUP BY 1") {
@@ -144,14 +164,8 @@ import Testing
     }
 
     @Test func reportsAreFencedAndCheckedWholeBeforeAnyWrite() async throws {
-        let pool = try await TestDatabase.pool(suite: "batch_store_fence")
-        try await SweepFixture.importDataset(pool, cases: 2)
-        let definition = Self.definition()
-        try await SweepStore(pool: pool).submit(definition)
-        let jobs = JobStore(pool: pool)
-        let batches = BatchStore(pool: pool)
-        let endpoints = SweepFixture.endpoints(definition)
-        try await Self.deferAll(try await jobs.claim(LeaseRequest(workerID: "w", endpoints: endpoints, maxJobs: 10)), jobs: jobs)
+        let scene = try await Deferred(suite: "batch_store_fence")
+        let (pool, jobs, batches, endpoints) = (scene.pool, scene.jobs, scene.batches, scene.endpoints)
         let task = try #require(try await batches.lease(BatchLeaseRequest(workerID: "w", endpoints: endpoints)))
 
         let wrongToken = BatchReport(leaseToken: UUID(), outcome: .submitted(providerBatchID: "b", included: task.lines.map(\.customID)))
@@ -177,15 +191,8 @@ import Testing
     }
 
     @Test func aFailedSubmitIsSearchedForFirstAndPastTheDeadlineTheRestRunsLive() async throws {
-        let pool = try await TestDatabase.pool(suite: "batch_store_recover")
-        try await SweepFixture.importDataset(pool, cases: 2)
-        let definition = Self.definition()
-        try await SweepStore(pool: pool).submit(definition)
-        let jobs = JobStore(pool: pool)
-        let batches = BatchStore(pool: pool)
-        let endpoints = SweepFixture.endpoints(definition)
-        let request = BatchLeaseRequest(workerID: "w", endpoints: endpoints)
-        try await Self.deferAll(try await jobs.claim(LeaseRequest(workerID: "w", endpoints: endpoints, maxJobs: 10)), jobs: jobs)
+        let scene = try await Deferred(suite: "batch_store_recover")
+        let (pool, jobs, batches, endpoints, request) = (scene.pool, scene.jobs, scene.batches, scene.endpoints, scene.request)
 
         let first = try #require(try await batches.lease(request))
         let timeout = BatchReport(
@@ -225,15 +232,8 @@ import Testing
     }
 
     @Test func aBatchTheProviderFailedWholeKeepsItsJobsInTheBatchLaneAsAnAttempt() async throws {
-        let pool = try await TestDatabase.pool(suite: "batch_store_failed")
-        try await SweepFixture.importDataset(pool, cases: 2)
-        let definition = Self.definition()
-        try await SweepStore(pool: pool).submit(definition)
-        let jobs = JobStore(pool: pool)
-        let batches = BatchStore(pool: pool)
-        let endpoints = SweepFixture.endpoints(definition)
-        let request = BatchLeaseRequest(workerID: "w", endpoints: endpoints)
-        try await Self.deferAll(try await jobs.claim(LeaseRequest(workerID: "w", endpoints: endpoints, maxJobs: 10)), jobs: jobs)
+        let scene = try await Deferred(suite: "batch_store_failed")
+        let (pool, jobs, batches, endpoints, request) = (scene.pool, scene.jobs, scene.batches, scene.endpoints, scene.request)
         let task = try #require(try await batches.lease(request))
         let ids = task.lines.map(\.customID)
         #expect(
