@@ -87,7 +87,9 @@ import Testing
         try await Loopback.serve(router: Self.router(gauge), beforeShutdown: { gauge.releaseHangs() }) { base in
             let client = CurlMultiClient()
             try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<1000 { group.addTask { try await client.send(HTTPClientRequest(url: base + "/barrier/1000", timeout: 60)).status } }
+                // 180 s: on a loaded 2-core machine a connection can wait out a
+                // dropped SYN and its retries (about a minute) before it is accepted.
+                for _ in 0..<1000 { group.addTask { try await client.send(HTTPClientRequest(url: base + "/barrier/1000", timeout: 180)).status } }
                 for try await status in group { #expect(status == 200) }
             }
             #expect(gauge.peak == 1000, "every request was in flight at once")
