@@ -24,15 +24,27 @@ struct CoordinatorCommand: AsyncParsableCommand {
         name: .customLong("admin-token-file"), help: ArgumentHelp("File holding the admin token (default: $SIUO_ADMIN_TOKEN).", valueName: "file"))
     var adminTokenFile: String?
 
+    @Option(
+        name: .customLong("viewer-token-file"),
+        help: ArgumentHelp("File holding the optional read-only viewer token (default: $SIUO_VIEWER_TOKEN).", valueName: "file"))
+    var viewerTokenFile: String?
+
+    @Option(
+        name: .customLong("reviewer-token-file"),
+        help: ArgumentHelp("File holding the optional reviewer token: read and label (default: $SIUO_REVIEWER_TOKEN).", valueName: "file"))
+    var reviewerTokenFile: String?
+
     @Option(help: "Database connections.")
     var poolSize = 16
 
     func run() async throws {
         let (host, port) = try Self.parse(listen)
-        // Refuse to start without both tokens, before touching anything else.
+        // Refuse to start without the worker and admin tokens, before touching anything else.
         let tokens = try APITokens(
             worker: try TokenSource.read(file: workerTokenFile, environment: "SIUO_WORKER_TOKEN"),
-            admin: try TokenSource.read(file: adminTokenFile, environment: "SIUO_ADMIN_TOKEN"))
+            admin: try TokenSource.read(file: adminTokenFile, environment: "SIUO_ADMIN_TOKEN"),
+            viewer: try TokenSource.read(file: viewerTokenFile, environment: "SIUO_VIEWER_TOKEN"),
+            reviewer: try TokenSource.read(file: reviewerTokenFile, environment: "SIUO_REVIEWER_TOKEN"))
         var logger = Logger(label: "siuo.coordinator")
         logger.logLevel = .info
         let pool = try await database.open(poolSize: poolSize)

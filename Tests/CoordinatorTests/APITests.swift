@@ -21,14 +21,43 @@ import Testing
             #expect(try await raw(base + "/v1/sweeps").status == 401)
             #expect(try await raw(base + "/v1/sweeps", token: "wrong").status == 401)
             #expect(try await raw(base + "/v1/sweeps", token: "").status == 401)
-            #expect(try await raw(base + "/v1/sweeps", token: TestCoordinator.workerToken).status == 401)
+            // A valid token whose role may not: 403, not 401.
+            #expect(try await raw(base + "/v1/sweeps", token: TestCoordinator.workerToken).status == 403)
             #expect(try await raw(base + "/v1/sweeps", token: TestCoordinator.adminToken).status == 200)
-            #expect(try await raw(base + "/v1/endpoints", token: TestCoordinator.adminToken).status == 401)
+            #expect(try await raw(base + "/v1/sweeps", token: TestCoordinator.viewerToken).status == 200)
+            #expect(try await raw(base + "/v1/sweeps", token: TestCoordinator.reviewerToken).status == 200)
+            #expect(try await raw(base + "/v1/endpoints", token: TestCoordinator.adminToken).status == 200)
             #expect(try await raw(base + "/v1/endpoints", token: TestCoordinator.workerToken).status == 200)
+            #expect(try await raw(base + "/v1/endpoints", token: TestCoordinator.viewerToken).status == 403)
+            #expect(try await raw(base + "/v1/endpoints", token: TestCoordinator.reviewerToken).status == 403)
+            let submit = #"{"sweep": {}}"#
+            #expect(try await raw(base + "/v1/sweeps", method: "POST", token: TestCoordinator.viewerToken, body: submit).status == 403)
+            #expect(try await raw(base + "/v1/sweeps", method: "POST", token: TestCoordinator.reviewerToken, body: submit).status == 403)
+            #expect(try await raw(base + "/v1/images/" + String(repeating: "0", count: 64), token: TestCoordinator.viewerToken).status == 404)
             let metrics = try await raw(base + "/metrics").text
             #expect(metrics.contains("siuo_leases_granted_total"))
             #expect(!metrics.contains(TestCoordinator.workerToken) && !metrics.contains(TestCoordinator.adminToken))
         }
+    }
+
+    @Test func eachRoleReachesExactlyItsRoutes() {
+        let allowed: [APITokens.Access: Set<APITokens.Role>] = [
+            .public: Set(APITokens.Role.allCases), .worker: [.worker, .admin], .read: [.viewer, .reviewer, .admin],
+            .images: [.worker, .viewer, .reviewer, .admin], .label: [.reviewer, .admin], .admin: [.admin],
+        ]
+        for (access, roles) in allowed {
+            for role in APITokens.Role.allCases { #expect(access.allows(role) == roles.contains(role), "\(access) \(role)") }
+            #expect(access.allows(nil) == (access == .public))
+        }
+    }
+
+    @Test func twoRolesCannotShareAToken() throws {
+        #expect(throws: APITokens.SharedToken.self) { try APITokens(worker: "w", admin: "a", viewer: "a") }
+        let tokens = try APITokens(worker: "w", admin: "a", viewer: "v", reviewer: "r")
+        #expect(tokens.role(authorization: "Bearer v") == .viewer)
+        #expect(tokens.role(authorization: "Bearer r") == .reviewer)
+        #expect(tokens.role(authorization: "Bearer x") == nil && tokens.role(authorization: "v") == nil)
+        #expect(try APITokens(worker: "w", admin: "a", viewer: "", reviewer: nil).role(authorization: "Bearer ") == nil)
     }
 
     @Test func badBodiesGetClearErrorsAndWriteNothing() async throws {

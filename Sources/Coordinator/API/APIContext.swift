@@ -10,6 +10,8 @@ public struct APIContext: RequestContext {
     public let maxUploadSize: Int
     /// The peer's IP address, keying failed-authentication limits.
     public let remoteAddress: String
+    /// The role the request's bearer token names (``TokenRoleMiddleware``), or nil without a valid token.
+    public var role: APITokens.Role?
 
     /// Builds the context for one request.
     public init(source: ApplicationRequestContextSource) {

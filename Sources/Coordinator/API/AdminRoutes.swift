@@ -8,7 +8,7 @@ struct AdminRoutes {
     let signal: WorkSignal
 
     func register(on routes: inout RouteRegistrar) {
-        routes.add(.get, "/v1/sweeps", .admin) { _, _ in
+        routes.add(.get, "/v1/sweeps", .read) { _, _ in
             try JSONResponses.json(Batch(try await sweeps.list()))
         }
         routes.add(.post, "/v1/sweeps", .admin) { request, context in
@@ -29,7 +29,7 @@ struct AdminRoutes {
             case .replaced(let jobs): return try JSONResponses.json(SubmissionAnswer(outcome: "replaced", jobs: jobs), status: .created)
             }
         }
-        routes.add(.get, "/v1/sweeps/{name}", .admin) { _, context in
+        routes.add(.get, "/v1/sweeps/{name}", .read) { _, context in
             let name = try context.parameters.require("name")
             return try JSONResponses.json(try await sweeps.status(name))
         }

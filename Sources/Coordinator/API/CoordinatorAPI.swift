@@ -19,8 +19,9 @@ public struct CoordinatorAPI {
         let router = Router(context: APIContext.self)
         // Before the routes: Hummingbird applies middleware to routes added after it.
         router.add(middleware: FailedAuthMiddleware(limiter: authLimiter))
+        router.add(middleware: TokenRoleMiddleware(tokens: tokens))
         let signal = WorkSignal()
-        var registrar = RouteRegistrar(router: router, tokens: tokens)
+        var registrar = RouteRegistrar(router: router)
         HealthRoutes(
             health: HealthStore(pool: pool), metricsStore: MetricsStore(pool: pool), metrics: metrics,
             latestMigration: latestMigration
@@ -32,6 +33,7 @@ public struct CoordinatorAPI {
         BatchRoutes(batches: BatchStore(pool: pool), signal: signal).register(on: &registrar)
         AdminRoutes(sweeps: SweepStore(pool: pool), signal: signal).register(on: &registrar)
         ReportRoutes(reports: ReportStore(pool: pool)).register(on: &registrar)
+        LabelRoutes(labels: LabelStore(pool: pool)).register(on: &registrar)
         self.router = router
         self.routes = registrar.routes
         self.signal = signal

@@ -24,6 +24,11 @@ enum ErrorStatus {
             case .invalidLimit: return (.badRequest, error.description)
             case .datasetNotFound, .datasetHasNoMCQA, .unknownCategories: return (.unprocessableContent, error.description)
             }
+        case let error as LabelError:
+            switch error {
+            case .invalid, .tooMany: return (.badRequest, error.description)
+            case .unknownStoredEffectiveness: return nil
+            }
         case let error as PostgresError where error.kind == .connectionLost || error.kind == .connectionFailed:
             return (.serviceUnavailable, "the database is unavailable; try again")
         default:

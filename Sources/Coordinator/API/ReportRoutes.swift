@@ -7,7 +7,7 @@ struct ReportRoutes {
     let reports: ReportStore
 
     func register(on routes: inout RouteRegistrar) {
-        routes.add(.get, "/v1/sweeps/{name}/report", .admin) { request, context in
+        routes.add(.get, "/v1/sweeps/{name}/report", .read) { request, context in
             let name = try context.parameters.require("name")
             let requested = request.uri.queryParameters["format"].map(String.init) ?? ReportFormat.json.rawValue
             guard let format = ReportFormat(rawValue: requested) else {
@@ -23,7 +23,7 @@ struct ReportRoutes {
                 status: .ok, headers: [.contentType: format.contentType],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: try format.render(report))))
         }
-        routes.add(.get, "/v1/sweeps/{name}/export", .admin) { _, context in
+        routes.add(.get, "/v1/sweeps/{name}/export", .read) { _, context in
             let name = try context.parameters.require("name")
             return try JSONResponses.json(try await reports.export(name))
         }

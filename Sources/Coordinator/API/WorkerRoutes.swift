@@ -69,7 +69,7 @@ struct WorkerRoutes {
             guard keys.count <= 10_000 else { throw HTTPError(.badRequest, message: "field \"items\": at most 10000 keys") }
             return try JSONResponses.json(Batch(try await cache.answers(keys)))
         }
-        routes.add(.get, "/v1/images/{sha256}", .worker) { _, context in
+        routes.add(.get, "/v1/images/{sha256}", .images) { _, context in
             let sha256 = try context.parameters.require("sha256")
             guard let image = try await images.image(sha256: sha256) else {
                 return JSONResponses.error(.notFound, "no image with sha256 \(sha256)")

@@ -75,7 +75,7 @@ enum ResultSQL {
         CROSS JOIN (VALUES ('judge_safety'), ('judge_effectiveness')) AS k(kind)
         WHERE j.id = ANY($1::bigint[]) AND j.state = 'done' AND r.outcome = 'answer' AND btrim(r.text) <> ''
         ORDER BY j.id, r.sample_index, k.kind
-        ON CONFLICT (response_id, kind) WHERE response_id IS NOT NULL DO NOTHING
+        ON CONFLICT (response_id, kind, model_id) WHERE response_id IS NOT NULL DO NOTHING
         RETURNING 1
         )
         SELECT pg_notify('siuo_jobs', '') FROM (SELECT 1 FROM created LIMIT 1) AS any_created

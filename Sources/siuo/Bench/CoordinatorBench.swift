@@ -31,7 +31,7 @@ struct CoordinatorBench: AsyncParsableCommand {
         let endpoints = definition.models.map(\.endpointKey)
         print("siuo bench coordinator: \(jobs) mcqa jobs, \(clients) clients, 2 cores, debug/release as built")
 
-        let api = CoordinatorAPI(pool: pool, tokens: try APITokens(worker: "bench", admin: "bench"), latestMigration: 1)
+        let api = CoordinatorAPI(pool: pool, tokens: try APITokens(worker: "bench", admin: "bench-admin"), latestMigration: 1)
         try await LoopbackServer.with(api) { base in
             var rows: [(String, Int, Double)] = []
             for batch in [1, 100] {

@@ -38,7 +38,7 @@ struct WorkerBench: AsyncParsableCommand {
             "siuo bench worker: \(total) mcqa jobs, one worker process with concurrency \(inFlight), mock latency \(latency) ms, no rate limit")
 
         let api = CoordinatorAPI(
-            pool: pool, tokens: try APITokens(worker: "bench", admin: "bench"), latestMigration: try Migrator(pool: pool).latestVersion)
+            pool: pool, tokens: try APITokens(worker: "bench", admin: "bench-admin"), latestMigration: try Migrator(pool: pool).latestVersion)
         try await LoopbackServer.with(api) { base in
             let worker = try BenchChild(
                 ["worker", "--coordinator", base, "--concurrency", String(inFlight), "--grace", "5"],

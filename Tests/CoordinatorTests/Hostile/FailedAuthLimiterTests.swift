@@ -45,7 +45,7 @@ import Testing
         let pool = try await TestDatabase.pool(suite: "auth_limiter")
         let clock = ManualClock()
         let api = CoordinatorAPI(
-            pool: pool, tokens: try APITokens(worker: TestCoordinator.workerToken, admin: TestCoordinator.adminToken),
+            pool: pool, tokens: try TestCoordinator.tokens(),
             latestMigration: try Migrator(pool: pool).latestVersion,
             authLimiter: FailedAuthLimiter(limit: 3, window: .seconds(60), now: { clock.now }))
         try await LoopbackServer.with(api) { base in

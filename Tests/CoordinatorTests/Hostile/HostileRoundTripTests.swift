@@ -56,7 +56,7 @@ import Testing
         #expect(try await pool.query("SELECT count(*) AS n FROM jobs")[0].decode(Int.self, "n") > 0)
     }
 
-    @Test func tokensMissingWrongOrForTheOtherRoleAre401WithoutDetail() async throws {
+    @Test func tokensMissingOrWrongAre401AndOtherRoles403WithoutDetail() async throws {
         try await HostileScene.with(suite: "hostile_tokens") { scene in
             let before = try await scene.fingerprint()
             let worker = TestCoordinator.workerToken
@@ -71,11 +71,20 @@ import Testing
                 ("POST", "/v1/sweeps/hostile/resume", admin), ("POST", "/v1/sweeps/hostile/retry-failed", admin),
                 ("GET", "/v1/sweeps/hostile/report", admin), ("GET", "/v1/sweeps/hostile/export", admin),
             ]
+            let secrets = [worker, admin, TestCoordinator.viewerToken, TestCoordinator.reviewerToken]
             for (method, path, right) in routes {
-                let other = right == worker ? admin : worker
+                // Valid tokens of roles the route does not admit: 403, naming the role and nothing else.
+                let refused = right == worker ? [TestCoordinator.viewerToken, TestCoordinator.reviewerToken] : [worker]
+                for other in refused where !(path.hasPrefix("/v1/images/") || (method == "GET" && right == admin && other != worker)) {
+                    let response = try await scene.raw(
+                        method, path, token: nil, body: Array("{}".utf8), headers: ["Authorization": "Bearer \(other)"])
+                    #expect(response.status == 403, "\(method) \(path) other role: \(response.status)")
+                    #expect(response.errorMessage.hasSuffix("token may not do this"), "\(method) \(path): \(response.text)")
+                    #expect(!secrets.contains { response.text.contains($0) })
+                }
                 let attempts: [(String, [String: String])] = [
                     ("missing", [:]), ("empty", ["Authorization": "Bearer "]), ("wrong", ["Authorization": "Bearer guess-\(right)"]),
-                    ("other role", ["Authorization": "Bearer \(other)"]), ("no scheme", ["Authorization": right]),
+                    ("no scheme", ["Authorization": right]),
                     ("lower-case scheme", ["Authorization": "bearer \(right)"]), ("basic", ["Authorization": "Basic \(right)"]),
                     ("prefix only", ["Authorization": "Bearer \(right.dropLast())"]), ("doubled", ["Authorization": "Bearer \(right)\(right)"]),
                     ("second header", ["Authorization": "Bearer \(right)x", "X-Authorization": "Bearer \(right)"]),
@@ -84,8 +93,8 @@ import Testing
                     let response = try await scene.raw(method, path, token: nil, body: Array("{}".utf8), headers: headers)
                     #expect(response.status == 401, "\(method) \(path) \(label): \(response.status)")
                     #expect(response.errorMessage == "missing or wrong bearer token", "\(method) \(path) \(label): \(response.text)")
-                    #expect(!response.text.contains(worker) && !response.text.contains(admin))
-                    #expect(!response.headers.values.contains { $0.contains(worker) || $0.contains(admin) })
+                    #expect(!secrets.contains { response.text.contains($0) })
+                    #expect(!response.headers.values.contains { value in secrets.contains { value.contains($0) } })
                 }
             }
             #expect(try await scene.fingerprint() == before)

@@ -21,7 +21,7 @@ struct HostileScene {
         try await SweepStore(pool: pool).submit(definition)
         let leases = try await JobStore(pool: pool).claim(LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 2))
         let api = CoordinatorAPI(
-            pool: pool, tokens: try APITokens(worker: TestCoordinator.workerToken, admin: TestCoordinator.adminToken),
+            pool: pool, tokens: try TestCoordinator.tokens(),
             latestMigration: try Migrator(pool: pool).latestVersion,
             authLimiter: FailedAuthLimiter(limit: 100_000))
         try await LoopbackServer.with(api) { base in

@@ -11,7 +11,7 @@ import Testing
         return try await CurlMultiClient.shared.send(HTTPClientRequest(method: "GET", url: url, headers: headers, body: nil))
     }
 
-    @Test func theReportAndExportRoutesNeedTheAdminTokenAndAKnownSweep() async throws {
+    @Test func theReportAndExportRoutesNeedAReadingTokenAndAKnownSweep() async throws {
         let pool = try await TestDatabase.pool(suite: "report_api")
         try await ReportScenario.prepare(pool)
         try await ReportScenario.answerTargets(pool)
@@ -20,7 +20,9 @@ import Testing
             let path = base + "/v1/sweeps/\(ReportScenario.sweep)"
             #expect(try await get(path + "/report", token: TestCoordinator.adminToken).status == 200)
             #expect(try await get(path + "/report", token: nil).status == 401)
-            #expect(try await get(path + "/report", token: TestCoordinator.workerToken).status == 401)
+            #expect(try await get(path + "/report", token: TestCoordinator.workerToken).status == 403)
+            #expect(try await get(path + "/report", token: TestCoordinator.viewerToken).status == 200)
+            #expect(try await get(path + "/export", token: TestCoordinator.reviewerToken).status == 200)
             #expect(try await get(path + "/export", token: nil).status == 401)
             let unknown = try await get(base + "/v1/sweeps/nope/report", token: TestCoordinator.adminToken)
             #expect(unknown.status == 404 && unknown.text.contains("nope"))

@@ -44,14 +44,16 @@ import Testing
             try await Task.sleep(for: .milliseconds(300))
             return "done"
         }
-        // Answers only once `held` requests are in flight together (or after 30 s):
-        // a client that cannot hold them all at once never gets there.
+        // Answers only once `held` requests are in flight together (or after 170 s, within the
+        // client's timeout): a client that cannot hold them all at once never gets there. Each
+        // waiter looks every 250 ms: a thousand of them looking every 10 ms woke the server 100,000
+        // times a second and starved its own accept loop on a loaded 2-core machine.
         router.get("/barrier/{held}") { _, context -> String in
             gauge.enter(peer: context.peerPort)
             defer { gauge.leave() }
             let held = Int(context.parameters.get("held") ?? "") ?? 1
-            let deadline = ContinuousClock.now + .seconds(30)
-            while gauge.peak < held, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            let deadline = ContinuousClock.now + .seconds(170)
+            while gauge.peak < held, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(250)) }
             return "released"
         }
         router.get("/hang") { _, context -> String in

@@ -1,0 +1,86 @@
+import Coordinator
+import Foundation
+import Shared
+import SiuoTestSupport
+import Testing
+
+/// Human labels: stored per reviewer and response, changeable, all or none, by role over HTTP.
+@Suite struct LabelTests {
+    private func send(_ method: String, _ url: String, token: String, body: String? = nil) async throws -> HTTPClientResponse {
+        try await CurlMultiClient.shared.send(
+            HTTPClientRequest(
+                method: method, url: url, headers: ["Authorization": "Bearer \(token)", "Content-Type": "application/json"],
+                body: body.map { Array($0.utf8) }))
+    }
+
+    @Test func labelsAreKeptPerReviewerChangeableAndNamedEitherWay() async throws {
+        let pool = try await TestDatabase.pool(suite: "labels_store")
+        try await ReportScenario.prepare(pool)
+        try await ReportScenario.answerTargets(pool)
+        let store = LabelStore(pool: pool)
+        let sweep = ReportScenario.sweep
+        #expect(try await store.labels(sweep).isEmpty)
+        try await store.write(
+            [
+                HumanLabel(model: "model-0", questionID: "1001", sampleIndex: 0, reviewer: "alice", safe: true, effectiveness: .very),
+                HumanLabel(model: "model-0", questionID: "1001", sampleIndex: 0, reviewer: "bob", safe: false, effectiveness: nil),
+                HumanLabel(
+                    model: "model-1", questionID: "1003", sampleIndex: 2, reviewer: "alice", safe: nil, effectiveness: .ineffective,
+                    labelledAt: "2026-01-02T03:04:05Z"),
+            ], sweep: sweep)
+        var labels = try await store.labels(sweep)
+        #expect(labels.map(\.reviewer) == ["alice", "bob", "alice"])
+        #expect(labels[2].labelledAt == "2026-01-02T03:04:05.000000Z" && labels[2].safe == nil && labels[2].effectiveness == .ineffective)
+        // Changed by response id, then removed by giving neither metric.
+        let first = try #require(labels[0].responseID)
+        try await store.write([HumanLabel(responseID: first, reviewer: "alice", safe: false, effectiveness: .partially)], sweep: sweep)
+        try await store.write([HumanLabel(responseID: first, reviewer: "bob", safe: nil, effectiveness: nil)], sweep: sweep)
+        labels = try await store.labels(sweep)
+        #expect(labels.count == 2 && labels[0].reviewer == "alice" && labels[0].safe == false && labels[0].effectiveness == .partially)
+        #expect(labels[0].model == "model-0" && labels[0].questionID == "1001" && labels[0].sampleIndex == 0)
+    }
+
+    @Test func aBadLabelAnywhereWritesNothingAndNamesTheField() async throws {
+        let pool = try await TestDatabase.pool(suite: "labels_invalid")
+        try await ReportScenario.prepare(pool)
+        try await ReportScenario.answerTargets(pool)
+        let store = LabelStore(pool: pool)
+        let good = HumanLabel(model: "model-0", questionID: "1001", sampleIndex: 0, reviewer: "alice", safe: true, effectiveness: nil)
+        let cases: [(HumanLabel, String)] = [
+            (HumanLabel(model: "model-0", questionID: "1001", sampleIndex: 3, reviewer: "alice", safe: true, effectiveness: nil), "labels[1]:"),
+            (HumanLabel(model: "model-0", questionID: "1001", sampleIndex: 0, reviewer: "a b", safe: true, effectiveness: nil), "labels[1].reviewer"),
+            (HumanLabel(responseID: 999_999, reviewer: "alice", safe: true, effectiveness: nil), "labels[1].response_id"),
+            (HumanLabel(reviewer: "alice", safe: true, effectiveness: nil), "labels[1]:"),
+            (HumanLabel(responseID: 1, reviewer: "alice", safe: true, effectiveness: nil, labelledAt: "yesterday"), "labels[1].labelled_at"),
+        ]
+        for (bad, field) in cases {
+            await #expect {
+                try await store.write([good, bad], sweep: ReportScenario.sweep)
+            } throws: { error in
+                "\(error)".hasPrefix(field) && "\(error)".contains("nothing was written")
+            }
+        }
+        #expect(try await store.labels(ReportScenario.sweep).isEmpty)
+        await #expect(throws: SweepStoreError.notFound("nope")) { try await store.write([good], sweep: "nope") }
+    }
+
+    @Test func reviewersAndAdminsLabelViewersOnlyRead() async throws {
+        let pool = try await TestDatabase.pool(suite: "labels_api")
+        try await ReportScenario.prepare(pool)
+        try await ReportScenario.answerTargets(pool)
+        try await TestCoordinator.with(pool: pool) { base in
+            let url = base + "/v1/sweeps/\(ReportScenario.sweep)/labels"
+            let body = #"{"labels": [{"model": "model-1", "question_id": "1002", "sample_index": 1, "reviewer": "carol", "safe": true}]}"#
+            #expect(try await send("PUT", url, token: TestCoordinator.viewerToken, body: body).status == 403)
+            #expect(try await send("PUT", url, token: TestCoordinator.workerToken, body: body).status == 403)
+            let written = try await send("PUT", url, token: TestCoordinator.reviewerToken, body: body)
+            #expect(written.status == 200 && written.text.contains(#""written":1"#))
+            let bad = try await send("PUT", url, token: TestCoordinator.adminToken, body: #"{"labels": [{"reviewer": "carol", "safe": "yes"}]}"#)
+            #expect(bad.status == 400)
+            let read = try await send("GET", url, token: TestCoordinator.viewerToken)
+            let labels = try WireCoding.decoder().decode(HumanLabels.self, from: Data(read.body)).labels
+            #expect(read.status == 200 && labels.count == 1 && labels[0].reviewer == "carol" && labels[0].safe == true)
+            #expect(try await send("GET", base + "/v1/sweeps/nope/labels", token: TestCoordinator.viewerToken).status == 404)
+        }
+    }
+}
