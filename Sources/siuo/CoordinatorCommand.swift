@@ -12,6 +12,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
         abstract: "Run a coordinator: the HTTP API and maintenance loops (several may share one database).", discussion: SiuoExit.discussion())
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var logging: LogOptions
 
     @Option(help: ArgumentHelp("Address to listen on.", valueName: "host:port"))
     var listen = "127.0.0.1:8080"
@@ -37,6 +38,13 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(help: "Database connections.")
     var poolSize = 16
 
+    @Option(help: ArgumentHelp("On SIGTERM, seconds /readyz answers 503 while requests are still served, so load balancers drain.", valueName: "seconds"))
+    var drainSeconds = 5
+
+    func validate() throws {
+        guard (0...300).contains(drainSeconds) else { throw ValidationError("--drain-seconds: expected 0 to 300, got \(drainSeconds)") }
+    }
+
     func run() async throws {
         let (host, port) = try Self.parse(listen)
         // Refuse to start without the worker and admin tokens, before touching anything else.
@@ -45,8 +53,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
             admin: try TokenSource.read(file: adminTokenFile, environment: "SIUO_ADMIN_TOKEN"),
             viewer: try TokenSource.read(file: viewerTokenFile, environment: "SIUO_VIEWER_TOKEN"),
             reviewer: try TokenSource.read(file: reviewerTokenFile, environment: "SIUO_REVIEWER_TOKEN"))
-        var logger = Logger(label: "siuo.coordinator")
-        logger.logLevel = .info
+        let logger = try logging.bootstrap(label: "siuo.coordinator", defaultLevel: .info)
         let pool = try await database.open(poolSize: poolSize)
         let api = CoordinatorAPI(pool: pool, tokens: tokens, latestMigration: try Migrator(pool: pool).latestVersion)
         let app = Application(
@@ -58,7 +65,11 @@ struct CoordinatorCommand: AsyncParsableCommand {
             }, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: app), .init(service: LeaseRescuer(pool: pool, signal: api.signal, logger: logger))],
+                services: [
+                    .init(service: app), .init(service: LeaseRescuer(pool: pool, signal: api.signal, logger: logger)),
+                    // Last: shut down first, so the server keeps serving while load balancers drain.
+                    .init(service: DrainOnShutdown(serving: api.serving, delay: .seconds(drainSeconds), logger: logger)),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

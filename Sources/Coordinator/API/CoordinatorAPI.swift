@@ -9,6 +9,8 @@ public struct CoordinatorAPI {
     public let routes: [RouteDescription]
     /// Wakes waiting lease requests; the maintenance loops share it.
     public let signal: WorkSignal
+    /// Whether `/readyz` still says ready; ``DrainOnShutdown`` turns it off on SIGTERM.
+    public let serving = ServingState()
 
     /// Builds the API on `pool`; `tokens` guard every route under `/v1`, and
     /// `authLimiter` answers 429 to addresses that keep failing them.
@@ -24,7 +26,7 @@ public struct CoordinatorAPI {
         var registrar = RouteRegistrar(router: router)
         HealthRoutes(
             health: HealthStore(pool: pool), metricsStore: MetricsStore(pool: pool), metrics: metrics,
-            latestMigration: latestMigration
+            latestMigration: latestMigration, serving: serving
         ).register(on: &registrar)
         WorkerRoutes(
             jobs: JobStore(pool: pool), sweeps: SweepStore(pool: pool), images: ImageStore(pool: pool),

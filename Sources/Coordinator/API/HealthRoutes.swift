@@ -6,12 +6,18 @@ struct HealthRoutes {
     let metricsStore: MetricsStore
     let metrics: CoordinatorMetrics
     let latestMigration: Int
+    let serving: ServingState
 
     func register(on routes: inout RouteRegistrar) {
         routes.add(.get, "/healthz", .public) { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain"], body: ResponseBody(byteBuffer: ByteBuffer(string: "ok\n")))
         }
         routes.add(.get, "/readyz", .public) { _, _ in
+            if serving.isDraining {
+                return Response(
+                    status: .serviceUnavailable, headers: [.contentType: "text/plain"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: "draining: shutting down\n")))
+            }
             let ready = await health.isReady(latestMigration: latestMigration)
             return Response(
                 status: ready ? .ok : .serviceUnavailable, headers: [.contentType: "text/plain"],
