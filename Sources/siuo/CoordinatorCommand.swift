@@ -38,7 +38,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(help: "Database connections.")
     var poolSize = 16
 
-    @Option(help: ArgumentHelp("On SIGTERM, seconds /readyz answers 503 while requests are still served, so load balancers drain.", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp("On SIGTERM, seconds /readyz answers 503 while requests are still served, so load balancers drain.", valueName: "seconds"))
     var drainSeconds = 5
 
     func validate() throws {

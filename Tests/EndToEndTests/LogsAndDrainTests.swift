@@ -19,7 +19,9 @@ import Testing
         let logFile = folder.path + "/stderr"
         let coordinator = try SiuoProcess(
             ["coordinator", "--database-url", url, "--listen", "127.0.0.1:0", "--pool-size", "2", "--log-format", "json", "--drain-seconds", "3"],
-            environment: ["SIUO_WORKER_TOKEN": TestCoordinator.workerToken, "SIUO_ADMIN_TOKEN": TestCoordinator.adminToken, "SIUO_LOG_LEVEL": "debug"],
+            environment: [
+                "SIUO_WORKER_TOKEN": TestCoordinator.workerToken, "SIUO_ADMIN_TOKEN": TestCoordinator.adminToken, "SIUO_LOG_LEVEL": "debug",
+            ],
             waitForAddress: true, stderrFile: logFile)
         let base = try #require(coordinator.baseURL)
         #expect(try await Self.get(base + "/readyz").status == 200)

@@ -7,10 +7,13 @@ import Logging
 struct LogOptions: ParsableArguments {
     @Option(
         name: .customLong("log-level"),
-        help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (default: $SIUO_LOG_LEVEL, else the command's own).", valueName: "level"))
+        help: ArgumentHelp(
+            "trace, debug, info, notice, warning, error or critical (default: $SIUO_LOG_LEVEL, else the command's own).", valueName: "level"))
     var level: String?
 
-    @Option(name: .customLong("log-format"), help: ArgumentHelp("text, or json: one object per line (default: $SIUO_LOG_FORMAT, else text).", valueName: "format"))
+    @Option(
+        name: .customLong("log-format"),
+        help: ArgumentHelp("text, or json: one object per line (default: $SIUO_LOG_FORMAT, else text).", valueName: "format"))
     var format: String?
 
     /// The formats logs can take.
@@ -27,7 +30,8 @@ struct LogOptions: ParsableArguments {
     func resolvedLevel(default defaultLevel: Logger.Level) throws -> Logger.Level {
         guard let raw = Setting.value(level, environment: "SIUO_LOG_LEVEL") else { return defaultLevel }
         guard let parsed = Logger.Level(rawValue: raw.lowercased()) else {
-            throw ValidationError("--log-level (or SIUO_LOG_LEVEL): expected one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(raw)\"")
+            throw ValidationError(
+                "--log-level (or SIUO_LOG_LEVEL): expected one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(raw)\"")
         }
         return parsed
     }
