@@ -3,6 +3,7 @@ import Coordinator
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
 import ServiceLifecycle
 
 /// `siuo coordinator`: the HTTP API and the maintenance loops, until SIGTERM/SIGINT.
@@ -56,7 +57,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
             reviewer: try TokenSource.read(file: reviewerTokenFile, environment: "SIUO_REVIEWER_TOKEN"))
         let logger = try logging.bootstrap(label: "siuo.coordinator", defaultLevel: .info)
         let pool = try await database.open(poolSize: poolSize)
-        let api = CoordinatorAPI(pool: pool, tokens: tokens, latestMigration: try Migrator(pool: pool).latestVersion)
+        let metrics = CoordinatorMetrics()
+        MetricsSystem.bootstrap(metrics.factory)
+        let api = CoordinatorAPI(pool: pool, tokens: tokens, latestMigration: try Migrator(pool: pool).latestVersion, metrics: metrics)
         let app = Application(
             router: api.router, configuration: .init(address: .hostname(host, port: port), serverName: "siuo-coordinator"),
             onServerRunning: { channel in

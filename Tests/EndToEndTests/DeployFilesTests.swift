@@ -312,6 +312,34 @@ import Yams
         }
     }
 
+    @Test func theDashboardQueriesOnlyMetricsTheCodeEmits() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: DeployFiles.path("grafana/siuo-dashboard.json")))
+        let dashboard = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let panels = (dashboard.array("panels") ?? []).compactMap { $0 as? [String: Any] }
+        let expressions = panels.flatMap { ($0.array("targets") ?? []).compactMap { ($0 as? [String: Any])?.string("expr") } }
+        #expect(expressions.count >= 20)
+        // Every siuo_ name a source file writes as a literal, and Hummingbird's route metrics as renamed.
+        var emitted = try SourceNames.metricNames()
+        emitted.formUnion([
+            "siuo_http_requests_total", "siuo_http_request_errors_total", "siuo_http_request_duration_seconds", "siuo_http_active_requests",
+        ])
+        let used = Set(
+            expressions.flatMap { expression in
+                expression.matches(of: #/siuo_[a-z_]+/#).map { match in
+                    String(match.output).replacing(#/_(bucket|sum|count)$/#, with: "")
+                }
+            })
+        #expect(!used.isEmpty)
+        for name in used { #expect(emitted.contains(name), "the dashboard queries \(name), which nothing emits") }
+        // The database-derived gauges are aggregated with max, never summed across replicas.
+        for expression in expressions where expression.contains("scope=\"cluster\"") {
+            #expect(expression.hasPrefix("max") || expression.hasPrefix("min"), "\(expression)")
+        }
+        // The sections the operators look for.
+        let rows = Set(panels.filter { $0.string("type") == "row" }.compactMap { $0.string("title") })
+        #expect(rows.isSuperset(of: ["Sweeps", "Endpoints", "Rate limits", "Workers", "Coordinator API and errors"]))
+    }
+
     @Test func probePathsAreTheCoordinatorsPublicRoutes() throws {
         let routes = try String(contentsOfFile: RepositoryPaths.root + "/Sources/Coordinator/API/HealthRoutes.swift", encoding: .utf8)
         for path in ["/healthz", "/readyz", "/metrics"] {
@@ -692,6 +720,11 @@ enum SourceNames {
     }
 
     /// The default `api_key_env` of each provider, and the alternatives workers also read.
+    /// Every `siuo_…` metric name written as a string literal under Sources/.
+    static func metricNames() throws -> Set<String> {
+        try literals(matching: #""(siuo_[a-z_]+)""#, in: RepositoryPaths.root + "/Sources")
+    }
+
     static func providerKeyDefaults() throws -> Set<String> {
         try literals(matching: #""([A-Z]+_API_KEY)""#, in: RepositoryPaths.root + "/Sources/Shared/Sweep")
     }

@@ -7,6 +7,8 @@ public struct CoordinatorAPI {
     public let router: Router<APIContext>
     /// Every route served, for the OpenAPI check.
     public let routes: [RouteDescription]
+    /// This API's counters and histograms (`siuo coordinator` bootstraps swift-metrics with their factory).
+    public let metrics: CoordinatorMetrics
     /// Wakes waiting lease requests; the maintenance loops share it.
     public let signal: WorkSignal
     /// Whether `/readyz` still says ready; ``DrainOnShutdown`` turns it off on SIGTERM.
@@ -20,6 +22,8 @@ public struct CoordinatorAPI {
     ) {
         let router = Router(context: APIContext.self)
         // Before the routes: Hummingbird applies middleware to routes added after it.
+        // Requests, statuses and latency per route, through swift-metrics (a no-op until bootstrapped).
+        router.add(middleware: MetricsMiddleware<APIContext>())
         router.add(middleware: FailedAuthMiddleware(limiter: authLimiter))
         router.add(middleware: TokenRoleMiddleware(tokens: tokens))
         let signal = WorkSignal()
@@ -39,5 +43,6 @@ public struct CoordinatorAPI {
         self.router = router
         self.routes = registrar.routes
         self.signal = signal
+        self.metrics = metrics
     }
 }

@@ -24,7 +24,8 @@ struct HealthRoutes {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: ready ? "ready\n" : "database unreachable or schema not current\n")))
         }
         routes.add(.get, "/metrics", .public) { _, _ in
-            let gauges = (try? await metricsStore.gauges()) ?? []
+            // A failed read shows as siuo_database_gauges_up 0, not as series that vanish.
+            let gauges = try? await metricsStore.gauges()
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render(gauges: gauges))))

@@ -95,10 +95,13 @@ struct WorkerRoutes {
         let clock = ContinuousClock()
         let started = clock.now
         let deadline = started + min(.milliseconds(max(0, request.waitMilliseconds)), Self.maxWait)
+        var claiming = Duration.zero
         while true {
+            let claimStarted = clock.now
             let leases = try await jobs.claim(request)
+            claiming += clock.now - claimStarted
             if !leases.isEmpty || clock.now >= deadline || Task.isCancelled {
-                metrics.leased(leases.count, seconds: (clock.now - started).seconds)
+                metrics.leased(leases.count, claiming: claiming, waiting: clock.now - started - claiming)
                 return leases
             }
             await signal.wait(upTo: min(Self.pollInterval, deadline - clock.now))
