@@ -43,7 +43,13 @@ struct CoordinatorCommand: AsyncParsableCommand {
         help: ArgumentHelp("On SIGTERM, seconds /readyz answers 503 while requests are still served, so load balancers drain.", valueName: "seconds"))
     var drainSeconds = 5
 
+    @Option(
+        name: .customLong("failed-auth-limit"),
+        help: ArgumentHelp("Failed authentications one address may make per minute before it gets 429.", valueName: "count"))
+    var failedAuthLimit = 20
+
     func validate() throws {
+        guard failedAuthLimit >= 1 else { throw ValidationError("--failed-auth-limit: expected at least 1, got \(failedAuthLimit)") }
         guard (0...300).contains(drainSeconds) else { throw ValidationError("--drain-seconds: expected 0 to 300, got \(drainSeconds)") }
     }
 
@@ -59,7 +65,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
         let pool = try await database.open(poolSize: poolSize)
         let metrics = CoordinatorMetrics()
         MetricsSystem.bootstrap(metrics.factory)
-        let api = CoordinatorAPI(pool: pool, tokens: tokens, latestMigration: try Migrator(pool: pool).latestVersion, metrics: metrics)
+        let api = CoordinatorAPI(
+            pool: pool, tokens: tokens, latestMigration: try Migrator(pool: pool).latestVersion, metrics: metrics,
+            authLimiter: FailedAuthLimiter(limit: failedAuthLimit))
         let app = Application(
             router: api.router, configuration: .init(address: .hostname(host, port: port), serverName: "siuo-coordinator"),
             onServerRunning: { channel in

@@ -24,6 +24,8 @@ public struct CoordinatorAPI {
         // Before the routes: Hummingbird applies middleware to routes added after it.
         // Requests, statuses and latency per route, through swift-metrics (a no-op until bootstrapped).
         router.add(middleware: MetricsMiddleware<APIContext>())
+        let table = RouteTable()
+        router.add(middleware: MethodNotAllowedMiddleware(table: table))
         router.add(middleware: FailedAuthMiddleware(limiter: authLimiter))
         router.add(middleware: TokenRoleMiddleware(tokens: tokens))
         let signal = WorkSignal()
@@ -40,6 +42,7 @@ public struct CoordinatorAPI {
         AdminRoutes(sweeps: SweepStore(pool: pool), signal: signal).register(on: &registrar)
         ReportRoutes(reports: ReportStore(pool: pool)).register(on: &registrar)
         LabelRoutes(labels: LabelStore(pool: pool)).register(on: &registrar)
+        table.set(registrar.routes)
         self.router = router
         self.routes = registrar.routes
         self.signal = signal
