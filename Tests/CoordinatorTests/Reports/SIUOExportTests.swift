@@ -19,7 +19,7 @@ import Testing
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let written = try SIUOExportWriter.write(try await ReportStore(pool: pool).export(ReportScenario.sweep), to: folder.path + "/out")
-        #expect(written.count == 4)
+        #expect(written.count == 8)
         for model in ["model-0", "model-1"] {
             for file in ["siuo_gen.json", "siuo_mcqa.json"] {
                 #expect(FileManager.default.fileExists(atPath: "\(folder.path)/out/\(model)/\(file)"))
