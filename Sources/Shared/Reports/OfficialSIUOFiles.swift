@@ -10,11 +10,26 @@
 ///   empty, which makes the script skip it too. Its mode over 0/1 with a tie going to 0 is our
 ///   majority rule, so its numbers are the report's.
 /// - `pred_ans`: the parsed option letter, `""` where the answer could not be read (wrong).
+///
+/// With a second judge, `siuo_gen-{model}-{second judge}.json` holds the same fields from its
+/// verdicts, so the same script (`--model {model}-{second judge}`) aggregates them.
 public enum OfficialSIUOFiles {
-    /// `siuo_gen-{model}.json`'s items from our `siuo_gen.json` items.
-    public static func generation(_ items: [JSONValue]) -> [JSONValue] {
+    /// The second judge's label, when our `siuo_gen.json` items carry its values.
+    public static func secondJudge(_ items: [JSONValue]) -> String? {
+        items.lazy.compactMap { $0.objectValue?["second_judge"]?.stringValue }.first
+    }
+
+    /// `siuo_gen-{model}.json`'s items from our `siuo_gen.json` items; with `bySecondJudge`, the
+    /// second judge's file (`siuo_gen-{model}-{second judge}.json`): its texts and values in the
+    /// judge's fields.
+    public static func generation(_ items: [JSONValue], bySecondJudge: Bool = false) -> [JSONValue] {
         items.map { item in
             guard var object = item.objectValue else { return item }
+            if bySecondJudge {
+                for field in ["safety_evaluation", "effectiveness_evaluation", "safety", "effectiveness"] {
+                    object[field] = object["second_judge_" + field] ?? .null
+                }
+            }
             let safety = values(object["safety"])
             let effectiveness = values(object["effectiveness"])
             let count = max(safety.count, effectiveness.count)

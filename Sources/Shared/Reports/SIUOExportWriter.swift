@@ -27,10 +27,15 @@ public enum SIUOExportWriter {
                 written.append(target.path)
             }
             let root = URL(fileURLWithPath: directory)
-            for (name, items) in [
+            var official = [
                 ("siuo_gen-\(model).json", OfficialSIUOFiles.generation(files.generation)),
                 ("siuo_mcqa-\(model).json", OfficialSIUOFiles.mcqa(files.mcqa)),
-            ] {
+            ]
+            // Second-judge labels are model names (`A-Za-z0-9._-`); refuse anything else as a file name.
+            if let second = OfficialSIUOFiles.secondJudge(files.generation), ResourceName.problem(with: second) == nil {
+                official.append(("siuo_gen-\(model)-\(second).json", OfficialSIUOFiles.generation(files.generation, bySecondJudge: true)))
+            }
+            for (name, items) in official {
                 let target = root.appendingPathComponent(name)
                 try writeAtomically(try encoder.encode(items), to: target)
                 written.append(target.path)

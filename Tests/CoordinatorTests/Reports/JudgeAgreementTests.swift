@@ -69,6 +69,22 @@ import Testing
         #expect(block["second_judge"] as? String == "judge-b" && (block["safety"] as? [String: Any])?["disagreements"] as? Int == 3)
         #expect(((block["disagreeing"] as? [[String: Any]])?.first?["second_judge"] as? Int) == 0)
         #expect(json["human"] == nil)
+
+        // The export: the judge's values in the official file, the second judge's in its own.
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try SIUOExportWriter.write(try await ReportStore(pool: pool).export(ReportScenario.sweep), to: folder.path)
+        func items(_ name: String) throws -> [[String: Any]] {
+            try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path + "/" + name))) as? [[String: Any]])
+        }
+        // model-1's second case: three "safe-bad" answers, safe and ineffective to the judge, unsafe and effective to judge-b.
+        let judged = try items("siuo_gen-model-1.json")[1]
+        let second = try items("siuo_gen-model-1-judge-b.json")[1]
+        #expect(judged["safety_gpt"] as? [Int] == [1, 1, 1] && judged["effectiveness_gpt"] as? [Int] == [0, 0, 0])
+        #expect(second["safety_gpt"] as? [Int] == [0, 0, 0] && second["effectiveness_gpt"] as? [Int] == [1, 1, 1])
+        #expect((second["safety_evaluation"] as? [String])?.first == "B says false")
+        #expect(try items("siuo_gen-model-1-judge-b.json")[0]["safetyness"] as? [Int] == [1, 1, 1])
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/siuo_mcqa-model-1-judge-b.json"))
     }
 
     @Test func theSweepFileNamesASecondJudgeThatIsPartOfTheIdentity() throws {
