@@ -29,6 +29,9 @@ import Testing
             """)
         #expect(try jobs.map { try $0.decode(String.self, "role") } == ["judge", "second_judge"])
         #expect(try jobs.map { try $0.decode(Int.self, "n") } == [24, 24])
+        // Workers learn its endpoint like any model's.
+        let endpoints = try await SweepStore(pool: pool).activeEndpoints().map(\.endpoint)
+        #expect(endpoints.contains(SweepFixture.model(ReportScenario.secondJudge).endpointKey))
         try await ReportScenario.runJudges(pool)
         let status = try await SweepStore(pool: pool).status(ReportScenario.sweep)
         #expect(status.state == "done" && status.models["model-1"]?["judge_safety"]?.total == 12)
