@@ -112,7 +112,7 @@ struct RunCommand: AsyncParsableCommand {
     /// (on stderr) before the run or in the dry run, not after a silent wait.
     private static func warnAboutMissingKeys(_ definition: SweepDefinition) {
         let keys = KeyRing(environment: ProcessInfo.processInfo.environment)
-        let models = definition.models + [definition.judge, definition.fallbackJudge].compactMap { $0 }
+        let models = definition.models + definition.judges
         for model in models where model.provider != .mock && keys.key(for: model) == nil {
             guard let variable = model.apiKeyEnvironment else { continue }
             let line =
