@@ -81,7 +81,7 @@ enum JobSQL {
         JOIN cases c ON c.id = j.case_id
         JOIN images i ON i.sha256 = c.image_sha256
         LEFT JOIN responses r ON r.id = j.response_id
-        LEFT JOIN models fm ON j.response_id IS NOT NULL AND fm.sweep_id = j.sweep_id AND fm.role = 'fallback_judge'
+        LEFT JOIN models fm ON j.response_id IS NOT NULL AND m.role = 'judge' AND fm.sweep_id = j.sweep_id AND fm.role = 'fallback_judge'
         ORDER BY j.priority DESC, j.id
         """
     }
