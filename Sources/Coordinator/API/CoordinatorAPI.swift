@@ -20,6 +20,7 @@ public struct CoordinatorAPI {
         // Before the routes: Hummingbird applies middleware to routes added after it.
         router.add(middleware: FailedAuthMiddleware(limiter: authLimiter))
         router.add(middleware: TokenRoleMiddleware(tokens: tokens))
+        router.add(middleware: NoSniffMiddleware())
         let signal = WorkSignal()
         var registrar = RouteRegistrar(router: router)
         HealthRoutes(
@@ -34,6 +35,8 @@ public struct CoordinatorAPI {
         AdminRoutes(sweeps: SweepStore(pool: pool), signal: signal).register(on: &registrar)
         ReportRoutes(reports: ReportStore(pool: pool)).register(on: &registrar)
         LabelRoutes(labels: LabelStore(pool: pool)).register(on: &registrar)
+        CaseRoutes(cases: CaseStore(pool: pool)).register(on: &registrar)
+        ViewerRoutes.register(on: router)
         self.router = router
         self.routes = registrar.routes
         self.signal = signal
