@@ -29,7 +29,7 @@ enum CaseSQL {
                m.name AS judge, m.role
         FROM verdicts v JOIN jobs j ON j.id = v.job_id JOIN models m ON m.id = v.judge_model_id
         WHERE j.sweep_id = $1 AND ($2::bigint IS NULL OR j.case_id = $2)
-        ORDER BY v.response_id, m.id, v.kind
+        ORDER BY v.response_id, m.id, v.kind DESC
         """
 
     /// Responses some judge job still has to grade.

@@ -9,7 +9,7 @@ extension ViewerScript {
           for (const [key, value] of Object.entries(attrs || {})) {
             if (key === 'text') node.textContent = String(value); else node.setAttribute(key, String(value));
           }
-          for (const child of children.flat()) if (child) node.append(child);
+          for (const child of children.flat(Infinity)) if (child) node.append(child);
           return node;
         }
 

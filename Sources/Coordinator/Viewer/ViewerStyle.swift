@@ -30,7 +30,7 @@ enum ViewerStyle {
         .progress .bar { display: block; height: 6px; background: #e7eaf0; border-radius: 3px; margin-top: 3px; overflow: hidden; min-width: 80px; }
         .progress .fill { display: block; height: 100%; background: var(--accent); }
         .progress .failed { color: var(--warn); }
-        .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 12px; }
+        .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(560px, 1fr)); gap: 12px; }
         svg.chart { width: 100%; height: auto; font-size: 12px; }
         svg .chart-title { font-weight: 600; fill: var(--fg); }
         svg .gridline { stroke: #e3e6eb; }

@@ -40,6 +40,9 @@ struct ViewerBrowserTests {
             // The sweep page shows the leaderboard, the charts and the heat map.
             #expect(try await session.execute("return document.querySelectorAll('#leaderboard tbody tr').length") as? Int == 2)
             #expect(try await session.execute("return document.querySelectorAll('svg.chart').length") as? Int == 4)
+            // Each chart draws a bar and a whisker per model.
+            #expect(try await session.execute("return document.querySelectorAll('svg.chart rect.bar-fill').length") as? Int == 8)
+            #expect(try await session.execute("return document.querySelectorAll('svg.chart line.whisker').length") as? Int == 24)
             #expect(try await session.execute("return document.querySelectorAll('#heat-map tbody tr').length") as? Int == 9)
         }
     }
