@@ -1,5 +1,6 @@
 # Installs what a fresh Debian/Ubuntu machine lacks for siuo-sweep (sourced by
-# scripts/test and scripts/demo): libpq, libcurl, pkg-config, the PostgreSQL server.
+# scripts/test and scripts/demo): libpq, libcurl, pkg-config, the PostgreSQL server, and the
+# headless Chromium and chromedriver the viewer's browser tests drive.
 missing=()
 pkg-config --exists libpq 2>/dev/null || missing+=(libpq-dev)
 pkg-config --exists libcurl 2>/dev/null || missing+=(libcurl4-openssl-dev)
@@ -7,6 +8,8 @@ if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb 
   missing+=(postgresql)
 fi
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   if [ "$(id -u)" = 0 ]; then
