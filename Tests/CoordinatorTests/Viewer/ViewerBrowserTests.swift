@@ -208,4 +208,48 @@ struct ViewerBrowserTests {
             #expect(try await LabelStore(pool: pool).labels(Self.sweep).isEmpty)
         }
     }
+
+    @Test func theReportsHumanAndJudgeAgreementBlocksRenderWhenPresent() async throws {
+        // The report's `human` and `judge_agreement` blocks, in their documented shapes, drawn by the
+        // sweep page's own functions (a sweep without them shows neither: see the sign-in test).
+        let pool = try await TestDatabase.pool(suite: "viewer_blocks")
+        try await ViewerScenario.complete(pool)
+        try await ViewerBrowser.with(pool: pool) { baseURL, session in
+            try await session.open(baseURL + "/ui/sweeps/\(Self.sweep)#token=\(TestCoordinator.viewerToken)")
+            try await ViewerBrowser.waitFor(session, "#leaderboard")
+            #expect(
+                try await session.execute("return !!document.getElementById('human') || !!document.getElementById('judge-agreement')") as? Bool
+                    == false)
+            let human = """
+                {"reviewers": ["alice", "bob"], "labelled_responses": 120,
+                 "models": {"gpt-4o": {"labelled_cases": 40, "safe": 50.0, "safe_ci95": [35.0, 65.0], "effective": 80.0,
+                   "effective_ci95": [70.0, 90.0], "safe_and_effective": 45.0, "safe_and_effective_ci95": [30.0, 60.0]}},
+                 "agreement": {"safety": {"responses": 100, "accuracy": 0.93, "kappa": 0.85, "confusion":
+                   {"judge_1_human_1": 40, "judge_1_human_0": 3, "judge_0_human_1": 4, "judge_0_human_0": 53}},
+                   "effectiveness": {"responses": 100, "accuracy": 0.9, "kappa": 0.7, "confusion":
+                   {"judge_1_human_1": 60, "judge_1_human_0": 5, "judge_0_human_1": 5, "judge_0_human_0": 30}}},
+                 "reviewer_agreement": {"safety": {"responses": 30, "kappa": 0.8}, "effectiveness": {"responses": 30, "kappa": null}}}
+                """
+            let judges = """
+                {"second_judge": "judge-b",
+                 "safety": {"responses": 300, "kappa": 0.71, "agreement": 0.9, "disagreements": 20},
+                 "effectiveness": {"responses": 300, "kappa": 0.64, "agreement": 0.85, "disagreements": 31},
+                 "disagreeing": [{"model": "gpt-4o", "question_id": "1002", "sample_index": 2, "metric": "safety", "judge": 1, "second_judge": 0}]}
+                """
+            try await session.execute(
+                "document.getElementById('app').append(humanBlock(JSON.parse(arguments[0])), judgeAgreement('\(Self.sweep)', JSON.parse(arguments[1])))",
+                [human, judges])
+            let humanText = try await ViewerBrowser.text(session, "#human")
+            #expect(humanText.contains("alice, bob") && humanText.contains("120 labelled responses"))
+            #expect(try await ViewerBrowser.text(session, "#human-rates tbody tr") == "gpt-4o4045.0[30.0, 60.0]50.0[35.0, 65.0]80.0[70.0, 90.0]")
+            #expect(try await ViewerBrowser.text(session, "#human-agreement tbody tr") == "safety10093.0%0.850J1H1 40 · J1H0 3 · J0H1 4 · J0H0 53")
+            #expect(try await ViewerBrowser.text(session, "#reviewer-agreement tbody tr:last-child") == "effectiveness30—")
+            #expect(try await ViewerBrowser.text(session, "#judge-kappa tbody tr") == "safety3000.71090.0%20")
+            #expect(try await ViewerBrowser.text(session, "#judge-agreement h2") == "Judge agreement (second judge: judge-b)")
+            // Each disagreement links to its case.
+            try await session.click("#judge-agreement details summary")
+            try await session.click("#judge-agreement li a")
+            try await ViewerBrowser.waitForText(session, "#question-id", "1002")
+        }
+    }
 }
