@@ -81,7 +81,9 @@ extension ViewerScript {
         function readFragment() {
           const match = /^#token=(.+)$/.exec(location.hash);
           if (!match) return;
-          sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]));
+          let token = match[1];
+          try { token = decodeURIComponent(token); } catch (ignored) { /* not percent-encoded: take it as it is */ }
+          sessionStorage.setItem(TOKEN_KEY, token);
           history.replaceState(null, '', location.pathname + location.search);
         }
 
