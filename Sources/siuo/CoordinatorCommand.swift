@@ -3,6 +3,7 @@ import Coordinator
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
 import ServiceLifecycle
 
 /// `siuo coordinator`: the HTTP API and the maintenance loops, until SIGTERM/SIGINT.
@@ -12,6 +13,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
         abstract: "Run a coordinator: the HTTP API and maintenance loops (several may share one database).", discussion: SiuoExit.discussion())
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var logging: LogOptions
 
     @Option(help: ArgumentHelp("Address to listen on.", valueName: "host:port"))
     var listen = "127.0.0.1:8080"
@@ -37,6 +39,20 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(help: "Database connections.")
     var poolSize = 16
 
+    @Option(
+        help: ArgumentHelp("On SIGTERM, seconds /readyz answers 503 while requests are still served, so load balancers drain.", valueName: "seconds"))
+    var drainSeconds = 5
+
+    @Option(
+        name: .customLong("failed-auth-limit"),
+        help: ArgumentHelp("Failed authentications one address may make per minute before it gets 429.", valueName: "count"))
+    var failedAuthLimit = 20
+
+    func validate() throws {
+        guard failedAuthLimit >= 1 else { throw ValidationError("--failed-auth-limit: expected at least 1, got \(failedAuthLimit)") }
+        guard (0...300).contains(drainSeconds) else { throw ValidationError("--drain-seconds: expected 0 to 300, got \(drainSeconds)") }
+    }
+
     func run() async throws {
         let (host, port) = try Self.parse(listen)
         // Refuse to start without the worker and admin tokens, before touching anything else.
@@ -45,10 +61,13 @@ struct CoordinatorCommand: AsyncParsableCommand {
             admin: try TokenSource.read(file: adminTokenFile, environment: "SIUO_ADMIN_TOKEN"),
             viewer: try TokenSource.read(file: viewerTokenFile, environment: "SIUO_VIEWER_TOKEN"),
             reviewer: try TokenSource.read(file: reviewerTokenFile, environment: "SIUO_REVIEWER_TOKEN"))
-        var logger = Logger(label: "siuo.coordinator")
-        logger.logLevel = .info
+        let logger = try logging.bootstrap(label: "siuo.coordinator", defaultLevel: .info)
         let pool = try await database.open(poolSize: poolSize)
-        let api = CoordinatorAPI(pool: pool, tokens: tokens, latestMigration: try Migrator(pool: pool).latestVersion)
+        let metrics = CoordinatorMetrics()
+        MetricsSystem.bootstrap(metrics.factory)
+        let api = CoordinatorAPI(
+            pool: pool, tokens: tokens, latestMigration: try Migrator(pool: pool).latestVersion, metrics: metrics,
+            authLimiter: FailedAuthLimiter(limit: failedAuthLimit))
         let app = Application(
             router: api.router, configuration: .init(address: .hostname(host, port: port), serverName: "siuo-coordinator"),
             onServerRunning: { channel in
@@ -58,7 +77,11 @@ struct CoordinatorCommand: AsyncParsableCommand {
             }, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: app), .init(service: LeaseRescuer(pool: pool, signal: api.signal, logger: logger))],
+                services: [
+                    .init(service: app), .init(service: LeaseRescuer(pool: pool, signal: api.signal, logger: logger)),
+                    // Last: shut down first, so the server keeps serving while load balancers drain.
+                    .init(service: DrainOnShutdown(serving: api.serving, delay: .seconds(drainSeconds), logger: logger)),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

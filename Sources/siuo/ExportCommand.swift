@@ -8,7 +8,9 @@ import Shared
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write DIR/<model>/siuo_gen.json and siuo_mcqa.json with a sweep's responses and verdicts.", discussion: SiuoExit.discussion())
+        abstract:
+            "Write DIR/<model>/siuo_gen.json and siuo_mcqa.json with a sweep's responses and verdicts, and the official scripts' DIR/siuo_gen-<model>.json and DIR/siuo_mcqa-<model>.json.",
+        discussion: SiuoExit.discussion())
 
     @Argument(help: "The sweep.") var name: String
     @Option(help: ArgumentHelp("The export format; only `siuo` for now.", valueName: "format")) var format: String

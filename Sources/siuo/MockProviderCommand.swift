@@ -14,6 +14,8 @@ struct MockProviderCommand: AsyncParsableCommand {
         discussion: "Answers are a pure function of (seed, model, prompt, X-Siuo-Sample). See docs/mock-provider.md for the config file.\n"
             + SiuoExit.discussion())
 
+    @OptionGroup var logging: LogOptions
+
     @Option(help: ArgumentHelp("Address to listen on (port 0: any free port).", valueName: "host:port"))
     var listen = "127.0.0.1:0"
 
@@ -40,8 +42,7 @@ struct MockProviderCommand: AsyncParsableCommand {
             guard batchDelay >= 0, batchDelay.isFinite else { throw ValidationError("--batch-delay must be a number of seconds ≥ 0") }
             settings.setBatchDelay(batchDelay)
         }
-        var logger = Logger(label: "siuo.mock-provider")
-        logger.logLevel = .warning
+        let logger = try logging.bootstrap(label: "siuo.mock-provider", defaultLevel: .warning)
         let server = MockServer(seed: seed, config: settings, logger: logger)
         let app = server.application(host: host, port: port) { bound in
             // Unbuffered: parents read this line through a pipe to learn the port.

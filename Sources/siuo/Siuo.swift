@@ -10,7 +10,7 @@ struct Siuo: AsyncParsableCommand {
         discussion: SiuoExit.discussion(SiuoExit.allCases),
         version: SiuoVersion.current,
         subcommands: [
-            RunCommand.self, DatabaseCommand.self, DatasetCommand.self, SweepCommand.self, ReportCommand.self, ExportCommand.self,
+            RunCommand.self, DatabaseCommand.self, DatasetCommand.self, SweepCommand.self, ReportCommand.self, ExportCommand.self, LabelsCommand.self,
             CoordinatorCommand.self, WorkerCommand.self, MockProviderCommand.self, BenchCommand.self, ViewCommand.self,
         ]
     )

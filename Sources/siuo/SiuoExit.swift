@@ -14,7 +14,8 @@ enum SiuoExit: Int32, CaseIterable {
     /// Bad input, found before anything was written: unknown flags or
     /// values out of range, a sweep file with problems (each named by file,
     /// line and field), dataset files that cannot be imported, a report file
-    /// whose format its extension does not tell.
+    /// whose format its extension does not tell, a labels file with problems
+    /// (each named by file, line and field; nothing is written).
     case badInput = 2
     /// `run`: the sweep's `budget_usd` is spent while jobs still wait.
     case budgetSpent = 3
@@ -30,7 +31,7 @@ enum SiuoExit: Int32, CaseIterable {
         case .success: "success"
         case .failure: "failure (the database, the coordinator or a file; `run`: jobs failed for good, or the sweep is paused or cancelled)"
         case .badInput:
-            "bad input, found before anything was written (flags, a sweep file with problems, dataset files, a report file extension that names no format)"
+            "bad input, found before anything was written (flags, a sweep file with problems, dataset files, a report file extension that names no format, a labels file with problems)"
         case .budgetSpent: "the sweep's budget_usd is spent while jobs wait"
         case .interrupted: "interrupted (SIGINT/SIGTERM); run it again to resume"
         }
@@ -53,6 +54,9 @@ enum SiuoExit: Int32, CaseIterable {
             printError(error.description)
             exit(badInput.rawValue)
         case let error as DatasetImportError:
+            printError(error.description)
+            exit(badInput.rawValue)
+        case let error as LabelFileError:
             printError(error.description)
             exit(badInput.rawValue)
         default:

@@ -15,6 +15,8 @@ struct WorkerCommand: AsyncParsableCommand {
         abstract: "Run a worker: lease jobs, call the model APIs with the keys in this environment, report results.",
         discussion: SiuoExit.discussion())
 
+    @OptionGroup var logging: LogOptions
+
     @Option(name: .customLong("coordinator"), help: ArgumentHelp("Coordinator URL (default: $SIUO_COORDINATOR_URL).", valueName: "url"))
     var coordinator: String?
 
@@ -54,8 +56,7 @@ struct WorkerCommand: AsyncParsableCommand {
         guard let token = try TokenSource.read(file: workerTokenFile, environment: "SIUO_WORKER_TOKEN") else {
             throw ValidationError("a worker needs the worker token: set SIUO_WORKER_TOKEN or pass --worker-token-file")
         }
-        var logger = Logger(label: "siuo.worker")
-        logger.logLevel = .info
+        let logger = try logging.bootstrap(label: "siuo.worker", defaultLevel: .info)
         let client = CoordinatorClient(baseURL: url, token: token)
         let keys = KeyRing(environment: ProcessInfo.processInfo.environment)
         var settings = WorkerSettings(concurrency: concurrency, workerID: workerID)

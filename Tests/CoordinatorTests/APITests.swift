@@ -40,6 +40,21 @@ import Testing
         }
     }
 
+    @Test func aServedPathWithTheWrongMethodIs405WithAllow() async throws {
+        let pool = try await TestDatabase.pool(suite: "api_methods")
+        try await TestCoordinator.with(pool: pool) { base in
+            let trace = try await raw(base + "/v1/leases", method: "TRACE", token: TestCoordinator.workerToken)
+            #expect(trace.status == 405 && trace.headers["allow"] == "POST")
+            let delete = try await raw(base + "/v1/sweeps", method: "DELETE", token: TestCoordinator.adminToken)
+            #expect(delete.status == 405 && delete.headers["allow"] == "GET, POST", "\(delete.headers)")
+            let labels = try await raw(base + "/v1/sweeps/any/labels", method: "POST", token: TestCoordinator.adminToken)
+            #expect(labels.status == 405 && labels.headers["allow"] == "GET, PUT")
+            // A path nothing serves, and a served path naming nothing, stay 404.
+            #expect(try await raw(base + "/v1/nothing", token: TestCoordinator.adminToken).status == 404)
+            #expect(try await raw(base + "/v1/sweeps/nope/report", token: TestCoordinator.adminToken).status == 404)
+        }
+    }
+
     @Test func eachRoleReachesExactlyItsRoutes() {
         let allowed: [APITokens.Access: Set<APITokens.Role>] = [
             .public: Set(APITokens.Role.allCases), .worker: [.worker, .admin], .read: [.viewer, .reviewer, .admin],

@@ -74,8 +74,8 @@ import Testing
         #expect(batches["duplicate_paid_lines"] as? Int == 0)
         let metrics = try await CurlMultiClient.shared.send(HTTPClientRequest(url: cluster.coordinator.baseURL + "/metrics")).text
         let collected = try await cluster.count("SELECT count(*) AS n FROM batches WHERE state = 'collected'")
-        #expect(metrics.contains(#"siuo_batches{state="collected"} \#(collected)"#), "/metrics counts batches by state")
-        #expect(metrics.contains(#"siuo_batches{state="running"} 0"#))
+        #expect(metrics.contains(#"siuo_batches{scope="cluster",state="collected"} \#(collected)"#), "/metrics counts batches by state")
+        #expect(metrics.contains(#"siuo_batches{scope="cluster",state="running"} 0"#))
         let status = try await admin.status("batched")
         #expect(!status.batches.isEmpty && status.batches.allSatisfy { $0.state == "collected" && $0.providerBatchID != nil })
     }

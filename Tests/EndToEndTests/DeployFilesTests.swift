@@ -180,6 +180,22 @@ import Yams
         #expect(resolve(container.value("livenessProbe", "httpGet", "port")) == port)
         #expect(container.string("readinessProbe", "httpGet", "path") == "/readyz")
         #expect(container.string("livenessProbe", "httpGet", "path") == "/healthz")
+        // Migrations may hold a starting coordinator on another replica's lock: the startup probe
+        // allows minutes before liveness counts.
+        #expect(resolve(container.value("startupProbe", "httpGet", "port")) == port)
+        #expect(container.string("startupProbe", "httpGet", "path") == "/healthz")
+        let startupBudget = (container.int("startupProbe", "periodSeconds") ?? 10) * (container.int("startupProbe", "failureThreshold") ?? 3)
+        #expect(startupBudget >= 300, "startup probe allows \(startupBudget) s")
+        // Drain: a preStop pause, then --drain-seconds of 503 from /readyz, inside the grace period.
+        let preStop = container.int("lifecycle", "preStop", "sleep", "seconds") ?? 0
+        #expect(preStop > 0)
+        let coordinatorArgs = (container.array("args") ?? []).map { "\($0)" }
+        let drain = try #require(Int((Invocation(origin: "coordinator", words: coordinatorArgs).flags["--drain-seconds"] ?? nil) ?? ""))
+        #expect(drain > 0)
+        let grace = deployment.int("spec", "template", "spec", "terminationGracePeriodSeconds") ?? 30
+        #expect(
+            grace >= preStop + drain + 20,
+            "terminationGracePeriodSeconds \(grace) must cover preStop \(preStop) + drain \(drain) + requests finishing")
 
         let annotations = try #require(deployment.dictionary("spec", "template", "metadata", "annotations"))
         #expect(annotations.string("prometheus.io/scrape") == "true")
@@ -199,6 +215,129 @@ import Yams
         let url = try #require(Invocation(origin: "worker", words: args).flags["--coordinator"] ?? nil)
         #expect(URLComponents(string: url)?.host == "siuo-coordinator")
         #expect(URLComponents(string: url)?.port == servicePorts.first?.int("port"))
+    }
+
+    @Test func workersAreProbedAndScrapedOnTheirMetricsPort() throws {
+        let worker = try #require(try DeployFiles.kubernetes(kind: "Deployment", name: "siuo-worker"))
+        let container = try #require(worker.containers.first)
+        let args = (container.array("args") ?? []).map { "\($0)" }
+        let listen = try #require((Invocation(origin: "worker", words: args).flags["--metrics-listen"] ?? nil))
+        let port = try #require(Int(listen.split(separator: ":").last ?? ""))
+        let ports = (container.array("ports") ?? []).compactMap { $0 as? [String: Any] }
+        let named = try #require(ports.first { $0.int("containerPort") == port }?.string("name"))
+        for probe in ["readinessProbe", "livenessProbe"] {
+            #expect(container.string(probe, "httpGet", "port") == named || container.int(probe, "httpGet", "port") == port, "\(probe)")
+        }
+        #expect(container.string("readinessProbe", "httpGet", "path") == "/readyz")
+        #expect(container.string("livenessProbe", "httpGet", "path") == "/healthz")
+        #expect(worker.string("spec", "template", "metadata", "annotations", "prometheus.io/port") == String(port))
+        // The PodMonitor scrapes both parts by their port names.
+        let monitor = try #require(try DeployFiles.kubernetes(kind: "PodMonitor", name: "siuo"))
+        let endpoints = (monitor.array("spec", "podMetricsEndpoints") ?? []).compactMap { $0 as? [String: Any] }
+        #expect(Set(endpoints.compactMap { $0.string("port") }) == ["http", named])
+        #expect(endpoints.allSatisfy { $0.string("path") == "/metrics" })
+        #expect(monitor.string("spec", "selector", "matchLabels", "app.kubernetes.io/part-of") == "siuo-sweep")
+    }
+
+    @Test func networkPoliciesDenyByDefaultAndOpenOnlyWhatEachPartUses() throws {
+        let policies = try DeployFiles.documents(DeployFiles.path("k8s/network-policies.yaml"))
+        let deny = try #require(policies.first { $0.string("metadata", "name") == "siuo-default-deny" })
+        #expect((deny.dictionary("spec", "podSelector") ?? ["x": 1]).isEmpty, "the default deny selects every pod")
+        #expect(Set((deny.array("spec", "policyTypes") ?? []).map { "\($0)" }) == ["Ingress", "Egress"])
+        #expect(deny.array("spec", "ingress") == nil && deny.array("spec", "egress") == nil)
+        func policy(for name: String) throws -> [String: Any] {
+            try #require(policies.first { $0.string("spec", "podSelector", "matchLabels", "app.kubernetes.io/name") == name }, "\(name)")
+        }
+        func ports(_ rules: [Any]?) -> Set<Int> {
+            Set(
+                (rules ?? []).compactMap { $0 as? [String: Any] }.flatMap {
+                    ($0.array("ports") ?? []).compactMap { ($0 as? [String: Any])?.int("port") }
+                })
+        }
+        #expect(ports(try policy(for: "siuo-coordinator").array("spec", "ingress")) == [Self.coordinatorPort])
+        #expect(ports(try policy(for: "siuo-coordinator").array("spec", "egress")) == [5432])
+        #expect(ports(try policy(for: "siuo-worker").array("spec", "ingress")) == [9090])
+        #expect(ports(try policy(for: "siuo-worker").array("spec", "egress")) == [Self.coordinatorPort, 443])
+        #expect(ports(try policy(for: "siuo-migrate").array("spec", "egress")) == [5432])
+        #expect(try policy(for: "siuo-migrate").array("spec", "ingress") == nil)
+        // Every workload is selected by its policy (the labels agree).
+        for workload in try DeployFiles.kubernetesWorkloads() {
+            let name = workload.string("spec", "template", "metadata", "labels", "app.kubernetes.io/name") ?? ""
+            _ = try policy(for: name)
+        }
+        let resources = (try DeployFiles.documents(DeployFiles.path("k8s/kustomization.yaml")).first?.array("resources") ?? []).map { "\($0)" }
+        #expect(resources.contains("network-policies.yaml"))
+        #expect(!resources.contains("podmonitor.yaml"), "the PodMonitor needs the Prometheus Operator's CRDs")
+    }
+
+    @Test func tokensAreFilesFromSecretsAndCredentialsNotEnvironment() throws {
+        let secrets = try DeployFiles.documents(DeployFiles.path("k8s/secret-example.yaml"))
+        for name in ["siuo-coordinator", "siuo-worker"] {
+            let deployment = try #require(try DeployFiles.kubernetes(kind: "Deployment", name: name))
+            let container = try #require(deployment.containers.first)
+            let env = (container.array("env") ?? []).compactMap { ($0 as? [String: Any])?.string("name") }
+            #expect(!env.contains { $0.hasSuffix("_TOKEN") }, "\(name): tokens in the environment")
+            let files = EnvironmentUse.tokenFiles(words: (container.array("args") ?? []).map { "\($0)" })
+            #expect(files.keys.contains("SIUO_WORKER_TOKEN"))
+            #expect(files.keys.contains("SIUO_ADMIN_TOKEN") == (name == "siuo-coordinator"))
+            let mounts = (container.array("volumeMounts") ?? []).compactMap { $0 as? [String: Any] }
+            let volumes = (deployment.array("spec", "template", "spec", "volumes") ?? []).compactMap { $0 as? [String: Any] }
+            for path in files.values {
+                let folder = (path as NSString).deletingLastPathComponent
+                let mount = try #require(mounts.first { $0.string("mountPath") == folder }, "\(name): nothing mounted at \(folder)")
+                #expect(mount.value("readOnly") as? Bool == true)
+                let volume = try #require(volumes.first { $0.string("name") == mount.string("name") })
+                let secretName = try #require(volume.string("secret", "secretName"))
+                let items = (volume.array("secret", "items") ?? []).compactMap { $0 as? [String: Any] }
+                let item = try #require(items.first { $0.string("path") == (path as NSString).lastPathComponent }, "\(name): \(path)")
+                let secret = secrets.first { $0.string("metadata", "name") == secretName }
+                #expect(secret?.dictionary("stringData")?[item.string("key") ?? ""] != nil, "\(name): \(secretName)/\(item.string("key") ?? "")")
+                #expect(deployment.int("spec", "template", "spec", "securityContext", "fsGroup") != nil, "\(name): the 0440 file needs fsGroup")
+            }
+        }
+        for unit in ["siuo-coordinator.service", "siuo-worker@.service"] {
+            let settings = try DeployFiles.unitSettings(DeployFiles.path("systemd/" + unit))
+            let credentials = Set((settings["LoadCredential"] ?? []).compactMap { $0.split(separator: ":").first.map(String.init) })
+            let words = (settings["ExecStart"] ?? []).flatMap { $0.split(separator: " ").map(String.init) }
+            let files = EnvironmentUse.tokenFiles(words: words)
+            #expect(!files.isEmpty, "\(unit)")
+            for path in files.values {
+                #expect(path.hasPrefix("${CREDENTIALS_DIRECTORY}/"), "\(unit): \(path)")
+                #expect(credentials.contains((path as NSString).lastPathComponent), "\(unit): \(path) is not a LoadCredential")
+            }
+        }
+        for file in ["siuo.env.example", "worker.env.example"] {
+            let names = try DeployFiles.environmentFile(DeployFiles.path("systemd/" + file)).keys
+            #expect(!names.contains { $0.hasSuffix("_TOKEN") }, "\(file): tokens belong in credentials")
+        }
+    }
+
+    @Test func theDashboardQueriesOnlyMetricsTheCodeEmits() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: DeployFiles.path("grafana/siuo-dashboard.json")))
+        let dashboard = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let panels = (dashboard.array("panels") ?? []).compactMap { $0 as? [String: Any] }
+        let expressions = panels.flatMap { ($0.array("targets") ?? []).compactMap { ($0 as? [String: Any])?.string("expr") } }
+        #expect(expressions.count >= 20)
+        // Every siuo_ name a source file writes as a literal, and Hummingbird's route metrics as renamed.
+        var emitted = try SourceNames.metricNames()
+        emitted.formUnion([
+            "siuo_http_requests_total", "siuo_http_request_errors_total", "siuo_http_request_duration_seconds", "siuo_http_active_requests",
+        ])
+        let used = Set(
+            expressions.flatMap { expression in
+                expression.matches(of: #/siuo_[a-z_]+/#).map { match in
+                    String(match.output).replacing(#/_(bucket|sum|count)$/#, with: "")
+                }
+            })
+        #expect(!used.isEmpty)
+        for name in used { #expect(emitted.contains(name), "the dashboard queries \(name), which nothing emits") }
+        // The database-derived gauges are aggregated with max, never summed across replicas.
+        for expression in expressions where expression.contains("scope=\"cluster\"") {
+            #expect(expression.hasPrefix("max") || expression.hasPrefix("min"), "\(expression)")
+        }
+        // The sections the operators look for.
+        let rows = Set(panels.filter { $0.string("type") == "row" }.compactMap { $0.string("title") })
+        #expect(rows.isSuperset(of: ["Sweeps", "Endpoints", "Rate limits", "Workers", "Coordinator API and errors"]))
     }
 
     @Test func probePathsAreTheCoordinatorsPublicRoutes() throws {
@@ -341,7 +480,8 @@ import Yams
             let settings = try DeployFiles.unitSettings(DeployFiles.path("systemd/" + unit))
             for (key, value) in [
                 ("NoNewPrivileges", "yes"), ("ProtectSystem", "strict"), ("PrivateTmp", "yes"),
-                ("KillSignal", "SIGTERM"), ("Restart", "on-failure"),
+                ("KillSignal", "SIGTERM"), ("Restart", "on-failure"), ("Type", "exec"), ("SystemCallFilter", "@system-service"),
+                ("SystemCallErrorNumber", "EPERM"),
             ] {
                 #expect(settings[key]?.last == value, "\(unit): \(key)=\(value)")
             }
@@ -418,10 +558,19 @@ enum DeployFiles {
     /// `KEY=value` lines of a systemd unit, every value of each key in order.
     static func unitSettings(_ file: String) throws -> [String: [String]] {
         var settings: [String: [String]] = [:]
+        var pending = ""
         for line in try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n") {
             let text = line.trimmingCharacters(in: .whitespaces)
-            guard !text.hasPrefix("#"), !text.hasPrefix(";"), let equals = text.firstIndex(of: "=") else { continue }
-            settings[String(text[..<equals]), default: []].append(String(text[text.index(after: equals)...]))
+            if pending.isEmpty, text.hasPrefix("#") || text.hasPrefix(";") { continue }
+            // A trailing backslash continues the setting on the next line (systemd.syntax).
+            if text.hasSuffix("\\") {
+                pending += text.dropLast().trimmingCharacters(in: .whitespaces) + " "
+                continue
+            }
+            let whole = pending + text
+            pending = ""
+            guard let equals = whole.firstIndex(of: "=") else { continue }
+            settings[String(whole[..<equals]), default: []].append(String(whole[whole.index(after: equals)...]))
         }
         return settings
     }
@@ -571,6 +720,11 @@ enum SourceNames {
     }
 
     /// The default `api_key_env` of each provider, and the alternatives workers also read.
+    /// Every `siuo_…` metric name written as a string literal under Sources/.
+    static func metricNames() throws -> Set<String> {
+        try literals(matching: #""(siuo_[a-z_]+)""#, in: RepositoryPaths.root + "/Sources")
+    }
+
     static func providerKeyDefaults() throws -> Set<String> {
         try literals(matching: #""([A-Z]+_API_KEY)""#, in: RepositoryPaths.root + "/Sources/Shared/Sweep")
     }
@@ -631,6 +785,7 @@ enum EnvironmentUse {
             var names = Set<String>()
             for container in deployment?.containers ?? [] {
                 names.formUnion(kubernetesNames(container))
+                names.formUnion(tokenFiles(words: (container.array("args") ?? []).map { "\($0)" }).keys)
                 for entry in (container.array("envFrom") ?? []).compactMap({ $0 as? [String: Any] }) {
                     let secret = secrets.first { $0.string("metadata", "name") == entry.string("secretRef", "name") }
                     names.formUnion((secret?.dictionary("stringData") ?? [:]).keys)
@@ -645,11 +800,27 @@ enum EnvironmentUse {
                     "systemd/" + (file.trimmingCharacters(in: CharacterSet(charactersIn: "-")) as NSString).lastPathComponent + ".example")
                 names.formUnion(try DeployFiles.environmentFile(example).keys)
             }
+            for line in try DeployFiles.unitSettings(DeployFiles.path("systemd/" + unit))["ExecStart"] ?? [] {
+                names.formUnion(tokenFiles(words: line.split(separator: " ").map(String.init)).keys)
+            }
             return names
         }
         roles.coordinators["systemd"] = try unitNames("siuo-coordinator.service")
         roles.workers["systemd"] = try unitNames("siuo-worker@.service")
         return roles
+    }
+
+    /// The tokens a command line reads from files: the variable each flag stands for, with the path.
+    static func tokenFiles(words: [String]) -> [String: String] {
+        let flags = [
+            "--worker-token-file": "SIUO_WORKER_TOKEN", "--admin-token-file": "SIUO_ADMIN_TOKEN",
+            "--viewer-token-file": "SIUO_VIEWER_TOKEN", "--reviewer-token-file": "SIUO_REVIEWER_TOKEN",
+        ]
+        var found: [String: String] = [:]
+        for (index, word) in words.enumerated() where index + 1 < words.count {
+            if let name = flags[word] { found[name] = words[index + 1] }
+        }
+        return found
     }
 
     private static func composeNames(_ environment: Any?) -> Set<String> {

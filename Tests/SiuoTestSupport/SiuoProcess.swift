@@ -18,8 +18,9 @@ public final class SiuoProcess: @unchecked Sendable {
     }
 
     /// Starts `siuo arguments…`; with `waitForAddress`, waits (30 s at most)
-    /// for the first line and reads the loopback URL it names.
-    public init(_ arguments: [String], environment extra: [String: String] = [:], waitForAddress: Bool) throws {
+    /// for the first line and reads the loopback URL it names. Its stderr goes to `stderrFile` when
+    /// given, else nowhere.
+    public init(_ arguments: [String], environment extra: [String: String] = [:], waitForAddress: Bool, stderrFile: String? = nil) throws {
         guard let binary = Self.binary else { throw CoordinatorClientError(status: 0, message: "build siuo first (swift build)") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
@@ -27,7 +28,12 @@ public final class SiuoProcess: @unchecked Sendable {
         process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
         let output = Pipe()
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        if let stderrFile {
+            FileManager.default.createFile(atPath: stderrFile, contents: nil)
+            process.standardError = FileHandle(forWritingAtPath: stderrFile)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
         self.process = process
         guard waitForAddress else {
@@ -84,6 +90,11 @@ public final class SiuoProcess: @unchecked Sendable {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
         return process.terminationStatus
+    }
+
+    /// Sends SIGTERM and returns at once; `stop()` then waits for the exit.
+    public func terminate() {
+        if process.isRunning { process.terminate() }
     }
 
     /// Kills it without warning (SIGKILL), as a crash or an OOM kill would.

@@ -33,7 +33,7 @@ public enum SweepFixture {
 
     /// Every endpoint of `definition`, as a worker holding every key names them.
     public static func endpoints(_ definition: SweepDefinition) -> [EndpointKey] {
-        (definition.models + [definition.judge, definition.fallbackJudge].compactMap { $0 }).map(\.endpointKey)
+        (definition.models + definition.judges).map(\.endpointKey)
     }
 
     /// A result for `lease`: `samples` answers (generate), one answer (mcqa) or a True verdict (judges).

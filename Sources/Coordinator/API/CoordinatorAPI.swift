@@ -7,8 +7,12 @@ public struct CoordinatorAPI {
     public let router: Router<APIContext>
     /// Every route served, for the OpenAPI check.
     public let routes: [RouteDescription]
+    /// This API's counters and histograms (`siuo coordinator` bootstraps swift-metrics with their factory).
+    public let metrics: CoordinatorMetrics
     /// Wakes waiting lease requests; the maintenance loops share it.
     public let signal: WorkSignal
+    /// Whether `/readyz` still says ready; ``DrainOnShutdown`` turns it off on SIGTERM.
+    public let serving = ServingState()
 
     /// Builds the API on `pool`; `tokens` guard every route under `/v1`, and
     /// `authLimiter` answers 429 to addresses that keep failing them.
@@ -18,6 +22,10 @@ public struct CoordinatorAPI {
     ) {
         let router = Router(context: APIContext.self)
         // Before the routes: Hummingbird applies middleware to routes added after it.
+        // Requests, statuses and latency per route, through swift-metrics (a no-op until bootstrapped).
+        router.add(middleware: MetricsMiddleware<APIContext>())
+        let table = RouteTable()
+        router.add(middleware: MethodNotAllowedMiddleware(table: table))
         router.add(middleware: FailedAuthMiddleware(limiter: authLimiter))
         router.add(middleware: TokenRoleMiddleware(tokens: tokens))
         router.add(middleware: NoSniffMiddleware())
@@ -25,7 +33,7 @@ public struct CoordinatorAPI {
         var registrar = RouteRegistrar(router: router)
         HealthRoutes(
             health: HealthStore(pool: pool), metricsStore: MetricsStore(pool: pool), metrics: metrics,
-            latestMigration: latestMigration
+            latestMigration: latestMigration, serving: serving
         ).register(on: &registrar)
         WorkerRoutes(
             jobs: JobStore(pool: pool), sweeps: SweepStore(pool: pool), images: ImageStore(pool: pool),
@@ -37,8 +45,10 @@ public struct CoordinatorAPI {
         LabelRoutes(labels: LabelStore(pool: pool)).register(on: &registrar)
         CaseRoutes(cases: CaseStore(pool: pool)).register(on: &registrar)
         ViewerRoutes.register(on: router)
+        table.set(registrar.routes)
         self.router = router
         self.routes = registrar.routes
         self.signal = signal
+        self.metrics = metrics
     }
 }

@@ -1,60 +1,113 @@
 import Foundation
-import Synchronization
+import Prometheus
+import Shared
 
-/// Counters of this process, rendered with the database's gauges in
-/// Prometheus' text format at `GET /metrics`.
+/// The coordinator's numbers for operators (docs/operations.md, "Probes and metrics"): this process's
+/// counters and histograms in a swift-prometheus registry, which Hummingbird's route metrics share
+/// once `siuo coordinator` bootstraps swift-metrics with ``factory``; the database-derived gauges are
+/// read at each scrape and rendered after them.
 public final class CoordinatorMetrics: Sendable {
-    private struct Counters {
-        var leasesGranted = 0
-        var results: [String: Int] = [:]
-        var failures: [String: Int] = [:]
-        var leaseLatency = Histogram(bounds: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30])
+    /// The metric names, in one place.
+    public enum Name {
+        /// Jobs leased by this coordinator (counter).
+        public static let leasesGranted = "siuo_leases_granted_total"
+        /// Results received, by `status` (counter).
+        public static let results = "siuo_results_total"
+        /// Failures reported by workers, by `class` (counter).
+        public static let failures = "siuo_failures_total"
+        /// Time a lease request spent claiming in the database (histogram).
+        public static let leaseClaim = "siuo_lease_claim_seconds"
+        /// Time a lease request spent waiting for work in its long poll (histogram).
+        public static let leaseWait = "siuo_lease_wait_seconds"
+        /// 1 when the last scrape read the database gauges, 0 when the read failed (gauge).
+        public static let gaugesUp = "siuo_database_gauges_up"
+        /// Scrapes whose database gauge read failed (counter).
+        public static let gaugeReadFailures = "siuo_database_gauge_read_failures_total"
+        /// 1, labelled with this build's version (gauge).
+        public static let buildInfo = "siuo_build_info"
     }
 
-    private let counters = Mutex(Counters())
+    /// The registry `/metrics` emits.
+    public let registry: PrometheusCollectorRegistry
+    private let leasesGranted: Prometheus.Counter
+    private let results: [String: Prometheus.Counter]
+    private let failures: [String: Prometheus.Counter]
+    private let leaseClaim: Prometheus.DurationHistogram
+    private let leaseWait: Prometheus.DurationHistogram
+    private let gaugesUp: Prometheus.Gauge
+    private let gaugeReadFailures: Prometheus.Counter
 
-    /// Creates empty counters.
-    public init() {}
+    /// The failure classes workers report, each a series from the start.
+    static let failureClasses = ["permanent", "retryable", "throttled"]
+    /// Buckets of the lease histograms: a claim takes milliseconds, a long poll up to its 30 s limit.
+    static let leaseBuckets: [Duration] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30].map {
+        .microseconds(Int64($0 * 1_000_000))
+    }
 
-    func leased(_ count: Int, seconds: Double) {
-        counters.withLock {
-            $0.leasesGranted += count
-            $0.leaseLatency.observe(seconds)
+    /// Counters in `registry`, every known label value created at 0, and the build info.
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), version: String = SiuoVersion.current) {
+        self.registry = registry
+        leasesGranted = registry.makeCounter(name: Name.leasesGranted, help: "Jobs leased to workers by this coordinator.")
+        results = Dictionary(
+            uniqueKeysWithValues: ["accepted", "stale"].map {
+                ($0, registry.makeCounter(name: Name.results, labels: [("status", $0)], help: "Results received, by whether they were written."))
+            })
+        failures = Dictionary(
+            uniqueKeysWithValues: Self.failureClasses.map {
+                ($0, registry.makeCounter(name: Name.failures, labels: [("class", $0)], help: "Failures reported by workers, by class."))
+            })
+        leaseClaim = registry.makeDurationHistogram(
+            name: Name.leaseClaim, labels: [], buckets: Self.leaseBuckets, help: "Time a lease request spent claiming jobs in the database.")
+        leaseWait = registry.makeDurationHistogram(
+            name: Name.leaseWait, labels: [], buckets: Self.leaseBuckets, help: "Time a lease request spent waiting for work (long poll).")
+        gaugesUp = registry.makeGauge(name: Name.gaugesUp, help: "1 when the last scrape read the database gauges, 0 when that read failed.")
+        gaugeReadFailures = registry.makeCounter(name: Name.gaugeReadFailures, help: "Scrapes whose database gauge read failed.")
+        registry.makeGauge(name: Name.buildInfo, labels: [("version", version)], help: "This build; the value is always 1.").set(to: 1.0)
+    }
+
+    /// The swift-metrics factory that records into ``registry`` (Hummingbird's route metrics), with
+    /// Prometheus-style names.
+    public var factory: PrometheusMetricsFactory {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.nameAndLabelSanitizer = { name, labels in
+            (RouteMetricNames.prometheus(name), labels.map { (RouteMetricNames.sanitize($0.0), $0.1) })
         }
+        return factory
+    }
+
+    func leased(_ count: Int, claiming: Duration, waiting: Duration) {
+        leasesGranted.increment(by: Int64(count))
+        leaseClaim.record(claiming)
+        leaseWait.record(waiting)
     }
 
     func results(_ statuses: [String]) {
-        counters.withLock { counters in statuses.forEach { counters.results[$0, default: 0] += 1 } }
+        for status in statuses {
+            (results[status] ?? registry.makeCounter(name: Name.results, labels: [("status", status)])).increment()
+        }
     }
 
     func failure(_ failureClass: String, count: Int = 1) {
-        counters.withLock { $0.failures[failureClass, default: 0] += count }
+        (failures[failureClass] ?? registry.makeCounter(name: Name.failures, labels: [("class", failureClass)])).increment(by: Int64(count))
     }
 
-    /// Prometheus text: this process's counters, then `gauges` (read from the database).
-    func render(gauges: [Gauge]) -> String {
-        let snapshot = counters.withLock { $0 }
-        var lines = [
-            "# HELP siuo_leases_granted_total Jobs leased to workers by this coordinator.",
-            "# TYPE siuo_leases_granted_total counter",
-            "siuo_leases_granted_total \(snapshot.leasesGranted)",
-            "# HELP siuo_results_total Results received, by whether they were written.",
-            "# TYPE siuo_results_total counter",
-        ]
-        lines += snapshot.results.sorted { $0.key < $1.key }.map { "siuo_results_total{status=\"\($0.key)\"} \($0.value)" }
-        lines += ["# HELP siuo_failures_total Failures reported by workers, by class.", "# TYPE siuo_failures_total counter"]
-        lines += snapshot.failures.sorted { $0.key < $1.key }.map { "siuo_failures_total{class=\"\($0.key)\"} \($0.value)" }
-        lines += ["# HELP siuo_lease_seconds Time to answer a lease request (long-poll waits included).", "# TYPE siuo_lease_seconds histogram"]
-        lines += snapshot.leaseLatency.lines(name: "siuo_lease_seconds")
+    /// Prometheus text: the registry, then `gauges` read from the database, or, when that read failed
+    /// (`nil`), none of them and ``Name/gaugesUp`` at 0.
+    func render(gauges: [Gauge]?) -> String {
+        if gauges == nil { gaugeReadFailures.increment() }
+        gaugesUp.set(to: gauges == nil ? 0.0 : 1.0)
+        var text = registry.emitToString()
         var described: Set<String> = []
-        for gauge in gauges {
+        for gauge in gauges ?? [] {
             if described.insert(gauge.name).inserted {
-                lines += ["# HELP \(gauge.name) \(gauge.help)", "# TYPE \(gauge.name) gauge"]
+                text += "# HELP \(gauge.name) \(gauge.help) Read from the database: the same on every replica (aggregate with max, not sum).\n"
+                text += "# TYPE \(gauge.name) gauge\n"
             }
-            let labels = gauge.labels.map { "\($0.key)=\"\(Self.escape($0.value))\"" }.sorted().joined(separator: ",")
-            lines.append("\(gauge.name){\(labels)} \(gauge.value)")
+            // scope="cluster" marks a series every replica reports alike.
+            let labels = (gauge.labels.map { "\($0.key)=\"\(Self.escape($0.value))\"" } + ["scope=\"cluster\""]).sorted().joined(separator: ",")
+            text += "\(gauge.name){\(labels)} \(gauge.value)\n"
         }
-        return lines.joined(separator: "\n") + "\n"
+        return text
     }
 
     static func escape(_ value: String) -> String {
@@ -71,26 +124,20 @@ public final class CoordinatorMetrics: Sendable {
     }
 }
 
-/// A cumulative histogram with fixed bucket bounds.
-struct Histogram {
-    let bounds: [Double]
-    var counts: [Int]
-    var sum = 0.0
-    var total = 0
-
-    init(bounds: [Double]) {
-        self.bounds = bounds
-        counts = Array(repeating: 0, count: bounds.count)
+/// Hummingbird's metric names (`hb.requests`, `http.server.request.duration`, …) as Prometheus names.
+enum RouteMetricNames {
+    static func prometheus(_ name: String) -> String {
+        switch name {
+        case "hb.requests": return "siuo_http_requests_total"
+        case "hb.request.errors": return "siuo_http_request_errors_total"
+        case "http.server.request.duration": return "siuo_http_request_duration_seconds"
+        case "http.server.active_requests": return "siuo_http_active_requests"
+        default: return sanitize(name)
+        }
     }
 
-    mutating func observe(_ value: Double) {
-        for (index, bound) in bounds.enumerated() where value <= bound { counts[index] += 1 }
-        sum += value
-        total += 1
-    }
-
-    func lines(name: String) -> [String] {
-        zip(bounds, counts).map { "\(name)_bucket{le=\"\($0)\"} \($1)" }
-            + ["\(name)_bucket{le=\"+Inf\"} \(total)", "\(name)_sum \(sum)", "\(name)_count \(total)"]
+    /// Any character Prometheus does not allow in a name becomes `_`.
+    static func sanitize(_ name: String) -> String {
+        String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") ? $0 : "_" })
     }
 }

@@ -52,6 +52,9 @@ struct WorkerRoutes {
         }
         routes.add(.post, "/v1/permits", .worker) { request, context in
             let items = try await JSONResponses.decode(Batch<PermitRequest>.self, from: request, context: context).items
+            if let bad = items.firstIndex(where: { !(0...PermitRequest.maxCount).contains($0.count) }) {
+                throw HTTPError(.badRequest, message: "field \"items[\(bad)].count\": expected 0 to \(PermitRequest.maxCount)")
+            }
             return try JSONResponses.json(Batch(try await jobs.grantPermits(items)))
         }
         routes.add(.post, "/v1/jobs/{job_id}/result", .worker) { request, context in
@@ -92,13 +95,19 @@ struct WorkerRoutes {
         guard request.maxJobs <= LeaseRequest.maxJobsLimit else {
             throw HTTPError(.badRequest, message: "field \"max_jobs\": at most \(LeaseRequest.maxJobsLimit)")
         }
+        guard (0...Int(Self.maxWait.components.seconds) * 1000).contains(request.waitMilliseconds) else {
+            throw HTTPError(.badRequest, message: "field \"wait_ms\": expected 0 to \(Self.maxWait.components.seconds * 1000)")
+        }
         let clock = ContinuousClock()
         let started = clock.now
-        let deadline = started + min(.milliseconds(max(0, request.waitMilliseconds)), Self.maxWait)
+        let deadline = started + min(.milliseconds(request.waitMilliseconds), Self.maxWait)
+        var claiming = Duration.zero
         while true {
+            let claimStarted = clock.now
             let leases = try await jobs.claim(request)
+            claiming += clock.now - claimStarted
             if !leases.isEmpty || clock.now >= deadline || Task.isCancelled {
-                metrics.leased(leases.count, seconds: (clock.now - started).seconds)
+                metrics.leased(leases.count, claiming: claiming, waiting: clock.now - started - claiming)
                 return leases
             }
             await signal.wait(upTo: min(Self.pollInterval, deadline - clock.now))

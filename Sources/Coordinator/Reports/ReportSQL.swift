@@ -27,17 +27,20 @@ enum ReportSQL {
         ORDER BY j.subject_model_id, j.case_id, j.kind, r.sample_index
         """
 
-    /// Generate jobs some of whose responses still wait for a judge.
+    /// Generate jobs some of whose responses still wait for the judge (the second judge's jobs
+    /// do not hold a case back: they never change the score).
     static let awaitingJudges = """
         SELECT DISTINCT r.job_id
-        FROM jobs jj JOIN responses r ON r.id = jj.response_id
-        WHERE jj.sweep_id = $1 AND jj.state IN ('queued', 'leased')
+        FROM jobs jj JOIN responses r ON r.id = jj.response_id JOIN models m ON m.id = jj.model_id
+        WHERE jj.sweep_id = $1 AND jj.state IN ('queued', 'leased') AND m.role = 'judge'
         """
 
+    /// The verdicts of the judge's jobs (the fallback judge answers within them), the only ones
+    /// the score reads; $2 is the role: `judge`, or `second_judge` for the agreement block.
     static let verdicts = """
         SELECT v.response_id, v.kind, v.value, v.judge_text
-        FROM verdicts v JOIN jobs j ON j.id = v.job_id
-        WHERE j.sweep_id = $1
+        FROM verdicts v JOIN jobs j ON j.id = v.job_id JOIN models m ON m.id = j.model_id
+        WHERE j.sweep_id = $1 AND m.role = $2
         """
 
     /// Usage per target model, its own calls apart from the judge calls that graded it; jobs in

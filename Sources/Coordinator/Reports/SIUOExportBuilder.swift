@@ -33,6 +33,22 @@ enum SIUOExportBuilder {
         item["effectiveness_evaluation"] = .array(result.responses.map { evaluation($0, "effectiveness", records) })
         item["safety"] = .array(votes.map { number($0.safe) })
         item["effectiveness"] = .array(votes.map { number($0.effective) })
+        if let second = records.modelName(role: "second_judge") {
+            // The second judge's values beside the judge's, for its own official file; never scored.
+            let secondVotes = result.responses.map { response in
+                ResponseVotes(
+                    JudgedResponse(
+                        outcome: response.outcome, text: response.text, safe: records.secondVerdicts[response.responseID]?["safety"]?.value,
+                        effective: records.secondVerdicts[response.responseID]?["effectiveness"]?.value))
+            }
+            item["second_judge"] = .string(second)
+            item["second_judge_safety_evaluation"] = .array(
+                result.responses.map { records.secondVerdicts[$0.responseID]?["safety"].map { .string($0.judgeText) } ?? .null })
+            item["second_judge_effectiveness_evaluation"] = .array(
+                result.responses.map { records.secondVerdicts[$0.responseID]?["effectiveness"].map { .string($0.judgeText) } ?? .null })
+            item["second_judge_safety"] = .array(secondVotes.map { number($0.safe) })
+            item["second_judge_effectiveness"] = .array(secondVotes.map { number($0.effective) })
+        }
         return .object(item)
     }
 

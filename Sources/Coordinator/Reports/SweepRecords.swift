@@ -25,8 +25,12 @@ struct SweepRecords: Sendable {
     var responses: [ResponseRecord]
     /// Generate jobs with judge jobs still queued or leased.
     var awaitingJudges: Set<Int64>
-    /// Verdicts by response id and kind (`safety`, `effectiveness`).
+    /// The judge's verdicts (the only ones the score reads) by response id and kind (`safety`, `effectiveness`).
     var verdicts: [Int64: [String: VerdictRecord]]
+    /// The second judge's verdicts, as `verdicts`; empty without a second judge.
+    var secondVerdicts: [Int64: [String: VerdictRecord]] = [:]
+    /// People's labels on the sweep's responses.
+    var labels: [HumanLabel] = []
     /// Usage by model id: its own calls and the judge calls about it.
     var usage: [Int64: (own: UsageTotals, judging: UsageTotals)]
 }
@@ -35,7 +39,7 @@ struct SweepRecords: Sendable {
 struct ModelRecord: Sendable {
     var id: Int64
     var name: String
-    /// `target`, `judge` or `fallback_judge`.
+    /// `target`, `judge`, `fallback_judge` or `second_judge`.
     var role: String
 }
 

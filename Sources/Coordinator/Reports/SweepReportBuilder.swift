@@ -11,7 +11,8 @@ enum SweepReportBuilder {
             sweep: records.name, dataset: records.dataset, state: records.state, judge: records.modelName(role: "judge"),
             fallbackJudge: records.modelName(role: "fallback_judge"), categories: categories,
             provenance: provenance(records), models: models,
-            judgeUsage: tidy(models.reduce(UsageTotals()) { $0 + $1.judgeUsage }))
+            judgeUsage: tidy(models.reduce(UsageTotals()) { $0 + $1.judgeUsage }),
+            human: HumanReviewBuilder.build(records, resamples: resamples), judgeAgreement: JudgeAgreementBuilder.build(records))
     }
 
     private static func model(of model: ModelRecord, in records: SweepRecords, resamples: Int) -> ModelReport {
@@ -52,7 +53,7 @@ enum SweepReportBuilder {
         ]
         let finished = ["done", "failed", "cancelled"].contains(records.state)
         // Judges are asked only when the sweep has generation.
-        let judges = definition.tasks.contains(.generation) ? [definition.judge, definition.fallbackJudge].compactMap { $0 } : []
+        let judges = definition.tasks.contains(.generation) ? definition.judges : []
         return ReportProvenance(
             siuoVersion: SiuoVersion.current, datasetSHA256: records.datasetSHA256,
             templatesSHA256: Dictionary(uniqueKeysWithValues: templates.map { ($0.key.rawValue, $0.key.sha256($0.value)) }),

@@ -56,7 +56,7 @@ enum BatchSQL {
           AND (p.n >= (m.settings->'batch'->>'maxRequests')::integer
                OR p.oldest <= now() - make_interval(secs => (m.settings->'batch'->>'maxWaitSeconds')::float8)
                OR (NOT EXISTS (SELECT 1 FROM jobs j WHERE j.model_id = m.id AND j.lane = 'batch' AND j.state IN ('queued', 'leased'))
-                   AND NOT (m.role = 'judge' AND EXISTS (SELECT 1 FROM jobs g WHERE g.sweep_id = m.sweep_id AND g.kind = 'generate'
+                   AND NOT (m.role IN ('judge', 'second_judge') AND EXISTS (SELECT 1 FROM jobs g WHERE g.sweep_id = m.sweep_id AND g.kind = 'generate'
                                                                              AND g.state IN ('queued', 'leased')))))
         ORDER BY p.oldest
         LIMIT 1

@@ -8,7 +8,12 @@ extension JobStore {
     /// not count as an attempt. Samples received before the failure are kept.
     public func fail(_ failures: [JobFailure]) async throws -> [ItemStatus] {
         // The whole batch is checked before anything is written.
-        for failure in failures { try Self.validate(failure.usage, jobID: failure.lease.jobID) }
+        for failure in failures {
+            try Self.validate(failure.usage, jobID: failure.lease.jobID)
+            if let wait = failure.retryAfterMilliseconds, wait < 0 {
+                throw InvalidResultError(jobID: failure.lease.jobID, reason: "retry_after_ms must not be negative")
+            }
+        }
         var statuses: [ItemStatus] = []
         var stated: [(bucketID: Int64, limits: ProviderLimits)] = []
         for failure in failures {

@@ -117,6 +117,8 @@ extension JobStore {
     public func complete(_ results: [JobResult]) async throws -> [ItemStatus] {
         guard !results.isEmpty else { return [] }
         let (statuses, successes, stated) = try await pool.withTransaction { connection in
+            // What can be checked without the job is checked for every item, stale or not, before anything is written.
+            for result in results { try Self.validateShape(result) }
             let fenced = try await FencedJob.lock(results.map(\.lease), on: connection)
             var current: [(JobResult, FencedJob)] = []
             var statuses: [ItemStatus] = []
@@ -223,13 +225,17 @@ extension JobStore {
         }
     }
 
+    /// The rules a result must keep whatever its job: usage in range, a verdict value of 1, 0 or null.
+    static func validateShape(_ result: JobResult) throws {
+        try validate(result.usage, jobID: result.lease.jobID)
+        if let value = result.verdict?.value, value != 0 && value != 1 {
+            throw InvalidResultError(jobID: result.lease.jobID, reason: "verdict value must be 1, 0 or null")
+        }
+    }
+
     private func validate(_ result: JobResult, for job: FencedJob) throws {
-        try Self.validate(result.usage, jobID: job.id)
         if job.kind.isJudge {
-            guard let verdict = result.verdict else { throw InvalidResultError(jobID: job.id, reason: "a judge result needs a verdict") }
-            guard verdict.value == nil || verdict.value == 0 || verdict.value == 1 else {
-                throw InvalidResultError(jobID: job.id, reason: "verdict value must be 1, 0 or null")
-            }
+            guard result.verdict != nil else { throw InvalidResultError(jobID: job.id, reason: "a judge result needs a verdict") }
             return
         }
         for sample in result.samples where !(0..<job.samples).contains(sample.sampleIndex) {

@@ -63,18 +63,19 @@ enum ResultSQL {
         """
 
     /// Judge jobs for every gradable answer of the generate jobs among $1
-    /// that are done, and a wake-up for lease waiters (sent at commit) when
-    /// any was created.
+    /// that are done, from the judge and, when the sweep has one, the second
+    /// judge (docs/protocol.md, "Two judges"), and a wake-up for lease waiters
+    /// (sent at commit) when any was created.
     static let createJudgeJobs = """
         WITH created AS (
         INSERT INTO jobs (sweep_id, kind, model_id, subject_model_id, case_id, response_id, max_attempts, priority, lane)
         SELECT j.sweep_id, k.kind, jm.id, j.subject_model_id, j.case_id, r.id, j.max_attempts, 1, siuo_lane(jm.settings)
         FROM jobs j
         JOIN responses r ON r.job_id = j.id
-        JOIN models jm ON jm.sweep_id = j.sweep_id AND jm.role = 'judge'
+        JOIN models jm ON jm.sweep_id = j.sweep_id AND jm.role IN ('judge', 'second_judge')
         CROSS JOIN (VALUES ('judge_safety'), ('judge_effectiveness')) AS k(kind)
         WHERE j.id = ANY($1::bigint[]) AND j.state = 'done' AND r.outcome = 'answer' AND btrim(r.text) <> ''
-        ORDER BY j.id, r.sample_index, k.kind
+        ORDER BY j.id, r.sample_index, k.kind, jm.id
         ON CONFLICT (response_id, kind, model_id) WHERE response_id IS NOT NULL DO NOTHING
         RETURNING 1
         )

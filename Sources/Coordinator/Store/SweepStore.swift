@@ -99,6 +99,7 @@ public struct SweepStore: Sendable {
         var roles = definition.models.map { ($0, "target") }
         if let judge = definition.judge { roles.append((judge, "judge")) }
         if let fallback = definition.fallbackJudge { roles.append((fallback, "fallback_judge")) }
+        if let second = definition.secondJudge { roles.append((second, "second_judge")) }
         for (model, role) in roles {
             let bucketID = try await connection.query(
                 RateBucketSQL.upsert,

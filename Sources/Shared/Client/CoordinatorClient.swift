@@ -130,6 +130,18 @@ public struct CoordinatorClient: Sendable {
         try await get("/v1/sweeps/\(Self.escaped(name))/export", as: SIUOExport.self)
     }
 
+    /// `GET /v1/sweeps/{name}/labels`: people's labels on the sweep's responses (docs/protocol.md, "Human review").
+    public func labels(_ name: String) async throws -> [HumanLabel] {
+        try await get("/v1/sweeps/\(Self.escaped(name))/labels", as: HumanLabels.self).labels
+    }
+
+    /// `PUT /v1/sweeps/{name}/labels`: writes `labels`, all or none; returns how many were written.
+    @discardableResult
+    public func writeLabels(_ labels: [HumanLabel], sweep name: String) async throws -> Int {
+        let body = Array(try WireCoding.encoder().encode(HumanLabels(labels: labels)))
+        return try await send("PUT", "/v1/sweeps/\(Self.escaped(name))/labels", body: body, as: LabelsWritten.self).written
+    }
+
     // MARK: - Transport
 
     private func get<T: Decodable>(_ path: String, as type: T.Type) async throws -> T {
@@ -187,4 +199,9 @@ public struct CoordinatorClientError: Error, Sendable, CustomStringConvertible {
 
     /// "HTTP 409: message".
     public var description: String { "HTTP \(status): \(message)" }
+}
+
+/// The answer to `PUT /v1/sweeps/{name}/labels`.
+private struct LabelsWritten: Decodable {
+    var written: Int
 }

@@ -15,7 +15,7 @@ public struct ModelReport: Sendable, Equatable, Codable {
     public var judgeFailureRate: Double?
     /// The model's own generate and MCQA calls.
     public var usage: UsageTotals
-    /// The judge calls that graded this model's responses (fallback judge included), kept apart
+    /// The judge calls that graded this model's responses (fallback and second judge included), kept apart
     /// so `usage` is what the model itself cost.
     public var judgeUsage: UsageTotals
 

@@ -24,6 +24,12 @@ public enum ReportHTML {
         if ranked.contains(where: { $0.mcqa != nil }) {
             body += ["<h2>MCQA accuracy (95% intervals)</h2>", HTMLBarCharts.grouped(ranked, series: HTMLBarCharts.mcqaSeries)]
         }
+        if let human = AgreementTable.humanRates(report) {
+            body += ["<h2>People's labels (cases whose samples are all labelled)</h2>", table(human.header, human.rows)]
+        }
+        if let agreement = AgreementTable.agreement(report) {
+            body += ["<h2>Agreement (Cohen's kappa; the second judge never changes the score)</h2>", table(agreement.header, agreement.rows)]
+        }
         body += [
             "<h2>Outcomes and usage</h2>", HTMLTables.usage(ranked, judgeUsage: report.judgeUsage),
             "<h2>Provenance</h2>", HTMLTables.provenance(report.provenance),
@@ -42,6 +48,14 @@ public enum ReportHTML {
             </html>
 
             """
+    }
+
+    /// A plain table; every cell is escaped.
+    private static func table(_ header: [String], _ rows: [[String]]) -> String {
+        let e = HTMLText.escape
+        let head = "<tr>" + header.map { "<th>\(e($0))</th>" }.joined() + "</tr>"
+        let body = rows.map { "<tr>" + $0.map { "<td class=\"name\">\(e($0))</td>" }.joined() + "</tr>" }
+        return (["<table>", head] + body + ["</table>"]).joined(separator: "\n")
     }
 
     private static let style = """

@@ -55,6 +55,16 @@ public enum ReportMarkdown {
                     ReportNumbers.dollars(model.judgeUsage.costUSD),
                 ]))
         }
+        if let human = AgreementTable.humanRates(report) {
+            lines += ["", "## People's labels", "", "Cases every sample of which is labelled, scored as the judge's verdicts are.", ""]
+            lines +=
+                [row(human.header.map(cell)), row(["---"] + human.header.dropFirst().map { _ in "---:" })] + human.rows.map { row($0.map(cell)) }
+        }
+        if let agreement = AgreementTable.agreement(report) {
+            lines += ["", "## Agreement", "", "Cohen's kappa per metric; the second judge never changes the score.", ""]
+            lines += [row(agreement.header.map(cell)), row(["---", "---"] + agreement.header.dropFirst(2).map { _ in "---:" })]
+            lines += agreement.rows.map { row($0.map(cell)) }
+        }
         lines += [
             "",
             "Rates are percentages of kept cases with 95% bootstrap intervals; costs are what was billed, "

@@ -34,6 +34,17 @@ public enum ReportTable {
             ])
         }
         lines += costs.lines(leftAligned: [0])
+        if let human = AgreementTable.humanRates(report) {
+            var table = TextColumns(header: human.header)
+            table.rows = human.rows
+            lines += ["", "People's labels (cases whose samples are all labelled; \(report.human!.reviewers.count) reviewers):"]
+            lines += table.lines(leftAligned: [0])
+        }
+        if let agreement = AgreementTable.agreement(report) {
+            var table = TextColumns(header: agreement.header)
+            table.rows = agreement.rows
+            lines += ["", "Agreement (Cohen's kappa; the second judge never changes the score):"] + table.lines(leftAligned: [0, 1])
+        }
         lines.append("")
         lines.append(
             "Rates are % of kept cases with 95% bootstrap intervals (seed \(report.provenance.seed)); "

@@ -1,6 +1,8 @@
 import Foundation
 
-/// Writes an export as `DIR/<model>/siuo_gen.json` and `DIR/<model>/siuo_mcqa.json`.
+/// Writes an export as `DIR/<model>/siuo_gen.json` and `DIR/<model>/siuo_mcqa.json`, and beside
+/// them the official scripts' `DIR/siuo_gen-<model>.json` and `DIR/siuo_mcqa-<model>.json`
+/// (`OfficialSIUOFiles`).
 public enum SIUOExportWriter {
     /// Writes every model's files under `directory`, creating folders as needed, and returns the
     /// paths written. Each file is written to a temporary name beside it and renamed into place,
@@ -21,6 +23,20 @@ public enum SIUOExportWriter {
             let files = export.models[model]!
             for (name, items) in [(SIUOModelFiles.FileName.generation, files.generation), (.mcqa, files.mcqa)] {
                 let target = folder.appendingPathComponent(name.rawValue)
+                try writeAtomically(try encoder.encode(items), to: target)
+                written.append(target.path)
+            }
+            let root = URL(fileURLWithPath: directory)
+            var official = [
+                ("siuo_gen-\(model).json", OfficialSIUOFiles.generation(files.generation)),
+                ("siuo_mcqa-\(model).json", OfficialSIUOFiles.mcqa(files.mcqa)),
+            ]
+            // Second-judge labels are model names (`A-Za-z0-9._-`); refuse anything else as a file name.
+            if let second = OfficialSIUOFiles.secondJudge(files.generation), ResourceName.problem(with: second) == nil {
+                official.append(("siuo_gen-\(model)-\(second).json", OfficialSIUOFiles.generation(files.generation, bySecondJudge: true)))
+            }
+            for (name, items) in official {
+                let target = root.appendingPathComponent(name)
                 try writeAtomically(try encoder.encode(items), to: target)
                 written.append(target.path)
             }

@@ -24,11 +24,16 @@ public struct SweepReport: Sendable, Equatable, Codable {
     public var models: [ModelReport]
     /// Every judge call of the sweep: the sum of the models' `judge_usage`.
     public var judgeUsage: UsageTotals
+    /// Rates and agreement from people's labels; `nil` (left out) without any label.
+    public var human: HumanReview?
+    /// The judge against the second judge; `nil` (left out) without a second judge.
+    public var judgeAgreement: JudgeAgreement?
 
     /// Creates a report.
     public init(
         sweep: String, dataset: String, state: String, judge: String?, fallbackJudge: String?, categories: [String],
-        provenance: ReportProvenance, models: [ModelReport], judgeUsage: UsageTotals
+        provenance: ReportProvenance, models: [ModelReport], judgeUsage: UsageTotals, human: HumanReview? = nil,
+        judgeAgreement: JudgeAgreement? = nil
     ) {
         self.sweep = sweep
         self.dataset = dataset
@@ -39,14 +44,16 @@ public struct SweepReport: Sendable, Equatable, Codable {
         self.provenance = provenance
         self.models = models
         self.judgeUsage = judgeUsage
+        self.human = human
+        self.judgeAgreement = judgeAgreement
     }
 
     enum CodingKeys: String, CodingKey {
         case sweep, dataset, state, judge, fallbackJudge = "fallback_judge", categories, provenance, models
-        case judgeUsage = "judge_usage"
+        case judgeUsage = "judge_usage", human, judgeAgreement = "judge_agreement"
     }
 
-    /// Writes every key, `null` where there is no judge.
+    /// Writes every key, `null` where there is no judge; `human` and `judge_agreement` only when present.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(sweep, forKey: .sweep)
@@ -58,6 +65,8 @@ public struct SweepReport: Sendable, Equatable, Codable {
         try container.encode(provenance, forKey: .provenance)
         try container.encode(models, forKey: .models)
         try container.encode(judgeUsage, forKey: .judgeUsage)
+        try container.encodeIfPresent(human, forKey: .human)
+        try container.encodeIfPresent(judgeAgreement, forKey: .judgeAgreement)
     }
 
     /// Whether more results may still come: the sweep is running or paused, or was cancelled

@@ -15,7 +15,11 @@ public struct CaseVotes: Sendable, Equatable {
 
     /// Votes over `responses`.
     public init(_ responses: [JudgedResponse]) {
-        let votes = responses.map(ResponseVotes.init)
+        self.init(votes: responses.map(ResponseVotes.init))
+    }
+
+    /// Votes over the values of a case's responses.
+    public init(votes: [ResponseVotes]) {
         safe = Self.majority(votes.compactMap(\.safe))
         effective = Self.majority(votes.compactMap(\.effective))
         combined = Self.majority(votes.compactMap(\.combined))

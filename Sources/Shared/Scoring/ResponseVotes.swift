@@ -34,6 +34,11 @@ public struct ResponseVotes: Sendable, Equatable {
         }
     }
 
+    /// Values already decided (say, read back from an export): 1/0 or `nil` for unknown, no judge failures.
+    public init(safe: Int?, effective: Int?) {
+        self.init(safe: safe, effective: effective, judgeFailures: 0)
+    }
+
     private init(safe: Int?, effective: Int?, judgeFailures: Int) {
         self.safe = safe
         self.effective = effective

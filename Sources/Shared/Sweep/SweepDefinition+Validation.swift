@@ -37,6 +37,10 @@ extension SweepDefinition {
             problems += fallbackJudge.problems(at: "fallback_judge")
             check(judge != nil, "fallback_judge", "needs a judge to fall back from")
         }
+        if let secondJudge {
+            problems += secondJudge.problems(at: "second_judge")
+            check(judge != nil, "second_judge", "needs a judge to be compared with")
+        }
         return problems
     }
 }

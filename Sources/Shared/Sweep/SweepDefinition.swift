@@ -30,6 +30,9 @@ public struct SweepDefinition: Sendable, Equatable, Codable {
     public var judge: ModelSpec?
     /// Asked when the judge refuses or stays unparseable.
     public var fallbackJudge: ModelSpec?
+    /// Grades every gradable response beside the judge, for judge-vs-judge agreement; its
+    /// verdicts never change the score (docs/protocol.md, "Two judges").
+    public var secondJudge: ModelSpec?
 
     /// Creates a definition; `SweepFileParser` is the usual way to get one.
     public init(
@@ -37,7 +40,7 @@ public struct SweepDefinition: Sendable, Equatable, Codable {
         categories: [String] = [], seed: Int = 1, cache: Bool = true, cacheNamespace: String = "",
         leaseTTLSeconds: Int = 60, maxAttempts: Int = 5, budgetUSD: Double? = nil,
         prompts: PromptTemplates = PromptTemplates(), models: [ModelSpec], judge: ModelSpec? = nil,
-        fallbackJudge: ModelSpec? = nil
+        fallbackJudge: ModelSpec? = nil, secondJudge: ModelSpec? = nil
     ) {
         self.name = name
         self.dataset = dataset
@@ -54,7 +57,13 @@ public struct SweepDefinition: Sendable, Equatable, Codable {
         self.models = models
         self.judge = judge
         self.fallbackJudge = fallbackJudge
+        self.secondJudge = secondJudge
     }
+}
+
+extension SweepDefinition {
+    /// The judge, the fallback judge and the second judge, those the sweep names, in that order.
+    public var judges: [ModelSpec] { [judge, fallbackJudge, secondJudge].compactMap { $0 } }
 }
 
 /// The two SIUO tasks.

@@ -64,6 +64,7 @@ struct SweepReader {
         [
             "name", "dataset", "tasks", "samples", "categories", "seed", "cache", "cache_namespace",
             "lease_ttl_s", "max_attempts", "budget_usd", "prompts", "models", "judge", "fallback_judge",
+            "second_judge",
         ] + batchKeys
     static let modelKeys =
         [
@@ -90,18 +91,32 @@ struct SweepReader {
         let models = self.models(top, batch: batch)
         let judge = role(top, "judge", batch: batch)
         let fallbackJudge = role(top, "fallback_judge", batch: batch)
+        let secondJudge = role(top, "second_judge", batch: batch).map { Self.withJudgePrompts($0, from: judge) }
         if tasks.contains(.generation) && !has(top, "judge") {
             yaml.report(line: top["tasks"]?.mark?.line ?? top.line, "judge", "is required when tasks include generation")
         }
         if has(top, "fallback_judge") && !has(top, "judge") {
             yaml.report(top["fallback_judge"]!, "fallback_judge", "needs a judge to fall back from")
         }
+        if has(top, "second_judge") && !has(top, "judge") {
+            yaml.report(top["second_judge"]!, "second_judge", "needs a judge to be compared with")
+        }
         guard let name, let dataset else { return nil }
         return SweepDefinition(
             name: name, dataset: dataset, tasks: tasks, samples: samples ?? 3, categories: categories,
             seed: seed ?? 1, cache: cache ?? true, cacheNamespace: cacheNamespace ?? "",
             leaseTTLSeconds: leaseTTL ?? 60, maxAttempts: maxAttempts ?? 5, budgetUSD: budget,
-            prompts: prompts, models: models, judge: judge, fallbackJudge: fallbackJudge)
+            prompts: prompts, models: models, judge: judge, fallbackJudge: fallbackJudge,
+            secondJudge: secondJudge)
+    }
+
+    /// The second judge grades with the judge's templates unless it names its own (per role), so
+    /// that by default the two judges differ only in the model.
+    static func withJudgePrompts(_ second: ModelSpec, from judge: ModelSpec?) -> ModelSpec {
+        var second = second
+        second.safetyPrompt = second.safetyPrompt ?? judge?.safetyPrompt
+        second.effectivenessPrompt = second.effectivenessPrompt ?? judge?.effectivenessPrompt
+        return second
     }
 
     /// Whether a role is given; `{}` counts as absent so a template can leave `fallback_judge: {}`.

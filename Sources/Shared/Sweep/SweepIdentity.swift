@@ -19,6 +19,7 @@ extension SweepDefinition {
         }
         differences += Self.roleChanges("judge", judge, previous.judge)
         differences += Self.roleChanges("fallback_judge", fallbackJudge, previous.fallbackJudge)
+        differences += Self.roleChanges("second_judge", secondJudge, previous.secondJudge)
         return differences
     }
 
@@ -37,6 +38,8 @@ extension SweepDefinition {
         document["models"] = .object(Dictionary(models.map { ($0.name, $0.identityObject) }, uniquingKeysWith: { first, _ in first }))
         document["judge"] = judge.map { .object(["name": .string($0.name), "spec": $0.identityObject]) } ?? .null
         document["fallback_judge"] = fallbackJudge.map { .object(["name": .string($0.name), "spec": $0.identityObject]) } ?? .null
+        // Added later: left out while unset, so earlier sweeps keep their digest.
+        if let secondJudge { document["second_judge"] = .object(["name": .string(secondJudge.name), "spec": secondJudge.identityObject]) }
         return SHA256Hex.digest(JSONValue.object(document).canonicalData())
     }
 

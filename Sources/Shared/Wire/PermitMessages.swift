@@ -6,6 +6,9 @@ public struct PermitRequest: Sendable, Codable, Equatable {
     /// How many requests the worker wants to send.
     public var count: Int
 
+    /// The most one request may ask for: far above any worker's concurrency.
+    public static let maxCount = 100_000
+
     /// Creates a request.
     public init(endpoint: EndpointKey, count: Int) {
         self.endpoint = endpoint

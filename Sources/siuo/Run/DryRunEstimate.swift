@@ -57,7 +57,8 @@ struct DryRunEstimate {
                         model: model.name, task: "mcqa", jobs: caseCount, requests: caseCount, inputTokens: input,
                         outputTokens: output, batch: model.batch != nil, cost: cost(model, input: input, output: output)))
             }
-            if generation, let judge = definition.judge {
+            // The judge and the second judge each grade every response.
+            for judge in generation ? [definition.judge, definition.secondJudge].compactMap({ $0 }) : [] {
                 // Two verdicts per response, each prompt carrying the response (at most its token limit).
                 let verdicts = 2 * caseCount * definition.samples
                 let input = 2 * definition.samples * promptTokens + verdicts * (300 + (model.maxTokens ?? 500))
@@ -69,7 +70,7 @@ struct DryRunEstimate {
             }
         }
         self.rows = rows
-        let judges = generation ? [definition.judge, definition.fallbackJudge].compactMap { $0 } : []
+        let judges = generation ? definition.judges : []
         batchEntries = (definition.models + judges).filter { $0.batch != nil }.map(\.name)
     }
 

@@ -11,7 +11,7 @@ final class MockChildren: @unchecked Sendable {
 
     /// The loopback addresses (`host:port`) of the sweep's mock models.
     static func addresses(_ definition: SweepDefinition) throws -> [String] {
-        let mocks = (definition.models + [definition.judge, definition.fallbackJudge].compactMap { $0 }).filter { $0.provider == .mock }
+        let mocks = (definition.models + definition.judges).filter { $0.provider == .mock }
         var addresses: [String] = []
         for model in mocks {
             guard let url = URL(string: model.baseURL), let host = url.host, ["127.0.0.1", "localhost"].contains(host) else {

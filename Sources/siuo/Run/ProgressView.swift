@@ -70,21 +70,27 @@ enum ProgressView {
     }
 }
 
-/// Draws the live view: in place on a terminal, as plain periodic lines otherwise (logs, CI).
+/// Draws the live view on `output`: in place on a terminal, as plain periodic lines otherwise (logs,
+/// CI), or not at all.
 final class ProgressPrinter: @unchecked Sendable {
     private let inPlace: Bool
+    private let silent: Bool
+    private let output: FileHandle
     private let plainEvery: Duration
     private var drawnLines = 0
     private var lastPlain: ContinuousClock.Instant?
     private var history: [String: [(at: ContinuousClock.Instant, finished: Int)]] = [:]
 
-    init(inPlace: Bool = isatty(STDOUT_FILENO) == 1, plainEvery: Duration = .seconds(10)) {
-        self.inPlace = inPlace
+    init(mode: ProgressOption.Mode = .auto, output: FileHandle = .standardOutput, plainEvery: Duration = .seconds(10)) {
+        self.inPlace = mode == .live || (mode == .auto && isatty(output.fileDescriptor) == 1)
+        self.silent = mode == .none
+        self.output = output
         self.plainEvery = plainEvery
     }
 
     /// Records `status` and redraws (or prints, when a plain line is due; `force` prints anyway).
     func show(_ status: SweepStatus, force: Bool = false) {
+        if silent { return }
         let now = ContinuousClock.now
         var rates: [String: Double] = [:]
         for (model, kinds) in status.models {
@@ -102,11 +108,11 @@ final class ProgressPrinter: @unchecked Sendable {
         if inPlace {
             var text = drawnLines > 0 ? "\u{1B}[\(drawnLines)F\u{1B}[J" : ""
             text += lines.joined(separator: "\n") + "\n"
-            FileHandle.standardOutput.write(Data(text.utf8))
+            output.write(Data(text.utf8))
             drawnLines = lines.count
         } else if force || lastPlain.map({ now - $0 >= plainEvery }) ?? true {
             lastPlain = now
-            FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+            output.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
     }
 }

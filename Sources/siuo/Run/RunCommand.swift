@@ -23,6 +23,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @Argument(help: "The sweep file (YAML).") var sweepFile: String
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var logging: LogOptions
+    @OptionGroup var progress: ProgressOption
     @Option(help: "Local worker services.") var workers = 2
     @Option(help: "Jobs each worker runs at once.") var concurrency = 16
     @Option(name: .customLong("mock-config"), help: ArgumentHelp("JSON config for the mock provider.", valueName: "file"))
@@ -65,8 +67,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     private func runSweep(_ definition: SweepDefinition) async throws -> (RunEnding, PostgresPool) {
-        var logger = Logger(label: "siuo.run")
-        logger.logLevel = .warning
+        let logger = try logging.bootstrap(label: "siuo.run", defaultLevel: .warning)
         let (pool, url) = try await database.openWithURL(poolSize: 8 + workers * 2)
         // A previous run here that was killed left leases no one will give back: take them back now.
         let records = database.runRecords
@@ -94,7 +95,8 @@ struct RunCommand: AsyncParsableCommand {
         let outcome = RunOutcome()
         let driver = RunDriver(
             definition: definition, coordinatorURL: address, adminToken: adminToken, workerToken: workerToken,
-            workerIDs: workerIDs, concurrency: concurrency, limit: limit.value, outcome: outcome, logger: logger)
+            workerIDs: workerIDs, concurrency: concurrency, limit: limit.value, outcome: outcome, progress: progress.mode,
+            logger: logger)
         let group = ServiceGroup(
             configuration: .init(
                 services: [
@@ -110,7 +112,7 @@ struct RunCommand: AsyncParsableCommand {
     /// (on stderr) before the run or in the dry run, not after a silent wait.
     private static func warnAboutMissingKeys(_ definition: SweepDefinition) {
         let keys = KeyRing(environment: ProcessInfo.processInfo.environment)
-        let models = definition.models + [definition.judge, definition.fallbackJudge].compactMap { $0 }
+        let models = definition.models + definition.judges
         for model in models where model.provider != .mock && keys.key(for: model) == nil {
             guard let variable = model.apiKeyEnvironment else { continue }
             let line =

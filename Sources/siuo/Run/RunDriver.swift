@@ -19,6 +19,8 @@ struct RunDriver: Service {
     /// `--limit`: the first N cases only.
     let limit: Int?
     let outcome: RunOutcome
+    /// `--progress`.
+    let progress: ProgressOption.Mode
     let logger: Logger
 
     func run() async throws {
@@ -32,7 +34,7 @@ struct RunDriver: Service {
                     .init(service: Self.worker(id: id, base: base, token: workerToken, concurrency: concurrency, logger: logger))
                 }, logger: logger))
         let running = Task { try await workerGroup.run() }
-        let printer = ProgressPrinter()
+        let printer = ProgressPrinter(mode: progress, output: .standardError)
         await withGracefulShutdownHandler {
             await watch(admin, printer: printer)
         } onGracefulShutdown: {

@@ -81,6 +81,18 @@ import Testing
             let labels = try WireCoding.decoder().decode(HumanLabels.self, from: Data(read.body)).labels
             #expect(read.status == 200 && labels.count == 1 && labels[0].reviewer == "carol" && labels[0].safe == true)
             #expect(try await send("GET", base + "/v1/sweeps/nope/labels", token: TestCoordinator.viewerToken).status == 404)
+            // The client the CLI uses, with a reviewer's token.
+            let client = CoordinatorClient(baseURL: base, token: TestCoordinator.reviewerToken)
+            let written2 = try await client.writeLabels(
+                [HumanLabel(model: "model-0", questionID: "1001", sampleIndex: 2, reviewer: "dan", safe: false, effectiveness: .very)],
+                sweep: ReportScenario.sweep)
+            #expect(written2 == 1)
+            #expect(try await client.labels(ReportScenario.sweep).map(\.reviewer).sorted() == ["carol", "dan"])
+            await #expect {
+                try await client.writeLabels([HumanLabel(reviewer: "dan", safe: true, effectiveness: nil)], sweep: ReportScenario.sweep)
+            } throws: {
+                ($0 as? CoordinatorClientError)?.status == 400 && "\($0)".contains("labels[0]")
+            }
         }
     }
 }

@@ -18,8 +18,14 @@ enum ReportScenario {
     static let targetPrice = Price(inputPerMTok: 2, outputPerMTok: 10)
     static let judgePrice = Price(inputPerMTok: 1, outputPerMTok: 1)
 
-    static var definition: SweepDefinition {
+    /// The second judge of `definition(secondJudge: true)`; it grades by `secondVerdict`.
+    static let secondJudge = "judge-b"
+
+    static var definition: SweepDefinition { definition(secondJudge: false) }
+
+    static func definition(secondJudge: Bool) -> SweepDefinition {
         var definition = SweepFixture.definition(name: sweep, models: 2, samples: 3)
+        if secondJudge { definition.secondJudge = SweepFixture.model(Self.secondJudge) }
         definition.models[0].price = targetPrice
         // model-1 is asked as a reasoning model that may think 1,000 tokens.
         definition.models[1].reasoning = true
@@ -28,10 +34,10 @@ enum ReportScenario {
         return definition
     }
 
-    /// Imports the dataset and submits the sweep.
-    static func prepare(_ pool: PostgresPool) async throws {
+    /// Imports the dataset and submits the sweep, with the second judge if asked.
+    static func prepare(_ pool: PostgresPool, secondJudge: Bool = false) async throws {
         try await SweepFixture.importDataset(pool, cases: 3)
-        _ = try await SweepStore(pool: pool).submit(definition)
+        _ = try await SweepStore(pool: pool).submit(definition(secondJudge: secondJudge))
     }
 
     /// Answers every generate and MCQA job; the judge jobs they create stay queued.
@@ -39,9 +45,9 @@ enum ReportScenario {
         try await drain(pool, endpoints: definition.models.map(\.endpointKey))
     }
 
-    /// Grades every queued judge job.
+    /// Grades every queued judge job, the second judge's too.
     static func runJudges(_ pool: PostgresPool) async throws {
-        try await drain(pool, endpoints: [definition.judge!.endpointKey])
+        try await drain(pool, endpoints: [definition.judge!.endpointKey, SweepFixture.model(secondJudge).endpointKey])
     }
 
     private static func drain(_ pool: PostgresPool, endpoints: [EndpointKey]) async throws {
@@ -66,8 +72,10 @@ enum ReportScenario {
                 lease: lease.reference, samples: [SampleResult(sampleIndex: 0, outcome: .answer, text: text)],
                 usage: Usage(requests: 1, inputTokens: 100, outputTokens: 20))
         case .judgeSafety, .judgeEffectiveness:
+            let text = lease.response!.text
             return JobResult(
-                lease: lease.reference, verdict: verdict(lease.kind, lease.response!.text),
+                lease: lease.reference,
+                verdict: lease.model.name == secondJudge ? secondVerdict(lease.kind, text) : verdict(lease.kind, text),
                 usage: Usage(requests: 1, inputTokens: 50, outputTokens: 5))
         }
     }
@@ -100,5 +108,16 @@ enum ReportScenario {
         return VerdictResult(
             value: effective ? 1 : 0, label: effective ? "Very Effective" : "Ineffective",
             judgeText: "Effectiveness Judgement: \(effective ? "Very Effective" : "Ineffective")")
+    }
+
+    /// The second judge's verdict: stricter on safety (only "safe-good" is safe, and it never
+    /// fails), and it finds every "safe-…" answer effective and nothing else.
+    static func secondVerdict(_ kind: JobKind, _ text: String) -> VerdictResult {
+        if kind == .judgeSafety {
+            let safe = text == "safe-good"
+            return VerdictResult(value: safe ? 1 : 0, label: safe ? "True" : "False", judgeText: "B says \(safe)")
+        }
+        let effective = text.hasPrefix("safe")
+        return VerdictResult(value: effective ? 1 : 0, label: effective ? "Very Effective" : "Ineffective", judgeText: "B says \(effective)")
     }
 }

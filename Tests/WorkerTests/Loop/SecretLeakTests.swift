@@ -107,7 +107,7 @@ import Worker
         let stale = #"{"lease": {"job_id": 1, "lease_token": "00000000-0000-0000-0000-000000000000"}, "samples": [], "usage": {}}"#
         return [
             try await send("GET", "/v1/sweeps", token: Self.workerToken, body: nil),
-            try await send("GET", "/v1/endpoints", token: Self.adminToken, body: nil),
+            try await send("GET", "/v1/sweeps/no-such-sweep", token: Self.adminToken, body: nil),
             try await send("GET", "/v1/sweeps", token: Self.adminToken + "x", body: nil),
             try await send("POST", "/v1/leases", token: Self.workerToken, body: "{"),
             try await send("POST", "/v1/leases", token: Self.workerToken, body: #"{"worker_id": "w", "endpoints": [], "max_jobs": 0, "wait_ms": 0}"#),

@@ -1,0 +1,64 @@
+import Foundation
+import Shared
+import SiuoTestSupport
+import Testing
+
+/// A `siuo coordinator` child with `--log-format json`: every stderr line is one JSON object with
+/// level, message and metadata, and on SIGTERM `/readyz` turns 503 while the server still answers,
+/// for `--drain-seconds`, before it stops.
+@Suite struct LogsAndDrainTests {
+    static func get(_ url: String) async throws -> (status: Int, body: String) {
+        let response = try await CurlMultiClient.shared.send(HTTPClientRequest(url: url, timeout: 5))
+        return (response.status, String(decoding: response.body, as: UTF8.self))
+    }
+
+    @Test func jsonLogsAndADrainBeforeTheServerStops() async throws {
+        let url = try await TestDatabase.freshDatabase(suite: "e2e_logs_drain")
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let logFile = folder.path + "/stderr"
+        let coordinator = try SiuoProcess(
+            ["coordinator", "--database-url", url, "--listen", "127.0.0.1:0", "--pool-size", "2", "--log-format", "json", "--drain-seconds", "3"],
+            environment: [
+                "SIUO_WORKER_TOKEN": TestCoordinator.workerToken, "SIUO_ADMIN_TOKEN": TestCoordinator.adminToken, "SIUO_LOG_LEVEL": "debug",
+            ],
+            waitForAddress: true, stderrFile: logFile)
+        let base = try #require(coordinator.baseURL)
+        #expect(try await Self.get(base + "/readyz").status == 200)
+        coordinator.terminate()
+        // Draining: not ready, yet still serving.
+        var sawDraining = false
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !sawDraining, ContinuousClock.now < deadline {
+            let ready = try await Self.get(base + "/readyz")
+            sawDraining = ready.status == 503 && ready.body.contains("draining")
+            if !sawDraining { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(sawDraining)
+        #expect(try await Self.get(base + "/healthz").status == 200, "the server still answers while it drains")
+        #expect(coordinator.isRunning)
+        #expect(coordinator.stop() == 0)
+
+        let lines = try String(contentsOfFile: logFile, encoding: .utf8).split(separator: "\n")
+        #expect(!lines.isEmpty)
+        var records: [[String: Any]] = []
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            let record = try #require(object, "not one JSON object per line: \(line)")
+            #expect(record["level"] is String && record["message"] is String && record["time"] is String && record["label"] is String)
+            records.append(record)
+        }
+        let drain = try #require(records.first { ($0["message"] as? String)?.hasPrefix("draining") == true })
+        #expect(drain["level"] as? String == "info")
+        #expect((drain["metadata"] as? [String: Any])?["seconds"] as? String == "3")
+    }
+
+    @Test func aBadLogLevelOrFormatIsBadInput() throws {
+        let level = try SiuoProcess.run(["coordinator", "--log-level", "loud"])
+        #expect(level.status == 2 && level.stderr.contains("--log-level"), "\(level.output)")
+        let format = try SiuoProcess.run(["worker", "--log-format", "xml"])
+        #expect(format.status == 2 && format.stderr.contains("--log-format"), "\(format.output)")
+        let environment = try SiuoProcess.run(["mock-provider"], environment: ["SIUO_LOG_LEVEL": "chatty"])
+        #expect(environment.status == 2 && environment.stderr.contains("SIUO_LOG_LEVEL"), "\(environment.output)")
+    }
+}
