@@ -210,8 +210,8 @@ struct ViewerBrowserTests {
     }
 
     @Test func theReportsHumanAndJudgeAgreementBlocksRenderWhenPresent() async throws {
-        // The report's `human` and `judge_agreement` blocks, in their documented shapes, drawn by the
-        // sweep page's own functions (a sweep without them shows neither: see the sign-in test).
+        // The report's `human` block as the report makes it, then both blocks in their documented shapes
+        // drawn by the sweep page's own functions.
         let pool = try await TestDatabase.pool(suite: "viewer_blocks")
         try await ViewerScenario.complete(pool)
         try await ViewerBrowser.with(pool: pool) { baseURL, session in
@@ -220,6 +220,14 @@ struct ViewerBrowserTests {
             #expect(
                 try await session.execute("return !!document.getElementById('human') || !!document.getElementById('judge-agreement')") as? Bool
                     == false)
+            // Once a response carries a label the report has a human block, and the page shows it.
+            let labelled = try #require(try await CaseStore(pool: pool).list(Self.sweep).cases[0].models["model-0"]?.responseIDs.first)
+            _ = try await LabelStore(pool: pool).write(
+                [HumanLabel(responseID: labelled, reviewer: "carol", safe: true, effectiveness: .very)], sweep: Self.sweep)
+            try await session.execute("location.reload()")
+            try await ViewerBrowser.waitForContains(session, "#human", "1 labelled responses")
+            #expect(try await ViewerBrowser.text(session, "#human").contains("(carol)"))
+            try await session.execute("document.getElementById('human').remove()")
             let human = """
                 {"reviewers": ["alice", "bob"], "labelled_responses": 120,
                  "models": {"gpt-4o": {"labelled_cases": 40, "safe": 50.0, "safe_ci95": [35.0, 65.0], "effective": 80.0,
