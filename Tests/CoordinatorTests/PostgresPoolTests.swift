@@ -26,6 +26,20 @@ import Testing
         #expect(try rows.map { try $0.decode(Int.self, "n") } == [3])
     }
 
+    @Test func genericPlansHoldForTheirTransactionOnly() async throws {
+        let pool = try await TestDatabase.pool(suite: "pool_generic_plans", size: 1, migrated: false)
+        let mode = "SELECT current_setting('plan_cache_mode') AS mode"
+        let inside = try await pool.transaction(genericPlans: true, [PostgresStatement(mode)])[0]
+        #expect(try inside[0].decode(String.self, "mode") == "force_generic_plan")
+        let viaBody = try await pool.withTransaction(durable: false, genericPlans: true) { connection in
+            try await connection.query(mode)[0].decode(String.self, "mode")
+        }
+        #expect(viaBody == "force_generic_plan")
+        // The one connection's next transaction and plain statements plan as usual again.
+        #expect(try await pool.transaction([PostgresStatement(mode)])[0][0].decode(String.self, "mode") == "auto")
+        #expect(try await pool.query(mode)[0].decode(String.self, "mode") == "auto")
+    }
+
     @Test func manyTasksShareFewConnections() async throws {
         let pool = try await TestDatabase.pool(suite: "pool_sharing", size: 2, migrated: false)
         try await pool.query("CREATE TABLE c (n int)")

@@ -41,15 +41,26 @@ public final class PostgresPool: Sendable {
     /// `durable: false` commits without waiting for the WAL flush: for soft
     /// state (rate-bucket tokens) whose loss in a server crash costs nothing
     /// that matters, so that row locks are not held through an fsync.
+    ///
+    /// `genericPlans: true` runs the transaction's prepared statements on
+    /// their generic plan (`plan_cache_mode = force_generic_plan`). PostgreSQL
+    /// otherwise keeps planning a statement anew on every call whenever it
+    /// guesses that a plan for the actual values might be cheaper, and for
+    /// the lease path's large statements (`RateBucketSQL.take`,
+    /// `JobSQL.claim`) that planning cost more than running them. Only for
+    /// statements whose generic plan was checked to be the good one
+    /// (docs/architecture.md, "The lease path").
     @discardableResult
     public func withTransaction<T: Sendable>(
         isolation: TransactionIsolation = .readCommitted,
         durable: Bool = true,
+        genericPlans: Bool = false,
         _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {
         try await withConnection { connection in
             connection.deferUntilNextCall("BEGIN ISOLATION LEVEL \(isolation.sql)")
             if !durable { connection.deferUntilNextCall("SET LOCAL synchronous_commit = off") }
+            if genericPlans { connection.deferUntilNextCall("SET LOCAL plan_cache_mode = force_generic_plan") }
             do {
                 let value = try await body(connection)
                 // A body that ran nothing never began; one that committed is done.
@@ -67,10 +78,11 @@ public final class PostgresPool: Sendable {
         }
     }
 
-    /// Runs `statements` as one transaction in one round trip; returns their rows.
+    /// Runs `statements` as one transaction in one round trip; returns their
+    /// rows. `durable` and `genericPlans` as in `withTransaction`.
     @discardableResult
-    public func transaction(durable: Bool = true, _ statements: [PostgresStatement]) async throws -> [PostgresRows] {
-        try await withTransaction(durable: durable) { connection in
+    public func transaction(durable: Bool = true, genericPlans: Bool = false, _ statements: [PostgresStatement]) async throws -> [PostgresRows] {
+        try await withTransaction(durable: durable, genericPlans: genericPlans) { connection in
             try await connection.pipeline(statements + [.commit])
         }
     }

@@ -52,12 +52,16 @@ public struct JobStore: Sendable {
         let leases: [(lease: JobLease, modelID: Int64)]
         let bucketOf: [Int64: Int64]
         do {
-            let rows = try await pool.query(
-                JobSQL.claim,
+            let rows = try await pool.transaction(
+                genericPlans: true,
                 [
-                    PostgresTextArray(allocations.map { String($0.modelID) }), PostgresTextArray(allocations.map { String($0.jobs) }),
-                    request.workerID,
-                ])
+                    PostgresStatement(
+                        JobSQL.claim,
+                        [
+                            PostgresTextArray(allocations.map { String($0.modelID) }), PostgresTextArray(allocations.map { String($0.jobs) }),
+                            request.workerID,
+                        ])
+                ])[0]
             leases = try Self.leases(from: rows)
             bucketOf = Dictionary(allocations.map { ($0.modelID, $0.bucketID) }, uniquingKeysWith: { first, _ in first })
         } catch {

@@ -60,7 +60,7 @@ enum RateBucketStore {
     /// `RateBucketSQL.take`); answers how many jobs each model may claim.
     static func take(_ endpoints: [EndpointKey], total: Int, pool: PostgresPool) async throws -> [Allocation] {
         let rows = try await pool.transaction(
-            durable: false,
+            durable: false, genericPlans: true,
             [
                 PostgresStatement(
                     RateBucketSQL.take,

@@ -63,7 +63,7 @@ struct RawSQLLoop {
                         let claimed = try await pool.query(
                             """
                             UPDATE jobs SET state = 'leased', lease_token = gen_random_uuid(), lease_expires_at = now() + interval '1 minute'
-                            WHERE id IN (SELECT id FROM jobs WHERE model_id = $1 AND state = 'queued' AND not_before <= now()
+                            WHERE id IN (SELECT id FROM jobs WHERE model_id = $1 AND state = 'queued' AND lane = 'live' AND not_before <= now()
                                          ORDER BY priority DESC, id LIMIT $2 FOR UPDATE SKIP LOCKED)
                             RETURNING id
                             """, [model, batch])
