@@ -11,7 +11,7 @@ struct Siuo: AsyncParsableCommand {
         version: SiuoVersion.current,
         subcommands: [
             RunCommand.self, DatabaseCommand.self, DatasetCommand.self, SweepCommand.self, ReportCommand.self, ExportCommand.self, LabelsCommand.self,
-            CoordinatorCommand.self, WorkerCommand.self, MockProviderCommand.self, BenchCommand.self,
+            CoordinatorCommand.self, WorkerCommand.self, MockProviderCommand.self, BenchCommand.self, ViewCommand.self,
         ]
     )
 

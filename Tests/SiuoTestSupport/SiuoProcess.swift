@@ -7,6 +7,8 @@ public final class SiuoProcess: @unchecked Sendable {
     private let process: Process
     /// The address it printed on its first line, when asked to wait for one.
     public let baseURL: String?
+    /// That first line, when asked to wait for one (`siuo view` prints its address with a token there).
+    public let firstLine: String?
 
     /// The built `siuo` binary (or `$SIUO_TEST_BINARY`, e.g. a copy a long run
     /// uses while the build goes on), or `nil` when it has not been built.
@@ -36,6 +38,7 @@ public final class SiuoProcess: @unchecked Sendable {
         self.process = process
         guard waitForAddress else {
             baseURL = nil
+            firstLine = nil
             output.fileHandleForReading.readabilityHandler = { handle in _ = handle.availableData }
             return
         }
@@ -47,6 +50,7 @@ public final class SiuoProcess: @unchecked Sendable {
             throw CoordinatorClientError(status: 0, message: "siuo \(arguments.first ?? "") did not start: \(text)")
         }
         baseURL = String(text[range])
+        self.firstLine = text
     }
 
     /// What a command run to its end printed, and its exit status.

@@ -1,6 +1,6 @@
 # Installs what a fresh Debian/Ubuntu machine lacks for siuo-sweep (sourced by
 # scripts/test and scripts/demo): libpq, libcurl, pkg-config, the PostgreSQL server,
-# python3-venv.
+# python3-venv, and the headless Chromium and chromedriver the viewer's browser tests drive.
 missing=()
 pkg-config --exists libpq 2>/dev/null || missing+=(libpq-dev)
 pkg-config --exists libcurl 2>/dev/null || missing+=(libcurl4-openssl-dev)
@@ -10,6 +10,8 @@ fi
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 # The Python test tools live in a virtual environment (scripts/lib/python-venv.sh).
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   if [ "$(id -u)" = 0 ]; then

@@ -28,6 +28,7 @@ public struct CoordinatorAPI {
         router.add(middleware: MethodNotAllowedMiddleware(table: table))
         router.add(middleware: FailedAuthMiddleware(limiter: authLimiter))
         router.add(middleware: TokenRoleMiddleware(tokens: tokens))
+        router.add(middleware: NoSniffMiddleware())
         let signal = WorkSignal()
         var registrar = RouteRegistrar(router: router)
         HealthRoutes(
@@ -42,6 +43,8 @@ public struct CoordinatorAPI {
         AdminRoutes(sweeps: SweepStore(pool: pool), signal: signal).register(on: &registrar)
         ReportRoutes(reports: ReportStore(pool: pool)).register(on: &registrar)
         LabelRoutes(labels: LabelStore(pool: pool)).register(on: &registrar)
+        CaseRoutes(cases: CaseStore(pool: pool)).register(on: &registrar)
+        ViewerRoutes.register(on: router)
         table.set(registrar.routes)
         self.router = router
         self.routes = registrar.routes

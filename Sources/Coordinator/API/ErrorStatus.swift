@@ -24,6 +24,8 @@ enum ErrorStatus {
             case .invalidLimit: return (.badRequest, error.description)
             case .datasetNotFound, .datasetHasNoMCQA, .unknownCategories: return (.unprocessableContent, error.description)
             }
+        case let error as CaseStoreError:
+            return (.notFound, error.description)
         case let error as LabelError:
             switch error {
             case .invalid, .tooMany: return (.badRequest, error.description)
