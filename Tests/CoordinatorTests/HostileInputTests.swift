@@ -114,13 +114,15 @@ import Testing
                     "\(maxJobs): \(response.text)")
             }
             #expect(try await scene.fingerprint() == before)
-            // wait_ms far past the cap, with work waiting: answered at once, not after 10^9 ms.
+            // wait_ms far past the cap, with work waiting: answered at once, not after 10^9 ms; a negative wait is refused.
             let endpoints = String(decoding: try JSONEncoder().encode(SweepFixture.endpoints(HostileScene.definition)), as: UTF8.self)
-            for wait in ["1000000000", "9223372036854775807", "-5"] {
+            for wait in ["1000000000", "9223372036854775807"] {
                 let body = #"{"worker_id": "w", "endpoints": \#(endpoints), "max_jobs": 1, "wait_ms": \#(wait)}"#
                 let response = try await scene.raw("POST", "/v1/leases", text: body)
                 #expect(response.status == 200, "\(wait): \(response.text.prefix(200))")
             }
+            let negative = try await scene.raw("POST", "/v1/leases", text: #"{"worker_id": "w", "endpoints": [], "max_jobs": 1, "wait_ms": -5}"#)
+            #expect(negative.status == 400 && negative.errorMessage.contains("wait_ms"))
         }
     }
 

@@ -95,12 +95,11 @@ struct WorkerRoutes {
         guard request.maxJobs <= LeaseRequest.maxJobsLimit else {
             throw HTTPError(.badRequest, message: "field \"max_jobs\": at most \(LeaseRequest.maxJobsLimit)")
         }
-        guard (0...Int(Self.maxWait.components.seconds) * 1000).contains(request.waitMilliseconds) else {
-            throw HTTPError(.badRequest, message: "field \"wait_ms\": expected 0 to \(Self.maxWait.components.seconds * 1000)")
-        }
+        // A longer wait is cut to `maxWait`; a negative one is a mistake.
+        guard request.waitMilliseconds >= 0 else { throw HTTPError(.badRequest, message: "field \"wait_ms\": must not be negative") }
         let clock = ContinuousClock()
         let started = clock.now
-        let deadline = started + min(.milliseconds(request.waitMilliseconds), Self.maxWait)
+        let deadline = started + min(.milliseconds(min(request.waitMilliseconds, Int(Self.maxWait.components.seconds) * 1000)), Self.maxWait)
         var claiming = Duration.zero
         while true {
             let claimStarted = clock.now
