@@ -41,7 +41,10 @@ final class ChaosCluster: @unchecked Sendable {
 
     func startCoordinator(_ index: Int) throws {
         coordinators[index] = try SiuoProcess(
-            ["coordinator", "--database-url", databaseURL, "--listen", "127.0.0.1:\(coordinatorPorts[index])", "--pool-size", "4"],
+            [
+                "coordinator", "--database-url", databaseURL, "--listen", "127.0.0.1:\(coordinatorPorts[index])", "--pool-size", "4",
+                "--drain-seconds", "0",
+            ],
             environment: ["SIUO_WORKER_TOKEN": TestCoordinator.workerToken, "SIUO_ADMIN_TOKEN": TestCoordinator.adminToken],
             waitForAddress: true)
     }
@@ -71,7 +74,17 @@ final class ChaosCluster: @unchecked Sendable {
     }
 
     func restartPostgres() async throws {
+        try await stopPostgres()
+        try await startPostgres()
+    }
+
+    /// The database goes away (a fast shutdown: sessions are cut).
+    func stopPostgres() async throws {
         _ = try await postgres.stop()
+    }
+
+    /// The database comes back on the same port and data.
+    func startPostgres() async throws {
         _ = try await postgres.start()
     }
 

@@ -24,24 +24,24 @@ import Testing
         return try #require(value as? [String: Any], "stdout is not one JSON object: \(finished.stdout)")
     }
 
-    @Test func helpTextsListTheExitStatuses() throws {
+    @Test func helpTextsListTheExitStatuses() async throws {
         guard SiuoProcess.binary != nil else {
             Issue.record("build siuo first (swift build)")
             return
         }
         for command in [[], ["run"], ["sweep", "submit"], ["report"], ["db", "status"], ["sweep", "cancel"]] {
-            let help = try SiuoProcess.run(command + ["--help"])
+            let help = try await SiuoProcess.run(command + ["--help"])
             #expect(help.status == 0)
             let text = help.stdout.replacingOccurrences(of: "\n", with: " ").split(separator: " ").joined(separator: " ")
             #expect(text.contains("Exit status: 0 success; 1 failure"), "\(command): \(help.stdout)")
             #expect(text.contains("2 bad input"), "\(command)")
         }
-        let run = try SiuoProcess.run(["run", "--help"]).stdout.replacingOccurrences(of: "\n", with: " ")
+        let run = try await SiuoProcess.run(["run", "--help"]).stdout.replacingOccurrences(of: "\n", with: " ")
             .split(separator: " ").joined(separator: " ")
         #expect(run.contains("3 the sweep's budget_usd is spent") && run.contains("130 interrupted"))
     }
 
-    @Test func aBadSweepFileExits2WithOneLineNamingFileLineAndField() throws {
+    @Test func aBadSweepFileExits2WithOneLineNamingFileLineAndField() async throws {
         guard SiuoProcess.binary != nil else {
             Issue.record("build siuo first (swift build)")
             return
@@ -53,33 +53,33 @@ import Testing
         // Nothing listens here: the file is refused before any coordinator or database is asked.
         let nowhere = ["SIUO_COORDINATOR_URL": "http://127.0.0.1:9", "SIUO_ADMIN_TOKEN": "t", "SIUO_DATABASE_URL": "postgresql://127.0.0.1:9/none"]
         for command in [["run", broken], ["run", broken, "--dry-run"], ["sweep", "submit", broken], ["sweep", "submit", broken, "--json"]] {
-            let finished = try SiuoProcess.run(command, environment: nowhere)
+            let finished = try await SiuoProcess.run(command, environment: nowhere)
             #expect(finished.status == 2, "\(command): \(finished.output)")
             #expect(finished.stdout.isEmpty, "\(command)")
             #expect(finished.stderr.hasPrefix(broken + ":6: models[0].provider: unknown provider \"nope\""), "\(command): \(finished.stderr)")
             #expect(finished.stderr.split(separator: "\n").count == 1, "\(command): \(finished.stderr)")
         }
         // Dataset files that cannot be imported are bad input too, found before the database is asked.
-        let noData = try SiuoProcess.run(
+        let noData = try await SiuoProcess.run(
             ["dataset", "import", "d", "--gen", folder.path + "/missing.json", "--images", folder.path],
             environment: nowhere)
         #expect(noData.status == 2 && noData.stderr.contains("missing.json"), "\(noData.output)")
         let file = try folder.write("sweep.yaml", Self.sweepYAML)
         for command in [["run", file, "--limit", "0"], ["sweep", "submit", file, "--limit=-3"]] {
-            let finished = try SiuoProcess.run(command, environment: nowhere)
+            let finished = try await SiuoProcess.run(command, environment: nowhere)
             #expect(finished.status == 2, "\(command): \(finished.output)")
             #expect(finished.stderr.contains("--limit must be at least 1"), "\(command): \(finished.stderr)")
         }
     }
 
-    @Test func dbStatusJSONIsOneDocument() throws {
+    @Test func dbStatusJSONIsOneDocument() async throws {
         guard SiuoProcess.binary != nil else {
             Issue.record("build siuo first (swift build)")
             return
         }
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let status = try SiuoProcess.run(["db", "status", "--json", "--data-dir", folder.path + "/pg"], environment: ["SIUO_DATABASE_URL": ""])
+        let status = try await SiuoProcess.run(["db", "status", "--json", "--data-dir", folder.path + "/pg"], environment: ["SIUO_DATABASE_URL": ""])
         #expect(status.status == 0, "\(status.output)")
         let document = try document(status)
         #expect(document["state"] as? String == "not_created")
@@ -103,28 +103,28 @@ import Testing
         let file = try folder.write("sweep.yaml", Self.sweepYAML)
         let admin = ["SIUO_COORDINATOR_URL": coordinator.baseURL, "SIUO_ADMIN_TOKEN": TestCoordinator.adminToken]
 
-        let trial = try SiuoProcess.run(["sweep", "submit", file, "--limit", "1", "--json"], environment: admin)
+        let trial = try await SiuoProcess.run(["sweep", "submit", file, "--limit", "1", "--json"], environment: admin)
         #expect(trial.status == 0, "\(trial.output)")
         let created = try document(trial)
         #expect(created["sweep"] as? String == "cli" && created["outcome"] as? String == "created")
         #expect(created["jobs"] as? Int == 1 && created["limit"] as? Int == 1)
 
-        let paused = try SiuoProcess.run(["sweep", "pause", "cli", "--json"], environment: admin)
+        let paused = try await SiuoProcess.run(["sweep", "pause", "cli", "--json"], environment: admin)
         #expect(paused.status == 0, "\(paused.output)")
         #expect(try document(paused)["state"] as? String == "paused")
-        let resumed = try SiuoProcess.run(["sweep", "resume", "cli", "--json"], environment: admin)
+        let resumed = try await SiuoProcess.run(["sweep", "resume", "cli", "--json"], environment: admin)
         let status = try document(resumed)
         #expect(status["state"] as? String == "running")
         #expect((status["jobs"] as? [String: Any])?["total"] as? Int == 1)
 
-        let full = try SiuoProcess.run(["sweep", "submit", file, "--json"], environment: admin)
+        let full = try await SiuoProcess.run(["sweep", "submit", file, "--json"], environment: admin)
         let extended = try document(full)
         #expect(extended["outcome"] as? String == "resumed" && extended["jobs"] as? Int == 3 && extended["limit"] is NSNull)
-        let smaller = try SiuoProcess.run(["sweep", "submit", file, "--limit", "2"], environment: admin)
+        let smaller = try await SiuoProcess.run(["sweep", "submit", file, "--limit", "2"], environment: admin)
         #expect(smaller.status == 0 && smaller.stdout == "resumed sweep cli: 0 new jobs (first 2 cases)\n", "\(smaller.output)")
         #expect(try await pool.query("SELECT count(*) AS n FROM jobs")[0].decode(Int.self, "n") == 4)
 
-        let missing = try SiuoProcess.run(["sweep", "cancel", "nope", "--json"], environment: admin)
+        let missing = try await SiuoProcess.run(["sweep", "cancel", "nope", "--json"], environment: admin)
         #expect(missing.status == 1 && missing.stdout.isEmpty, "\(missing.output)")
     }
 
@@ -142,37 +142,37 @@ import Testing
         defer { folder.remove() }
         let database = ["--database-url", url]
 
-        func report(_ out: String, _ extra: [String] = []) throws -> (SiuoProcess.Finished, String?) {
+        func report(_ out: String, _ extra: [String] = []) async throws -> (SiuoProcess.Finished, String?) {
             let path = folder.path + "/" + out
-            let finished = try SiuoProcess.run(["report", "rep", "--out", path] + extra + database)
+            let finished = try await SiuoProcess.run(["report", "rep", "--out", path] + extra + database)
             return (finished, try? String(contentsOfFile: path, encoding: .utf8))
         }
-        let (json, jsonText) = try report("r.json")
+        let (json, jsonText) = try await report("r.json")
         #expect(json.status == 0, "\(json.output)")
         #expect(try JSONSerialization.jsonObject(with: Data(try #require(jsonText).utf8)) is [String: Any])
-        let (_, html) = try report("r.HTML")
+        let (_, html) = try await report("r.HTML")
         #expect(html?.contains("<html") == true)
-        let (_, htm) = try report("r.htm")
+        let (_, htm) = try await report("r.htm")
         #expect(htm?.contains("<html") == true)
-        let (_, markdown) = try report("r.md")
+        let (_, markdown) = try await report("r.md")
         #expect(markdown?.contains("| ") == true && markdown?.contains("<html") == false)
-        let (_, csv) = try report("r.csv")
+        let (_, csv) = try await report("r.csv")
         #expect(csv?.hasPrefix("\"model\",") == true, "\(csv ?? "")")
-        let (_, table) = try report("r.txt")
+        let (_, table) = try await report("r.txt")
         #expect(table?.contains("model") == true && table?.contains("|") == false)
         // --format wins over the extension.
-        let (_, forced) = try report("forced.json", ["--format", "csv"])
+        let (_, forced) = try await report("forced.json", ["--format", "csv"])
         #expect(forced?.hasPrefix("\"model\",") == true)
 
-        let (unknown, written) = try report("r.xyz")
+        let (unknown, written) = try await report("r.xyz")
         #expect(unknown.status == 2, "\(unknown.output)")
         #expect(unknown.stderr.contains("r.xyz") && unknown.stderr.contains(".json") && unknown.stderr.contains("--format"), "\(unknown.stderr)")
         #expect(written == nil)
-        let (noExtension, _) = try report("report")
+        let (noExtension, _) = try await report("report")
         #expect(noExtension.status == 2)
     }
 
-    @Test func runSaysWhichKeysThisMachineLacksAndTakesGoogleAPIKeyForGemini() throws {
+    @Test func runSaysWhichKeysThisMachineLacksAndTakesGoogleAPIKeyForGemini() async throws {
         guard SiuoProcess.binary != nil else {
             Issue.record("build siuo first (swift build)")
             return
@@ -191,14 +191,14 @@ import Testing
               - {name: gem-own-key, provider: gemini, model: gemini-2.5-pro, api_key_env: MY_GEMINI_KEY}
             """)
         let unset = ["GEMINI_API_KEY": "", "GOOGLE_API_KEY": "", "MY_GEMINI_KEY": "", "SIUO_DATABASE_URL": ""]
-        let none = try SiuoProcess.run(["run", file, "--dry-run"], environment: unset)
+        let none = try await SiuoProcess.run(["run", file, "--dry-run"], environment: unset)
         #expect(none.status == 0, "\(none.output)")
         #expect(none.stderr.contains("warning: model gem needs a key in $GEMINI_API_KEY (or $GOOGLE_API_KEY)"), "\(none.stderr)")
         #expect(none.stderr.contains("warning: model gem-own-key needs a key in $MY_GEMINI_KEY;"), "\(none.stderr)")
 
         var google = unset
         google["GOOGLE_API_KEY"] = "google-key"
-        let withGoogle = try SiuoProcess.run(["run", file, "--dry-run"], environment: google)
+        let withGoogle = try await SiuoProcess.run(["run", file, "--dry-run"], environment: google)
         #expect(withGoogle.status == 0)
         #expect(!withGoogle.stderr.contains("model gem needs"), "\(withGoogle.stderr)")
         // A variable the file names is used alone: GOOGLE_API_KEY does not stand in for it.

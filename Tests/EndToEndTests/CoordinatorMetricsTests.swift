@@ -29,7 +29,7 @@ import Testing
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         try page.text.write(toFile: folder.path + "/metrics", atomically: true, encoding: .utf8)
-        let json = try PythonTools.run(parser, [folder.path + "/metrics"])
+        let json = try await PythonTools.run(parser, [folder.path + "/metrics"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: [String: Any]])
         return object.mapValues { family in
             Family(

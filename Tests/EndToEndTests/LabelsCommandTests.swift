@@ -55,15 +55,15 @@ import Testing
         for format in ["csv", "json"] {
             let target = try await scene("e2e_labels_target_\(format)")
             let file = folder.path + "/labels.\(format)"
-            let export = try SiuoProcess.run(["labels", "export", "labels", "--out", file, "--database-url", source.url])
+            let export = try await SiuoProcess.run(["labels", "export", "labels", "--out", file, "--database-url", source.url])
             #expect(export.status == 0, "\(export.output)")
             #expect(export.stdout.contains("wrote 4 labels to \(file)"))
-            let imported = try SiuoProcess.run(["labels", "import", "labels", file, "--database-url", target.url])
+            let imported = try await SiuoProcess.run(["labels", "import", "labels", file, "--database-url", target.url])
             #expect(imported.status == 0, "\(imported.output)")
             let read = try await LabelStore(pool: target.pool).labels("labels")
             #expect(portable(read) == portable(exported), "\(format)")
             // Printed without --out, the same bytes the file holds.
-            let printed = try SiuoProcess.run(["labels", "export", "labels", "--format", format, "--database-url", target.url])
+            let printed = try await SiuoProcess.run(["labels", "export", "labels", "--format", format, "--database-url", target.url])
             let saved = try String(contentsOfFile: file, encoding: .utf8)
             #expect(printed.status == 0 && printed.stdout == saved, "\(format)")
         }
@@ -87,15 +87,15 @@ import Testing
         ]
         for (name, text, message) in files {
             let file = try folder.write(name, text)
-            let run = try SiuoProcess.run(["labels", "import", "labels", file, "--database-url", target.url])
+            let run = try await SiuoProcess.run(["labels", "import", "labels", file, "--database-url", target.url])
             #expect(run.status == 2, "\(name): \(run.output)")
             #expect(run.stderr.hasPrefix(file + message), "\(name): \(run.stderr)")
         }
         #expect(try await LabelStore(pool: target.pool).labels("labels").isEmpty)
         let unnamed = try folder.write("labels.txt", header + good)
-        let run = try SiuoProcess.run(["labels", "import", "labels", unnamed, "--database-url", target.url])
+        let run = try await SiuoProcess.run(["labels", "import", "labels", unnamed, "--database-url", target.url])
         #expect(run.status == 2 && run.stderr.contains("--format"), "\(run.output)")
-        let missing = try SiuoProcess.run(["labels", "export", "nope", "--format", "csv", "--database-url", target.url])
+        let missing = try await SiuoProcess.run(["labels", "export", "nope", "--format", "csv", "--database-url", target.url])
         #expect(missing.status == 1 && missing.stderr.contains("no sweep named \"nope\""), "\(missing.output)")
     }
 }

@@ -18,7 +18,7 @@ import Testing
         defer { folder.remove() }
         let logFile = folder.path + "/stderr"
         let coordinator = try SiuoProcess(
-            ["coordinator", "--database-url", url, "--listen", "127.0.0.1:0", "--pool-size", "2", "--log-format", "json", "--drain-seconds", "3"],
+            ["coordinator", "--database-url", url, "--listen", "127.0.0.1:0", "--pool-size", "2", "--log-format", "json", "--drain-seconds", "8"],
             environment: [
                 "SIUO_WORKER_TOKEN": TestCoordinator.workerToken, "SIUO_ADMIN_TOKEN": TestCoordinator.adminToken, "SIUO_LOG_LEVEL": "debug",
             ],
@@ -50,15 +50,15 @@ import Testing
         }
         let drain = try #require(records.first { ($0["message"] as? String)?.hasPrefix("draining") == true })
         #expect(drain["level"] as? String == "info")
-        #expect((drain["metadata"] as? [String: Any])?["seconds"] as? String == "3")
+        #expect((drain["metadata"] as? [String: Any])?["seconds"] as? String == "8")
     }
 
-    @Test func aBadLogLevelOrFormatIsBadInput() throws {
-        let level = try SiuoProcess.run(["coordinator", "--log-level", "loud"])
+    @Test func aBadLogLevelOrFormatIsBadInput() async throws {
+        let level = try await SiuoProcess.run(["coordinator", "--log-level", "loud"])
         #expect(level.status == 2 && level.stderr.contains("--log-level"), "\(level.output)")
-        let format = try SiuoProcess.run(["worker", "--log-format", "xml"])
+        let format = try await SiuoProcess.run(["worker", "--log-format", "xml"])
         #expect(format.status == 2 && format.stderr.contains("--log-format"), "\(format.output)")
-        let environment = try SiuoProcess.run(["mock-provider"], environment: ["SIUO_LOG_LEVEL": "chatty"])
+        let environment = try await SiuoProcess.run(["mock-provider"], environment: ["SIUO_LOG_LEVEL": "chatty"])
         #expect(environment.status == 2 && environment.stderr.contains("SIUO_LOG_LEVEL"), "\(environment.output)")
     }
 }

@@ -40,8 +40,8 @@ import Testing
     }
 
     /// Runs `siuo arguments…` to the end; returns its exit status and output.
-    static func siuo(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let finished = try SiuoProcess.run(arguments)
+    static func siuo(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let finished = try await SiuoProcess.run(arguments)
         return (finished.status, finished.output)
     }
 
@@ -57,7 +57,7 @@ import Testing
         let priced = demo.replacingOccurrences(of: "    rpm: 600\n", with: "    rpm: 600\n    price: {input_per_mtok: 100, output_per_mtok: 100}\n")
             .replacingOccurrences(of: "lease_ttl_s: 30", with: "lease_ttl_s: 30\nbudget_usd: 0.5")
         let file = try folder.write("budget.yaml", priced)
-        let run = try Self.siuo(["run", file, "--database-url", url, "--workers", "1", "--concurrency", "2"])
+        let run = try await Self.siuo(["run", file, "--database-url", url, "--workers", "1", "--concurrency", "2"])
         #expect(run.status == 3, "\(run.output)")
         #expect(run.output.contains("stopped: its budget is spent"))
         let pool = PostgresPool(url: url, size: 1)
@@ -72,7 +72,7 @@ import Testing
         let file = try scene.folder.write("demo-batch.yaml", batched)
         _ = try scene.folder.write(
             "demo-batch.mock.json", try String(contentsOfFile: RepositoryPaths.root + "/examples/demo-batch.mock.json", encoding: .utf8))
-        let run = try Self.siuo(["run", file, "--database-url", scene.url, "--workers", "1", "--concurrency", "4"])
+        let run = try await Self.siuo(["run", file, "--database-url", scene.url, "--workers", "1", "--concurrency", "4"])
         #expect(run.status == 0, "\(run.output)")
         #expect(run.output.contains("batches: ") && run.output.contains("(0 open)"), "the batches are shown")
         #expect(run.output.contains("judge ") && run.output.contains("careful-vlm  batch_"), "a line per batch: model and provider id")
@@ -89,7 +89,7 @@ import Testing
         guard let scene = try await DemoScene.make(suite: "e2e_dry_run") else { return }
         defer { scene.folder.remove() }
         let (file, url) = (scene.file, scene.url)
-        let dry = try Self.siuo(["run", file, "--database-url", url, "--dry-run"])
+        let dry = try await Self.siuo(["run", file, "--database-url", url, "--dry-run"])
         #expect(dry.status == 0, "\(dry.output)")
         #expect(dry.output.contains("Sweep demo over 9 cases, 3 samples."))
         #expect(dry.output.contains("terse-vlm") && dry.output.contains("judging (judge)"))
@@ -99,7 +99,7 @@ import Testing
         #expect(try await pool.query("SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'sweeps'")[0].decode(Int.self, "n") == 0)
 
         let broken = try scene.folder.write("broken.yaml", "name: x\nmodels:\n  - name: a\n    provider: nope\n    model: m\n")
-        let bad = try Self.siuo(["run", broken, "--database-url", url, "--dry-run"])
+        let bad = try await Self.siuo(["run", broken, "--database-url", url, "--dry-run"])
         #expect(bad.status == 2)
         #expect(bad.output.contains("broken.yaml") && bad.output.contains("provider"))
     }
@@ -115,10 +115,10 @@ import Testing
         let demo = try String(contentsOfFile: try Self.sweepFile(in: folder, port: try FreePort.find()), encoding: .utf8)
         let priced = demo.replacingOccurrences(of: "    rpm: 600\n", with: "    rpm: 600\n    price: {input_per_mtok: 100, output_per_mtok: 100}\n")
             .replacingOccurrences(of: "  rpm: 1200", with: "  rpm: 1200\n  price: {input_per_mtok: 10, output_per_mtok: 10, batch_discount: 0.25}")
-        let live = try Self.siuo(["run", try folder.write("live.yaml", priced), "--dry-run"])
+        let live = try await Self.siuo(["run", try folder.write("live.yaml", priced), "--dry-run"])
         let batched = priced.replacingOccurrences(of: "lease_ttl_s: 30", with: "lease_ttl_s: 30\nbatch: true")
             .replacingOccurrences(of: "    multi_sample: false", with: "    multi_sample: false\n    batch: false")
-        let batch = try Self.siuo(["run", try folder.write("batch.yaml", batched), "--dry-run"])
+        let batch = try await Self.siuo(["run", try folder.write("batch.yaml", batched), "--dry-run"])
         #expect(live.status == 0 && batch.status == 0, "\(live.output)\n\(batch.output)")
         /// The cost column of `model`'s row for `task`, and whether the row says batch.
         func row(_ output: String, _ model: String, _ task: String) -> (cost: Double, batch: Bool)? {
@@ -146,11 +146,11 @@ import Testing
         guard let scene = try await DemoScene.make(suite: "e2e_run_limit") else { return }
         defer { scene.folder.remove() }
         let (file, url) = (scene.file, scene.url)
-        let dry = try Self.siuo(["run", file, "--database-url", url, "--dry-run", "--limit", "2"])
+        let dry = try await Self.siuo(["run", file, "--database-url", url, "--dry-run", "--limit", "2"])
         #expect(dry.output.contains("Sweep demo over the first 2 of 9 cases, 3 samples."), "\(dry.output)")
         #expect(dry.output.contains("total: 48 jobs"), "\(dry.output)")
 
-        let trial = try Self.siuo(["run", file, "--database-url", url, "--limit", "2", "--workers", "1", "--concurrency", "8"])
+        let trial = try await Self.siuo(["run", file, "--database-url", url, "--limit", "2", "--workers", "1", "--concurrency", "8"])
         #expect(trial.status == 0, "\(trial.output)")
         #expect(trial.output.contains("imported dataset siuo-sample: 9 cases"), "\(trial.output)")
         #expect(trial.output.contains("sweep demo: created, 12 new jobs (first 2 cases)"), "\(trial.output)")
@@ -169,7 +169,7 @@ import Testing
         let trialAnswers: Int = 3 * 2 * 3 + 3 * 2  // 3 models × 2 cases × 3 samples, and 3 × 2 MCQA answers
         #expect(trialResponses.count == trialAnswers)
 
-        let full = try Self.siuo(["run", file, "--database-url", url, "--workers", "2", "--concurrency", "8"])
+        let full = try await Self.siuo(["run", file, "--database-url", url, "--workers", "2", "--concurrency", "8"])
         #expect(full.status == 0, "\(full.output)")
         #expect(full.output.contains("sweep demo: resumed, 42 new jobs"), "\(full.output)")
         #expect(full.output.contains("9/9"))
@@ -181,7 +181,7 @@ import Testing
         #expect(try await Self.count(pool, "SELECT count(*) AS n FROM jobs WHERE state <> 'done'") == 0)
         let jobs = try await Self.count(pool, "SELECT count(*) AS n FROM jobs")
 
-        let again = try Self.siuo(["run", file, "--database-url", url])
+        let again = try await Self.siuo(["run", file, "--database-url", url])
         #expect(again.status == 0, "\(again.output)")
         #expect(again.output.contains("sweep demo: resumed, 0 new jobs"), "\(again.output)")
         #expect(try await Self.count(pool, "SELECT count(*) AS n FROM jobs") == jobs)

@@ -23,7 +23,10 @@ import Testing
         try await SweepFixture.importDataset(pool, cases: 2)
         _ = try await SweepStore(pool: pool).submit(SweepFixture.definition(name: "demo", models: 1, samples: 1))
         let coordinator = try SiuoProcess(
-            ["coordinator", "--database-url", url, "--listen", "127.0.0.1:0", "--pool-size", "4", "--failed-auth-limit", "1000000"],
+            [
+                "coordinator", "--database-url", url, "--listen", "127.0.0.1:0", "--pool-size", "4", "--failed-auth-limit", "1000000",
+                "--drain-seconds", "0",
+            ],
             environment: [
                 "SIUO_WORKER_TOKEN": TestCoordinator.workerToken, "SIUO_ADMIN_TOKEN": TestCoordinator.adminToken,
                 "SIUO_VIEWER_TOKEN": TestCoordinator.viewerToken, "SIUO_REVIEWER_TOKEN": TestCoordinator.reviewerToken,
@@ -35,7 +38,7 @@ import Testing
         // fields). One worker: CPython 3.11's ast.parse, which Hypothesis calls, is not thread-safe.
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let ended = try PosixSpawn.run(
+        let ended = try await PosixSpawn.runOffPool(
             try #require(Self.schemathesis),
             [
                 "--config-file", RepositoryPaths.root + "/scripts/schemathesis.toml", "run", RepositoryPaths.root + "/docs/openapi.yaml",

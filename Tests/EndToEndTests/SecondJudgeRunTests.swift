@@ -20,7 +20,7 @@ import Testing
         _ = try scene.folder.write(
             "two-judges.mock.json", try String(contentsOfFile: scene.folder.path + "/demo.mock.json", encoding: .utf8))
         let arguments = ["--limit", "4", "--workers", "1", "--concurrency", "8"]
-        let run = try RunCommandTests.siuo(["run", file, "--database-url", scene.url] + arguments)
+        let run = try await RunCommandTests.siuo(["run", file, "--database-url", scene.url] + arguments)
         #expect(run.status == 0, "\(run.output)")
         let pool = PostgresPool(url: scene.url, size: 2)
         let roles = try await pool.query(
@@ -39,7 +39,7 @@ import Testing
         #expect(report.provenance.judges?.keys.sorted() == ["judge", "judge-b"])
 
         let plainURL = try await TestDatabase.freshDatabase(suite: "e2e_second_judge_plain")
-        let plain = try RunCommandTests.siuo(["run", scene.file, "--database-url", plainURL] + arguments)
+        let plain = try await RunCommandTests.siuo(["run", scene.file, "--database-url", plainURL] + arguments)
         #expect(plain.status == 0, "\(plain.output)")
         let without = try await ReportStore(pool: PostgresPool(url: plainURL, size: 2)).report("demo")
         #expect(without.judgeAgreement == nil && without.models.count == report.models.count)

@@ -10,7 +10,7 @@ public final class CoordinatorProcess: @unchecked Sendable {
     /// Starts a coordinator on `databaseURL` and waits until it listens.
     public init(databaseURL: String) throws {
         process = try SiuoProcess(
-            ["coordinator", "--database-url", databaseURL, "--listen", "127.0.0.1:0", "--pool-size", "4"],
+            ["coordinator", "--database-url", databaseURL, "--listen", "127.0.0.1:0", "--pool-size", "4", "--drain-seconds", "0"],
             environment: ["SIUO_WORKER_TOKEN": TestCoordinator.workerToken, "SIUO_ADMIN_TOKEN": TestCoordinator.adminToken],
             waitForAddress: true)
         baseURL = process.baseURL!

@@ -10,13 +10,13 @@ public enum PythonTools {
     }
 
     /// Runs `script` with `arguments` in the virtual environment; returns stdout, or throws with stderr.
-    public static func run(_ script: String, _ arguments: [String]) throws -> String {
+    public static func run(_ script: String, _ arguments: [String]) async throws -> String {
         guard let python else { throw ToolMissing() }
         let folder = try TemporaryFolder(prefix: "siuo-python")
         defer { folder.remove() }
         let scriptPath = folder.path + "/script.py"
         try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
-        let ended = try PosixSpawn.run(python, [scriptPath] + arguments, stdout: folder.path + "/out", stderr: folder.path + "/err")
+        let ended = try await PosixSpawn.runOffPool(python, [scriptPath] + arguments, stdout: folder.path + "/out", stderr: folder.path + "/err")
         let out = (try? String(contentsOfFile: folder.path + "/out", encoding: .utf8)) ?? ""
         guard ended.status == 0 else {
             throw ScriptFailed(message: (try? String(contentsOfFile: folder.path + "/err", encoding: .utf8)) ?? "exit \(ended.status)")

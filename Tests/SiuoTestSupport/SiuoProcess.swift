@@ -67,13 +67,13 @@ public final class SiuoProcess: @unchecked Sendable {
 
     /// Runs `siuo arguments…` to its end, stdout and stderr apart (with
     /// `PosixSpawn`, away from `Foundation.Process.run`'s intermittent crash).
-    public static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Finished {
+    public static func run(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> Finished {
         guard let binary else { throw CoordinatorClientError(status: 0, message: "build siuo first (swift build)") }
         let folder = try TemporaryFolder(prefix: "siuo-output")
         defer { folder.remove() }
         let outPath = folder.path + "/stdout"
         let errPath = folder.path + "/stderr"
-        let ended = try PosixSpawn.run(
+        let ended = try await PosixSpawn.runOffPool(
             binary, arguments, environment: ProcessInfo.processInfo.environment.merging(extra) { $1 },
             stdout: outPath, stderr: errPath)
         return Finished(

@@ -35,7 +35,7 @@ final class BenchScene {
         try await mocks.start(addresses: ["127.0.0.1:\(mockPort)"], seed: 1, config: configFile.path)
         mockBase = "http://127.0.0.1:\(mockPort)"
         coordinator = try BenchChild(
-            ["coordinator", "--database-url", databaseURL, "--listen", "127.0.0.1:0"],
+            ["coordinator", "--database-url", databaseURL, "--listen", "127.0.0.1:0", "--drain-seconds", "0"],
             environment: ["SIUO_WORKER_TOKEN": tokens.worker, "SIUO_ADMIN_TOKEN": tokens.admin], waitForAddress: true)
     }
 

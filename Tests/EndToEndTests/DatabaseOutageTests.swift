@@ -1,0 +1,47 @@
+import Foundation
+import Shared
+import SiuoTestSupport
+import Testing
+
+/// PostgreSQL stops in the middle of a sweep and comes back: every coordinator's `/readyz` turns 503
+/// and then 200 again by itself, the workers carry on, and the sweep completes with one result per
+/// job (`ChaosTests.run` checks every job done, one response per sample, one verdict per judge job).
+@Suite(.serialized) struct DatabaseOutageTests {
+    static func readiness(_ url: String) async -> Int {
+        (try? await CurlMultiClient.shared.send(HTTPClientRequest(url: url + "/readyz", timeout: 5)).status) ?? 0
+    }
+
+    /// Polls every coordinator's `/readyz` until each answers `status`, for 30 s at most.
+    static func waitForReadiness(_ cluster: ChaosCluster, _ status: Int) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            var all = true
+            for index in cluster.coordinatorPorts.indices where await readiness(cluster.coordinatorURL(index)) != status { all = false }
+            if all { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
+    @Test func aSweepOutlivesItsDatabaseGoingAwayAndComingBack() async throws {
+        guard SiuoProcess.binary != nil else {
+            Issue.record("build siuo first (swift build)")
+            return
+        }
+        let report = try await ChaosTests.run(name: "outage", faults: false) { cluster in
+            let total = await cluster.count("SELECT count(*) AS n FROM jobs") ?? 1
+            while (await cluster.count("SELECT count(*) AS n FROM jobs WHERE state = 'done'") ?? 0) < total / 4 {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(try await Self.waitForReadiness(cluster, 200))
+            try await cluster.stopPostgres()
+            #expect(try await Self.waitForReadiness(cluster, 503), "/readyz says the database is gone")
+            try await Task.sleep(for: .seconds(3))
+            try await cluster.startPostgres()
+            #expect(try await Self.waitForReadiness(cluster, 200), "/readyz recovers without a restart")
+            let left = await cluster.count("SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased')") ?? 0
+            #expect(left > 0, "the outage struck mid-sweep")
+        }
+        #expect(report.state == "done")
+    }
+}
