@@ -34,13 +34,13 @@ import Testing
                 try await Task.sleep(for: .milliseconds(100))
             }
             #expect(try await Self.waitForReadiness(cluster, 200))
+            let left = await cluster.count("SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased')") ?? 0
+            #expect(left > 0, "the outage strikes mid-sweep")
             try await cluster.stopPostgres()
             #expect(try await Self.waitForReadiness(cluster, 503), "/readyz says the database is gone")
             try await Task.sleep(for: .seconds(3))
             try await cluster.startPostgres()
             #expect(try await Self.waitForReadiness(cluster, 200), "/readyz recovers without a restart")
-            let left = await cluster.count("SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased')") ?? 0
-            #expect(left > 0, "the outage struck mid-sweep")
         }
         #expect(report.state == "done")
     }
