@@ -28,6 +28,43 @@ import Testing
         #expect(try await pool.query("SELECT count(*) AS n FROM pipeline_probe")[0].decode(Int.self, "n") == 1)
     }
 
+    @Test func aFollowUpAfterTheSyncPointFailsOnItsOwnAndFollowsAFailureBeforeIt() async throws {
+        let pool = try await TestDatabase.pool(suite: "connection_follow_up", migrated: false)
+        try await pool.query("CREATE TABLE IF NOT EXISTS follow_probe (n integer PRIMARY KEY)")
+        try await pool.query("DELETE FROM follow_probe")
+        let insert = "INSERT INTO follow_probe VALUES ($1)"
+        func numbers() async throws -> String? {
+            try await pool.query("SELECT string_agg(n::text, ',' ORDER BY n) AS ns FROM follow_probe")[0].decode(String?.self, "ns")
+        }
+        let soft = { (n: Int) in [PostgresStatement("BEGIN"), PostgresStatement(insert, [n]), PostgresStatement("SELECT 7 AS seven"), .commit] }
+
+        // Both parts run: the first part's results (one per statement), then the follow-up's.
+        let both = try await pool.withTransaction { connection in
+            try await connection.pipeline([PostgresStatement(insert, [1]), .commit], then: soft(2))
+        }
+        #expect(both.rows.count == 2)
+        #expect(try both.followUp.get().count == 4)
+        #expect(try both.followUp.get()[2][0].decode(Int.self, "seven") == 7)
+        #expect(try await numbers() == "1,2")
+
+        // The follow-up breaks a key: what came before its sync point stays committed, and nothing of it is written.
+        let broken = try await pool.withTransaction { connection in
+            try await connection.pipeline([PostgresStatement(insert, [3]), .commit], then: soft(1) + soft(4))
+        }
+        #expect(throws: PostgresError.self) { try broken.followUp.get() }
+        #expect(try await numbers() == "1,2,3")
+
+        // The first part fails: it throws, it is rolled back, and the follow-up, in the failed transaction, writes nothing.
+        await #expect(throws: PostgresError.self) {
+            try await pool.withTransaction { connection in
+                try await connection.pipeline([PostgresStatement(insert, [5]), PostgresStatement(insert, [1]), .commit], then: soft(6))
+            }
+        }
+        #expect(try await numbers() == "1,2,3")
+        // Every connection of the pool is usable after all that.
+        for _ in 0..<pool.size { #expect(try await pool.query("SELECT 1 AS one")[0].decode(Int.self, "one") == 1) }
+    }
+
     @Test func decodesEachTypeFromItsColumn() async throws {
         let pool = try await TestDatabase.pool(suite: "connection_types", migrated: false)
         let row = try await pool.query(

@@ -60,8 +60,30 @@ public final class PostgresConnection: @unchecked Sendable {
         let commands =
             prefix.map { PreparedCommand(sql: $0, parameters: []) }
             + statements.map { PreparedCommand(sql: $0.sql, parameters: $0.bindings.map(\.postgresParameter)) }
-        let rows = try await thread.run { try self.blockingPipeline(commands) }
+        let rows = try await thread.run { try self.blockingPipeline([commands]) }[0].get()
         return Array(rows.dropFirst(prefix.count))
+    }
+
+    /// Runs `statements`, then `followUp`, in one round trip, with a sync
+    /// point between them: a failure in either ends only its own part, and
+    /// `followUp`'s failure undoes nothing before it. `followUp` runs in the
+    /// session as `statements` left it: after a failure inside a transaction
+    /// block, it fails whole. For a second transaction that must not hold up
+    /// the first (a soft-state write after a durable COMMIT) but may ride its
+    /// round trip. Throws what `statements` threw; answers their rows and
+    /// `followUp`'s outcome.
+    public func pipeline(
+        _ statements: [PostgresStatement], then followUp: [PostgresStatement]
+    ) async throws -> (rows: [PostgresRows], followUp: Result<[PostgresRows], any Error>) {
+        let prefix = deferred
+        deferred = []
+        let first =
+            prefix.map { PreparedCommand(sql: $0, parameters: []) }
+            + statements.map { PreparedCommand(sql: $0.sql, parameters: $0.bindings.map(\.postgresParameter)) }
+        let second = followUp.map { PreparedCommand(sql: $0.sql, parameters: $0.bindings.map(\.postgresParameter)) }
+        let outcomes = try await thread.run { try self.blockingPipeline(second.isEmpty ? [first] : [first, second]) }
+        let rows = Array(try outcomes[0].get().dropFirst(prefix.count))
+        return (rows, outcomes.count > 1 ? outcomes[1] : .success([]))
     }
 
     /// Holds `sql` (no parameters) back until the next call, which sends it
@@ -199,31 +221,53 @@ public final class PostgresConnection: @unchecked Sendable {
         var parameters: [PostgresParameter]
     }
 
-    private func blockingPipeline(_ commands: [PreparedCommand]) throws -> [PostgresRows] {
+    /// Sends every segment, each ended by a sync point, then reads each
+    /// segment's results up to its sync. A failure aborts the rest of its own
+    /// segment only (libpq skips up to the sync); a segment after one whose
+    /// sending failed is not sent. Throws only when pipeline mode cannot start.
+    private func blockingPipeline(_ segments: [[PreparedCommand]]) throws -> [Result<[PostgresRows], any Error>] {
         try blockingEnsureConnected()
         guard PQenterPipelineMode(handle) == 1 else {
             throw PostgresError(kind: .connectionLost, message: String(cString: PQerrorMessage(handle)))
         }
-        var expected: [Expectation] = []
-        var failure: (any Error)?
-        for command in commands {
-            do {
-                try send(command, expecting: &expected)
-            } catch {
-                failure = error
-                break
+        var sent: [(expected: [Expectation], failure: (any Error)?)] = []
+        for segment in segments {
+            var expected: [Expectation] = []
+            var failure: (any Error)?
+            for command in segment {
+                do {
+                    try send(command, expecting: &expected)
+                } catch {
+                    failure = error
+                    break
+                }
             }
+            if PQpipelineSync(handle) != 1, failure == nil {
+                failure = PostgresError(kind: .connectionLost, message: String(cString: PQerrorMessage(handle)))
+            }
+            sent.append((expected, failure))
+            if failure != nil { break }
         }
-        if PQpipelineSync(handle) != 1, failure == nil {
-            failure = PostgresError(kind: .connectionLost, message: String(cString: PQerrorMessage(handle)))
+        var outcomes = sent.map { readSegment(expected: $0.expected, failure: $0.failure) }
+        while outcomes.count < segments.count {
+            outcomes.append(.failure(PostgresError(kind: .connectionLost, message: "not sent: an earlier part of the pipeline could not be sent")))
         }
-        // Read every result up to the sync, even after a failure, so the
-        // session is back in a known state.
+        PQexitPipelineMode(handle)
+        transactionOpen = handle.map { PQtransactionStatus($0) != PQTRANS_IDLE } ?? false
+        return outcomes
+    }
+
+    /// Reads one segment's results, up to and including its sync, even after
+    /// a failure, so the session is back in a known state.
+    private func readSegment(expected: [Expectation], failure sendFailure: (any Error)?) -> Result<[PostgresRows], any Error> {
+        var failure = sendFailure
         var rows: [PostgresRows] = []
+        var syncRead = false
         for expectation in expected {
             let result = PQgetResult(handle)
             if PQresultStatus(result) == PGRES_PIPELINE_SYNC || result == nil {
                 if let result { PQclear(result) }
+                syncRead = result != nil
                 failure = failure ?? PostgresError(kind: .connectionLost, message: String(cString: PQerrorMessage(handle)))
                 break
             }
@@ -250,15 +294,13 @@ public final class PostgresConnection: @unchecked Sendable {
             }
         }
         // Up to and including the sync's own result.
-        while let result = PQgetResult(handle) {
+        while !syncRead, let result = PQgetResult(handle) {
             let status = PQresultStatus(result)
             PQclear(result)
             if status == PGRES_PIPELINE_SYNC { break }
         }
-        PQexitPipelineMode(handle)
-        transactionOpen = handle.map { PQtransactionStatus($0) != PQTRANS_IDLE } ?? false
-        if let failure { throw failure }
-        return rows
+        if let failure { return .failure(failure) }
+        return .success(rows)
     }
 
     /// What a pipeline reads back for each command it sent.

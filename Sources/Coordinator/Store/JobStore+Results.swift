@@ -113,10 +113,12 @@ extension JobStore {
     /// without a verdict) is refused whole, before anything is written.
     ///
     /// Two round trips: BEGIN with the fencing read, then every write and
-    /// COMMIT in one pipeline; the buckets are settled after, on their own.
+    /// COMMIT in one pipeline, which also carries, after a sync point, the
+    /// buckets' settlement as a transaction of its own that does not wait for
+    /// the WAL flush: bucket locks are never held through the results' fsync.
     public func complete(_ results: [JobResult]) async throws -> [ItemStatus] {
         guard !results.isEmpty else { return [] }
-        let (statuses, successes, stated) = try await pool.withTransaction { connection in
+        return try await pool.withTransaction { connection in
             // What can be checked without the job is checked for every item, stale or not, before anything is written.
             for result in results { try Self.validateShape(result) }
             let fenced = try await FencedJob.lock(results.map(\.lease), on: connection)
@@ -133,7 +135,7 @@ extension JobStore {
                 current.append((result, job))
                 statuses.append(.accepted)
             }
-            guard !current.isEmpty else { return (statuses, [Int64: BucketSpending](), [(bucketID: Int64, limits: ProviderLimits)]()) }
+            guard !current.isEmpty else { return statuses }
             var statements = try FencedJob.sampleStatements(current.flatMap { result, job in result.samples.map { (job.id, $0) } })
             statements += try verdictStatements(current)
             statements.append(finishStatement(current))
@@ -143,7 +145,6 @@ extension JobStore {
             if !generated.isEmpty {
                 statements.append(PostgresStatement(ResultSQL.createJudgeJobs, [PostgresTextArray(generated.map(String.init))]))
             }
-            try await connection.pipeline(statements + [.commit])
             var successes: [Int64: BucketSpending] = [:]
             for (result, job) in current {
                 // Only live requests the provider answered raise its rate; cached
@@ -154,13 +155,13 @@ extension JobStore {
                     usage.inputTokens + usage.outputTokens - usage.batchInputTokens - usage.batchOutputTokens
             }
             let stated = current.compactMap { result, job in result.limits.map { (bucketID: job.bucketID, limits: $0) } }
-            return (statuses, successes, stated)
+            // The results are committed whatever the settlement does: a failure
+            // there must not make the worker believe they were not.
+            _ = try await connection.pipeline(
+                statements + [.commit],
+                then: RateBucketStore.softTransactions([RateBucketStore.learnStatement(stated), RateBucketStore.settleStatement(successes)]))
+            return statuses
         }
-        // The results are committed: a failure to adjust the buckets must not
-        // make the worker believe they were not (it is retried with the next results).
-        try? await RateBucketStore.learn(stated, pool: pool)
-        try? await RateBucketStore.settle(successes.filter { $0.value.requests > 0 }, pool: pool)
-        return statuses
     }
 
     private func verdictStatements(_ items: [(JobResult, FencedJob)]) throws -> [PostgresStatement] {

@@ -77,34 +77,49 @@ enum RateBucketStore {
     }
 
     /// After accepted results, per bucket: additive increase of adaptive
-    /// rates, and the reported model tokens settled against the estimate charged.
-    static func settle(_ spent: [Int64: BucketSpending], pool: PostgresPool) async throws {
-        guard !spent.isEmpty else { return }
-        let buckets = spent.sorted { $0.key < $1.key }
-        try await pool.transaction(
-            durable: false,
+    /// rates, and the reported model tokens settled against the estimate
+    /// charged (`RateBucketSQL.settle`); `nil` when nothing was spent.
+    static func settleStatement(_ spent: [Int64: BucketSpending]) -> PostgresStatement? {
+        let buckets = spent.filter { $0.value.requests > 0 }.sorted { $0.key < $1.key }
+        guard !buckets.isEmpty else { return nil }
+        return PostgresStatement(
+            RateBucketSQL.settle,
             [
-                PostgresStatement(
-                    RateBucketSQL.settle,
-                    [
-                        PostgresTextArray(buckets.map { String($0.key) }), PostgresTextArray(buckets.map { String($0.value.requests) }),
-                        AdaptiveRate.increasePerSuccess, PostgresTextArray(buckets.map { String($0.value.modelTokens) }),
-                        AdaptiveRate.probeIncreasePerSuccess,
-                    ])
+                PostgresTextArray(buckets.map { String($0.key) }), PostgresTextArray(buckets.map { String($0.value.requests) }),
+                AdaptiveRate.increasePerSuccess, PostgresTextArray(buckets.map { String($0.value.modelTokens) }),
+                AdaptiveRate.probeIncreasePerSuccess,
             ])
     }
 
-    /// Applies the limits workers saw stated for buckets (`RateBucketSQL.learn`).
-    static func learn(_ stated: [(bucketID: Int64, limits: ProviderLimits)], pool: PostgresPool) async throws {
+    /// Applies the limits workers saw stated for buckets (`RateBucketSQL.learn`);
+    /// `nil` when none were stated.
+    static func learnStatement(_ stated: [(bucketID: Int64, limits: ProviderLimits)]) -> PostgresStatement? {
         let stated = stated.filter { !$0.limits.isEmpty }
-        guard !stated.isEmpty else { return }
-        try await pool.query(
+        guard !stated.isEmpty else { return nil }
+        return PostgresStatement(
             RateBucketSQL.learn,
             [
                 PostgresTextArray(stated.map { String($0.bucketID) }),
                 PostgresNullableTextArray(stated.map { $0.limits.requestsPerMinute.map(String.init) }),
                 PostgresNullableTextArray(stated.map { $0.limits.tokensPerMinute.map(String.init) }),
             ])
+    }
+
+    /// Each of `statements` as a transaction of its own that does not wait
+    /// for the WAL flush (bucket rows are soft state, and their locks must
+    /// not wait on an fsync, nor one statement's locks on another's), to
+    /// follow a durable transaction in its round trip
+    /// (`PostgresConnection.pipeline(_:then:)`).
+    static func softTransactions(_ statements: [PostgresStatement?]) -> [PostgresStatement] {
+        statements.compactMap { $0 }.flatMap { statement in
+            [PostgresStatement("BEGIN"), PostgresStatement("SET LOCAL synchronous_commit = off"), statement, .commit]
+        }
+    }
+
+    /// Applies the limits workers saw stated for buckets (`RateBucketSQL.learn`).
+    static func learn(_ stated: [(bucketID: Int64, limits: ProviderLimits)], pool: PostgresPool) async throws {
+        guard let statement = learnStatement(stated) else { return }
+        try await pool.query(statement.sql, statement.bindings)
     }
 
     /// Returns tokens that found no job.
