@@ -83,6 +83,21 @@ enum SweepSQL {
         WHERE j.sweep_id = $1
         GROUP BY m.name, j.kind
         """
+    /// Per model called (the judge for judge jobs): its jobs that failed for good ($1 the sweep),
+    /// and its most recent distinct last errors, each cut to $2 characters, at most $3 of them.
+    static let failures = """
+        SELECT model, failed, message, n, cut FROM (
+            SELECT m.name AS model, left(coalesce(j.last_error, 'no error recorded'), $2::integer) AS message, count(*) AS n,
+                   bool_or(length(j.last_error) > $2::integer) AS cut,
+                   (sum(count(*)) OVER (PARTITION BY m.name))::bigint AS failed,
+                   row_number() OVER (PARTITION BY m.name ORDER BY max(j.finished_at) DESC NULLS LAST, max(j.id) DESC) AS rank
+            FROM jobs j JOIN models m ON m.id = j.model_id
+            WHERE j.sweep_id = $1 AND j.state = 'failed'
+            GROUP BY 1, 2
+        ) f
+        WHERE rank <= $3
+        ORDER BY model, rank
+        """
     static let activeEndpoints = """
         SELECT DISTINCT m.provider, m.base_url, m.model, m.api_key_env
         FROM models m JOIN sweeps s ON s.id = m.sweep_id
