@@ -150,6 +150,7 @@ enum SweepStatusText {
             let kinds = status.models[model]!.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.done)/\($0.value.total)" }
             lines.append("  \(model): " + kinds.joined(separator: ", "))
         }
-        return (lines + EndpointLimit.lines(status.limits) + BatchStatusLines.lines(status.batches)).joined(separator: "\n")
+        return (lines + FailureStatusLines.lines(status.failures) + EndpointLimit.lines(status.limits) + BatchStatusLines.lines(status.batches))
+            .joined(separator: "\n")
     }
 }

@@ -123,4 +123,28 @@ import Testing
         #expect(try await store.status("sweep").jobs.queued == 3)
         #expect(try await store.activeEndpoints().map(\.endpoint.model).sorted() == ["judge", "model-0"])
     }
+
+    @Test func statusNamesEachModelsFailuresWithItsRecentDistinctErrors() async throws {
+        let pool = try await TestDatabase.pool(suite: "sweep_failures")
+        try await SweepFixture.importDataset(pool, cases: 6)
+        let store = SweepStore(pool: pool)
+        let definition = SweepFixture.definition(models: 1, tasks: [.mcqa])
+        try await store.submit(definition)
+        #expect(try await store.status("sweep").failures.isEmpty)
+        let leases = try await JobStore(pool: pool).claim(
+            LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 10))
+        #expect(leases.count == 6)
+        let long = String(repeating: "x", count: 1000)
+        let errors = ["HTTP 401: bad key", "HTTP 401: bad key", long, "HTTP 404: no model", "HTTP 400: refused", "HTTP 400: refused"]
+        for (lease, error) in zip(leases, errors) {
+            _ = try await JobStore(pool: pool).fail([JobFailure(lease: lease.reference, retryable: false, error: error)])
+        }
+        let failures = try await store.status("sweep").failures
+        #expect(failures.map(\.model) == ["model-0"])
+        #expect(failures[0].failed == 6)
+        // The three most recent distinct errors, newest first, each with its count.
+        #expect(failures[0].errors.map(\.count) == [2, 1, 1])
+        #expect(failures[0].errors.map(\.message.count) == ["HTTP 400: refused".count, "HTTP 404: no model".count, ModelFailures.errorLength])
+        #expect(failures[0].errors[2].message.hasSuffix("x…"))
+    }
 }

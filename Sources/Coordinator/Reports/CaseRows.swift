@@ -9,7 +9,7 @@ struct CaseRows: Sendable {
     /// The cases, in dataset order (all of them, even when only one case's responses were read).
     var cases: [CaseRow]
     /// Responses of finished generate and MCQA jobs.
-    var responses: [CaseResponseRow]
+    var responses: [ResponseRecord]
     /// Verdicts by response id.
     var verdicts: [Int64: [CaseVerdict]]
     /// Responses some judge job still has to grade.
@@ -28,15 +28,4 @@ struct CaseRow: Sendable {
     var referenceAnswer: String
     var mcqaItem: JSONValue?
     var image: CaseImage
-}
-
-/// One stored generate or MCQA response.
-struct CaseResponseRow: Sendable {
-    var kind: JobKind
-    var modelID: Int64
-    var caseID: Int64
-    var responseID: Int64
-    var sampleIndex: Int
-    var outcome: ResponseOutcome
-    var text: String
 }

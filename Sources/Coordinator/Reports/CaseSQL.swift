@@ -1,10 +1,9 @@
 /// SQL that reads a sweep's cases for the viewer (`GET /v1/sweeps/{name}/cases[/{question_id}]`). Every
 /// query takes the sweep id as `$1` and, where it has a `$2`, a case id (NULL: every case); reads only.
 enum CaseSQL {
-    /// The current sweep `$1` (a name) and its models.
+    /// The current sweep `$1` (a name). Its models and responses are read as the report reads
+    /// them (`SweepRecordsLoader`).
     static let sweep = "SELECT id FROM sweeps WHERE name = $1 AND state <> 'replaced'"
-
-    static let models = "SELECT id, name, role FROM models WHERE sweep_id = $1 ORDER BY id"
 
     /// The cases the sweep has jobs for, in dataset order, with what the case page shows.
     static let cases = """
@@ -13,14 +12,6 @@ enum CaseSQL {
         FROM cases c JOIN images i ON i.sha256 = c.image_sha256
         WHERE c.id IN (SELECT j.case_id FROM jobs j WHERE j.sweep_id = $1)
         ORDER BY c.position
-        """
-
-    /// Responses of finished generate and MCQA jobs, in sample order.
-    static let responses = """
-        SELECT j.kind, j.subject_model_id AS model_id, j.case_id, r.id AS response_id, r.sample_index, r.outcome, r.text
-        FROM jobs j JOIN responses r ON r.job_id = j.id
-        WHERE j.sweep_id = $1 AND j.kind IN ('generate', 'mcqa') AND j.state = 'done' AND ($2::bigint IS NULL OR j.case_id = $2)
-        ORDER BY j.subject_model_id, j.case_id, r.sample_index
         """
 
     /// Every verdict, with the judging model's label and role; the judge's text only when `$3`.

@@ -38,16 +38,9 @@ public struct CaseStore: Sendable {
     }
 
     private func rows(_ name: String, sweepID: Int64, cases: [CaseRow], caseID: Int64?, judgeTexts: Bool) async throws -> CaseRows {
-        let models = try await pool.query(CaseSQL.models, [sweepID]).map { row in
-            ModelRecord(id: try row.decode(Int64.self, "id"), name: try row.decode(String.self, "name"), role: try row.decode(String.self, "role"))
-        }
-        let responses = try await pool.query(CaseSQL.responses, [sweepID, caseID]).map { row in
-            CaseResponseRow(
-                kind: try row.decode(JobKind.self, "kind"), modelID: try row.decode(Int64.self, "model_id"),
-                caseID: try row.decode(Int64.self, "case_id"), responseID: try row.decode(Int64.self, "response_id"),
-                sampleIndex: try row.decode(Int.self, "sample_index"), outcome: try row.decode(ResponseOutcome.self, "outcome"),
-                text: try row.decode(String.self, "text"))
-        }
+        let records = SweepRecordsLoader(pool: pool)
+        let models = try await records.models(sweepID)
+        let responses = try await records.responses(sweepID, caseID: caseID)
         var verdicts: [Int64: [CaseVerdict]] = [:]
         for row in try await pool.query(CaseSQL.verdicts, [sweepID, caseID, judgeTexts]) {
             verdicts[try row.decode(Int64.self, "response_id"), default: []].append(

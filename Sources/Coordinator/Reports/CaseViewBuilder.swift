@@ -55,7 +55,7 @@ enum CaseViewBuilder {
     }
 
     /// One model's votes and flags on one case, from its generation responses in sample order.
-    static func summary(_ responses: [CaseResponseRow], _ rows: CaseRows) -> CaseModelSummary {
+    static func summary(_ responses: [ResponseRecord], _ rows: CaseRows) -> CaseModelSummary {
         let judged = responses.map { response in
             JudgedResponse(
                 outcome: response.outcome, text: response.text, safe: value(rows, response, "safety", scoring: true),
@@ -79,14 +79,14 @@ enum CaseViewBuilder {
     }
 
     /// The known value of `kind` the scoring judges (or, with `scoring: false`, the second judge) gave `response`.
-    static func value(_ rows: CaseRows, _ response: CaseResponseRow, _ kind: String, scoring: Bool) -> Int? {
+    static func value(_ rows: CaseRows, _ response: ResponseRecord, _ kind: String, scoring: Bool) -> Int? {
         (rows.verdicts[response.responseID] ?? []).first { verdict in
             verdict.kind == kind && verdict.value != nil && scoringRoles.contains(verdict.role) == scoring
                 && (scoring || verdict.role == "second_judge")
         }?.value
     }
 
-    private static func sorted(_ responses: [CaseResponseRow]) -> [CaseResponseRow] {
+    private static func sorted(_ responses: [ResponseRecord]) -> [ResponseRecord] {
         responses.sorted { $0.sampleIndex < $1.sampleIndex }
     }
 

@@ -18,12 +18,12 @@ enum ReportSQL {
         ORDER BY c.position
         """
 
-    /// Responses of finished generate and MCQA jobs, in sample order.
+    /// Responses of finished generate and MCQA jobs, in sample order; of case $2 only, unless NULL.
     static let responses = """
         SELECT j.id AS job_id, j.kind, j.subject_model_id AS model_id, j.case_id, r.id AS response_id,
                r.sample_index, r.outcome, r.text, r.resolved_model, r.system_fingerprint
         FROM jobs j JOIN responses r ON r.job_id = j.id
-        WHERE j.sweep_id = $1 AND j.kind IN ('generate', 'mcqa') AND j.state = 'done'
+        WHERE j.sweep_id = $1 AND j.kind IN ('generate', 'mcqa') AND j.state = 'done' AND ($2::bigint IS NULL OR j.case_id = $2)
         ORDER BY j.subject_model_id, j.case_id, j.kind, r.sample_index
         """
 

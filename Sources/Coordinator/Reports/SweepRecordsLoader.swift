@@ -24,7 +24,8 @@ struct SweepRecordsLoader {
             labels: try await LabelStore(pool: pool).labels(name), usage: try await usage(sweepID))
     }
 
-    private func models(_ sweepID: Int64) async throws -> [ModelRecord] {
+    /// Every model of sweep `sweepID`, in the order it was saved (the report's and the viewer's).
+    func models(_ sweepID: Int64) async throws -> [ModelRecord] {
         try await pool.query(ReportSQL.models, [sweepID]).map { row in
             ModelRecord(
                 id: try row.decode(Int64.self, "id"), name: try row.decode(String.self, "name"),
@@ -42,8 +43,10 @@ struct SweepRecordsLoader {
         }
     }
 
-    private func responses(_ sweepID: Int64) async throws -> [ResponseRecord] {
-        try await pool.query(ReportSQL.responses, [sweepID]).map { row in
+    /// The responses of sweep `sweepID`'s finished generate and MCQA jobs, of case `caseID` only when
+    /// given (the report's and the viewer's).
+    func responses(_ sweepID: Int64, caseID: Int64? = nil) async throws -> [ResponseRecord] {
+        try await pool.query(ReportSQL.responses, [sweepID, caseID]).map { row in
             ResponseRecord(
                 jobID: try row.decode(Int64.self, "job_id"), kind: try row.decode(JobKind.self, "kind"),
                 modelID: try row.decode(Int64.self, "model_id"), caseID: try row.decode(Int64.self, "case_id"),

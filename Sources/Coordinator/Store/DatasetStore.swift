@@ -62,7 +62,9 @@ public struct DatasetStore: Sendable {
         let stored = try await connection.query(DatasetSQL.storedImages, [PostgresTextArray(images.map(\.sha256))])
         var known = Set(try stored.map { try $0.decode(String.self, "sha256") })
         for image in images where known.insert(image.sha256).inserted {
-            try await connection.query(DatasetSQL.insertImage, [image.sha256, image.mediaType.rawValue, image.bytes.count, image.bytes])
+            let size = ImageSize.read(image.bytes)
+            try await connection.query(
+                DatasetSQL.insertImage, [image.sha256, image.mediaType.rawValue, image.bytes.count, image.bytes, size?.width, size?.height])
         }
     }
 
@@ -86,11 +88,22 @@ public struct DatasetStore: Sendable {
             ])
     }
 
-    /// The question lengths of dataset `name`'s cases in `categories` (all when empty), for estimates;
-    /// `nil` when no such dataset is imported.
-    public func questionLengths(name: String, categories: [String]) async throws -> [Int]? {
+    /// What token estimates read of dataset `name`'s cases in `categories` (all when empty), in
+    /// dataset order; `nil` when no such dataset is imported.
+    public func estimatedCases(name: String, categories: [String]) async throws -> [EstimatedCase]? {
         guard try await list().contains(where: { $0.name == name }) else { return nil }
-        return try await pool.query(DatasetSQL.questionLengths, [name, PostgresTextArray(categories)]).map { try $0.decode(Int.self, "n") }
+        return try await pool.query(DatasetSQL.estimatedCases, [name, PostgresTextArray(categories)]).map(Self.estimatedCase)
+    }
+
+    /// A row of `DatasetSQL.estimatedCases` (or any query with its columns) as a case for estimates.
+    static func estimatedCase(_ row: PostgresRow) throws -> EstimatedCase {
+        let width = try row.decode(Int?.self, "width")
+        let height = try row.decode(Int?.self, "height")
+        let options = try row.decode(JSONValue?.self, "options")?.objectValue?.compactMapValues(\.stringValue)
+        return EstimatedCase(
+            question: try row.decode(String.self, "question"), options: options,
+            safetyWarning: try row.decode(String.self, "safety_warning"), referenceAnswer: try row.decode(String.self, "reference_answer"),
+            image: width.flatMap { width in height.map { ImageSize(width: width, height: $0) } })
     }
 }
 
@@ -109,18 +122,29 @@ public enum DatasetStoreError: Error, CustomStringConvertible, Equatable {
 }
 
 enum DatasetSQL {
-    /// The question lengths of a current dataset's cases, optionally of some categories only.
-    static let questionLengths = """
-        SELECT length(c.question) AS n FROM cases c JOIN datasets d ON d.id = c.dataset_id
+    /// What token estimates read of a current dataset's cases, optionally of some categories only.
+    static let estimatedCases = """
+        SELECT \(estimateColumns) FROM cases c JOIN datasets d ON d.id = c.dataset_id JOIN images i ON i.sha256 = c.image_sha256
         WHERE d.name = $1 AND d.retired_at IS NULL AND (cardinality($2::text[]) = 0 OR c.category = ANY($2::text[]))
         ORDER BY c.position
+        """
+    /// The cases a sweep's jobs are created for (`SweepSQL.createJobs`'s selection: dataset $1,
+    /// categories $2, the first $3), with what token estimates read of them.
+    static let jobCases = """
+        SELECT c.id, \(estimateColumns) FROM cases c JOIN images i ON i.sha256 = c.image_sha256
+        WHERE c.dataset_id = $1 AND (cardinality($2::text[]) = 0 OR c.category = ANY($2::text[]))
+        ORDER BY c.position LIMIT $3::integer
+        """
+    /// The columns `DatasetStore.estimatedCase` reads, of cases `c` and images `i`.
+    static let estimateColumns = """
+        c.question, c.mcqa_item->'options' AS options, c.safety_warning, c.reference_answer, i.width, i.height
         """
     static let lockName = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"
     static let current = "SELECT id, content_sha256 FROM datasets WHERE name = $1 AND retired_at IS NULL FOR UPDATE"
     static let retire = "UPDATE datasets SET retired_at = now() WHERE id = $1"
     static let storedImages = "SELECT sha256 FROM images WHERE sha256 = ANY($1::text[])"
     static let insertImage = """
-        INSERT INTO images (sha256, media_type, byte_size, bytes) VALUES ($1, $2, $3, $4)
+        INSERT INTO images (sha256, media_type, byte_size, bytes, width, height) VALUES ($1, $2, $3, $4, $5, $6)
         ON CONFLICT (sha256) DO NOTHING
         """
     static let insert = """

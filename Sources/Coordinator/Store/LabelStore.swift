@@ -120,11 +120,12 @@ public enum LabelError: Error, CustomStringConvertible, Equatable {
 
 /// ISO 8601 label times.
 enum LabelTime {
+    /// The two forms read, built once: format styles are values (`Sendable`), so any thread may share them.
+    private static let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+    private static let plain = Date.ISO8601FormatStyle()
+
     /// The instant `text` names, with or without fractional seconds, or nil.
     static func parse(_ text: String) -> Date? {
-        let plain = ISO8601DateFormatter()
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return fractional.date(from: text) ?? plain.date(from: text)
+        (try? fractional.parse(text)) ?? (try? plain.parse(text))
     }
 }

@@ -25,14 +25,19 @@ enum SweepSQL {
     /// cases to the first N in dataset order (the generation file's order)
     /// after the category filter; NULL takes them all. A limit never removes
     /// jobs: a larger one (or none) later adds the missing cases' jobs.
+    ///
+    /// Each job's `estimated_tokens` (`TokenEstimate`, computed in Swift over `DatasetSQL.jobCases`)
+    /// come as parallel arrays: $8 model names, $9 kinds, $10 case ids, $11 tokens.
     static let createJobs = """
-        INSERT INTO jobs (sweep_id, kind, model_id, subject_model_id, case_id, samples, max_attempts, lane)
-        SELECT $1, k.kind, m.id, m.id, c.id, CASE k.kind WHEN 'generate' THEN $2 ELSE 1 END, $3, siuo_lane(m.settings)
+        INSERT INTO jobs (sweep_id, kind, model_id, subject_model_id, case_id, samples, max_attempts, lane, estimated_tokens)
+        SELECT $1, k.kind, m.id, m.id, c.id, CASE k.kind WHEN 'generate' THEN $2 ELSE 1 END, $3, siuo_lane(m.settings), e.tokens
         FROM models m
         CROSS JOIN unnest($4::text[]) AS k(kind)
         JOIN (SELECT id, position FROM cases
               WHERE dataset_id = $5 AND (cardinality($6::text[]) = 0 OR category = ANY($6::text[]))
               ORDER BY position LIMIT $7::integer) AS c ON true
+        LEFT JOIN unnest($8::text[], $9::text[], $10::bigint[], $11::integer[]) AS e(model, kind, case_id, tokens)
+          ON e.model = m.name AND e.kind = k.kind AND e.case_id = c.id
         WHERE m.sweep_id = $1 AND m.role = 'target'
         ORDER BY c.position, m.id, k.kind
         ON CONFLICT (sweep_id, subject_model_id, case_id, kind) WHERE response_id IS NULL DO NOTHING
@@ -82,6 +87,21 @@ enum SweepSQL {
         LEFT JOIN verdicts v ON v.job_id = j.id
         WHERE j.sweep_id = $1
         GROUP BY m.name, j.kind
+        """
+    /// Per model called (the judge for judge jobs): its jobs that failed for good ($1 the sweep),
+    /// and its most recent distinct last errors, each cut to $2 characters, at most $3 of them.
+    static let failures = """
+        SELECT model, failed, message, n, cut FROM (
+            SELECT m.name AS model, left(coalesce(j.last_error, 'no error recorded'), $2::integer) AS message, count(*) AS n,
+                   bool_or(length(j.last_error) > $2::integer) AS cut,
+                   (sum(count(*)) OVER (PARTITION BY m.name))::bigint AS failed,
+                   row_number() OVER (PARTITION BY m.name ORDER BY max(j.finished_at) DESC NULLS LAST, max(j.id) DESC) AS rank
+            FROM jobs j JOIN models m ON m.id = j.model_id
+            WHERE j.sweep_id = $1 AND j.state = 'failed'
+            GROUP BY 1, 2
+        ) f
+        WHERE rank <= $3
+        ORDER BY model, rank
         """
     static let activeEndpoints = """
         SELECT DISTINCT m.provider, m.base_url, m.model, m.api_key_env

@@ -68,6 +68,7 @@ extension SweepStore {
             counts.judgeFailures = try detail.decode(Int.self, "judge_failures")
             models[model, default: [:]][kind] = counts
         }
+        let failures = try await failures(sweepID: try row.decode(Int64.self, "id"))
         let state = SweepStatus.derivedState(stored: try row.decode(String.self, "state"), jobs: jobs)
         return SweepStatus(
             name: name, state: state, jobs: jobs, models: models,
@@ -79,7 +80,25 @@ extension SweepStore {
                     model: try limit.decode(String.self, "model"), provider: try limit.decode(Provider.self, "provider"),
                     rpm: try limit.decode(Double.self, "current_rpm"), rpmSource: try limit.decode(String.self, "rpm_source"),
                     tpm: tpm, tpmSource: tpm == nil ? nil : try limit.decode(String.self, "tpm_source"))
-            })
+            }, failures: failures)
+    }
+
+    /// Per model, the jobs that failed for good and their most recent distinct errors.
+    private func failures(sweepID: Int64) async throws -> [ModelFailures] {
+        let length = ModelFailures.errorLength
+        var failures: [ModelFailures] = []
+        for row in try await pool.query(SweepSQL.failures, [sweepID, length, ModelFailures.shownErrors]) {
+            let model = try row.decode(String.self, "model")
+            var message = try row.decode(String.self, "message")
+            if try row.decode(Bool.self, "cut") { message = String(message.prefix(length - 1)) + "…" }
+            let error = FailureError(message: message, count: try row.decode(Int.self, "n"))
+            if failures.last?.model == model {
+                failures[failures.count - 1].errors.append(error)
+            } else {
+                failures.append(ModelFailures(model: model, failed: try row.decode(Int.self, "failed"), errors: [error]))
+            }
+        }
+        return failures
     }
 
     /// The status of every current sweep, oldest first.

@@ -120,13 +120,34 @@ public struct SweepStore: Sendable {
         _ definition: SweepDefinition, sweepID: Int64, datasetID: Int64, limit: Int?, on connection: PostgresConnection
     ) async throws -> Int {
         let kinds = definition.tasks.map { $0 == .generation ? JobKind.generate.rawValue : JobKind.mcqa.rawValue }
+        let estimates = try await Self.jobEstimates(definition, datasetID: datasetID, limit: limit, on: connection)
         return try await connection.query(
             SweepSQL.createJobs,
             [
                 sweepID, definition.samples, definition.maxAttempts, PostgresTextArray(kinds), datasetID,
-                PostgresTextArray(definition.categories), limit,
+                PostgresTextArray(definition.categories), limit, PostgresTextArray(estimates.map(\.model)),
+                PostgresTextArray(estimates.map(\.kind)), PostgresTextArray(estimates.map { String($0.caseID) }),
+                PostgresTextArray(estimates.map { String($0.tokens) }),
             ]
         ).affectedRows
+    }
+
+    /// Each target job's expected tokens (`TokenEstimate.job`), per model, kind and case.
+    static func jobEstimates(
+        _ definition: SweepDefinition, datasetID: Int64, limit: Int?, on connection: PostgresConnection
+    ) async throws -> [(model: String, kind: String, caseID: Int64, tokens: Int)] {
+        let rows = try await connection.query(DatasetSQL.jobCases, [datasetID, PostgresTextArray(definition.categories), limit])
+        let cases = try rows.map { (id: try $0.decode(Int64.self, "id"), testCase: try DatasetStore.estimatedCase($0)) }
+        return definition.models.flatMap { model in
+            definition.tasks.flatMap { task in
+                let kind = task == .generation ? JobKind.generate.rawValue : JobKind.mcqa.rawValue
+                let samples = task == .generation ? definition.samples : 1
+                return cases.map { row in
+                    let tokens = TokenEstimate.job(model, task: task, prompts: definition.prompts, testCase: row.testCase, samples: samples)
+                    return (model.name, kind, row.id, min(tokens.total, Int(Int32.max)))
+                }
+            }
+        }
     }
 
     static func json<T: Encodable>(_ value: T) throws -> String {

@@ -27,14 +27,14 @@ public enum BatchStatusLines {
             }
     }
 
-    /// The provider's id, or a note while the coordinator has none yet.
+    /// The provider's id, or a note while the coordinator has none yet (provider text: made terminal-safe).
     private static func identifier(_ batch: BatchSummary) -> String {
-        batch.providerBatchID ?? "(not submitted yet)"
+        batch.providerBatchID.map(TerminalText.safe) ?? "(not submitted yet)"
     }
 
-    /// The provider's own word for the state, else the coordinator's.
+    /// The provider's own word for the state, else the coordinator's (provider text: made terminal-safe).
     private static func word(_ batch: BatchSummary) -> String {
-        batch.providerState ?? batch.state
+        batch.providerState.map(TerminalText.safe) ?? batch.state
     }
 
     private static func pad(_ text: String, _ width: Int) -> String {

@@ -16,11 +16,14 @@ public struct SweepStatus: Sendable, Codable, Equatable {
     public var batches: [BatchSummary]
     /// The rates in force on the sweep's endpoints and where they come from.
     public var limits: [EndpointLimit]
+    /// Per model called, its jobs that failed for good and their most recent distinct errors;
+    /// models without failures are left out.
+    public var failures: [ModelFailures]
 
     /// Creates a status.
     public init(
         name: String, state: String, jobs: JobCounts, models: [String: [String: KindCounts]], spentUSD: Double = 0, budgetUSD: Double? = nil,
-        batches: [BatchSummary] = [], limits: [EndpointLimit] = []
+        batches: [BatchSummary] = [], limits: [EndpointLimit] = [], failures: [ModelFailures] = []
     ) {
         self.name = name
         self.state = state
@@ -30,6 +33,7 @@ public struct SweepStatus: Sendable, Codable, Equatable {
         self.budgetUSD = budgetUSD
         self.batches = batches
         self.limits = limits
+        self.failures = failures
     }
 
     /// Whether the budget stopped new leases while jobs still wait.
@@ -39,7 +43,7 @@ public struct SweepStatus: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, state, jobs, models, spentUSD = "spent_usd", budgetUSD = "budget_usd", batches, limits
+        case name, state, jobs, models, spentUSD = "spent_usd", budgetUSD = "budget_usd", batches, limits, failures
     }
 
     /// Reads a status; the spending fields are optional.
@@ -52,7 +56,8 @@ public struct SweepStatus: Sendable, Codable, Equatable {
             spentUSD: try container.decodeIfPresent(Double.self, forKey: .spentUSD) ?? 0,
             budgetUSD: try container.decodeIfPresent(Double.self, forKey: .budgetUSD),
             batches: try container.decodeIfPresent([BatchSummary].self, forKey: .batches) ?? [],
-            limits: try container.decodeIfPresent([EndpointLimit].self, forKey: .limits) ?? [])
+            limits: try container.decodeIfPresent([EndpointLimit].self, forKey: .limits) ?? [],
+            failures: try container.decodeIfPresent([ModelFailures].self, forKey: .failures) ?? [])
     }
 
     /// The state a user sees: `done`/`failed` once every job has finished,

@@ -97,7 +97,7 @@ struct GenerateJob {
     }
 
     static func allowsMultiSample(_ model: ModelSpec) -> Bool {
-        model.multiSample && model.provider != .anthropic
+        model.sendsSamplesTogether
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Synchronization
 
 /// `--log-level` and `--log-format` of the long-running commands (docs/operations.md, "Logs"). Logs
 /// go to stderr, so stdout keeps only results.
@@ -68,14 +69,14 @@ struct LogOptions: ParsableArguments {
 
 /// `LoggingSystem.bootstrap` may run once per process.
 private enum LoggingBootstrap {
-    nonisolated(unsafe) private static var done = false
-    private static let lock = NSLock()
+    /// Whether it ran; held while it runs, so a second caller waits until the first is done.
+    private static let done = Mutex(false)
 
     static func once(_ body: () -> Void) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !done else { return }
-        done = true
-        body()
+        done.withLock { done in
+            guard !done else { return }
+            done = true
+            body()
+        }
     }
 }

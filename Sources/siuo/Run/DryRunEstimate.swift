@@ -18,55 +18,53 @@ struct DryRunEstimate {
         var cost: Double?
     }
 
-    /// Tokens an image costs as input (a typical SIUO image at high detail).
-    static let imageTokens = 1_000
-    static let characterPerToken = 4
-
     let rows: [Row]
     /// The entries (models and judges) whose requests go through batch APIs, in file order.
     let batchEntries: [String]
 
-    /// `cases` are the sweep's cases after its category filter: their question lengths.
-    init(_ definition: SweepDefinition, questionLengths cases: [Int]) {
+    /// `cases` are the sweep's cases after its category filter. Tokens follow `TokenEstimate`,
+    /// the rule the coordinator stores with each job.
+    init(_ definition: SweepDefinition, cases: [EstimatedCase]) {
         var rows: [Row] = []
-        let caseCount = cases.count
-        let promptTokens = cases.reduce(0) { $0 + $1 / Self.characterPerToken + Self.imageTokens }
         func cost(_ model: ModelSpec, input: Int, output: Int) -> Double? {
             let batch = model.batch != nil
             let usage = Usage(
                 inputTokens: input, outputTokens: output, batchInputTokens: batch ? input : 0, batchOutputTokens: batch ? output : 0)
             return model.price.map(usage.cost(at:))
         }
+        func sum(_ estimates: [JobTokens]) -> JobTokens {
+            estimates.reduce(JobTokens(requests: 0, input: 0, output: 0)) {
+                JobTokens(requests: $0.requests + $1.requests, input: $0.input + $1.input, output: $0.output + $1.output)
+            }
+        }
         let generation = definition.tasks.contains(.generation)
         for model in definition.models {
-            if generation {
-                let multi = model.multiSample && model.provider != .anthropic
-                let requests = multi ? caseCount : caseCount * definition.samples
-                let input = multi ? promptTokens : promptTokens * definition.samples
-                let output = caseCount * definition.samples * (model.request(for: .generation).maxTokens ?? 500)
+            for task in definition.tasks {
+                let samples = task == .generation ? definition.samples : 1
+                let total = sum(cases.map { TokenEstimate.job(model, task: task, prompts: definition.prompts, testCase: $0, samples: samples) })
                 rows.append(
                     Row(
-                        model: model.name, task: "generation", jobs: caseCount, requests: requests, inputTokens: input,
-                        outputTokens: output, batch: model.batch != nil, cost: cost(model, input: input, output: output)))
+                        model: model.name, task: task.rawValue, jobs: cases.count, requests: total.requests, inputTokens: total.input,
+                        outputTokens: total.output, batch: model.batch != nil, cost: cost(model, input: total.input, output: total.output)))
             }
-            if definition.tasks.contains(.mcqa) {
-                let input = promptTokens + caseCount * 60
-                let output = caseCount * (model.request(for: .mcqa).maxTokens ?? 5)
-                rows.append(
-                    Row(
-                        model: model.name, task: "mcqa", jobs: caseCount, requests: caseCount, inputTokens: input,
-                        outputTokens: output, batch: model.batch != nil, cost: cost(model, input: input, output: output)))
-            }
-            // The judge and the second judge each grade every response.
+            // The judge and the second judge each grade every response, twice (safety, effectiveness),
+            // each prompt carrying the response (counted at the most its model may write).
+            let responseTokens = TokenEstimate.output(maxTokens: model.request(for: .generation).maxTokens)
             for judge in generation ? [definition.judge, definition.secondJudge].compactMap({ $0 }) : [] {
-                // Two verdicts per response, each prompt carrying the response (at most its token limit).
-                let verdicts = 2 * caseCount * definition.samples
-                let input = 2 * definition.samples * promptTokens + verdicts * (300 + (model.maxTokens ?? 500))
-                let output = verdicts * (judge.request(for: .judging).maxTokens ?? 512)
+                let verdicts = sum(
+                    cases.flatMap { testCase in
+                        [TemplateRole.safety, .effectiveness].map {
+                            TokenEstimate.verdict(judge, role: $0, testCase: testCase, responseTokens: responseTokens)
+                        }
+                    })
+                let total = JobTokens(
+                    requests: verdicts.requests * definition.samples, input: verdicts.input * definition.samples,
+                    output: verdicts.output * definition.samples)
                 rows.append(
                     Row(
-                        model: model.name, task: "judging (\(judge.name))", jobs: verdicts, requests: verdicts,
-                        inputTokens: input, outputTokens: output, batch: judge.batch != nil, cost: cost(judge, input: input, output: output)))
+                        model: model.name, task: "judging (\(judge.name))", jobs: total.requests, requests: total.requests,
+                        inputTokens: total.input, outputTokens: total.output, batch: judge.batch != nil,
+                        cost: cost(judge, input: total.input, output: total.output)))
             }
         }
         self.rows = rows

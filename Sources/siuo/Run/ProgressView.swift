@@ -27,7 +27,7 @@ enum ProgressView {
                         perMinute: perMinute["\(model)/\(kind)"] ?? 0, width: width))
             }
         }
-        return lines + EndpointLimit.lines(status.limits) + BatchStatusLines.lines(status.batches)
+        return lines + FailureStatusLines.lines(status.failures) + EndpointLimit.lines(status.limits) + BatchStatusLines.lines(status.batches)
     }
 
     static func line(model: String, nameWidth: Int, kind: String, counts: KindCounts, perMinute: Double, width: Int) -> String {

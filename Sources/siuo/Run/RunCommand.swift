@@ -46,24 +46,26 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     private func printEstimate(_ definition: SweepDefinition) async throws {
-        var lengths: [Int]
+        var cases: [EstimatedCase]
         if let gen = definition.dataset.generationFile, let images = definition.dataset.imagesFolder {
             let dataset = try DatasetLoader.load(
                 name: definition.dataset.name, generationFile: gen, mcqaFile: definition.dataset.mcqaFile, imagesFolder: images)
-            lengths = dataset.cases.filter { definition.categories.isEmpty || definition.categories.contains($0.category) }.map(\.question.count)
+            let byName = Dictionary(dataset.images.map { ($0.name, $0) }) { first, _ in first }
+            cases = dataset.cases.filter { definition.categories.isEmpty || definition.categories.contains($0.category) }
+                .map { EstimatedCase($0, image: byName[$0.imageName]) }
         } else {
             let pool = try await database.open(poolSize: 1)
-            guard let stored = try await DatasetStore(pool: pool).questionLengths(name: definition.dataset.name, categories: definition.categories)
+            guard let stored = try await DatasetStore(pool: pool).estimatedCases(name: definition.dataset.name, categories: definition.categories)
             else {
                 throw RunError("dataset \(definition.dataset.name) is not imported and the sweep names no files")
             }
-            lengths = stored
+            cases = stored
         }
-        let available = lengths.count
-        if let limit = limit.value { lengths = Array(lengths.prefix(limit)) }
-        let cases = lengths.count < available ? "the first \(lengths.count) of \(available) cases" : "\(lengths.count) cases"
-        Console.line("\(sweepFile): valid. Sweep \(definition.name) over \(cases), \(definition.samples) samples.")
-        Console.line(DryRunEstimate(definition, questionLengths: lengths).text)
+        let available = cases.count
+        if let limit = limit.value { cases = Array(cases.prefix(limit)) }
+        let described = cases.count < available ? "the first \(cases.count) of \(available) cases" : "\(cases.count) cases"
+        Console.line("\(sweepFile): valid. Sweep \(definition.name) over \(described), \(definition.samples) samples.")
+        Console.line(DryRunEstimate(definition, cases: cases).text)
     }
 
     private func runSweep(_ definition: SweepDefinition) async throws -> (RunEnding, PostgresPool) {

@@ -62,6 +62,13 @@ import Testing
         }
         #expect(try await store.labels(ReportScenario.sweep).isEmpty)
         await #expect(throws: SweepStoreError.notFound("nope")) { try await store.write([good], sweep: "nope") }
+        // ISO 8601 times with or without fractional seconds, in UTC or with an offset, are taken.
+        for (index, time) in ["2026-12-02T10:00:00Z", "2026-12-02T10:00:00.123456Z", "2026-12-02T12:00:00+02:00"].enumerated() {
+            let timed = HumanLabel(
+                model: "model-0", questionID: "1001", sampleIndex: 0, reviewer: "r\(index)", safe: true, effectiveness: nil, labelledAt: time)
+            #expect(try await store.write([timed], sweep: ReportScenario.sweep) == 1)
+        }
+        #expect(try await store.labels(ReportScenario.sweep).count == 3)
     }
 
     @Test func reviewersAndAdminsLabelViewersOnlyRead() async throws {
