@@ -91,4 +91,44 @@ import Testing
         #expect(cases == dataset.cases.map { EstimatedCase($0, image: images[$0.imageName]) })
         #expect(try await DatasetStore(pool: pool).estimatedCases(name: "nope", categories: []) == nil)
     }
+
+    @Test func eachTargetBucketChargesItsRequestsMeanEstimateUntilUsageIsReported() async throws {
+        let pool = try await TestDatabase.pool(suite: "tokens_bucket_seed")
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let dataset = try Self.dataset(folder)
+        try await DatasetStore(pool: pool).importDataset(dataset, replace: false)
+        var definition = SweepFixture.definition(models: 1, tasks: [.generation], samples: 3)
+        definition.models.append(ModelSpec(name: "claude", provider: .anthropic, model: "claude-sonnet-4-5", maxTokens: 700))
+        try await SweepStore(pool: pool).submit(definition)
+        func bucket(_ model: String) async throws -> (tokens: Double, source: String) {
+            let row = try await pool.query(
+                "SELECT b.tokens_per_request, b.tokens_per_request_source FROM rate_buckets b JOIN models m ON m.rate_bucket_id = b.id WHERE m.name = $1",
+                [model])[0]
+            return (try row.decode(Double.self, "tokens_per_request"), try row.decode(String.self, "tokens_per_request_source"))
+        }
+
+        // The mean of the requests, not of the jobs: the fixture's model sends its three samples
+        // in one request, Anthropic's sends three.
+        let images = Dictionary(dataset.images.map { ($0.name, $0) }) { first, _ in first }
+        for model in definition.models {
+            let jobs = dataset.cases.map { testCase in
+                TokenEstimate.job(
+                    model, task: .generation, prompts: definition.prompts,
+                    testCase: EstimatedCase(testCase, image: images[testCase.imageName]), samples: 3)
+            }
+            let mean = (Double(jobs.map(\.total).reduce(0, +)) / Double(jobs.map(\.requests).reduce(0, +))).rounded(.up)
+            #expect(try await bucket(model.name) == (mean, "estimate"))
+        }
+        #expect(try await bucket("claude").tokens != (try await bucket("model-0")).tokens)
+
+        // Reported usage takes over, and a later submission's estimate does not override it.
+        let jobs = JobStore(pool: pool)
+        let leases = try await jobs.claim(LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 100))
+        #expect(try await jobs.complete(leases.map { SweepFixture.result(for: $0) }).allSatisfy { $0 == .accepted })
+        let learnt = try await bucket("model-0")
+        #expect(learnt.source == "usage")
+        try await SweepStore(pool: pool).submit(definition)
+        #expect(try await bucket("model-0") == learnt)
+    }
 }

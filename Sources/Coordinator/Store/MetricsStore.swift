@@ -33,6 +33,12 @@ struct MetricsStore {
                         name: "siuo_rate_bucket_tpm", help: "Each endpoint's token rate in force, model tokens per minute.",
                         labels: labels.merging(["source": try row.decode(String.self, "tpm_source")]) { first, _ in first }, value: tpm))
             }
+            gauges.append(
+                .init(
+                    name: "siuo_rate_bucket_tokens_per_request",
+                    help: "The model tokens one request is charged against the endpoint's tpm before its usage is known.",
+                    labels: labels.merging(["source": try row.decode(String.self, "tokens_per_request_source")]) { first, _ in first },
+                    value: try row.decode(Double.self, "tokens_per_request")))
             for (column, kind) in [("learned_rpm", "requests"), ("learned_tpm", "tokens")] {
                 guard let stated = try row.decode(Double?.self, column) else { continue }
                 gauges.append(

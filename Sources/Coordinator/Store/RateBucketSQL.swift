@@ -160,9 +160,19 @@ enum RateBucketSQL {
             tpm_tokens = CASE WHEN b.tpm IS NULL OR s.tokens <= 0 THEN b.tpm_tokens
                               ELSE GREATEST(-b.tpm, b.tpm_tokens - (s.tokens - s.requests * b.tokens_per_request)) END,
             tokens_per_request = CASE WHEN s.tokens <= 0 OR s.requests <= 0 THEN b.tokens_per_request
-                                      ELSE 0.8 * b.tokens_per_request + 0.2 * (s.tokens / s.requests) END
+                                      ELSE 0.8 * b.tokens_per_request + 0.2 * (s.tokens / s.requests) END,
+            tokens_per_request_source = CASE WHEN s.tokens <= 0 OR s.requests <= 0 THEN b.tokens_per_request_source ELSE 'usage' END
         FROM spent s
         WHERE b.id = s.id
+        """
+
+    /// Buckets $1 expect $2 tokens per request (the mean estimate of the
+    /// requests a submitted sweep's jobs will send there), unless providers
+    /// have already reported usage on them, which a guess must not override.
+    static let seedEstimates = """
+        UPDATE rate_buckets b SET tokens_per_request = e.tokens, tokens_per_request_source = 'estimate'
+        FROM unnest($1::bigint[], $2::float8[]) AS e(id, tokens)
+        WHERE b.id = e.id AND e.tokens > 0 AND b.tokens_per_request_source <> 'usage'
         """
 
     /// The rates in force on the endpoints of sweep $1, and their sources.
@@ -176,7 +186,7 @@ enum RateBucketSQL {
 
     /// Every bucket's tokens and rate, for `/metrics`.
     static let gauges = """
-        SELECT provider, base_url, model, tokens, current_rpm, tpm, learned_rpm, learned_tpm,
+        SELECT provider, base_url, model, tokens, current_rpm, tpm, learned_rpm, learned_tpm, tokens_per_request, tokens_per_request_source,
                siuo_limit_source(configured_rpm, learned_rpm) AS rpm_source, siuo_limit_source(configured_tpm, learned_tpm) AS tpm_source
         FROM rate_buckets ORDER BY id
         """

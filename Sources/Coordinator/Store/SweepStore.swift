@@ -76,8 +76,8 @@ public struct SweepStore: Sendable {
                 definition.name, datasetID, try Self.json(definition), definition.identitySHA256, definition.seed,
                 definition.leaseTTLSeconds, definition.budgetUSD,
             ])[0].decode(Int64.self, "id")
-        try await saveModels(definition, sweepID: sweepID, on: connection)
-        return try await createJobs(definition, sweepID: sweepID, datasetID: datasetID, limit: limit, on: connection)
+        let buckets = try await saveModels(definition, sweepID: sweepID, on: connection)
+        return try await createJobs(definition, sweepID: sweepID, datasetID: datasetID, limit: limit, buckets: buckets, on: connection)
     }
 
     private func resume(
@@ -85,17 +85,20 @@ public struct SweepStore: Sendable {
     ) async throws -> Int {
         try await connection.query(
             SweepSQL.updateOperational, [sweepID, try Self.json(definition), definition.leaseTTLSeconds, definition.budgetUSD])
-        try await saveModels(definition, sweepID: sweepID, on: connection)
+        let buckets = try await saveModels(definition, sweepID: sweepID, on: connection)
         try await connection.query(SweepSQL.updateMaxAttempts, [sweepID, definition.maxAttempts])
         try await connection.query(SweepSQL.updateLanes, [sweepID])
         if state == "cancelled" {
             try await connection.query(SweepSQL.requeueCancelled, [sweepID])
             try await connection.query(SweepSQL.setState, [sweepID, "running"])
         }
-        return try await createJobs(definition, sweepID: sweepID, datasetID: datasetID, limit: limit, on: connection)
+        return try await createJobs(definition, sweepID: sweepID, datasetID: datasetID, limit: limit, buckets: buckets, on: connection)
     }
 
-    private func saveModels(_ definition: SweepDefinition, sweepID: Int64, on connection: PostgresConnection) async throws {
+    /// Saves the sweep's models in their roles and their endpoints' buckets;
+    /// answers each target model's bucket, by model name.
+    private func saveModels(_ definition: SweepDefinition, sweepID: Int64, on connection: PostgresConnection) async throws -> [String: Int64] {
+        var buckets: [String: Int64] = [:]
         var roles = definition.models.map { ($0, "target") }
         if let judge = definition.judge { roles.append((judge, "judge")) }
         if let fallback = definition.fallbackJudge { roles.append((fallback, "fallback_judge")) }
@@ -113,14 +116,27 @@ public struct SweepStore: Sendable {
                     sweepID, model.name, role, model.provider.rawValue, model.model, model.baseURL, model.apiKeyEnvironment,
                     bucketID, try Self.json(model),
                 ])
+            if role == "target" { buckets[model.name] = bucketID }
         }
+        return buckets
     }
 
+    /// Creates the sweep's missing target jobs with their token estimates, and
+    /// gives each target bucket the mean estimate of the requests its jobs
+    /// will send, as its tokens per request until providers report usage
+    /// (`RateBucketSQL.seedEstimates`).
     private func createJobs(
-        _ definition: SweepDefinition, sweepID: Int64, datasetID: Int64, limit: Int?, on connection: PostgresConnection
+        _ definition: SweepDefinition, sweepID: Int64, datasetID: Int64, limit: Int?, buckets: [String: Int64],
+        on connection: PostgresConnection
     ) async throws -> Int {
         let kinds = definition.tasks.map { $0 == .generation ? JobKind.generate.rawValue : JobKind.mcqa.rawValue }
         let estimates = try await Self.jobEstimates(definition, datasetID: datasetID, limit: limit, on: connection)
+        let perRequest = Self.meanRequestTokens(estimates, buckets: buckets)
+        if !perRequest.isEmpty {
+            try await connection.query(
+                RateBucketSQL.seedEstimates,
+                [PostgresTextArray(perRequest.map { String($0.key) }), PostgresTextArray(perRequest.map { String($0.value) })])
+        }
         return try await connection.query(
             SweepSQL.createJobs,
             [
@@ -132,10 +148,25 @@ public struct SweepStore: Sendable {
         ).affectedRows
     }
 
+    /// Per bucket, the mean tokens of one request over `estimates` (requests, not jobs:
+    /// a job of three samples sent one by one is three requests).
+    static func meanRequestTokens(_ estimates: [JobEstimate], buckets: [String: Int64]) -> [Int64: Double] {
+        var sums: [Int64: (tokens: Double, requests: Double)] = [:]
+        for estimate in estimates {
+            guard let bucket = buckets[estimate.model], estimate.requests > 0 else { continue }
+            sums[bucket, default: (0, 0)].tokens += Double(estimate.tokens)
+            sums[bucket, default: (0, 0)].requests += Double(estimate.requests)
+        }
+        return sums.compactMapValues { $0.requests > 0 ? ($0.tokens / $0.requests).rounded(.up) : nil }
+    }
+
+    /// One target job's expected requests and tokens, by model, kind and case.
+    typealias JobEstimate = (model: String, kind: String, caseID: Int64, requests: Int, tokens: Int)
+
     /// Each target job's expected tokens (`TokenEstimate.job`), per model, kind and case.
     static func jobEstimates(
         _ definition: SweepDefinition, datasetID: Int64, limit: Int?, on connection: PostgresConnection
-    ) async throws -> [(model: String, kind: String, caseID: Int64, tokens: Int)] {
+    ) async throws -> [JobEstimate] {
         let rows = try await connection.query(DatasetSQL.jobCases, [datasetID, PostgresTextArray(definition.categories), limit])
         let cases = try rows.map { (id: try $0.decode(Int64.self, "id"), testCase: try DatasetStore.estimatedCase($0)) }
         return definition.models.flatMap { model in
@@ -144,7 +175,7 @@ public struct SweepStore: Sendable {
                 let samples = task == .generation ? definition.samples : 1
                 return cases.map { row in
                     let tokens = TokenEstimate.job(model, task: task, prompts: definition.prompts, testCase: row.testCase, samples: samples)
-                    return (model.name, kind, row.id, min(tokens.total, Int(Int32.max)))
+                    return (model.name, kind, row.id, tokens.requests, min(tokens.total, Int(Int32.max)))
                 }
             }
         }
