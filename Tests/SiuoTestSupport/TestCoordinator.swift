@@ -1,5 +1,6 @@
 import Coordinator
 import Foundation
+import Logging
 import Shared
 
 /// A real coordinator on a free loopback port, for as long as `body` runs.
@@ -18,11 +19,24 @@ public enum TestCoordinator {
         try APITokens(worker: workerToken, admin: adminToken, viewer: viewerToken, reviewer: reviewerToken)
     }
 
-    /// Starts the API on `pool`, runs `body` with its base URL, then shuts it down.
+    /// Starts the API on `pool`, with its listener for work notifications,
+    /// runs `body` with its base URL, then shuts both down.
     public static func with<T: Sendable>(pool: PostgresPool, _ body: (String) async throws -> T) async throws -> T {
+        try await with(pool: pool) { url, _ in try await body(url) }
+    }
+
+    /// `with`, handing `body` the API too (its `signal`, to see waiting lease requests and the listener's state).
+    public static func with<T: Sendable>(
+        pool: PostgresPool, leaseWait: LeaseWaitTiming = LeaseWaitTiming(), _ body: (String, CoordinatorAPI) async throws -> T
+    ) async throws -> T {
         let api = CoordinatorAPI(
-            pool: pool, tokens: try tokens(), latestMigration: try Migrator(pool: pool).latestVersion)
-        return try await LoopbackServer.with(api, body)
+            pool: pool, tokens: try tokens(), latestMigration: try Migrator(pool: pool).latestVersion, leaseWait: leaseWait)
+        var logger = Logger(label: "siuo.test.listener")
+        logger.logLevel = .error
+        let listener = JobNotificationListener(url: pool.url, settings: pool.settings, signal: api.signal, logger: logger)
+        let listening = Task { try await listener.run() }
+        defer { listening.cancel() }
+        return try await LoopbackServer.with(api) { try await body($0, api) }
     }
 
     /// A worker-token client for `baseURL`.
