@@ -20,6 +20,8 @@ import Testing
         try await TestCoordinator.with(pool: poolA, leaseWait: Self.slowRecheck) { urlA, apiA in
             try await TestCoordinator.with(pool: poolB, leaseWait: Self.slowRecheck) { urlB, apiB in
                 try await waitUntil("both listeners listen") { apiA.signal.hearsOtherReplicas && apiB.signal.hearsOtherReplicas }
+                let page = try await CurlMultiClient.shared.send(HTTPClientRequest(url: urlB + "/metrics", timeout: 10))
+                #expect(page.text.contains("\nsiuo_work_listener_up 1"), "the listener's state is a metric")
                 let request = LeaseRequest(
                     workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 10, waitMilliseconds: 20_000)
                 let started = ContinuousClock.now

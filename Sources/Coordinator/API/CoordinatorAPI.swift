@@ -36,7 +36,7 @@ public struct CoordinatorAPI {
         var registrar = RouteRegistrar(router: router)
         HealthRoutes(
             health: HealthStore(pool: pool), metricsStore: MetricsStore(pool: pool), metrics: metrics,
-            latestMigration: latestMigration, serving: serving
+            latestMigration: latestMigration, serving: serving, signal: signal
         ).register(on: &registrar)
         WorkerRoutes(
             jobs: JobStore(pool: pool), sweeps: SweepStore(pool: pool), images: ImageStore(pool: pool),
