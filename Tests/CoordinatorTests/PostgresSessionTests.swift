@@ -1,5 +1,6 @@
 import Coordinator
 import Foundation
+import Shared
 import SiuoTestSupport
 import Testing
 
@@ -58,6 +59,30 @@ import Testing
         #expect(try await pool.query("SELECT count(*) AS n FROM t")[0].decode(Int.self, "n") == 0)
         let after = try await pool.query("SELECT pg_backend_pid() AS pid")[0].decode(Int.self, "pid")
         #expect(after == before, "the session survived the timeouts")
+    }
+
+    @Test func aRouteWhoseStatementRunsPastTheTimeoutAnswers503() async throws {
+        let migrated = try await TestDatabase.pool(suite: "session_timeout_route")
+        let pool = PostgresPool(url: migrated.url, size: 2, settings: try PostgresSessionSettings(statementTimeout: .milliseconds(300)))
+        try await SweepFixture.importDataset(pool, cases: 1)
+        let definition = SweepFixture.definition(models: 1, tasks: [.mcqa])
+        _ = try await SweepStore(pool: pool).submit(definition)
+        // Another session holds the sweeps table: the status read waits on it past the timeout.
+        let holder = PostgresConnection(url: migrated.url)
+        try await holder.query("BEGIN")
+        try await holder.query("LOCK TABLE sweeps IN ACCESS EXCLUSIVE MODE")
+        try await TestCoordinator.with(pool: pool) { url in
+            do {
+                _ = try await TestCoordinator.admin(url).status(definition.name)
+                Issue.record("the status read outlived the statement timeout")
+            } catch let error as CoordinatorClientError {
+                #expect(error.status == 503)
+                #expect(error.message == "the database did not answer in time; nothing was written; try again")
+            }
+            try await holder.query("ROLLBACK")
+            // The same coordinator answers once the table is free.
+            #expect(try await TestCoordinator.admin(url).status(definition.name).name == definition.name)
+        }
     }
 
     @Test func aSessionIdleInATransactionIsEndedAndTheNextCallReconnects() async throws {
