@@ -8,28 +8,30 @@ import Testing
 /// LISTEN/NOTIFY wake-ups between coordinators on one database
 /// (docs/architecture.md, "The lease path").
 @Suite struct WorkNotificationTests {
-    /// Waiting lease requests re-check only every 15 s here: a wait that ends
-    /// well before that was woken by a notification.
-    static let slowRecheck = LeaseWaitTiming(listening: .seconds(15), unheard: .seconds(15))
+    /// Waiting lease requests re-check only at the end of their 30 s wait
+    /// here: one that returns well before that was woken by a notification.
+    static let slowRecheck = LeaseWaitTiming(listening: .seconds(60), unheard: .seconds(60))
+    /// A lease request waiting as long as the coordinator allows.
+    static func longPoll(_ definition: SweepDefinition) -> LeaseRequest {
+        LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 10, waitMilliseconds: 30_000)
+    }
 
     @Test func aSubmitOnOneCoordinatorWakesALeaseWaitingOnAnother() async throws {
         let poolA = try await TestDatabase.pool(suite: "notify_two_coordinators")
         let poolB = PostgresPool(url: poolA.url, size: 4)
         try await SweepFixture.importDataset(poolA, cases: 2)
         let definition = SweepFixture.definition(models: 1, tasks: [.mcqa])
-        try await TestCoordinator.with(pool: poolA, leaseWait: Self.slowRecheck) { urlA, apiA in
-            try await TestCoordinator.with(pool: poolB, leaseWait: Self.slowRecheck) { urlB, apiB in
+        try await TestCoordinator.with(pool: poolA, leaseWait: Self.slowRecheck, listening: true) { urlA, apiA in
+            try await TestCoordinator.with(pool: poolB, leaseWait: Self.slowRecheck, listening: true) { urlB, apiB in
                 try await waitUntil("both listeners listen") { apiA.signal.hearsOtherReplicas && apiB.signal.hearsOtherReplicas }
                 let page = try await CurlMultiClient.shared.send(HTTPClientRequest(url: urlB + "/metrics", timeout: 10))
                 #expect(page.text.contains("\nsiuo_work_listener_up 1"), "the listener's state is a metric")
-                let request = LeaseRequest(
-                    workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 10, waitMilliseconds: 20_000)
-                let started = ContinuousClock.now
-                let lease = Task { try await TestCoordinator.worker(urlB).lease(request) }
+                let lease = Task { try await TestCoordinator.worker(urlB).lease(Self.longPoll(definition)) }
                 try await waitUntil("the lease request waits on B") { apiB.signal.waiting > 0 }
                 _ = try await TestCoordinator.admin(urlA).submit(definition, replace: false)
+                let submitted = ContinuousClock.now
                 #expect(try await lease.value.count == 2)
-                #expect(ContinuousClock.now - started < .seconds(10), "woken by A's notification, not by B's 15 s re-check")
+                #expect(ContinuousClock.now - submitted < .seconds(20), "woken by A's notification, not by the end of B's 30 s wait")
             }
         }
     }
@@ -40,7 +42,7 @@ import Testing
         try await SweepFixture.importDataset(poolA, cases: 2)
         let definition = SweepFixture.definition(models: 1, tasks: [.mcqa])
         try await SweepStore(pool: poolA).submit(definition)
-        let request = LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 10, waitMilliseconds: 20_000)
+        let request = Self.longPoll(definition)
         let held = try await JobStore(pool: poolA).claim(request)
         #expect(held.count == 2)
 
@@ -62,13 +64,13 @@ import Testing
         }
 
         try await LoopbackServer.with(apiB) { urlB in
-            let started = ContinuousClock.now
             let lease = Task { try await TestCoordinator.worker(urlB).lease(request) }
             try await waitUntil("the lease request waits on B") { apiB.signal.waiting > 0 }
             // Another replica gives a lease back.
             #expect(try await JobStore(pool: poolA).release([held[0].reference]) == [.accepted])
+            let released = ContinuousClock.now
             #expect(try await lease.value.map(\.jobID) == [held[0].jobID])
-            #expect(ContinuousClock.now - started < .seconds(10), "woken by the notification, not by the 15 s re-check")
+            #expect(ContinuousClock.now - released < .seconds(20), "woken by the notification, not by the end of the 30 s wait")
         }
     }
 

@@ -19,23 +19,30 @@ public enum TestCoordinator {
         try APITokens(worker: workerToken, admin: adminToken, viewer: viewerToken, reviewer: reviewerToken)
     }
 
-    /// Starts the API on `pool`, with its listener for work notifications,
-    /// runs `body` with its base URL, then shuts both down.
+    /// Starts the API on `pool`, runs `body` with its base URL, then shuts it down.
     public static func with<T: Sendable>(pool: PostgresPool, _ body: (String) async throws -> T) async throws -> T {
         try await with(pool: pool) { url, _ in try await body(url) }
     }
 
-    /// `with`, handing `body` the API too (its `signal`, to see waiting lease requests and the listener's state).
+    /// `with`, handing `body` the API too (its `signal`, to see waiting lease
+    /// requests and the listener's state); with `listening`, the coordinator's
+    /// listener for work notifications runs as well (one more database
+    /// session, so only for the tests that need it: the test cluster's
+    /// connections are shared by every suite running at once).
     public static func with<T: Sendable>(
-        pool: PostgresPool, leaseWait: LeaseWaitTiming = LeaseWaitTiming(), _ body: (String, CoordinatorAPI) async throws -> T
+        pool: PostgresPool, leaseWait: LeaseWaitTiming = LeaseWaitTiming(), listening: Bool = false,
+        _ body: (String, CoordinatorAPI) async throws -> T
     ) async throws -> T {
         let api = CoordinatorAPI(
             pool: pool, tokens: try tokens(), latestMigration: try Migrator(pool: pool).latestVersion, leaseWait: leaseWait)
-        var logger = Logger(label: "siuo.test.listener")
-        logger.logLevel = .error
-        let listener = JobNotificationListener(url: pool.url, settings: pool.settings, signal: api.signal, logger: logger)
-        let listening = Task { try await listener.run() }
-        defer { listening.cancel() }
+        var listener: Task<Void, any Error>?
+        if listening {
+            var logger = Logger(label: "siuo.test.listener")
+            logger.logLevel = .error
+            let service = JobNotificationListener(url: pool.url, settings: pool.settings, signal: api.signal, logger: logger)
+            listener = Task { try await service.run() }
+        }
+        defer { listener?.cancel() }
         return try await LoopbackServer.with(api) { try await body($0, api) }
     }
 
