@@ -40,6 +40,14 @@ struct CoordinatorCommand: AsyncParsableCommand {
     var poolSize = 16
 
     @Option(
+        name: .customLong("listen-database-url"),
+        help: ArgumentHelp(
+            "PostgreSQL URL for the one session that LISTENs for work other coordinators make; it must reach PostgreSQL "
+                + "directly or through session pooling (default: $SIUO_LISTEN_DATABASE_URL, else the database URL).",
+            valueName: "url"))
+    var listenDatabaseURL: String?
+
+    @Option(
         help: ArgumentHelp("On SIGTERM, seconds /readyz answers 503 while requests are still served, so load balancers drain.", valueName: "seconds"))
     var drainSeconds = 5
 
@@ -62,7 +70,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
             viewer: try TokenSource.read(file: viewerTokenFile, environment: "SIUO_VIEWER_TOKEN"),
             reviewer: try TokenSource.read(file: reviewerTokenFile, environment: "SIUO_REVIEWER_TOKEN"))
         let logger = try logging.bootstrap(label: "siuo.coordinator", defaultLevel: .info)
-        let pool = try await database.open(poolSize: poolSize)
+        let (pool, url) = try await database.openWithURL(poolSize: poolSize)
         let metrics = CoordinatorMetrics()
         MetricsSystem.bootstrap(metrics.factory)
         let api = CoordinatorAPI(
@@ -79,6 +87,10 @@ struct CoordinatorCommand: AsyncParsableCommand {
             configuration: .init(
                 services: [
                     .init(service: app), .init(service: LeaseRescuer(pool: pool, signal: api.signal, logger: logger)),
+                    .init(
+                        service: JobNotificationListener(
+                            url: Setting.value(listenDatabaseURL, environment: "SIUO_LISTEN_DATABASE_URL") ?? url, settings: pool.settings,
+                            signal: api.signal, logger: logger)),
                     // Last: shut down first, so the server keeps serving while load balancers drain.
                     .init(service: DrainOnShutdown(serving: api.serving, delay: .seconds(drainSeconds), logger: logger)),
                 ],

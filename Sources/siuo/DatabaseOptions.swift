@@ -16,6 +16,45 @@ struct DatabaseOptions: ParsableArguments {
             "Folder of the embedded cluster (default: $SIUO_DATA_DIR, else ./.siuo/postgres).", valueName: "dir"))
     var dataDirectory: String?
 
+    @Option(
+        name: .customLong("statement-timeout"),
+        help: ArgumentHelp(
+            "Seconds one database statement may run before the server cancels it; 0: no limit (default: $SIUO_STATEMENT_TIMEOUT, else 30).",
+            valueName: "seconds"))
+    var statementTimeout: String?
+
+    @Option(
+        name: .customLong("idle-in-transaction-timeout"),
+        help: ArgumentHelp(
+            "Seconds a database session may sit idle inside a transaction before the server ends it; 0: no limit "
+                + "(default: $SIUO_IDLE_IN_TRANSACTION_TIMEOUT, else 60).",
+            valueName: "seconds"))
+    var idleInTransactionTimeout: String?
+
+    func validate() throws {
+        _ = try sessionSettings()
+    }
+
+    /// The settings every database session starts with, from the flags, else
+    /// the environment, else the defaults; a clear error for a bad value.
+    func sessionSettings() throws -> PostgresSessionSettings {
+        func timeout(_ flag: String?, option: String, environment: String, default value: Duration) throws -> Duration {
+            guard let raw = Setting.value(flag, environment: environment) else { return value }
+            do {
+                return try PostgresSessionSettings.seconds(raw, name: option)
+            } catch {
+                throw ValidationError("\(option) (or \(environment)): \(error.reason)")
+            }
+        }
+        return try PostgresSessionSettings(
+            statementTimeout: timeout(
+                statementTimeout, option: "--statement-timeout", environment: "SIUO_STATEMENT_TIMEOUT",
+                default: PostgresSessionSettings.defaultStatementTimeout),
+            idleInTransactionTimeout: timeout(
+                idleInTransactionTimeout, option: "--idle-in-transaction-timeout", environment: "SIUO_IDLE_IN_TRANSACTION_TIMEOUT",
+                default: PostgresSessionSettings.defaultIdleInTransactionTimeout))
+    }
+
     /// The URL given explicitly, by flag or environment.
     var explicitURL: String? {
         Setting.value(databaseURL, environment: "SIUO_DATABASE_URL")
@@ -52,7 +91,7 @@ struct DatabaseOptions: ParsableArguments {
             try await cluster.start()
             url = cluster.url()
         }
-        let pool = PostgresPool(url: url, size: poolSize)
+        let pool = PostgresPool(url: url, size: poolSize, settings: try sessionSettings())
         try await Migrator(pool: pool).migrate()
         return (pool, url)
     }

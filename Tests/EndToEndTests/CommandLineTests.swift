@@ -72,6 +72,23 @@ import Testing
         }
     }
 
+    @Test func badDatabaseTimeoutsAreBadInputNamingTheSetting() async throws {
+        guard SiuoProcess.binary != nil else {
+            Issue.record("build siuo first (swift build)")
+            return
+        }
+        // Refused while parsing, before any token, coordinator or database is asked.
+        let nowhere = ["SIUO_DATABASE_URL": "postgresql://127.0.0.1:9/none"]
+        let flag = try await SiuoProcess.run(["coordinator", "--statement-timeout", "soon"], environment: nowhere)
+        #expect(flag.status == 2, "\(flag.output)")
+        #expect(flag.stderr.contains("--statement-timeout (or SIUO_STATEMENT_TIMEOUT): expected a number of seconds"), "\(flag.output)")
+        var environment = nowhere
+        environment["SIUO_IDLE_IN_TRANSACTION_TIMEOUT"] = "-5"
+        let variable = try await SiuoProcess.run(["db", "migrate"], environment: environment)
+        #expect(variable.status == 2, "\(variable.output)")
+        #expect(variable.stderr.contains("SIUO_IDLE_IN_TRANSACTION_TIMEOUT"), "\(variable.output)")
+    }
+
     @Test func dbStatusJSONIsOneDocument() async throws {
         guard SiuoProcess.binary != nil else {
             Issue.record("build siuo first (swift build)")

@@ -68,6 +68,7 @@ import Testing
         #expect(depth.type == "gauge")
         #expect(depth.samples.contains { $0.labels["sweep"] == "metered" && $0.labels["scope"] == "cluster" && $0.value == 2 })
         #expect(families["siuo_database_gauges_up"]?.samples.first?.value == 1)
+        #expect(families["siuo_work_listener_up"]?.type == "gauge")
 
         // The database refuses this coordinator: the gauges cannot be read, and a metric says so.
         let database = try #require(URLComponents(string: url)?.path.dropFirst()).description

@@ -15,10 +15,13 @@ public struct CoordinatorAPI {
     public let serving = ServingState()
 
     /// Builds the API on `pool`; `tokens` guard every route under `/v1`, and
-    /// `authLimiter` answers 429 to addresses that keep failing them.
+    /// `authLimiter` answers 429 to addresses that keep failing them. Waiting
+    /// lease requests re-check for work as `leaseWait` says; a
+    /// ``JobNotificationListener`` on ``signal`` wakes them when other
+    /// replicas make work.
     public init(
         pool: PostgresPool, tokens: APITokens, latestMigration: Int, metrics: CoordinatorMetrics = CoordinatorMetrics(),
-        authLimiter: FailedAuthLimiter = FailedAuthLimiter()
+        authLimiter: FailedAuthLimiter = FailedAuthLimiter(), leaseWait: LeaseWaitTiming = LeaseWaitTiming()
     ) {
         let router = Router(context: APIContext.self)
         // Before the routes: Hummingbird applies middleware to routes added after it.
@@ -33,11 +36,11 @@ public struct CoordinatorAPI {
         var registrar = RouteRegistrar(router: router)
         HealthRoutes(
             health: HealthStore(pool: pool), metricsStore: MetricsStore(pool: pool), metrics: metrics,
-            latestMigration: latestMigration, serving: serving
+            latestMigration: latestMigration, serving: serving, signal: signal
         ).register(on: &registrar)
         WorkerRoutes(
             jobs: JobStore(pool: pool), sweeps: SweepStore(pool: pool), images: ImageStore(pool: pool),
-            cache: ResponseCacheStore(pool: pool), signal: signal, metrics: metrics
+            cache: ResponseCacheStore(pool: pool), signal: signal, metrics: metrics, timing: leaseWait
         ).register(on: &registrar)
         BatchRoutes(batches: BatchStore(pool: pool), signal: signal).register(on: &registrar)
         AdminRoutes(sweeps: SweepStore(pool: pool), signal: signal).register(on: &registrar)

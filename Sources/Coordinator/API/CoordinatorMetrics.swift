@@ -23,6 +23,8 @@ public final class CoordinatorMetrics: Sendable {
         public static let gaugesUp = "siuo_database_gauges_up"
         /// Scrapes whose database gauge read failed (counter).
         public static let gaugeReadFailures = "siuo_database_gauge_read_failures_total"
+        /// 1 while this coordinator's listener hears other replicas' work notifications (gauge).
+        public static let workListenerUp = "siuo_work_listener_up"
         /// 1, labelled with this build's version (gauge).
         public static let buildInfo = "siuo_build_info"
     }
@@ -36,6 +38,7 @@ public final class CoordinatorMetrics: Sendable {
     private let leaseWait: Prometheus.DurationHistogram
     private let gaugesUp: Prometheus.Gauge
     private let gaugeReadFailures: Prometheus.Counter
+    private let workListenerUp: Prometheus.Gauge
 
     /// The failure classes workers report, each a series from the start.
     static let failureClasses = ["permanent", "retryable", "throttled"]
@@ -62,6 +65,9 @@ public final class CoordinatorMetrics: Sendable {
             name: Name.leaseWait, labels: [], buckets: Self.leaseBuckets, help: "Time a lease request spent waiting for work (long poll).")
         gaugesUp = registry.makeGauge(name: Name.gaugesUp, help: "1 when the last scrape read the database gauges, 0 when that read failed.")
         gaugeReadFailures = registry.makeCounter(name: Name.gaugeReadFailures, help: "Scrapes whose database gauge read failed.")
+        workListenerUp = registry.makeGauge(
+            name: Name.workListenerUp,
+            help: "1 while this coordinator's LISTEN session hears work other replicas make; 0: its lease waiters re-check on their own.")
         registry.makeGauge(name: Name.buildInfo, labels: [("version", version)], help: "This build; the value is always 1.").set(to: 1.0)
     }
 
@@ -92,8 +98,9 @@ public final class CoordinatorMetrics: Sendable {
     }
 
     /// Prometheus text: the registry, then `gauges` read from the database, or, when that read failed
-    /// (`nil`), none of them and ``Name/gaugesUp`` at 0.
-    func render(gauges: [Gauge]?) -> String {
+    /// (`nil`), none of them and ``Name/gaugesUp`` at 0; `listening` is the work listener's state.
+    func render(gauges: [Gauge]?, listening: Bool) -> String {
+        workListenerUp.set(to: listening ? 1.0 : 0.0)
         if gauges == nil { gaugeReadFailures.increment() }
         gaugesUp.set(to: gauges == nil ? 0.0 : 1.0)
         var text = registry.emitToString()

@@ -33,6 +33,12 @@ enum ErrorStatus {
             }
         case let error as PostgresError where error.kind == .connectionLost || error.kind == .connectionFailed:
             return (.serviceUnavailable, "the database is unavailable; try again")
+        case let error as PostgresError where error.kind == .queryCanceled:
+            // The statement timeout (or an administrator) stopped it: nothing of the transaction was written.
+            return (.serviceUnavailable, "the database did not answer in time; nothing was written; try again")
+        case is CancellationError:
+            // The request's task was cancelled (the server is stopping): whatever it was writing rolled back.
+            return (.serviceUnavailable, "the request was cancelled; nothing was written; try again")
         default:
             return nil
         }

@@ -7,6 +7,7 @@ struct HealthRoutes {
     let metrics: CoordinatorMetrics
     let latestMigration: Int
     let serving: ServingState
+    let signal: WorkSignal
 
     func register(on routes: inout RouteRegistrar) {
         routes.add(.get, "/healthz", .public) { _, _ in
@@ -28,7 +29,7 @@ struct HealthRoutes {
             let gauges = try? await metricsStore.gauges()
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render(gauges: gauges))))
+                body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render(gauges: gauges, listening: signal.hearsOtherReplicas))))
         }
     }
 }

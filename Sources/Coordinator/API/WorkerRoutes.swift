@@ -11,11 +11,10 @@ struct WorkerRoutes {
     let cache: ResponseCacheStore
     let signal: WorkSignal
     let metrics: CoordinatorMetrics
+    let timing: LeaseWaitTiming
 
     /// The longest a lease request may wait for work.
     static let maxWait = Duration.seconds(30)
-    /// How often a waiting lease request looks for work other replicas made.
-    static let pollInterval = Duration.milliseconds(50)
 
     func register(on routes: inout RouteRegistrar) {
         routes.add(.get, "/v1/endpoints", .worker) { _, _ in
@@ -88,8 +87,9 @@ struct WorkerRoutes {
         }
     }
 
-    /// Claims at once; with nothing to lease, waits for a local signal or
-    /// re-checks every `pollInterval` until `wait_ms` runs out.
+    /// Claims at once; with nothing to lease, waits until the signal says
+    /// work may be there (made here, or by another replica through the
+    /// listener), re-checking every `timing` interval, until `wait_ms` runs out.
     private func lease(_ request: LeaseRequest) async throws -> [JobLease] {
         guard request.maxJobs > 0 else { throw HTTPError(.badRequest, message: "field \"max_jobs\": must be greater than 0") }
         guard request.maxJobs <= LeaseRequest.maxJobsLimit else {
@@ -99,9 +99,11 @@ struct WorkerRoutes {
         guard request.waitMilliseconds >= 0 else { throw HTTPError(.badRequest, message: "field \"wait_ms\": must not be negative") }
         let clock = ContinuousClock()
         let started = clock.now
-        let deadline = started + min(.milliseconds(min(request.waitMilliseconds, Int(Self.maxWait.components.seconds) * 1000)), Self.maxWait)
+        let deadline = started + min(.milliseconds(request.waitMilliseconds), Self.maxWait)
         var claiming = Duration.zero
         while true {
+            // Taken before the claim: a notification while it runs ends the wait below at once.
+            let mark = signal.mark
             let claimStarted = clock.now
             let leases = try await jobs.claim(request)
             claiming += clock.now - claimStarted
@@ -109,7 +111,7 @@ struct WorkerRoutes {
                 metrics.leased(leases.count, claiming: claiming, waiting: clock.now - started - claiming)
                 return leases
             }
-            await signal.wait(upTo: min(Self.pollInterval, deadline - clock.now))
+            await signal.wait(after: mark, upTo: min(timing.recheck(for: signal), deadline - clock.now))
         }
     }
 

@@ -21,6 +21,9 @@ public struct Migrator: Sendable {
     public func migrate() async throws -> [Migration] {
         let migrations = self.migrations
         return try await pool.withTransaction { connection in
+            // Waiting for another migrator, or a migration rewriting a large
+            // table, may take longer than the sessions' statement timeout.
+            connection.deferUntilNextCall("SET LOCAL statement_timeout = 0")
             try await connection.query("SELECT pg_advisory_xact_lock($1)", [Self.lockKey])
             try await connection.query(MigrationSQL.createTable)
             let applied = try await connection.query(MigrationSQL.applied)

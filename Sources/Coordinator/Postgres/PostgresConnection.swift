@@ -24,17 +24,55 @@ public final class PostgresConnection: @unchecked Sendable {
     private var pendingCheck = false
     private let thread: DedicatedThread
     private let url: String
+    private let settings: PostgresSessionSettings
+    private let canceller = PostgresCanceller()
 
-    /// A connection to `url` (a libpq URI or key=value string), opened on first use.
-    public init(url: String, name: String = "siuo-postgres") {
+    /// A connection to `url` (a libpq URI or key=value string), opened on
+    /// first use, its sessions started with `settings`.
+    public init(url: String, settings: PostgresSessionSettings = .standard, name: String = "siuo-postgres") {
         self.url = url
+        self.settings = settings
         self.thread = DedicatedThread(name: name)
     }
 
     deinit {
         if let handle {
             let box = HandleBox(handle)
-            thread.detach { PQfinish(box.handle) }
+            let canceller = self.canceller
+            thread.detach {
+                canceller.detach()
+                PQfinish(box.handle)
+            }
+        }
+    }
+
+    /// Runs `body` on the connection's thread. When the calling task is
+    /// cancelled while the call talks to the server, the statement running
+    /// there is cancelled (`PostgresCanceller`) and the call throws
+    /// `CancellationError`; the session stays usable. A call made by a task
+    /// already cancelled runs as usual, so clean-up (ROLLBACK) still works.
+    private func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        if Task.isCancelled { return try await thread.run(body) }
+        let call = canceller.nextCall()
+        let canceller = self.canceller
+        return try await withTaskCancellationHandler {
+            try await thread.run {
+                guard canceller.begin(call) else { throw CancellationError() }
+                do {
+                    let value = try body()
+                    _ = canceller.end(call)
+                    return value
+                } catch let error as PostgresError where error.kind == .queryCanceled {
+                    // Our own cancel request, not a statement timeout.
+                    if canceller.end(call) { throw CancellationError() }
+                    throw error
+                } catch {
+                    _ = canceller.end(call)
+                    throw error
+                }
+            }
+        } onCancel: {
+            canceller.cancel(call)
         }
     }
 
@@ -44,7 +82,7 @@ public final class PostgresConnection: @unchecked Sendable {
     public func query(_ sql: String, _ bindings: [any PostgresBindable] = []) async throws -> PostgresRows {
         if !deferred.isEmpty { return try await pipeline([PostgresStatement(sql, bindings)])[0] }
         let parameters = bindings.map(\.postgresParameter)
-        return try await thread.run { try self.blockingQuery(sql, parameters) }
+        return try await onThread { try self.blockingQuery(sql, parameters) }
     }
 
     /// Runs `statements` in order in one round trip (libpq pipeline mode) and
@@ -60,7 +98,7 @@ public final class PostgresConnection: @unchecked Sendable {
         let commands =
             prefix.map { PreparedCommand(sql: $0, parameters: []) }
             + statements.map { PreparedCommand(sql: $0.sql, parameters: $0.bindings.map(\.postgresParameter)) }
-        let rows = try await thread.run { try self.blockingPipeline([commands]) }[0].get()
+        let rows = try await onThread { try self.blockingPipeline([commands])[0].get() }
         return Array(rows.dropFirst(prefix.count))
     }
 
@@ -81,9 +119,11 @@ public final class PostgresConnection: @unchecked Sendable {
             prefix.map { PreparedCommand(sql: $0, parameters: []) }
             + statements.map { PreparedCommand(sql: $0.sql, parameters: $0.bindings.map(\.postgresParameter)) }
         let second = followUp.map { PreparedCommand(sql: $0.sql, parameters: $0.bindings.map(\.postgresParameter)) }
-        let outcomes = try await thread.run { try self.blockingPipeline(second.isEmpty ? [first] : [first, second]) }
-        let rows = Array(try outcomes[0].get().dropFirst(prefix.count))
-        return (rows, outcomes.count > 1 ? outcomes[1] : .success([]))
+        let (rows, outcome) = try await onThread {
+            let outcomes = try self.blockingPipeline(second.isEmpty ? [first] : [first, second])
+            return (try outcomes[0].get(), outcomes.count > 1 ? outcomes[1] : .success([]))
+        }
+        return (Array(rows.dropFirst(prefix.count)), outcome)
     }
 
     /// Holds `sql` (no parameters) back until the next call, which sends it
@@ -108,13 +148,13 @@ public final class PostgresConnection: @unchecked Sendable {
         // A deferred BEGIN goes first, in the same script, so the script runs inside the transaction.
         let script = deferred.map { $0 + ";\n" }.joined() + sql
         deferred = []
-        try await thread.run { try self.blockingScript(script) }
+        try await onThread { try self.blockingScript(script) }
     }
 
     /// Opens the connection if it is closed or broken; on an idle connection,
     /// notices a server that went away meanwhile (restart, admin shutdown).
     public func ensureOpen() async throws {
-        try await thread.run { try self.blockingEnsureOpen() }
+        try await onThread { try self.blockingEnsureOpen() }
     }
 
     /// Makes the next call check the connection as `ensureOpen` does, on its
@@ -130,10 +170,24 @@ public final class PostgresConnection: @unchecked Sendable {
             if PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE && !Self.hasPendingInput(handle) {
                 return
             }
-            PQfinish(handle)
-            self.handle = nil
+            close()
         }
-        handle = try Self.open(url)
+        try reopen()
+    }
+
+    /// Opens a session, keeping its cancel object (on the connection's thread).
+    private func reopen() throws {
+        let opened = try Self.open(url, settings: settings)
+        canceller.attach(opened)
+        handle = opened
+    }
+
+    /// Closes the session, freeing its cancel object first (on the connection's thread).
+    private func close() {
+        guard let handle else { return }
+        canceller.detach()
+        PQfinish(handle)
+        self.handle = nil
     }
 
     /// An idle connection has nothing to read unless the server ended it (a
@@ -145,10 +199,8 @@ public final class PostgresConnection: @unchecked Sendable {
         return poll(&descriptor, 1, 0) != 0
     }
 
-    private static func open(_ url: String) throws -> OpaquePointer {
-        // Earlier keywords are defaults: anything the URL says wins.
-        let keywords = ["connect_timeout", "application_name", "keepalives_idle", "dbname"]
-        let values = ["10", "siuo", "30", url]
+    private static func open(_ url: String, settings: PostgresSessionSettings) throws -> OpaquePointer {
+        let (keywords, values) = settings.connectParameters(url: url)
         let connection = withCStringArray(keywords) { keywordPointers in
             withCStringArray(values) { valuePointers in
                 PQconnectdbParams(keywordPointers, valuePointers, 1)
@@ -396,9 +448,8 @@ public final class PostgresConnection: @unchecked Sendable {
             return
         }
         if handle == nil || PQstatus(handle) != CONNECTION_OK {
-            if let handle { PQfinish(handle) }
-            handle = nil
-            handle = try Self.open(url)
+            close()
+            try reopen()
         }
     }
 
@@ -434,7 +485,8 @@ private struct HandleBox: @unchecked Sendable {
     init(_ handle: OpaquePointer) { self.handle = handle }
 }
 
-private func withCStringArray<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+/// Calls `body` with `strings` as a NULL-terminated array of C strings.
+func withCStringArray<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
     var pointers: [UnsafePointer<CChar>?] = strings.map { strdup($0).map { UnsafePointer($0) } }
     pointers.append(nil)
     defer { pointers.forEach { free(UnsafeMutablePointer(mutating: $0)) } }

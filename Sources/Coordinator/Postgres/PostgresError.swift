@@ -18,7 +18,10 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         case deadlockDetected
         /// 55P03: `NOWAIT`/lock timeout.
         case lockNotAvailable
-        /// 57014: statement timeout or cancellation.
+        /// 57014: the statement ran past `statement_timeout`
+        /// (`PostgresSessionSettings`), or an administrator cancelled it. A
+        /// statement cancelled because its task was cancelled throws
+        /// `CancellationError` instead.
         case queryCanceled
         /// The connection broke (server restart, network); the next use reconnects.
         case connectionLost

@@ -8,11 +8,18 @@ import Synchronization
 public final class PostgresPool: Sendable {
     private let connections: [PostgresConnection]
     private let state: Mutex<PoolState>
+    /// The database the pool connects to.
+    public let url: String
+    /// The settings each of its sessions starts with.
+    public let settings: PostgresSessionSettings
 
-    /// A pool of `size` connections to `url`, opened lazily.
-    public init(url: String, size: Int = 8) {
+    /// A pool of `size` connections to `url`, opened lazily, each session
+    /// started with `settings` (statement and idle-in-transaction timeouts).
+    public init(url: String, size: Int = 8, settings: PostgresSessionSettings = .standard) {
         precondition(size > 0, "a pool needs at least one connection")
-        connections = (0..<size).map { PostgresConnection(url: url, name: "siuo-postgres-\($0)") }
+        self.url = url
+        self.settings = settings
+        connections = (0..<size).map { PostgresConnection(url: url, settings: settings, name: "siuo-postgres-\($0)") }
         state = Mutex(PoolState(idle: Array(0..<size)))
     }
 

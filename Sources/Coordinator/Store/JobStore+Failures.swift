@@ -30,9 +30,11 @@ extension JobStore {
                     try await throttle(bucket: job.bucketID, retryAfter: retryAfter, on: connection)
                 }
                 if failure.retryable {
-                    try await endAttempt(
-                        job, error: failure.error, countsAsAttempt: !failure.throttled && failure.countsAsAttempt, retryAfter: retryAfter,
-                        on: connection)
+                    let countsAsAttempt = !failure.throttled && failure.countsAsAttempt
+                    try await endAttempt(job, error: failure.error, countsAsAttempt: countsAsAttempt, retryAfter: retryAfter, on: connection)
+                    // Runnable at once only without a backoff, a provider's delay or a throttle: then wake
+                    // lease waiters at commit (the others are found by their re-check when due).
+                    if !failure.throttled && !countsAsAttempt && (retryAfter ?? 0) == 0 { try await connection.query(JobSQL.notify) }
                 } else {
                     try await connection.query(JobSQL.failForGood, [job.id, job.attempts + 1, failure.error])
                 }
@@ -53,12 +55,14 @@ extension JobStore {
             let status: ItemStatus = try await pool.withTransaction { connection in
                 guard let job = try await FencedJob.lock(lease, on: connection) else { return .stale }
                 let delay = retryAfterMilliseconds.map { Self.delay(milliseconds: $0) } ?? 0
-                try await connection.query(JobSQL.release, [job.id, delay])
+                var statements = [PostgresStatement(JobSQL.release, [job.id, delay])]
+                // Runnable at once: lease waiters on every coordinator wake at commit.
+                if delay == 0 { statements.append(PostgresStatement(JobSQL.notify)) }
+                try await connection.pipeline(statements)
                 return .accepted
             }
             statuses.append(status)
         }
-        if statuses.contains(.accepted) { try await pool.query(JobSQL.notify) }
         return statuses
     }
 

@@ -87,11 +87,14 @@ public struct JobStore: Sendable {
         return leases.map { extended.contains($0.jobID) ? .accepted : .stale }
     }
 
-    /// Expired leases back to the queue, at most `limit` per call; returns how many.
+    /// Expired leases back to the queue, at most `limit` per call; returns
+    /// how many. Lease waiters on every coordinator wake when it commits.
     public func rescueExpiredLeases(limit: Int = 1000) async throws -> Int {
-        let rows = try await pool.query(JobSQL.rescue, [limit])
-        if !rows.isEmpty { try await pool.query(JobSQL.notify) }
-        return rows.count
+        try await pool.withTransaction { connection in
+            let rows = try await connection.query(JobSQL.rescue, [limit])
+            if !rows.isEmpty { try await connection.query(JobSQL.notify) }
+            return rows.count
+        }
     }
 
     /// The rows of `JobSQL.claim` as leases, each with the model it was claimed for.

@@ -22,23 +22,23 @@ extension SweepStore {
             case .resume:
                 try await connection.query(SweepSQL.requeueCancelled, [sweepID])
                 try await connection.query(SweepSQL.setState, [sweepID, "running"])
+                try await connection.query(JobSQL.notify)
             case .cancel:
                 try await connection.query(SweepSQL.cancelJobs, [sweepID])
                 try await connection.query(BatchLineSQL.dropPending, [sweepID])
                 try await connection.query(SweepSQL.setState, [sweepID, "cancelled"])
             }
         }
-        if action == .resume { try await pool.query(JobSQL.notify) }
     }
 
     /// Requeues the sweep's failed jobs with fresh attempts; returns how many.
     public func retryFailed(_ name: String) async throws -> Int {
-        let count = try await pool.withTransaction { connection in
+        try await pool.withTransaction { connection in
             let sweepID = try await Self.sweepID(name, on: connection)
-            return try await connection.query(SweepSQL.retryFailed, [sweepID]).affectedRows
+            let count = try await connection.query(SweepSQL.retryFailed, [sweepID]).affectedRows
+            if count > 0 { try await connection.query(JobSQL.notify) }
+            return count
         }
-        if count > 0 { try await pool.query(JobSQL.notify) }
-        return count
     }
 
     /// Job counts by state, and by model and kind (docs/protocol.md, "The report").

@@ -29,28 +29,34 @@ public struct SweepStore: Sendable {
     /// and never removes jobs.
     public func submit(_ definition: SweepDefinition, replace: Bool = false, limit: Int? = nil) async throws -> SubmitOutcome {
         if let problem = SweepSubmission.problem(withLimit: limit) { throw SweepStoreError.invalidLimit(problem) }
-        let outcome: SubmitOutcome = try await pool.withTransaction { connection in
-            try await connection.query(SweepSQL.lockName, ["sweep:" + definition.name])
-            let dataset = try await checkDataset(definition, on: connection)
-            if let current = try await connection.query(SweepSQL.current, [definition.name]).first {
-                let sweepID = try current.decode(Int64.self, "id")
-                let stored = try JSONDecoder().decode(SweepDefinition.self, from: try current.decode(JSONValue.self, "definition").canonicalData())
-                let differences = definition.identityDifferences(from: stored)
-                if differences.isEmpty {
-                    let added = try await resume(
-                        sweepID, state: try current.decode(String.self, "state"), definition, datasetID: dataset, limit: limit, on: connection)
-                    return .resumed(addedJobs: added)
-                }
-                guard replace else { throw SweepStoreError.identityChanged(name: definition.name, fields: differences) }
-                try await connection.query(SweepSQL.cancelJobs, [sweepID])
-                try await connection.query(BatchLineSQL.dropPending, [sweepID])
-                try await connection.query(SweepSQL.retire, [sweepID])
-                return .replaced(jobs: try await create(definition, datasetID: dataset, limit: limit, on: connection))
-            }
-            return .created(jobs: try await create(definition, datasetID: dataset, limit: limit, on: connection))
+        return try await pool.withTransaction { connection in
+            let outcome = try await submit(definition, replace: replace, limit: limit, on: connection)
+            // Lease waiters on every coordinator wake when this commits.
+            try await connection.query(JobSQL.notify)
+            return outcome
         }
-        try await pool.query(JobSQL.notify)
-        return outcome
+    }
+
+    /// `submit`'s work, inside its transaction.
+    private func submit(_ definition: SweepDefinition, replace: Bool, limit: Int?, on connection: PostgresConnection) async throws -> SubmitOutcome {
+        try await connection.query(SweepSQL.lockName, ["sweep:" + definition.name])
+        let dataset = try await checkDataset(definition, on: connection)
+        if let current = try await connection.query(SweepSQL.current, [definition.name]).first {
+            let sweepID = try current.decode(Int64.self, "id")
+            let stored = try JSONDecoder().decode(SweepDefinition.self, from: try current.decode(JSONValue.self, "definition").canonicalData())
+            let differences = definition.identityDifferences(from: stored)
+            if differences.isEmpty {
+                let added = try await resume(
+                    sweepID, state: try current.decode(String.self, "state"), definition, datasetID: dataset, limit: limit, on: connection)
+                return .resumed(addedJobs: added)
+            }
+            guard replace else { throw SweepStoreError.identityChanged(name: definition.name, fields: differences) }
+            try await connection.query(SweepSQL.cancelJobs, [sweepID])
+            try await connection.query(BatchLineSQL.dropPending, [sweepID])
+            try await connection.query(SweepSQL.retire, [sweepID])
+            return .replaced(jobs: try await create(definition, datasetID: dataset, limit: limit, on: connection))
+        }
+        return .created(jobs: try await create(definition, datasetID: dataset, limit: limit, on: connection))
     }
 
     private func checkDataset(_ definition: SweepDefinition, on connection: PostgresConnection) async throws -> Int64 {

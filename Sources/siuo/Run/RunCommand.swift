@@ -104,6 +104,7 @@ struct RunCommand: AsyncParsableCommand {
                 services: [
                     .init(service: app),
                     .init(service: LeaseRescuer(pool: pool, signal: api.signal, logger: logger)),
+                    .init(service: JobNotificationListener(url: url, settings: pool.settings, signal: api.signal, logger: logger)),
                     .init(service: driver, successTerminationBehavior: .gracefullyShutdownGroup),
                 ], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
