@@ -165,9 +165,13 @@ import Testing
         try await SweepStore(pool: pool).submit(definition)
         let jobs = JobStore(pool: pool)
         let endpoint = definition.models[0].endpointKey
-        // A full token budget, frozen in time: 10,000 tokens at the 2,000-token prior estimate buys 5 requests.
+        // A full token budget, frozen in time: 10,000 tokens at a 2,000-token estimate buys 5 requests
+        // (set here; the estimate submit gives a bucket is TokenEstimateStoreTests' business).
         try await pool.query(
-            "UPDATE rate_buckets SET tpm_tokens = 10000, tpm_refilled_at = now() + interval '1 hour', tokens = 100 WHERE model = 'model-0'")
+            """
+            UPDATE rate_buckets SET tpm_tokens = 10000, tpm_refilled_at = now() + interval '1 hour', tokens = 100, tokens_per_request = 2000
+            WHERE model = 'model-0'
+            """)
         let leases = try await jobs.claim(LeaseRequest(workerID: "w", endpoints: [endpoint], maxJobs: 9))
         #expect(leases.count == 5)
         #expect(try await jobs.grantPermits([PermitRequest(endpoint: endpoint, count: 1)])[0].granted == 0)

@@ -28,15 +28,18 @@ final class SweepCluster: @unchecked Sendable {
     var mockURL: String { mock.baseURL! }
 
     /// Starts one more worker process, with `environment` (provider keys, say)
-    /// added to its own; with `metrics`, it serves its probes on a free port,
-    /// whose URL is returned.
+    /// added to its own and `arguments` after its own; with `metrics`, it
+    /// serves its probes on a free port, whose URL is returned. Its stderr
+    /// goes to `stderrFile` when given.
     @discardableResult
-    func startWorker(concurrency: Int, environment: [String: String] = [:], metrics: Bool = false) throws -> String? {
+    func startWorker(
+        concurrency: Int, environment: [String: String] = [:], metrics: Bool = false, arguments: [String] = [], stderrFile: String? = nil
+    ) throws -> String? {
         let worker = try SiuoProcess(
             ["worker", "--coordinator", coordinator.baseURL, "--concurrency", String(concurrency), "--grace", "2"]
-                + (metrics ? ["--metrics-listen", "127.0.0.1:0"] : []),
+                + (metrics ? ["--metrics-listen", "127.0.0.1:0"] : []) + arguments,
             environment: environment.merging(["SIUO_WORKER_TOKEN": TestCoordinator.workerToken]) { _, token in token },
-            waitForAddress: metrics)
+            waitForAddress: metrics, stderrFile: stderrFile)
         workers.append(worker)
         return worker.baseURL
     }

@@ -41,8 +41,25 @@ import Testing
         let admin = ["SIUO_COORDINATOR_URL": cluster.coordinator.baseURL, "SIUO_ADMIN_TOKEN": TestCoordinator.adminToken]
         let submitted = try await SiuoProcess.run(["sweep", "submit", file], environment: admin)
         #expect(submitted.status == 0, "\(submitted.output)")
-        try cluster.startWorker(concurrency: 4)
+        let workerLog = folder.path + "/worker.log"
+        try cluster.startWorker(concurrency: 4, arguments: ["--log-format", "json"], stderrFile: workerLog)
         #expect(try await cluster.waitUntilFinished(limit: .seconds(120)))
+
+        // The worker logged each failure for good as a warning, the job's labels as metadata.
+        let records = try String(contentsOfFile: workerLog, encoding: .utf8).split(separator: "\n").compactMap {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        let failed = records.filter { $0["message"] as? String == "job failed: the provider refused it for good" }
+        #expect(failed.count == 3, "\(records)")
+        for record in failed {
+            #expect(record["level"] as? String == "warning")
+            let metadata = record["metadata"] as? [String: Any] ?? [:]
+            #expect(metadata["sweep"] as? String == "failing" && metadata["model"] as? String == "thinker")
+            #expect(metadata["endpoint"] as? String == "mock \(cluster.mockURL)/v1 o3-mini")
+            #expect((metadata["worker"] as? String)?.isEmpty == false)
+            #expect(Int(metadata["job"] as? String ?? "") != nil && metadata["attempt"] != nil)
+            #expect((metadata["error"] as? String)?.contains("reasoning: true") == true)
+        }
 
         // One failure's error holds what a hostile provider could send: escape sequences, a bell, a line break.
         let hostile = "HTTP 400: \u{1B}]0;pwned\u{07}\u{1B}[2J\u{1B}[31mred\u{1B}[0m alert\u{07}\nnext line \u{202E}desrever"

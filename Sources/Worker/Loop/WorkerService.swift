@@ -29,6 +29,9 @@ public struct WorkerService: Service {
         self.keys = keys
         self.runner = runner
         self.batches = batches
+        var logger = logger
+        // Every record of this worker says which worker wrote it.
+        logger[metadataKey: "worker"] = .string(settings.workerID)
         self.logger = logger
         self.metrics = metrics
     }
@@ -134,6 +137,7 @@ public struct WorkerService: Service {
             return
         }
         let runner = self.runner
+        let logger = self.logger
         let task = Task {
             let ending: JobEnding
             do {
@@ -143,6 +147,7 @@ public struct WorkerService: Service {
             } catch {
                 ending = .release(lease.reference)
             }
+            JobEndingLog(ending, of: lease).write(to: logger)
             await outbox.add(ending)
             await book.finished(lease.jobID)
         }

@@ -19,17 +19,15 @@ struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(
-        level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String, file: String, function: String,
-        line: UInt
-    ) {
+    func log(event: LogEvent) {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
-        if let explicit { merged.merge(explicit) { _, new in new } }
-        var text = "{\"time\":" + Self.quoted(Self.now()) + ",\"level\":" + Self.quoted(level.rawValue) + ",\"label\":" + Self.quoted(label)
-        text += ",\"message\":" + Self.quoted(message.description)
+        if let explicit = event.metadata { merged.merge(explicit) { _, new in new } }
+        if let error = event.error, merged["error"] == nil { merged["error"] = .string("\(error)") }
+        var text = "{\"time\":" + Self.quoted(Self.now()) + ",\"level\":" + Self.quoted(event.level.rawValue) + ",\"label\":" + Self.quoted(label)
+        text += ",\"message\":" + Self.quoted(event.message.description)
         if !merged.isEmpty { text += ",\"metadata\":" + Self.json(.dictionary(merged)) }
-        text += ",\"source\":" + Self.quoted(source) + "}\n"
+        text += ",\"source\":" + Self.quoted(event.source) + "}\n"
         // One write per record: lines from several threads never interleave.
         FileHandle.standardError.write(Data(text.utf8))
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Synchronization
+import Worker
 
 /// `--log-level` and `--log-format` of the long-running commands (docs/operations.md, "Logs"). Logs
 /// go to stderr, so stdout keeps only results.
@@ -54,7 +55,7 @@ struct LogOptions: ParsableArguments {
             LoggingSystem.bootstrap { label in
                 var handler: any LogHandler
                 switch format {
-                case .text: handler = StreamLogHandler.standardError(label: label)
+                case .text: handler = TerminalSafeLogHandler(label: label)
                 case .json: handler = JSONLogHandler(label: label)
                 }
                 handler.logLevel = level
