@@ -1,17 +1,12 @@
 import Foundation
 import Shared
-import Synchronization
 
 /// A child process running the built `siuo` binary: a coordinator, a worker
 /// or a mock provider, as a cluster would run them.
 public final class SiuoProcess: @unchecked Sendable {
-    /// Started with `PosixSpawn`, like `run`: `Foundation.Process.run()` crashed the test
-    /// process now and then (see `PosixSpawn`), and a cluster test starts dozens of children.
-    private let pid: pid_t
-    /// Its exit status once reaped; reaping happens under the lock, so it happens once.
-    private let exit = Mutex<Int32?>(nil)
-    /// The read end of its stdout, drained for as long as it runs.
-    private let output: FileHandle
+    /// Started with `posix_spawn` (`SpawnedProcess`): `Foundation.Process.run()` crashed the test
+    /// process now and then, and a cluster test starts dozens of children.
+    private let process: SpawnedProcess
     /// The address it printed on its first line, when asked to wait for one.
     public let baseURL: String?
     /// That first line, when asked to wait for one (`siuo view` prints its address with a token there).
@@ -29,19 +24,11 @@ public final class SiuoProcess: @unchecked Sendable {
     /// given, else nowhere.
     public init(_ arguments: [String], environment extra: [String: String] = [:], waitForAddress: Bool, stderrFile: String? = nil) throws {
         guard let binary = Self.binary else { throw CoordinatorClientError(status: 0, message: "build siuo first (swift build)") }
-        var ends: [Int32] = [0, 0]
-        guard pipe(&ends) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EMFILE) }
-        do {
-            pid = try PosixSpawn.spawn(
-                binary, arguments, environment: ProcessInfo.processInfo.environment.merging(extra) { $1 },
-                stdout: .descriptor(ends[1]), stderr: .file(stderrFile ?? "/dev/null"))
-        } catch {
-            close(ends[0])
-            close(ends[1])
-            throw error
-        }
-        close(ends[1])
-        output = FileHandle(fileDescriptor: ends[0], closeOnDealloc: true)
+        let process = try SpawnedProcess(
+            binary, arguments, environment: ProcessInfo.processInfo.environment.merging(extra) { $1 }, stdout: .pipe,
+            stderr: stderrFile.map { .file($0) } ?? .discard)
+        self.process = process
+        let output = process.standardOutput!
         guard waitForAddress else {
             baseURL = nil
             firstLine = nil
@@ -52,28 +39,13 @@ public final class SiuoProcess: @unchecked Sendable {
         output.readabilityHandler = { handle in collector.append(handle.availableData) }
         let text = collector.wait(seconds: 30)
         guard let range = text.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression) else {
-            Foundation.kill(pid, SIGTERM)
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+            process.terminate()
+            process.waitUntilExit()
             output.readabilityHandler = nil
             throw CoordinatorClientError(status: 0, message: "siuo \(arguments.first ?? "") did not start: \(text)")
         }
         baseURL = String(text[range])
         self.firstLine = text
-    }
-
-    /// Its exit status if it has ended (reaping it then), `nil` while it runs; with `waiting`,
-    /// waits for the end.
-    private func reap(waiting: Bool) -> Int32? {
-        exit.withLock { exit in
-            if let exit { return exit }
-            var status: Int32 = 0
-            var reaped: pid_t
-            repeat { reaped = waitpid(pid, &status, waiting ? 0 : WNOHANG) } while reaped == -1 && errno == EINTR
-            guard reaped == pid else { return reaped == -1 ? 255 : nil }
-            exit = PosixSpawn.exitStatus(status)
-            return exit
-        }
     }
 
     /// What a command run to its end printed, and its exit status.
@@ -105,32 +77,31 @@ public final class SiuoProcess: @unchecked Sendable {
     }
 
     /// Whether it still runs.
-    public var isRunning: Bool { reap(waiting: false) == nil }
+    public var isRunning: Bool { process.isRunning }
 
     /// Stops it the way an orchestrator would (SIGTERM) and returns its exit status.
     @discardableResult
     public func stop() -> Int32 {
-        if isRunning { Foundation.kill(pid, SIGTERM) }
-        return reap(waiting: true) ?? 255
+        process.terminate()
+        return process.waitUntilExit()
     }
 
     /// Sends SIGTERM and returns at once; `stop()` then waits for the exit.
     public func terminate() {
-        if isRunning { Foundation.kill(pid, SIGTERM) }
+        process.terminate()
     }
 
     /// Kills it without warning (SIGKILL), as a crash or an OOM kill would.
     public func kill() {
-        guard isRunning else { return }
-        Foundation.kill(pid, SIGKILL)
-        _ = reap(waiting: true)
+        process.kill()
+        process.waitUntilExit()
     }
 
     deinit {
-        if isRunning {
-            Foundation.kill(pid, SIGTERM)
-            _ = reap(waiting: true)
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
         }
-        output.readabilityHandler = nil
+        process.standardOutput?.readabilityHandler = nil
     }
 }

@@ -4,30 +4,26 @@ import Shared
 /// A `siuo` child process of the running executable (so a release bench
 /// measures release children), whose CPU and memory can be read from `/proc`.
 final class BenchChild: @unchecked Sendable {
-    private let process: Process
+    private let process: SpawnedProcess
     /// The URL it printed on its first line, when asked to wait for one.
     let baseURL: String?
 
     /// Starts `siuo arguments…`; with `waitForAddress`, reads the loopback URL from its first line.
     init(_ arguments: [String], environment: [String: String], waitForAddress: Bool) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: MockChildren.executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        let collector = LineCollector()
-        output.fileHandleForReading.readabilityHandler = { collector.append($0.availableData) }
-        try process.run()
+        process = try SpawnedProcess(
+            MockChildren.executable, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            stdout: .pipe, stderr: .discard)
+        let output = process.standardOutput!
         guard waitForAddress else {
             baseURL = nil
-            output.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
+            output.readabilityHandler = { _ = $0.availableData }
             return
         }
+        let collector = LineCollector()
+        output.readabilityHandler = { collector.append($0.availableData) }
         let line = collector.wait(seconds: 30)
         // Keep draining, never collecting: a full pipe would block the child.
-        output.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
+        output.readabilityHandler = { _ = $0.availableData }
         guard let range = line.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression) else {
             process.terminate()
             process.waitUntilExit()
@@ -36,14 +32,15 @@ final class BenchChild: @unchecked Sendable {
         baseURL = String(line[range])
     }
 
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { process.pid }
 
     /// CPU and peak RSS so far, while it runs.
     var usage: ProcessUsage? { ProcessUsage.of(pid: pid) }
 
     /// SIGTERM, and waits.
     func stop() {
-        if process.isRunning { process.terminate() }
+        process.terminate()
         process.waitUntilExit()
+        process.standardOutput?.readabilityHandler = nil
     }
 }

@@ -5,7 +5,7 @@ import Shared
 /// its `provider: mock` models name (by default `127.0.0.1:8787`), so the
 /// sweep's endpoints, and with them its identity, stay the same run after run.
 final class MockChildren: @unchecked Sendable {
-    private var processes: [Process] = []
+    private var processes: [SpawnedProcess] = []
     /// Starting a child waits on its output: never on Swift's cooperative pool.
     private let thread = DedicatedThread(name: "siuo-mock-children")
 
@@ -30,20 +30,19 @@ final class MockChildren: @unchecked Sendable {
 
     private func startBlocking(addresses: [String], seed: Int, config: String?) throws {
         for address in addresses {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Self.executable)
-            process.arguments =
-                ["mock-provider", "--listen", address, "--seed", String(seed), "--exit-with-parent"] + (config.map { ["--config", $0] } ?? [])
-            let output = Pipe()
-            process.standardOutput = output
-            let errors = Pipe()
-            process.standardError = errors
-            try process.run()
+            let process = try SpawnedProcess(
+                Self.executable,
+                ["mock-provider", "--listen", address, "--seed", String(seed), "--exit-with-parent"] + (config.map { ["--config", $0] } ?? []),
+                environment: ProcessInfo.processInfo.environment, stdout: .pipe, stderr: .pipe)
             processes.append(process)
-            let line = Self.firstLine(of: output.fileHandleForReading, within: 20)
+            let output = process.standardOutput!
+            let errors = process.standardError!
+            let line = Self.firstLine(of: output, within: 20)
             guard line.contains("listening") else {
+                process.terminate()
+                process.waitUntilExit()
                 let reason =
-                    String(decoding: errors.fileHandleForReading.availableDataIfExited(process), as: UTF8.self)
+                    String(decoding: (try? errors.readToEnd()) ?? Data(), as: UTF8.self)
                     .split(separator: "\n").last.map(String.init) ?? "no output"
                 let hint =
                     reason.contains("in use")
@@ -51,8 +50,8 @@ final class MockChildren: @unchecked Sendable {
                 throw RunError("the mock provider for \(address) did not start: \(reason)\(hint)")
             }
             // Keep draining its output so it never blocks on a full pipe.
-            output.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
-            errors.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
+            output.readabilityHandler = { _ = $0.availableData }
+            errors.readabilityHandler = { _ = $0.availableData }
         }
     }
 
@@ -61,6 +60,8 @@ final class MockChildren: @unchecked Sendable {
         for process in processes where process.isRunning {
             process.terminate()
             process.waitUntilExit()
+            process.standardOutput?.readabilityHandler = nil
+            process.standardError?.readabilityHandler = nil
         }
         processes.removeAll()
     }
@@ -74,14 +75,5 @@ final class MockChildren: @unchecked Sendable {
         handle.readabilityHandler = { collected.append($0.availableData) }
         defer { handle.readabilityHandler = nil }
         return collected.wait(seconds: seconds)
-    }
-}
-
-private extension FileHandle {
-    /// What is readable now, once the process is gone (so a crash's message can be shown).
-    func availableDataIfExited(_ process: Process) -> Data {
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        return (try? readToEnd()) ?? Data()
     }
 }

@@ -1,0 +1,129 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A child process started with `posix_spawn`: stdin from /dev/null, stdout
+/// and stderr as asked, every other descriptor closed, and its end seen
+/// through `waitpid`.
+///
+/// Not `Foundation.Process`: on Linux its `run()` reads `/proc/self/fd`
+/// entries past the end of their buffer and crashes the parent now and then
+/// (a process with many descriptors open, a test run say, makes it likely;
+/// fixed in swift-corelibs-foundation after Swift 6.3.1).
+public final class SpawnedProcess: @unchecked Sendable {
+    /// Where the child's stdout or stderr goes.
+    public enum Output: Sendable {
+        /// Nowhere (/dev/null).
+        case discard
+        /// A file, created or truncated.
+        case file(String)
+        /// A pipe whose read end is `standardOutput` / `standardError`.
+        case pipe
+    }
+
+    /// The child's process id.
+    public let pid: pid_t
+    /// The read end of its stdout, when it goes to a pipe.
+    public let standardOutput: FileHandle?
+    /// The read end of its stderr, when it goes to a pipe.
+    public let standardError: FileHandle?
+    /// Its exit status once reaped; reaped under the lock, so once.
+    private let exit = Mutex<Int32?>(nil)
+
+    /// Starts `executable` (a path) with `arguments` and exactly `environment`.
+    public init(_ executable: String, _ arguments: [String], environment: [String: String], stdout: Output, stderr: Output) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        var parentEnds: [Int32?] = [nil, nil]
+        var childEnds: [Int32] = []
+        defer { childEnds.forEach { close($0) } }
+        for (index, output) in [stdout, stderr].enumerated() {
+            let target = Int32(index + 1)
+            switch output {
+            case .discard:
+                posix_spawn_file_actions_addopen(&actions, target, "/dev/null", O_WRONLY, 0)
+            case .file(let path):
+                posix_spawn_file_actions_addopen(&actions, target, path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            case .pipe:
+                var ends: [Int32] = [0, 0]
+                guard pipe(&ends) == 0 else {
+                    parentEnds.compactMap { $0 }.forEach { close($0) }
+                    throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EMFILE)
+                }
+                parentEnds[index] = ends[0]
+                childEnds.append(ends[1])
+                posix_spawn_file_actions_adddup2(&actions, ends[1], target)
+            }
+        }
+        Self.closeInheritedDescriptors(&actions)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        guard spawned == 0 else {
+            parentEnds.compactMap { $0 }.forEach { close($0) }
+            throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL)
+        }
+        self.pid = pid
+        standardOutput = parentEnds[0].map { FileHandle(fileDescriptor: $0, closeOnDealloc: true) }
+        standardError = parentEnds[1].map { FileHandle(fileDescriptor: $0, closeOnDealloc: true) }
+    }
+
+    /// Whether it still runs (reaping it when it has ended).
+    public var isRunning: Bool { reap(waiting: false) == nil }
+
+    /// Sends SIGTERM if it still runs; returns at once.
+    public func terminate() {
+        if isRunning { Glibc.kill(pid, SIGTERM) }
+    }
+
+    /// Sends SIGKILL if it still runs; returns at once.
+    public func kill() {
+        if isRunning { Glibc.kill(pid, SIGKILL) }
+    }
+
+    /// Waits for its end (blocking the calling thread); returns its exit status.
+    @discardableResult
+    public func waitUntilExit() -> Int32 {
+        reap(waiting: true) ?? 255
+    }
+
+    /// A `waitpid` status as a shell reports it: the exit code, or 128 + the signal.
+    public static func exitStatus(_ status: Int32) -> Int32 {
+        status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + status & 0x7f
+    }
+
+    private func reap(waiting: Bool) -> Int32? {
+        exit.withLock { exit in
+            if let exit { return exit }
+            var status: Int32 = 0
+            var reaped: pid_t
+            repeat { reaped = waitpid(pid, &status, waiting ? 0 : WNOHANG) } while reaped == -1 && errno == EINTR
+            guard reaped == pid else { return reaped == -1 ? 255 : nil }
+            exit = Self.exitStatus(status)
+            return exit
+        }
+    }
+
+    /// Every descriptor from 3 up closes in the child: glibc 2.34's
+    /// `posix_spawn_file_actions_addclosefrom_np` (looked up at run time: the
+    /// Glibc module does not declare it), else the ones /proc lists as open.
+    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        if let symbol = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np"),
+            unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3) == 0
+        {
+            return
+        }
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for descriptor in open.compactMap(Int32.init) where descriptor > 2 && fcntl(descriptor, F_GETFD) >= 0 {
+            posix_spawn_file_actions_addclose(&actions, descriptor)
+        }
+    }
+}
