@@ -28,23 +28,20 @@ public final class SiuoProcess: @unchecked Sendable {
             binary, arguments, environment: ProcessInfo.processInfo.environment.merging(extra) { $1 }, stdout: .pipe,
             stderr: stderrFile.map { .file($0) } ?? .discard)
         self.process = process
-        let output = process.standardOutput!
         guard waitForAddress else {
             baseURL = nil
             firstLine = nil
-            output.readabilityHandler = { handle in _ = handle.availableData }
+            process.standardOutput?.readabilityHandler = { handle in _ = handle.availableData }
             return
         }
-        let collector = LineCollector()
-        output.readabilityHandler = { handle in collector.append(handle.availableData) }
-        let text = collector.wait(seconds: 30)
-        guard let range = text.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression) else {
+        let text = process.firstLine(within: 30)
+        guard let url = SpawnedProcess.loopbackURL(in: text) else {
             process.terminate()
             process.waitUntilExit()
-            output.readabilityHandler = nil
+            process.stopReading()
             throw CoordinatorClientError(status: 0, message: "siuo \(arguments.first ?? "") did not start: \(text)")
         }
-        baseURL = String(text[range])
+        baseURL = url
         self.firstLine = text
     }
 
@@ -102,6 +99,6 @@ public final class SiuoProcess: @unchecked Sendable {
             process.terminate()
             process.waitUntilExit()
         }
-        process.standardOutput?.readabilityHandler = nil
+        process.stopReading()
     }
 }

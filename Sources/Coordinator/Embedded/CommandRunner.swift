@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// Runs a helper program (initdb, pg_ctl, test) to completion, as the server
 /// account when that is not us.
@@ -22,7 +23,17 @@ struct CommandRunner: Sendable {
         if let runAsUser {
             command = [Self.runuserPath, "-u", runAsUser, "--"] + command
         }
-        let status = try ChildProcess.run(command, outputPath: outputPath)
+        let status: Int32
+        do {
+            // From `/`, output merged into one file, exit seen through waitpid: `pg_ctl start` leaves a
+            // server running that would inherit any descriptor a parent watches for the child's end.
+            status = try SpawnedProcess(
+                command[0], Array(command.dropFirst()), environment: ProcessInfo.processInfo.environment, stdout: .file(outputPath),
+                stderr: .sameAsStdout, workingDirectory: "/"
+            ).waitUntilExit()
+        } catch {
+            throw EmbeddedPostgresError.commandFailed(command: command[0], output: "\(error)")
+        }
         let data = FileManager.default.contents(atPath: outputPath) ?? Data()
         return Outcome(status: status, output: String(decoding: data, as: UTF8.self))
     }

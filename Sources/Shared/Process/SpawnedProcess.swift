@@ -22,6 +22,8 @@ public final class SpawnedProcess: @unchecked Sendable {
         case file(String)
         /// A pipe whose read end is `standardOutput` / `standardError`.
         case pipe
+        /// Wherever stdout goes (for stderr: the two merged).
+        case sameAsStdout
     }
 
     /// The child's process id.
@@ -33,8 +35,12 @@ public final class SpawnedProcess: @unchecked Sendable {
     /// Its exit status once reaped; reaped under the lock, so once.
     private let exit = Mutex<Int32?>(nil)
 
-    /// Starts `executable` (a path) with `arguments` and exactly `environment`.
-    public init(_ executable: String, _ arguments: [String], environment: [String: String], stdout: Output, stderr: Output) throws {
+    /// Starts `executable` (a path) with `arguments` and exactly `environment`,
+    /// in `workingDirectory` when given (else ours).
+    public init(
+        _ executable: String, _ arguments: [String], environment: [String: String], stdout: Output, stderr: Output,
+        workingDirectory: String? = nil
+    ) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -58,9 +64,12 @@ public final class SpawnedProcess: @unchecked Sendable {
                 parentEnds[index] = ends[0]
                 childEnds.append(ends[1])
                 posix_spawn_file_actions_adddup2(&actions, ends[1], target)
+            case .sameAsStdout:
+                posix_spawn_file_actions_adddup2(&actions, 1, target)
             }
         }
         Self.closeInheritedDescriptors(&actions)
+        if let workingDirectory { Self.changeDirectory(&actions, to: workingDirectory) }
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
@@ -94,6 +103,29 @@ public final class SpawnedProcess: @unchecked Sendable {
         reap(waiting: true) ?? 255
     }
 
+    /// Blocks (never on Swift's cooperative pool) until the child's first
+    /// stdout line, its end of output, or `seconds`; returns what arrived and
+    /// from then on drains stdout, so the child never blocks on a full pipe.
+    public func firstLine(within seconds: TimeInterval) -> String {
+        guard let output = standardOutput else { return "" }
+        let collector = LineCollector()
+        output.readabilityHandler = { collector.append($0.availableData) }
+        let line = collector.wait(seconds: seconds)
+        output.readabilityHandler = { _ = $0.availableData }
+        return line
+    }
+
+    /// The loopback URL (`http://127.0.0.1:PORT`) a child announced in `line`, if any.
+    public static func loopbackURL(in line: String) -> String? {
+        line.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression).map { String(line[$0]) }
+    }
+
+    /// Stops draining the child's output (before the handles go).
+    public func stopReading() {
+        standardOutput?.readabilityHandler = nil
+        standardError?.readabilityHandler = nil
+    }
+
     /// A `waitpid` status as a shell reports it: the exit code, or 128 + the signal.
     public static func exitStatus(_ status: Int32) -> Int32 {
         status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + status & 0x7f
@@ -109,6 +141,14 @@ public final class SpawnedProcess: @unchecked Sendable {
             exit = Self.exitStatus(status)
             return exit
         }
+    }
+
+    /// The child starts in `directory` (glibc 2.29's `posix_spawn_file_actions_addchdir_np`,
+    /// looked up at run time like `closefrom`; without it, ours).
+    private static func changeDirectory(_ actions: inout posix_spawn_file_actions_t, to directory: String) {
+        typealias ChangeDirectory = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addchdir_np") else { return }
+        _ = unsafeBitCast(symbol, to: ChangeDirectory.self)(&actions, directory)
     }
 
     /// Every descriptor from 3 up closes in the child: glibc 2.34's

@@ -13,23 +13,18 @@ final class BenchChild: @unchecked Sendable {
         process = try SpawnedProcess(
             MockChildren.executable, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
             stdout: .pipe, stderr: .discard)
-        let output = process.standardOutput!
         guard waitForAddress else {
             baseURL = nil
-            output.readabilityHandler = { _ = $0.availableData }
+            process.standardOutput?.readabilityHandler = { _ = $0.availableData }
             return
         }
-        let collector = LineCollector()
-        output.readabilityHandler = { collector.append($0.availableData) }
-        let line = collector.wait(seconds: 30)
-        // Keep draining, never collecting: a full pipe would block the child.
-        output.readabilityHandler = { _ = $0.availableData }
-        guard let range = line.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression) else {
+        let line = process.firstLine(within: 30)
+        guard let url = SpawnedProcess.loopbackURL(in: line) else {
             process.terminate()
             process.waitUntilExit()
             throw RunError("siuo \(arguments.first ?? "") did not start: \(line.isEmpty ? "no output" : line)")
         }
-        baseURL = String(line[range])
+        baseURL = url
     }
 
     var pid: Int32 { process.pid }
@@ -41,6 +36,6 @@ final class BenchChild: @unchecked Sendable {
     func stop() {
         process.terminate()
         process.waitUntilExit()
-        process.standardOutput?.readabilityHandler = nil
+        process.stopReading()
     }
 }

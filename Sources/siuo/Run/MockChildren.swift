@@ -35,23 +35,20 @@ final class MockChildren: @unchecked Sendable {
                 ["mock-provider", "--listen", address, "--seed", String(seed), "--exit-with-parent"] + (config.map { ["--config", $0] } ?? []),
                 environment: ProcessInfo.processInfo.environment, stdout: .pipe, stderr: .pipe)
             processes.append(process)
-            let output = process.standardOutput!
-            let errors = process.standardError!
-            let line = Self.firstLine(of: output, within: 20)
+            let line = process.firstLine(within: 20)
             guard line.contains("listening") else {
                 process.terminate()
                 process.waitUntilExit()
                 let reason =
-                    String(decoding: (try? errors.readToEnd()) ?? Data(), as: UTF8.self)
+                    String(decoding: (try? process.standardError?.readToEnd()) ?? Data(), as: UTF8.self)
                     .split(separator: "\n").last.map(String.init) ?? "no output"
                 let hint =
                     reason.contains("in use")
                     ? " (a mock left running by an earlier run? stop it, or give the mock models another port in base_url)" : ""
                 throw RunError("the mock provider for \(address) did not start: \(reason)\(hint)")
             }
-            // Keep draining its output so it never blocks on a full pipe.
-            output.readabilityHandler = { _ = $0.availableData }
-            errors.readabilityHandler = { _ = $0.availableData }
+            // Keep draining its errors too (firstLine drains stdout) so it never blocks on a full pipe.
+            process.standardError?.readabilityHandler = { _ = $0.availableData }
         }
     }
 
@@ -60,20 +57,12 @@ final class MockChildren: @unchecked Sendable {
         for process in processes where process.isRunning {
             process.terminate()
             process.waitUntilExit()
-            process.standardOutput?.readabilityHandler = nil
-            process.standardError?.readabilityHandler = nil
+            process.stopReading()
         }
         processes.removeAll()
     }
 
     static var executable: String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-    }
-
-    private static func firstLine(of handle: FileHandle, within seconds: TimeInterval) -> String {
-        let collected = LineCollector()
-        handle.readabilityHandler = { collected.append($0.availableData) }
-        defer { handle.readabilityHandler = nil }
-        return collected.wait(seconds: seconds)
     }
 }
