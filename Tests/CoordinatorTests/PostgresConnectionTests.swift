@@ -65,6 +65,52 @@ import Testing
         for _ in 0..<pool.size { #expect(try await pool.query("SELECT 1 AS one")[0].decode(Int.self, "one") == 1) }
     }
 
+    @Test func transactionsInOneRoundTripEachCommitOrRollBackOnTheirOwn() async throws {
+        let pool = try await TestDatabase.pool(suite: "connection_transactions", migrated: false)
+        try await pool.query("CREATE TABLE IF NOT EXISTS transactions_probe (n integer PRIMARY KEY)")
+        try await pool.query("DELETE FROM transactions_probe")
+        let insert = { (n: Int) in PostgresStatement("INSERT INTO transactions_probe VALUES ($1) RETURNING n", [n]) }
+        let total = PostgresStatement("SELECT coalesce(sum(n), 0)::int4 AS total FROM transactions_probe")
+        func numbers() async throws -> String? {
+            try await pool.query("SELECT string_agg(n::text, ',' ORDER BY n) AS ns FROM transactions_probe")[0].decode(String?.self, "ns")
+        }
+
+        // Each answers its own statements' rows, and a later one reads what an earlier one wrote.
+        let outcomes = try await pool.withConnection { connection in
+            try await connection.pipeline(transactions: [
+                PipelinedTransaction(durable: false, genericPlans: true, [insert(1), insert(2)]),
+                PipelinedTransaction([total]),
+            ])
+        }
+        #expect(try outcomes[0].get().map { try $0[0].decode(Int.self, "n") } == [1, 2])
+        #expect(try outcomes[1].get().count == 1)
+        #expect(try outcomes[1].get()[0][0].decode(Int.self, "total") == 3)
+
+        // The middle one breaks a key: it writes nothing, and the ones around it commit.
+        let broken = try await pool.withConnection { connection in
+            try await connection.pipeline(transactions: [
+                PipelinedTransaction([insert(3)]), PipelinedTransaction([insert(4), insert(1)]), PipelinedTransaction([insert(5), total]),
+            ])
+        }
+        #expect(throws: Never.self) { try broken[0].get() }
+        #expect(throws: PostgresError.self) { try broken[1].get() }
+        #expect(try broken[2].get()[1][0].decode(Int.self, "total") == 11)
+        #expect(try await numbers() == "1,2,3,5")
+
+        // The last one fails: it is rolled back, and the connection is left outside any transaction.
+        let last = try await pool.withConnection { connection in
+            let outcomes = try await connection.pipeline(transactions: [
+                PipelinedTransaction([insert(6)]), PipelinedTransaction([insert(7), insert(6)]),
+            ])
+            // A session left in the failed transaction would refuse this ("current transaction is aborted").
+            #expect(try await connection.query("SELECT 1 AS one")[0].decode(Int.self, "one") == 1)
+            return outcomes
+        }
+        #expect(throws: PostgresError.self) { try last[1].get() }
+        #expect(try await numbers() == "1,2,3,5,6")
+        for _ in 0..<pool.size { #expect(try await pool.query("SELECT 1 AS one")[0].decode(Int.self, "one") == 1) }
+    }
+
     @Test func decodesEachTypeFromItsColumn() async throws {
         let pool = try await TestDatabase.pool(suite: "connection_types", migrated: false)
         let row = try await pool.query(

@@ -1,7 +1,8 @@
 import Logging
 import ServiceLifecycle
 
-/// Requeues expired leases (workers that died) every `interval`.
+/// Requeues expired leases (workers that died) every `interval`, and
+/// deletes the token grants of lease round trips that broke half-way.
 public struct LeaseRescuer: Service {
     let jobs: JobStore
     let signal: WorkSignal
@@ -20,6 +21,7 @@ public struct LeaseRescuer: Service {
     @discardableResult
     public func runOnce() async throws -> Int {
         let rescued = try await jobs.rescueExpiredLeases()
+        _ = try await RateBucketStore.deleteStaleGrants(pool: jobs.pool)
         if rescued > 0 {
             logger.info("requeued expired leases", metadata: ["count": "\(rescued)"])
             signal.notify()

@@ -126,6 +126,31 @@ public final class PostgresConnection: @unchecked Sendable {
         return (Array(rows.dropFirst(prefix.count)), outcome)
     }
 
+    /// Runs `transactions` in order in one round trip, each ended by a sync
+    /// point, and answers the rows of each one's statements, or its error.
+    /// A transaction that fails is rolled back (by a ROLLBACK leading the
+    /// next one, which outside a transaction only warns, or after the round
+    /// trip for the last), so every later one still runs, and the session
+    /// ends outside any transaction block. For independent transactions that
+    /// share a round trip, a later one reading what an earlier one wrote
+    /// (the lease path: token take, claim, give-back). Throws only when the
+    /// round trip itself cannot be made.
+    public func pipeline(transactions: [PipelinedTransaction]) async throws -> [Result<[PostgresRows], any Error>] {
+        precondition(deferred.isEmpty, "independent transactions do not run inside another one")
+        let segments = transactions.enumerated().map { index, transaction in
+            (index == 0 ? [] : [PostgresStatement("ROLLBACK")]) + transaction.head + transaction.statements + [.commit]
+        }
+        let outcomes = try await onThread {
+            let outcomes = try self.blockingPipeline(
+                segments.map { $0.map { PreparedCommand(sql: $0.sql, parameters: $0.bindings.map(\.postgresParameter)) } })
+            if self.transactionOpen { _ = try? self.blockingQuery("ROLLBACK", []) }
+            return outcomes
+        }
+        return zip(outcomes, segments.indices).map { outcome, index in
+            outcome.map { rows in Array(rows.dropFirst(segments[index].count - transactions[index].statements.count - 1).dropLast()) }
+        }
+    }
+
     /// Holds `sql` (no parameters) back until the next call, which sends it
     /// first in the same round trip: how a transaction's BEGIN costs no trip
     /// of its own.
@@ -508,4 +533,29 @@ public struct PostgresStatement: Sendable {
 
     /// Ends the transaction `PostgresPool.withTransaction` began.
     public static let commit = PostgresStatement("COMMIT")
+}
+
+/// One transaction of `PostgresConnection.pipeline(transactions:)`: its
+/// statements, between BEGIN (with the settings of
+/// `PostgresPool.withTransaction`) and COMMIT.
+public struct PipelinedTransaction: Sendable {
+    /// The statements, without BEGIN or COMMIT.
+    public var statements: [PostgresStatement]
+    /// `false`: the commit does not wait for the WAL flush.
+    public var durable: Bool
+    /// `true`: prepared statements run on their generic plan.
+    public var genericPlans: Bool
+
+    /// A transaction of `statements`.
+    public init(durable: Bool = true, genericPlans: Bool = false, _ statements: [PostgresStatement]) {
+        self.statements = statements
+        self.durable = durable
+        self.genericPlans = genericPlans
+    }
+
+    /// BEGIN and the settings.
+    var head: [PostgresStatement] {
+        [PostgresStatement("BEGIN")] + (durable ? [] : [PostgresStatement("SET LOCAL synchronous_commit = off")])
+            + (genericPlans ? [PostgresStatement("SET LOCAL plan_cache_mode = force_generic_plan")] : [])
+    }
 }

@@ -1,26 +1,39 @@
 /// The lease engine's SQL (docs/architecture.md, "Lease").
 enum JobSQL {
-    /// Claims, for each model $1[i], up to $2[i] runnable live-lane jobs in
-    /// priority order, along the `jobs_runnable` index (so a long queue is
-    /// not sorted), leases them to worker $3 for their sweep's TTL, and
-    /// answers everything a worker needs to run them, in one statement. SKIP
-    /// LOCKED lets concurrent claimers take different rows instead of waiting.
+    /// Claims, for each model of lease request $1's grant (`lease_grants`,
+    /// written by `RateBucketSQL.take` earlier in the same round trip), up to
+    /// its share of runnable live-lane jobs in priority order, along the
+    /// `jobs_runnable` index (so a long queue is not sorted), leases them to
+    /// worker $2 for their sweep's TTL, records how many each model claimed
+    /// (the give-back returns the rest: `RateBucketSQL.giveBackUnclaimed`),
+    /// and answers everything a worker needs to run them, in one statement.
+    /// SKIP LOCKED lets concurrent claimers take different rows instead of waiting.
     ///
     /// The claimed ids reach the UPDATE as an array: the planner cannot know
-    /// how many rows a LIMIT taken from a parameter array gives, guesses
+    /// how many rows a LIMIT taken from another table gives, guesses
     /// thousands, and would otherwise join by hashing the whole jobs table
     /// (and cases), a cost that grows with the queue.
     static let claim = claiming(
         picked: """
             SELECT p.id
-            FROM unnest($1::bigint[], $2::integer[]) AS w(model_id, n)
+            FROM lease_grants g
             CROSS JOIN LATERAL (
                 SELECT j.id FROM jobs j
-                WHERE j.model_id = w.model_id AND j.state = 'queued' AND j.lane = 'live' AND j.not_before <= now()
+                WHERE j.model_id = g.model_id AND j.state = 'queued' AND j.lane = 'live' AND j.not_before <= now()
                 ORDER BY j.priority DESC, j.id
-                LIMIT w.n
+                LIMIT g.jobs
                 FOR UPDATE SKIP LOCKED
             ) AS p
+            WHERE g.request_id = $1::uuid
+            """,
+        worker: "$2",
+        also: """
+            ,
+            recorded AS (
+                UPDATE lease_grants g SET claimed = c.n
+                FROM (SELECT model_id, count(*) AS n FROM claimed GROUP BY model_id) AS c
+                WHERE g.request_id = $1::uuid AND g.model_id = c.model_id
+            )
             """)
 
     /// Claims up to $4 runnable batch-lane jobs of the models of running,
@@ -47,8 +60,9 @@ enum JobSQL {
             """, worker: "$5")
 
     /// The claim statement around a `picked` query of job ids: lease them to
-    /// `worker` and read everything a worker needs, batch replies included.
-    private static func claiming(picked: String, worker: String = "$3") -> String {
+    /// `worker` and read everything a worker needs, batch replies included;
+    /// `also` adds CTEs, after a comma, that may read `claimed`.
+    private static func claiming(picked: String, worker: String, also: String = "") -> String {
         """
         WITH picked AS (
         \(picked)
@@ -59,7 +73,7 @@ enum JobSQL {
             WHERE j.id = ANY (ARRAY(SELECT id FROM picked))
             RETURNING j.id, j.lease_token, j.lease_expires_at, j.kind, j.samples, j.attempts, j.priority,
                       j.sweep_id, j.model_id, j.case_id, j.response_id, j.lane
-        )
+        )\(also)
         SELECT j.id, j.lease_token, j.lease_expires_at, j.kind, j.samples, j.attempts, s.lease_ttl_s,
                s.name AS sweep, j.model_id, m.settings, c.question_id, c.category, c.question, c.image_sha256,
                i.media_type, c.safety_warning, c.reference_answer, c.mcqa_item->'options' AS options,

@@ -18,12 +18,15 @@ public struct JobStore: Sendable {
     /// token each (the job's first request), within each bucket's
     /// `max_in_flight`. Returns at once; long-polling is the API's business.
     ///
-    /// Two round trips: tokens are taken first, in one statement in a short
-    /// transaction of its own (`RateBucketSQL.take`), then jobs are claimed
-    /// and read in one statement that touches no shared row
-    /// (`JobSQL.claim`); tokens that found no job go back. So the limit holds
-    /// across coordinators, and concurrent claimers only queue on the bucket
-    /// rows for one statement.
+    /// One round trip of three transactions (`PostgresConnection.pipeline(transactions:)`):
+    /// the token take (`RateBucketSQL.take`), short and not waiting for the
+    /// WAL flush, writes its grant to `lease_grants`; the claim
+    /// (`JobSQL.claim`), durable, claims and reads jobs against that grant and
+    /// records what it claimed, touching no shared row; the give-back
+    /// (`RateBucketSQL.giveBackUnclaimed`), short again, returns the tokens
+    /// that found no job. So the limit holds across coordinators, and
+    /// concurrent claimers queue on the bucket rows for one statement, never
+    /// through the claim's fsync.
     ///
     /// Batch-lane jobs come first and take no token (docs/architecture.md,
     /// "Batch mode"): their leases send nothing live.
@@ -47,34 +50,21 @@ public struct JobStore: Sendable {
     }
 
     private func claimLiveLane(_ request: LeaseRequest) async throws -> [JobLease] {
-        let allocations = try await RateBucketStore.take(request.endpoints, total: request.maxJobs, pool: pool)
-        guard !allocations.isEmpty else { return [] }
-        let leases: [(lease: JobLease, modelID: Int64)]
-        let bucketOf: [Int64: Int64]
-        do {
-            let rows = try await pool.transaction(
-                genericPlans: true,
-                [
-                    PostgresStatement(
-                        JobSQL.claim,
-                        [
-                            PostgresTextArray(allocations.map { String($0.modelID) }), PostgresTextArray(allocations.map { String($0.jobs) }),
-                            request.workerID,
-                        ])
-                ])[0]
-            leases = try Self.leases(from: rows)
-            bucketOf = Dictionary(allocations.map { ($0.modelID, $0.bucketID) }, uniquingKeysWith: { first, _ in first })
-        } catch {
-            try? await RateBucketStore.giveBack(allocations.map { ($0.bucketID, $0.jobs) }, pool: pool)
-            throw error
+        let grant = UUID()
+        let outcomes = try await pool.withConnection { connection in
+            try await connection.pipeline(transactions: [
+                RateBucketStore.take(request.endpoints, total: request.maxJobs, grant: grant),
+                PipelinedTransaction(
+                    genericPlans: true, [PostgresStatement(JobSQL.claim, [grant, request.workerID])]),
+                RateBucketStore.giveBackUnclaimed(grant),
+            ])
         }
-        var unused = Dictionary(allocations.map { ($0.bucketID, $0.jobs) }, uniquingKeysWith: +)
-        for lease in leases {
-            if let bucket = bucketOf[lease.modelID] { unused[bucket, default: 0] -= 1 }
-        }
-        try await RateBucketStore.giveBack(unused.map { (bucketID: $0.key, tokens: $0.value) }, pool: pool)
-        return leases.map(\.lease)
+        // The take's error first: without its grant the claim claimed nothing.
+        // A failed give-back loses only tokens, which refill.
+        _ = try outcomes[0].get()
+        return try Self.leases(from: try outcomes[1].get()[0]).map(\.lease)
     }
+
     /// Extends the TTL of every current lease in `leases`.
     public func heartbeat(_ leases: [LeaseReference]) async throws -> [ItemStatus] {
         guard !leases.isEmpty else { return [] }

@@ -1,4 +1,5 @@
-/// Every statement on `rate_buckets`: the one home of that table's SQL.
+/// Every statement on `rate_buckets`, and on `lease_grants`, the tokens a
+/// lease request took from them: the one home of those tables' SQL.
 ///
 /// The bucket arithmetic (refill, capacities) is in the SQL functions of
 /// migration 0003; `TokenBucket` and `LockedBucket` mirror it for permits,
@@ -22,8 +23,14 @@ enum RateBucketSQL {
     /// size, so a long queue costs nothing), then, with their buckets locked
     /// in id order, one request token per job from each bucket, within
     /// `max_in_flight`, a provider's pause and the tpm budget, $4 in all,
-    /// filled bucket by bucket in id order. Answers each model's share of its
-    /// bucket's grant (`jobs`), models in id order.
+    /// filled bucket by bucket in an order each request draws anew (from its
+    /// id): concurrent requests then spread over the endpoints instead of
+    /// all claiming at the head of the same model's queue, where each would
+    /// walk over the rows the others just claimed, and every model of a
+    /// sweep moves forward together. Buckets are still locked in id order. Writes each model's share of its
+    /// bucket's grant (`jobs`) to `lease_grants` under request id $5, for the
+    /// claim that follows in the same round trip (`JobSQL.claim`), and
+    /// answers the shares, models in id order.
     ///
     /// A bucket without a whole token in the unlocked read, or paused, is
     /// left out before any lock: a long poll on a rate-limited endpoint costs
@@ -80,7 +87,8 @@ enum RateBucketSQL {
             FROM refilled f
         ),
         granted AS (
-            SELECT c.*, GREATEST(0, LEAST(c.cap, $4 - COALESCE(sum(c.cap) OVER (ORDER BY c.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)))::integer AS grant
+            SELECT c.*, GREATEST(0, LEAST(c.cap, $4 - COALESCE(sum(c.cap) OVER (ORDER BY md5(c.id::text || $5::text), c.id
+                                                                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)))::integer AS grant
             FROM capped c
         ),
         taken AS (
@@ -89,32 +97,47 @@ enum RateBucketSQL {
                    tpm_refilled_at = CASE WHEN g.tpm_tokens IS NULL THEN b.tpm_refilled_at ELSE GREATEST(now(), g.tpm_refilled_at) END
             FROM granted g
             WHERE b.id = g.id AND g.grant > 0
+        ),
+        shares AS (
+            SELECT r.model_id, r.bucket_id,
+                   GREATEST(0, LEAST(r.n, g.grant - COALESCE(sum(r.n) OVER (PARTITION BY r.bucket_id ORDER BY r.model_id
+                                                                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)))::integer AS jobs
+            FROM runnable r JOIN granted g ON g.id = r.bucket_id
+            WHERE g.grant > 0
         )
-        SELECT r.model_id, r.bucket_id,
-               GREATEST(0, LEAST(r.n, g.grant - COALESCE(sum(r.n) OVER (PARTITION BY r.bucket_id ORDER BY r.model_id
-                                                                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)))::integer AS jobs
-        FROM runnable r JOIN granted g ON g.id = r.bucket_id
-        WHERE g.grant > 0
-        ORDER BY r.bucket_id, r.model_id
+        INSERT INTO lease_grants (request_id, model_id, bucket_id, jobs)
+        SELECT $5::uuid, model_id, bucket_id, jobs FROM shares WHERE jobs > 0
+        ORDER BY bucket_id, model_id
+        RETURNING model_id, bucket_id, jobs
         """
 
-    /// Unused tokens back ($1 bucket ids, $2 tokens each), with their
-    /// model-token charge, never above the buckets' capacities. Locks in id
-    /// order, like every multi-bucket write.
-    static let giveBack = """
+    /// The tokens of lease request $1's grant that its claim did not use
+    /// back to their buckets, with their model-token charge, never above the
+    /// buckets' capacities, and the grant's rows deleted: the third
+    /// transaction of a lease round trip (`RateBucketSQL.take`,
+    /// `JobSQL.claim`). Locks in id order, like every multi-bucket write.
+    static let giveBackUnclaimed = """
         WITH back AS (
             SELECT b.id, u.tokens FROM rate_buckets b
-            JOIN (SELECT id, sum(tokens) AS tokens FROM unnest($1::bigint[], $2::integer[]) AS x(id, tokens) GROUP BY id) u ON u.id = b.id
+            JOIN (SELECT bucket_id, sum(jobs - claimed) AS tokens FROM lease_grants WHERE request_id = $1::uuid GROUP BY bucket_id) u
+              ON u.bucket_id = b.id
             WHERE u.tokens > 0
             ORDER BY b.id
             FOR UPDATE OF b
-        )
+        ),
+        done AS (DELETE FROM lease_grants WHERE request_id = $1::uuid)
         UPDATE rate_buckets b
         SET tokens = LEAST(siuo_bucket_capacity(b.burst, b.current_rpm), b.tokens + back.tokens),
             tpm_tokens = CASE WHEN b.tpm IS NULL THEN b.tpm_tokens
                               ELSE LEAST(siuo_tpm_capacity(b.tpm, b.tokens_per_request), b.tpm_tokens + back.tokens * b.tokens_per_request) END
         FROM back
         WHERE b.id = back.id
+        """
+
+    /// Grants older than a minute: left by a lease round trip that broke
+    /// before its give-back (the rescuer deletes them; their tokens refill).
+    static let deleteStaleGrants = """
+        DELETE FROM lease_grants WHERE created_at < now() - interval '1 minute'
         """
 
     /// Writes a locked bucket's tokens, rate and pause back.
@@ -145,11 +168,13 @@ enum RateBucketSQL {
     /// configured or learned rate, `siuo_rate_ceiling`); with a
     /// `tpm`, the model tokens reported replace the estimate charged for the
     /// requests (never below a minute's debt), and the estimate moves toward
-    /// what was reported. Locks in id order.
+    /// what was reported. A bucket already at its ceiling with no model
+    /// tokens reported is left alone: neither locked nor written. Locks in id order.
     static let settle = """
         WITH spent AS (
             SELECT b.id, s.requests, s.tokens FROM rate_buckets b
             JOIN unnest($1::bigint[], $2::float8[], $4::float8[]) AS s(id, requests, tokens) ON s.id = b.id
+            WHERE s.tokens > 0 OR b.current_rpm <> COALESCE(siuo_rate_ceiling(b.configured_rpm, b.learned_rpm), b.probed_rpm, 'Infinity'::float8)
             ORDER BY b.id
             FOR UPDATE OF b
         )

@@ -48,32 +48,26 @@ struct LockedBucket {
 /// every claimer, so their locks are held for one round trip, never across a
 /// claim or an fsync.
 enum RateBucketStore {
-    /// A model's share of a lease request's tokens.
-    struct Allocation {
-        var modelID: Int64
-        var bucketID: Int64
-        var jobs: Int
-    }
-
-    /// Takes one request token per job, `total` at most, from the buckets of
-    /// `endpoints` that have runnable work, in one round trip (see
-    /// `RateBucketSQL.take`); answers how many jobs each model may claim.
-    static func take(_ endpoints: [EndpointKey], total: Int, pool: PostgresPool) async throws -> [Allocation] {
-        let rows = try await pool.transaction(
+    /// The token take of lease request `grant`: one request token per job,
+    /// `total` at most, from the buckets of `endpoints` that have runnable
+    /// work, written to `lease_grants` for the claim that follows in the same
+    /// round trip (see `RateBucketSQL.take`).
+    static func take(_ endpoints: [EndpointKey], total: Int, grant: UUID) -> PipelinedTransaction {
+        PipelinedTransaction(
             durable: false, genericPlans: true,
             [
                 PostgresStatement(
                     RateBucketSQL.take,
                     [
                         PostgresTextArray(endpoints.map(\.provider.rawValue)), PostgresTextArray(endpoints.map(\.baseURL)),
-                        PostgresTextArray(endpoints.map(\.model)), total,
+                        PostgresTextArray(endpoints.map(\.model)), total, grant,
                     ])
-            ])[0]
-        return try rows.map { row in
-            Allocation(
-                modelID: try row.decode(Int64.self, "model_id"), bucketID: try row.decode(Int64.self, "bucket_id"),
-                jobs: try row.decode(Int.self, "jobs"))
-        }.filter { $0.jobs > 0 }
+            ])
+    }
+
+    /// The tokens of lease request `grant` its claim did not use, back (`RateBucketSQL.giveBackUnclaimed`).
+    static func giveBackUnclaimed(_ grant: UUID) -> PipelinedTransaction {
+        PipelinedTransaction(durable: false, [PostgresStatement(RateBucketSQL.giveBackUnclaimed, [grant])])
     }
 
     /// After accepted results, per bucket: additive increase of adaptive
@@ -122,19 +116,9 @@ enum RateBucketStore {
         try await pool.query(statement.sql, statement.bindings)
     }
 
-    /// Returns tokens that found no job.
-    static func giveBack(_ unused: [(bucketID: Int64, tokens: Int)], pool: PostgresPool) async throws {
-        let unused = unused.filter { $0.tokens > 0 }
-        guard !unused.isEmpty else { return }
-        try await pool.transaction(
-            durable: false,
-            [
-                PostgresStatement(
-                    RateBucketSQL.giveBack,
-                    [
-                        PostgresTextArray(unused.map { String($0.bucketID) }), PostgresTextArray(unused.map { String($0.tokens) }),
-                    ])
-            ])
+    /// Deletes grants a broken lease round trip left behind; returns how many.
+    static func deleteStaleGrants(pool: PostgresPool) async throws -> Int {
+        try await pool.query(RateBucketSQL.deleteStaleGrants).affectedRows
     }
 
     /// Locks the buckets of `endpoints` (in id order, so concurrent claimers

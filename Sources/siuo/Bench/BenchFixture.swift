@@ -47,7 +47,9 @@ enum BenchFixture {
 /// The floor the API is measured against: claim and complete with plain SQL,
 /// no HTTP, no fencing checks, no rate buckets. Like the API it claims one
 /// model's jobs at a time along the queue's index (`jobs_runnable`), with
-/// SKIP LOCKED, writes a response per job and marks the jobs done.
+/// SKIP LOCKED, each client from a model of its own first (as the API's
+/// token take spreads requests), writes a response per job and marks the
+/// jobs done.
 struct RawSQLLoop {
     let pool: PostgresPool
     let clients: Int
@@ -58,7 +60,9 @@ struct RawSQLLoop {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<clients {
                 group.addTask {
-                    var remaining = models[...]
+                    // Each client starts at a model of its own, as the API's token take spreads lease requests.
+                    let start = Int.random(in: 0..<max(1, models.count))
+                    var remaining = (models[start...] + models[..<start])[...]
                     while let model = remaining.first {
                         let claimed = try await pool.query(
                             """

@@ -68,22 +68,37 @@ struct CoordinatorBench: AsyncParsableCommand {
     /// Jobs per second through the API with `jobs` queued, in batches of `batch`.
     static func apiRate(pool: PostgresPool, base: String, endpoints: [EndpointKey], batch: Int, jobs: Int, clients: Int) async throws -> Double {
         try await BenchFixture.reset(pool: pool, keep: jobs)
-        let seconds = try await timed { try await httpLoop(base: base, endpoints: endpoints, batch: batch, clients: clients) }
+        let seconds = try await timed(jobs: jobs, "API, batch \(batch)") {
+            try await httpLoop(base: base, endpoints: endpoints, batch: batch, clients: clients)
+        }
         return Double(jobs) / seconds
     }
 
     /// Jobs per second of the raw SQL loop with `jobs` queued.
     static func rawRate(pool: PostgresPool, jobs: Int, clients: Int) async throws -> Double {
         try await BenchFixture.reset(pool: pool, keep: jobs)
-        let seconds = try await timed { try await RawSQLLoop(pool: pool, clients: clients, batch: 100).run() }
+        let seconds = try await timed(jobs: jobs, "raw SQL") { try await RawSQLLoop(pool: pool, clients: clients, batch: 100).run() }
         return Double(jobs) / seconds
     }
 
-    static func timed(_ body: () async throws -> Void) async throws -> Double {
+    /// Runs `body` and answers its wall time; prints the CPU it cost per 100
+    /// jobs, the machine's (bench and PostgreSQL together, not what other
+    /// tenants of a shared machine took) and this process's, figures that
+    /// move far less between runs than jobs per second.
+    static func timed(jobs: Int, _ label: String, _ body: () async throws -> Void) async throws -> Double {
         let clock = ContinuousClock()
+        let machine = MachineCPU.busySeconds
+        let process = ProcessUsage.current?.cpuSeconds
         let start = clock.now
         try await body()
-        return (clock.now - start).seconds
+        let seconds = (clock.now - start).seconds
+        if let machine, let machineAfter = MachineCPU.busySeconds, let process, let processAfter = ProcessUsage.current?.cpuSeconds {
+            let per100 = { (cpu: Double) in String(format: "%.1f ms", cpu * 1000 * 100 / Double(max(1, jobs))) }
+            print(
+                "  \(label): CPU per 100 jobs \(per100(machineAfter - machine)) on the machine, "
+                    + "\(per100(processAfter - process)) of it in this process (coordinator and clients)")
+        }
+        return seconds
     }
 
     /// Runs the clients; prints the mean time of a lease call and a results call.

@@ -26,3 +26,22 @@ struct ProcessUsage {
     /// This process.
     static var current: ProcessUsage? { of(pid: getpid()) }
 }
+
+/// Busy CPU seconds of the whole machine so far, from `/proc/stat` (Linux):
+/// user, nice, system, irq and softirq time of every core, not idle, I/O
+/// wait or steal. A phase's difference is what it cost every process
+/// together (here the bench and PostgreSQL), whatever a noisy neighbour
+/// took from the machine's wall time.
+enum MachineCPU {
+    /// The seconds so far, or `nil` when `/proc/stat` cannot be read.
+    static var busySeconds: Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+            let line = stat.split(separator: "\n").first, line.hasPrefix("cpu ")
+        else { return nil }
+        let fields = line.split(separator: " ").dropFirst().compactMap { Double($0) }
+        guard fields.count >= 7 else { return nil }
+        // user nice system idle iowait irq softirq [steal …]
+        let busy = fields[0] + fields[1] + fields[2] + fields[5] + fields[6]
+        return busy / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+}

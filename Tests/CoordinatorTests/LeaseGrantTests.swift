@@ -1,0 +1,49 @@
+import Coordinator
+import Foundation
+import Shared
+import SiuoTestSupport
+import Testing
+
+/// A lease request's one round trip: the token take writes a grant, the
+/// claim claims against it, and the give-back returns what found no job.
+@Suite struct LeaseGrantTests {
+    @Test func tokensTheClaimCouldNotUseGoBackAndTheGrantIsGone() async throws {
+        let pool = try await TestDatabase.pool(suite: "lease_grants_give_back", size: 4)
+        try await SweepFixture.importDataset(pool, cases: 12)
+        let definition = SweepFixture.definition(models: 1, tasks: [.mcqa], rpm: 600, burst: 100)
+        try await SweepStore(pool: pool).submit(definition)
+        try await pool.query(
+            "UPDATE rate_buckets SET tokens = 100, refilled_at = now() + interval '1 hour' WHERE model = 'model-0'")
+        let jobs = JobStore(pool: pool)
+        let request = LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 12)
+
+        // Another session holds four queued jobs: the take counts them (and takes
+        // twelve tokens), the claim skips them (SKIP LOCKED) and gets eight.
+        let leases = try await pool.withTransaction { connection in
+            let held = try await connection.query("SELECT id FROM jobs ORDER BY id LIMIT 4 FOR UPDATE")
+            #expect(held.count == 4)
+            return try await jobs.claim(request)
+        }
+        #expect(leases.count == 8)
+        let tokens = try await pool.query("SELECT tokens FROM rate_buckets WHERE model = 'model-0'")[0].decode(Double.self, "tokens")
+        #expect(tokens == 92, "one token per job claimed; the four that found no job went back")
+        #expect(try await pool.query("SELECT count(*)::int4 AS n FROM lease_grants")[0].decode(Int.self, "n") == 0)
+
+        // The rest, once free, take their own tokens.
+        #expect(try await jobs.claim(request).count == 4)
+        #expect(try await pool.query("SELECT tokens FROM rate_buckets WHERE model = 'model-0'")[0].decode(Double.self, "tokens") == 88)
+    }
+
+    @Test func theRescuerDeletesGrantsABrokenRoundTripLeftBehind() async throws {
+        let pool = try await TestDatabase.pool(suite: "lease_grants_stale", size: 2)
+        try await pool.query("DELETE FROM lease_grants")
+        try await pool.query(
+            """
+            INSERT INTO lease_grants (request_id, model_id, bucket_id, jobs, created_at)
+            VALUES (gen_random_uuid(), 1, 1, 5, now() - interval '2 minutes'), (gen_random_uuid(), 1, 1, 5, now())
+            """)
+        try await LeaseRescuer(pool: pool, signal: WorkSignal()).runOnce()
+        let left = try await pool.query("SELECT created_at > now() - interval '1 minute' AS fresh FROM lease_grants")
+        #expect(try left.map { try $0.decode(Bool.self, "fresh") } == [true], "the stale grant is gone, the one in flight stays")
+    }
+}
