@@ -76,7 +76,7 @@ extension Bool: PostgresNonNullDecodable {
 extension UUID: PostgresNonNullDecodable {
     static var acceptedTypes: Set<UInt32> { [PostgresTypeName.uuid] }
     static func decodeValue(_ cell: PostgresCell) throws(PostgresDecodingFailure) -> UUID {
-        guard let value = UUID(uuidString: cell.text) else { throw PostgresDecodingFailure(reason: "\"\(cell.text)\" is not a UUID") }
+        guard let value = UUID(canonicalText: cell.bytes) else { throw PostgresDecodingFailure(reason: "\"\(cell.text)\" is not a UUID") }
         return value
     }
 }

@@ -116,7 +116,7 @@ public struct JobLease: Sendable, Equatable {
         writer.key(CodingKeys.leaseToken)
         writer.string(leaseToken.uuidString)
         writer.key(CodingKeys.expiresAt)
-        writer.string(fractionalISO8601.format(expiresAt))
+        writer.string(WireDate.format(expiresAt))
         writer.key(CodingKeys.kind)
         writer.string(kind.rawValue)
         writer.key(CodingKeys.sweep)

@@ -26,7 +26,7 @@ extension JSONEncoder.DateEncodingStrategy {
     /// ISO 8601 with milliseconds, so lease expiries keep sub-second precision.
     static let iso8601WithFractionalSeconds = JSONEncoder.DateEncodingStrategy.custom { date, encoder in
         var container = encoder.singleValueContainer()
-        try container.encode(fractionalISO8601.format(date))
+        try container.encode(WireDate.format(date))
     }
 }
 
@@ -45,6 +45,7 @@ extension JSONDecoder.DateDecodingStrategy {
 extension WireCoding {
     /// An ISO 8601 date, with or without fractional seconds.
     static func date(from text: String) -> Date? {
+        if let date = WireDate.parse(text) { return date }
         if let date = try? fractionalISO8601.parse(text) { return date }
         return try? Date(text, strategy: .iso8601)
     }

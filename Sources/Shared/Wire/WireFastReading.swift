@@ -83,7 +83,7 @@ extension LeaseReference {
         try reader.readObject { key, reader throws(Unreadable) in
             switch CodingKeys(rawValue: key) {
             case .jobID: jobID = try reader.readInt()
-            case .leaseToken: token = UUID(uuidString: try reader.readString())
+            case .leaseToken: token = UUID(canonical: try reader.readString())
             case nil: try reader.skipValue()
             }
         }
@@ -143,18 +143,31 @@ extension VerdictResult {
 
 extension Usage {
     static func read(_ reader: inout JSONBytesReader) throws(Unreadable) -> Usage {
-        var counts: [CodingKeys: Int] = [:]
+        var requests: Int?
+        var retries: Int?
+        var cacheHits: Int?
+        var input: Int?
+        var output: Int?
+        var batchRequests = 0
+        var batchInput = 0
+        var batchOutput = 0
         try reader.readObject { key, reader throws(Unreadable) in
-            guard let name = CodingKeys(rawValue: key) else { return try reader.skipValue() }
-            counts[name] = try reader.readInt()
+            switch CodingKeys(rawValue: key) {
+            case .requests: requests = try reader.readInt()
+            case .retries: retries = try reader.readInt()
+            case .cacheHits: cacheHits = try reader.readInt()
+            case .inputTokens: input = try reader.readInt()
+            case .outputTokens: output = try reader.readInt()
+            case .batchRequests: batchRequests = try reader.readInt()
+            case .batchInputTokens: batchInput = try reader.readInt()
+            case .batchOutputTokens: batchOutput = try reader.readInt()
+            case nil: try reader.skipValue()
+            }
         }
-        guard let requests = counts[.requests], let retries = counts[.retries], let cacheHits = counts[.cacheHits],
-            let input = counts[.inputTokens], let output = counts[.outputTokens]
-        else { throw Unreadable() }
+        guard let requests, let retries, let cacheHits, let input, let output else { throw Unreadable() }
         return Usage(
             requests: requests, retries: retries, cacheHits: cacheHits, inputTokens: input, outputTokens: output,
-            batchRequests: counts[.batchRequests] ?? 0, batchInputTokens: counts[.batchInputTokens] ?? 0,
-            batchOutputTokens: counts[.batchOutputTokens] ?? 0)
+            batchRequests: batchRequests, batchInputTokens: batchInput, batchOutputTokens: batchOutput)
     }
 }
 
@@ -215,8 +228,19 @@ extension JobLease {
     }
 
     static func read(_ reader: inout JSONBytesReader) throws(Unreadable) -> (Fields, Int, Int?) {
-        var ints: [CodingKeys: Int] = [:]
-        var strings: [CodingKeys: String] = [:]
+        var jobID: Int?
+        var attempt: Int?
+        var modelIndex: Int?
+        var samples: Int?
+        var fallbackIndex: Int?
+        var permits: Int?
+        var ttlSeconds: Int?
+        var token: UUID?
+        var expiresAt: Date?
+        var kind: JobKind?
+        var sweep: String?
+        var template: String?
+        var cacheNamespace: String?
         var testCase: LeasedCase?
         var received: [Int]?
         var response: GradedResponse?
@@ -228,8 +252,19 @@ extension JobLease {
             switch name {
             case .viaBatch: viaBatch = try reader.readBool()
             case .batchReplies: try reader.readArray { reader throws(Unreadable) in replies.append(try BatchReply.read(&reader)) }
-            case .jobID, .attempt, .modelIndex, .samples, .fallbackIndex, .permits, .ttlSeconds: ints[name] = try reader.readInt()
-            case .leaseToken, .expiresAt, .kind, .sweep, .template, .cacheNamespace: strings[name] = try reader.readString()
+            case .jobID: jobID = try reader.readInt()
+            case .attempt: attempt = try reader.readInt()
+            case .modelIndex: modelIndex = try reader.readInt()
+            case .samples: samples = try reader.readInt()
+            case .fallbackIndex: fallbackIndex = try reader.readInt()
+            case .permits: permits = try reader.readInt()
+            case .ttlSeconds: ttlSeconds = try reader.readInt()
+            case .leaseToken: token = UUID(canonical: try reader.readString())
+            case .expiresAt: expiresAt = WireCoding.date(from: try reader.readString())
+            case .kind: kind = JobKind(rawValue: try reader.readString())
+            case .sweep: sweep = try reader.readString()
+            case .template: template = try reader.readString()
+            case .cacheNamespace: cacheNamespace = try reader.readString()
             case .testCase: testCase = try LeasedCase.read(&reader)
             case .samplesReceived:
                 var list: [Int] = []
@@ -238,17 +273,15 @@ extension JobLease {
             case .response: response = try GradedResponse.read(&reader)
             }
         }
-        guard let jobID = ints[.jobID], let token = strings[.leaseToken].flatMap(UUID.init(uuidString:)),
-            let expiresAt = strings[.expiresAt].flatMap(WireCoding.date(from:)), let kind = strings[.kind].flatMap(JobKind.init(rawValue:)),
-            let sweep = strings[.sweep], let attempt = ints[.attempt], let modelIndex = ints[.modelIndex], let testCase,
-            let samples = ints[.samples], let received, let permits = ints[.permits]
+        guard let jobID, let token, let expiresAt, let kind, let sweep, let attempt, let modelIndex, let testCase,
+            let samples, let received, let permits
         else { throw Unreadable() }
         let fields = Fields(
             jobID: Int64(jobID), leaseToken: token, expiresAt: expiresAt, kind: kind, sweep: sweep, attempt: attempt,
             testCase: testCase, samples: samples, samplesReceived: received, response: response,
-            template: strings[.template], permits: permits, cacheNamespace: strings[.cacheNamespace],
-            ttlSeconds: ints[.ttlSeconds], viaBatch: viaBatch, batchReplies: replies)
-        return (fields, modelIndex, ints[.fallbackIndex])
+            template: template, permits: permits, cacheNamespace: cacheNamespace,
+            ttlSeconds: ttlSeconds, viaBatch: viaBatch, batchReplies: replies)
+        return (fields, modelIndex, fallbackIndex)
     }
 }
 
