@@ -86,6 +86,15 @@ import Testing
         #expect(try outcomes[1].get().count == 1)
         #expect(try outcomes[1].get()[0][0].decode(Int.self, "total") == 3)
 
+        // Settings hold for their own transaction only.
+        let mode = PostgresStatement("SELECT current_setting('plan_cache_mode') AS mode")
+        let settings = try await pool.withConnection { connection in
+            try await connection.pipeline(transactions: [
+                PipelinedTransaction(durable: false, genericPlans: true, [mode]), PipelinedTransaction([mode]),
+            ])
+        }
+        #expect(try settings.map { try $0.get()[0][0].decode(String.self, "mode") } == ["force_generic_plan", "auto"])
+
         // The middle one breaks a key: it writes nothing, and the ones around it commit.
         let broken = try await pool.withConnection { connection in
             try await connection.pipeline(transactions: [

@@ -128,26 +128,26 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Runs `transactions` in order in one round trip, each ended by a sync
     /// point, and answers the rows of each one's statements, or its error.
-    /// A transaction that fails is rolled back (by a ROLLBACK leading the
-    /// next one, which outside a transaction only warns, or after the round
-    /// trip for the last), so every later one still runs, and the session
-    /// ends outside any transaction block. For independent transactions that
-    /// share a round trip, a later one reading what an earlier one wrote
+    /// Each is the implicit transaction pipeline mode makes of the statements
+    /// between two sync points: it commits at its sync point, or, when one
+    /// of its statements fails, is rolled back there, and the next one runs
+    /// all the same. No BEGIN, COMMIT or ROLLBACK travels (a ROLLBACK outside
+    /// a transaction costs a logged warning). For independent transactions
+    /// that share a round trip, a later one reading what an earlier one wrote
     /// (the lease path: token take, claim, give-back). Throws only when the
     /// round trip itself cannot be made.
     public func pipeline(transactions: [PipelinedTransaction]) async throws -> [Result<[PostgresRows], any Error>] {
         precondition(deferred.isEmpty, "independent transactions do not run inside another one")
-        let segments = transactions.enumerated().map { index, transaction in
-            (index == 0 ? [] : [PostgresStatement("ROLLBACK")]) + transaction.head + transaction.statements + [.commit]
-        }
+        let segments = transactions.map { $0.settings + $0.statements }
         let outcomes = try await onThread {
             let outcomes = try self.blockingPipeline(
                 segments.map { $0.map { PreparedCommand(sql: $0.sql, parameters: $0.bindings.map(\.postgresParameter)) } })
+            // Only a statement of the caller's own (a BEGIN) could leave one open.
             if self.transactionOpen { _ = try? self.blockingQuery("ROLLBACK", []) }
             return outcomes
         }
-        return zip(outcomes, segments.indices).map { outcome, index in
-            outcome.map { rows in Array(rows.dropFirst(segments[index].count - transactions[index].statements.count - 1).dropLast()) }
+        return zip(outcomes, transactions).map { outcome, transaction in
+            outcome.map { rows in Array(rows.dropFirst(transaction.settings.count)) }
         }
     }
 
@@ -536,10 +536,11 @@ public struct PostgresStatement: Sendable {
 }
 
 /// One transaction of `PostgresConnection.pipeline(transactions:)`: its
-/// statements, between BEGIN (with the settings of
-/// `PostgresPool.withTransaction`) and COMMIT.
+/// statements, with the settings of `PostgresPool.withTransaction` for this
+/// transaction only (`set_config(…, true)`, which, unlike `SET LOCAL`, also
+/// holds in the implicit transaction of a pipeline segment).
 public struct PipelinedTransaction: Sendable {
-    /// The statements, without BEGIN or COMMIT.
+    /// The statements.
     public var statements: [PostgresStatement]
     /// `false`: the commit does not wait for the WAL flush.
     public var durable: Bool
@@ -553,9 +554,11 @@ public struct PipelinedTransaction: Sendable {
         self.genericPlans = genericPlans
     }
 
-    /// BEGIN and the settings.
-    var head: [PostgresStatement] {
-        [PostgresStatement("BEGIN")] + (durable ? [] : [PostgresStatement("SET LOCAL synchronous_commit = off")])
-            + (genericPlans ? [PostgresStatement("SET LOCAL plan_cache_mode = force_generic_plan")] : [])
+    /// The statement that applies the settings, if any.
+    var settings: [PostgresStatement] {
+        let settings =
+            (durable ? [] : ["set_config('synchronous_commit', 'off', true)"])
+            + (genericPlans ? ["set_config('plan_cache_mode', 'force_generic_plan', true)"] : [])
+        return settings.isEmpty ? [] : [PostgresStatement("SELECT " + settings.joined(separator: ", "))]
     }
 }

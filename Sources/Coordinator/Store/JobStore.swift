@@ -101,7 +101,9 @@ public struct JobStore: Sendable {
                 fallback = try models[fallbackID] ?? decoder.decode(ModelSpec.self, from: Data(try row.decode(String.self, "fallback_settings").utf8))
                 models[fallbackID] = fallback
             }
-            let options = try row.decode(String?.self, "options").map { try decoder.decode([String: String].self, from: Data($0.utf8)) }
+            let options = try row.decode(String?.self, "options").map {
+                try JSONBytesReader.stringMap(Array($0.utf8)) ?? decoder.decode([String: String].self, from: Data($0.utf8))
+            }
             let gradedIndex = try row.decode(Int?.self, "graded_index")
             let kind = try row.decode(JobKind.self, "kind")
             let received = try row.decode(String?.self, "received")?.split(separator: ",").compactMap { Int($0) } ?? []

@@ -324,3 +324,16 @@ extension GradedResponse {
         return GradedResponse(sampleIndex: index, text: text)
     }
 }
+
+extension JSONBytesReader {
+    /// A flat object of strings (an MCQA item's options, as the database
+    /// keeps them) on the fast path; `nil` for anything else, which the
+    /// caller then reads with `JSONDecoder`.
+    public static func stringMap(_ bytes: [UInt8]) -> [String: String]? {
+        try? read(bytes) { reader throws(Unreadable) in
+            var members: [String: String] = [:]
+            try reader.readObject { key, reader throws(Unreadable) in members[key] = try reader.readString() }
+            return members
+        }
+    }
+}
