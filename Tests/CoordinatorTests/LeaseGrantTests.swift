@@ -34,6 +34,26 @@ import Testing
         #expect(try await pool.query("SELECT tokens FROM rate_buckets WHERE model = 'model-0'")[0].decode(Double.self, "tokens") == 88)
     }
 
+    @Test func aBucketWithNoRoomLeavesTheGrantToTheOthersWhateverOrderARequestDraws() async throws {
+        let pool = try await TestDatabase.pool(suite: "lease_grants_room", size: 2)
+        try await SweepFixture.importDataset(pool, cases: 6)
+        let definition = SweepFixture.definition(models: 2, tasks: [.mcqa])
+        try await SweepStore(pool: pool).submit(definition)
+        try await pool.query("UPDATE rate_buckets SET max_in_flight = 1 WHERE model = 'model-0'")
+        let jobs = JobStore(pool: pool)
+        let endpoints = SweepFixture.endpoints(definition)
+        let held = try await jobs.claim(LeaseRequest(workerID: "w", endpoints: [endpoints[0]], maxJobs: 3))
+        #expect(held.count == 1, "one in flight at most")
+        let request = LeaseRequest(workerID: "w", endpoints: endpoints, maxJobs: 3)
+        // Each request draws its own order of the two buckets; the full one must never take the grant.
+        for _ in 0..<12 {
+            let leases = try await jobs.claim(request)
+            #expect(leases.count == 3)
+            #expect(leases.allSatisfy { $0.model.name == definition.models[1].name })
+            _ = try await jobs.release(leases.map(\.reference))
+        }
+    }
+
     @Test func theRescuerDeletesGrantsABrokenRoundTripLeftBehind() async throws {
         let pool = try await TestDatabase.pool(suite: "lease_grants_stale", size: 2)
         try await pool.query("DELETE FROM lease_grants")

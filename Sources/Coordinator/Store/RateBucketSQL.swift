@@ -20,16 +20,20 @@ enum RateBucketSQL {
     /// The token take of a lease request, in one statement: which models of
     /// running, under-budget sweeps on the endpoints ($1 providers, $2 base
     /// URLs, $3 models) have runnable jobs (counted up to $4, the request's
-    /// size, so a long queue costs nothing), then, with their buckets locked
-    /// in id order, one request token per job from each bucket, within
-    /// `max_in_flight`, a provider's pause and the tpm budget, $4 in all,
-    /// filled bucket by bucket in an order each request draws anew (from its
-    /// id): concurrent requests then spread over the endpoints instead of
-    /// all claiming at the head of the same model's queue, where each would
-    /// walk over the rows the others just claimed, and every model of a
-    /// sweep moves forward together. Buckets are still locked in id order. Writes each model's share of its
-    /// bucket's grant (`jobs`) to `lease_grants` under request id $5, for the
-    /// claim that follows in the same round trip (`JobSQL.claim`), and
+    /// size, so a long queue costs nothing); a plan, from an unlocked read of
+    /// their buckets, of how many tokens each bucket gives, $4 in all, filled
+    /// bucket by bucket in an order each request draws anew (from its id $5):
+    /// concurrent requests then spread over the endpoints instead of all
+    /// claiming at the head of the same model's queue, where each would walk
+    /// over the rows the others just claimed, and every model of a sweep
+    /// moves forward together. Only the buckets the plan draws on are locked
+    /// (in id order), so concurrent requests that draw on different buckets
+    /// do not queue on each other's; each then gives one request token per
+    /// job, at most as planned, within `max_in_flight`, a provider's pause
+    /// and the tpm budget (fewer than planned when another request took
+    /// tokens meanwhile: the worker asks again). Writes each model's share of
+    /// its bucket's grant (`jobs`) to `lease_grants` under request id $5, for
+    /// the claim that follows in the same round trip (`JobSQL.claim`), and
     /// answers the shares, models in id order.
     ///
     /// A bucket without a whole token in the unlocked read, or paused, is
@@ -60,56 +64,68 @@ enum RateBucketSQL {
               AND (b.throttled_until IS NULL OR b.throttled_until <= now())
               AND siuo_bucket_refill(b.tokens, b.refilled_at, b.current_rpm, siuo_bucket_capacity(b.burst, b.current_rpm), now()) >= 1
         ),
+        estimated AS (
+        \(capping(buckets: "SELECT b.* FROM rate_buckets b WHERE b.id IN (SELECT bucket_id FROM runnable)",
+                   wanted: "(SELECT sum(r.n) FROM runnable r WHERE r.bucket_id = l.id)"))
+        ),
+        planned AS (
+            SELECT e.id, GREATEST(0, LEAST(e.cap, $4 - COALESCE(sum(e.cap) OVER (
+                       ORDER BY md5(e.id::text || $5::text), e.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)))::integer AS n
+            FROM estimated e
+        ),
         locked AS (
-            SELECT b.id, b.tokens, b.refilled_at, b.current_rpm, b.burst, b.max_in_flight, b.throttled_until,
-                   b.tpm, b.tpm_tokens, b.tpm_refilled_at, b.tokens_per_request
-            FROM rate_buckets b
-            WHERE b.id IN (SELECT bucket_id FROM runnable)
+            SELECT b.* FROM rate_buckets b
+            WHERE b.id IN (SELECT id FROM planned WHERE n > 0)
             ORDER BY b.id
             FOR UPDATE
         ),
-        refilled AS (
-            SELECT l.id, l.refilled_at, l.tpm_refilled_at, l.tokens_per_request,
-                   siuo_bucket_refill(l.tokens, l.refilled_at, l.current_rpm, siuo_bucket_capacity(l.burst, l.current_rpm), now()) AS tokens,
-                   CASE WHEN l.tpm IS NOT NULL THEN siuo_bucket_refill(l.tpm_tokens, l.tpm_refilled_at, l.tpm,
-                                                                       siuo_tpm_capacity(l.tpm, l.tokens_per_request), now()) END AS tpm_tokens,
-                   (l.throttled_until IS NOT NULL AND l.throttled_until > now()) AS paused,
-                   CASE WHEN l.max_in_flight IS NOT NULL THEN GREATEST(0, l.max_in_flight - (
-                       SELECT count(*) FROM jobs j JOIN models m ON m.id = j.model_id
-                       WHERE j.state = 'leased' AND j.lane = 'live' AND m.rate_bucket_id = l.id)) END AS room,
-                   (SELECT sum(r.n) FROM runnable r WHERE r.bucket_id = l.id) AS wanted
-            FROM locked l
-        ),
-        capped AS (
-            SELECT f.*, CASE WHEN f.paused THEN 0
-                             ELSE GREATEST(0, LEAST(f.wanted, COALESCE(f.room, f.wanted), floor(f.tokens),
-                                                    COALESCE(floor(f.tpm_tokens / f.tokens_per_request), f.wanted)))::integer END AS cap
-            FROM refilled f
-        ),
         granted AS (
-            SELECT c.*, GREATEST(0, LEAST(c.cap, $4 - COALESCE(sum(c.cap) OVER (ORDER BY md5(c.id::text || $5::text), c.id
-                                                                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)))::integer AS grant
-            FROM capped c
+        \(capping(buckets: "SELECT * FROM locked", wanted: "(SELECT p.n FROM planned p WHERE p.id = l.id)"))
         ),
         taken AS (
-            UPDATE rate_buckets b SET tokens = g.tokens - g.grant, refilled_at = GREATEST(now(), g.refilled_at),
-                   tpm_tokens = COALESCE(g.tpm_tokens - g.grant * g.tokens_per_request, b.tpm_tokens),
+            UPDATE rate_buckets b SET tokens = g.tokens - g.cap, refilled_at = GREATEST(now(), g.refilled_at),
+                   tpm_tokens = COALESCE(g.tpm_tokens - g.cap * g.tokens_per_request, b.tpm_tokens),
                    tpm_refilled_at = CASE WHEN g.tpm_tokens IS NULL THEN b.tpm_refilled_at ELSE GREATEST(now(), g.tpm_refilled_at) END
             FROM granted g
-            WHERE b.id = g.id AND g.grant > 0
+            WHERE b.id = g.id AND g.cap > 0
         ),
         shares AS (
             SELECT r.model_id, r.bucket_id,
-                   GREATEST(0, LEAST(r.n, g.grant - COALESCE(sum(r.n) OVER (PARTITION BY r.bucket_id ORDER BY r.model_id
+                   GREATEST(0, LEAST(r.n, g.cap - COALESCE(sum(r.n) OVER (PARTITION BY r.bucket_id ORDER BY r.model_id
                                                                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)))::integer AS jobs
             FROM runnable r JOIN granted g ON g.id = r.bucket_id
-            WHERE g.grant > 0
+            WHERE g.cap > 0
         )
         INSERT INTO lease_grants (request_id, model_id, bucket_id, jobs)
         SELECT $5::uuid, model_id, bucket_id, jobs FROM shares WHERE jobs > 0
         ORDER BY bucket_id, model_id
         RETURNING model_id, bucket_id, jobs
         """
+
+    /// How many request tokens each bucket of `buckets` (rate_buckets rows,
+    /// as `l`) can give now, `wanted` at most: refilled to `now()`, within
+    /// `max_in_flight`, a provider's pause and the tpm budget; with the
+    /// refilled figures the take writes back. The one home of that rule in
+    /// SQL, for the unlocked plan and the locked grant alike.
+    private static func capping(buckets: String, wanted: String) -> String {
+        """
+            SELECT f.*, CASE WHEN f.paused THEN 0
+                             ELSE GREATEST(0, LEAST(f.wanted, COALESCE(f.room, f.wanted), floor(f.tokens),
+                                                    COALESCE(floor(f.tpm_tokens / f.tokens_per_request), f.wanted)))::integer END AS cap
+            FROM (
+                SELECT l.id, l.refilled_at, l.tpm_refilled_at, l.tokens_per_request,
+                       siuo_bucket_refill(l.tokens, l.refilled_at, l.current_rpm, siuo_bucket_capacity(l.burst, l.current_rpm), now()) AS tokens,
+                       CASE WHEN l.tpm IS NOT NULL THEN siuo_bucket_refill(l.tpm_tokens, l.tpm_refilled_at, l.tpm,
+                                                                           siuo_tpm_capacity(l.tpm, l.tokens_per_request), now()) END AS tpm_tokens,
+                       (l.throttled_until IS NOT NULL AND l.throttled_until > now()) AS paused,
+                       CASE WHEN l.max_in_flight IS NOT NULL THEN GREATEST(0, l.max_in_flight - (
+                           SELECT count(*) FROM jobs j JOIN models m ON m.id = j.model_id
+                           WHERE j.state = 'leased' AND j.lane = 'live' AND m.rate_bucket_id = l.id)) END AS room,
+                       \(wanted) AS wanted
+                FROM (\(buckets)) AS l
+            ) AS f
+        """
+    }
 
     /// The tokens of lease request $1's grant that its claim did not use
     /// back to their buckets, with their model-token charge, never above the
