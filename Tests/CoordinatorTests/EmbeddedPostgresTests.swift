@@ -49,4 +49,31 @@ import Testing
         #expect(try await pool.query("SELECT n FROM kept")[0].decode(Int.self, "n") == 7)
         #expect(try await cluster.stop())
     }
+
+    @Test func aStartKilledBetweenInitdbAndTheSettingsLeavesNoClusterTheNextStartWouldUse() async throws {
+        let folder = try TemporaryFolder(prefix: "siuo-staging")
+        let requested = folder.path + "/pg"
+        // What such a start left: a cluster without the private settings (TCP, trust authentication).
+        let staging = requested + ".initializing"
+        try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        try "15\n".write(toFile: staging + "/PG_VERSION", atomically: true, encoding: .utf8)
+        try "listen_addresses = '*'\n".write(toFile: staging + "/postgresql.conf", atomically: true, encoding: .utf8)
+        let cluster = EmbeddedPostgres(directory: requested, durable: false)
+        defer {
+            if case .stopped(let details) = cluster.status(), details.dataDirectory != requested {
+                try? FileManager.default.removeItem(atPath: details.dataDirectory)
+            }
+            folder.remove()
+        }
+        #expect(cluster.status() == .notCreated, "a staging folder is not a cluster")
+        #expect(try await cluster.start() == .created)
+        guard case .running(_, let details) = cluster.status() else {
+            Issue.record("not running after start")
+            return
+        }
+        #expect(!FileManager.default.fileExists(atPath: details.dataDirectory + ".initializing"), "the staging folder became the cluster")
+        let pool = PostgresPool(url: cluster.url(), size: 1)
+        #expect(try await pool.query("SELECT current_setting('listen_addresses') AS l")[0].decode(String.self, "l") == "")
+        #expect(try await cluster.stop())
+    }
 }

@@ -6,18 +6,35 @@ struct ClusterInitializer {
     var account: ServerAccount
     var durable: Bool
 
+    /// Creates the cluster in a staging folder beside the data directory and
+    /// moves it into place only once its settings are written: a start
+    /// killed half-way (between initdb and the settings) must not leave a
+    /// cluster that the next start would take as ready, one that listens on
+    /// TCP with trust authentication. A staging folder left by such a start
+    /// is replaced.
     func initialize(_ location: ClusterLocation) throws {
-        try account.makePrivateFolder(location.dataDirectory)
+        let staging = location.dataDirectory + ".initializing"
+        try? FileManager.default.removeItem(atPath: staging)
+        try account.makePrivateFolder(staging)
         try account.runner.check(
             binaries.initdb,
             [
-                "-D", location.dataDirectory, "-U", EmbeddedPostgres.role, "--auth=trust",
+                "-D", staging, "-U", EmbeddedPostgres.role, "--auth=trust",
                 "--encoding=UTF8", "--locale=C", "--no-instructions",
             ])
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: location.dataDirectory + "/postgresql.conf"))
-        defer { try? handle.close() }
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data(settings(location).utf8))
+        do {
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: staging + "/postgresql.conf"))
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(settings(location).utf8))
+        } catch {
+            throw EmbeddedPostgresError.folder(path: staging, reason: "cannot write the cluster's settings: \(error.localizedDescription)")
+        }
+        // The data directory exists, empty, when `ClusterLocation.resolve` made it; rename(2) replaces an empty folder.
+        guard rename(staging, location.dataDirectory) == 0 else {
+            throw EmbeddedPostgresError.folder(
+                path: location.dataDirectory, reason: "cannot move the new cluster into place: \(String(cString: strerror(errno)))")
+        }
     }
 
     /// Trust authentication is safe only because nobody else can reach the
