@@ -556,9 +556,16 @@ public struct PipelinedTransaction: Sendable {
 
     /// The statement that applies the settings, if any.
     var settings: [PostgresStatement] {
+        Self.settings(durable: durable, genericPlans: genericPlans).map { [PostgresStatement($0)] } ?? []
+    }
+
+    /// The one statement that applies a transaction's settings for that
+    /// transaction only, in an explicit transaction block or a pipeline
+    /// segment's implicit one; `nil` when there are none.
+    static func settings(durable: Bool, genericPlans: Bool) -> String? {
         let settings =
             (durable ? [] : ["set_config('synchronous_commit', 'off', true)"])
             + (genericPlans ? ["set_config('plan_cache_mode', 'force_generic_plan', true)"] : [])
-        return settings.isEmpty ? [] : [PostgresStatement("SELECT " + settings.joined(separator: ", "))]
+        return settings.isEmpty ? nil : "SELECT " + settings.joined(separator: ", ")
     }
 }

@@ -66,8 +66,9 @@ public final class PostgresPool: Sendable {
     ) async throws -> T {
         try await withConnection { connection in
             connection.deferUntilNextCall("BEGIN ISOLATION LEVEL \(isolation.sql)")
-            if !durable { connection.deferUntilNextCall("SET LOCAL synchronous_commit = off") }
-            if genericPlans { connection.deferUntilNextCall("SET LOCAL plan_cache_mode = force_generic_plan") }
+            if let settings = PipelinedTransaction.settings(durable: durable, genericPlans: genericPlans) {
+                connection.deferUntilNextCall(settings)
+            }
             do {
                 let value = try await body(connection)
                 // A body that ran nothing never began; one that committed is done.

@@ -46,7 +46,7 @@ public struct JobStore: Sendable {
         let rows = try await pool.query(
             JobSQL.claimBatch, BatchStore.endpointArrays(request.endpoints) + [request.maxJobs, request.workerID])
         batchLane.record(found: !rows.isEmpty)
-        return try Self.leases(from: rows).map(\.lease)
+        return try Self.leases(from: rows)
     }
 
     private func claimLiveLane(_ request: LeaseRequest) async throws -> [JobLease] {
@@ -62,7 +62,7 @@ public struct JobStore: Sendable {
         // The take's error first: without its grant the claim claimed nothing.
         // A failed give-back loses only tokens, which refill.
         _ = try outcomes[0].get()
-        return try Self.leases(from: try outcomes[1].get()[0]).map(\.lease)
+        return try Self.leases(from: try outcomes[1].get()[0])
     }
 
     /// Extends the TTL of every current lease in `leases`.
@@ -87,8 +87,8 @@ public struct JobStore: Sendable {
         }
     }
 
-    /// The rows of `JobSQL.claim` as leases, each with the model it was claimed for.
-    private static func leases(from rows: PostgresRows) throws -> [(lease: JobLease, modelID: Int64)] {
+    /// The rows of `JobSQL.claim` as leases.
+    private static func leases(from rows: PostgresRows) throws -> [JobLease] {
         let decoder = JSONDecoder()
         // A batch holds few models: decode each model's settings once.
         var models: [Int64: ModelSpec] = [:]
@@ -125,7 +125,7 @@ public struct JobStore: Sendable {
                 cacheNamespace: try row.decode(String?.self, "cache_namespace"), ttlSeconds: try row.decode(Int.self, "lease_ttl_s"),
                 viaBatch: try row.decode(Bool.self, "via_batch"),
                 batchReplies: try row.decode(String?.self, "batch_replies").map { try decoder.decode([BatchReply].self, from: Data($0.utf8)) } ?? [])
-            return (lease, modelID)
+            return lease
         }
     }
 }

@@ -106,7 +106,7 @@ enum RateBucketStore {
     /// (`PostgresConnection.pipeline(_:then:)`).
     static func softTransactions(_ statements: [PostgresStatement?]) -> [PostgresStatement] {
         statements.compactMap { $0 }.flatMap { statement in
-            [PostgresStatement("BEGIN"), PostgresStatement("SET LOCAL synchronous_commit = off"), statement, .commit]
+            [PostgresStatement("BEGIN")] + PipelinedTransaction(durable: false, [statement]).settings + [statement, .commit]
         }
     }
 
