@@ -231,6 +231,25 @@ import Testing
         #expect(cancel.action == .cancel && cancel.providerBatchID == "b3")
     }
 
+    @Test func aWorkerThatDiedAfterTheRenewBeforeTheCreateLeavesABatchToSearchForNotToSendAgain() async throws {
+        let scene = try await Deferred(suite: "batch_store_died_sending")
+        let (pool, batches, request) = (scene.pool, scene.batches, scene.request)
+
+        // The worker renews right before the request that creates the batch, then dies before it reports.
+        let first = try #require(try await batches.lease(request))
+        #expect(first.action == .submit && !first.searchFirst)
+        #expect(try await batches.renew(batchID: first.batchID, leaseToken: first.leaseToken) == .accepted)
+        try await pool.query("UPDATE batches SET lease_expires_at = now() - interval '1 second'")
+        let second = try #require(try await batches.lease(request))
+        #expect(second.action == .submit && second.searchFirst, "the batch may be at the provider, paid for")
+
+        // It dies the same way again, now past the deadline: the batch is searched for, not closed as never sent.
+        #expect(try await batches.renew(batchID: second.batchID, leaseToken: second.leaseToken) == .accepted)
+        try await pool.query("UPDATE batches SET lease_expires_at = now() - interval '1 second', deadline_at = now() - interval '1 second'")
+        let third = try #require(try await batches.lease(request))
+        #expect(third.searchFirst && third.abandonIfMissing)
+    }
+
     @Test func aBatchTheProviderFailedWholeKeepsItsJobsInTheBatchLaneAsAnAttempt() async throws {
         let scene = try await Deferred(suite: "batch_store_failed")
         let (pool, jobs, batches, endpoints, request) = (scene.pool, scene.jobs, scene.batches, scene.endpoints, scene.request)

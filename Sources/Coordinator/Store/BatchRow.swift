@@ -10,6 +10,8 @@ struct BatchRow {
     var providerBatchID: String?
     var providerState: String?
     var submitAttempts: Int
+    /// A worker renewed its submit lease, which it does right before the request that pays.
+    var mayBeSent: Bool
     var cancelRequested: Bool
     var leaseToken: UUID?
     var deadlineAt: Date
@@ -27,6 +29,7 @@ struct BatchRow {
         providerBatchID = try row.decode(String?.self, "provider_batch_id")
         providerState = try row.decode(String?.self, "provider_state")
         submitAttempts = try row.decode(Int.self, "submit_attempts")
+        mayBeSent = try row.decode(Bool.self, "may_be_sent")
         cancelRequested = try row.decode(Bool.self, "cancel_requested")
         leaseToken = try row.decode(UUID?.self, "lease_token")
         deadlineAt = try row.decode(Date.self, "deadline_at")
@@ -35,6 +38,12 @@ struct BatchRow {
         model = try JSONDecoder().decode(ModelSpec.self, from: Data(try row.decode(String.self, "settings").utf8))
         now = try row.decode(Date.self, "now")
     }
+
+    /// Whether an earlier submit may have created the batch at the provider:
+    /// one was tried and reported, or a worker got as far as the request
+    /// that pays and reported nothing (it died). Such a batch is searched for
+    /// before it is sent again.
+    var mayBeAtProvider: Bool { submitAttempts > 0 || mayBeSent }
 
     /// The provider failed the whole batch after creating it (OpenAI
     /// `failed`, Gemini `BATCH_STATE_FAILED`): it ran no line, and none of

@@ -3,8 +3,8 @@
 enum BatchSQL {
     /// The columns `BatchRow` reads.
     static let columns = """
-        b.id, b.model_id, b.state, b.tag, b.provider_batch_id, b.provider_state, b.submit_attempts, b.cancel_requested, b.lease_token,
-        b.deadline_at, b.created_at, b.submitted_at, m.settings, now() AS now
+        b.id, b.model_id, b.state, b.tag, b.provider_batch_id, b.provider_state, b.submit_attempts, b.may_be_sent, b.cancel_requested,
+        b.lease_token, b.deadline_at, b.created_at, b.submitted_at, m.settings, now() AS now
         """
 
     /// How long a batch task's lease lasts; the worker renews it every third
@@ -81,9 +81,11 @@ enum BatchSQL {
         """
 
     /// Extends the lease $2 of batch $1: while the worker works, and right
-    /// before it sends the request that pays.
+    /// before it sends the request that pays, so a batch being submitted
+    /// counts from then on as one that may have reached the provider.
     static let renew = """
-        UPDATE batches SET lease_expires_at = now() + make_interval(secs => \(leaseSeconds))
+        UPDATE batches SET lease_expires_at = now() + make_interval(secs => \(leaseSeconds)),
+               may_be_sent = may_be_sent OR state = 'submitting'
         WHERE id = $1 AND lease_token = $2::uuid AND lease_expires_at >= now()
         RETURNING id
         """

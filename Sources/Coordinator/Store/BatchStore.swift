@@ -64,16 +64,16 @@ public struct BatchStore: Sendable {
     private func task(for batch: BatchRow) async throws -> BatchTask? {
         switch batch.state {
         case "submitting":
-            if batch.pastDeadline, batch.submitAttempts == 0 {
+            if batch.pastDeadline, !batch.mayBeAtProvider {
                 try await pool.withTransaction { connection in
                     try await closeUnanswered(batch, reason: "past batch_deadline before it was submitted", on: connection)
                 }
                 return nil
             }
             let lines = try await pool.query(BatchLineSQL.ofBatch, [batch.id]).map(Self.taskLine)
-            let known = batch.submitAttempts > 0 ? try await knownIDs(modelID: batch.modelID) : []
+            let known = batch.mayBeAtProvider ? try await knownIDs(modelID: batch.modelID) : []
             return makeTask(
-                batch, action: .submit, searchFirst: batch.submitAttempts > 0, abandonIfMissing: batch.pastDeadline, known: known, lines: lines)
+                batch, action: .submit, searchFirst: batch.mayBeAtProvider, abandonIfMissing: batch.pastDeadline, known: known, lines: lines)
         case "running":
             return makeTask(batch, action: batch.pastDeadline && !batch.cancelRequested ? .cancel : .poll)
         default:
