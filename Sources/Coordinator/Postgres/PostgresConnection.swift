@@ -15,7 +15,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// SQL text → the name it was prepared under on this session.
     private var preparedNames: [String: String] = [:]
     private var preparedCount = 0
-    /// Statements without parameters (BEGIN, SET LOCAL) held back to travel
+    /// Statements without parameters (BEGIN, the transaction's settings) held back to travel
     /// with the next call, in the same round trip.
     private var deferred: [String] = []
     /// Whether the session was inside a transaction block after the last call.

@@ -44,6 +44,12 @@ enum WireDate {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Where `format` puts its separators.
+    private static let separators: [(Int, UInt8)] = [
+        (4, UInt8(ascii: "-")), (7, UInt8(ascii: "-")), (10, UInt8(ascii: "T")), (13, UInt8(ascii: ":")), (16, UInt8(ascii: ":")),
+        (19, UInt8(ascii: ".")),
+    ]
+
     /// The date of `text` when it has exactly the form `format` writes (1 to
     /// 9 fractional digits) and a year from 1583, else `nil`.
     static func parse(_ text: String) -> Date? {
@@ -59,8 +65,7 @@ enum WireDate {
                 }
                 return value
             }
-            let separators: [(Int, Character)] = [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, ".")]
-            for (index, character) in separators where bytes[index] != character.asciiValue! { return nil }
+            for (index, separator) in separators where bytes[index] != separator { return nil }
             guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
                 let minute = number(14, 2), let second = number(17, 2), let fraction = number(20, bytes.count - 21),
                 year >= 1583, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
