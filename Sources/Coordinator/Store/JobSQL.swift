@@ -109,17 +109,27 @@ enum JobSQL {
         """
 
     /// Fencing: the job, locked, only while ($1, $2) is its current lease.
+    ///
+    /// A lease is current while its job holds its token: the jobs table's
+    /// check constraints make a job hold a token exactly while it is leased
+    /// (`jobs_check`, `jobs_token_means_leased`), so this, the batch fence
+    /// and the heartbeat match on id and token alone. They must not name the
+    /// state or the expiry: with either, the planner may read every lease in
+    /// the cluster (along `jobs_lease_expiry`, or the whole table) to find
+    /// its few, whenever the statistics were taken while few jobs were
+    /// leased (`FencingPlanTests`).
     static let fence = """
         SELECT \(fencedColumns)
         FROM jobs j JOIN models m ON m.id = j.model_id
-        WHERE j.id = $1 AND j.lease_token = $2::uuid AND j.state = 'leased'
+        WHERE j.id = $1 AND j.lease_token = $2::uuid
         FOR UPDATE OF j
         """
 
+    /// Extends the leases ($1[i], $2[i]) that are current (matched as `fence` says).
     static let heartbeat = """
         UPDATE jobs j SET lease_expires_at = now() + make_interval(secs => s.lease_ttl_s)
         FROM sweeps s, unnest($1::bigint[], $2::uuid[]) AS l(id, token)
-        WHERE j.id = l.id AND j.lease_token = l.token AND j.state = 'leased' AND s.id = j.sweep_id
+        WHERE j.id = l.id AND j.lease_token = l.token AND s.id = j.sweep_id
         RETURNING j.id
         """
 

@@ -1,13 +1,13 @@
 /// Set-based SQL for writing a batch of results in one transaction: a few
 /// statements per batch instead of several per job.
 enum ResultSQL {
-    /// Fencing for a batch: the jobs whose ($1[i], $2[i]) lease is current, locked.
+    /// Fencing for a batch: the jobs whose ($1[i], $2[i]) lease is current
+    /// (matched as `JobSQL.fence` says), locked.
     static let fenceBatch = """
         SELECT \(JobSQL.fencedColumns)
         FROM jobs j
         JOIN models m ON m.id = j.model_id
         JOIN unnest($1::bigint[], $2::uuid[]) AS l(id, token) ON l.id = j.id AND l.token = j.lease_token
-        WHERE j.state = 'leased'
         ORDER BY j.id
         FOR UPDATE OF j
         """
