@@ -33,13 +33,14 @@ enum JSONResponses {
         } catch {
             throw HTTPError(.contentTooLarge, message: "the body is larger than \(context.maxUploadSize) bytes")
         }
-        let data = Data(buffer.readableBytesView)
-        if JSONNULScan.containsEscapedNUL(data), let path = (try? WireCoding.decoder().decode(JSONValue.self, from: data))?.pathOfNUL() {
+        let bytes = Array(buffer.readableBytesView)
+        if JSONNULScan.containsEscapedNUL(bytes), let path = (try? WireCoding.decoder().decode(JSONValue.self, from: Data(bytes)))?.pathOfNUL() {
             throw HTTPError(.badRequest, message: "field \"\(path)\": must not contain NUL characters (\\u0000); nothing was written")
         }
-        if let fastPath, let value = try? fastPath(Array(buffer.readableBytesView)) {
+        if let fastPath, let value = try? fastPath(bytes) {
             return value
         }
+        let data = Data(bytes)
         do {
             return try WireCoding.decoder().decode(T.self, from: data)
         } catch let error as DecodingError {

@@ -30,17 +30,27 @@ extension JSONValue {
 /// and is left for the parser to refuse.
 public enum JSONNULScan {
     /// Whether `bytes` (JSON text) encodes a NUL character inside a string.
-    public static func containsEscapedNUL<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
-        var iterator = bytes.makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "\\") else { continue }
-            // Whatever follows a backslash is escaped: `\\u0000` is the text "\u0000", not a NUL.
-            guard iterator.next() == UInt8(ascii: "u") else { continue }
-            var digits: [UInt8] = []
-            while digits.count < 4, let digit = iterator.next() { digits.append(digit) }
-            if digits == Array("0000".utf8) { return true }
-            // A non-hex byte here (or a backslash) is malformed JSON; the parser reports it.
+    public static func containsEscapedNUL(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            let backslash = UInt8(ascii: "\\")
+            var index = 0
+            while index < buffer.count {
+                guard buffer[index] == backslash else {
+                    index += 1
+                    continue
+                }
+                // Whatever follows a backslash is escaped: `\\u0000` is the text "\u0000", not a NUL.
+                let escaped = index + 1
+                if escaped + 4 < buffer.count, buffer[escaped] == UInt8(ascii: "u"),
+                    buffer[escaped + 1] == UInt8(ascii: "0"), buffer[escaped + 2] == UInt8(ascii: "0"),
+                    buffer[escaped + 3] == UInt8(ascii: "0"), buffer[escaped + 4] == UInt8(ascii: "0")
+                {
+                    return true
+                }
+                // A non-hex byte after `\u` (or a backslash) is malformed JSON; the parser reports it.
+                index = escaped + 1
+            }
+            return false
         }
-        return false
     }
 }

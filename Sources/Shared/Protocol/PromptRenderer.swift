@@ -7,23 +7,35 @@ public enum PromptRenderer {
     /// contains `{response}` or `{question}` reaches the judge verbatim. Placeholders with no
     /// value are left as they are, because users' templates may contain braces of their own.
     public static func render(_ template: String, values: [String: String]) -> String {
-        var output = ""
+        // Braces are ASCII, and an ASCII byte never occurs inside another
+        // character's UTF-8 encoding: the scan works on bytes, which is many
+        // times faster than walking characters, and cuts only between Unicode scalars.
+        let names = values.map { (name: Array($0.key.utf8), value: $0.value) }
+        var output: [UInt8] = []
         output.reserveCapacity(template.utf8.count + values.values.reduce(0) { $0 + $1.utf8.count })
-        var rest = template[...]
-        while let open = rest.firstIndex(of: "{") {
-            output += rest[..<open]
-            let afterOpen = rest.index(after: open)
-            guard let close = rest[afterOpen...].firstIndex(where: { $0 == "}" || $0 == "{" }),
-                rest[close] == "}", let value = values[String(rest[afterOpen..<close])]
-            else {
-                output.append("{")
-                rest = rest[afterOpen...]
-                continue
+        var template = template
+        template.withUTF8 { bytes in
+            let open = UInt8(ascii: "{")
+            let close = UInt8(ascii: "}")
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                index += 1
+                guard byte == open else {
+                    output.append(byte)
+                    continue
+                }
+                var end = index
+                while end < bytes.count, bytes[end] != open, bytes[end] != close { end += 1 }
+                let name = UnsafeBufferPointer(rebasing: bytes[index..<min(end, bytes.count)])
+                guard end < bytes.count, bytes[end] == close, let value = names.first(where: { $0.name.elementsEqual(name) })?.value else {
+                    output.append(open)
+                    continue
+                }
+                output.append(contentsOf: value.utf8)
+                index = end + 1
             }
-            output += value
-            rest = rest[rest.index(after: close)...]
         }
-        output += rest
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 }

@@ -98,22 +98,27 @@ extension SampleResult {
         var outcome: ResponseOutcome?
         var text: String?
         var fromCache: Bool?
-        var optional: [CodingKeys: String] = [:]
+        var finishReason: String?
+        var resolvedModel: String?
+        var systemFingerprint: String?
+        var cacheKey: String?
         try reader.readObject { key, reader throws(Unreadable) in
             switch CodingKeys(rawValue: key) {
             case .sampleIndex: index = try reader.readInt()
             case .outcome: outcome = ResponseOutcome(rawValue: try reader.readString())
             case .text: text = try reader.readString()
             case .fromCache: fromCache = try reader.readBool()
-            case .some(let name): if !reader.readNull() { optional[name] = try reader.readString() }
+            case .finishReason: finishReason = reader.readNull() ? nil : try reader.readString()
+            case .resolvedModel: resolvedModel = reader.readNull() ? nil : try reader.readString()
+            case .systemFingerprint: systemFingerprint = reader.readNull() ? nil : try reader.readString()
+            case .cacheKey: cacheKey = reader.readNull() ? nil : try reader.readString()
             case nil: try reader.skipValue()
             }
         }
         guard let index, let outcome, let text, let fromCache else { throw Unreadable() }
         return SampleResult(
-            sampleIndex: index, outcome: outcome, text: text, finishReason: optional[.finishReason],
-            resolvedModel: optional[.resolvedModel], systemFingerprint: optional[.systemFingerprint],
-            fromCache: fromCache, cacheKey: optional[.cacheKey])
+            sampleIndex: index, outcome: outcome, text: text, finishReason: finishReason, resolvedModel: resolvedModel,
+            systemFingerprint: systemFingerprint, fromCache: fromCache, cacheKey: cacheKey)
     }
 }
 
@@ -287,25 +292,35 @@ extension JobLease {
 
 extension LeasedCase {
     static func read(_ reader: inout JSONBytesReader) throws(Unreadable) -> LeasedCase {
-        var strings: [CodingKeys: String] = [:]
+        var questionID: String?
+        var category: String?
+        var question: String?
+        var image: String?
+        var mediaType: String?
+        var safetyWarning: String?
+        var referenceAnswer: String?
         var options: [String: String]?
         try reader.readObject { key, reader throws(Unreadable) in
             guard let name = CodingKeys(rawValue: key) else { return try reader.skipValue() }
             if reader.readNull() { return }
-            if name == .options {
+            switch name {
+            case .questionID: questionID = try reader.readString()
+            case .category: category = try reader.readString()
+            case .question: question = try reader.readString()
+            case .imageSHA256: image = try reader.readString()
+            case .imageMediaType: mediaType = try reader.readString()
+            case .safetyWarning: safetyWarning = try reader.readString()
+            case .referenceAnswer: referenceAnswer = try reader.readString()
+            case .options:
                 var members: [String: String] = [:]
                 try reader.readObject { letter, reader throws(Unreadable) in members[letter] = try reader.readString() }
                 options = members
-            } else {
-                strings[name] = try reader.readString()
             }
         }
-        guard let questionID = strings[.questionID], let category = strings[.category], let question = strings[.question],
-            let image = strings[.imageSHA256], let mediaType = strings[.imageMediaType]
-        else { throw Unreadable() }
+        guard let questionID, let category, let question, let image, let mediaType else { throw Unreadable() }
         return LeasedCase(
             questionID: questionID, category: category, question: question, imageSHA256: image, imageMediaType: mediaType,
-            safetyWarning: strings[.safetyWarning], referenceAnswer: strings[.referenceAnswer], options: options)
+            safetyWarning: safetyWarning, referenceAnswer: referenceAnswer, options: options)
     }
 }
 

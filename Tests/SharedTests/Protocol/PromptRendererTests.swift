@@ -34,6 +34,11 @@ import Testing
         #expect(PromptRenderer.render("no placeholders", values: [:]) == "no placeholders")
     }
 
+    @Test func namesMayBeAnyTextAndAnUnclosedBraceStays() {
+        #expect(PromptRenderer.render("{naïve} «{日本}» {question", values: ["naïve": "n", "日本": "j", "question": "Q"]) == "n «j» {question")
+        #expect(PromptRenderer.render("{question}{", values: ["question": "Q"]) == "Q{")
+    }
+
     @Test func keysAreBareNames() {
         #expect(PromptRenderer.render("{question}", values: ["{question}": "Q"]) == "{question}")
     }
