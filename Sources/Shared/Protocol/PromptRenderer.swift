@@ -27,7 +27,7 @@ public enum PromptRenderer {
                 }
                 var end = index
                 while end < bytes.count, bytes[end] != open, bytes[end] != close { end += 1 }
-                let name = UnsafeBufferPointer(rebasing: bytes[index..<min(end, bytes.count)])
+                let name = UnsafeBufferPointer(rebasing: bytes[index..<end])
                 guard end < bytes.count, bytes[end] == close, let value = names.first(where: { $0.name.elementsEqual(name) })?.value else {
                     output.append(open)
                     continue
