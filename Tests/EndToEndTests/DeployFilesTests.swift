@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 import SiuoTestSupport
 import Testing
 import Yams
@@ -666,18 +667,14 @@ struct Invocation {
 enum HelpText {
     static func output(of command: [String]) throws -> String {
         guard let binary = SiuoProcess.binary else { throw DeployFileError("build siuo first (swift build)") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = command + ["--help"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        // posix_spawn, not Foundation.Process (see `PosixSpawn`).
+        let process = try SpawnedProcess(
+            binary, command + ["--help"], environment: ProcessInfo.processInfo.environment, stdout: .pipe, stderr: .discard)
+        let data = process.standardOutput?.readDataToEndOfFile() ?? Data()
+        let status = process.waitUntilExit()
         let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0, text.contains("USAGE") else {
-            throw DeployFileError("siuo \(command.joined(separator: " ")) --help failed (\(process.terminationStatus)): \(text)")
+        guard status == 0, text.contains("USAGE") else {
+            throw DeployFileError("siuo \(command.joined(separator: " ")) --help failed (\(status)): \(text)")
         }
         // An unknown subcommand still prints (the parent's) help and exits 0:
         // the usage line tells which command answered.

@@ -32,19 +32,19 @@ public enum Chromium {
     }
 }
 
-/// A `chromedriver` child process on a free loopback port.
+/// A `chromedriver` child process on a free loopback port, started with
+/// `posix_spawn` (`SpawnedProcess`): `Foundation.Process` crashes the test
+/// process now and then (see `PosixSpawn`).
 final class DriverProcess: @unchecked Sendable {
-    let process = Process()
+    let process: SpawnedProcess
     let url: String
 
     init() throws {
         let port = try FreePort.find()
         url = "http://127.0.0.1:\(port)"
-        process.executableURL = URL(fileURLWithPath: Chromium.driver)
-        process.arguments = ["--port=\(port)", "--allowed-ips=127.0.0.1", "--log-level=SEVERE"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        process = try SpawnedProcess(
+            Chromium.driver, ["--port=\(port)", "--allowed-ips=127.0.0.1", "--log-level=SEVERE"],
+            environment: ProcessInfo.processInfo.environment, stdout: .discard, stderr: .discard)
     }
 
     /// Returns once `/status` answers (20 s at most).
@@ -61,10 +61,8 @@ final class DriverProcess: @unchecked Sendable {
 
     /// Kills it: chromedriver ignores SIGTERM. Its browser is gone once the session ended.
     func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        process.kill()
+        process.waitUntilExit()
     }
 }
 
