@@ -5,6 +5,13 @@
 /// or about to be), `answered` (the batch gave a reply, waiting for the job's
 /// next lease to decode it), `unanswered` (the batch ended without answering
 /// it) or `consumed` (a lease used the reply, or the job no longer needs it).
+///
+/// A statement that looks lines up by job finds them by `job_id` alone and
+/// tests their state after (an aggregate's `FILTER` or `HAVING`, a `MATERIALIZED` CTE):
+/// a state test the planner can push into the scan lets it read every open
+/// line through `batch_lines_open` for each job whenever the statistics
+/// were taken while few lines were open, as they are when a sweep's first
+/// batch goes out (`BatchLinePlanTests`).
 enum BatchLineSQL {
     /// A deferral's lines ($2… arrays) for job $1, sized for the cap by its
     /// case image and prompt. A request already open (pending, in a batch or
@@ -24,7 +31,8 @@ enum BatchLineSQL {
 
     /// Replies of jobs $1 that a lease has now used (or outlived): consumed.
     static let consumeAnswered = """
-        UPDATE batch_lines SET state = 'consumed' WHERE job_id = ANY($1::bigint[]) AND state = 'answered'
+        WITH lines AS MATERIALIZED (SELECT id, state FROM batch_lines WHERE job_id = ANY($1::bigint[]))
+        UPDATE batch_lines l SET state = 'consumed' FROM lines WHERE l.id = lines.id AND lines.state = 'answered'
         """
 
     /// Lines of jobs $1 that no batch holds yet: dropped (their sweep was cancelled).
@@ -84,9 +92,13 @@ enum BatchLineSQL {
             SELECT l.job_id, bool_or(l.state = 'unanswered') AS unanswered FROM batch_lines l
             WHERE l.batch_id = $1 GROUP BY l.job_id
         ),
+        waiting AS (
+            SELECT o.job_id FROM touched t JOIN batch_lines o ON o.job_id = t.job_id
+            GROUP BY o.job_id HAVING bool_or(o.state IN ('pending', 'submitted'))
+        ),
         ready AS (
             SELECT t.job_id, t.unanswered AND NOT $2::boolean AS live, t.unanswered AND $2::boolean AS failed FROM touched t
-            WHERE NOT EXISTS (SELECT 1 FROM batch_lines o WHERE o.job_id = t.job_id AND o.state IN ('pending', 'submitted'))
+            WHERE t.job_id NOT IN (SELECT job_id FROM waiting)
         ),
         released AS (
             UPDATE jobs j SET priority = GREATEST(j.priority, 2),

@@ -87,8 +87,10 @@ enum JobSQL {
                CASE WHEN (s.definition->>'cache')::boolean IS DISTINCT FROM false
                     THEN coalesce(s.definition->>'cacheNamespace', '') END AS cache_namespace,
                j.lane = 'batch' AS via_batch,
+               -- By job alone, the state tested after (see BatchLineSQL).
                (SELECT json_agg(json_build_object('custom_id', l.custom_id, 'status', l.reply_status, 'body', l.reply_body) ORDER BY l.id)
-                FROM batch_lines l WHERE l.job_id = j.id AND l.state = 'answered') AS batch_replies
+                       FILTER (WHERE l.state = 'answered')
+                FROM batch_lines l WHERE l.job_id = j.id) AS batch_replies
         FROM claimed j
         JOIN sweeps s ON s.id = j.sweep_id
         JOIN models m ON m.id = j.model_id
