@@ -25,24 +25,19 @@ import Testing
             FROM jobs
             """)
         let ids = try await pool.query("SELECT id FROM jobs ORDER BY id LIMIT 5").map { String(try $0.decode(Int64.self, "id")) }
-        let statements: [(name: String, types: String, sql: String, arguments: String)] = [
-            ("claim", "uuid, text", JobSQL.claim, "'\(UUID().uuidString)', 'w'"),
-            ("batch claim", "text[], text[], text[], integer, text", JobSQL.claimBatch, "'{mock}', '{http://x}', '{m}', 100, 'w'"),
-            ("consume answered", "bigint[]", BatchLineSQL.consumeAnswered, "'{\(ids.joined(separator: ","))}'"),
-            ("release jobs", "bigint, boolean", BatchLineSQL.releaseJobs, "1, false"),
+        let statements = [
+            PlannedStatement("claim", types: "uuid, text", sql: JobSQL.claim, arguments: "'\(UUID().uuidString)', 'w'"),
+            PlannedStatement(
+                "batch claim", types: "text[], text[], text[], integer, text", sql: JobSQL.claimBatch,
+                arguments: "'{mock}', '{http://x}', '{m}', 100, 'w'"),
+            PlannedStatement(
+                "consume answered", types: "bigint[]", sql: BatchLineSQL.consumeAnswered, arguments: "'{\(ids.joined(separator: ","))}'"),
+            PlannedStatement("release jobs", types: "bigint, boolean", sql: BatchLineSQL.releaseJobs, arguments: "1, false"),
         ]
-        for (index, statement) in statements.enumerated() {
-            for mode in ["force_generic_plan", "force_custom_plan"] {
-                let name = "batch_line_plan_\(index)_\(mode)"
-                let plan = try await pool.withTransaction { connection in
-                    try await connection.query("SET LOCAL plan_cache_mode = \(mode)")
-                    try await connection.query("PREPARE \(name)(\(statement.types)) AS \(statement.sql)")
-                    let rows = try await connection.query("EXPLAIN (FORMAT JSON) EXECUTE \(name)(\(statement.arguments))")
-                    try await connection.query("DEALLOCATE \(name)")
-                    return try rows[0].decode(String.self, "QUERY PLAN")
-                }
-                #expect(plan.contains("batch_lines"), "\(statement.name), \(mode): \(plan)")
-                #expect(!plan.contains("batch_lines_open"), "\(statement.name), \(mode): \(plan)")
+        for statement in statements {
+            for (label, plan) in try await statement.plans(on: pool) {
+                #expect(plan.contains("batch_lines"), "\(label): \(plan)")
+                #expect(!plan.contains("batch_lines_open"), "\(label): \(plan)")
             }
         }
     }

@@ -26,23 +26,16 @@ import Testing
         }
         let ids = "'{\(leases.map { String($0.id) }.joined(separator: ","))}'"
         let tokens = "'{\(leases.map { $0.token.uuidString }.joined(separator: ","))}'"
-        let statements: [(name: String, types: String, sql: String, arguments: String)] = [
-            ("batch fence", "bigint[], uuid[]", ResultSQL.fenceBatch, "\(ids), \(tokens)"),
-            ("fence", "bigint, uuid", JobSQL.fence, "\(leases[0].id), '\(leases[0].token.uuidString)'"),
-            ("heartbeat", "bigint[], uuid[]", JobSQL.heartbeat, "\(ids), \(tokens)"),
+        let statements = [
+            PlannedStatement("batch fence", types: "bigint[], uuid[]", sql: ResultSQL.fenceBatch, arguments: "\(ids), \(tokens)"),
+            PlannedStatement(
+                "fence", types: "bigint, uuid", sql: JobSQL.fence, arguments: "\(leases[0].id), '\(leases[0].token.uuidString)'"),
+            PlannedStatement("heartbeat", types: "bigint[], uuid[]", sql: JobSQL.heartbeat, arguments: "\(ids), \(tokens)"),
         ]
-        for (index, statement) in statements.enumerated() {
-            for mode in ["force_generic_plan", "force_custom_plan"] {
-                let name = "fencing_plan_\(index)_\(mode)"
-                let plan = try await pool.withTransaction { connection in
-                    try await connection.query("SET LOCAL plan_cache_mode = \(mode)")
-                    try await connection.query("PREPARE \(name)(\(statement.types)) AS \(statement.sql)")
-                    let rows = try await connection.query("EXPLAIN (FORMAT JSON) EXECUTE \(name)(\(statement.arguments))")
-                    try await connection.query("DEALLOCATE \(name)")
-                    return try rows[0].decode(String.self, "QUERY PLAN")
-                }
-                #expect(plan.contains("\"jobs_pkey\""), "\(statement.name), \(mode): \(plan)")
-                #expect(!plan.contains("jobs_lease_expiry"), "\(statement.name), \(mode): \(plan)")
+        for statement in statements {
+            for (label, plan) in try await statement.plans(on: pool) {
+                #expect(plan.contains("\"jobs_pkey\""), "\(label): \(plan)")
+                #expect(!plan.contains("jobs_lease_expiry"), "\(label): \(plan)")
             }
         }
     }
