@@ -31,14 +31,13 @@ public final class SiuoProcess: @unchecked Sendable {
         guard waitForAddress else {
             baseURL = nil
             firstLine = nil
-            process.standardOutput?.readabilityHandler = { handle in _ = handle.availableData }
+            process.drainOutput()
             return
         }
         let text = process.firstLine(within: 30)
         guard let url = SpawnedProcess.loopbackURL(in: text) else {
             process.terminate()
             process.waitUntilExit()
-            process.stopReading()
             throw CoordinatorClientError(status: 0, message: "siuo \(arguments.first ?? "") did not start: \(text)")
         }
         baseURL = url
@@ -99,6 +98,5 @@ public final class SiuoProcess: @unchecked Sendable {
             process.terminate()
             process.waitUntilExit()
         }
-        process.stopReading()
     }
 }

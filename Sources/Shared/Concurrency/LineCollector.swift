@@ -10,13 +10,16 @@ public final class LineCollector: @unchecked Sendable {
     /// An empty collector.
     public init() {}
 
-    /// Adds what a pipe delivered; empty data means end of file.
-    public func append(_ data: Data) {
+    /// Adds what a pipe delivered; empty data means end of file. Answers
+    /// whether it still wants more (no newline and no end yet).
+    @discardableResult
+    public func append(_ data: Data) -> Bool {
         condition.lock()
+        defer { condition.unlock() }
         if data.isEmpty { ended = true }
         text += String(decoding: data, as: UTF8.self)
         condition.broadcast()
-        condition.unlock()
+        return !ended && !text.contains("\n")
     }
 
     /// Blocks (never call it on Swift's cooperative pool) until a newline or

@@ -34,6 +34,8 @@ public final class SpawnedProcess: @unchecked Sendable {
     public let standardError: FileHandle?
     /// Its exit status once reaped; reaped under the lock, so once.
     private let exit = Mutex<Int32?>(nil)
+    /// Which of stdout and stderr a reader thread already reads.
+    private let reading = Mutex<Set<Int32>>([])
 
     /// Starts `executable` (a path) with `arguments` and exactly `environment`,
     /// in `workingDirectory` when given (else ours).
@@ -109,10 +111,14 @@ public final class SpawnedProcess: @unchecked Sendable {
     public func firstLine(within seconds: TimeInterval) -> String {
         guard let output = standardOutput else { return "" }
         let collector = LineCollector()
-        output.readabilityHandler = { collector.append($0.availableData) }
-        let line = collector.wait(seconds: seconds)
-        output.readabilityHandler = { _ = $0.availableData }
-        return line
+        guard startReading(output, into: collector) else { return "" }
+        return collector.wait(seconds: seconds)
+    }
+
+    /// Drains the child's piped stdout and stderr (those no reader reads
+    /// yet) until it closes them, so it never blocks on a full pipe.
+    public func drainOutput() {
+        for handle in [standardOutput, standardError].compactMap({ $0 }) { startReading(handle, into: nil) }
     }
 
     /// The loopback URL (`http://127.0.0.1:PORT`) a child announced in `line`, if any.
@@ -120,10 +126,40 @@ public final class SpawnedProcess: @unchecked Sendable {
         line.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression).map { String(line[$0]) }
     }
 
-    /// Stops draining the child's output (before the handles go).
-    public func stopReading() {
-        standardOutput?.readabilityHandler = nil
-        standardError?.readabilityHandler = nil
+    /// Reads `handle`'s pipe on a thread of its own until end of file, giving
+    /// `collector` what arrives until it has its line, and dropping the rest.
+    /// The thread reads a duplicate of the descriptor and closes it at the
+    /// end, so the handle may close at any time. Answers whether this call
+    /// started the reader (a pipe has one at most).
+    ///
+    /// Not `FileHandle.readabilityHandler`: the dispatch read sources behind
+    /// it crashed the test process in libdispatch's event loop
+    /// (`_dispatch_event_loop_drain`) while tests killed children and their
+    /// pipes closed.
+    @discardableResult
+    private func startReading(_ handle: FileHandle, into collector: LineCollector?) -> Bool {
+        let started = reading.withLock { $0.insert(handle.fileDescriptor).inserted }
+        guard started else { return false }
+        let descriptor = dup(handle.fileDescriptor)
+        guard descriptor >= 0 else {
+            collector?.append(Data())
+            return true
+        }
+        let thread = Thread {
+            var collector = collector
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { break }
+                if let wanting = collector, !wanting.append(Data(buffer[0..<count])) { collector = nil }
+            }
+            close(descriptor)
+            collector?.append(Data())
+        }
+        thread.name = "siuo-pipe-reader"
+        thread.start()
+        return true
     }
 
     /// A `waitpid` status as a shell reports it: the exit code, or 128 + the signal.

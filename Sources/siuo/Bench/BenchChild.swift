@@ -15,7 +15,7 @@ final class BenchChild: @unchecked Sendable {
             stdout: .pipe, stderr: .discard)
         guard waitForAddress else {
             baseURL = nil
-            process.standardOutput?.readabilityHandler = { _ = $0.availableData }
+            process.drainOutput()
             return
         }
         let line = process.firstLine(within: 30)
@@ -36,6 +36,5 @@ final class BenchChild: @unchecked Sendable {
     func stop() {
         process.terminate()
         process.waitUntilExit()
-        process.stopReading()
     }
 }

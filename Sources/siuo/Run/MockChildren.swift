@@ -48,7 +48,7 @@ final class MockChildren: @unchecked Sendable {
                 throw RunError("the mock provider for \(address) did not start: \(reason)\(hint)")
             }
             // Keep draining its errors too (firstLine drains stdout) so it never blocks on a full pipe.
-            process.standardError?.readabilityHandler = { _ = $0.availableData }
+            process.drainOutput()
         }
     }
 
@@ -57,7 +57,6 @@ final class MockChildren: @unchecked Sendable {
         for process in processes where process.isRunning {
             process.terminate()
             process.waitUntilExit()
-            process.stopReading()
         }
         processes.removeAll()
     }
