@@ -20,8 +20,9 @@ import Testing
                    "garbage": 0.01, "spurious_429": 0.01}, "hang_s": 30,
         """
 
-    static func mockConfig(faults: Bool) -> String {
-        "{" + (faults ? Self.faults : "") + #" "latency_ms": {"mean": 20, "jitter": 15}}"#
+    /// The mock's configuration: every model answers after `latency` milliseconds, give or take a quarter.
+    static func mockConfig(faults: Bool, latency: Int = 20) -> String {
+        "{" + (faults ? Self.faults : "") + #" "latency_ms": {"mean": \#(latency), "jitter": \#(latency / 4)}}"#
     }
 
     static func definition(mockURL: String) -> SweepDefinition {
@@ -36,9 +37,13 @@ import Testing
             models: (0..<models).map { model("target-\($0)") }, judge: model("judge"))
     }
 
-    /// Runs the sweep on a fresh cluster; `chaos` breaks things while it runs. Returns the report and the checks' counts.
-    static func run(name: String, faults: Bool, chaos: (ChaosCluster) async throws -> Void) async throws -> SweepReport {
-        let cluster = try await ChaosCluster(name: name, mockConfig: mockConfig(faults: faults), mockSeed: 11, coordinators: 2)
+    /// Runs the sweep on a fresh cluster, the mock answering after about `latency` milliseconds; `chaos` breaks
+    /// things while it runs. Returns the report.
+    static func run(
+        name: String, faults: Bool, latency: Int = 20, chaos: (ChaosCluster) async throws -> Void
+    ) async throws -> SweepReport {
+        let cluster = try await ChaosCluster(
+            name: name, mockConfig: mockConfig(faults: faults, latency: latency), mockSeed: 11, coordinators: 2)
         defer { cluster.stop() }
         try await SweepFixture.importDataset(cluster.pool, cases: cases)
         _ = try await TestCoordinator.admin(cluster.coordinatorURL(0)).submit(definition(mockURL: cluster.mockURL), replace: false)

@@ -28,10 +28,11 @@ import Testing
             Issue.record("build siuo first (swift build)")
             return
         }
-        let report = try await ChaosTests.run(name: "outage", faults: false) { cluster in
-            // Strike as soon as results are coming in, with nothing slow before: a faster lease path once
-            // finished the whole sweep while this waited for a quarter of it, and again while it first
-            // waited for every /readyz under a loaded test run.
+        // Answers take a second: the sweep then lasts several rounds of answers after its first result,
+        // however long a loaded test run keeps this task from looking (workers give up on a request after
+        // 3 s, so not much longer). With answers in 20 ms, a
+        // faster lease path finished the whole sweep before this task saw its first result (CI, 2026-12-03).
+        let report = try await ChaosTests.run(name: "outage", faults: false, latency: 1_000) { cluster in
             while (await cluster.count("SELECT count(*) AS n FROM jobs WHERE state = 'done'") ?? 0) < 1 {
                 try await Task.sleep(for: .milliseconds(20))
             }
