@@ -121,6 +121,41 @@ import Testing
         #expect(try await count(pool, "SELECT count(*) AS n FROM responses WHERE text = 'first'") == 1)
     }
 
+    /// A result short of its job's samples is a failed attempt that keeps them. A later result that carries
+    /// every sample again finishes its job without a count and keeps the stored sample as it was; one that
+    /// carries only the missing samples finishes its job by counting what is stored.
+    @Test func aShortResultIsAnAttemptThatKeepsItsSamplesAndAWholeOneFinishesTheJob() async throws {
+        let pool = try await TestDatabase.pool(suite: "jobs_short")
+        try await SweepFixture.importDataset(pool, cases: 2)
+        let definition = SweepFixture.definition(models: 1, tasks: [.generation], samples: 3)
+        try await SweepStore(pool: pool).submit(definition)
+        let jobs = JobStore(pool: pool)
+        let request = LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 2)
+        let leases = try await jobs.claim(request)
+        try #require(leases.count == 2)
+        let short = leases.map {
+            JobResult(lease: $0.reference, samples: [SampleResult(sampleIndex: 0, outcome: .answer, text: "first")], usage: Usage(requests: 1))
+        }
+        #expect(try await jobs.complete(short) == [.accepted, .accepted])
+        let rows = try await pool.query("SELECT state, attempts, last_error FROM jobs WHERE kind = 'generate' ORDER BY id")
+        for row in rows {
+            #expect(try row.decode(String.self, "state") == "queued")
+            #expect(try row.decode(Int.self, "attempts") == 1)
+            #expect(try row.decode(String?.self, "last_error") == "the result held 1 of 3 samples")
+        }
+        try await pool.query("UPDATE jobs SET not_before = now()")  // skip the backoff wait
+        let retries = try await jobs.claim(request)
+        try #require(retries.count == 2)
+        #expect(retries.allSatisfy { $0.samplesReceived == [0] })
+        let whole = JobResult(
+            lease: retries[0].reference,
+            samples: (0..<3).map { SampleResult(sampleIndex: $0, outcome: .answer, text: "again \($0)") }, usage: Usage(requests: 3))
+        #expect(try await jobs.complete([whole, SweepFixture.result(for: retries[1])]) == [.accepted, .accepted])
+        #expect(try await count(pool, "SELECT count(*) AS n FROM jobs WHERE kind = 'generate' AND state = 'done' AND attempts = 1") == 2)
+        #expect(try await count(pool, "SELECT count(*) AS n FROM responses") == 6)
+        #expect(try await count(pool, "SELECT count(*) AS n FROM responses WHERE sample_index = 0 AND text = 'first'") == 2)
+    }
+
     @Test func shutdownReleasesDoNotCountAsAttempts() async throws {
         let pool = try await TestDatabase.pool(suite: "jobs_release")
         try await SweepFixture.importDataset(pool, cases: 2)

@@ -192,7 +192,9 @@ extension JobStore {
     /// Adds each lease's usage and spend and ends the lease: done when the
     /// job's responses are all stored (judge jobs: always), else a failed
     /// attempt that keeps its samples (`ResultSQL.finish`). The backoff of
-    /// each possible retry is drawn here, where the random source is.
+    /// each possible retry is drawn here, where the random source is. A
+    /// result that carries all its job's samples is complete without a count:
+    /// `validate` has held its sample indexes distinct and in range.
     private func finishStatement(_ items: [(JobResult, FencedJob)]) -> PostgresStatement {
         let usages = items.map(\.0.usage)
         return PostgresStatement(
@@ -204,6 +206,8 @@ extension JobStore {
                 PostgresTextArray(items.map { "\($0.1.cost(of: $0.0.usage))" }),
                 PostgresTextArray(items.map { "\(RetryBackoff.delay(afterAttempt: $0.1.attempts + 1, retryAfter: nil))" }),
                 PostgresTextArray(usages.map { String($0.batchRequests) }),
+                PostgresTextArray(items.map { String($0.1.kind.isJudge || $0.0.samples.count == $0.1.samples) }),
+                PostgresTextArray(items.map { String($0.1.samples) }),
             ])
     }
 

@@ -29,15 +29,21 @@ enum ResultSQL {
     /// job's responses are all stored (judge jobs: always); otherwise a failed
     /// attempt that keeps its samples, back to the queue in $8[i] seconds or
     /// failed for good as `siuo_state_after_attempt` decides.
+    ///
+    /// $10[i] says the result itself carried every sample of its job's $11[i]
+    /// (or is a judge's verdict): it is then complete without counting, which
+    /// is every result but a short one. Only the others count what is stored,
+    /// the samples of earlier leases included.
     static let finish = """
         WITH u AS (
-            SELECT u.*, stored.n AS stored,
-                   k.kind IN ('judge_safety', 'judge_effectiveness') OR stored.n >= k.samples AS complete
-            FROM unnest($1::bigint[], $2::integer[], $3::integer[], $4::integer[], $5::bigint[], $6::bigint[], $7::float8[], $8::float8[],
-                        $9::integer[])
-                 AS u(id, requests, retries, cache_hits, input_tokens, output_tokens, cost, retry_delay, batch_requests)
-            JOIN jobs k ON k.id = u.id
-            CROSS JOIN LATERAL (SELECT count(*) AS n FROM responses r WHERE r.job_id = u.id) AS stored
+            SELECT u.*, u.covered OR u.stored >= u.samples AS complete
+            FROM (
+                SELECT u.*, CASE WHEN NOT u.covered THEN (SELECT count(*) FROM responses r WHERE r.job_id = u.id) END AS stored
+                FROM unnest($1::bigint[], $2::integer[], $3::integer[], $4::integer[], $5::bigint[], $6::bigint[], $7::float8[],
+                            $8::float8[], $9::integer[], $10::boolean[], $11::integer[])
+                     AS u(id, requests, retries, cache_hits, input_tokens, output_tokens, cost, retry_delay, batch_requests, covered,
+                          samples)
+            ) AS u
         ),
         job AS (
             UPDATE jobs j SET requests = j.requests + u.requests, retries = j.retries + u.retries,
