@@ -34,6 +34,22 @@ import Testing
         #expect(try await pool.query("SELECT tokens FROM rate_buckets WHERE model = 'model-0'")[0].decode(Double.self, "tokens") == 88)
     }
 
+    /// A request that names an endpoint twice (a worker listing the judge of two sweeps, say) is served as
+    /// if it named it once: the take once wrote that endpoint's grant rows twice and the request failed.
+    @Test func anEndpointNamedTwiceIsServedOnceAndTakesOneTokenPerJob() async throws {
+        let pool = try await TestDatabase.pool(suite: "lease_grants_twice", size: 2)
+        try await SweepFixture.importDataset(pool, cases: 5)
+        let definition = SweepFixture.definition(models: 1, tasks: [.mcqa], rpm: 600, burst: 100)
+        try await SweepStore(pool: pool).submit(definition)
+        try await pool.query("UPDATE rate_buckets SET tokens = 100, refilled_at = now() + interval '1 hour' WHERE model = 'model-0'")
+        let endpoint = try #require(SweepFixture.endpoints(definition).first { $0.model == "model-0" })
+        let leases = try await JobStore(pool: pool).claim(LeaseRequest(workerID: "w", endpoints: [endpoint, endpoint], maxJobs: 10))
+        #expect(leases.count == 5)
+        #expect(Set(leases.map(\.jobID)).count == 5)
+        #expect(try await pool.query("SELECT tokens FROM rate_buckets WHERE model = 'model-0'")[0].decode(Double.self, "tokens") == 95)
+        #expect(try await pool.query("SELECT count(*)::int4 AS n FROM lease_grants")[0].decode(Int.self, "n") == 0)
+    }
+
     @Test func aBucketWithNoRoomLeavesTheGrantToTheOthersWhateverOrderARequestDraws() async throws {
         let pool = try await TestDatabase.pool(suite: "lease_grants_room", size: 2)
         try await SweepFixture.importDataset(pool, cases: 6)

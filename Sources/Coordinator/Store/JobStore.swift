@@ -30,11 +30,16 @@ public struct JobStore: Sendable {
     ///
     /// Batch-lane jobs come first and take no token (docs/architecture.md,
     /// "Batch mode"): their leases send nothing live.
+    ///
+    /// An endpoint named twice counts once: the take would otherwise plan
+    /// each of its models twice and write their grant rows twice.
     public func claim(_ request: LeaseRequest) async throws -> [JobLease] {
+        var request = request
+        var named: Set<EndpointKey> = []
+        request.endpoints = request.endpoints.filter { named.insert($0).inserted }
         guard request.maxJobs > 0, !request.endpoints.isEmpty else { return [] }
         let batched = try await claimBatchLane(request)
         guard batched.count < request.maxJobs else { return batched }
-        var request = request
         request.maxJobs -= batched.count
         return batched + (try await claimLiveLane(request))
     }
