@@ -156,6 +156,62 @@ import Testing
         #expect(try await count(pool, "SELECT count(*) AS n FROM responses WHERE sample_index = 0 AND text = 'first'") == 2)
     }
 
+    /// Each lease carries its own sweep's templates and cache namespace and its judge's prompts, read once
+    /// per claim from a definition and judge settings large enough to be stored compressed; two sweeps
+    /// leased side by side keep theirs apart.
+    @Test func leasesCarryTheirSweepsTemplatesAndCacheNamespaceFromCompressedSettings() async throws {
+        let pool = try await TestDatabase.pool(suite: "jobs_templates")
+        try await SweepFixture.importDataset(pool, cases: 2)
+        // Long enough that PostgreSQL compresses the judge's settings and the definition (about 2 kB).
+        let rubric = String(repeating: "Grade with care and cite the rubric line you used. ", count: 60)
+        var lab = SweepFixture.definition(name: "lab", models: 14, samples: 1)
+        lab.prompts = PromptTemplates(generation: "Lab asks: {question}", mcqa: "Lab: {question}\n{options}")
+        lab.cacheNamespace = "lab-7"
+        lab.judge?.safetyPrompt = rubric + "{question} {safety_warning} {reference_answer} {response}"
+        lab.judge?.effectivenessPrompt = rubric + "{question} {response}"
+        var plain = SweepFixture.definition(name: "plain", models: 1, samples: 1)
+        plain.models = [SweepFixture.model("plain-model")]
+        plain.cache = false
+        let sweeps = SweepStore(pool: pool)
+        try await sweeps.submit(lab)
+        try await sweeps.submit(plain)
+        #expect(
+            try await count(
+                pool,
+                """
+                SELECT count(*) AS n FROM sweeps WHERE name = 'lab' AND pg_column_size(definition) < octet_length(definition::text)
+                """) == 1, "the definition is stored compressed")
+        #expect(
+            try await count(
+                pool, "SELECT count(*) AS n FROM models WHERE role = 'judge' AND pg_column_size(settings) < octet_length(settings::text)")
+                == 1, "the lab judge's settings are stored compressed")
+        let jobs = JobStore(pool: pool)
+        let request = LeaseRequest(
+            workerID: "w", endpoints: SweepFixture.endpoints(lab) + SweepFixture.endpoints(plain), maxJobs: 1_000)
+        var leases: [JobLease] = []
+        for _ in 0..<50 {
+            let batch = try await jobs.claim(request)
+            if batch.isEmpty { break }
+            leases += batch
+            #expect(try await jobs.complete(batch.map { SweepFixture.result(for: $0) }).allSatisfy { $0 == .accepted })
+        }
+        // 15 models × 2 cases × 2 tasks, then two judge jobs for each of their 30 answers.
+        #expect(leases.count == 120)
+        for lease in leases {
+            let isLab = lease.sweep == "lab"
+            #expect(lease.cacheNamespace == (isLab ? "lab-7" : nil), "job \(lease.jobID)")
+            switch lease.kind {
+            case .generate: #expect(lease.template == (isLab ? "Lab asks: {question}" : nil))
+            case .mcqa: #expect(lease.template == (isLab ? "Lab: {question}\n{options}" : nil))
+            case .judgeSafety:
+                #expect(lease.template == (isLab ? lab.judge?.safetyPrompt : nil))
+                #expect(lease.model.safetyPrompt == (isLab ? lab.judge?.safetyPrompt : nil))
+            case .judgeEffectiveness: #expect(lease.template == (isLab ? lab.judge?.effectivenessPrompt : nil))
+            }
+        }
+        #expect(Set(leases.filter { $0.kind == .mcqa }.map(\.model.name)) == Set((lab.models + plain.models).map(\.name)))
+    }
+
     @Test func shutdownReleasesDoNotCountAsAttempts() async throws {
         let pool = try await TestDatabase.pool(suite: "jobs_release")
         try await SweepFixture.importDataset(pool, cases: 2)

@@ -73,27 +73,42 @@ enum JobSQL {
             WHERE j.id = ANY (ARRAY(SELECT id FROM picked))
             RETURNING j.id, j.lease_token, j.lease_expires_at, j.kind, j.samples, j.attempts, j.priority,
                       j.sweep_id, j.model_id, j.case_id, j.response_id, j.lane
-        )\(also)
+        )\(also),
+        -- What a sweep and a model give their leases, worked out once per call and not per job: a
+        -- sweep's definition (every model's settings) and a judge's settings with its own prompts are
+        -- stored compressed once they pass about 2 kB, and each read of a field decompressed them.
+        sweep AS MATERIALIZED (
+            SELECT s.id, s.name, s.lease_ttl_s,
+                   s.definition->'prompts'->>'generation' AS generation_template,
+                   s.definition->'prompts'->>'mcqa' AS mcqa_template,
+                   CASE WHEN (s.definition->>'cache')::boolean IS DISTINCT FROM false
+                        THEN coalesce(s.definition->>'cacheNamespace', '') END AS cache_namespace
+            FROM sweeps s WHERE s.id IN (SELECT sweep_id FROM claimed)
+        ),
+        model AS MATERIALIZED (
+            SELECT m.id, m.role, m.settings::text AS settings,
+                   m.settings->>'safetyPrompt' AS safety_template, m.settings->>'effectivenessPrompt' AS effectiveness_template
+            FROM models m WHERE m.id IN (SELECT model_id FROM claimed)
+        )
         SELECT j.id, j.lease_token, j.lease_expires_at, j.kind, j.samples, j.attempts, s.lease_ttl_s,
                s.name AS sweep, j.model_id, m.settings, c.question_id, c.category, c.question, c.image_sha256,
                i.media_type, c.safety_warning, c.reference_answer, c.mcqa_item->'options' AS options,
                r.sample_index AS graded_index, r.text AS graded_text, fm.id AS fallback_id, fm.settings AS fallback_settings,
-               CASE j.kind WHEN 'generate' THEN s.definition->'prompts'->>'generation'
-                           WHEN 'mcqa' THEN s.definition->'prompts'->>'mcqa'
-                           WHEN 'judge_safety' THEN m.settings->>'safetyPrompt'
-                           ELSE m.settings->>'effectivenessPrompt' END AS template,
+               CASE j.kind WHEN 'generate' THEN s.generation_template
+                           WHEN 'mcqa' THEN s.mcqa_template
+                           WHEN 'judge_safety' THEN m.safety_template
+                           ELSE m.effectiveness_template END AS template,
                (SELECT string_agg(x.sample_index::text, ',' ORDER BY x.sample_index)
                 FROM responses x WHERE x.job_id = j.id) AS received,
-               CASE WHEN (s.definition->>'cache')::boolean IS DISTINCT FROM false
-                    THEN coalesce(s.definition->>'cacheNamespace', '') END AS cache_namespace,
+               s.cache_namespace,
                j.lane = 'batch' AS via_batch,
                -- By job alone, the state tested after (see BatchLineSQL).
                (SELECT json_agg(json_build_object('custom_id', l.custom_id, 'status', l.reply_status, 'body', l.reply_body) ORDER BY l.id)
                        FILTER (WHERE l.state = 'answered')
                 FROM batch_lines l WHERE l.job_id = j.id) AS batch_replies
         FROM claimed j
-        JOIN sweeps s ON s.id = j.sweep_id
-        JOIN models m ON m.id = j.model_id
+        JOIN sweep s ON s.id = j.sweep_id
+        JOIN model m ON m.id = j.model_id
         JOIN cases c ON c.id = j.case_id
         JOIN images i ON i.sha256 = c.image_sha256
         LEFT JOIN responses r ON r.id = j.response_id
