@@ -4,7 +4,10 @@ import Foundation
 import Shared
 
 /// Leased+completed jobs per second through the HTTP API (batches of 1 and
-/// of 100), next to a raw SQL claim/complete loop on the same database.
+/// of 100), through the coordinator's job store called directly (its SQL
+/// without HTTP and JSON), and in a raw SQL claim/complete loop, on the same
+/// database: the store splits the API's distance from the raw loop into what
+/// its statements cost and what the HTTP layer does.
 struct CoordinatorBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coordinator",
@@ -42,6 +45,7 @@ struct CoordinatorBench: AsyncParsableCommand {
                         try await Self.apiRate(pool: pool, base: base, endpoints: endpoints, batch: batch, jobs: count, clients: clients)
                     ))
             }
+            rows.append(("job store, batch 100", jobs, try await Self.storeRate(pool: pool, endpoints: endpoints, jobs: jobs, clients: clients)))
             let raw = try await Self.rawRate(pool: pool, jobs: jobs, clients: clients)
             rows.append(("raw SQL, batch 100", jobs, raw))
             for (label, count, rate) in rows {
@@ -70,6 +74,29 @@ struct CoordinatorBench: AsyncParsableCommand {
         try await BenchFixture.reset(pool: pool, keep: jobs)
         let seconds = try await timed(jobs: jobs, "API, batch \(batch)") {
             try await httpLoop(base: base, endpoints: endpoints, batch: batch, clients: clients)
+        }
+        return Double(jobs) / seconds
+    }
+
+    /// Jobs per second through `JobStore` called directly (the API's statements, no HTTP or JSON), in
+    /// batches of 100 with `jobs` queued.
+    static func storeRate(pool: PostgresPool, endpoints: [EndpointKey], jobs: Int, clients: Int) async throws -> Double {
+        try await BenchFixture.reset(pool: pool, keep: jobs)
+        let store = JobStore(pool: pool)
+        let seconds = try await timed(jobs: jobs, "job store, batch 100") {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<clients {
+                    group.addTask {
+                        let request = LeaseRequest(workerID: "bench-\(index)", endpoints: endpoints, maxJobs: 100)
+                        while true {
+                            let leases = try await store.claim(request)
+                            if leases.isEmpty { return }
+                            _ = try await store.complete(leases.map(BenchFixture.result))
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
         }
         return Double(jobs) / seconds
     }
