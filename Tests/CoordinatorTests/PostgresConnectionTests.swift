@@ -141,6 +141,26 @@ import Testing
         #expect(try row.decode(UUID.self, "id") == UUID(uuidString: "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"))
     }
 
+    /// Integers are read from their bytes: the extremes of `int8`, zero, and thousands of random values of
+    /// every size and sign read as the server's own text says.
+    @Test func integersReadFromTheirBytesAsTheirTextSays() async throws {
+        let pool = try await TestDatabase.pool(suite: "connection_integers", migrated: false)
+        let extremes = try await pool.query(
+            "SELECT (-9223372036854775808)::int8 AS least, 9223372036854775807::int8 AS most, 0::int8 AS zero, (-7)::int2 AS small")[0]
+        #expect(try extremes.decode(Int64.self, "least") == .min)
+        #expect(try extremes.decode(Int64.self, "most") == .max)
+        #expect(try extremes.decode(Int64.self, "zero") == 0)
+        #expect(try extremes.decode(Int.self, "small") == -7)
+        let rows = try await pool.query(
+            """
+            SELECT v, v::text AS text FROM (
+                SELECT (sign(random() - 0.5) * floor(random() * 2 ^ (random() * 62)))::int8 AS v FROM generate_series(1, 3000)) AS t
+            """)
+        for row in rows {
+            #expect(try row.decode(Int64.self, "v") == Int64(try row.decode(String.self, "text")))
+        }
+    }
+
     @Test func typeMismatchNamesColumnSQLTypeAndSwiftType() async throws {
         let pool = try await TestDatabase.pool(suite: "connection_mismatch", migrated: false)
         let row = try await pool.query("SELECT 'x'::text AS name, NULL::int AS missing")[0]

@@ -41,27 +41,45 @@ extension PostgresNonNullDecodable {
 }
 
 extension String: PostgresNonNullDecodable {
-    static var acceptedTypes: Set<UInt32> { PostgresTypeName.textual }
+    static let acceptedTypes: Set<UInt32> = PostgresTypeName.textual
     static func decodeValue(_ cell: PostgresCell) throws(PostgresDecodingFailure) -> String { cell.text }
 }
 
 extension Int: PostgresNonNullDecodable {
-    static var acceptedTypes: Set<UInt32> { PostgresTypeName.integers }
+    static let acceptedTypes: Set<UInt32> = PostgresTypeName.integers
     static func decodeValue(_ cell: PostgresCell) throws(PostgresDecodingFailure) -> Int {
         Int(try Int64.decodeValue(cell))
     }
 }
 
 extension Int64: PostgresNonNullDecodable {
-    static var acceptedTypes: Set<UInt32> { PostgresTypeName.integers }
+    static let acceptedTypes: Set<UInt32> = PostgresTypeName.integers
     static func decodeValue(_ cell: PostgresCell) throws(PostgresDecodingFailure) -> Int64 {
-        guard let value = Int64(cell.text) else { throw PostgresDecodingFailure(reason: "\"\(cell.text)\" is not an integer") }
+        guard let value = integer(cell.bytes) else { throw PostgresDecodingFailure(reason: "\"\(cell.text)\" is not an integer") }
         return value
+    }
+
+    /// The integer PostgreSQL wrote (`-` and digits), read from its bytes without making a string.
+    private static func integer(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+        let negative = bytes.first == UInt8(ascii: "-")
+        guard bytes.count > (negative ? 1 : 0) else { return nil }
+        var value: Int64 = 0
+        for byte in bytes.dropFirst(negative ? 1 : 0) {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let digit = Int64(byte - UInt8(ascii: "0"))
+            // Accumulated negatively, so Int64.min reads too.
+            let (times, overflowed) = value.multipliedReportingOverflow(by: 10)
+            let (next, overflowedAgain) = times.subtractingReportingOverflow(digit)
+            guard !overflowed, !overflowedAgain else { return nil }
+            value = next
+        }
+        if negative { return value }
+        return value == .min ? nil : -value
     }
 }
 
 extension Double: PostgresNonNullDecodable {
-    static var acceptedTypes: Set<UInt32> { PostgresTypeName.numbers }
+    static let acceptedTypes: Set<UInt32> = PostgresTypeName.numbers
     static func decodeValue(_ cell: PostgresCell) throws(PostgresDecodingFailure) -> Double {
         guard let value = Double(cell.text) else { throw PostgresDecodingFailure(reason: "\"\(cell.text)\" is not a number") }
         return value
@@ -69,12 +87,12 @@ extension Double: PostgresNonNullDecodable {
 }
 
 extension Bool: PostgresNonNullDecodable {
-    static var acceptedTypes: Set<UInt32> { [PostgresTypeName.bool] }
+    static let acceptedTypes: Set<UInt32> = [PostgresTypeName.bool]
     static func decodeValue(_ cell: PostgresCell) throws(PostgresDecodingFailure) -> Bool { cell.text == "t" }
 }
 
 extension UUID: PostgresNonNullDecodable {
-    static var acceptedTypes: Set<UInt32> { [PostgresTypeName.uuid] }
+    static let acceptedTypes: Set<UInt32> = [PostgresTypeName.uuid]
     static func decodeValue(_ cell: PostgresCell) throws(PostgresDecodingFailure) -> UUID {
         guard let value = UUID(canonicalText: cell.bytes) else { throw PostgresDecodingFailure(reason: "\"\(cell.text)\" is not a UUID") }
         return value
@@ -82,15 +100,15 @@ extension UUID: PostgresNonNullDecodable {
 }
 
 extension Date: PostgresNonNullDecodable {
-    static var acceptedTypes: Set<UInt32> { [PostgresTypeName.timestamptz, PostgresTypeName.timestamp] }
+    static let acceptedTypes: Set<UInt32> = [PostgresTypeName.timestamptz, PostgresTypeName.timestamp]
     static func decodeValue(_ cell: PostgresCell) throws(PostgresDecodingFailure) -> Date {
-        guard let value = PostgresTimestamp.parse(cell.text) else { throw PostgresDecodingFailure(reason: "\"\(cell.text)\" is not a timestamp") }
+        guard let value = PostgresTimestamp.parse(cell.bytes) else { throw PostgresDecodingFailure(reason: "\"\(cell.text)\" is not a timestamp") }
         return value
     }
 }
 
 extension JSONValue: PostgresNonNullDecodable {
-    static var acceptedTypes: Set<UInt32> { [PostgresTypeName.json, PostgresTypeName.jsonb] }
+    static let acceptedTypes: Set<UInt32> = [PostgresTypeName.json, PostgresTypeName.jsonb]
     static func decodeValue(_ cell: PostgresCell) throws(PostgresDecodingFailure) -> JSONValue {
         do {
             return try JSONDecoder().decode(JSONValue.self, from: Data(cell.bytes))

@@ -12,7 +12,7 @@ enum WireDate {
         guard milliseconds.magnitude < 2.5e14 else { return fractionalISO8601.format(date) }
         let total = Int64(milliseconds)
         let (days, dayMilliseconds) = floorDivide(total, 86_400_000)
-        let (year, month, day) = civil(fromDays: days)
+        let (year, month, day) = ProlepticGregorian.date(days: days)
         guard (1583...9999).contains(year) else { return fractionalISO8601.format(date) }
         let seconds = dayMilliseconds / 1000
         var bytes = [UInt8]()
@@ -68,10 +68,9 @@ enum WireDate {
             for (index, separator) in separators where bytes[index] != separator { return nil }
             guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
                 let minute = number(14, 2), let second = number(17, 2), let fraction = number(20, bytes.count - 21),
-                year >= 1583, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
+                year >= 1583, hour < 24, minute < 60, second < 60,
+                let days = ProlepticGregorian.validDays(year: year, month: month, day: day)
             else { return nil }
-            let days = daysFromCivil(year: year, month: month, day: day)
-            guard civil(fromDays: days) == (year, month, day) else { return nil }  // 31 February
             var scale = 1.0
             for _ in 0..<(bytes.count - 21) { scale *= 10 }
             let seconds = Double(days * 86_400 + hour * 3600 + minute * 60 + second) + Double(fraction) / scale
@@ -82,28 +81,5 @@ enum WireDate {
     private static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
         let quotient = value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor)
         return (quotient, value - quotient * divisor)
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-    private static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// The date `days` after 1970-01-01.
-    private static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }
