@@ -5,6 +5,18 @@ import SiuoTestSupport
 import Testing
 
 @Suite struct JobStoreTests {
+    /// A database of its own for `suite` holding `cases` fixture cases and the sweep `definition`: its
+    /// pool, a job store, and a request for up to `maxJobs` jobs on every endpoint of the sweep.
+    private func queued(
+        _ suite: String, cases: Int, _ definition: SweepDefinition, maxJobs: Int
+    ) async throws -> (PostgresPool, JobStore, LeaseRequest) {
+        let pool = try await TestDatabase.pool(suite: suite)
+        try await SweepFixture.importDataset(pool, cases: cases)
+        _ = try await SweepStore(pool: pool).submit(definition)
+        let request = LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: maxJobs)
+        return (pool, JobStore(pool: pool), request)
+    }
+
     private func count(_ pool: PostgresPool, _ sql: String) async throws -> Int {
         try await pool.query(sql)[0].decode(Int.self, "n")
     }
@@ -14,7 +26,7 @@ import Testing
         try await SweepFixture.importDataset(pool, cases: 1)
         var definition = SweepFixture.definition(models: 1, tasks: [.generation], samples: 3)
         definition.fallbackJudge = SweepFixture.model("fallback")
-        try await SweepStore(pool: pool).submit(definition)
+        _ = try await SweepStore(pool: pool).submit(definition)
         let jobs = JobStore(pool: pool)
         let request = LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 10)
 
@@ -46,7 +58,7 @@ import Testing
         let pool = try await TestDatabase.pool(suite: "jobs_stale")
         try await SweepFixture.importDataset(pool, cases: 1)
         let definition = SweepFixture.definition(models: 1, tasks: [.mcqa])
-        try await SweepStore(pool: pool).submit(definition)
+        _ = try await SweepStore(pool: pool).submit(definition)
         let jobs = JobStore(pool: pool)
         let lease = try #require(try await jobs.claim(LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 1)).first)
         var forged = SweepFixture.result(for: lease)
@@ -64,12 +76,8 @@ import Testing
     }
 
     @Test func anExpiredLeaseIsRescuedAndItsLateResultRefused() async throws {
-        let pool = try await TestDatabase.pool(suite: "jobs_rescue")
-        try await SweepFixture.importDataset(pool, cases: 1)
         let definition = SweepFixture.definition(models: 1, tasks: [.mcqa])  // expiry is forced below, not waited for
-        try await SweepStore(pool: pool).submit(definition)
-        let jobs = JobStore(pool: pool)
-        let request = LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 1)
+        let (pool, jobs, request) = try await queued("jobs_rescue", cases: 1, definition, maxJobs: 1)
         let lost = try #require(try await jobs.claim(request).first)
         #expect(try await jobs.rescueExpiredLeases() == 0)  // not expired yet
         try await pool.query("UPDATE jobs SET lease_expires_at = now() - interval '1 second'")
@@ -82,12 +90,8 @@ import Testing
     }
 
     @Test func aJobThatKeepsFailingEndsFailedAfterMaxAttempts() async throws {
-        let pool = try await TestDatabase.pool(suite: "jobs_attempts")
-        try await SweepFixture.importDataset(pool, cases: 1)
         let definition = SweepFixture.definition(models: 1, tasks: [.mcqa], maxAttempts: 3)
-        try await SweepStore(pool: pool).submit(definition)
-        let jobs = JobStore(pool: pool)
-        let request = LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 1)
+        let (pool, jobs, request) = try await queued("jobs_attempts", cases: 1, definition, maxJobs: 1)
         for attempt in 1...3 {
             try await pool.query("UPDATE jobs SET not_before = now()")  // skip the backoff wait
             let lease = try #require(try await jobs.claim(request).first)
@@ -101,12 +105,8 @@ import Testing
     }
 
     @Test func retryableFailuresWaitAndKeepReceivedSamples() async throws {
-        let pool = try await TestDatabase.pool(suite: "jobs_partial")
-        try await SweepFixture.importDataset(pool, cases: 1)
         let definition = SweepFixture.definition(models: 1, tasks: [.generation], samples: 3)
-        try await SweepStore(pool: pool).submit(definition)
-        let jobs = JobStore(pool: pool)
-        let request = LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 1)
+        let (pool, jobs, request) = try await queued("jobs_partial", cases: 1, definition, maxJobs: 1)
         let lease = try #require(try await jobs.claim(request).first)
         let partial = [SampleResult(sampleIndex: 0, outcome: .answer, text: "first")]
         _ = try await jobs.fail([
@@ -125,12 +125,8 @@ import Testing
     /// every sample again finishes its job without a count and keeps the stored sample as it was; one that
     /// carries only the missing samples finishes its job by counting what is stored.
     @Test func aShortResultIsAnAttemptThatKeepsItsSamplesAndAWholeOneFinishesTheJob() async throws {
-        let pool = try await TestDatabase.pool(suite: "jobs_short")
-        try await SweepFixture.importDataset(pool, cases: 2)
         let definition = SweepFixture.definition(models: 1, tasks: [.generation], samples: 3)
-        try await SweepStore(pool: pool).submit(definition)
-        let jobs = JobStore(pool: pool)
-        let request = LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 2)
+        let (pool, jobs, request) = try await queued("jobs_short", cases: 2, definition, maxJobs: 2)
         let leases = try await jobs.claim(request)
         try #require(leases.count == 2)
         let short = leases.map {
@@ -173,8 +169,8 @@ import Testing
         plain.models = [SweepFixture.model("plain-model")]
         plain.cache = false
         let sweeps = SweepStore(pool: pool)
-        try await sweeps.submit(lab)
-        try await sweeps.submit(plain)
+        _ = try await sweeps.submit(lab)
+        _ = try await sweeps.submit(plain)
         #expect(
             try await count(
                 pool,
@@ -213,12 +209,8 @@ import Testing
     }
 
     @Test func shutdownReleasesDoNotCountAsAttempts() async throws {
-        let pool = try await TestDatabase.pool(suite: "jobs_release")
-        try await SweepFixture.importDataset(pool, cases: 2)
         let definition = SweepFixture.definition(models: 1, tasks: [.mcqa])
-        try await SweepStore(pool: pool).submit(definition)
-        let jobs = JobStore(pool: pool)
-        let request = LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 2)
+        let (_, jobs, request) = try await queued("jobs_release", cases: 2, definition, maxJobs: 2)
         let leases = try await jobs.claim(request)
         #expect(try await jobs.release(leases.map(\.reference)) == [.accepted, .accepted])
         let again = try await jobs.claim(request)
@@ -230,7 +222,7 @@ import Testing
         try await SweepFixture.importDataset(pool, cases: 9)
         // 60 rpm, no burst given: one token a second, one at a time.
         let definition = SweepFixture.definition(models: 1, tasks: [.mcqa], rpm: 60, burst: nil)
-        try await SweepStore(pool: pool).submit(definition)
+        _ = try await SweepStore(pool: pool).submit(definition)
         let jobs = JobStore(pool: pool)
         let endpoint = definition.models[0].endpointKey
         let request = LeaseRequest(workerID: "w", endpoints: [endpoint], maxJobs: 9)
@@ -253,7 +245,7 @@ import Testing
         try await SweepFixture.importDataset(pool, cases: 9)
         var definition = SweepFixture.definition(models: 1, tasks: [.mcqa], rpm: 6000, burst: 100)
         definition.models[0].tpm = 60_000  // capacity: ten seconds' worth, 10,000 model tokens
-        try await SweepStore(pool: pool).submit(definition)
+        _ = try await SweepStore(pool: pool).submit(definition)
         let jobs = JobStore(pool: pool)
         let endpoint = definition.models[0].endpointKey
         // A full token budget, frozen in time: 10,000 tokens at a 2,000-token estimate buys 5 requests
@@ -281,12 +273,8 @@ import Testing
     }
 
     @Test func aThrottleHalvesTheRateAndPausesTheEndpoint() async throws {
-        let pool = try await TestDatabase.pool(suite: "jobs_throttle")
-        try await SweepFixture.importDataset(pool, cases: 3)
         let definition = SweepFixture.definition(models: 1, tasks: [.mcqa], rpm: 600, burst: 10)
-        try await SweepStore(pool: pool).submit(definition)
-        let jobs = JobStore(pool: pool)
-        let request = LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 1)
+        let (pool, jobs, request) = try await queued("jobs_throttle", cases: 3, definition, maxJobs: 1)
         let lease = try #require(try await jobs.claim(request).first)
         let throttled = JobFailure(lease: lease.reference, retryable: true, error: "HTTP 429", retryAfterMilliseconds: 30_000, throttled: true)
         #expect(try await jobs.fail([throttled]) == [.accepted])
@@ -305,7 +293,7 @@ import Testing
         var definition = SweepFixture.definition(models: 1, tasks: [.mcqa])
         definition.models[0].price = Price(inputPerMTok: 1_000_000, outputPerMTok: 0)  // $1 per input token
         definition.budgetUSD = 50
-        try await SweepStore(pool: pool).submit(definition)
+        _ = try await SweepStore(pool: pool).submit(definition)
         let jobs = JobStore(pool: pool)
         let request = LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 1)
         let lease = try #require(try await jobs.claim(request).first)
