@@ -44,6 +44,29 @@ import Testing
         #expect(agree(try now.decode(Date.self, "now"), try #require(Double(try now.decode(String.self, "epoch")))))
     }
 
+    /// Dates bound as parameters reach PostgreSQL as the same instants, to the microsecond, from 4713 BC
+    /// to 9999 AD, and read back equal.
+    @Test func datesBoundAsParametersArriveAsTheSameInstants() async throws {
+        let pool = try await TestDatabase.pool(suite: "timestamps_bound")
+        var generator = SystemRandomNumberGenerator()
+        let first = -210_866_803_200.0  // 4713-01-01 BC
+        let last = 253_402_300_799.0  // 9999-12-31 23:59:59
+        var dates = (0..<400).map { _ in Date(timeIntervalSince1970: (Double.random(in: first...last, using: &generator) * 1e6).rounded() / 1e6) }
+        dates += [Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: -0.000_001), Date(), Date(timeIntervalSince1970: -62_135_596_800)]
+        var wrong: [String] = []
+        for date in dates {
+            let row = try await pool.query("SELECT $1::timestamptz AS at, extract(epoch FROM $1::timestamptz)::text AS epoch", [date])[0]
+            let epoch = try #require(Double(try row.decode(String.self, "epoch")))
+            let back = try row.decode(Date.self, "at")
+            if !agree(Date(timeIntervalSince1970: epoch), date.timeIntervalSince1970) || !agree(back, date.timeIntervalSince1970) {
+                wrong.append("\(date.timeIntervalSince1970) as \(PostgresTimestamp.format(date))")
+            }
+        }
+        #expect(wrong.isEmpty, "\(wrong.prefix(5))")
+        #expect(PostgresTimestamp.format(Date(timeIntervalSince1970: -62_135_596_800.5)) == "0001-12-31 23:59:59.500000+00 BC")
+        #expect(PostgresTimestamp.format(Date(timeIntervalSince1970: .infinity)) == "infinity")
+    }
+
     @Test func offsetsAreSubtractedAndMalformedTextIsRefused() {
         let utc = PostgresTimestamp.parse("2026-12-03 04:30:00+00")
         #expect(utc == Date(timeIntervalSince1970: 1_796_272_200))

@@ -4,16 +4,40 @@ import Shared
 /// `timestamptz` text in the session's fixed settings (`TimeZone=UTC`,
 /// `DateStyle=ISO`), both ways, without a locale-dependent formatter.
 enum PostgresTimestamp {
+    /// The text PostgreSQL reads as `date`, to the microsecond, in the same
+    /// calendar `parse` reads with (` BC` for years before 1; `infinity` or
+    /// `-infinity` beyond what a microsecond count holds).
     static func format(_ date: Date) -> String {
-        let micros = (date.timeIntervalSince1970 * 1_000_000).rounded()
-        let seconds = (micros / 1_000_000).rounded(.down)
-        let fraction = Int(micros - seconds * 1_000_000)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: TimeInterval(seconds)))
-        return String(
-            format: "%04d-%02d-%02d %02d:%02d:%02d.%06d+00",
-            parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!, parts.second!, fraction)
+        let scaled = (date.timeIntervalSince1970 * 1_000_000).rounded()
+        guard let micros = Int64(exactly: scaled), micros.magnitude < 1 << 62 else { return scaled < 0 ? "-infinity" : "infinity" }
+        let perDay: Int64 = 86_400_000_000
+        let days = micros >= 0 ? micros / perDay : -((-micros + perDay - 1) / perDay)
+        let dayMicros = micros - days * perDay
+        let (year, month, day) = ProlepticGregorian.date(days: days)
+        let seconds = dayMicros / 1_000_000
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        func digits(_ value: Int64, _ count: Int) {
+            let text = String(value)
+            bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(0, count - text.utf8.count)))
+            bytes.append(contentsOf: text.utf8)
+        }
+        digits(year <= 0 ? 1 - year : year, 4)
+        bytes.append(UInt8(ascii: "-"))
+        digits(month, 2)
+        bytes.append(UInt8(ascii: "-"))
+        digits(day, 2)
+        bytes.append(UInt8(ascii: " "))
+        digits(seconds / 3600, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(seconds / 60 % 60, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(seconds % 60, 2)
+        bytes.append(UInt8(ascii: "."))
+        digits(dayMicros % 1_000_000, 6)
+        bytes.append(contentsOf: "+00".utf8)
+        if year <= 0 { bytes.append(contentsOf: " BC".utf8) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Parses `2026-11-29 04:26:37.123456+00` (fraction optional, offset as
