@@ -13,28 +13,8 @@ enum PostgresTimestamp {
         let perDay: Int64 = 86_400_000_000
         let days = micros >= 0 ? micros / perDay : -((-micros + perDay - 1) / perDay)
         let dayMicros = micros - days * perDay
-        let (year, month, day) = ProlepticGregorian.date(days: days)
-        let seconds = dayMicros / 1_000_000
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(32)
-        func digits(_ value: Int64, _ count: Int) {
-            let text = String(value)
-            bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(0, count - text.utf8.count)))
-            bytes.append(contentsOf: text.utf8)
-        }
-        digits(year <= 0 ? 1 - year : year, 4)
-        bytes.append(UInt8(ascii: "-"))
-        digits(month, 2)
-        bytes.append(UInt8(ascii: "-"))
-        digits(day, 2)
-        bytes.append(UInt8(ascii: " "))
-        digits(seconds / 3600, 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits(seconds / 60 % 60, 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits(seconds % 60, 2)
-        bytes.append(UInt8(ascii: "."))
-        digits(dayMicros % 1_000_000, 6)
+        var (bytes, year) = ProlepticGregorian.text(
+            days: days, seconds: dayMicros / 1_000_000, fraction: dayMicros % 1_000_000, fractionDigits: 6, separator: UInt8(ascii: " "))
         bytes.append(contentsOf: "+00".utf8)
         if year <= 0 { bytes.append(contentsOf: " BC".utf8) }
         return String(decoding: bytes, as: UTF8.self)

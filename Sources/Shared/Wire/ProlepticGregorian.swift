@@ -31,4 +31,45 @@ public enum ProlepticGregorian {
         let days = days(year: year, month: month, day: day)
         return date(days: days) == (year, month, day) ? days : nil
     }
+
+    /// `yyyy-mm-dd`, `separator`, then `hh:mm:ss.` and `fraction` in
+    /// `fractionDigits` digits: the date `days` after 1970-01-01, `seconds`
+    /// into it. A year before 1 is written as its number before Christ; the
+    /// caller adds the era, and the suffix of its format, after it.
+    public static func text(
+        days: Int64, seconds: Int64, fraction: Int64, fractionDigits: Int, separator: UInt8
+    ) -> (bytes: [UInt8], year: Int64) {
+        let (year, month, day) = date(days: days)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        // `value` (not negative) in `count` digits or as many more as it needs, without making a string.
+        func digits(_ value: Int64, _ count: Int) {
+            var divisor: Int64 = 1
+            var width = 1
+            while width < count || value / divisor >= 10 {
+                divisor *= 10
+                width += 1
+            }
+            var value = value
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(value / divisor))
+                value %= divisor
+                divisor /= 10
+            }
+        }
+        digits(year <= 0 ? 1 - year : year, 4)
+        bytes.append(UInt8(ascii: "-"))
+        digits(month, 2)
+        bytes.append(UInt8(ascii: "-"))
+        digits(day, 2)
+        bytes.append(separator)
+        digits(seconds / 3600, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(seconds / 60 % 60, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(seconds % 60, 2)
+        bytes.append(UInt8(ascii: "."))
+        digits(fraction, fractionDigits)
+        return (bytes, year)
+    }
 }

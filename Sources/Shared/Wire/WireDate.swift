@@ -12,34 +12,9 @@ enum WireDate {
         guard milliseconds.magnitude < 2.5e14 else { return fractionalISO8601.format(date) }
         let total = Int64(milliseconds)
         let (days, dayMilliseconds) = floorDivide(total, 86_400_000)
-        let (year, month, day) = ProlepticGregorian.date(days: days)
+        var (bytes, year) = ProlepticGregorian.text(
+            days: days, seconds: dayMilliseconds / 1000, fraction: dayMilliseconds % 1000, fractionDigits: 3, separator: UInt8(ascii: "T"))
         guard (1583...9999).contains(year) else { return fractionalISO8601.format(date) }
-        let seconds = dayMilliseconds / 1000
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(24)
-        func digits(_ value: Int64, _ count: Int) {
-            var divisor: Int64 = 1
-            for _ in 1..<count { divisor *= 10 }
-            var value = value
-            while divisor > 0 {
-                bytes.append(UInt8(ascii: "0") + UInt8(value / divisor))
-                value %= divisor
-                divisor /= 10
-            }
-        }
-        digits(year, 4)
-        bytes.append(UInt8(ascii: "-"))
-        digits(month, 2)
-        bytes.append(UInt8(ascii: "-"))
-        digits(day, 2)
-        bytes.append(UInt8(ascii: "T"))
-        digits(seconds / 3600, 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits(seconds / 60 % 60, 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits(seconds % 60, 2)
-        bytes.append(UInt8(ascii: "."))
-        digits(dayMilliseconds % 1000, 3)
         bytes.append(UInt8(ascii: "Z"))
         return String(decoding: bytes, as: UTF8.self)
     }
