@@ -278,9 +278,16 @@ import Testing
         let lease = try #require(try await jobs.claim(request).first)
         let throttled = JobFailure(lease: lease.reference, retryable: true, error: "HTTP 429", retryAfterMilliseconds: 30_000, throttled: true)
         #expect(try await jobs.fail([throttled]) == [.accepted])
+        // The pause runs for the provider's 30 seconds from the failure's own transaction time (the
+        // throttle's time): measured on that clock, a loaded machine's delay before this check does not matter.
         let bucket = try await pool.query(
-            "SELECT current_rpm, throttled_until > now() + interval '20 seconds' AS paused FROM rate_buckets WHERE model = 'model-0'")[0]
+            """
+            SELECT current_rpm, extract(epoch FROM throttled_until - last_throttled_at)::float8 AS pause,
+                   throttled_until > now() AS paused
+            FROM rate_buckets WHERE model = 'model-0'
+            """)[0]
         #expect(try bucket.decode(Double.self, "current_rpm") == 300)
+        #expect(try bucket.decode(Double.self, "pause") == 30)
         #expect(try bucket.decode(Bool.self, "paused"))
         #expect(try await jobs.claim(request).isEmpty)
         // A throttle is not the job's fault: no attempt counted.
