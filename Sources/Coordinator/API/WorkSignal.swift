@@ -104,11 +104,14 @@ public struct LeaseWaitTiming: Sendable {
     public var listening: Duration
     /// The re-check interval without a listener, or while it is disconnected.
     public var unheard: Duration
+    /// The longest a lease request may wait for work; a longer `wait_ms` is cut to it.
+    public var longest: Duration
 
-    /// Re-checks every `listening` / `unheard`.
-    public init(listening: Duration = .milliseconds(200), unheard: Duration = .milliseconds(200)) {
+    /// Re-checks every `listening` / `unheard`; waits at most `longest`.
+    public init(listening: Duration = .milliseconds(200), unheard: Duration = .milliseconds(200), longest: Duration = .seconds(30)) {
         self.listening = listening
         self.unheard = unheard
+        self.longest = longest
     }
 
     /// The interval for `signal`'s current state.

@@ -13,9 +13,6 @@ struct WorkerRoutes {
     let metrics: CoordinatorMetrics
     let timing: LeaseWaitTiming
 
-    /// The longest a lease request may wait for work.
-    static let maxWait = Duration.seconds(30)
-
     func register(on routes: inout RouteRegistrar) {
         routes.add(.get, "/v1/endpoints", .worker) { _, _ in
             try JSONResponses.json(Batch(try await sweeps.activeEndpoints()))
@@ -95,11 +92,11 @@ struct WorkerRoutes {
         guard request.maxJobs <= LeaseRequest.maxJobsLimit else {
             throw HTTPError(.badRequest, message: "field \"max_jobs\": at most \(LeaseRequest.maxJobsLimit)")
         }
-        // A longer wait is cut to `maxWait`; a negative one is a mistake.
+        // A longer wait is cut to `timing.longest`; a negative one is a mistake.
         guard request.waitMilliseconds >= 0 else { throw HTTPError(.badRequest, message: "field \"wait_ms\": must not be negative") }
         let clock = ContinuousClock()
         let started = clock.now
-        let deadline = started + min(.milliseconds(request.waitMilliseconds), Self.maxWait)
+        let deadline = started + min(.milliseconds(request.waitMilliseconds), timing.longest)
         var claiming = Duration.zero
         while true {
             // Taken before the claim: a notification while it runs ends the wait below at once.
