@@ -151,6 +151,8 @@ import Testing
         try await SweepFixture.importDataset(cluster.pool, cases: Int(ProcessInfo.processInfo.environment["SIUO_CHAOS_CASES"] ?? "") ?? 12)
         // Every kill costs the leases the worker held an attempt: allow many, as the other chaos test does.
         try await cluster.submit(Self.definition(name: "chaos", mockURL: cluster.mockURL, batch: true, maxAttempts: 50))
+        // Four jobs held back until the workers have been killed a few times: the sweep cannot end first.
+        try await HeldJobs.hold(4, in: cluster.pool)
         for _ in 0..<3 { try cluster.startWorker(concurrency: 8, environment: Self.keys) }
         var generator = SystemRandomNumberGenerator()
         var kills = 0
@@ -158,6 +160,7 @@ import Testing
         while try await cluster.count("SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased', 'batched')") > 0,
             ContinuousClock.now < deadline
         {
+            if kills == 8 { try await HeldJobs.release(in: cluster.pool) }
             try await Task.sleep(for: .milliseconds(Int.random(in: 300...1500, using: &generator)))
             let victim = Int.random(in: 0..<cluster.workers.count, using: &generator)
             cluster.workers[victim].kill()

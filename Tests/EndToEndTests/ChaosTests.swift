@@ -20,9 +20,9 @@ import Testing
                    "garbage": 0.01, "spurious_429": 0.01}, "hang_s": 30,
         """
 
-    /// The mock's configuration: every model answers after `latency` milliseconds, give or take a quarter.
-    static func mockConfig(faults: Bool, latency: Int = 20) -> String {
-        "{" + (faults ? Self.faults : "") + #" "latency_ms": {"mean": \#(latency), "jitter": \#(latency / 4)}}"#
+    /// The mock's configuration: every model answers after about 20 ms.
+    static func mockConfig(faults: Bool) -> String {
+        "{" + (faults ? Self.faults : "") + #" "latency_ms": {"mean": 20, "jitter": 15}}"#
     }
 
     static func definition(mockURL: String) -> SweepDefinition {
@@ -37,18 +37,20 @@ import Testing
             models: (0..<models).map { model("target-\($0)") }, judge: model("judge"))
     }
 
-    /// Runs the sweep on a fresh cluster, the mock answering after about `latency` milliseconds; `chaos` breaks
-    /// things while it runs. Returns the report.
+    /// Runs the sweep on a fresh cluster; `chaos` breaks
+    /// things while it runs, with `held` jobs held back (`HeldJobs`) until it returns. Returns the report.
     static func run(
-        name: String, faults: Bool, latency: Int = 20, chaos: (ChaosCluster) async throws -> Void
+        name: String, faults: Bool, held: Int = 0, chaos: (ChaosCluster) async throws -> Void
     ) async throws -> SweepReport {
         let cluster = try await ChaosCluster(
-            name: name, mockConfig: mockConfig(faults: faults, latency: latency), mockSeed: 11, coordinators: 2)
+            name: name, mockConfig: mockConfig(faults: faults), mockSeed: 11, coordinators: 2)
         defer { cluster.stop() }
         try await SweepFixture.importDataset(cluster.pool, cases: cases)
         _ = try await TestCoordinator.admin(cluster.coordinatorURL(0)).submit(definition(mockURL: cluster.mockURL), replace: false)
+        try await HeldJobs.hold(held, in: cluster.pool)
         for _ in 0..<4 { try cluster.startWorker() }
         try await chaos(cluster)
+        try await HeldJobs.release(in: cluster.pool)
         let deadline = ContinuousClock.now + .seconds(600)
         while await cluster.count("SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased')") != 0, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(250))
@@ -83,12 +85,16 @@ import Testing
             return
         }
         let calm = try await Self.run(name: "calm", faults: false) { _ in }
-        let stormy = try await Self.run(name: "chaos", faults: true) { cluster in
+        // Eight jobs held back until every fault has struck and the rest of the sweep is done: the sweep cannot end first.
+        let stormy = try await Self.run(name: "chaos", faults: true, held: 8) { cluster in
             let total = await cluster.count("SELECT count(*) AS n FROM jobs") ?? 1
             var round = 0
             var restartedPostgres = false
             var restarted: Set<Int> = []
-            while (await cluster.count("SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased')") ?? 1) > 0, round < 200 {
+            let openNotHeld = "SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased') AND not_before < now() + interval '12 hours'"
+            while round < 400 {
+                let chaosDone = restartedPostgres && restarted.count == 2
+                if chaosDone, (await cluster.count(openNotHeld) ?? 1) == 0 { break }
                 round += 1
                 try await Task.sleep(for: .milliseconds(700))
                 try cluster.killAndReplaceWorker(round % 4)

@@ -82,7 +82,7 @@ import Testing
         // Back again: the gauges return without a restart.
         try await admin.query("ALTER DATABASE \"\(database)\" ALLOW_CONNECTIONS true")
         var recovered = false
-        for _ in 0..<50 where !recovered {
+        for _ in 0..<600 where !recovered {
             recovered = try await Self.scrape(base)["siuo_database_gauges_up"]?.samples.first?.value == 1
             if !recovered { try await Task.sleep(for: .milliseconds(200)) }
         }

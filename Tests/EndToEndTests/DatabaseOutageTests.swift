@@ -11,9 +11,9 @@ import Testing
         (try? await CurlMultiClient.shared.send(HTTPClientRequest(url: url + "/readyz", timeout: 5)).status) ?? 0
     }
 
-    /// Polls every coordinator's `/readyz` until each answers `status`, for 30 s at most.
+    /// Polls every coordinator's `/readyz` until each answers `status`, for 120 s at most.
     static func waitForReadiness(_ cluster: ChaosCluster, _ status: Int) async throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
             var all = true
             for index in cluster.coordinatorPorts.indices where await readiness(cluster.coordinatorURL(index)) != status { all = false }
@@ -28,11 +28,10 @@ import Testing
             Issue.record("build siuo first (swift build)")
             return
         }
-        // Answers take a second: the sweep then lasts several rounds of answers after its first result,
-        // however long a loaded test run keeps this task from looking (workers give up on a request after
-        // 3 s, so not much longer). With answers in 20 ms, a
-        // faster lease path finished the whole sweep before this task saw its first result (CI, 2026-12-03).
-        let report = try await ChaosTests.run(name: "outage", faults: false, latency: 1_000) { cluster in
+        // Four jobs are held back until PostgreSQL is back: the sweep cannot end before the outage, however
+        // slowly a loaded test run lets this task look. (Without them, a fast lease path finished the whole
+        // sweep before this task saw its first result: CI, 2026-12-03.)
+        let report = try await ChaosTests.run(name: "outage", faults: false, held: 4) { cluster in
             while (await cluster.count("SELECT count(*) AS n FROM jobs WHERE state = 'done'") ?? 0) < 1 {
                 try await Task.sleep(for: .milliseconds(20))
             }

@@ -18,7 +18,7 @@ import Testing
         defer { folder.remove() }
         let logFile = folder.path + "/stderr"
         let coordinator = try SiuoProcess(
-            ["coordinator", "--database-url", url, "--listen", "127.0.0.1:0", "--pool-size", "2", "--log-format", "json", "--drain-seconds", "8"],
+            ["coordinator", "--database-url", url, "--listen", "127.0.0.1:0", "--pool-size", "2", "--log-format", "json", "--drain-seconds", "20"],
             environment: [
                 "SIUO_WORKER_TOKEN": TestCoordinator.workerToken, "SIUO_ADMIN_TOKEN": TestCoordinator.adminToken, "SIUO_LOG_LEVEL": "debug",
             ],
@@ -26,9 +26,9 @@ import Testing
         let base = try #require(coordinator.baseURL)
         #expect(try await Self.get(base + "/readyz").status == 200)
         coordinator.terminate()
-        // Draining: not ready, yet still serving.
+        // Draining: not ready, yet still serving (20 s leave a loaded machine time to see it).
         var sawDraining = false
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(20)
         while !sawDraining, ContinuousClock.now < deadline {
             let ready = try await Self.get(base + "/readyz")
             sawDraining = ready.status == 503 && ready.body.contains("draining")
@@ -50,7 +50,7 @@ import Testing
         }
         let drain = try #require(records.first { ($0["message"] as? String)?.hasPrefix("draining") == true })
         #expect(drain["level"] as? String == "info")
-        #expect((drain["metadata"] as? [String: Any])?["seconds"] as? String == "8")
+        #expect((drain["metadata"] as? [String: Any])?["seconds"] as? String == "20")
     }
 
     @Test func aBadLogLevelOrFormatIsBadInput() async throws {

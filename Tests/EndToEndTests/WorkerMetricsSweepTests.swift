@@ -118,7 +118,7 @@ import Worker
 
         // Every ending reached the coordinator: none waits.
         var waiting = page.value(Name.outbox)
-        let settled = clock.now + .seconds(10)
+        let settled = clock.now + .seconds(120)
         while waiting != 0, clock.now < settled {
             try await Task.sleep(for: .milliseconds(100))
             waiting = PrometheusText(try await Self.get(metricsURL + "/metrics").body).value(Name.outbox)

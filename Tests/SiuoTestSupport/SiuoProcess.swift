@@ -34,7 +34,7 @@ public final class SiuoProcess: @unchecked Sendable {
             process.drainOutput()
             return
         }
-        let text = process.firstLine(within: 30)
+        let text = process.firstLine(within: 120)
         guard let url = SpawnedProcess.loopbackURL(in: text) else {
             process.terminate()
             process.waitUntilExit()

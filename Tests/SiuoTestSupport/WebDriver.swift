@@ -47,9 +47,9 @@ final class DriverProcess: @unchecked Sendable {
             environment: ProcessInfo.processInfo.environment, stdout: .discard, stderr: .discard)
     }
 
-    /// Returns once `/status` answers (20 s at most).
+    /// Returns once `/status` answers (120 s at most: Chromium on a loaded machine is slow to start).
     func waitUntilReady() async throws {
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
             if let answer = try? await CurlMultiClient.shared.send(HTTPClientRequest(url: url + "/status", timeout: 2)), answer.status == 200 {
                 return

@@ -29,21 +29,21 @@ enum ViewerBrowser {
     }
 
     /// Waits until the element `selector` names has exactly `expected` as its text.
-    static func waitForText(_ session: WebDriverSession, _ selector: String, _ expected: String, seconds: Double = 15) async throws {
+    static func waitForText(_ session: WebDriverSession, _ selector: String, _ expected: String, seconds: Double = 60) async throws {
         try await session.waitFor(
             "\(selector) to read \"\(expected)\"", seconds: seconds,
             "const e = document.querySelector(arguments[0]); return !!e && e.textContent === arguments[1]", [selector, expected])
     }
 
     /// Waits until the element `selector` names contains `expected`.
-    static func waitForContains(_ session: WebDriverSession, _ selector: String, _ expected: String, seconds: Double = 15) async throws {
+    static func waitForContains(_ session: WebDriverSession, _ selector: String, _ expected: String, seconds: Double = 60) async throws {
         try await session.waitFor(
             "\(selector) to contain \"\(expected)\"", seconds: seconds,
             "const e = document.querySelector(arguments[0]); return !!e && !e.hidden && e.textContent.includes(arguments[1])", [selector, expected])
     }
 
     /// Waits until an element matches `selector`.
-    static func waitFor(_ session: WebDriverSession, _ selector: String, seconds: Double = 15) async throws {
+    static func waitFor(_ session: WebDriverSession, _ selector: String, seconds: Double = 60) async throws {
         try await session.waitFor("\(selector) to appear", seconds: seconds, "return !!document.querySelector(arguments[0])", [selector])
     }
 

@@ -99,7 +99,7 @@ import Worker
                 #expect(try recorded.decode(String?.self, "provider_batch_id") != nil && recorded.decode(String.self, "state") == "running")
 
                 // It runs to the end: the jobs come back with their replies.
-                let deadline = ContinuousClock.now + .seconds(20)
+                let deadline = ContinuousClock.now + .seconds(120)
                 while try await pool.query("SELECT count(*) AS n FROM jobs WHERE state = 'batched'")[0].decode(Int.self, "n") > 0,
                     ContinuousClock.now < deadline
                 {

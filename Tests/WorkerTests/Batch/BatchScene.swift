@@ -68,9 +68,9 @@ struct BatchScene {
         try await api.submit(lines, model: model, tag: tag, maxBytes: maxBytes, beforeCreate: {})
     }
 
-    /// Polls until the batch has ended (10 s at most).
+    /// Polls until the batch has ended (120 s at most: a bound for a stuck test).
     func waitForEnd(_ id: String) async throws -> BatchProgress {
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(120)
         while true {
             let progress = try await api.progress(of: id, model: model)
             if progress.ended || ContinuousClock.now > deadline { return progress }

@@ -5,6 +5,7 @@ import LoopbackHTTP
 import ServiceLifecycle
 import Shared
 import SiuoTestSupport
+import Testing
 import Worker
 
 /// A real coordinator, database and worker service in this process, with a
@@ -39,10 +40,11 @@ enum WorkerHarness {
     }
 
     /// Imports `cases` fixture cases, submits `definition`, and runs a worker
-    /// until the sweep has no queued or leased job left (or `limit` passes).
+    /// until the sweep has no queued or leased job left (or `limit` passes,
+    /// which is recorded as an issue).
     static func run(
         _ definition: SweepDefinition, suite: String, cases: Int, provider: ScriptedProvider,
-        limit: Duration = .seconds(60), until finished: @escaping (PostgresPool) async throws -> Bool = noOpenJobs
+        limit: Duration = .seconds(600), until finished: @escaping (PostgresPool) async throws -> Bool = noOpenJobs
     ) async throws -> PostgresPool {
         let pool = try await TestDatabase.pool(suite: suite)
         try await SweepFixture.importDataset(pool, cases: cases)
@@ -59,7 +61,7 @@ enum WorkerHarness {
     /// runs a worker until no job is queued or leased, before the next.
     static func drive(
         _ definitions: [SweepDefinition], on pool: PostgresPool, provider: ScriptedProvider,
-        limit: Duration = .seconds(60), until finished: @escaping (PostgresPool) async throws -> Bool = noOpenJobs,
+        limit: Duration = .seconds(600), until finished: @escaping (PostgresPool) async throws -> Bool = noOpenJobs,
         afterEach: (Int) async throws -> Void = { _ in }
     ) async throws {
         try await Loopback.serve(router: provider.router, beforeShutdown: { provider.releaseDelays() }) { providerURL in
@@ -73,7 +75,12 @@ enum WorkerHarness {
                     let worker = Task { try await service.run() }
                     defer { worker.cancel() }
                     let deadline = ContinuousClock.now + limit
-                    while ContinuousClock.now < deadline, try await !finished(pool) {
+                    while try await !finished(pool) {
+                        // A bound for a stuck test, far beyond a loaded machine's slowness.
+                        guard ContinuousClock.now < deadline else {
+                            Issue.record("the worker did not finish sweep \(definition.name) within \(limit)")
+                            break
+                        }
                         try await Task.sleep(for: .milliseconds(50))
                     }
                     worker.cancel()

@@ -30,13 +30,14 @@ struct WorkerMetricsTests {
                 ScriptedProvider.Answer(
                     status: 429, headers: ["retry-after": "1"], body: #"{"error":{"message":"Rate limit reached","type":"requests"}}"#)
             case "broken": ScriptedProvider.Answer(status: 503, body: #"{"error":{"message":"overloaded"}}"#)
-            case "slow": ScriptedProvider.Answer(body: ScriptedProvider.completion(["late"]), delay: .milliseconds(400))
+            // Held until the test has seen it in flight (a loaded machine may take long to look).
+            case "slow": ScriptedProvider.Answer(body: ScriptedProvider.completion(["late"]), delay: .seconds(3600))
             default: ScriptedProvider.Answer(body: ScriptedProvider.completion(["fine"]))
             }
         }
         let registry = PrometheusCollectorRegistry()
         let metrics = WorkerMetrics.prometheus(registry)
-        let gateway = ModelGateway(keys: KeyRing(environment: ["OPENAI_API_KEY": "sk-test"]), requestTimeout: 10, metrics: metrics)
+        let gateway = ModelGateway(keys: KeyRing(environment: ["OPENAI_API_KEY": "sk-test"]), requestTimeout: 600, metrics: metrics)
         try await Loopback.serve(router: provider.router, beforeShutdown: { provider.releaseDelays() }) { url in
             let good = Self.model("good", baseURL: url + "/v1", price: Self.price)
             for _ in 0..<2 { _ = try await gateway.send(Self.call(good)) }
@@ -47,13 +48,17 @@ struct WorkerMetricsTests {
 
             // In flight while the provider takes its time, and not after.
             let slow = Self.model("slow", baseURL: url + "/v1")
+            let sent = ContinuousClock.now
             let sending = Task { try await gateway.send(Self.call(slow)) }
             let inFlight = ["model": "slow"]
-            let deadline = ContinuousClock.now + .seconds(5)
+            let deadline = ContinuousClock.now + .seconds(300)
             while PrometheusText(registry.emitToString()).value(WorkerMetrics.Name.inFlight, inFlight) != 1, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(10))
             }
             #expect(PrometheusText(registry.emitToString()).value(WorkerMetrics.Name.inFlight, inFlight) == 1)
+            // Answered no sooner than 400 ms after it was sent: its latency is measured below.
+            try await Task.sleep(until: sent + .milliseconds(400))
+            provider.releaseDelays()
             _ = try await sending.value
             #expect(PrometheusText(registry.emitToString()).value(WorkerMetrics.Name.inFlight, inFlight) == 0)
         }
