@@ -36,6 +36,24 @@ import Testing
             try await own.query("SHOW idle_in_transaction_session_timeout")[0].decode(String.self, "idle_in_transaction_session_timeout") == "45s")
     }
 
+    @Test func noStatementIsJITCompiledHoweverExpensiveItsPlanLooks() async throws {
+        let url = try await TestDatabase.freshDatabase(suite: "session_jit")
+        // Every plan above cost 0 would be compiled, were JIT on.
+        func compiles(_ connection: PostgresConnection) async throws -> Bool {
+            try await connection.query("SET jit_above_cost = 0")
+            let plan = try await connection.query("EXPLAIN (ANALYZE) SELECT sum(x) FROM generate_series(1, 1000) AS x")
+            return try plan.contains { try $0.decode(String.self, "QUERY PLAN").hasPrefix("JIT:") }
+        }
+        let pool = PostgresPool(url: url, size: 1)
+        #expect(try await pool.query("SHOW jit")[0].decode(String.self, "jit") == "off")
+        #expect(try await pool.withConnection { try await compiles($0) } == false)
+        // The same query on a session with the server's default does compile, where the server can: the check sees JIT.
+        let plain = PostgresPool(url: url + "&options=-c%20jit%3Don", size: 1)
+        if try await plain.query("SELECT pg_jit_available() AS available")[0].decode(Bool.self, "available") {
+            #expect(try await plain.withConnection { try await compiles($0) })
+        }
+    }
+
     @Test func aStatementPastTheTimeoutFailsClearlyAndTheConnectionStaysUsable() async throws {
         let url = try await TestDatabase.freshDatabase(suite: "session_timeout")
         // The table is made beforehand, on a session without the short timeout: on a loaded machine even

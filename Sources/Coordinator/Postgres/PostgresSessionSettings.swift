@@ -1,8 +1,8 @@
 import CLibPQ
 import Foundation
 
-/// Server settings every session the coordinator opens starts with
-/// (docs/operations.md, "Behind PgBouncer").
+/// Server settings every session the coordinator opens starts with: the
+/// timeouts, hex bytea and no JIT (docs/operations.md, "Behind PgBouncer").
 ///
 /// They travel in the connection's startup packet (libpq's `options`
 /// keyword, `-c name=value`), not as a `SET` after connecting: the server
@@ -62,6 +62,11 @@ public struct PostgresSessionSettings: Sendable, Equatable {
             "-c idle_in_transaction_session_timeout=\(Self.milliseconds(idleInTransactionTimeout))",
             // The text decoder reads bytea as hex (the server's default since 9.0; a role could change it).
             "-c bytea_output=hex",
+            // No JIT compilation: the coordinator's statements are short, and the claim's generic plan is
+            // estimated (for as many jobs as a model has queued) past `jit_above_cost` whenever the
+            // statistics say the queue is long; every claim then compiled about 120 functions, hundreds of
+            // milliseconds a call, until new statistics re-planned it (docs/operations.md, "Benchmarks").
+            "-c jit=off",
         ].joined(separator: " ")
         guard let userOptions, !userOptions.trimmingCharacters(in: .whitespaces).isEmpty else { return ours }
         return ours + " " + userOptions
