@@ -62,10 +62,10 @@ public struct PostgresSessionSettings: Sendable, Equatable {
             "-c idle_in_transaction_session_timeout=\(Self.milliseconds(idleInTransactionTimeout))",
             // The text decoder reads bytea as hex (the server's default since 9.0; a role could change it).
             "-c bytea_output=hex",
-            // No JIT compilation: the coordinator's statements are short, and the claim's generic plan is
-            // estimated (for as many jobs as a model has queued) past `jit_above_cost` whenever the
-            // statistics say the queue is long; every claim then compiled about 120 functions, hundreds of
-            // milliseconds a call, until new statistics re-planned it (docs/operations.md, "Benchmarks").
+            // No JIT compilation: the coordinator's statements are short. The claim's generic plan is costed
+            // for a model's whole queue times the grant rows the planner guesses; past `jit_above_cost` (a
+            // long queue, or an unanalyzed `lease_grants`) every claim compiled about 120 functions,
+            // hundreds of milliseconds a call, until new statistics re-planned it (docs/operations.md, "Benchmarks").
             "-c jit=off",
         ].joined(separator: " ")
         guard let userOptions, !userOptions.trimmingCharacters(in: .whitespaces).isEmpty else { return ours }
