@@ -10,11 +10,7 @@ enum PostgresTimestamp {
     static func format(_ date: Date) -> String {
         let scaled = (date.timeIntervalSince1970 * 1_000_000).rounded()
         guard let micros = Int64(exactly: scaled), micros.magnitude < 1 << 62 else { return scaled < 0 ? "-infinity" : "infinity" }
-        let perDay: Int64 = 86_400_000_000
-        let days = micros >= 0 ? micros / perDay : -((-micros + perDay - 1) / perDay)
-        let dayMicros = micros - days * perDay
-        var (bytes, year) = ProlepticGregorian.text(
-            days: days, seconds: dayMicros / 1_000_000, fraction: dayMicros % 1_000_000, fractionDigits: 6, separator: UInt8(ascii: " "))
+        var (bytes, year) = ProlepticGregorian.text(micros, perSecond: 1_000_000, separator: UInt8(ascii: " "))
         bytes.append(contentsOf: "+00".utf8)
         if year <= 0 { bytes.append(contentsOf: " BC".utf8) }
         return String(decoding: bytes, as: UTF8.self)
@@ -46,16 +42,7 @@ enum PostgresTimestamp {
             end > 3 && bytes[end - 3] == UInt8(ascii: " ") && bytes[end - 2] == UInt8(ascii: "B") && bytes[end - 1] == UInt8(ascii: "C")
         if beforeChrist { end -= 3 }
         guard end >= 19 else { return nil }
-        func number(_ start: Int, _ count: Int) -> Int64? {
-            guard start + count <= end else { return nil }
-            var value: Int64 = 0
-            for index in start..<(start + count) {
-                let byte = bytes[index]
-                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-                value = value * 10 + Int64(byte - UInt8(ascii: "0"))
-            }
-            return value
-        }
+        func number(_ start: Int, _ count: Int) -> Int64? { ProlepticGregorian.field(bytes, at: start, width: count, end: end) }
         for (index, separator) in separators where bytes[index] != separator { return nil }
         guard let written = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
             let minute = number(14, 2), let second = number(17, 2), hour < 24, minute < 60, second < 60,

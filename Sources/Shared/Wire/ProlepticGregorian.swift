@@ -32,13 +32,25 @@ public enum ProlepticGregorian {
         return date(days: days) == (year, month, day) ? days : nil
     }
 
-    /// `yyyy-mm-dd`, `separator`, then `hh:mm:ss.` and `fraction` in
-    /// `fractionDigits` digits: the date `days` after 1970-01-01, `seconds`
-    /// into it. A year before 1 is written as its number before Christ; the
-    /// caller adds the era, and the suffix of its format, after it.
-    public static func text(
-        days: Int64, seconds: Int64, fraction: Int64, fractionDigits: Int, separator: UInt8
-    ) -> (bytes: [UInt8], year: Int64) {
+    /// `yyyy-mm-dd`, `separator`, then `hh:mm:ss.` and the fraction: the
+    /// instant `units` after 1970-01-01 00:00, counted in `perSecond` units
+    /// a second (1,000 for milliseconds, 1,000,000 for microseconds: a power
+    /// of ten, whose digits the fraction has), well within Int64. A year
+    /// before 1 is written as its number before Christ; the caller adds the
+    /// era, and the suffix of its format, after it.
+    public static func text(_ units: Int64, perSecond: Int64, separator: UInt8) -> (bytes: [UInt8], year: Int64) {
+        let perDay = perSecond * 86_400
+        // Rounded down, before 1970 too: the time of day is never negative.
+        let days = units >= 0 ? units / perDay : -((-units + perDay - 1) / perDay)
+        let inDay = units - days * perDay
+        let seconds = inDay / perSecond
+        let fraction = inDay % perSecond
+        var fractionDigits = 0
+        var scale = perSecond
+        while scale > 1 {
+            scale /= 10
+            fractionDigits += 1
+        }
         let (year, month, day) = date(days: days)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(32)
@@ -71,5 +83,18 @@ public enum ProlepticGregorian {
         bytes.append(UInt8(ascii: "."))
         digits(fraction, fractionDigits)
         return (bytes, year)
+    }
+
+    /// The number written in `width` decimal digits at `start` of a date's
+    /// text, or `nil` when a byte there is not a digit or the field passes `end`.
+    public static func field(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, width: Int, end: Int) -> Int64? {
+        guard start >= 0, width >= 0, start + width <= min(end, bytes.count) else { return nil }
+        var value: Int64 = 0
+        for index in start..<(start + width) {
+            let byte = bytes[index]
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+        }
+        return value
     }
 }

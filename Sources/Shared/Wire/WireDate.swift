@@ -10,10 +10,7 @@ enum WireDate {
     static func format(_ date: Date) -> String {
         let milliseconds = (date.timeIntervalSince1970 * 1000).rounded(.down)
         guard milliseconds.magnitude < 2.5e14 else { return fractionalISO8601.format(date) }
-        let total = Int64(milliseconds)
-        let (days, dayMilliseconds) = floorDivide(total, 86_400_000)
-        var (bytes, year) = ProlepticGregorian.text(
-            days: days, seconds: dayMilliseconds / 1000, fraction: dayMilliseconds % 1000, fractionDigits: 3, separator: UInt8(ascii: "T"))
+        var (bytes, year) = ProlepticGregorian.text(Int64(milliseconds), perSecond: 1000, separator: UInt8(ascii: "T"))
         guard (1583...9999).contains(year) else { return fractionalISO8601.format(date) }
         bytes.append(UInt8(ascii: "Z"))
         return String(decoding: bytes, as: UTF8.self)
@@ -31,15 +28,7 @@ enum WireDate {
         var text = text
         return text.withUTF8 { bytes -> Date? in
             guard bytes.count >= 22, bytes.count <= 30, bytes[bytes.count - 1] == UInt8(ascii: "Z") else { return nil }
-            func number(_ start: Int, _ count: Int) -> Int64? {
-                var value: Int64 = 0
-                for index in start..<(start + count) {
-                    let byte = bytes[index]
-                    guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-                    value = value * 10 + Int64(byte - UInt8(ascii: "0"))
-                }
-                return value
-            }
+            func number(_ start: Int, _ count: Int) -> Int64? { ProlepticGregorian.field(bytes, at: start, width: count, end: bytes.count) }
             for (index, separator) in separators where bytes[index] != separator { return nil }
             guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
                 let minute = number(14, 2), let second = number(17, 2), let fraction = number(20, bytes.count - 21),
@@ -51,10 +40,5 @@ enum WireDate {
             let seconds = Double(days * 86_400 + hour * 3600 + minute * 60 + second) + Double(fraction) / scale
             return Date(timeIntervalSince1970: seconds)
         }
-    }
-
-    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
-        let quotient = value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor)
-        return (quotient, value - quotient * divisor)
     }
 }
