@@ -267,7 +267,7 @@ import Testing
         let collect = try #require(try await batches.lease(request))
         let lines = ids.map { BatchLineReport(customID: $0, status: nil, body: nil, unanswered: "batch failed: token_limit_exceeded") }
         // The pause is measured from before the report: however long a loaded machine takes from here, it is 30 s on that clock.
-        let before = try await pool.query("SELECT now() AS t")[0].decode(Date.self, "t")
+        let before = try await pool.databaseNow()
         #expect(
             try await batches.report(batchID: collect.batchID, BatchReport(leaseToken: collect.leaseToken, outcome: .lines(lines, final: true)))
                 == .accepted)

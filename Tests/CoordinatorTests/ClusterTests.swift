@@ -53,7 +53,7 @@ import Testing
         let grants = GrantLog()
         // The budget is checked on the database's clock, the one the buckets refill by: a loaded machine
         // can deliver answers late, which shifts the clients' timing but not what the buckets allowed.
-        let databaseStart = try await Self.databaseNow(pool)
+        let databaseStart = try await pool.databaseNow()
         let started = ContinuousClock.now
         let endpoint = definition.models[0].endpointKey
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -72,7 +72,7 @@ import Testing
             }
             try await group.waitForAll()
         }
-        let seconds = try await Self.databaseNow(pool).timeIntervalSince(databaseStart)
+        let seconds = try await pool.databaseNow().timeIntervalSince(databaseStart)
         let total = await grants.entries.reduce(0) { $0 + $1.1 }
         print("two coordinators, rpm 600: \(total) tokens granted in \(seconds) s of the database's clock")
         // One shared bucket allows its burst of 10 and 10 a second; two budgets would allow twice that.
@@ -81,10 +81,6 @@ import Testing
         #expect(total >= 30, "the two coordinators together should use the budget: \(total)")
     }
 
-    /// The database's `now()`.
-    private static func databaseNow(_ pool: PostgresPool) async throws -> Date {
-        try await pool.query("SELECT now() AS t")[0].decode(Date.self, "t")
-    }
 }
 
 /// Tokens granted, by seconds since the start.

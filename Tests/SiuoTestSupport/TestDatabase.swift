@@ -43,3 +43,10 @@ actor SharedCluster {
         return cluster
     }
 }
+
+extension PostgresPool {
+    /// The database's `now()`: the clock a test compares the times its statements set with.
+    public func databaseNow() async throws -> Date {
+        try await query("SELECT now() AS t")[0].decode(Date.self, "t")
+    }
+}
