@@ -37,6 +37,9 @@ import Testing
         #expect(sawDraining)
         #expect(try await Self.get(base + "/healthz").status == 200, "the server still answers while it drains")
         #expect(coordinator.isRunning)
+        // It ends by itself when the drain is over; waited for here without blocking a thread the other tests need.
+        let exitBound = ContinuousClock.now + .seconds(300)
+        while coordinator.isRunning, ContinuousClock.now < exitBound { try await Task.sleep(for: .milliseconds(100)) }
         #expect(coordinator.stop() == 0)
 
         let lines = try String(contentsOfFile: logFile, encoding: .utf8).split(separator: "\n")

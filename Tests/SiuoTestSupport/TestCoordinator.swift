@@ -48,11 +48,19 @@ public enum TestCoordinator {
 
     /// A worker-token client for `baseURL`.
     public static func worker(_ baseURL: String) -> CoordinatorClient {
-        CoordinatorClient(baseURL: baseURL, token: workerToken)
+        client(baseURL, token: workerToken)
     }
 
     /// An admin-token client for `baseURL`.
     public static func admin(_ baseURL: String) -> CoordinatorClient {
-        CoordinatorClient(baseURL: baseURL, token: adminToken)
+        client(baseURL, token: adminToken)
+    }
+
+    /// A client whose requests may take minutes: its timeout bounds a stuck
+    /// test, and a loaded CI machine has taken over 30 s (the default) for a submit.
+    private static func client(_ baseURL: String, token: String) -> CoordinatorClient {
+        var client = CoordinatorClient(baseURL: baseURL, token: token)
+        client.timeout = 300
+        return client
     }
 }
