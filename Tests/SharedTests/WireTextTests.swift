@@ -2,7 +2,7 @@ import Foundation
 import Shared
 import Testing
 
-/// The wire's own readers and writers of dates and lease tokens agree with Foundation's.
+/// The wire's own readers and writers of dates, lease tokens and integers agree with Foundation's.
 @Suite struct WireTextTests {
     private let foundation = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
@@ -57,5 +57,38 @@ import Testing
             #expect(UUID(canonical: bad) == nil, "\(bad)")
             #expect(UUID(uuidString: bad) == nil, "Foundation agrees on \(bad)")
         }
+    }
+
+    @Test func leaseTokensWriteAsFoundationWritesThem() {
+        for _ in 0..<1000 {
+            let token = UUID()
+            #expect(token.canonicalText == token.uuidString)
+        }
+        let edges = [
+            UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+            UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255)),
+            UUID(uuidString: "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11")!,
+        ]
+        for token in edges {
+            #expect(token.canonicalText == token.uuidString)
+            #expect(UUID(canonical: token.canonicalText) == token)
+        }
+    }
+
+    @Test func integersWriteAsTheirDecimalText() {
+        var values: [Int64] = [0, 1, -1, 9, 10, -10, 99, 100, Int64.max, Int64.min, Int64.max - 1, Int64.min + 1]
+        values += (0..<2000).map { _ in Int64.random(in: .min ... .max) >> Int64.random(in: 0...63) }
+        for value in values {
+            var writer = JSONBytesWriter()
+            writer.int(value)
+            #expect(String(decoding: writer.bytes, as: UTF8.self) == String(value))
+        }
+        // Beyond Int64: the general form.
+        var writer = JSONBytesWriter()
+        writer.beginArray()
+        writer.int(UInt64.max)
+        writer.int(Int8(-128))
+        writer.endArray()
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == "[18446744073709551615,-128]")
     }
 }

@@ -119,7 +119,13 @@ public struct PostgresNullableTextArray: PostgresBindable {
 enum PostgresArrayLiteral {
     /// `{"a","b\\"c",NULL}`: every element quoted, so no content is taken
     /// for syntax (commas, braces, the word NULL).
-    static func make(_ elements: [String?]) -> String {
+    static func make(_ elements: [String]) -> String {
+        // Viewed as optionals lazily: passing `[String]` as `[String?]` casts every element at run time.
+        make(elements.lazy.map { Optional($0) })
+    }
+
+    /// `make` with NULL elements.
+    static func make(_ elements: some Collection<String?>) -> String {
         // Byte by byte: `\` and `"` are ASCII and never part of a longer UTF-8 sequence.
         var bytes: [UInt8] = [UInt8(ascii: "{")]
         bytes.reserveCapacity(elements.reduce(2) { $0 + ($1?.utf8.count ?? 4) + 3 })

@@ -25,7 +25,7 @@ struct FencedJob {
         let rows = try await connection.query(
             ResultSQL.fenceBatch,
             [
-                PostgresTextArray(leases.map { String($0.jobID) }), PostgresTextArray(leases.map { $0.leaseToken.uuidString }),
+                PostgresTextArray(leases.map { String($0.jobID) }), PostgresTextArray(leases.map { $0.leaseToken.canonicalText }),
             ])
         let jobs = try rows.map(FencedJob.decode)
         return Dictionary(jobs.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })

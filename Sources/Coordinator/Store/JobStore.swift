@@ -76,7 +76,7 @@ public struct JobStore: Sendable {
         let rows = try await pool.query(
             JobSQL.heartbeat,
             [
-                PostgresTextArray(leases.map { String($0.jobID) }), PostgresTextArray(leases.map { $0.leaseToken.uuidString }),
+                PostgresTextArray(leases.map { String($0.jobID) }), PostgresTextArray(leases.map { $0.leaseToken.canonicalText }),
             ])
         let extended = Set(try rows.map { try $0.decode(Int64.self, "id") })
         return leases.map { extended.contains($0.jobID) ? .accepted : .stale }

@@ -114,7 +114,7 @@ public struct JobLease: Sendable, Equatable {
         writer.key(CodingKeys.jobID)
         writer.int(jobID)
         writer.key(CodingKeys.leaseToken)
-        writer.string(leaseToken.uuidString)
+        writer.string(leaseToken.canonicalText)
         writer.key(CodingKeys.expiresAt)
         writer.string(WireDate.format(expiresAt))
         writer.key(CodingKeys.kind)
@@ -372,7 +372,7 @@ public struct LeaseReference: Sendable, Codable, Hashable {
         writer.key(CodingKeys.jobID)
         writer.int(jobID)
         writer.key(CodingKeys.leaseToken)
-        writer.string(leaseToken.uuidString)
+        writer.string(leaseToken.canonicalText)
         writer.endObject()
     }
 }

@@ -40,6 +40,30 @@ extension UUID {
         self = value
     }
 
+    /// The canonical text, the same as `uuidString` (8-4-4-4-12 uppercase
+    /// hex digits), written without Foundation's formatter, which calls
+    /// `snprintf` for each byte on Linux: every lease token is written into a
+    /// lease grant, a result batch and a fencing query.
+    public var canonicalText: String {
+        String(unsafeUninitializedCapacity: 36) { out in
+            withUnsafeBytes(of: uuid) { bytes in
+                var position = 0
+                for (index, byte) in bytes.enumerated() {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        out[position] = UInt8(ascii: "-")
+                        position += 1
+                    }
+                    out[position] = Self.hexDigits[Int(byte >> 4)]
+                    out[position + 1] = Self.hexDigits[Int(byte & 0x0F)]
+                    position += 2
+                }
+                return position
+            }
+        }
+    }
+
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
+
     private static func nibble(_ character: UInt8) -> UInt8? {
         switch character {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
