@@ -111,7 +111,9 @@ enum JobSQL {
         JOIN model m ON m.id = j.model_id
         JOIN cases c ON c.id = j.case_id
         JOIN images i ON i.sha256 = c.image_sha256
-        LEFT JOIN responses r ON r.id = j.response_id
+        -- A lookup per job, never a join the planner may turn into a scan of every answer: a plan
+        -- made while few answers are stored is kept as they pile up (AnswerPlanTests).
+        LEFT JOIN LATERAL (SELECT r.sample_index, r.text FROM responses r WHERE r.id = j.response_id LIMIT 1) AS r ON true
         LEFT JOIN models fm ON j.response_id IS NOT NULL AND m.role = 'judge' AND fm.sweep_id = j.sweep_id AND fm.role = 'fallback_judge'
         ORDER BY j.priority DESC, j.id
         """
