@@ -50,25 +50,38 @@ public final class CoordinatorMetrics: Sendable {
     /// Counters in `registry`, every known label value created at 0, and the build info.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), version: String = SiuoVersion.current) {
         self.registry = registry
-        leasesGranted = registry.makeCounter(name: Name.leasesGranted, help: "Jobs leased to workers by this coordinator.")
-        results = Dictionary(
-            uniqueKeysWithValues: ["accepted", "stale"].map {
-                ($0, registry.makeCounter(name: Name.results, labels: [("status", $0)], help: "Results received, by whether they were written."))
-            })
-        failures = Dictionary(
-            uniqueKeysWithValues: Self.failureClasses.map {
-                ($0, registry.makeCounter(name: Name.failures, labels: [("class", $0)], help: "Failures reported by workers, by class."))
-            })
+        leasesGranted = registry.makeCounter(descriptor: Self.described(Name.leasesGranted, "Jobs leased to workers by this coordinator."))
+        results = Dictionary(uniqueKeysWithValues: ["accepted", "stale"].map { ($0, Self.resultCounter($0, in: registry)) })
+        failures = Dictionary(uniqueKeysWithValues: Self.failureClasses.map { ($0, Self.failureCounter($0, in: registry)) })
         leaseClaim = registry.makeDurationHistogram(
-            name: Name.leaseClaim, labels: [], buckets: Self.leaseBuckets, help: "Time a lease request spent claiming jobs in the database.")
+            descriptor: Self.described(Name.leaseClaim, "Time a lease request spent claiming jobs in the database."), buckets: Self.leaseBuckets)
         leaseWait = registry.makeDurationHistogram(
-            name: Name.leaseWait, labels: [], buckets: Self.leaseBuckets, help: "Time a lease request spent waiting for work (long poll).")
-        gaugesUp = registry.makeGauge(name: Name.gaugesUp, help: "1 when the last scrape read the database gauges, 0 when that read failed.")
-        gaugeReadFailures = registry.makeCounter(name: Name.gaugeReadFailures, help: "Scrapes whose database gauge read failed.")
+            descriptor: Self.described(Name.leaseWait, "Time a lease request spent waiting for work (long poll)."), buckets: Self.leaseBuckets)
+        gaugesUp = registry.makeGauge(
+            descriptor: Self.described(Name.gaugesUp, "1 when the last scrape read the database gauges, 0 when that read failed."))
+        gaugeReadFailures = registry.makeCounter(descriptor: Self.described(Name.gaugeReadFailures, "Scrapes whose database gauge read failed."))
         workListenerUp = registry.makeGauge(
-            name: Name.workListenerUp,
-            help: "1 while this coordinator's LISTEN session hears work other replicas make; 0: its lease waiters re-check on their own.")
-        registry.makeGauge(name: Name.buildInfo, labels: [("version", version)], help: "This build; the value is always 1.").set(to: 1.0)
+            descriptor: Self.described(
+                Name.workListenerUp,
+                "1 while this coordinator's LISTEN session hears work other replicas make; 0: its lease waiters re-check on their own."))
+        registry.makeGauge(descriptor: Self.described(Name.buildInfo, "This build; the value is always 1."), labels: [("version", version)])
+            .set(to: 1.0)
+    }
+
+    /// `name` (already whole: no namespace or unit is added) with its help text.
+    private static func described(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
+    }
+
+    // The registry stops the process when one name is registered with two help
+    // texts, so each labelled family's counters come from one function.
+
+    private static func resultCounter(_ status: String, in registry: PrometheusCollectorRegistry) -> Prometheus.Counter {
+        registry.makeCounter(descriptor: described(Name.results, "Results received, by whether they were written."), labels: [("status", status)])
+    }
+
+    private static func failureCounter(_ failureClass: String, in registry: PrometheusCollectorRegistry) -> Prometheus.Counter {
+        registry.makeCounter(descriptor: described(Name.failures, "Failures reported by workers, by class."), labels: [("class", failureClass)])
     }
 
     /// The swift-metrics factory that records into ``registry`` (Hummingbird's route metrics), with
@@ -89,12 +102,12 @@ public final class CoordinatorMetrics: Sendable {
 
     func results(_ statuses: [String]) {
         for status in statuses {
-            (results[status] ?? registry.makeCounter(name: Name.results, labels: [("status", status)])).increment()
+            (results[status] ?? Self.resultCounter(status, in: registry)).increment()
         }
     }
 
     func failure(_ failureClass: String, count: Int = 1) {
-        (failures[failureClass] ?? registry.makeCounter(name: Name.failures, labels: [("class", failureClass)])).increment(by: Int64(count))
+        (failures[failureClass] ?? Self.failureCounter(failureClass, in: registry)).increment(by: Int64(count))
     }
 
     /// Prometheus text: the registry, then `gauges` read from the database, or, when that read failed
