@@ -15,7 +15,7 @@ final class SweepCluster: @unchecked Sendable {
     /// Starts the mock (with `mockConfig` as its JSON config) and a coordinator on a fresh database.
     init(suite: String, mockConfig: String, seed: Int = 7) async throws {
         databaseURL = try await TestDatabase.freshDatabase(suite: suite)
-        pool = try PostgresPool(url: databaseURL, size: 2)
+        pool = PostgresPool(url: databaseURL, size: 2)
         try await Migrator(pool: pool).migrate()
         let configFile = FileManager.default.temporaryDirectory.appendingPathComponent("siuo-mock-\(UUID().uuidString).json")
         try Data(mockConfig.utf8).write(to: configFile)

@@ -41,12 +41,9 @@ public final class RecordedLog: Sendable {
             set { metadata[key] = newValue }
         }
 
-        func log(
-            level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String,
-            file: String, function: String, line: UInt
-        ) {
-            let merged = metadata.merging(extra ?? [:]) { $1 }
-            log.append(Entry(level: level, message: message.description, metadata: merged.mapValues { "\($0)" }))
+        func log(event: LogEvent) {
+            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+            log.append(Entry(level: event.level, message: event.message.description, metadata: merged.mapValues { "\($0)" }))
         }
     }
 }

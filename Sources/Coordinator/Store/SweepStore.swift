@@ -27,6 +27,7 @@ public struct SweepStore: Sendable {
     /// category filter): a cheap trial that a later submission without it
     /// extends to every case. The limit is not part of the sweep's identity
     /// and never removes jobs.
+    @discardableResult
     public func submit(_ definition: SweepDefinition, replace: Bool = false, limit: Int? = nil) async throws -> SubmitOutcome {
         if let problem = SweepSubmission.problem(withLimit: limit) { throw SweepStoreError.invalidLimit(problem) }
         return try await pool.withTransaction { connection in
