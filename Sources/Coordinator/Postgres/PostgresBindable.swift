@@ -55,7 +55,7 @@ extension Bool: PostgresBindable {
 
 extension UUID: PostgresBindable {
     /// The canonical hyphenated form.
-    public var postgresParameter: PostgresParameter { .text(uuidString.lowercased()) }
+    public var postgresParameter: PostgresParameter { .text(canonicalText) }
 }
 
 extension Date: PostgresBindable {

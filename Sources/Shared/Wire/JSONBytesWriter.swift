@@ -55,12 +55,17 @@ public struct JSONBytesWriter: Sendable {
     /// An integer value.
     public mutating func int(_ value: some BinaryInteger) {
         separate()
-        guard let value = Int64(exactly: value) else {
+        if let value = Int64(exactly: value) {
+            appendDigits(of: value)
+        } else {
             bytes.append(contentsOf: String(value).utf8)
-            needsComma = true
-            return
         }
-        // Digits written in place: `String(value)` was a measurable share of writing a result batch.
+        needsComma = true
+    }
+
+    /// The decimal digits of `value`, written in place: `String(value)` was a
+    /// measurable share of writing a result batch.
+    private mutating func appendDigits(of value: Int64) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
@@ -72,7 +77,6 @@ public struct JSONBytesWriter: Sendable {
             } while magnitude > 0
             bytes.append(contentsOf: digits[start...])
         }
-        needsComma = true
     }
 
     /// `true` or `false`.
