@@ -43,7 +43,8 @@ extension UUID {
     /// The canonical text, the same as `uuidString` (8-4-4-4-12 uppercase
     /// hex digits), written without Foundation's formatter, which calls
     /// `snprintf` for each byte on Linux: every lease token is written into a
-    /// lease grant, a result batch and a fencing query.
+    /// lease grant, a result batch and a fencing query, and UUID parameters
+    /// are bound as this text (`PostgresBindable`).
     public var canonicalText: String {
         String(unsafeUninitializedCapacity: 36) { out in
             withUnsafeBytes(of: uuid) { bytes in
