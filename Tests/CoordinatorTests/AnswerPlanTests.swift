@@ -1,5 +1,4 @@
 import Foundation
-import Shared
 import SiuoTestSupport
 import Testing
 
@@ -40,29 +39,10 @@ import Testing
         let judgeJobs = PlannedStatement("judge jobs", types: "bigint[]", sql: ResultSQL.createJudgeJobs, arguments: ids)
         for statement in [claim, batchClaim, finish, judgeJobs] {
             for (label, plan) in try await statement.plans(on: pool) {
-                let scans = try Self.sequentialScans(in: plan)
+                let scans = try PlannedStatement.sequentialScans(in: plan)
                 #expect(scans.isDisjoint(with: ["responses", "jobs"]), "\(label) reads \(scans.sorted()) in full: \(plan)")
                 #expect(plan.contains("responses"), "\(label) reads answers: \(plan)")
             }
         }
-    }
-
-    /// The tables an `EXPLAIN (FORMAT JSON)` plan reads by sequential scan.
-    private static func sequentialScans(in plan: String) throws -> Set<String> {
-        func walk(_ node: JSONValue) -> Set<String> {
-            var found: Set<String> = []
-            if node["Node Type"]?.stringValue == "Seq Scan", let relation = node["Relation Name"]?.stringValue {
-                found.insert(relation)
-            }
-            let children: [JSONValue] =
-                switch node {
-                case .array(let items): items
-                case .object(let members): [members["Plan"], members["Plans"]].compactMap { $0 }
-                default: []
-                }
-            for child in children { found.formUnion(walk(child)) }
-            return found
-        }
-        return walk(try JSONDecoder().decode(JSONValue.self, from: Data(plan.utf8)))
     }
 }

@@ -1,4 +1,6 @@
 import Coordinator
+import Foundation
+import Shared
 
 /// A statement's plan as PostgreSQL would run it, for tests that hold a
 /// statement to an access path whatever the statistics say.
@@ -36,5 +38,24 @@ public struct PlannedStatement: Sendable {
             plans.append(("\(name), \(mode)", plan))
         }
         return plans
+    }
+
+    /// The tables an `EXPLAIN (FORMAT JSON)` plan reads by sequential scan.
+    public static func sequentialScans(in plan: String) throws -> Set<String> {
+        func walk(_ node: JSONValue) -> Set<String> {
+            var found: Set<String> = []
+            if node["Node Type"]?.stringValue == "Seq Scan", let relation = node["Relation Name"]?.stringValue {
+                found.insert(relation)
+            }
+            let children: [JSONValue] =
+                switch node {
+                case .array(let items): items
+                case .object(let members): [members["Plan"], members["Plans"]].compactMap { $0 }
+                default: []
+                }
+            for child in children { found.formUnion(walk(child)) }
+            return found
+        }
+        return walk(try JSONDecoder().decode(JSONValue.self, from: Data(plan.utf8)))
     }
 }
