@@ -79,9 +79,10 @@ public struct WorkerMetrics: Sendable {
         with model: ModelSpec, _ body: () async throws -> Result<ProviderReply, ProviderFailure>
     ) async rethrows -> Result<ProviderReply, ProviderFailure> {
         let endpoint = meters.endpoint(model.endpointKey)
+        // Timed from before it shows in flight: whoever sees it there knows its clock has started.
+        let started = ContinuousClock.now
         endpoint.inFlight.increment()
         defer { endpoint.inFlight.decrement() }
-        let started = ContinuousClock.now
         let outcome = try await body()
         endpoint.seconds.recordSeconds((ContinuousClock.now - started).seconds)
         meters.requests(model.endpointKey, statusClass: Self.statusClass(outcome)).increment()

@@ -48,7 +48,6 @@ struct WorkerMetricsTests {
 
             // In flight while the provider takes its time, and not after.
             let slow = Self.model("slow", baseURL: url + "/v1")
-            let sent = ContinuousClock.now
             let sending = Task { try await gateway.send(Self.call(slow)) }
             let inFlight = ["model": "slow"]
             let deadline = ContinuousClock.now + .seconds(300)
@@ -56,8 +55,10 @@ struct WorkerMetricsTests {
                 try await Task.sleep(for: .milliseconds(10))
             }
             #expect(PrometheusText(registry.emitToString()).value(WorkerMetrics.Name.inFlight, inFlight) == 1)
-            // Answered no sooner than 400 ms after it was sent: its latency is measured below.
-            try await Task.sleep(until: sent + .milliseconds(400))
+            // Answered no sooner than 400 ms after it was seen in flight, when its clock had started (the Task
+            // may start late on a loaded machine, so the time it was created says nothing): its latency is measured below.
+            let seen = ContinuousClock.now
+            try await Task.sleep(until: seen + .milliseconds(400))
             provider.releaseDelays()
             _ = try await sending.value
             #expect(PrometheusText(registry.emitToString()).value(WorkerMetrics.Name.inFlight, inFlight) == 0)
