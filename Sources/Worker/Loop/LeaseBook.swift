@@ -45,9 +45,14 @@ public actor LeaseBook {
         wakeSlotWaiters()
     }
 
-    /// Cancels every running job (end of the grace period at shutdown).
-    public func cancelRunning() {
-        for task in tasks.values { task.cancel() }
+    /// Cancels every running job (end of the grace period at shutdown) and
+    /// returns their tasks, whose ends (each reports its release) the caller
+    /// awaits.
+    @discardableResult
+    public func cancelRunning() -> [Task<Void, Never>] {
+        let running = Array(tasks.values)
+        for task in running { task.cancel() }
+        return running
     }
 
     /// Every lease to heartbeat.

@@ -155,18 +155,17 @@ public struct WorkerService: Service {
     }
 
     /// Lets running jobs finish within the grace period, then stops the rest
-    /// (each stopped job reports a release).
+    /// and waits until each stopped job has handed its release to the outbox,
+    /// which is closed only after this returns.
     private func finish(book: LeaseBook, outbox: Outbox) async {
-        // A cancelled task's sleep throws at once: without the checks these loops would spin and hold
+        // A cancelled task's sleep throws at once: without the check this loop would spin and hold
         // a thread of the cooperative pool (two threads here) until the jobs end.
         let deadline = ContinuousClock.now + settings.gracePeriod
         while await book.running > 0, ContinuousClock.now < deadline, !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(50))
         }
-        await book.cancelRunning()
-        while await book.running > 0, !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(20))
-        }
+        // Awaiting a task's end does not spin, even when this task is cancelled.
+        for task in await book.cancelRunning() { await task.value }
     }
 }
 

@@ -148,19 +148,26 @@ final class FakeCoordinator: WorkerCoordinator {
     }
 }
 
-/// A job runner that answers at once, or waits for cancellation for the jobs a test names.
+/// A job runner that answers at once, or waits for cancellation for the jobs
+/// a test names and then takes `windDown` to stop (as a provider call being
+/// torn down does).
 final class ScriptedRunner: JobRunning {
     let hangs: Set<Int64>
+    let windDown: Duration
     let cancelled = Mutex<[Int64]>([])
 
-    init(hangs: Set<Int64> = []) {
+    init(hangs: Set<Int64> = [], windDown: Duration = .zero) {
         self.hangs = hangs
+        self.windDown = windDown
     }
 
     func run(_ lease: JobLease, ttl: Duration) async -> JobEnding {
         if hangs.contains(lease.jobID) {
             while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(10)) }
             cancelled.withLock { $0.append(lease.jobID) }
+            // A detached task's sleep is not cut short by this task's cancellation.
+            let windDown = self.windDown
+            await Task.detached { try? await Task.sleep(for: windDown) }.value
             return .release(lease.reference)
         }
         return .result(JobResult(lease: lease.reference, samples: [SampleResult(sampleIndex: 0, outcome: .answer, text: "A\(lease.jobID)")]))

@@ -47,7 +47,8 @@ import Testing
 
     @Test func shutdownGivesBackWhatIsStillRunning() async throws {
         let fake = FakeCoordinator(jobs: [1, 2, 3])
-        let runner = ScriptedRunner(hangs: [1, 2, 3])
+        // Jobs that take a while to stop still report their release before the worker ends.
+        let runner = ScriptedRunner(hangs: [1, 2, 3], windDown: .milliseconds(300))
         let worker = Task { try await service(fake, runner).run() }
         try await waitUntil { fake.read(\.leased).count == 3 }
         worker.cancel()
