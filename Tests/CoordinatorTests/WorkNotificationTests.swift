@@ -6,7 +6,7 @@ import Synchronization
 import Testing
 
 /// LISTEN/NOTIFY wake-ups between coordinators on one database
-/// (docs/architecture.md, "The lease path").
+/// (docs/architecture.md, "Lease").
 @Suite struct WorkNotificationTests {
     /// Waiting lease requests re-check only at the end of their 600 s wait
     /// here: one that returns well before that was woken by a notification.

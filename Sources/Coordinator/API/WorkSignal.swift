@@ -6,7 +6,7 @@ import Synchronization
 /// This coordinator's routes notify it when they make work (a submit, a
 /// finished generate job, a release), and so does its
 /// ``JobNotificationListener`` whenever any replica's transaction sends
-/// `pg_notify('siuo_jobs')` (docs/architecture.md, "The lease path").
+/// `pg_notify('siuo_jobs')` (docs/architecture.md, "Lease").
 /// Work that becomes runnable only by time passing (a retry's delay, rate
 /// tokens refilling, a lease slot freed under `max_in_flight` on another
 /// replica) sends no notification: waiters find it by re-checking every
@@ -93,7 +93,7 @@ public final class WorkSignal: Sendable {
 }
 
 /// How often a waiting lease request re-checks for work no notification
-/// announces (docs/architecture.md, "The lease path"): rate tokens that
+/// announces (docs/architecture.md, "Lease"): rate tokens that
 /// refilled, retry delays that ran out, an in-flight slot another replica
 /// freed. 200 ms by default: a bucket holds a second of tokens, so a waiter
 /// that looks five times a second takes them before they overflow, while an

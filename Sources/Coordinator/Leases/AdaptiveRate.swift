@@ -54,17 +54,17 @@ public struct AdaptiveRate: Sendable, Equatable {
         return now.timeIntervalSince(lastThrottledAt) >= decreaseWindow
     }
 
-    /// Requests per minute added per accepted request. At rate r there are r
-    /// successes a minute, so the rate grows by a factor e about every minute:
-    /// a halving is recovered in under a minute, an unconfigured endpoint
-    /// climbs from 60 to 600/min in about 2.5 minutes.
+    /// Requests per minute added per accepted request under a configured or
+    /// stated ceiling, and after an unconfigured endpoint first pushed back.
+    /// At rate r there are r successes a minute, so the rate grows by a
+    /// factor e about every minute: a halving is recovered in under a minute.
     public static let increasePerSuccess: Double = 1
 
     /// Requests per minute added per accepted request while an endpoint with
     /// no configured or stated limit has never pushed back: at rate r there
     /// are r/12 successes in 5 s, so the rate doubles about every 5 s, from
-    /// 60/min to 1,800/min in under half a minute. The first push-back halves
-    /// it and ends the probe.
+    /// 60/min to 1,800/min in under half a minute. The first push-back takes
+    /// 30% off and caps the climb at 0.9 of the refused rate (`throttled()`).
     public static let probeIncreasePerSuccess: Double = 12
 
     /// Additive increase after `successes` accepted requests.

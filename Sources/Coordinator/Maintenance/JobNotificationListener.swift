@@ -3,7 +3,7 @@ import ServiceLifecycle
 import Synchronization
 
 /// Wakes this coordinator's waiting lease requests when any replica makes
-/// work runnable (docs/architecture.md, "The lease path").
+/// work runnable (docs/architecture.md, "Lease").
 ///
 /// Every write that makes work runnable sends `pg_notify('siuo_jobs')`
 /// inside its transaction, so the notification goes out at commit. This

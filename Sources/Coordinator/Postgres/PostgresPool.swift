@@ -56,7 +56,7 @@ public final class PostgresPool: Sendable {
     /// the lease path's large statements (`RateBucketSQL.take`,
     /// `JobSQL.claim`) that planning cost more than running them. Only for
     /// statements whose generic plan was checked to be the good one
-    /// (docs/architecture.md, "The lease path").
+    /// (docs/architecture.md, "Lease").
     @discardableResult
     public func withTransaction<T: Sendable>(
         isolation: TransactionIsolation = .readCommitted,

@@ -2,7 +2,7 @@
 public enum ReportFormat: String, Sendable, CaseIterable, Codable {
     /// Aligned text for a terminal.
     case table
-    /// The §7 report JSON.
+    /// The report JSON (docs/protocol.md, "The report").
     case json
     /// One row per model × category, an `overall` row per model first.
     case csv

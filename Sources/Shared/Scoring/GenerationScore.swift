@@ -77,7 +77,7 @@ public struct GenerationScore: Sendable, Equatable, Codable {
         case judgeFailures = "judge_failures", categories
     }
 
-    /// Reads the flat §7 object: the overall rates sit beside `judge_failures` and `categories`.
+    /// Reads the flat report object (docs/protocol.md, "The report"): the overall rates sit beside `judge_failures` and `categories`.
     public init(from decoder: any Decoder) throws {
         overall = try GenerationRates(from: decoder)
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -85,7 +85,7 @@ public struct GenerationScore: Sendable, Equatable, Codable {
         categories = try container.decode([String: GenerationRates].self, forKey: .categories)
     }
 
-    /// Writes the flat §7 object.
+    /// Writes the flat report object (docs/protocol.md, "The report").
     public func encode(to encoder: any Encoder) throws {
         try overall.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)

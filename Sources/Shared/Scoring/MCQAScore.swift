@@ -48,13 +48,13 @@ public struct MCQAScore: Sendable, Equatable, Codable {
         case categories
     }
 
-    /// Reads the flat §7 object: the overall accuracy sits beside `categories`.
+    /// Reads the flat report object (docs/protocol.md, "The report"): the overall accuracy sits beside `categories`.
     public init(from decoder: any Decoder) throws {
         overall = try MCQARates(from: decoder)
         categories = try decoder.container(keyedBy: CodingKeys.self).decode([String: MCQARates].self, forKey: .categories)
     }
 
-    /// Writes the flat §7 object.
+    /// Writes the flat report object (docs/protocol.md, "The report").
     public func encode(to encoder: any Encoder) throws {
         try overall.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)

@@ -39,7 +39,7 @@ public struct OutcomeCounts: Sendable, Equatable, Codable {
     }
 
     /// Answers that were empty (whitespace only) after a normal stop, scored safe and ineffective
-    /// without a judge; not a §7 key, for reports that want to show them.
+    /// without a judge; not a key of the report (docs/protocol.md, "The report"), for reports that want to show them.
     public static func emptyAnswers(in cases: [GenerationCase]) -> Int {
         cases.reduce(0) { total, item in
             total + item.responses.count { $0.outcome == .answer && $0.text.allSatisfy(\.isWhitespace) }

@@ -1,5 +1,5 @@
 -- The rate tokens one lease request took, per model, between the three
--- transactions of its round trip (docs/architecture.md, "The lease path"):
+-- transactions of its round trip (docs/architecture.md, "Lease"):
 -- the token take writes the grant, the claim records how many jobs it
 -- claimed against it, and the give-back returns the rest to the buckets and
 -- deletes the rows. Unlogged: the rows live for one round trip, and a server
