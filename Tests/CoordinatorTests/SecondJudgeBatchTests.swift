@@ -37,8 +37,13 @@ import Testing
         }
 
         try await judgeAndDefer(try await claim(1))
+        // The answered case waits for its batched verdicts: a report leaves it out rather than scoring
+        // it with judge failures, and the viewer shows it as still judging.
+        let partial = try #require(try await ReportStore(pool: pool).report("two-batched").models.first?.generation)
+        #expect(partial.overall.cases == 0 && partial.judgeFailures == 0)
+        let listed = try await CaseStore(pool: pool).list("two-batched").cases
+        #expect(listed.filter { $0.models["model-0"]?.judging == true }.count == 1)
         // A generate job is still queued and will bring more judge jobs: neither judge forms a batch yet.
-        #expect(try await batches.lease(request) == nil)
         try await judgeAndDefer(try await claim(1))
         let first = try #require(try await batches.lease(request))
         let secondTask = try #require(try await batches.lease(request))

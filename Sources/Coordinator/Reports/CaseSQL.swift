@@ -27,7 +27,7 @@ enum CaseSQL {
     static let awaitingJudges = """
         SELECT DISTINCT j.response_id
         FROM jobs j
-        WHERE j.sweep_id = $1 AND j.response_id IS NOT NULL AND j.state IN ('queued', 'leased', 'batched')
+        WHERE j.sweep_id = $1 AND j.response_id IS NOT NULL AND j.state IN (\(JobSQL.unfinishedStates))
           AND ($2::bigint IS NULL OR j.case_id = $2)
         """
 

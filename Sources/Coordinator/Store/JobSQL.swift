@@ -1,5 +1,10 @@
 /// The lease engine's SQL (docs/architecture.md, "Lease").
 enum JobSQL {
+    /// The states of a job that has not ended: waiting to run, running, or
+    /// waiting for its provider batch. Every query that asks whether work is
+    /// still to come uses this one list.
+    static let unfinishedStates = "'queued', 'leased', 'batched'"
+
     /// Claims, for each model of lease request $1's grant (`lease_grants`,
     /// written by `RateBucketSQL.take` earlier in the same round trip), up to
     /// its share of runnable live-lane jobs in priority order, along the

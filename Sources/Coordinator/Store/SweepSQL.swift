@@ -43,7 +43,7 @@ enum SweepSQL {
         ON CONFLICT (sweep_id, subject_model_id, case_id, kind) WHERE response_id IS NULL DO NOTHING
         """
     static let updateMaxAttempts = """
-        UPDATE jobs SET max_attempts = $2 WHERE sweep_id = $1 AND state IN ('queued', 'leased', 'batched')
+        UPDATE jobs SET max_attempts = $2 WHERE sweep_id = $1 AND state IN (\(JobSQL.unfinishedStates))
         """
     /// `batch` is operational: on resubmit, queued jobs move to the lane their model's settings now give.
     static let updateLanes = """
@@ -54,7 +54,7 @@ enum SweepSQL {
     static let cancelJobs = """
         UPDATE jobs SET state = 'cancelled', lease_token = NULL, lease_expires_at = NULL, leased_by = NULL,
                finished_at = now()
-        WHERE sweep_id = $1 AND state IN ('queued', 'leased', 'batched')
+        WHERE sweep_id = $1 AND state IN (\(JobSQL.unfinishedStates))
         """
     static let requeueCancelled = """
         UPDATE jobs SET state = 'queued', finished_at = NULL, not_before = now() WHERE sweep_id = $1 AND state = 'cancelled'
