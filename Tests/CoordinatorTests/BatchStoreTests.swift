@@ -190,6 +190,30 @@ import Testing
         await #expect(throws: InvalidResultError.self) { try await jobs.deferToBatch([wrongLane]) }
     }
 
+    @Test func aDeferralListIsCheckedWholeAgainstItsJobsBeforeAnyWrite() async throws {
+        let pool = try await TestDatabase.pool(suite: "batch_store_deferral_check")
+        try await SweepFixture.importDataset(pool, cases: 2)
+        let definition = Self.definition()
+        try await SweepStore(pool: pool).submit(definition)
+        let jobs = JobStore(pool: pool)
+        let leases = try await jobs.claim(LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 2))
+        try #require(leases.count == 2 && leases.allSatisfy(\.viaBatch))
+        func deferral(_ lease: JobLease, firstSample: Int) -> JobDeferral {
+            JobDeferral(
+                lease: lease.reference, samples: [],
+                calls: [DeferredCall(firstSample: firstSample, count: 1, prompt: "q", temperature: nil, maxTokens: nil)], usage: Usage())
+        }
+        // A first sample near Int.max is refused as out of range, not added to past the integer's end.
+        await #expect(throws: InvalidResultError.self) { try await jobs.deferToBatch([deferral(leases[0], firstSample: Int.max)]) }
+        // The second asks for a sample past its MCQA job's one: the first, valid, is not written either.
+        await #expect(throws: InvalidResultError.self) {
+            try await jobs.deferToBatch([deferral(leases[0], firstSample: 0), deferral(leases[1], firstSample: 1)])
+        }
+        #expect(try await Self.states(pool) == ["leased/batch": 2])
+        #expect(try await pool.query("SELECT count(*) AS n FROM batch_lines")[0].decode(Int.self, "n") == 0)
+        #expect(try await jobs.deferToBatch(leases.map { deferral($0, firstSample: 0) }) == [.accepted, .accepted])
+    }
+
     @Test func aFailedSubmitIsSearchedForFirstAndPastTheDeadlineTheRestRunsLive() async throws {
         let scene = try await Deferred(suite: "batch_store_recover")
         let (pool, jobs, batches, endpoints, request) = (scene.pool, scene.jobs, scene.batches, scene.endpoints, scene.request)

@@ -183,7 +183,15 @@ import Testing
             outOfRange.samples[0].sampleIndex = -1
             var duplicated = SweepFixture.result(for: lease)
             duplicated.samples[1].sampleIndex = duplicated.samples[0].sampleIndex
-            for (result, expected) in [(negative, "usage"), (outOfRange, "sample_index"), (duplicated, "sample_index")] {
+            // Past what a job's integer columns can sum to.
+            var countless = SweepFixture.result(for: lease)
+            countless.usage = Usage(requests: 3_000_000_000)
+            // A verdict belongs to a judge job only.
+            var misplaced = SweepFixture.result(for: lease)
+            misplaced.verdict = VerdictResult(value: 1, label: "True", judgeText: "True")
+            for (result, expected) in [
+                (negative, "usage"), (outOfRange, "sample_index"), (duplicated, "sample_index"), (countless, "usage"), (misplaced, "verdict"),
+            ] {
                 let response = try await scene.raw("POST", "/v1/results", body: try HostileScene.wire(Batch([result])))
                 #expect(response.status == 400 && response.errorMessage.contains(expected), "\(expected): \(response.text.prefix(300))")
             }

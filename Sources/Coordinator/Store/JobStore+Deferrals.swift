@@ -5,21 +5,29 @@ extension JobStore {
     /// Records batch-lane leases that wrote their requests as batch lines
     /// (docs/architecture.md, "Batch mode"): the samples they did get are
     /// stored, the lines wait for a batch, and each job waits (`batched`)
-    /// until the batch holding its lines is collected. One transaction per
-    /// item, fenced; the whole list is checked before anything is written.
+    /// until the batch holding its lines is collected. One transaction for
+    /// the list, each item fenced; every item is checked, against its job
+    /// too, before anything is written, so an impossible item refuses the
+    /// whole list and writes nothing.
     public func deferToBatch(_ deferrals: [JobDeferral]) async throws -> [ItemStatus] {
+        guard !deferrals.isEmpty else { return [] }
         for deferral in deferrals { try Self.validate(deferral) }
-        var statuses: [ItemStatus] = []
-        for deferral in deferrals {
-            let status: ItemStatus = try await pool.withTransaction { connection in
-                guard let job = try await FencedJob.lock(deferral.lease, on: connection) else { return .stale }
-                guard job.lane == "batch" else {
-                    throw InvalidResultError(jobID: job.id, reason: "only a batch-lane job can wait for a batch")
+        return try await pool.withTransaction { connection in
+            let fenced = try await FencedJob.lock(deferrals.map(\.lease), on: connection)
+            var current: [(JobDeferral, FencedJob)] = []
+            var statuses: [ItemStatus] = []
+            var seen: Set<Int64> = []
+            for deferral in deferrals {
+                // A job listed twice in one list counts once.
+                guard let job = fenced[deferral.lease.jobID], seen.insert(job.id).inserted else {
+                    statuses.append(.stale)
+                    continue
                 }
-                let wanted = job.kind == .generate ? job.samples : 1
-                for call in deferral.calls where call.firstSample + call.count > wanted {
-                    throw InvalidResultError(jobID: job.id, reason: "a deferred request asks for samples past the job's \(wanted)")
-                }
+                try Self.validate(deferral, for: job)
+                current.append((deferral, job))
+                statuses.append(.accepted)
+            }
+            for (deferral, job) in current {
                 let usable = deferral.samples.filter { (0..<job.samples).contains($0.sampleIndex) && !job.kind.isJudge }
                 try await FencedJob.storeSamples(usable.map { (job.id, $0) }, on: connection)
                 try await job.addUsage(deferral.usage, on: connection)
@@ -34,11 +42,22 @@ extension JobStore {
                         PostgresNullableTextArray(calls.map { $0.maxTokens.map(String.init) }),
                     ])
                 try await connection.query(JobSQL.waitForBatch, [job.id])
-                return .accepted
             }
-            statuses.append(status)
+            return statuses
         }
-        return statuses
+    }
+
+    /// The rules a deferral must keep for its job: a batch-lane job, and
+    /// requests only for samples the job has.
+    static func validate(_ deferral: JobDeferral, for job: FencedJob) throws {
+        guard job.lane == "batch" else {
+            throw InvalidResultError(jobID: job.id, reason: "only a batch-lane job can wait for a batch")
+        }
+        let wanted = job.kind == .generate ? job.samples : 1
+        // `validate(_:)` has bounded both, so the sum cannot overflow.
+        for call in deferral.calls where call.firstSample + call.count > wanted {
+            throw InvalidResultError(jobID: job.id, reason: "a deferred request asks for samples past the job's \(wanted)")
+        }
     }
 
     static func validate(_ deferral: JobDeferral) throws {
@@ -49,7 +68,7 @@ extension JobStore {
             throw InvalidResultError(jobID: jobID, reason: "two deferred requests start at the same sample")
         }
         for call in deferral.calls {
-            guard call.firstSample >= 0, (1...128).contains(call.count) else {
+            guard (0..<SweepDefinition.maxSamples).contains(call.firstSample), (1...128).contains(call.count) else {
                 throw InvalidResultError(jobID: jobID, reason: "a deferred request's samples are out of range")
             }
             guard !call.prompt.isEmpty, !call.prompt.contains("\u{0}") else {
@@ -58,8 +77,8 @@ extension JobStore {
             if let temperature = call.temperature, !temperature.isFinite {
                 throw InvalidResultError(jobID: jobID, reason: "a deferred request's temperature is not a number")
             }
-            if let maxTokens = call.maxTokens, maxTokens <= 0 {
-                throw InvalidResultError(jobID: jobID, reason: "a deferred request's max_tokens must be positive")
+            if let maxTokens = call.maxTokens, !(1...Int(Int32.max)).contains(maxTokens) {
+                throw InvalidResultError(jobID: jobID, reason: "a deferred request's max_tokens must be between 1 and \(Int32.max)")
             }
         }
         for sample in deferral.samples where sample.text.contains("\u{0}") {

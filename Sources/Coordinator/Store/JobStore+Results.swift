@@ -211,22 +211,28 @@ extension JobStore {
             ])
     }
 
-    /// The most any usage count may be: far above any real request, far below
-    /// where sums and the rate arithmetic would overflow.
-    static let usageLimit = 1 << 40
+    /// The most requests (and retries, cache hits, batch requests) one lease
+    /// may report: far above what a lease can make, and small enough that a
+    /// job's sums stay within their `integer` columns over thousands of leases.
+    static let requestLimit = 1_000_000
+
+    /// The most tokens one lease may report: far above any real request, far
+    /// below where the `bigint` sums and the rate arithmetic would overflow.
+    static let tokenLimit = 1 << 40
 
     /// Negative counts would lower a sweep's spend and slip past budget_usd;
     /// absurd ones would overflow the sums and the buckets.
     static func validate(_ usage: Usage, jobID: Int64) throws {
-        let counts = [
-            usage.requests, usage.retries, usage.cacheHits, usage.inputTokens, usage.outputTokens, usage.batchRequests,
-            usage.batchInputTokens, usage.batchOutputTokens,
-        ]
-        if counts.contains(where: { $0 < 0 }) {
+        let requests = [usage.requests, usage.retries, usage.cacheHits, usage.batchRequests]
+        let tokens = [usage.inputTokens, usage.outputTokens, usage.batchInputTokens, usage.batchOutputTokens]
+        if (requests + tokens).contains(where: { $0 < 0 }) {
             throw InvalidResultError(jobID: jobID, reason: "usage counts must not be negative")
         }
-        if counts.contains(where: { $0 > usageLimit }) {
-            throw InvalidResultError(jobID: jobID, reason: "usage counts must be at most \(usageLimit)")
+        if requests.contains(where: { $0 > requestLimit }) {
+            throw InvalidResultError(jobID: jobID, reason: "usage request counts must be at most \(requestLimit)")
+        }
+        if tokens.contains(where: { $0 > tokenLimit }) {
+            throw InvalidResultError(jobID: jobID, reason: "usage token counts must be at most \(tokenLimit)")
         }
         // Batch counts are parts of the totals: more would make the discount exceed the bill.
         if usage.batchRequests > usage.requests || usage.batchInputTokens > usage.inputTokens || usage.batchOutputTokens > usage.outputTokens {
@@ -234,18 +240,34 @@ extension JobStore {
         }
     }
 
-    /// The rules a result must keep whatever its job: usage in range, a verdict value of 1, 0 or null.
+    /// The rules a result must keep whatever its job: usage in range, a
+    /// verdict value of 1, 0 or null, asked at least once and at most
+    /// `maxJudgeAsks` times.
     static func validateShape(_ result: JobResult) throws {
         try validate(result.usage, jobID: result.lease.jobID)
         if let value = result.verdict?.value, value != 0 && value != 1 {
             throw InvalidResultError(jobID: result.lease.jobID, reason: "verdict value must be 1, 0 or null")
         }
+        if let attempts = result.verdict?.attempts, !(1...Self.maxJudgeAsks).contains(attempts) {
+            throw InvalidResultError(jobID: result.lease.jobID, reason: "verdict attempts must be between 1 and \(Self.maxJudgeAsks)")
+        }
     }
 
+    /// The most times a verdict may say its judge was asked: far above the
+    /// re-asks a worker makes.
+    static let maxJudgeAsks = 1000
+
+    /// The rules a result must keep for its job: a judge job's result is a
+    /// verdict and nothing else; an answer job's holds samples in range, each
+    /// once, and no verdict.
     private func validate(_ result: JobResult, for job: FencedJob) throws {
         if job.kind.isJudge {
             guard result.verdict != nil else { throw InvalidResultError(jobID: job.id, reason: "a judge result needs a verdict") }
+            guard result.samples.isEmpty else { throw InvalidResultError(jobID: job.id, reason: "a judge result holds no samples") }
             return
+        }
+        guard result.verdict == nil else {
+            throw InvalidResultError(jobID: job.id, reason: "only a judge job's result holds a verdict")
         }
         for sample in result.samples where !(0..<job.samples).contains(sample.sampleIndex) {
             throw InvalidResultError(jobID: job.id, reason: "sample_index \(sample.sampleIndex) is outside 0..<\(job.samples)")
