@@ -214,6 +214,24 @@ import Testing
         #expect(try await jobs.deferToBatch(leases.map { deferral($0, firstSample: 0) }) == [.accepted, .accepted])
     }
 
+    @Test func batchLaneLeasesAreGrantedEvenWhenTheLiveClaimAfterThemFails() async throws {
+        let pool = try await TestDatabase.pool(suite: "batch_store_live_fails")
+        try await SweepFixture.importDataset(pool, cases: 2)
+        let batched = Self.definition()
+        var live = SweepFixture.definition(name: "live", models: 1, tasks: [.mcqa])
+        live.models[0].name = "live-model"
+        live.models[0].model = "live-model"
+        try await SweepStore(pool: pool).submit(batched)
+        try await SweepStore(pool: pool).submit(live)
+        // The live lane's take writes lease grants: without their table it fails after the batch lane's claim committed.
+        try await pool.query("ALTER TABLE lease_grants RENAME TO lease_grants_away")
+        let request = LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(batched) + SweepFixture.endpoints(live), maxJobs: 10)
+        let leases = try await JobStore(pool: pool).claim(request)
+        try await pool.query("ALTER TABLE lease_grants_away RENAME TO lease_grants")
+        #expect(leases.count == 2 && leases.allSatisfy(\.viaBatch))
+        #expect(try await Self.states(pool) == ["leased/batch": 2, "queued/live": 2])
+    }
+
     @Test func aFailedSubmitIsSearchedForFirstAndPastTheDeadlineTheRestRunsLive() async throws {
         let scene = try await Deferred(suite: "batch_store_recover")
         let (pool, jobs, batches, endpoints, request) = (scene.pool, scene.jobs, scene.batches, scene.endpoints, scene.request)

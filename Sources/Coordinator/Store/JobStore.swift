@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Shared
 
 /// The lease engine: claims, fencing, results, failures and rescue (docs/architecture.md, "The life of a job").
@@ -8,10 +9,12 @@ import Shared
 public struct JobStore: Sendable {
     let pool: PostgresPool
     let batchLane = BatchLaneHint()
+    let logger: Logger
 
-    /// A store on `pool`.
-    public init(pool: PostgresPool) {
+    /// A store on `pool`, logging what it recovers from to `logger`.
+    public init(pool: PostgresPool, logger: Logger = Logger(label: "siuo.jobs")) {
         self.pool = pool
+        self.logger = logger
     }
 
     /// Claims up to `request.maxJobs` jobs on the request's endpoints, one rate
@@ -41,7 +44,14 @@ public struct JobStore: Sendable {
         let batched = try await claimBatchLane(request)
         guard batched.count < request.maxJobs else { return batched }
         request.maxJobs -= batched.count
-        return batched + (try await claimLiveLane(request))
+        do {
+            return batched + (try await claimLiveLane(request))
+        } catch  where !batched.isEmpty {
+            // The batch-lane leases are committed: dropping them would leave their jobs leased to
+            // nobody until their TTL, and the rescue would count an attempt against each.
+            logger.warning("the live-lane claim failed; granting the batch-lane leases alone", metadata: ["error": "\(error)"])
+            return batched
+        }
     }
 
     /// Up to `request.maxJobs` batch-lane jobs; not looked for again for a
