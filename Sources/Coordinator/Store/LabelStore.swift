@@ -40,10 +40,16 @@ public struct LabelStore: Sendable {
             try await requireSweep(name, on: connection)
             let index = try await ResponseIndex(rows: connection.query(LabelSQL.responses, [name]))
             var rows: [JSONValue] = []
+            // One label per response and reviewer: a second would make the upsert touch a row twice.
+            var firstAt: [String: Int] = [:]
             for (position, label) in labels.enumerated() {
                 let responseID = try index.resolve(label, at: "labels[\(position)]")
                 if let time = label.labelledAt, LabelTime.parse(time) == nil {
                     throw LabelError.invalid(at: "labels[\(position)].labelled_at", "expected an ISO 8601 time such as 2026-12-02T10:00:00Z")
+                }
+                if let earlier = firstAt.updateValue(position, forKey: "\(responseID) \(label.reviewer)") {
+                    throw LabelError.invalid(
+                        at: "labels[\(position)]", "labels[\(earlier)] already labels this response for reviewer \(label.reviewer)")
                 }
                 rows.append(
                     .object([
