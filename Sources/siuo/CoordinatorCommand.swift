@@ -57,6 +57,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
     var failedAuthLimit = 20
 
     func validate() throws {
+        guard (1...1000).contains(poolSize) else { throw ValidationError("--pool-size: expected 1 to 1000 connections, got \(poolSize)") }
         guard failedAuthLimit >= 1 else { throw ValidationError("--failed-auth-limit: expected at least 1, got \(failedAuthLimit)") }
         guard (0...300).contains(drainSeconds) else { throw ValidationError("--drain-seconds: expected 0 to 300, got \(drainSeconds)") }
     }

@@ -87,6 +87,9 @@ import Testing
         let variable = try await SiuoProcess.run(["db", "migrate"], environment: environment)
         #expect(variable.status == 2, "\(variable.output)")
         #expect(variable.stderr.contains("SIUO_IDLE_IN_TRANSACTION_TIMEOUT"), "\(variable.output)")
+        // A pool without connections is bad input too, not a crash.
+        let pool = try await SiuoProcess.run(["coordinator", "--pool-size", "0"], environment: nowhere)
+        #expect(pool.status == 2 && pool.stderr.contains("--pool-size"), "\(pool.output)")
     }
 
     @Test func dbStatusJSONIsOneDocument() async throws {
