@@ -36,6 +36,9 @@ enum ErrorStatus {
         case let error as PostgresError where error.kind == .queryCanceled:
             // The statement timeout (or an administrator) stopped it: nothing of the transaction was written.
             return (.serviceUnavailable, "the database did not answer in time; nothing was written; try again")
+        case let error as PostgresError where [.deadlockDetected, .serializationFailure, .lockNotAvailable].contains(error.kind):
+            // PostgreSQL stopped the transaction to settle a conflict with another: nothing of it was written.
+            return (.serviceUnavailable, "the database stopped this request over a conflict with another; nothing was written; try again")
         case is CancellationError:
             // The request's task was cancelled (the server is stopping): whatever it was writing rolled back.
             return (.serviceUnavailable, "the request was cancelled; nothing was written; try again")
