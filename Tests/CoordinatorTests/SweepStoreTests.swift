@@ -43,6 +43,24 @@ import Testing
         #expect(try attempts.map { try $0.decode(Int.self, "max_attempts") } == [9])
     }
 
+    @Test func aJudgeOnATargetsEndpointKeepsTheTargetsLimits() async throws {
+        let pool = try await TestDatabase.pool(suite: "sweep_shared_endpoint")
+        try await SweepFixture.importDataset(pool, cases: 1)
+        var definition = SweepFixture.definition(models: 1)
+        definition.models[0].rpm = 500
+        definition.models[0].maxInFlight = 20
+        // The judge calls the target's endpoint and sets no limits of its own, but a smaller burst.
+        var judge = SweepFixture.model("judge", rpm: nil, burst: 4)
+        (judge.provider, judge.baseURL, judge.model) = (definition.models[0].provider, definition.models[0].baseURL, definition.models[0].model)
+        definition.judge = judge
+        try await SweepStore(pool: pool).submit(definition)
+        let rows = try await pool.query("SELECT configured_rpm, burst, max_in_flight FROM rate_buckets")
+        try #require(rows.count == 1, "one endpoint, one bucket")
+        #expect(try rows[0].decode(Double?.self, "configured_rpm") == 500)
+        #expect(try rows[0].decode(Int?.self, "max_in_flight") == 20)
+        #expect(try rows[0].decode(Double?.self, "burst") == 4, "the tightest burst of the two")
+    }
+
     @Test func anIdentityChangeIsRefusedWithTheFieldsAndWritesNothing() async throws {
         let pool = try await TestDatabase.pool(suite: "sweep_identity")
         try await SweepFixture.importDataset(pool, cases: 3)

@@ -163,6 +163,17 @@ enum RateBucketSQL {
         WHERE id = $1
         """
 
+    /// Locks the existing buckets of the endpoints ($1…$3) in id order, the
+    /// order every multi-bucket writer locks in, before a submit upserts
+    /// them in its own order: the two can then never wait on each other.
+    static let lockForSubmit = """
+        SELECT b.id FROM rate_buckets b
+        JOIN unnest($1::text[], $2::text[], $3::text[]) AS e(provider, base_url, model)
+          ON b.provider = e.provider AND b.base_url = e.base_url AND b.model = e.model
+        ORDER BY b.id
+        FOR UPDATE OF b
+        """
+
     /// Creates the endpoint's bucket or applies the sweep's operational
     /// settings to it; a configured rate takes effect at once.
     static let upsert = """

@@ -102,21 +102,29 @@ public struct SweepStore: Sendable {
         return try await createJobs(definition, sweepID: sweepID, datasetID: datasetID, limit: limit, buckets: buckets, on: connection)
     }
 
-    /// Saves the sweep's models in their roles and their endpoints' buckets;
-    /// answers each target model's bucket, by model name.
+    /// Saves the sweep's endpoints' buckets, each once with the tightest
+    /// limits its models set (`EndpointLimits`), the existing ones locked
+    /// first in id order (`RateBucketSQL.lockForSubmit`), then the models in
+    /// their roles; answers each target model's bucket, by model name.
     private func saveModels(_ definition: SweepDefinition, sweepID: Int64, on connection: PostgresConnection) async throws -> [String: Int64] {
         var buckets: [String: Int64] = [:]
         var roles = definition.models.map { ($0, "target") }
         if let judge = definition.judge { roles.append((judge, "judge")) }
         if let fallback = definition.fallbackJudge { roles.append((fallback, "fallback_judge")) }
         if let second = definition.secondJudge { roles.append((second, "second_judge")) }
-        for (model, role) in roles {
-            let bucketID = try await connection.query(
+        let endpoints = EndpointLimits.merged(roles.map(\.0))
+        try await connection.query(RateBucketSQL.lockForSubmit, BatchStore.endpointArrays(endpoints.map(\.endpoint)))
+        var bucketOf: [EndpointKey: Int64] = [:]
+        for (endpoint, limits) in endpoints {
+            bucketOf[endpoint] = try await connection.query(
                 RateBucketSQL.upsert,
                 [
-                    model.provider.rawValue, model.baseURL, model.model, model.rpm, model.tpm, model.burst,
-                    AdaptiveRate.initialUnconfigured, model.maxInFlight,
+                    endpoint.provider.rawValue, endpoint.baseURL, endpoint.model, limits.rpm, limits.tpm, limits.burst,
+                    AdaptiveRate.initialUnconfigured, limits.maxInFlight,
                 ])[0].decode(Int64.self, "id")
+        }
+        for (model, role) in roles {
+            let bucketID = bucketOf[model.endpointKey]!
             try await connection.query(
                 SweepSQL.upsertModel,
                 [
