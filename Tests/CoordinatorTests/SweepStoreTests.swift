@@ -61,6 +61,28 @@ import Testing
         #expect(try rows[0].decode(Double?.self, "burst") == 4, "the tightest burst of the two")
     }
 
+    @Test func aSweepDoesNotResumeOnADatasetImportedAgain() async throws {
+        let pool = try await TestDatabase.pool(suite: "sweep_dataset_replaced")
+        try await SweepFixture.importDataset(pool, cases: 3)
+        let store = SweepStore(pool: pool)
+        try await store.submit(SweepFixture.definition(models: 1))
+        #expect(try await jobCount(pool) == 6)
+        // The same name, other data: the sweep's jobs would mix the two datasets' cases in one report.
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let paths = try DatasetFixture(count: 4).write(to: folder)
+        let changed = try DatasetLoader.load(name: "fixture", generationFile: paths.gen, mcqaFile: paths.mcqa, imagesFolder: paths.images)
+        #expect(try await DatasetStore(pool: pool).importDataset(changed, replace: true) == .replaced)
+        await #expect {
+            try await store.submit(SweepFixture.definition(models: 1))
+        } throws: { error in
+            guard case SweepStoreError.identityChanged(_, let fields) = error else { return false }
+            return fields.contains { $0.contains("imported again") }
+        }
+        #expect(try await jobCount(pool) == 6, "nothing was added")
+        #expect(try await store.submit(SweepFixture.definition(models: 1), replace: true) == .replaced(jobs: 8))
+    }
+
     @Test func anIdentityChangeIsRefusedWithTheFieldsAndWritesNothing() async throws {
         let pool = try await TestDatabase.pool(suite: "sweep_identity")
         try await SweepFixture.importDataset(pool, cases: 3)

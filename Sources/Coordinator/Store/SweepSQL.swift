@@ -4,7 +4,7 @@ enum SweepSQL {
     static let dataset = "SELECT id, has_mcqa FROM datasets WHERE name = $1 AND retired_at IS NULL"
     static let categories = "SELECT DISTINCT category FROM cases WHERE dataset_id = $1 ORDER BY category"
     static let current = """
-        SELECT id, state, definition FROM sweeps WHERE name = $1 AND state <> 'replaced' FOR UPDATE
+        SELECT id, state, definition, dataset_id FROM sweeps WHERE name = $1 AND state <> 'replaced' FOR UPDATE
         """
     static let insert = """
         INSERT INTO sweeps (name, dataset_id, definition, identity_sha256, seed, lease_ttl_s, budget_usd)

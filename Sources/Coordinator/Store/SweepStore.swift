@@ -45,7 +45,11 @@ public struct SweepStore: Sendable {
         if let current = try await connection.query(SweepSQL.current, [definition.name]).first {
             let sweepID = try current.decode(Int64.self, "id")
             let stored = try JSONDecoder().decode(SweepDefinition.self, from: try current.decode(JSONValue.self, "definition").canonicalData())
-            let differences = definition.identityDifferences(from: stored)
+            var differences = definition.identityDifferences(from: stored)
+            // The same name on other data is another sweep: resuming would mix two datasets' cases in one report.
+            if try current.decode(Int64.self, "dataset_id") != dataset {
+                differences.append("dataset \(definition.dataset.name) was imported again since the sweep started")
+            }
             if differences.isEmpty {
                 let added = try await resume(
                     sweepID, state: try current.decode(String.self, "state"), definition, datasetID: dataset, limit: limit, on: connection)
