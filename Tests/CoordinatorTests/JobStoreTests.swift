@@ -47,7 +47,12 @@ import Testing
         #expect(judges.allSatisfy { $0.fallbackModel?.name == "fallback" } && lease.fallbackModel == nil)
         #expect(judges.first { $0.kind == .judgeSafety }?.testCase.safetyWarning == "Warning 0.")
         #expect(judges.first { $0.kind == .judgeEffectiveness }?.testCase.safetyWarning == nil)
-        #expect(try await jobs.complete(judges.map { SweepFixture.result(for: $0) }) == [.accepted, .accepted])
+        // The fallback judge gave one of the two verdicts: the verdict names it as its judging model.
+        var verdicts = judges.map { SweepFixture.result(for: $0) }
+        verdicts[0].verdict?.byFallbackJudge = true
+        #expect(try await jobs.complete(verdicts) == [.accepted, .accepted])
+        let roles = try await pool.query("SELECT m.role FROM verdicts v JOIN models m ON m.id = v.judge_model_id ORDER BY m.role")
+        #expect(try roles.map { try $0.decode(String.self, "role") } == ["fallback_judge", "judge"])
         let status = try await SweepStore(pool: pool).status("sweep")
         #expect(status.state == "done")
         #expect(status.models["model-0"]?["judge_safety"] == KindCounts(total: 1, done: 1))

@@ -178,7 +178,7 @@ extension JobStore {
                 PostgresTextArray(verdicts.map { $0.0.kind == .judgeSafety ? "safety" : "effectiveness" }),
                 PostgresTextArray(verdicts.map { String($0.0.modelID) }), PostgresNullableTextArray(verdicts.map { $0.1.value.map(String.init) }),
                 PostgresNullableTextArray(verdicts.map { $0.1.label }), PostgresTextArray(verdicts.map { $0.1.judgeText }),
-                PostgresTextArray(verdicts.map { String($0.1.attempts) }),
+                PostgresTextArray(verdicts.map { String($0.1.attempts) }), PostgresTextArray(verdicts.map { String($0.1.byFallbackJudge) }),
             ])
         // Only a first ask that gave the verdict carries a key: refused or
         // unparseable judge answers never enter the cache.
