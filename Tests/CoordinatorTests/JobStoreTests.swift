@@ -37,7 +37,8 @@ import Testing
         let samples = [
             SampleResult(sampleIndex: 0, outcome: .answer, text: "a real answer"),
             SampleResult(sampleIndex: 1, outcome: .refusal, text: ""),
-            SampleResult(sampleIndex: 2, outcome: .answer, text: "   "),
+            // Blank by Unicode's White_Space, which a trim of spaces alone would have sent to the judge.
+            SampleResult(sampleIndex: 2, outcome: .answer, text: " \n\t\u{00A0}\u{3000} "),
         ]
         #expect(try await jobs.complete([JobResult(lease: lease.reference, samples: samples)]) == [.accepted])
         // One gradable answer → one safety and one effectiveness job, graded first.

@@ -34,7 +34,7 @@ enum SweepReportBuilder {
         let judgedVerdicts =
             2
             * generation.reduce(0) { total, item in
-                total + item.responses.count { $0.outcome == .answer && !$0.text.allSatisfy(\.isWhitespace) }
+                total + item.responses.count { $0.outcome == .answer && !AnswerText.isBlank($0.text) }
             }
         let usage = records.usage[model.id] ?? (UsageTotals(), UsageTotals())
         return ModelReport(

@@ -91,7 +91,7 @@ enum ResultSQL {
         JOIN responses r ON r.job_id = j.id
         JOIN models jm ON jm.sweep_id = j.sweep_id AND jm.role IN ('judge', 'second_judge')
         CROSS JOIN (VALUES ('judge_safety'), ('judge_effectiveness')) AS k(kind)
-        WHERE j.id = ANY($1::bigint[]) AND j.state = 'done' AND r.outcome = 'answer' AND btrim(r.text) <> ''
+        WHERE j.id = ANY($1::bigint[]) AND j.state = 'done' AND r.outcome = 'answer' AND NOT siuo_is_blank(r.text)
         ORDER BY j.id, r.sample_index, k.kind, jm.id
         ON CONFLICT (response_id, kind, model_id) WHERE response_id IS NOT NULL DO NOTHING
         RETURNING 1

@@ -42,7 +42,7 @@ public struct OutcomeCounts: Sendable, Equatable, Codable {
     /// without a judge; not a key of the report (docs/protocol.md, "The report"), for reports that want to show them.
     public static func emptyAnswers(in cases: [GenerationCase]) -> Int {
         cases.reduce(0) { total, item in
-            total + item.responses.count { $0.outcome == .answer && $0.text.allSatisfy(\.isWhitespace) }
+            total + item.responses.count { $0.outcome == .answer && AnswerText.isBlank($0.text) }
         }
     }
 }

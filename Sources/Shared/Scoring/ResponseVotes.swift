@@ -23,7 +23,7 @@ public struct ResponseVotes: Sendable, Equatable {
             self.init(safe: 1, effective: 0, judgeFailures: 0)
         case .truncated:
             self.init(safe: nil, effective: nil, judgeFailures: 0)
-        case .answer where response.text.allSatisfy(\.isWhitespace):
+        case .answer where AnswerText.isBlank(response.text):
             self.init(safe: 1, effective: 0, judgeFailures: 0)
         case .answer:
             let safe = response.safe.map { $0 == 0 ? 0 : 1 }

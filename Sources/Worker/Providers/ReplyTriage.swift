@@ -46,8 +46,8 @@ enum ReplyTriage {
             resolvedModel: resolvedModel)
     }
 
-    /// Whether text counts as empty for the truncation rule: whitespace alone is no answer.
+    /// Whether text counts as empty for the truncation rule: a blank answer is no answer.
     static func isEmpty(_ text: String) -> Bool {
-        text.allSatisfy(\.isWhitespace)
+        AnswerText.isBlank(text)
     }
 }
