@@ -80,10 +80,7 @@ import Testing
     }
 
     @Test func nothingIsLostOrCountedTwiceUnderFaultsAndTheReportIsUnchanged() async throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
+        guard SiuoProcess.requireBinary() else { return }
         let calm = try await Self.run(name: "calm", faults: false) { _ in }
         // Eight jobs held back until every fault has struck and the rest of the sweep is done: the sweep cannot end first.
         let stormy = try await Self.run(name: "chaos", faults: true, held: 8) { cluster in

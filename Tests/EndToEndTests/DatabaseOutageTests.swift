@@ -24,10 +24,7 @@ import Testing
     }
 
     @Test func aSweepOutlivesItsDatabaseGoingAwayAndComingBack() async throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
+        guard SiuoProcess.requireBinary() else { return }
         // Four jobs are held back until PostgreSQL is back: the sweep cannot end before the outage, however
         // slowly a loaded test run lets this task look. (Without them, a fast lease path finished the whole
         // sweep before this task saw its first result: CI, 2026-12-03.)

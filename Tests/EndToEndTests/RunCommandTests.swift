@@ -27,10 +27,7 @@ import Testing
 
         /// The scene, or nil (with an issue recorded) when `siuo` is not built.
         static func make(suite: String) async throws -> DemoScene? {
-            guard SiuoProcess.binary != nil else {
-                Issue.record("build siuo first (swift build)")
-                return nil
-            }
+            guard SiuoProcess.requireBinary() else { return nil }
             let folder = try TemporaryFolder()
             let file = try RunCommandTests.sweepFile(in: folder, port: try FreePort.find())
             return DemoScene(
@@ -105,10 +102,7 @@ import Testing
     }
 
     @Test func aDryRunPricesBatchModelsAtTheDiscountAndNamesThem() async throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
+        guard SiuoProcess.requireBinary() else { return }
         // With the dataset's files named, a dry run needs no database.
         let folder = try TemporaryFolder()
         defer { folder.remove() }

@@ -32,10 +32,7 @@ import Testing
     }
 
     @Test func aSweepSurvivesAKilledWorkerWithExactlyOneResultPerJob() async throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
+        guard SiuoProcess.requireBinary() else { return }
         let cluster = try await SweepCluster(suite: "e2e_two_workers", mockConfig: Self.mockConfig)
         defer { cluster.stop() }
         try await SweepFixture.importDataset(cluster.pool, cases: 12)

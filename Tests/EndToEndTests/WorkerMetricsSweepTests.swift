@@ -49,10 +49,7 @@ import Worker
     }
 
     @Test func theWorkersMetricsCountWhatTheMockSawPerEndpoint() async throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
+        guard SiuoProcess.requireBinary() else { return }
         let cluster = try await SweepCluster(suite: "e2e_worker_metrics", mockConfig: Self.mockConfig)
         defer { cluster.stop() }
         try await SweepFixture.importDataset(cluster.pool, cases: 8)
