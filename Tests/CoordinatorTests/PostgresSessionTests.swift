@@ -199,16 +199,3 @@ import Testing
         }
     }
 }
-
-/// Polls `condition` every 20 ms until it holds; fails after 300 s (a bound for a
-/// stuck test, not a timing assertion: a loaded CI machine can be very slow).
-func waitUntil(_ what: String, _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(300)
-    while try await !condition() {
-        guard ContinuousClock.now < deadline else {
-            Issue.record("timed out waiting until \(what)")
-            throw CancellationError()
-        }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-}

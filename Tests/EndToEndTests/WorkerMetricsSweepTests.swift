@@ -114,13 +114,9 @@ import Worker
         #expect(page.value(Name.spend, ["model": "model-b"]) == 0)
 
         // Every ending reached the coordinator: none waits.
-        var waiting = page.value(Name.outbox)
-        let settled = clock.now + .seconds(120)
-        while waiting != 0, clock.now < settled {
-            try await Task.sleep(for: .milliseconds(100))
-            waiting = PrometheusText(try await Self.get(metricsURL + "/metrics").body).value(Name.outbox)
+        try await waitUntil("no ending waits in the worker's outbox", every: .milliseconds(100)) {
+            PrometheusText(try await Self.get(metricsURL + "/metrics").body).value(Name.outbox) == 0
         }
-        #expect(waiting == 0)
 
         // SIGTERM stops the worker and its probes cleanly.
         #expect(cluster.workers[0].stop() == 0)

@@ -203,7 +203,7 @@ import Worker
                     services: [WorkerHarness.worker(coordinatorURL, concurrency: 4, grace: .milliseconds(300))],
                     logger: .init(label: "test"))
                 let running = Task { try await group.run() }
-                while provider.seen.count < 4 { try await Task.sleep(for: .milliseconds(20)) }
+                try await waitUntil("four provider calls are running") { provider.seen.count >= 4 }
                 // Four running, and one leased ahead for the next free slot.
                 #expect(try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM jobs WHERE state = 'leased'") == 5)
                 await group.triggerGracefulShutdown()
