@@ -1,6 +1,7 @@
 import Foundation
 import MockProvider
 import Shared
+import SiuoTestSupport
 import Testing
 
 /// Real HTTP against a mock on a loopback port, through libcurl.
@@ -208,7 +209,8 @@ import Testing
     }
 
     @Test func faultsAtRateOneAlwaysHappen() async throws {
-        let models = MockFault.allCases.map { "\"f-\($0.rawValue)\": {\"faults\": {\"\($0.rawValue)\": 1}, \"hang_s\": 60}" }
+        // A hang holds for ten minutes: it ends because the client goes, never by itself within the test.
+        let models = MockFault.allCases.map { "\"f-\($0.rawValue)\": {\"faults\": {\"\($0.rawValue)\": 1}, \"hang_s\": 600}" }
         let config = try MockConfig.parse(Data("{\"models\": {\(models.joined(separator: ", "))}}".utf8))
         try await MockLoopback.with(MockServer(seed: seed, config: config)) { url in
             let client = MockWireClient(baseURL: url)
@@ -229,13 +231,15 @@ import Testing
             } catch let error as HTTPClientError {
                 #expect(!error.isTimeout)
             }
-            do {
-                // Long enough for a loaded server to reach the hold before the client gives up.
-                _ = try await client.openAI(model: "f-hang", prompt: "x", timeout: 3)
-                Issue.record("a hang fault answered")
-            } catch let error as HTTPClientError {
-                #expect(error.isTimeout)
-            }
+            // The hang: the client waits as long as the hold (so a loaded machine cannot time it out
+            // before the mock has it), the test sees the mock hold it, then the client gives up.
+            let hang = Task { try await client.openAI(model: "f-hang", prompt: "x", timeout: 600) }
+            defer { hang.cancel() }
+            try await waitUntil("the mock holds the hang request") { try await Self.hangHeld(client) }
+            try await Task.sleep(for: .seconds(1))
+            #expect(try await Self.hangHeld(client), "the hang still holds a second later, unanswered")
+            hang.cancel()
+            await #expect(throws: CancellationError.self, "a hang fault answered") { try await hang.value }
 
             let stats = try await client.stats()
             for fault in MockFault.allCases where fault != .reset {
@@ -247,13 +251,16 @@ import Testing
             #expect(stats["models"]?["f-reset"]?["by_status"] == .object([:]))
             // The client gave up on the hang and closed its connection; the mock notices and lets go
             // (within seconds; a loaded machine running every suite at once may take longer).
-            var inFlight = -1
-            for _ in 0..<300 where inFlight != 0 {
-                try await Task.sleep(for: .milliseconds(100))
-                inFlight = try await client.stats()["models"]?["f-hang"]?["in_flight"]?.intValue ?? -1
+            try await waitUntil("the mock lets go of the hang", every: .milliseconds(100)) {
+                try await client.stats()["models"]?["f-hang"]?["in_flight"]?.intValue == 0
             }
-            #expect(inFlight == 0)
         }
+    }
+
+    /// Whether the mock counts one hang fault and holds that request, unanswered.
+    private static func hangHeld(_ client: MockWireClient) async throws -> Bool {
+        let hang = try await client.stats()["models"]?["f-hang"]
+        return hang?["faults"]?["hang"]?.intValue == 1 && hang?["in_flight"]?.intValue == 1 && hang?["by_status"] == .object([:])
     }
 
     @Test func faultsVaryBetweenRetriesOfOneRequest() async throws {
