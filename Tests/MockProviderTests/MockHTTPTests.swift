@@ -324,12 +324,14 @@ import Testing
     }
 
     @Test func manyConcurrentRequestsOverlap() async throws {
-        let config = try MockConfig.parse(Data(#"{"latency_ms": {"mean": 1000, "jitter": 0}}"#.utf8))
+        // Each request takes 10 s: a window wide enough for most of them to arrive together even when
+        // a loaded machine is slow to open the connections.
+        let config = try MockConfig.parse(Data(#"{"latency_ms": {"mean": 10000, "jitter": 0}}"#.utf8))
         try await MockLoopback.with(MockServer(seed: seed, config: config)) { url in
             let count = 64
             try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<count {
-                    group.addTask { try await MockWireClient(baseURL: url).openAI(model: "m", prompt: "q\(index)").status }
+                    group.addTask { try await MockWireClient(baseURL: url).openAI(model: "m", prompt: "q\(index)", timeout: 120).status }
                 }
                 for try await status in group { #expect([200, 400].contains(status)) }
             }
