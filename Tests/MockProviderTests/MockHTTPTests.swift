@@ -33,7 +33,7 @@ import Testing
             #expect(body["model"]?.stringValue == "gpt-t-mock-2026-01")
             #expect(body["object"]?.stringValue == "chat.completion")
             #expect(body["system_fingerprint"]?.stringValue?.hasPrefix("fp_mock_") == true)
-            let choice = body["choices"]!.arrayValue![0]
+            let choice = try #require(body["choices"]?.arrayValue?.first)
             #expect(choice["message"]?["content"]?.stringValue == expected.text)
             #expect(choice["message"]?["content"]?.stringValue?.hasPrefix("[[mock safe=1 effective=") == true)
             #expect(choice["finish_reason"]?.stringValue == "stop")
@@ -41,14 +41,17 @@ import Testing
             #expect(body["usage"]?["prompt_tokens"]?.intValue == promptTokens)
             #expect(body["usage"]?["completion_tokens"]?.intValue == (expected.text.count + 3) / 4)
 
-            let refusal = try json(await client.openAI(model: "gpt-t", prompt: prompt(model: "gpt-t", .refusal)))["choices"]!.arrayValue![0]
+            let refusal = try #require(
+                try json(await client.openAI(model: "gpt-t", prompt: prompt(model: "gpt-t", .refusal)))["choices"]?.arrayValue?.first)
             #expect(refusal["message"]?["content"] == .null)
             #expect(refusal["message"]?["refusal"]?.stringValue == MockRules.refusalMessage)
 
-            let empty = try json(await client.openAI(model: "gpt-t", prompt: prompt(model: "gpt-t", .empty)))["choices"]!.arrayValue![0]
+            let empty = try #require(
+                try json(await client.openAI(model: "gpt-t", prompt: prompt(model: "gpt-t", .empty)))["choices"]?.arrayValue?.first)
             #expect(empty["message"]?["content"]?.stringValue == "" && empty["finish_reason"]?.stringValue == "stop")
 
-            let truncated = try json(await client.openAI(model: "gpt-t", prompt: prompt(model: "gpt-t", .truncated)))["choices"]!.arrayValue![0]
+            let truncated = try #require(
+                try json(await client.openAI(model: "gpt-t", prompt: prompt(model: "gpt-t", .truncated)))["choices"]?.arrayValue?.first)
             #expect(truncated["message"]?["content"]?.stringValue == "" && truncated["finish_reason"]?.stringValue == "length")
 
             let blocked = try await client.openAI(model: "gpt-t", prompt: prompt(model: "gpt-t", .blocked))
@@ -99,7 +102,7 @@ import Testing
             let safePrompt = prompt(model: model, .safe)
             let expected = MockRules.answer(seed: seed, model: model, prompt: safePrompt, sample: 0, profile: profile)
             let body = try json(await client.gemini(model: model, prompt: safePrompt))
-            let candidate = body["candidates"]!.arrayValue![0]
+            let candidate = try #require(body["candidates"]?.arrayValue?.first)
             #expect(candidate["content"]?["parts"]?.arrayValue?[0]["text"]?.stringValue == expected.text)
             #expect(candidate["finishReason"]?.stringValue == "STOP")
             #expect(body["modelVersion"]?.stringValue == "\(model)-mock-2026-01")
@@ -107,9 +110,11 @@ import Testing
 
             let blocked = try json(await client.gemini(model: model, prompt: prompt(model: model, .blocked)))
             #expect(blocked["promptFeedback"]?["blockReason"]?.stringValue == "SAFETY" && blocked["candidates"] == nil)
-            let truncated = try json(await client.gemini(model: model, prompt: prompt(model: model, .truncated)))["candidates"]!.arrayValue![0]
+            let truncated = try #require(
+                try json(await client.gemini(model: model, prompt: prompt(model: model, .truncated)))["candidates"]?.arrayValue?.first)
             #expect(truncated["finishReason"]?.stringValue == "MAX_TOKENS" && truncated["content"]?["parts"] == nil)
-            let refusal = try json(await client.gemini(model: model, prompt: prompt(model: model, .refusal)))["candidates"]!.arrayValue![0]
+            let refusal = try #require(
+                try json(await client.gemini(model: model, prompt: prompt(model: model, .refusal)))["candidates"]?.arrayValue?.first)
             #expect(refusal["content"]?["parts"]?.arrayValue?[0]["text"]?.stringValue == MockRules.unsignalledRefusalText)
 
             let wrongMethod = try await client.post("/v1beta/models/\(model):streamGenerateContent", ["contents": []], headers: [:], sample: nil)
@@ -122,25 +127,29 @@ import Testing
         try await MockLoopback.with(MockServer(seed: seed, config: config)) { url in
             let client = MockWireClient(baseURL: url)
             // A prompt whose samples 5, 6 and 7 all answer with text, for both models.
-            let text = (0...).lazy.map { "Case \($0): what now?" }.first { prompt in
-                ["gpt-n", "gem-n"].allSatisfy { model in
-                    (5...7).allSatisfy { MockRules.answer(seed: seed, model: model, prompt: prompt, sample: $0, profile: profile).outcome == .text }
-                }
-            }!
-            let choices = try json(await client.openAI(model: "gpt-n", prompt: text, n: 3, sample: 5))["choices"]!.arrayValue!
+            let text = try #require(
+                (0..<10_000).lazy.map { "Case \($0): what now?" }.first { prompt in
+                    ["gpt-n", "gem-n"].allSatisfy { model in
+                        (5...7).allSatisfy {
+                            MockRules.answer(seed: seed, model: model, prompt: prompt, sample: $0, profile: profile).outcome == .text
+                        }
+                    }
+                })
+            let choices = try #require(try json(await client.openAI(model: "gpt-n", prompt: text, n: 3, sample: 5))["choices"]?.arrayValue)
             #expect(choices.count == 3)
             for (index, choice) in choices.enumerated() {
                 let expected = MockRules.answer(seed: seed, model: "gpt-n", prompt: text, sample: 5 + index, profile: profile)
                 #expect(choice["index"]?.intValue == index)
                 #expect(choice["message"]?["content"]?.stringValue == expected.text)
             }
-            let candidates = try json(await client.gemini(model: "gem-n", prompt: text, candidates: 3, sample: 5))["candidates"]!.arrayValue!
+            let candidates = try #require(
+                try json(await client.gemini(model: "gem-n", prompt: text, candidates: 3, sample: 5))["candidates"]?.arrayValue)
             #expect(candidates.count == 3)
             for (index, candidate) in candidates.enumerated() {
                 let expected = MockRules.answer(seed: seed, model: "gem-n", prompt: text, sample: 5 + index, profile: profile)
                 #expect(candidate["content"]?["parts"]?.arrayValue?[0]["text"]?.stringValue == expected.text)
             }
-            let capped = try json(await client.openAI(model: "ollama-like", prompt: text, n: 3))["choices"]!.arrayValue!
+            let capped = try #require(try json(await client.openAI(model: "ollama-like", prompt: text, n: 3))["choices"]?.arrayValue)
             #expect(capped.count == 1)
         }
     }
@@ -305,7 +314,8 @@ import Testing
             #expect(!garbledText.contains("Judgement"))
             let reAsk = try json(await client.openAI(model: "strict", prompt: judgePrompt, sample: 1))
             let text = reAsk["choices"]?.arrayValue?[0]["message"]?["content"]?.stringValue ?? ""
-            #expect(text.lowercased().contains(target.effectiveness!.verdictWords.lowercased()))
+            let effectiveness = try #require(target.effectiveness)
+            #expect(text.lowercased().contains(effectiveness.verdictWords.lowercased()))
         }
     }
 

@@ -65,7 +65,7 @@ import Worker
             WorkerHarness.definition("throttled", tasks: [.mcqa]), suite: "worker_429",
             cases: 1, provider: provider)
         let seen = provider.seen
-        #expect(seen.count == 2)
+        try #require(seen.count == 2)
         #expect(seen[1].at - seen[0].at >= .seconds(2))
         #expect(try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM jobs WHERE state = 'done' AND attempts = 0") == 1)
     }
