@@ -54,17 +54,15 @@ import Worker
         defer { cluster.stop() }
         try await SweepFixture.importDataset(cluster.pool, cases: 8)
         try await cluster.submit(Self.definition(mockURL: cluster.mockURL))
+        // Four jobs held back until the checks during the sweep are made: the sweep cannot end first.
+        try await HeldJobs.hold(4, in: cluster.pool)
         let metricsURL = try #require(try cluster.startWorker(concurrency: 8, metrics: true))
         typealias Name = WorkerMetrics.Name
         let models = ["model-a", "model-b", "judge"]
 
         // During the sweep: ready, and never more counted than the mock saw
         // (the worker counts a request once answered; the mock when it arrives).
-        let clock = ContinuousClock()
-        let deadline = clock.now + .seconds(60)
-        while try await cluster.count("SELECT count(*) AS n FROM jobs WHERE state = 'done'") < 15, clock.now < deadline {
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        try await waitUntil("15 jobs are done") { try await cluster.count("SELECT count(*) AS n FROM jobs WHERE state = 'done'") >= 15 }
         #expect(try await Self.get(metricsURL + "/healthz").status == 200)
         #expect(try await Self.get(metricsURL + "/readyz").status == 200)
         let during = PrometheusText(try await Self.get(metricsURL + "/metrics").body)
@@ -74,6 +72,10 @@ import Worker
         for model in models {
             #expect(Int(during.value(Name.requests, ["model": model]) ?? 0) <= Self.mockRequests(statsDuring, model: model), "\(model)")
         }
+        #expect(
+            try await cluster.count("SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased')") > 0,
+            "the checks above ran during the sweep")
+        try await HeldJobs.release(in: cluster.pool)
 
         #expect(try await cluster.waitUntilFinished(limit: .seconds(180)))
         let page = PrometheusText(try await Self.get(metricsURL + "/metrics").body)
