@@ -84,7 +84,7 @@ import Testing
         }
     }
 
-    @Test func holdsAThousandRequestsInFlightOnOneThreadAndReusesConnections() async throws {
+    @Test func holdsAThousandRequestsInFlightAtOnceAndReusesConnections() async throws {
         let gauge = Gauge()
         try await Loopback.serve(router: Self.router(gauge), beforeShutdown: { gauge.releaseHangs() }) { base in
             let client = CurlMultiClient()
