@@ -49,8 +49,9 @@ final class SweepCluster: @unchecked Sendable {
         _ = try await TestCoordinator.admin(coordinator.baseURL).submit(definition, replace: false)
     }
 
+    /// `pool.count(sql)`: the `n` a test's `SELECT count(*) AS n …` returns.
     func count(_ sql: String) async throws -> Int {
-        try await pool.query(sql)[0].decode(Int.self, "n")
+        try await pool.count(sql)
     }
 
     /// Waits until no job is queued, leased or waiting for a batch, or `limit` passes; returns whether it finished.

@@ -54,7 +54,7 @@ enum WorkerHarness {
 
     /// The usual end of a run: no job queued or leased.
     static func noOpenJobs(_ pool: PostgresPool) async throws -> Bool {
-        try await count(pool, "SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased')") == 0
+        try await pool.count("SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased')") == 0
     }
 
     /// Submits each definition in turn (pointed at the scripted provider) and
@@ -83,9 +83,5 @@ enum WorkerHarness {
                 }
             }
         }
-    }
-
-    static func count(_ pool: PostgresPool, _ sql: String) async throws -> Int {
-        try await pool.query(sql)[0].decode(Int.self, "n")
     }
 }
