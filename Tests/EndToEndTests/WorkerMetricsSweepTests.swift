@@ -30,11 +30,6 @@ import Worker
             judge: model("judge", price: Price(inputPerMTok: 1, outputPerMTok: 4)))
     }
 
-    static func get(_ url: String) async throws -> (status: Int, body: String) {
-        let response = try await CurlMultiClient.shared.send(HTTPClientRequest(url: url))
-        return (response.status, String(decoding: response.body, as: UTF8.self))
-    }
-
     /// The mock's requests of `model` by HTTP status.
     static func mockStatuses(_ stats: [String: Any], model: String) -> [Int: Int] {
         let models = stats["models"] as? [String: Any] ?? [:]
@@ -63,9 +58,9 @@ import Worker
         // During the sweep: ready, and never more counted than the mock saw
         // (the worker counts a request once answered; the mock when it arrives).
         try await waitUntil("15 jobs are done") { try await cluster.count("SELECT count(*) AS n FROM jobs WHERE state = 'done'") >= 15 }
-        #expect(try await Self.get(metricsURL + "/healthz").status == 200)
-        #expect(try await Self.get(metricsURL + "/readyz").status == 200)
-        let during = PrometheusText(try await Self.get(metricsURL + "/metrics").body)
+        #expect(try await Probe.get(metricsURL + "/healthz").status == 200)
+        #expect(try await Probe.get(metricsURL + "/readyz").status == 200)
+        let during = PrometheusText(try await Probe.get(metricsURL + "/metrics").body)
         let statsDuring = try await cluster.mockStats()
         #expect((during.value(Name.requests) ?? 0) > 0)
         #expect(during.value(Name.inFlight) != nil)
@@ -78,7 +73,7 @@ import Worker
         try await HeldJobs.release(in: cluster.pool)
 
         #expect(try await cluster.waitUntilFinished(limit: .seconds(180)))
-        let page = PrometheusText(try await Self.get(metricsURL + "/metrics").body)
+        let page = PrometheusText(try await Probe.get(metricsURL + "/metrics").body)
         let stats = try await cluster.mockStats()
         #expect(page.labelValues(Name.requests, "model") == Set(models))
         for model in models {
@@ -117,11 +112,11 @@ import Worker
 
         // Every ending reached the coordinator: none waits.
         try await waitUntil("no ending waits in the worker's outbox", every: .milliseconds(100)) {
-            PrometheusText(try await Self.get(metricsURL + "/metrics").body).value(Name.outbox) == 0
+            PrometheusText(try await Probe.get(metricsURL + "/metrics").body).value(Name.outbox) == 0
         }
 
         // SIGTERM stops the worker and its probes cleanly.
         #expect(cluster.workers[0].stop() == 0)
-        await #expect(throws: (any Error).self) { try await Self.get(metricsURL + "/healthz") }
+        await #expect(throws: (any Error).self) { try await Probe.get(metricsURL + "/healthz") }
     }
 }
