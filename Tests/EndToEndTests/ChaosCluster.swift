@@ -6,7 +6,7 @@ import SiuoTestSupport
 /// A deployment to break: its own PostgreSQL cluster (so the test may
 /// restart it), coordinators on fixed loopback ports (so a restarted one is
 /// found again), worker processes, and a mock provider with faults.
-final class ChaosCluster: @unchecked Sendable {
+final class ChaosCluster: MockProviderCluster, @unchecked Sendable {
     let postgres: EmbeddedPostgres
     let databaseURL: String
     let pool: PostgresPool
