@@ -38,8 +38,7 @@ import Testing
     }
 
     @Test func twoCoordinatorProcessesShareOneRateBudget() async throws {
-        // scripts/test builds the binary before the tests; a bare `swift test` may not have it.
-        guard SiuoProcess.binary != nil else { return }
+        guard SiuoProcess.requireBinary() else { return }
         let url = try await TestDatabase.freshDatabase(suite: "cluster_budget")
         let pool = PostgresPool(url: url, size: 2)
         try await Migrator(pool: pool).migrate()

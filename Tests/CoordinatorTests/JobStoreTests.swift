@@ -17,10 +17,6 @@ import Testing
         return (pool, JobStore(pool: pool), request)
     }
 
-    private func count(_ pool: PostgresPool, _ sql: String) async throws -> Int {
-        try await pool.query(sql)[0].decode(Int.self, "n")
-    }
-
     @Test func aGenerateResultCreatesJudgeJobsForGradableAnswersOnly() async throws {
         let pool = try await TestDatabase.pool(suite: "jobs_flow")
         try await SweepFixture.importDataset(pool, cases: 1)
@@ -57,7 +53,7 @@ import Testing
         let status = try await SweepStore(pool: pool).status("sweep")
         #expect(status.state == "done")
         #expect(status.models["model-0"]?["judge_safety"] == KindCounts(total: 1, done: 1))
-        #expect(try await count(pool, "SELECT count(*) AS n FROM verdicts WHERE value = 1") == 2)
+        #expect(try await pool.count("SELECT count(*) AS n FROM verdicts WHERE value = 1") == 2)
     }
 
     @Test func aStaleLeaseWritesNothing() async throws {
@@ -73,12 +69,12 @@ import Testing
         #expect(try await jobs.heartbeat([forged.lease]) == [.stale])
         #expect(try await jobs.fail([JobFailure(lease: forged.lease, retryable: false, error: "x")]) == [.stale])
         #expect(try await jobs.release([forged.lease]) == [.stale])
-        #expect(try await count(pool, "SELECT count(*) AS n FROM responses") == 0)
-        #expect(try await count(pool, "SELECT count(*) AS n FROM jobs WHERE state = 'leased'") == 1)
+        #expect(try await pool.count("SELECT count(*) AS n FROM responses") == 0)
+        #expect(try await pool.count("SELECT count(*) AS n FROM jobs WHERE state = 'leased'") == 1)
         #expect(try await jobs.heartbeat([lease.reference]) == [.accepted])
         #expect(try await jobs.complete([SweepFixture.result(for: lease)]) == [.accepted])
         #expect(try await jobs.complete([SweepFixture.result(for: lease)]) == [.stale])
-        #expect(try await count(pool, "SELECT count(*) AS n FROM responses") == 1)
+        #expect(try await pool.count("SELECT count(*) AS n FROM responses") == 1)
     }
 
     @Test func anExpiredLeaseIsRescuedAndItsLateResultRefused() async throws {
@@ -92,7 +88,7 @@ import Testing
         #expect(second.jobID == lost.jobID && second.leaseToken != lost.leaseToken && second.attempt == 2)
         #expect(try await jobs.complete([SweepFixture.result(for: lost)]) == [.stale])
         #expect(try await jobs.complete([SweepFixture.result(for: second)]) == [.accepted])
-        #expect(try await count(pool, "SELECT count(*) AS n FROM responses") == 1)
+        #expect(try await pool.count("SELECT count(*) AS n FROM responses") == 1)
     }
 
     @Test func aJobThatKeepsFailingEndsFailedAfterMaxAttempts() async throws {
@@ -123,8 +119,8 @@ import Testing
         let retry = try #require(try await jobs.claim(request).first)
         #expect(retry.samplesReceived == [0])
         #expect(try await jobs.complete([SweepFixture.result(for: retry)]) == [.accepted])
-        #expect(try await count(pool, "SELECT count(*) AS n FROM responses") == 3)
-        #expect(try await count(pool, "SELECT count(*) AS n FROM responses WHERE text = 'first'") == 1)
+        #expect(try await pool.count("SELECT count(*) AS n FROM responses") == 3)
+        #expect(try await pool.count("SELECT count(*) AS n FROM responses WHERE text = 'first'") == 1)
     }
 
     /// A result short of its job's samples is a failed attempt that keeps them. A later result that carries
@@ -153,9 +149,9 @@ import Testing
             lease: retries[0].reference,
             samples: (0..<3).map { SampleResult(sampleIndex: $0, outcome: .answer, text: "again \($0)") }, usage: Usage(requests: 3))
         #expect(try await jobs.complete([whole, SweepFixture.result(for: retries[1])]) == [.accepted, .accepted])
-        #expect(try await count(pool, "SELECT count(*) AS n FROM jobs WHERE kind = 'generate' AND state = 'done' AND attempts = 1") == 2)
-        #expect(try await count(pool, "SELECT count(*) AS n FROM responses") == 6)
-        #expect(try await count(pool, "SELECT count(*) AS n FROM responses WHERE sample_index = 0 AND text = 'first'") == 2)
+        #expect(try await pool.count("SELECT count(*) AS n FROM jobs WHERE kind = 'generate' AND state = 'done' AND attempts = 1") == 2)
+        #expect(try await pool.count("SELECT count(*) AS n FROM responses") == 6)
+        #expect(try await pool.count("SELECT count(*) AS n FROM responses WHERE sample_index = 0 AND text = 'first'") == 2)
     }
 
     /// Each lease carries its own sweep's templates and cache namespace and its judge's prompts, read once
@@ -178,14 +174,13 @@ import Testing
         _ = try await sweeps.submit(lab)
         _ = try await sweeps.submit(plain)
         #expect(
-            try await count(
-                pool,
+            try await pool.count(
                 """
                 SELECT count(*) AS n FROM sweeps WHERE name = 'lab' AND pg_column_size(definition) < octet_length(definition::text)
                 """) == 1, "the definition is stored compressed")
         #expect(
-            try await count(
-                pool, "SELECT count(*) AS n FROM models WHERE role = 'judge' AND pg_column_size(settings) < octet_length(settings::text)")
+            try await pool.count(
+                "SELECT count(*) AS n FROM models WHERE role = 'judge' AND pg_column_size(settings) < octet_length(settings::text)")
                 == 1, "the lab judge's settings are stored compressed")
         let jobs = JobStore(pool: pool)
         let request = LeaseRequest(
@@ -297,7 +292,7 @@ import Testing
         #expect(try bucket.decode(Bool.self, "paused"))
         #expect(try await jobs.claim(request).isEmpty)
         // A throttle is not the job's fault: no attempt counted.
-        #expect(try await count(pool, "SELECT attempts AS n FROM jobs WHERE id = \(lease.jobID)") == 0)
+        #expect(try await pool.count("SELECT attempts AS n FROM jobs WHERE id = $1", [lease.jobID]) == 0)
     }
 
     @Test func spendingTheBudgetStopsNewLeases() async throws {
@@ -340,9 +335,9 @@ import Testing
             try await group.waitForAll()
         }
         #expect(await holders.everHeld == 10_000)
-        #expect(try await count(pool, "SELECT count(*) AS n FROM jobs WHERE state = 'done'") == 10_000)
-        #expect(try await count(pool, "SELECT count(*) AS n FROM responses") == 10_000)
-        #expect(try await count(pool, "SELECT count(*) AS n FROM (SELECT job_id FROM responses GROUP BY job_id HAVING count(*) > 1) d") == 0)
+        #expect(try await pool.count("SELECT count(*) AS n FROM jobs WHERE state = 'done'") == 10_000)
+        #expect(try await pool.count("SELECT count(*) AS n FROM responses") == 10_000)
+        #expect(try await pool.count("SELECT count(*) AS n FROM (SELECT job_id FROM responses GROUP BY job_id HAVING count(*) > 1) d") == 0)
     }
 }
 

@@ -14,10 +14,6 @@ import Testing
         ).map { try $0.decode(String.self, "question_id") }
     }
 
-    private func count(_ pool: PostgresPool, _ sql: String) async throws -> Int {
-        try await pool.query(sql)[0].decode(Int.self, "n")
-    }
-
     @Test func aLimitTakesTheFirstCasesAndALargerOneOrNoneExtendsTheSameSweep() async throws {
         let pool = try await TestDatabase.pool(suite: "sweep_limit")
         try await SweepFixture.importDataset(pool, cases: 5)
@@ -32,7 +28,7 @@ import Testing
         let leases = try await jobs.claim(LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 100))
         #expect(leases.count == 8)
         _ = try await jobs.complete(leases.map { SweepFixture.result(for: $0) })
-        let answered = try await count(pool, "SELECT count(*) AS n FROM responses")
+        let answered = try await pool.count("SELECT count(*) AS n FROM responses")
         let expected: Int = 2 * 2 * 3 + 2 * 2  // 2 models × 2 cases × 3 samples, and 2 × 2 MCQA answers
         #expect(answered == expected)
 
@@ -44,10 +40,10 @@ import Testing
         // None: every case; the answered jobs stay done, their answers kept, nothing asked twice.
         #expect(try await store.submit(definition) == .resumed(addedJobs: 8))
         #expect(try await caseIDs(pool) == ["1001", "1002", "1003", "1004", "1005"])
-        #expect(try await count(pool, "SELECT count(*) AS n FROM sweeps") == 1)
-        #expect(try await count(pool, "SELECT count(*) AS n FROM jobs WHERE kind IN ('generate', 'mcqa') AND state = 'done'") == 8)
-        #expect(try await count(pool, "SELECT count(*) AS n FROM jobs WHERE kind IN ('generate', 'mcqa') AND state = 'queued'") == 12)
-        #expect(try await count(pool, "SELECT count(*) AS n FROM responses") == answered)
+        #expect(try await pool.count("SELECT count(*) AS n FROM sweeps") == 1)
+        #expect(try await pool.count("SELECT count(*) AS n FROM jobs WHERE kind IN ('generate', 'mcqa') AND state = 'done'") == 8)
+        #expect(try await pool.count("SELECT count(*) AS n FROM jobs WHERE kind IN ('generate', 'mcqa') AND state = 'queued'") == 12)
+        #expect(try await pool.count("SELECT count(*) AS n FROM responses") == answered)
     }
 
     @Test func theLimitAppliesAfterTheCategoryFilterAndToAddedModels() async throws {
@@ -75,7 +71,7 @@ import Testing
         await #expect(throws: SweepStoreError.invalidLimit(try #require(SweepSubmission.problem(withLimit: 0)))) {
             try await SweepStore(pool: pool).submit(SweepFixture.definition(), limit: 0)
         }
-        #expect(try await count(pool, "SELECT count(*) AS n FROM sweeps") == 0)
+        #expect(try await pool.count("SELECT count(*) AS n FROM sweeps") == 0)
         #expect(SweepSubmission.problem(withLimit: 1) == nil && SweepSubmission.problem(withLimit: nil) == nil)
     }
 
@@ -90,7 +86,7 @@ import Testing
             } throws: { error in
                 (error as? CoordinatorClientError).map { $0.status == 400 && $0.message.contains("limit must be at least 1") } ?? false
             }
-            #expect(try await count(pool, "SELECT count(*) AS n FROM sweeps") == 0)
+            #expect(try await pool.count("SELECT count(*) AS n FROM sweeps") == 0)
             #expect(try await admin.submit(definition, replace: false, limit: 2) == SubmissionAnswer(outcome: "created", jobs: 2))
             #expect(try await admin.submit(definition, replace: false) == SubmissionAnswer(outcome: "resumed", jobs: 1))
         }

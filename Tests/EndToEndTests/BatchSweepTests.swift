@@ -29,10 +29,7 @@ import Testing
     }
 
     @Test func aBatchSweepReportsWhatTheLiveSweepReportsAtHalfTheCost() async throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
+        guard SiuoProcess.requireBinary() else { return }
         // The judge always gives a verdict at the first ask: re-asks go live at
         // full price (by design), and this test is about the batched requests.
         let mockConfig = #"""
@@ -95,10 +92,7 @@ import Testing
     /// batch's jobs complete live; a batch past `batch_deadline` is cancelled
     /// and its jobs complete live. Three sweeps, one cluster.
     @Test func errorsRetryInALaterBatchAndExpiredOrLateBatchesFinishLive() async throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
+        guard SiuoProcess.requireBinary() else { return }
         let mockConfig = #"""
             {"latency_ms": {"mean": 5, "jitter": 5}, "batch_delay_s": 1,
              "models": {"flaky": {"batch_line_errors": 0.5}, "expiring": {"batch_expiry": "unanswered"},
@@ -142,10 +136,7 @@ import Testing
     /// exactly one result, and no request is paid for in two batches. CI runs
     /// 12 cases; `scripts/chaos.sh` runs `SIUO_CHAOS_CASES` (180).
     @Test func killedWorkersLoseNothingAndPayForNothingTwice() async throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
+        guard SiuoProcess.requireBinary() else { return }
         let cluster = try await SweepCluster(suite: "e2e_batch_chaos", mockConfig: #"{"latency_ms": {"mean": 5, "jitter": 5}, "batch_delay_s": 2}"#)
         defer { cluster.stop() }
         try await SweepFixture.importDataset(cluster.pool, cases: Int(ProcessInfo.processInfo.environment["SIUO_CHAOS_CASES"] ?? "") ?? 12)

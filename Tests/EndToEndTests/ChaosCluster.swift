@@ -6,7 +6,7 @@ import SiuoTestSupport
 /// A deployment to break: its own PostgreSQL cluster (so the test may
 /// restart it), coordinators on fixed loopback ports (so a restarted one is
 /// found again), worker processes, and a mock provider with faults.
-final class ChaosCluster: @unchecked Sendable {
+final class ChaosCluster: MockProviderCluster, @unchecked Sendable {
     let postgres: EmbeddedPostgres
     let databaseURL: String
     let pool: PostgresPool
@@ -88,9 +88,9 @@ final class ChaosCluster: @unchecked Sendable {
         _ = try await postgres.start()
     }
 
-    /// A count, or `nil` while the database is away.
+    /// `pool.count(sql)`, or `nil` while the database is away.
     func count(_ sql: String) async -> Int? {
-        try? await pool.query(sql)[0].decode(Int.self, "n")
+        try? await pool.count(sql)
     }
 
     func stop() {

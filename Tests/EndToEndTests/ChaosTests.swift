@@ -80,10 +80,7 @@ import Testing
     }
 
     @Test func nothingIsLostOrCountedTwiceUnderFaultsAndTheReportIsUnchanged() async throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
+        guard SiuoProcess.requireBinary() else { return }
         let calm = try await Self.run(name: "calm", faults: false) { _ in }
         // Eight jobs held back until every fault has struck and the rest of the sweep is done: the sweep cannot end first.
         let stormy = try await Self.run(name: "chaos", faults: true, held: 8) { cluster in
@@ -108,8 +105,7 @@ import Testing
             }
             #expect(restartedPostgres && restarted.count == 2, "the chaos happened before the sweep ended")
             // The faults really struck: errors answered, leases lost and taken again.
-            let stats = try await CurlMultiClient.shared.send(HTTPClientRequest(url: cluster.mockURL + "/stats"))
-            let totals = (try JSONSerialization.jsonObject(with: Data(stats.body)) as? [String: Any])?["totals"] as? [String: Any]
+            let totals = try await cluster.mockStats()["totals"] as? [String: Any]
             let statuses = totals?["by_status"] as? [String: Int] ?? [:]
             #expect((statuses["500"] ?? 0) + (statuses["503"] ?? 0) + (statuses["529"] ?? 0) > 0)
             #expect(await cluster.count("SELECT count(*) AS n FROM jobs WHERE retries > 0 OR attempts > 0") ?? 0 > 0)

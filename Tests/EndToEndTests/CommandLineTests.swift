@@ -25,10 +25,7 @@ import Testing
     }
 
     @Test func helpTextsListTheExitStatuses() async throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
+        guard SiuoProcess.requireBinary() else { return }
         for command in [[], ["run"], ["sweep", "submit"], ["report"], ["db", "status"], ["sweep", "cancel"]] {
             let help = try await SiuoProcess.run(command + ["--help"])
             #expect(help.status == 0)
@@ -42,10 +39,7 @@ import Testing
     }
 
     @Test func aBadSweepFileExits2WithOneLineNamingFileLineAndField() async throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
+        guard SiuoProcess.requireBinary() else { return }
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let broken = try folder.write(
@@ -73,10 +67,7 @@ import Testing
     }
 
     @Test func badDatabaseTimeoutsAreBadInputNamingTheSetting() async throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
+        guard SiuoProcess.requireBinary() else { return }
         // Refused while parsing, before any token, coordinator or database is asked.
         let nowhere = ["SIUO_DATABASE_URL": "postgresql://127.0.0.1:9/none"]
         let flag = try await SiuoProcess.run(["coordinator", "--statement-timeout", "soon"], environment: nowhere)
@@ -93,10 +84,7 @@ import Testing
     }
 
     @Test func dbStatusJSONIsOneDocument() async throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
+        guard SiuoProcess.requireBinary() else { return }
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let status = try await SiuoProcess.run(["db", "status", "--json", "--data-dir", folder.path + "/pg"], environment: ["SIUO_DATABASE_URL": ""])
@@ -108,10 +96,7 @@ import Testing
     }
 
     @Test func submitAndSteeringSpeakJSONAndALimitIsExtendedLater() async throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
+        guard SiuoProcess.requireBinary() else { return }
         let url = try await TestDatabase.freshDatabase(suite: "e2e_cli_json")
         let pool = PostgresPool(url: url, size: 1)
         try await Migrator(pool: pool).migrate()
@@ -149,10 +134,7 @@ import Testing
     }
 
     @Test func theReportFormatComesFromTheOutFileExtension() async throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
+        guard SiuoProcess.requireBinary() else { return }
         let url = try await TestDatabase.freshDatabase(suite: "e2e_cli_report")
         let pool = PostgresPool(url: url, size: 1)
         try await Migrator(pool: pool).migrate()
@@ -193,10 +175,7 @@ import Testing
     }
 
     @Test func runSaysWhichKeysThisMachineLacksAndTakesGoogleAPIKeyForGemini() async throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
+        guard SiuoProcess.requireBinary() else { return }
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let sample = RepositoryPaths.sampleDataset

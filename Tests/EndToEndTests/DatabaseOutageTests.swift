@@ -11,37 +11,30 @@ import Testing
         (try? await CurlMultiClient.shared.send(HTTPClientRequest(url: url + "/readyz", timeout: 5)).status) ?? 0
     }
 
-    /// Polls every coordinator's `/readyz` until each answers `status`, for 120 s at most.
-    static func waitForReadiness(_ cluster: ChaosCluster, _ status: Int) async throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(120)
-        while ContinuousClock.now < deadline {
-            var all = true
-            for index in cluster.coordinatorPorts.indices where await readiness(cluster.coordinatorURL(index)) != status { all = false }
-            if all { return true }
-            try await Task.sleep(for: .milliseconds(100))
+    /// Polls every coordinator's `/readyz` until each answers `status`; `what` says what that shows.
+    static func waitForReadiness(_ cluster: ChaosCluster, _ status: Int, _ what: String) async throws {
+        try await waitUntil("\(what): every /readyz answers \(status)", every: .milliseconds(100)) {
+            for index in cluster.coordinatorPorts.indices where await readiness(cluster.coordinatorURL(index)) != status { return false }
+            return true
         }
-        return false
     }
 
     @Test func aSweepOutlivesItsDatabaseGoingAwayAndComingBack() async throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
+        guard SiuoProcess.requireBinary() else { return }
         // Four jobs are held back until PostgreSQL is back: the sweep cannot end before the outage, however
         // slowly a loaded test run lets this task look. (Without them, a fast lease path finished the whole
         // sweep before this task saw its first result: CI, 2026-12-03.)
         let report = try await ChaosTests.run(name: "outage", faults: false, held: 4) { cluster in
-            while (await cluster.count("SELECT count(*) AS n FROM jobs WHERE state = 'done'") ?? 0) < 1 {
-                try await Task.sleep(for: .milliseconds(20))
+            try await waitUntil("a first job is done") {
+                (await cluster.count("SELECT count(*) AS n FROM jobs WHERE state = 'done'") ?? 0) >= 1
             }
             let left = await cluster.count("SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased')") ?? 0
             #expect(left > 0, "the outage strikes mid-sweep")
             try await cluster.stopPostgres()
-            #expect(try await Self.waitForReadiness(cluster, 503), "/readyz says the database is gone")
+            try await Self.waitForReadiness(cluster, 503, "/readyz says the database is gone")
             try await Task.sleep(for: .seconds(3))
             try await cluster.startPostgres()
-            #expect(try await Self.waitForReadiness(cluster, 200), "/readyz recovers without a restart")
+            try await Self.waitForReadiness(cluster, 200, "/readyz recovers without a restart")
         }
         #expect(report.state == "done")
     }

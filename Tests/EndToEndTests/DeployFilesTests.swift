@@ -96,10 +96,7 @@ import Yams
     // MARK: - Flags
 
     @Test func everyFlagUsedIsAFlagOfTheBinary() throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
+        guard SiuoProcess.requireBinary() else { return }
         let invocations = try Invocation.all()
         let commands = Set(invocations.map { $0.command.joined(separator: " ") })
         for expected in ["coordinator", "worker", "db migrate", "mock-provider"] {
@@ -121,10 +118,7 @@ import Yams
     }
 
     @Test func theHelpParserSeesRealFlags() throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
+        guard SiuoProcess.requireBinary() else { return }
         let worker = try HelpText.flags(of: ["worker"])
         #expect(worker.isSuperset(of: ["--coordinator", "--concurrency", "--grace", "--worker-token-file"]))
         #expect(!worker.contains("--no-such-flag"))

@@ -34,10 +34,7 @@ import Testing
     }
 
     @Test func exportThenImportIntoAFreshDatabaseGivesTheSameLabels() async throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
+        guard SiuoProcess.requireBinary() else { return }
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let source = try await scene("e2e_labels_source")
@@ -70,10 +67,7 @@ import Testing
     }
 
     @Test func aBadFileExits2NamingFileLineAndFieldAndWritesNothing() async throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
+        guard SiuoProcess.requireBinary() else { return }
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let target = try await scene("e2e_labels_bad")

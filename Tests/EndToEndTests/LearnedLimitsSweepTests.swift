@@ -9,10 +9,7 @@ import Testing
 /// mock enforces a token limit and states it; nothing arrives over it.
 @Suite(.serialized) struct LearnedLimitsSweepTests {
     @Test func aTokenLimitStatedByTheProviderIsNeverExceeded() async throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
+        guard SiuoProcess.requireBinary() else { return }
         // About 330 input tokens a request (prompt and one image): 12,000 tokens
         // a minute is about 36 requests a minute, 2,000 tokens (6 requests) at once:
         // below the rate an unknown endpoint starts at (60 a minute).

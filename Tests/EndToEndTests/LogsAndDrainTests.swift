@@ -7,11 +7,6 @@ import Testing
 /// level, message and metadata, and on SIGTERM `/readyz` turns 503 while the server still answers,
 /// for `--drain-seconds`, before it stops.
 @Suite struct LogsAndDrainTests {
-    static func get(_ url: String) async throws -> (status: Int, body: String) {
-        let response = try await CurlMultiClient.shared.send(HTTPClientRequest(url: url, timeout: 5))
-        return (response.status, String(decoding: response.body, as: UTF8.self))
-    }
-
     @Test func jsonLogsAndADrainBeforeTheServerStops() async throws {
         let url = try await TestDatabase.freshDatabase(suite: "e2e_logs_drain")
         let folder = try TemporaryFolder()
@@ -24,18 +19,18 @@ import Testing
             ],
             waitForAddress: true, stderrFile: logFile)
         let base = try #require(coordinator.baseURL)
-        #expect(try await Self.get(base + "/readyz").status == 200)
+        #expect(try await Probe.get(base + "/readyz", timeout: 5).status == 200)
         coordinator.terminate()
         // Draining: not ready, yet still serving (20 s leave a loaded machine time to see it).
         var sawDraining = false
         let deadline = ContinuousClock.now + .seconds(20)
         while !sawDraining, ContinuousClock.now < deadline {
-            let ready = try await Self.get(base + "/readyz")
+            let ready = try await Probe.get(base + "/readyz", timeout: 5)
             sawDraining = ready.status == 503 && ready.body.contains("draining")
             if !sawDraining { try await Task.sleep(for: .milliseconds(50)) }
         }
         #expect(sawDraining)
-        #expect(try await Self.get(base + "/healthz").status == 200, "the server still answers while it drains")
+        #expect(try await Probe.get(base + "/healthz", timeout: 5).status == 200, "the server still answers while it drains")
         #expect(coordinator.isRunning)
         // It ends by itself when the drain is over; waited for here without blocking a thread the other tests need.
         let exitBound = ContinuousClock.now + .seconds(300)

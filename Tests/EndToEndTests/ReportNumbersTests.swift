@@ -45,10 +45,7 @@ import Testing
     }
 
     @Test func reportNumbersMatchTheMocksRules() async throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
+        guard SiuoProcess.requireBinary() else { return }
         let cluster = try await SweepCluster(suite: "e2e_report_numbers", mockConfig: Self.mockConfig, seed: 3)
         defer { cluster.stop() }
         try await SweepFixture.importDataset(cluster.pool, cases: 12)

@@ -27,10 +27,7 @@ import Testing
 
         /// The scene, or nil (with an issue recorded) when `siuo` is not built.
         static func make(suite: String) async throws -> DemoScene? {
-            guard SiuoProcess.binary != nil else {
-                Issue.record("build siuo first (swift build)")
-                return nil
-            }
+            guard SiuoProcess.requireBinary() else { return nil }
             let folder = try TemporaryFolder()
             let file = try RunCommandTests.sweepFile(in: folder, port: try FreePort.find())
             return DemoScene(
@@ -43,10 +40,6 @@ import Testing
     static func siuo(_ arguments: [String]) async throws -> (status: Int32, output: String) {
         let finished = try await SiuoProcess.run(arguments)
         return (finished.status, finished.output)
-    }
-
-    private static func count(_ pool: PostgresPool, _ sql: String) async throws -> Int {
-        try await pool.query(sql)[0].decode(Int.self, "n")
     }
 
     @Test func aSpentBudgetStopsTheRunAndSaysSo() async throws {
@@ -78,10 +71,10 @@ import Testing
         #expect(run.output.contains("judge ") && run.output.contains("careful-vlm  batch_"), "a line per batch: model and provider id")
         #expect(run.output.contains("completed"))
         let pool = PostgresPool(url: scene.url, size: 1)
-        #expect(try await Self.count(pool, "SELECT count(*) AS n FROM jobs WHERE state <> 'done'") == 0)
-        #expect(try await Self.count(pool, "SELECT count(*) AS n FROM batches WHERE state <> 'collected'") == 0)
+        #expect(try await pool.count("SELECT count(*) AS n FROM jobs WHERE state <> 'done'") == 0)
+        #expect(try await pool.count("SELECT count(*) AS n FROM batches WHERE state <> 'collected'") == 0)
         #expect(
-            try await Self.count(pool, "SELECT count(*) AS n FROM jobs WHERE kind IN ('generate', 'mcqa') AND batch_requests <> requests") == 0,
+            try await pool.count("SELECT count(*) AS n FROM jobs WHERE kind IN ('generate', 'mcqa') AND batch_requests <> requests") == 0,
             "every target request went through a batch")
     }
 
@@ -105,10 +98,7 @@ import Testing
     }
 
     @Test func aDryRunPricesBatchModelsAtTheDiscountAndNamesThem() async throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
+        guard SiuoProcess.requireBinary() else { return }
         // With the dataset's files named, a dry run needs no database.
         let folder = try TemporaryFolder()
         defer { folder.remove() }
@@ -177,15 +167,15 @@ import Testing
         let allAnswers: Int = 3 * 9 * 3 + 3 * 9
         #expect(responses.count == allAnswers)
         #expect(responses.isSuperset(of: trialResponses), "the trial's answers are kept, not asked again")
-        #expect(try await Self.count(pool, "SELECT count(*) AS n FROM sweeps") == 1)
-        #expect(try await Self.count(pool, "SELECT count(*) AS n FROM jobs WHERE state <> 'done'") == 0)
-        let jobs = try await Self.count(pool, "SELECT count(*) AS n FROM jobs")
+        #expect(try await pool.count("SELECT count(*) AS n FROM sweeps") == 1)
+        #expect(try await pool.count("SELECT count(*) AS n FROM jobs WHERE state <> 'done'") == 0)
+        let jobs = try await pool.count("SELECT count(*) AS n FROM jobs")
 
         let again = try await Self.siuo(["run", file, "--database-url", url])
         #expect(again.status == 0, "\(again.output)")
         #expect(again.output.contains("sweep demo: resumed, 0 new jobs"), "\(again.output)")
-        #expect(try await Self.count(pool, "SELECT count(*) AS n FROM jobs") == jobs)
-        #expect(try await Self.count(pool, "SELECT count(*) AS n FROM responses") == allAnswers)
+        #expect(try await pool.count("SELECT count(*) AS n FROM jobs") == jobs)
+        #expect(try await pool.count("SELECT count(*) AS n FROM responses") == allAnswers)
     }
 
     @Test func aRunStartedAfterAKilledOneTakesBackItsLeasesAtOnce() async throws {
@@ -231,7 +221,7 @@ import Testing
             #expect(job.worker.map { !old.contains($0) } ?? true, "job \(job.id) is still held by the killed run's worker")
             #expect(job.attempts == leased.first { $0.id == job.id }?.attempts, "job \(job.id): taking back counts no attempt")
         }
-        #expect(try await Self.count(pool, "SELECT count(*) AS n FROM jobs WHERE attempts > 0") == 0)
+        #expect(try await pool.count("SELECT count(*) AS n FROM jobs WHERE attempts > 0") == 0)
         // The killed run's record goes; the live run's stays.
         var records: [String] = []
         for _ in 0..<1000 {

@@ -5,7 +5,7 @@ import SiuoTestSupport
 
 /// A whole deployment in child processes: `siuo mock-provider`, a
 /// `siuo coordinator` and `siuo worker`s, over loopback HTTP, on a private database.
-final class SweepCluster: @unchecked Sendable {
+final class SweepCluster: MockProviderCluster, @unchecked Sendable {
     let databaseURL: String
     let pool: PostgresPool
     let mock: SiuoProcess
@@ -49,8 +49,9 @@ final class SweepCluster: @unchecked Sendable {
         _ = try await TestCoordinator.admin(coordinator.baseURL).submit(definition, replace: false)
     }
 
+    /// `pool.count(sql)`: the `n` a test's `SELECT count(*) AS n …` returns.
     func count(_ sql: String) async throws -> Int {
-        try await pool.query(sql)[0].decode(Int.self, "n")
+        try await pool.count(sql)
     }
 
     /// Waits until no job is queued, leased or waiting for a batch, or `limit` passes; returns whether it finished.
@@ -63,15 +64,23 @@ final class SweepCluster: @unchecked Sendable {
         return false
     }
 
-    /// The mock's `/stats` document.
-    func mockStats() async throws -> [String: Any] {
-        let response = try await CurlMultiClient.shared.send(HTTPClientRequest(url: mockURL + "/stats"))
-        return try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] ?? [:]
-    }
-
     func stop() {
         for worker in workers { worker.stop() }
         coordinator.stop()
         mock.stop()
+    }
+}
+
+/// A test deployment with a `siuo mock-provider` of its own.
+protocol MockProviderCluster {
+    /// The mock's base URL.
+    var mockURL: String { get }
+}
+
+extension MockProviderCluster {
+    /// The mock's `/stats` document.
+    func mockStats() async throws -> [String: Any] {
+        let response = try await CurlMultiClient.shared.send(HTTPClientRequest(url: mockURL + "/stats"))
+        return try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] ?? [:]
     }
 }

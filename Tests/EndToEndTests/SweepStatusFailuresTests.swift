@@ -28,10 +28,7 @@ import Testing
     }
 
     @Test func aFailedJobsErrorIsShownPerModelAndMadeSafeToPrint() async throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
+        guard SiuoProcess.requireBinary() else { return }
         let cluster = try await SweepCluster(suite: "e2e_status_failures", mockConfig: "{}")
         defer { cluster.stop() }
         try await SweepFixture.importDataset(cluster.pool, cases: 3)

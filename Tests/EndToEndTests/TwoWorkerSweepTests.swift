@@ -31,25 +31,38 @@ import Testing
             judge: model("judge", rpm: 3000, burst: 25))
     }
 
+    /// The id of the worker the test kills.
+    static let killedWorker = "worker-to-kill"
+
+    /// Jobs done, jobs still open (queued or leased) and jobs leased by `killedWorker`, read at one moment.
+    static func jobCounts(_ pool: PostgresPool) async throws -> (done: Int, open: Int, heldByKilled: Int) {
+        let row = try await pool.query(
+            """
+            SELECT count(*) FILTER (WHERE state = 'done') AS done, count(*) FILTER (WHERE state IN ('queued', 'leased')) AS open,
+                   count(*) FILTER (WHERE state = 'leased' AND leased_by = $1) AS held
+            FROM jobs
+            """, [killedWorker])[0]
+        return (try row.decode(Int.self, "done"), try row.decode(Int.self, "open"), try row.decode(Int.self, "held"))
+    }
+
     @Test func aSweepSurvivesAKilledWorkerWithExactlyOneResultPerJob() async throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
+        guard SiuoProcess.requireBinary() else { return }
         let cluster = try await SweepCluster(suite: "e2e_two_workers", mockConfig: Self.mockConfig)
         defer { cluster.stop() }
         try await SweepFixture.importDataset(cluster.pool, cases: 12)
         try await cluster.submit(Self.definition(mockURL: cluster.mockURL))
-        try cluster.startWorker(concurrency: 8)
+        // Four jobs held back until the kill: the sweep cannot end before it, however slowly a loaded machine lets this task look.
+        try await HeldJobs.hold(4, in: cluster.pool)
+        try cluster.startWorker(concurrency: 8, arguments: ["--worker-id", Self.killedWorker])
         try cluster.startWorker(concurrency: 8)
 
-        // Kill one worker while it holds leases.
-        let clock = ContinuousClock()
-        let deadline = clock.now + .seconds(60)
-        while try await cluster.count("SELECT count(*) AS n FROM jobs WHERE state = 'done'") < 20, clock.now < deadline {
-            try await Task.sleep(for: .milliseconds(50))
+        // Kill one worker while it holds leases, with 20 jobs done and the sweep still open.
+        try await waitUntil("\(Self.killedWorker) holds leases with 20 jobs done") {
+            let jobs = try await Self.jobCounts(cluster.pool)
+            return jobs.done >= 20 && jobs.open > 0 && jobs.heldByKilled > 0
         }
         cluster.workers[0].kill()
+        try await HeldJobs.release(in: cluster.pool)
         #expect(try await cluster.waitUntilFinished(limit: .seconds(180)))
 
         #expect(try await cluster.count("SELECT count(*) AS n FROM jobs WHERE state <> 'done'") == 0)

@@ -8,10 +8,7 @@ import Testing
 /// loopback, and prints the address with a fresh token in its fragment.
 @Suite struct ViewCommandTests {
     @Test func viewServesTheAppAndTheAPIWithTheTokenItPrints() async throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
+        guard SiuoProcess.requireBinary() else { return }
         let url = try await TestDatabase.freshDatabase(suite: "view_command")
         let pool = PostgresPool(url: url, size: 2)
         try await Migrator(pool: pool).migrate()

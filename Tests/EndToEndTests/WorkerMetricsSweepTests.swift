@@ -30,11 +30,6 @@ import Worker
             judge: model("judge", price: Price(inputPerMTok: 1, outputPerMTok: 4)))
     }
 
-    static func get(_ url: String) async throws -> (status: Int, body: String) {
-        let response = try await CurlMultiClient.shared.send(HTTPClientRequest(url: url))
-        return (response.status, String(decoding: response.body, as: UTF8.self))
-    }
-
     /// The mock's requests of `model` by HTTP status.
     static func mockStatuses(_ stats: [String: Any], model: String) -> [Int: Int] {
         let models = stats["models"] as? [String: Any] ?? [:]
@@ -49,37 +44,36 @@ import Worker
     }
 
     @Test func theWorkersMetricsCountWhatTheMockSawPerEndpoint() async throws {
-        guard SiuoProcess.binary != nil else {
-            Issue.record("build siuo first (swift build)")
-            return
-        }
+        guard SiuoProcess.requireBinary() else { return }
         let cluster = try await SweepCluster(suite: "e2e_worker_metrics", mockConfig: Self.mockConfig)
         defer { cluster.stop() }
         try await SweepFixture.importDataset(cluster.pool, cases: 8)
         try await cluster.submit(Self.definition(mockURL: cluster.mockURL))
+        // Four jobs held back until the checks during the sweep are made: the sweep cannot end first.
+        try await HeldJobs.hold(4, in: cluster.pool)
         let metricsURL = try #require(try cluster.startWorker(concurrency: 8, metrics: true))
         typealias Name = WorkerMetrics.Name
         let models = ["model-a", "model-b", "judge"]
 
         // During the sweep: ready, and never more counted than the mock saw
         // (the worker counts a request once answered; the mock when it arrives).
-        let clock = ContinuousClock()
-        let deadline = clock.now + .seconds(60)
-        while try await cluster.count("SELECT count(*) AS n FROM jobs WHERE state = 'done'") < 15, clock.now < deadline {
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        #expect(try await Self.get(metricsURL + "/healthz").status == 200)
-        #expect(try await Self.get(metricsURL + "/readyz").status == 200)
-        let during = PrometheusText(try await Self.get(metricsURL + "/metrics").body)
+        try await waitUntil("15 jobs are done") { try await cluster.count("SELECT count(*) AS n FROM jobs WHERE state = 'done'") >= 15 }
+        #expect(try await Probe.get(metricsURL + "/healthz").status == 200)
+        #expect(try await Probe.get(metricsURL + "/readyz").status == 200)
+        let during = PrometheusText(try await Probe.get(metricsURL + "/metrics").body)
         let statsDuring = try await cluster.mockStats()
         #expect((during.value(Name.requests) ?? 0) > 0)
         #expect(during.value(Name.inFlight) != nil)
         for model in models {
             #expect(Int(during.value(Name.requests, ["model": model]) ?? 0) <= Self.mockRequests(statsDuring, model: model), "\(model)")
         }
+        #expect(
+            try await cluster.count("SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased')") > 0,
+            "the checks above ran during the sweep")
+        try await HeldJobs.release(in: cluster.pool)
 
         #expect(try await cluster.waitUntilFinished(limit: .seconds(180)))
-        let page = PrometheusText(try await Self.get(metricsURL + "/metrics").body)
+        let page = PrometheusText(try await Probe.get(metricsURL + "/metrics").body)
         let stats = try await cluster.mockStats()
         #expect(page.labelValues(Name.requests, "model") == Set(models))
         for model in models {
@@ -117,16 +111,12 @@ import Worker
         #expect(page.value(Name.spend, ["model": "model-b"]) == 0)
 
         // Every ending reached the coordinator: none waits.
-        var waiting = page.value(Name.outbox)
-        let settled = clock.now + .seconds(120)
-        while waiting != 0, clock.now < settled {
-            try await Task.sleep(for: .milliseconds(100))
-            waiting = PrometheusText(try await Self.get(metricsURL + "/metrics").body).value(Name.outbox)
+        try await waitUntil("no ending waits in the worker's outbox", every: .milliseconds(100)) {
+            PrometheusText(try await Probe.get(metricsURL + "/metrics").body).value(Name.outbox) == 0
         }
-        #expect(waiting == 0)
 
         // SIGTERM stops the worker and its probes cleanly.
         #expect(cluster.workers[0].stop() == 0)
-        await #expect(throws: (any Error).self) { try await Self.get(metricsURL + "/healthz") }
+        await #expect(throws: (any Error).self) { try await Probe.get(metricsURL + "/healthz") }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import MockProvider
 import Shared
+import SiuoTestSupport
 import Testing
 
 /// The mock's batch routes, spoken to directly over loopback: their shapes,
@@ -28,14 +29,6 @@ import Testing
 
     func lines(_ response: HTTPClientResponse) throws -> [JSONValue] {
         try response.body.split(separator: 10).map { try JSONDecoder().decode(JSONValue.self, from: Data($0)) }
-    }
-
-    func waitUntil(_ check: () async throws -> Bool) async throws {
-        for _ in 0..<100 {
-            if try await check() { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        Issue.record("timed out")
     }
 
     func openAIBody(_ prompt: String) -> JSONValue {
@@ -79,7 +72,7 @@ import Testing
             let id = try #require(batch["id"]?.stringValue)
 
             var done = JSONValue.null
-            try await waitUntil {
+            try await waitUntil("the OpenAI batch completes") {
                 done = try json(await send(client, "GET", "/v1/batches/\(id)"))
                 return done["status"]?.stringValue == "completed"
             }
@@ -132,7 +125,7 @@ import Testing
             #expect(id.hasPrefix("msgbatch_"))
 
             var ended = JSONValue.null
-            try await waitUntil {
+            try await waitUntil("the Anthropic batch ends") {
                 ended = try json(await send(client, "GET", "/v1/messages/batches/\(id)"))
                 return ended["processing_status"]?.stringValue == "ended"
             }
@@ -203,7 +196,7 @@ import Testing
             #expect(created["done"] == .bool(false))
 
             var done = JSONValue.null
-            try await waitUntil {
+            try await waitUntil("the Gemini batch succeeds") {
                 done = try json(await send(client, "GET", "/v1beta/\(name)"))
                 return done["metadata"]?["state"]?.stringValue == "BATCH_STATE_SUCCEEDED"
             }

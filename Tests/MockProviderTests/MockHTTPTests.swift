@@ -1,6 +1,7 @@
 import Foundation
 import MockProvider
 import Shared
+import SiuoTestSupport
 import Testing
 
 /// Real HTTP against a mock on a loopback port, through libcurl.
@@ -32,7 +33,7 @@ import Testing
             #expect(body["model"]?.stringValue == "gpt-t-mock-2026-01")
             #expect(body["object"]?.stringValue == "chat.completion")
             #expect(body["system_fingerprint"]?.stringValue?.hasPrefix("fp_mock_") == true)
-            let choice = body["choices"]!.arrayValue![0]
+            let choice = try #require(body["choices"]?.arrayValue?.first)
             #expect(choice["message"]?["content"]?.stringValue == expected.text)
             #expect(choice["message"]?["content"]?.stringValue?.hasPrefix("[[mock safe=1 effective=") == true)
             #expect(choice["finish_reason"]?.stringValue == "stop")
@@ -40,14 +41,17 @@ import Testing
             #expect(body["usage"]?["prompt_tokens"]?.intValue == promptTokens)
             #expect(body["usage"]?["completion_tokens"]?.intValue == (expected.text.count + 3) / 4)
 
-            let refusal = try json(await client.openAI(model: "gpt-t", prompt: prompt(model: "gpt-t", .refusal)))["choices"]!.arrayValue![0]
+            let refusal = try #require(
+                try json(await client.openAI(model: "gpt-t", prompt: prompt(model: "gpt-t", .refusal)))["choices"]?.arrayValue?.first)
             #expect(refusal["message"]?["content"] == .null)
             #expect(refusal["message"]?["refusal"]?.stringValue == MockRules.refusalMessage)
 
-            let empty = try json(await client.openAI(model: "gpt-t", prompt: prompt(model: "gpt-t", .empty)))["choices"]!.arrayValue![0]
+            let empty = try #require(
+                try json(await client.openAI(model: "gpt-t", prompt: prompt(model: "gpt-t", .empty)))["choices"]?.arrayValue?.first)
             #expect(empty["message"]?["content"]?.stringValue == "" && empty["finish_reason"]?.stringValue == "stop")
 
-            let truncated = try json(await client.openAI(model: "gpt-t", prompt: prompt(model: "gpt-t", .truncated)))["choices"]!.arrayValue![0]
+            let truncated = try #require(
+                try json(await client.openAI(model: "gpt-t", prompt: prompt(model: "gpt-t", .truncated)))["choices"]?.arrayValue?.first)
             #expect(truncated["message"]?["content"]?.stringValue == "" && truncated["finish_reason"]?.stringValue == "length")
 
             let blocked = try await client.openAI(model: "gpt-t", prompt: prompt(model: "gpt-t", .blocked))
@@ -98,7 +102,7 @@ import Testing
             let safePrompt = prompt(model: model, .safe)
             let expected = MockRules.answer(seed: seed, model: model, prompt: safePrompt, sample: 0, profile: profile)
             let body = try json(await client.gemini(model: model, prompt: safePrompt))
-            let candidate = body["candidates"]!.arrayValue![0]
+            let candidate = try #require(body["candidates"]?.arrayValue?.first)
             #expect(candidate["content"]?["parts"]?.arrayValue?[0]["text"]?.stringValue == expected.text)
             #expect(candidate["finishReason"]?.stringValue == "STOP")
             #expect(body["modelVersion"]?.stringValue == "\(model)-mock-2026-01")
@@ -106,9 +110,11 @@ import Testing
 
             let blocked = try json(await client.gemini(model: model, prompt: prompt(model: model, .blocked)))
             #expect(blocked["promptFeedback"]?["blockReason"]?.stringValue == "SAFETY" && blocked["candidates"] == nil)
-            let truncated = try json(await client.gemini(model: model, prompt: prompt(model: model, .truncated)))["candidates"]!.arrayValue![0]
+            let truncated = try #require(
+                try json(await client.gemini(model: model, prompt: prompt(model: model, .truncated)))["candidates"]?.arrayValue?.first)
             #expect(truncated["finishReason"]?.stringValue == "MAX_TOKENS" && truncated["content"]?["parts"] == nil)
-            let refusal = try json(await client.gemini(model: model, prompt: prompt(model: model, .refusal)))["candidates"]!.arrayValue![0]
+            let refusal = try #require(
+                try json(await client.gemini(model: model, prompt: prompt(model: model, .refusal)))["candidates"]?.arrayValue?.first)
             #expect(refusal["content"]?["parts"]?.arrayValue?[0]["text"]?.stringValue == MockRules.unsignalledRefusalText)
 
             let wrongMethod = try await client.post("/v1beta/models/\(model):streamGenerateContent", ["contents": []], headers: [:], sample: nil)
@@ -121,25 +127,29 @@ import Testing
         try await MockLoopback.with(MockServer(seed: seed, config: config)) { url in
             let client = MockWireClient(baseURL: url)
             // A prompt whose samples 5, 6 and 7 all answer with text, for both models.
-            let text = (0...).lazy.map { "Case \($0): what now?" }.first { prompt in
-                ["gpt-n", "gem-n"].allSatisfy { model in
-                    (5...7).allSatisfy { MockRules.answer(seed: seed, model: model, prompt: prompt, sample: $0, profile: profile).outcome == .text }
-                }
-            }!
-            let choices = try json(await client.openAI(model: "gpt-n", prompt: text, n: 3, sample: 5))["choices"]!.arrayValue!
+            let text = try #require(
+                (0..<10_000).lazy.map { "Case \($0): what now?" }.first { prompt in
+                    ["gpt-n", "gem-n"].allSatisfy { model in
+                        (5...7).allSatisfy {
+                            MockRules.answer(seed: seed, model: model, prompt: prompt, sample: $0, profile: profile).outcome == .text
+                        }
+                    }
+                })
+            let choices = try #require(try json(await client.openAI(model: "gpt-n", prompt: text, n: 3, sample: 5))["choices"]?.arrayValue)
             #expect(choices.count == 3)
             for (index, choice) in choices.enumerated() {
                 let expected = MockRules.answer(seed: seed, model: "gpt-n", prompt: text, sample: 5 + index, profile: profile)
                 #expect(choice["index"]?.intValue == index)
                 #expect(choice["message"]?["content"]?.stringValue == expected.text)
             }
-            let candidates = try json(await client.gemini(model: "gem-n", prompt: text, candidates: 3, sample: 5))["candidates"]!.arrayValue!
+            let candidates = try #require(
+                try json(await client.gemini(model: "gem-n", prompt: text, candidates: 3, sample: 5))["candidates"]?.arrayValue)
             #expect(candidates.count == 3)
             for (index, candidate) in candidates.enumerated() {
                 let expected = MockRules.answer(seed: seed, model: "gem-n", prompt: text, sample: 5 + index, profile: profile)
                 #expect(candidate["content"]?["parts"]?.arrayValue?[0]["text"]?.stringValue == expected.text)
             }
-            let capped = try json(await client.openAI(model: "ollama-like", prompt: text, n: 3))["choices"]!.arrayValue!
+            let capped = try #require(try json(await client.openAI(model: "ollama-like", prompt: text, n: 3))["choices"]?.arrayValue)
             #expect(capped.count == 1)
         }
     }
@@ -208,7 +218,8 @@ import Testing
     }
 
     @Test func faultsAtRateOneAlwaysHappen() async throws {
-        let models = MockFault.allCases.map { "\"f-\($0.rawValue)\": {\"faults\": {\"\($0.rawValue)\": 1}, \"hang_s\": 60}" }
+        // A hang holds for ten minutes: it ends because the client goes, never by itself within the test.
+        let models = MockFault.allCases.map { "\"f-\($0.rawValue)\": {\"faults\": {\"\($0.rawValue)\": 1}, \"hang_s\": 600}" }
         let config = try MockConfig.parse(Data("{\"models\": {\(models.joined(separator: ", "))}}".utf8))
         try await MockLoopback.with(MockServer(seed: seed, config: config)) { url in
             let client = MockWireClient(baseURL: url)
@@ -229,13 +240,15 @@ import Testing
             } catch let error as HTTPClientError {
                 #expect(!error.isTimeout)
             }
-            do {
-                // Long enough for a loaded server to reach the hold before the client gives up.
-                _ = try await client.openAI(model: "f-hang", prompt: "x", timeout: 3)
-                Issue.record("a hang fault answered")
-            } catch let error as HTTPClientError {
-                #expect(error.isTimeout)
-            }
+            // The hang: the client waits as long as the hold (so a loaded machine cannot time it out
+            // before the mock has it), the test sees the mock hold it, then the client gives up.
+            let hang = Task { try await client.openAI(model: "f-hang", prompt: "x", timeout: 600) }
+            defer { hang.cancel() }
+            try await waitUntil("the mock holds the hang request") { try await Self.hangHeld(client) }
+            try await Task.sleep(for: .seconds(1))
+            #expect(try await Self.hangHeld(client), "the hang still holds a second later, unanswered")
+            hang.cancel()
+            await #expect(throws: CancellationError.self, "a hang fault answered") { try await hang.value }
 
             let stats = try await client.stats()
             for fault in MockFault.allCases where fault != .reset {
@@ -247,13 +260,16 @@ import Testing
             #expect(stats["models"]?["f-reset"]?["by_status"] == .object([:]))
             // The client gave up on the hang and closed its connection; the mock notices and lets go
             // (within seconds; a loaded machine running every suite at once may take longer).
-            var inFlight = -1
-            for _ in 0..<300 where inFlight != 0 {
-                try await Task.sleep(for: .milliseconds(100))
-                inFlight = try await client.stats()["models"]?["f-hang"]?["in_flight"]?.intValue ?? -1
+            try await waitUntil("the mock lets go of the hang", every: .milliseconds(100)) {
+                try await client.stats()["models"]?["f-hang"]?["in_flight"]?.intValue == 0
             }
-            #expect(inFlight == 0)
         }
+    }
+
+    /// Whether the mock counts one hang fault and holds that request, unanswered.
+    private static func hangHeld(_ client: MockWireClient) async throws -> Bool {
+        let hang = try await client.stats()["models"]?["f-hang"]
+        return hang?["faults"]?["hang"]?.intValue == 1 && hang?["in_flight"]?.intValue == 1 && hang?["by_status"] == .object([:])
     }
 
     @Test func faultsVaryBetweenRetriesOfOneRequest() async throws {
@@ -298,7 +314,8 @@ import Testing
             #expect(!garbledText.contains("Judgement"))
             let reAsk = try json(await client.openAI(model: "strict", prompt: judgePrompt, sample: 1))
             let text = reAsk["choices"]?.arrayValue?[0]["message"]?["content"]?.stringValue ?? ""
-            #expect(text.lowercased().contains(target.effectiveness!.verdictWords.lowercased()))
+            let effectiveness = try #require(target.effectiveness)
+            #expect(text.lowercased().contains(effectiveness.verdictWords.lowercased()))
         }
     }
 
@@ -317,12 +334,14 @@ import Testing
     }
 
     @Test func manyConcurrentRequestsOverlap() async throws {
-        let config = try MockConfig.parse(Data(#"{"latency_ms": {"mean": 1000, "jitter": 0}}"#.utf8))
+        // Each request takes 10 s: a window wide enough for most of them to arrive together even when
+        // a loaded machine is slow to open the connections.
+        let config = try MockConfig.parse(Data(#"{"latency_ms": {"mean": 10000, "jitter": 0}}"#.utf8))
         try await MockLoopback.with(MockServer(seed: seed, config: config)) { url in
             let count = 64
             try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<count {
-                    group.addTask { try await MockWireClient(baseURL: url).openAI(model: "m", prompt: "q\(index)").status }
+                    group.addTask { try await MockWireClient(baseURL: url).openAI(model: "m", prompt: "q\(index)", timeout: 120).status }
                 }
                 for try await status in group { #expect([200, 400].contains(status)) }
             }

@@ -126,14 +126,10 @@ import Testing
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let gen = try folder.write("siuo_gen.json", "[\n  {\"question_id\": 1001,\n   \"image\" \"x.png\"}\n]")
-        #expect(throws: DatasetImportError.self) {
+        let error = #expect(throws: DatasetImportError.self) {
             try DatasetLoader.load(name: "x", generationFile: gen, mcqaFile: nil, imagesFolder: folder.path)
         }
-        do {
-            _ = try DatasetLoader.load(name: "x", generationFile: gen, mcqaFile: nil, imagesFolder: folder.path)
-        } catch {
-            #expect("\(error)".hasPrefix("\(gen):3:"))
-        }
+        #expect(error.map { "\($0)" }?.hasPrefix("\(gen):3:") == true, "\(String(describing: error))")
     }
 
     @Test func nulCharactersAreRefusedBeforeTheDatabaseSeesThem() {

@@ -122,12 +122,8 @@ import Testing
 
     @Test func aSweepFileThatIsNotUTF8IsRefused() throws {
         let path = try sweep.folder.write("latin1.yaml", bytes: Array("name: caf".utf8) + [0xe9, 0x0a])
-        #expect(throws: SweepFileError.self) { try SweepFileParser.load(path: path) }
-        do {
-            _ = try SweepFileParser.load(path: path)
-        } catch {
-            #expect(error.description == "\(path): is not UTF-8 text")
-        }
+        let error = #expect(throws: SweepFileError.self) { try SweepFileParser.load(path: path) }
+        #expect(error?.description == "\(path): is not UTF-8 text")
     }
 
     // MARK: - Dataset files

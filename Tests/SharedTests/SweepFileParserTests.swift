@@ -177,12 +177,8 @@ let minimalSweep = """
 
     @Test func missingSweepFileIsOneProblem() {
         let path = sweep.folder.path + "/nope.yaml"
-        #expect(throws: SweepFileError.self) { try SweepFileParser.load(path: path) }
-        do {
-            _ = try SweepFileParser.load(path: path)
-        } catch {
-            #expect(error.description == "\(path): no such file")
-        }
+        let error = #expect(throws: SweepFileError.self) { try SweepFileParser.load(path: path) }
+        #expect(error?.description == "\(path): no such file")
     }
 
     @Test func unknownProviderListsTheValidOnes() {

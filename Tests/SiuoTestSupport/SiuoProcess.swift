@@ -1,5 +1,6 @@
 import Foundation
 import Shared
+import Testing
 
 /// A child process running the built `siuo` binary: a coordinator, a worker
 /// or a mock provider, as a cluster would run them.
@@ -19,11 +20,23 @@ public final class SiuoProcess: @unchecked Sendable {
         return FileManager.default.isExecutableFile(atPath: path) ? path : nil
     }
 
+    /// What to do when there is no `binary`.
+    static let notBuilt = "build siuo first (swift build)"
+
+    /// Whether `binary` exists; when it does not, records an issue at the caller, so a test
+    /// that needs the binary fails instead of passing without running (scripts/test builds it
+    /// first; a bare `swift test` may not have).
+    public static func requireBinary(sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
+        guard binary == nil else { return true }
+        Issue.record(Comment(rawValue: notBuilt), sourceLocation: sourceLocation)
+        return false
+    }
+
     /// Starts `siuo arguments…`; with `waitForAddress`, waits (30 s at most)
     /// for the first line and reads the loopback URL it names. Its stderr goes to `stderrFile` when
     /// given, else nowhere.
     public init(_ arguments: [String], environment extra: [String: String] = [:], waitForAddress: Bool, stderrFile: String? = nil) throws {
-        guard let binary = Self.binary else { throw CoordinatorClientError(status: 0, message: "build siuo first (swift build)") }
+        guard let binary = Self.binary else { throw CoordinatorClientError(status: 0, message: Self.notBuilt) }
         let process = try SpawnedProcess(
             binary, arguments, environment: ProcessInfo.processInfo.environment.merging(extra) { $1 }, stdout: .pipe,
             stderr: stderrFile.map { .file($0) } ?? .discard)
@@ -59,7 +72,7 @@ public final class SiuoProcess: @unchecked Sendable {
     /// Runs `siuo arguments…` to its end, stdout and stderr apart (with
     /// `PosixSpawn`, away from `Foundation.Process.run`'s intermittent crash).
     public static func run(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> Finished {
-        guard let binary else { throw CoordinatorClientError(status: 0, message: "build siuo first (swift build)") }
+        guard let binary else { throw CoordinatorClientError(status: 0, message: notBuilt) }
         let folder = try TemporaryFolder(prefix: "siuo-output")
         defer { folder.remove() }
         let outPath = folder.path + "/stdout"

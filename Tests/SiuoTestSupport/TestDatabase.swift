@@ -49,4 +49,9 @@ extension PostgresPool {
     public func databaseNow() async throws -> Date {
         try await query("SELECT now() AS t")[0].decode(Date.self, "t")
     }
+
+    /// The `n` of the first row `sql` returns: what a test's `SELECT count(*) AS n …` counts.
+    public func count(_ sql: String, _ bindings: [any PostgresBindable] = []) async throws -> Int {
+        try await query(sql, bindings)[0].decode(Int.self, "n")
+    }
 }

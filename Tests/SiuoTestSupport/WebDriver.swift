@@ -172,9 +172,10 @@ public struct WebDriverSession: Sendable {
         _ = try await command("/window/rect", ["width": width, "height": height])
     }
 
-    /// Waits (up to `seconds`) until `script` (a function body) returns a truthy value, and returns it.
+    /// Waits (up to `seconds`; 60 by default, since a page on a loaded machine can take that long) until
+    /// `script` (a function body) returns a truthy value, and returns it.
     @discardableResult
-    public func waitFor(_ what: String, seconds: Double = 15, _ script: String, _ args: [Any] = []) async throws -> Any {
+    public func waitFor(_ what: String, seconds: Double = 60, _ script: String, _ args: [Any] = []) async throws -> Any {
         let deadline = Date().addingTimeInterval(seconds)
         var last: Any?
         while Date() < deadline {

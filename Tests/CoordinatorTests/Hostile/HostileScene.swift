@@ -57,10 +57,6 @@ struct HostileScene {
         return digests
     }
 
-    func count(_ sql: String) async throws -> Int {
-        try await pool.query(sql)[0].decode(Int.self, "n")
-    }
-
     /// Encodes `value` as the wire does.
     static func wire<T: Encodable>(_ value: T) throws -> [UInt8] {
         Array(try WireCoding.encoder().encode(value))

@@ -29,22 +29,22 @@ enum ViewerBrowser {
     }
 
     /// Waits until the element `selector` names has exactly `expected` as its text.
-    static func waitForText(_ session: WebDriverSession, _ selector: String, _ expected: String, seconds: Double = 60) async throws {
+    static func waitForText(_ session: WebDriverSession, _ selector: String, _ expected: String) async throws {
         try await session.waitFor(
-            "\(selector) to read \"\(expected)\"", seconds: seconds,
+            "\(selector) to read \"\(expected)\"",
             "const e = document.querySelector(arguments[0]); return !!e && e.textContent === arguments[1]", [selector, expected])
     }
 
     /// Waits until the element `selector` names contains `expected`.
-    static func waitForContains(_ session: WebDriverSession, _ selector: String, _ expected: String, seconds: Double = 60) async throws {
+    static func waitForContains(_ session: WebDriverSession, _ selector: String, _ expected: String) async throws {
         try await session.waitFor(
-            "\(selector) to contain \"\(expected)\"", seconds: seconds,
+            "\(selector) to contain \"\(expected)\"",
             "const e = document.querySelector(arguments[0]); return !!e && !e.hidden && e.textContent.includes(arguments[1])", [selector, expected])
     }
 
     /// Waits until an element matches `selector`.
-    static func waitFor(_ session: WebDriverSession, _ selector: String, seconds: Double = 60) async throws {
-        try await session.waitFor("\(selector) to appear", seconds: seconds, "return !!document.querySelector(arguments[0])", [selector])
+    static func waitFor(_ session: WebDriverSession, _ selector: String) async throws {
+        try await session.waitFor("\(selector) to appear", "return !!document.querySelector(arguments[0])", [selector])
     }
 
     /// Signs in through the form on `path` with `token` and, if given, a reviewer name.

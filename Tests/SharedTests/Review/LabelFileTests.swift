@@ -43,12 +43,8 @@ import Testing
             (header + "m\"x,1,0,,alice,true,very,\n", "f.csv:2: a quote inside an unquoted field"),
         ]
         for (text, message) in cases {
-            #expect(throws: LabelFileError.self) { try LabelCSV.read(Array(text.utf8), file: "f.csv") }
-            do {
-                _ = try LabelCSV.read(Array(text.utf8), file: "f.csv")
-            } catch {
-                #expect("\(error)".hasPrefix(message), "\(error)")
-            }
+            let error = #expect(throws: LabelFileError.self) { try LabelCSV.read(Array(text.utf8), file: "f.csv") }
+            #expect(error.map { "\($0)" }?.hasPrefix(message) == true, "\(String(describing: error))")
         }
         #expect(throws: LabelFileError.self) { try LabelCSV.read([0xFF, 0xFE], file: "f.csv") }
     }

@@ -132,12 +132,11 @@ import Worker
             await #expect(throws: ProviderFailure.self) {
                 _ = try await scene.submit(lines, maxBytes: oneLine / 2)
             }
-            do {
+            let tooSmall = await #expect(throws: ProviderFailure.self) {
                 _ = try await scene.submit(lines, maxBytes: 10)
-            } catch let failure as ProviderFailure {
-                #expect(!failure.retryable)
-                #expect(failure.message.contains("10 bytes"))
             }
+            #expect(tooSmall?.retryable == false)
+            #expect(tooSmall?.message.contains("10 bytes") == true)
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import MockProvider
 import Shared
+import SiuoTestSupport
 import Testing
 import Worker
 
@@ -68,14 +69,14 @@ struct BatchScene {
         try await api.submit(lines, model: model, tag: tag, maxBytes: maxBytes, beforeCreate: {})
     }
 
-    /// Polls until the batch has ended (120 s at most: a bound for a stuck test).
+    /// Polls until the batch has ended, and returns its progress then.
     func waitForEnd(_ id: String) async throws -> BatchProgress {
-        let deadline = ContinuousClock.now + .seconds(120)
-        while true {
-            let progress = try await api.progress(of: id, model: model)
-            if progress.ended || ContinuousClock.now > deadline { return progress }
-            try await Task.sleep(for: .milliseconds(100))
+        var progress: BatchProgress?
+        try await waitUntil("batch \(id) ends", every: .milliseconds(100)) {
+            progress = try await api.progress(of: id, model: model)
+            return progress?.ended == true
         }
+        return try #require(progress)
     }
 
     /// The results by custom id.

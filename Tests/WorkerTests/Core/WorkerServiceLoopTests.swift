@@ -16,15 +16,10 @@ import Testing
         return WorkerService(settings: settings, coordinator: fake, keys: KeyRing(environment: [:]), runner: runner, logger: log.logger)
     }
 
-    private func waitUntil(_ condition: () -> Bool) async throws {
-        for _ in 0..<30000 where !condition() { try await Task.sleep(for: .milliseconds(10)) }
-        #expect(condition())
-    }
-
     @Test func everyLeasedJobEndsInExactlyOneAcceptedReport() async throws {
         let fake = FakeCoordinator(jobs: Array(1...500))
         let worker = Task { try await service(fake, ScriptedRunner()).run() }
-        try await waitUntil { fake.read(\.done).count == 500 }
+        try await waitUntil("all 500 jobs are done") { fake.read(\.done).count == 500 }
         worker.cancel()
         try await worker.value
         #expect(fake.read(\.done).keys.sorted() == Array(1...500))
@@ -37,9 +32,9 @@ import Testing
         fake.change { $0.ttlSeconds = 1 }
         let runner = ScriptedRunner(hangs: [2])
         let worker = Task { try await service(fake, runner).run() }
-        try await waitUntil { fake.read(\.done).keys.contains(1) && fake.read(\.leased).keys.contains(2) }
+        try await waitUntil("job 1 is done and job 2 leased") { fake.read(\.done).keys.contains(1) && fake.read(\.leased).keys.contains(2) }
         fake.change { $0.leased[2] = nil }  // taken back, as the rescuer does
-        try await waitUntil { runner.cancelled.withLock { $0 } == [2] }
+        try await waitUntil("job 2 is stopped") { runner.cancelled.withLock { $0 } == [2] }
         worker.cancel()
         try await worker.value
         #expect(fake.read(\.released).isEmpty, "the job stopped without reporting for a lease it no longer held")
@@ -50,7 +45,7 @@ import Testing
         // Jobs that take a while to stop still report their release before the worker ends.
         let runner = ScriptedRunner(hangs: [1, 2, 3], windDown: .milliseconds(300))
         let worker = Task { try await service(fake, runner).run() }
-        try await waitUntil { fake.read(\.leased).count == 3 }
+        try await waitUntil("all three jobs are leased") { fake.read(\.leased).count == 3 }
         worker.cancel()
         try await worker.value
         #expect(fake.read(\.released).sorted() == [1, 2, 3])
@@ -68,11 +63,11 @@ import Testing
         let fake = FakeCoordinator(jobs: Array(1...20))
         fake.change { $0.reportStatus = 503 }
         let worker = Task { try await service(fake, ScriptedRunner(), concurrency: 2).run() }
-        try await waitUntil { fake.read { $0.calls["complete"] ?? 0 } >= 3 }
+        try await waitUntil("three reports have been tried") { fake.read { $0.calls["complete"] ?? 0 } >= 3 }
         #expect(fake.read(\.done).isEmpty)
         #expect(fake.read(\.leased).count <= 2 * (2 + 1), "endings waiting for the coordinator stop the worker leasing more")
         fake.change { $0.reportStatus = nil }
-        try await waitUntil { fake.read(\.done).count == 20 }
+        try await waitUntil("all 20 jobs are done") { fake.read(\.done).count == 20 }
         worker.cancel()
         try await worker.value
     }

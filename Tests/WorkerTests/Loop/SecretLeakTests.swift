@@ -81,12 +81,10 @@ import Worker
         let service = WorkerService.connected(to: client, keys: keys, settings: settings, requestTimeout: 30, logger: logger)
         let worker = Task { try await service.run() }
         defer { worker.cancel() }
-        let deadline = ContinuousClock.now + .seconds(90)
-        while ContinuousClock.now < deadline {
+        // Polling the database for the end, not timing a behaviour.
+        try await waitUntil("no job is queued or leased", every: .milliseconds(50)) {
             let open = try await pool.query("SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased')")
-            if try open[0].decode(Int.self, "n") == 0 { break }
-            // Polling the database for the end, not timing a behaviour.
-            try await Task.sleep(for: .milliseconds(50))
+            return try open[0].decode(Int.self, "n") == 0
         }
         worker.cancel()
         _ = await worker.result

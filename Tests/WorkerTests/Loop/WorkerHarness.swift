@@ -40,8 +40,8 @@ enum WorkerHarness {
     }
 
     /// Imports `cases` fixture cases, submits `definition`, and runs a worker
-    /// until the sweep has no queued or leased job left (or `limit` passes,
-    /// which is recorded as an issue).
+    /// until the sweep has no queued or leased job left (or `limit` passes:
+    /// then an issue is recorded and it throws).
     static func run(
         _ definition: SweepDefinition, suite: String, cases: Int, provider: ScriptedProvider,
         limit: Duration = .seconds(600), until finished: @escaping (PostgresPool) async throws -> Bool = noOpenJobs
@@ -54,7 +54,7 @@ enum WorkerHarness {
 
     /// The usual end of a run: no job queued or leased.
     static func noOpenJobs(_ pool: PostgresPool) async throws -> Bool {
-        try await count(pool, "SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased')") == 0
+        try await pool.count("SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased')") == 0
     }
 
     /// Submits each definition in turn (pointed at the scripted provider) and
@@ -74,14 +74,8 @@ enum WorkerHarness {
                     let service = Self.worker(coordinatorURL)
                     let worker = Task { try await service.run() }
                     defer { worker.cancel() }
-                    let deadline = ContinuousClock.now + limit
-                    while try await !finished(pool) {
-                        // A bound for a stuck test, far beyond a loaded machine's slowness.
-                        guard ContinuousClock.now < deadline else {
-                            Issue.record("the worker did not finish sweep \(definition.name) within \(limit)")
-                            break
-                        }
-                        try await Task.sleep(for: .milliseconds(50))
+                    try await waitUntil("the worker finishes sweep \(definition.name)", limit: limit, every: .milliseconds(50)) {
+                        try await finished(pool)
                     }
                     worker.cancel()
                     _ = await worker.result
@@ -89,9 +83,5 @@ enum WorkerHarness {
                 }
             }
         }
-    }
-
-    static func count(_ pool: PostgresPool, _ sql: String) async throws -> Int {
-        try await pool.query(sql)[0].decode(Int.self, "n")
     }
 }

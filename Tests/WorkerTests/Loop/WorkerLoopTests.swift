@@ -16,12 +16,12 @@ import Worker
         let pool = try await WorkerHarness.run(
             WorkerHarness.definition("full", tasks: [.generation, .mcqa]),
             suite: "worker_full", cases: 4, provider: provider)
-        #expect(try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM jobs WHERE state <> 'done'") == 0)
+        #expect(try await pool.count("SELECT count(*) AS n FROM jobs WHERE state <> 'done'") == 0)
         #expect(
-            try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM responses r JOIN jobs j ON j.id = r.job_id WHERE j.kind = 'generate'")
+            try await pool.count("SELECT count(*) AS n FROM responses r JOIN jobs j ON j.id = r.job_id WHERE j.kind = 'generate'")
                 == 12)
-        #expect(try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM verdicts WHERE value = 1") == 24)
-        #expect(try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM responses WHERE resolved_model = 'scripted-2026-01'") == 16)
+        #expect(try await pool.count("SELECT count(*) AS n FROM verdicts WHERE value = 1") == 24)
+        #expect(try await pool.count("SELECT count(*) AS n FROM responses WHERE resolved_model = 'scripted-2026-01'") == 16)
         // Native multi-sample: one request with n = 3 per generation case, every request named its first sample.
         let generation = provider.seen.filter { $0.model == "target" && !$0.prompt.contains("(A)") }
         #expect(generation.count == 4 && generation.allSatisfy { $0.n == 3 && $0.sample == 0 })
@@ -39,7 +39,7 @@ import Worker
             WorkerHarness.definition("retry", tasks: [.mcqa]), suite: "worker_retry_\(status)",
             cases: 1, provider: provider)
         #expect(provider.seen.count == 2)
-        #expect(try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM jobs WHERE state = 'done'") == 1)
+        #expect(try await pool.count("SELECT count(*) AS n FROM jobs WHERE state = 'done'") == 1)
     }
 
     @Test(arguments: [400, 401, 403, 404])
@@ -65,9 +65,9 @@ import Worker
             WorkerHarness.definition("throttled", tasks: [.mcqa]), suite: "worker_429",
             cases: 1, provider: provider)
         let seen = provider.seen
-        #expect(seen.count == 2)
+        try #require(seen.count == 2)
         #expect(seen[1].at - seen[0].at >= .seconds(2))
-        #expect(try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM jobs WHERE state = 'done' AND attempts = 0") == 1)
+        #expect(try await pool.count("SELECT count(*) AS n FROM jobs WHERE state = 'done' AND attempts = 0") == 1)
     }
 
     @Test func aRetryThatWouldOutliveTheLeaseGivesTheJobBackWithoutAnAttempt() async throws {
@@ -79,8 +79,8 @@ import Worker
             WorkerHarness.definition("give-back", tasks: [.mcqa]), suite: "worker_give_back",
             cases: 1, provider: provider
         ) { pool in
-            try await WorkerHarness.count(
-                pool, "SELECT count(*) AS n FROM jobs WHERE state = 'queued' AND not_before > now() + interval '60 seconds'") == 1
+            try await pool.count(
+                "SELECT count(*) AS n FROM jobs WHERE state = 'queued' AND not_before > now() + interval '60 seconds'") == 1
         }
         #expect(provider.seen.count == 1)
         let job = try await pool.query("SELECT state, attempts, not_before > now() + interval '60 seconds' AS later FROM jobs")[0]
@@ -100,10 +100,10 @@ import Worker
         let pool = try await WorkerHarness.run(
             WorkerHarness.definition("blocked", tasks: [.generation]), suite: "worker_block",
             cases: 2, provider: provider)
-        #expect(try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM responses WHERE outcome = 'blocked'") == 6)
-        #expect(try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM jobs WHERE state = 'done'") == 2)
+        #expect(try await pool.count("SELECT count(*) AS n FROM responses WHERE outcome = 'blocked'") == 6)
+        #expect(try await pool.count("SELECT count(*) AS n FROM jobs WHERE state = 'done'") == 2)
         // Blocked responses are scored without a judge.
-        #expect(try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM jobs WHERE kind LIKE 'judge%'") == 0)
+        #expect(try await pool.count("SELECT count(*) AS n FROM jobs WHERE kind LIKE 'judge%'") == 0)
     }
 
     @Test func aJudgeAnsweringGarbageTwiceThenAVerdictIsScoredWithThatVerdict() async throws {
@@ -158,24 +158,21 @@ import Worker
         try await WorkerHarness.drive([first, second, replicate], on: pool, provider: provider, afterEach: { _ in seen.append(provider.seen.count) })
         // first: 2 generate (n = 3) + 2 MCQA + 12 judges; second: nothing; replicate: all of it again.
         #expect(seen == [16, 16, 32])
-        #expect(try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM jobs WHERE state <> 'done'") == 0)
+        #expect(try await pool.count("SELECT count(*) AS n FROM jobs WHERE state <> 'done'") == 0)
         #expect(
-            try await WorkerHarness.count(
-                pool,
+            try await pool.count(
                 """
                 SELECT count(*) AS n FROM responses r JOIN jobs j ON j.id = r.job_id JOIN sweeps s ON s.id = j.sweep_id
                 WHERE s.name = 'second' AND r.from_cache
                 """) == 8)
         #expect(
-            try await WorkerHarness.count(
-                pool,
+            try await pool.count(
                 """
                 SELECT coalesce(sum(j.cache_hits), 0)::bigint AS n FROM jobs j JOIN sweeps s ON s.id = j.sweep_id WHERE s.name = 'second'
                 """) == 8 + 12)
         // The second sweep's verdicts equal the first's.
         #expect(
-            try await WorkerHarness.count(
-                pool,
+            try await pool.count(
                 """
                 SELECT count(DISTINCT (v.kind, v.value, v.judge_text)) AS n FROM verdicts v JOIN jobs j ON j.id = v.job_id
                 JOIN sweeps s ON s.id = j.sweep_id WHERE s.name IN ('first', 'second')
@@ -203,14 +200,14 @@ import Worker
                     services: [WorkerHarness.worker(coordinatorURL, concurrency: 4, grace: .milliseconds(300))],
                     logger: .init(label: "test"))
                 let running = Task { try await group.run() }
-                while provider.seen.count < 4 { try await Task.sleep(for: .milliseconds(20)) }
+                try await waitUntil("four provider calls are running") { provider.seen.count >= 4 }
                 // Four running, and one leased ahead for the next free slot.
-                #expect(try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM jobs WHERE state = 'leased'") == 5)
+                #expect(try await pool.count("SELECT count(*) AS n FROM jobs WHERE state = 'leased'") == 5)
                 await group.triggerGracefulShutdown()
                 try await running.value
             }
         }
-        #expect(try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM jobs WHERE state = 'leased'") == 0)
-        #expect(try await WorkerHarness.count(pool, "SELECT count(*) AS n FROM jobs WHERE state = 'queued' AND attempts = 0") == 6)
+        #expect(try await pool.count("SELECT count(*) AS n FROM jobs WHERE state = 'leased'") == 0)
+        #expect(try await pool.count("SELECT count(*) AS n FROM jobs WHERE state = 'queued' AND attempts = 0") == 6)
     }
 }

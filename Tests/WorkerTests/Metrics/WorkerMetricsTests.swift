@@ -50,11 +50,9 @@ struct WorkerMetricsTests {
             let slow = Self.model("slow", baseURL: url + "/v1")
             let sending = Task { try await gateway.send(Self.call(slow)) }
             let inFlight = ["model": "slow"]
-            let deadline = ContinuousClock.now + .seconds(300)
-            while PrometheusText(registry.emitToString()).value(WorkerMetrics.Name.inFlight, inFlight) != 1, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(10))
+            try await waitUntil("the slow call shows in flight", every: .milliseconds(10)) {
+                PrometheusText(registry.emitToString()).value(WorkerMetrics.Name.inFlight, inFlight) == 1
             }
-            #expect(PrometheusText(registry.emitToString()).value(WorkerMetrics.Name.inFlight, inFlight) == 1)
             // Answered no sooner than 400 ms after it was seen in flight, when its clock had started (the Task
             // may start late on a loaded machine, so the time it was created says nothing): its latency is measured below.
             let seen = ContinuousClock.now
