@@ -75,11 +75,11 @@ public struct GeminiBatchAPI: BatchAPI {
         let batch = Self.batch(of: try await retrieve(providerBatchID, model: model))
         let state = batch["state"]?.stringValue ?? ""
         let stats = batch["batchStats"]
-        let succeeded = BatchReading.count(stats?["successfulRequestCount"])
-        let failed = BatchReading.count(stats?["failedRequestCount"])
+        let succeeded = ProviderCount.read(stats?["successfulRequestCount"])
+        let failed = ProviderCount.read(stats?["failedRequestCount"])
         return BatchProgress(
             ended: Self.endedStates.contains(state), providerState: state, done: succeeded + failed, failed: failed,
-            total: BatchReading.count(stats?["requestCount"]))
+            total: ProviderCount.read(stats?["requestCount"]))
     }
 
     /// `POST /v1beta/batches/{id}:cancel`; a batch that has already ended counts as cancelled.

@@ -79,11 +79,11 @@ public struct OpenAIBatchAPI: BatchAPI {
         let batch = try await retrieve(providerBatchID, model: model)
         let state = batch["status"]?.stringValue ?? ""
         let counts = batch["request_counts"]
-        let completed = BatchReading.count(counts?["completed"])
-        let failed = BatchReading.count(counts?["failed"])
+        let completed = ProviderCount.read(counts?["completed"])
+        let failed = ProviderCount.read(counts?["failed"])
         return BatchProgress(
             ended: Self.endedStates.contains(state), providerState: state, done: completed + failed, failed: failed,
-            total: BatchReading.count(counts?["total"]))
+            total: ProviderCount.read(counts?["total"]))
     }
 
     /// `POST /batches/{id}/cancel`; a batch that has already ended counts as cancelled.

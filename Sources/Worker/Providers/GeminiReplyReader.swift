@@ -20,11 +20,12 @@ enum GeminiReplyReader {
     static func read(_ body: JSONValue, count: Int) throws(MalformedReply) -> ProviderReply {
         let usage = body["usageMetadata"]
         // Thinking tokens are billed as output.
-        let output = ["candidatesTokenCount", "thoughtsTokenCount"].compactMap { usage?[$0]?.intValue }.reduce(0, +)
+        let output = ProviderCount.read(["candidatesTokenCount", "thoughtsTokenCount"], of: usage)
+        let input = ProviderCount.read(usage?["promptTokenCount"])
         let model = body["modelVersion"]?.stringValue
         if let reason = body["promptFeedback"]?["blockReason"]?.stringValue {
             var reply = ReplyTriage.blockedReply(count: count, reason: reason, resolvedModel: model)
-            reply.inputTokens = usage?["promptTokenCount"]?.intValue ?? 0
+            reply.inputTokens = input
             return reply
         }
         guard let candidates = body["candidates"]?.arrayValue else { throw MalformedReply(detail: "no candidates") }
@@ -36,7 +37,7 @@ enum GeminiReplyReader {
             .prefix(max(1, count))
             .map { sample(from: $0.2) }
         return ProviderReply(
-            samples: Array(ordered), inputTokens: usage?["promptTokenCount"]?.intValue ?? 0,
+            samples: Array(ordered), inputTokens: input,
             outputTokens: output, resolvedModel: model)
     }
 
