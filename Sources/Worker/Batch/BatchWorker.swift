@@ -16,7 +16,7 @@ public struct BatchWorker: Sendable {
     let logger: Logger
     let metrics: WorkerMetrics
     /// Lines per report when collecting (a report is one transaction).
-    var linesPerReport = 500
+    var linesPerReport = BatchLineReports.maxLines
     /// The largest results file or response a batch client reads (2 GiB,
     /// Gemini's own cap on a batch's files, well above 50,000 answers).
     public static let maxResultBytes = 2 << 30
@@ -96,7 +96,13 @@ public struct BatchWorker: Sendable {
                     total: progress.total, cancelRequested: task.action == .cancel)
             case .collect:
                 guard let id = task.providerBatchID else { return .retryLater(error: "no provider batch id", retryAfterMilliseconds: nil) }
-                let results = try await provider.results(of: id, model: task.model)
+                let results: [BatchLineResult]
+                do {
+                    results = try await provider.results(of: id, model: task.model)
+                } catch let failure as ProviderFailure {
+                    logger.warning("could not read an ended batch's results", metadata: ["batch": "\(task.batchID)", "error": "\(failure)"])
+                    throw failure
+                }
                 do {
                     try await collect(task, results)
                 } catch is LostBatchLease {}
@@ -149,25 +155,40 @@ public struct BatchWorker: Sendable {
     }
 
     /// Reports an ended batch's lines in chunks, the last one closing it.
+    /// Lines that are not ours are dropped first; a chunk the coordinator
+    /// still refuses as invalid is sent again as halves, down to the one line
+    /// at fault, which is dropped (its job runs live once the batch closes),
+    /// so one bad line cannot keep the batch from closing.
     private func collect(_ task: BatchTask, _ results: [BatchLineResult]) async throws {
-        let reports = results.map { result in
-            switch result.outcome {
-            case .reply(let status, let body):
-                BatchLineReport(
-                    customID: result.customID, status: status, body: String(decoding: body, as: UTF8.self).replacingOccurrences(of: "\u{0}", with: "")
-                )
-            case .unanswered(let reason):
-                BatchLineReport(customID: result.customID, status: nil, body: nil, unanswered: reason)
-            }
+        let (lines, dropped) = BatchLineReports.lines(for: results)
+        for customID in dropped {
+            logger.warning(
+                "a batch result line names no job of ours; dropped",
+                metadata: ["batch": "\(task.batchID)", "custom_id": "\(customID.prefix(80))"])
         }
-        var start = 0
-        repeat {
-            let end = min(start + linesPerReport, reports.count)
-            let final = end == reports.count
-            try await report(task, .lines(Array(reports[start..<end]), final: final))
-            start = end
-        } while start < reports.count
-        logger.info("batch collected", metadata: ["batch": "\(task.batchID)", "lines": "\(reports.count)"])
+        let chunks = BatchLineReports.chunks(lines, maxLines: linesPerReport)
+        for (index, chunk) in chunks.enumerated() {
+            try await deliver(task, chunk, final: index == chunks.count - 1)
+        }
+        logger.info("batch collected", metadata: ["batch": "\(task.batchID)", "lines": "\(lines.count)"])
+    }
+
+    /// Sends one chunk of lines, halving it while the coordinator refuses it as invalid.
+    private func deliver(_ task: BatchTask, _ chunk: [BatchLineReport], final: Bool) async throws {
+        do {
+            try await report(task, .lines(chunk, final: final))
+        } catch  where CoordinatorRefusal(error) == .invalid && !chunk.isEmpty {
+            guard chunk.count > 1 else {
+                logger.error(
+                    "the coordinator refused a batch line as invalid; dropped, its job will run live",
+                    metadata: ["batch": "\(task.batchID)", "custom_id": "\(chunk[0].customID)", "error": "\(error)"])
+                if final { try await report(task, .lines([], final: true)) }
+                return
+            }
+            let (first, second) = RequestSplitting.halves(chunk)
+            try await deliver(task, first, final: false)
+            try await deliver(task, second, final: final)
+        }
     }
 
     /// Sends a report, retrying a coordinator that is away for a while (the task's lease outlives it).

@@ -4,10 +4,8 @@ import Shared
 /// in the next request, how a refused request is split, and what an answer
 /// settles. `Outbox` owns one and does the sending.
 struct OutboxQueue: Sendable {
-    /// The most endings sent in one request.
+    /// The most endings sent in one request (its size is bounded by `RequestSplitting`).
     static let batchSize = 200
-    /// About the most text sent in one request, well under the coordinator's body limit.
-    static let batchBytes = 4 << 20
 
     private var pending: [Int64: JobEnding] = [:]
     private var order: [Int64] = []
@@ -23,29 +21,16 @@ struct OutboxQueue: Sendable {
         if pending.updateValue(ending, forKey: ending.jobID) == nil { order.append(ending.jobID) }
     }
 
-    /// Up to `batchSize` endings and about `batchBytes` of text, oldest first
-    /// (always at least one ending when any is pending, however large).
+    /// Up to `batchSize` endings and about `RequestSplitting.maxBytes` of
+    /// text, oldest first (always at least one ending when any is pending, however large).
     func nextBatch() -> [JobEnding] {
-        var batch: [JobEnding] = []
-        var bytes = 0
-        for id in order {
-            guard let ending = pending[id] else { continue }
-            bytes += ending.approximateBytes
-            if !batch.isEmpty && (batch.count >= Self.batchSize || bytes > Self.batchBytes) { break }
-            batch.append(ending)
-        }
-        return batch
+        let oldest = order.lazy.compactMap { pending[$0] }
+        return Array(oldest.prefix(RequestSplitting.leadingCount(of: oldest, maxItems: Self.batchSize, bytes: \.approximateBytes)))
     }
 
     /// The part of `batch` still waiting for an answer (an earlier request may have settled some).
     func stillPending(_ batch: [JobEnding]) -> [JobEnding] {
         batch.filter { pending[$0.jobID] == $0 }
-    }
-
-    /// A request refused as invalid is sent again as two halves, so that the
-    /// one ending at fault is found and dropped instead of blocking every report behind it.
-    static func halves(_ batch: [JobEnding]) -> (first: [JobEnding], second: [JobEnding]) {
-        (Array(batch[..<(batch.count / 2)]), Array(batch[(batch.count / 2)...]))
     }
 
     /// Settles what the coordinator answered for. Answers come in the order

@@ -59,7 +59,7 @@ public actor Outbox {
             try await send(batch)
         } catch  where CoordinatorRefusal(error) == .invalid {
             guard batch.count > 1 else { return await drop(batch[0], because: error) }
-            let (first, second) = OutboxQueue.halves(batch)
+            let (first, second) = RequestSplitting.halves(batch)
             try await deliver(first)
             try await deliver(second)
         }

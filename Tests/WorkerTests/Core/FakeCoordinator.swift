@@ -22,6 +22,14 @@ final class FakeCoordinator: WorkerCoordinator {
         /// While set, every lease call answers this status.
         var leaseStatus: Int?
         var ttlSeconds = 60
+        /// Batch tasks handed out in order, one per ask.
+        var batchTasks: [BatchTask] = []
+        /// Batch reports received (those refused as invalid included).
+        var batchReports: [BatchReport] = []
+        /// A lines report naming any of these custom ids is refused as invalid (400).
+        var invalidBatchLines: Set<String> = []
+        /// What a batch lease renewal answers (`false`: the lease is gone).
+        var batchRenewal = true
     }
 
     let state: Mutex<State>
@@ -81,17 +89,23 @@ final class FakeCoordinator: WorkerCoordinator {
 
     func batchTask(_ request: BatchLeaseRequest) async throws -> BatchTask? {
         count("batch_lease")
-        return nil
+        return state.withLock { state in state.batchTasks.isEmpty ? nil : state.batchTasks.removeFirst() }
     }
 
     func renewBatch(_ batchID: Int64, leaseToken: UUID) async throws -> Bool {
         count("batch_renew")
-        return true
+        return read(\.batchRenewal)
     }
 
     func reportBatch(_ batchID: Int64, _ report: BatchReport) async throws -> Bool {
         count("batch_report")
-        return true
+        return try state.withLock { state in
+            state.batchReports.append(report)
+            if case .lines(let lines, _) = report.outcome, lines.contains(where: { state.invalidBatchLines.contains($0.customID) }) {
+                throw CoordinatorClientError(status: 400, message: "line is not a custom_id")
+            }
+            return true
+        }
     }
 
     func permits(_ requests: [PermitRequest]) async throws -> [PermitGrant] {

@@ -77,7 +77,7 @@ import Testing
             guard part.contains(bad) else { return delivered += part }
             refused.append(part)
             guard part.count > 1 else { return dropped.append(part[0]) }
-            let (first, second) = OutboxQueue.halves(part)
+            let (first, second) = RequestSplitting.halves(part)
             deliver(first)
             deliver(second)
         }
