@@ -30,6 +30,8 @@ final class FakeCoordinator: WorkerCoordinator {
         var invalidBatchLines: Set<String> = []
         /// What a batch lease renewal answers (`false`: the lease is gone).
         var batchRenewal = true
+        /// While set, heartbeat calls after this many answer 503.
+        var heartbeatsBeforeFailing: Int?
     }
 
     let state: Mutex<State>
@@ -66,8 +68,11 @@ final class FakeCoordinator: WorkerCoordinator {
 
     func heartbeat(_ leases: [LeaseReference]) async throws -> [ItemAnswer] {
         count("heartbeat")
-        return state.withLock { state in
-            leases.map { ItemAnswer(jobID: $0.jobID, status: state.leased[$0.jobID] == $0 ? .accepted : .stale) }
+        return try state.withLock { state in
+            if let limit = state.heartbeatsBeforeFailing, state.calls["heartbeat", default: 0] > limit {
+                throw CoordinatorClientError(status: 503, message: "unavailable")
+            }
+            return leases.map { ItemAnswer(jobID: $0.jobID, status: state.leased[$0.jobID] == $0 ? .accepted : .stale) }
         }
     }
 
