@@ -45,7 +45,7 @@ public struct ModelGateway: Sendable {
             do {
                 let response = try await http.send(request)
                 record(RateLimitHeaders.limits(response.headers), for: call.model.endpointKey)
-                return Self.withoutNUL(codec.decode(response, for: call))
+                return AnswerLimit.check(Self.withoutNUL(codec.decode(response, for: call)))
             } catch let error as HTTPClientError {
                 return .failure(TransportFailure.classify(error))
             }
@@ -75,7 +75,7 @@ public struct ModelGateway: Sendable {
         let codec = ProviderCodecs.codec(for: call.model.provider)
         let response = HTTPClientResponse(
             status: reply.status, headers: ["content-type": "application/json"], body: Array(reply.body.utf8))
-        return Self.withoutNUL(codec.decode(response, for: call))
+        return AnswerLimit.check(Self.withoutNUL(codec.decode(response, for: call)))
     }
 
     /// PostgreSQL text cannot hold NUL, and the coordinator refuses it rather
