@@ -8,7 +8,10 @@ public enum JobEnding: Sendable, Equatable {
     case failure(JobFailure)
     /// Its requests wait for a provider batch (a batch-lane job).
     case deferral(JobDeferral)
-    /// Given back unrun (shutdown, or a lease that would expire before a retry).
+    /// Given back unrun or cut short: leased while the worker was stopping,
+    /// or its task was cancelled (shutdown, a lost lease). A lease that would
+    /// expire before a retry is not a release but a failure that counts no
+    /// attempt (`LeaseStop`, `countsAsAttempt: false`).
     case release(LeaseReference)
 
     /// The lease it ends.
