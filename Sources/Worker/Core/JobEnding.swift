@@ -24,6 +24,16 @@ public enum JobEnding: Sendable, Equatable {
         }
     }
 
+    /// Its kind, for logs: `result`, `failure`, `deferral` or `release`.
+    var kindName: String {
+        switch self {
+        case .result: "result"
+        case .failure: "failure"
+        case .deferral: "deferral"
+        case .release: "release"
+        }
+    }
+
     /// About how many bytes it takes on the wire.
     var approximateBytes: Int {
         switch self {

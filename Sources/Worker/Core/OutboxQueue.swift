@@ -16,6 +16,9 @@ struct OutboxQueue: Sendable {
     /// Whether nothing is pending.
     var isEmpty: Bool { pending.isEmpty }
 
+    /// Every ending not yet answered, oldest first.
+    var all: [JobEnding] { order.compactMap { pending[$0] } }
+
     /// Queues `ending`; a newer ending of the same job replaces an older one in place.
     mutating func add(_ ending: JobEnding) {
         if pending.updateValue(ending, forKey: ending.jobID) == nil { order.append(ending.jobID) }

@@ -35,6 +35,9 @@ public actor Outbox {
     /// Endings not yet answered.
     public var count: Int { queue.count }
 
+    /// The endings not reported yet, oldest first.
+    var unreported: [JobEnding] { queue.all }
+
     /// Sends one batch of what is pending; returns whether the coordinator answered.
     @discardableResult
     public func flushOnce() async -> Bool {

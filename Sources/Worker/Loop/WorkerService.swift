@@ -65,8 +65,14 @@ public struct WorkerService: Service {
         deadline.cancel()
         // Only now: leases whose endings waited for the coordinator stay alive meanwhile.
         beating.cancel()
-        let unreported = await outbox.count
-        logger.info("worker stopped", metadata: ["unreported_endings": "\(unreported)"])
+        let unreported = await outbox.unreported
+        for ending in unreported {
+            // Its lease lapses and the job runs again; the operator sees which and why.
+            logger.warning(
+                "worker stopped before the coordinator took this job's ending; dropped",
+                metadata: ["job": "\(ending.jobID)", "ending": "\(ending.kindName)"])
+        }
+        logger.info("worker stopped", metadata: ["unreported_endings": "\(unreported.count)"])
         if let refused = refusal.error { throw refused }
     }
 

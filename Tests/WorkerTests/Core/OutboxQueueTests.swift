@@ -14,6 +14,15 @@ import Testing
         #expect(batch.map(\.jobID) == Array(1...200).map(Int64.init))
     }
 
+    @Test func everyUnansweredEndingIsListedOldestFirst() {
+        var queue = OutboxQueue()
+        for id in 1...4 { queue.add(F.result(Int64(id))) }
+        queue.add(F.release(2, token: 1))
+        _ = queue.settle([ItemAnswer(jobID: 3, status: .accepted)], sent: [F.result(3)])
+        #expect(queue.all == [F.result(1), F.release(2, token: 1), F.result(4)])
+        #expect(queue.all.map(\.kindName) == ["result", "release", "result"])
+    }
+
     @Test func batchesAreCappedBySizeButNeverEmpty() {
         var queue = OutboxQueue()
         let large = String(repeating: "x", count: 3 << 20)
