@@ -49,9 +49,21 @@ public struct BatchWorker: Sendable {
             } catch is CancellationError {
                 return
             } catch {
-                logger.warning("batch work: the coordinator is unreachable, retrying", metadata: ["error": "\(error)"])
+                log(error)
             }
             try? await Task.sleep(for: idle)
+        }
+    }
+
+    /// A failed coordinator call of the batch loop, logged by what it means (`CoordinatorRefusal`).
+    private func log(_ error: any Error) {
+        switch CoordinatorRefusal(error) {
+        case .unauthorized:
+            logger.error("batch work: the coordinator refuses this worker's token, retrying", metadata: ["error": "\(error)"])
+        case .invalid:
+            logger.error("batch work: the coordinator refused a request as invalid, retrying", metadata: ["error": "\(error)"])
+        case .transient:
+            logger.warning("batch work: the coordinator is unreachable or busy, retrying", metadata: ["error": "\(error)"])
         }
     }
 
@@ -60,24 +72,46 @@ public struct BatchWorker: Sendable {
         guard !endpoints.isEmpty,
             let task = try await coordinator.batchTask(BatchLeaseRequest(workerID: workerID, endpoints: endpoints))
         else { return false }
+        let working = Task { await perform(task) }
         // Keep the lease while the task takes its time (a large upload or
-        // download); if this process dies, the lease lapses soon after.
-        let coordinator = self.coordinator
-        let renewing = Task {
-            let every = Duration.seconds(max(1, Double(task.leaseSeconds) / 3))
-            while !Task.isCancelled {
-                try? await Task.sleep(for: every)
-                guard !Task.isCancelled else { return }
-                _ = try? await coordinator.renewBatch(task.batchID, leaseToken: task.leaseToken)
-            }
+        // download); if this process dies, the lease lapses soon after. When
+        // the coordinator says the lease is gone, another worker has the
+        // batch: the task stops and reports nothing.
+        let renewing = Task { await renew(task, stopping: working) }
+        let outcome = await withTaskCancellationHandler {
+            await working.value
+        } onCancel: {
+            working.cancel()
         }
-        defer { renewing.cancel() }
-        let outcome = await perform(task)
+        renewing.cancel()
+        let lost = await renewing.value
         metrics.batchTaskDone(task.action)
+        guard !lost else { return true }
         do {
             if let outcome { try await report(task, outcome) }
         } catch is LostBatchLease {}
         return true
+    }
+
+    /// Renews `task`'s lease every third of its life until cancelled; returns
+    /// whether the coordinator said the lease was gone (then `working` is cancelled).
+    private func renew(_ task: BatchTask, stopping working: Task<BatchOutcome?, Never>) async -> Bool {
+        let every = Duration.seconds(max(1, Double(task.leaseSeconds) / 3))
+        while !Task.isCancelled {
+            try? await Task.sleep(for: every)
+            guard !Task.isCancelled else { return false }
+            do {
+                if try await coordinator.renewBatch(task.batchID, leaseToken: task.leaseToken) { continue }
+                logger.info("batch lease lost mid-task; another worker has the batch, stopping", metadata: ["batch": "\(task.batchID)"])
+                working.cancel()
+                return true
+            } catch is CancellationError {
+                return false
+            } catch {
+                logger.warning("could not renew a batch lease, will retry", metadata: ["batch": "\(task.batchID)", "error": "\(error)"])
+            }
+        }
+        return false
     }
 
     /// What came of `task`; `nil` when there is nothing to report (its lease was lost mid-way).

@@ -19,7 +19,7 @@ final class FakeCoordinator: WorkerCoordinator {
         var invalidFailures: Set<Int64> = []
         /// While set, every report answers this status.
         var reportStatus: Int?
-        /// While set, every lease call answers this status.
+        /// While set, every lease call (batch tasks too) answers this status.
         var leaseStatus: Int?
         var ttlSeconds = 60
         /// Batch tasks handed out in order, one per ask.
@@ -94,7 +94,10 @@ final class FakeCoordinator: WorkerCoordinator {
 
     func batchTask(_ request: BatchLeaseRequest) async throws -> BatchTask? {
         count("batch_lease")
-        return state.withLock { state in state.batchTasks.isEmpty ? nil : state.batchTasks.removeFirst() }
+        return try state.withLock { state in
+            if let status = state.leaseStatus { throw CoordinatorClientError(status: status, message: "refused") }
+            return state.batchTasks.isEmpty ? nil : state.batchTasks.removeFirst()
+        }
     }
 
     func renewBatch(_ batchID: Int64, leaseToken: UUID) async throws -> Bool {
