@@ -45,6 +45,7 @@ public struct ModelGateway: Sendable {
             do {
                 let response = try await http.send(request)
                 record(RateLimitHeaders.limits(response.headers), for: call.model.endpointKey)
+                recordRemaining(response.headers, for: call.model.endpointKey)
                 return AnswerLimit.check(Self.withoutNUL(codec.decode(response, for: call)))
             } catch let error as HTTPClientError {
                 return .failure(TransportFailure.classify(error))
@@ -67,6 +68,13 @@ public struct ModelGateway: Sendable {
         limits.record(stated, for: endpoint)
         if let rpm = stated.requestsPerMinute { metrics.limit(endpoint: endpoint, kind: .requests, value: Double(rpm)) }
         if let tpm = stated.tokensPerMinute { metrics.limit(endpoint: endpoint, kind: .tokens, value: Double(tpm)) }
+    }
+
+    /// Shows on this worker's `/metrics` what a response said is left of each limit.
+    private func recordRemaining(_ headers: [String: String], for endpoint: EndpointKey) {
+        for (kind, value) in RateLimitHeaders.remaining(headers) {
+            metrics.remaining(endpoint: endpoint, kind: kind, value: value)
+        }
     }
 
     /// A provider batch's answer to `call`, decoded by the live codec exactly
