@@ -139,7 +139,7 @@ public struct WorkerService: Service {
         await book.hold(lease, ttl: ttl)
         if stopping {
             await outbox.add(.release(lease.reference))
-            await book.finished(lease.jobID)
+            await book.finished(lease.reference)
             return
         }
         let runner = self.runner
@@ -155,9 +155,9 @@ public struct WorkerService: Service {
             }
             JobEndingLog(ending, of: lease).write(to: logger)
             await outbox.add(ending)
-            await book.finished(lease.jobID)
+            await book.finished(lease.reference)
         }
-        await book.attach(task, to: lease.jobID)
+        await book.attach(task, to: lease.reference)
     }
 
     /// Lets running jobs finish within the grace period, then stops the rest
