@@ -64,6 +64,18 @@ import Worker
         #expect(failure.message == "HTTP 200: unusable reply: no choices")
     }
 
+    @Test func anErrorInsideASuccessIsRedactedAndBounded() throws {
+        let key = ProviderFixtures.apiKey
+        let said = "upstream rejected key \(key) " + String(repeating: "very long ", count: 500)
+        let body = "{\"error\":{\"message\":\"\(said)\"}}"
+        let call = ProviderFixtures.call(.openai)
+        let failure = try #require(ProviderFixtures.failure(OpenAICodec().decode(ProviderFixtures.response(200, body), for: call)))
+        #expect(failure.retryable)
+        #expect(failure.message.hasPrefix("HTTP 200: unusable reply: no choices: upstream rejected key [redacted]"))
+        #expect(!failure.message.contains(key))
+        #expect(failure.message.count <= FailureClassifierTestsLimits.messageLimit + 1)
+    }
+
     @Test(arguments: [
         (28, true), (7, true), (6, true), (52, true), (55, true), (56, true), (18, true), (35, true),
         (16, true), (92, true), (1, false), (3, false), (47, false), (60, false), (77, false),

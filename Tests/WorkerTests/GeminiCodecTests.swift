@@ -83,6 +83,29 @@ import Worker
         #expect(reply.samples == [ProviderSample(outcome: .blocked, text: "", finishReason: "SAFETY")])
     }
 
+    @Test func unknownFinishWithNoTextIsAnUnusableReplyNotAnEmptyAnswer() throws {
+        for reason in ["OTHER", "MALFORMED_FUNCTION_CALL", "LANGUAGE", "FINISH_REASON_UNSPECIFIED", "SOMETHING_NEW"] {
+            let body = #"{"candidates":[{"content":{"parts":[]},"finishReason":"\#(reason)"}]}"#
+            let failure = try #require(F.failure(codec.decode(F.response(200, body), for: F.call(.gemini))))
+            #expect(failure.retryable && !failure.throttled)
+            #expect(failure.message.contains("finish reason \(reason)"))
+        }
+        let bare = try #require(F.failure(codec.decode(F.response(200, #"{"candidates":[{"index":0}]}"#), for: F.call(.gemini))))
+        #expect(bare.retryable)
+        #expect(bare.message.contains("no finish reason"))
+    }
+
+    @Test func normalStopMayBeEmptyAndOtherReasonsWithTextAreAnswers() throws {
+        let empty = try F.reply(codec.decode(F.response(200, #"{"candidates":[{"finishReason":"STOP"}]}"#), for: F.call(.gemini)))
+        #expect(empty.samples == [ProviderSample(outcome: .answer, text: "", finishReason: "STOP")])
+        let other = #"{"candidates":[{"content":{"parts":[{"text":"Be careful"}]},"finishReason":"OTHER"}]}"#
+        let cut = try F.reply(codec.decode(F.response(200, other), for: F.call(.gemini)))
+        #expect(cut.samples == [ProviderSample(outcome: .answer, text: "Be careful", finishReason: "OTHER")])
+        let unsaid = #"{"candidates":[{"content":{"parts":[{"text":"Hello"}]}}]}"#
+        let noReason = try F.reply(codec.decode(F.response(200, unsaid), for: F.call(.gemini)))
+        #expect(noReason.samples == [ProviderSample(outcome: .answer, text: "Hello", finishReason: nil)])
+    }
+
     @Test func maxTokensWithOnlyThoughtsIsTruncated() throws {
         let reply = try F.reply(codec.decode(F.response(200, GeminiWire.truncatedWhileThinking), for: F.call(.gemini)))
         #expect(reply.samples == [ProviderSample(outcome: .truncated, text: "", finishReason: "MAX_TOKENS")])

@@ -67,9 +67,9 @@ public struct AnthropicBatchAPI: BatchAPI {
         let state = batch["processing_status"]?.stringValue ?? ""
         let counts = batch["request_counts"]
         let total = Self.total(counts)
-        let failed = ["errored", "canceled", "expired"].map { BatchReading.count(counts?[$0]) }.reduce(0, +)
+        let failed = ProviderCount.read(["errored", "canceled", "expired"], of: counts)
         return BatchProgress(
-            ended: state == "ended", providerState: state, done: total - BatchReading.count(counts?["processing"]), failed: failed,
+            ended: state == "ended", providerState: state, done: max(0, total - ProviderCount.read(counts?["processing"])), failed: failed,
             total: total)
     }
 
@@ -115,7 +115,7 @@ public struct AnthropicBatchAPI: BatchAPI {
     }
 
     static func total(_ counts: JSONValue?) -> Int {
-        ["processing", "succeeded", "errored", "canceled", "expired"].map { BatchReading.count(counts?[$0]) }.reduce(0, +)
+        ProviderCount.read(["processing", "succeeded", "errored", "canceled", "expired"], of: counts)
     }
 
     /// `scheme://host:port` of a URL, lower-cased.

@@ -59,12 +59,6 @@ enum JSONLines {
 
 /// Small readings the three batch clients share.
 enum BatchReading {
-    /// A count that proto3 JSON may send as a string (`"12"`) or a number.
-    static func count(_ value: JSONValue?) -> Int {
-        if let number = value?.intValue { return number }
-        return value?.stringValue.flatMap { Int($0) } ?? 0
-    }
-
     /// A path segment with everything but unreserved characters percent-encoded.
     static func segment(_ text: String) -> String {
         var allowed = CharacterSet.alphanumerics

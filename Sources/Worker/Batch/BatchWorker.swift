@@ -16,7 +16,7 @@ public struct BatchWorker: Sendable {
     let logger: Logger
     let metrics: WorkerMetrics
     /// Lines per report when collecting (a report is one transaction).
-    var linesPerReport = 500
+    var linesPerReport = BatchLineReports.maxLines
     /// The largest results file or response a batch client reads (2 GiB,
     /// Gemini's own cap on a batch's files, well above 50,000 answers).
     public static let maxResultBytes = 2 << 30
@@ -49,9 +49,21 @@ public struct BatchWorker: Sendable {
             } catch is CancellationError {
                 return
             } catch {
-                logger.warning("batch work: the coordinator is unreachable, retrying", metadata: ["error": "\(error)"])
+                log(error)
             }
             try? await Task.sleep(for: idle)
+        }
+    }
+
+    /// A failed coordinator call of the batch loop, logged by what it means (`CoordinatorRefusal`).
+    private func log(_ error: any Error) {
+        switch CoordinatorRefusal(error) {
+        case .unauthorized:
+            logger.error("batch work: the coordinator refuses this worker's token, retrying", metadata: ["error": "\(error)"])
+        case .invalid:
+            logger.error("batch work: the coordinator refused a request as invalid, retrying", metadata: ["error": "\(error)"])
+        case .transient:
+            logger.warning("batch work: the coordinator is unreachable or busy, retrying", metadata: ["error": "\(error)"])
         }
     }
 
@@ -60,24 +72,46 @@ public struct BatchWorker: Sendable {
         guard !endpoints.isEmpty,
             let task = try await coordinator.batchTask(BatchLeaseRequest(workerID: workerID, endpoints: endpoints))
         else { return false }
+        let working = Task { await perform(task) }
         // Keep the lease while the task takes its time (a large upload or
-        // download); if this process dies, the lease lapses soon after.
-        let coordinator = self.coordinator
-        let renewing = Task {
-            let every = Duration.seconds(max(1, Double(task.leaseSeconds) / 3))
-            while !Task.isCancelled {
-                try? await Task.sleep(for: every)
-                guard !Task.isCancelled else { return }
-                _ = try? await coordinator.renewBatch(task.batchID, leaseToken: task.leaseToken)
-            }
+        // download); if this process dies, the lease lapses soon after. When
+        // the coordinator says the lease is gone, another worker has the
+        // batch: the task stops and reports nothing.
+        let renewing = Task { await renew(task, stopping: working) }
+        let outcome = await withTaskCancellationHandler {
+            await working.value
+        } onCancel: {
+            working.cancel()
         }
-        defer { renewing.cancel() }
-        let outcome = await perform(task)
+        renewing.cancel()
+        let lost = await renewing.value
         metrics.batchTaskDone(task.action)
+        guard !lost else { return true }
         do {
             if let outcome { try await report(task, outcome) }
         } catch is LostBatchLease {}
         return true
+    }
+
+    /// Renews `task`'s lease every third of its life until cancelled; returns
+    /// whether the coordinator said the lease was gone (then `working` is cancelled).
+    private func renew(_ task: BatchTask, stopping working: Task<BatchOutcome?, Never>) async -> Bool {
+        let every = Duration.seconds(max(1, Double(task.leaseSeconds) / 3))
+        while !Task.isCancelled {
+            try? await Task.sleep(for: every)
+            guard !Task.isCancelled else { return false }
+            do {
+                if try await coordinator.renewBatch(task.batchID, leaseToken: task.leaseToken) { continue }
+                logger.info("batch lease lost mid-task; another worker has the batch, stopping", metadata: ["batch": "\(task.batchID)"])
+                working.cancel()
+                return true
+            } catch is CancellationError {
+                return false
+            } catch {
+                logger.warning("could not renew a batch lease, will retry", metadata: ["batch": "\(task.batchID)", "error": "\(error)"])
+            }
+        }
+        return false
     }
 
     /// What came of `task`; `nil` when there is nothing to report (its lease was lost mid-way).
@@ -96,7 +130,13 @@ public struct BatchWorker: Sendable {
                     total: progress.total, cancelRequested: task.action == .cancel)
             case .collect:
                 guard let id = task.providerBatchID else { return .retryLater(error: "no provider batch id", retryAfterMilliseconds: nil) }
-                let results = try await provider.results(of: id, model: task.model)
+                let results: [BatchLineResult]
+                do {
+                    results = try await provider.results(of: id, model: task.model)
+                } catch let failure as ProviderFailure {
+                    logger.warning("could not read an ended batch's results", metadata: ["batch": "\(task.batchID)", "error": "\(failure)"])
+                    throw failure
+                }
                 do {
                     try await collect(task, results)
                 } catch is LostBatchLease {}
@@ -149,25 +189,40 @@ public struct BatchWorker: Sendable {
     }
 
     /// Reports an ended batch's lines in chunks, the last one closing it.
+    /// Lines that are not ours are dropped first; a chunk the coordinator
+    /// still refuses as invalid is sent again as halves, down to the one line
+    /// at fault, which is dropped (its job runs live once the batch closes),
+    /// so one bad line cannot keep the batch from closing.
     private func collect(_ task: BatchTask, _ results: [BatchLineResult]) async throws {
-        let reports = results.map { result in
-            switch result.outcome {
-            case .reply(let status, let body):
-                BatchLineReport(
-                    customID: result.customID, status: status, body: String(decoding: body, as: UTF8.self).replacingOccurrences(of: "\u{0}", with: "")
-                )
-            case .unanswered(let reason):
-                BatchLineReport(customID: result.customID, status: nil, body: nil, unanswered: reason)
-            }
+        let (lines, dropped) = BatchLineReports.lines(for: results)
+        for customID in dropped {
+            logger.warning(
+                "a batch result line names no job of ours; dropped",
+                metadata: ["batch": "\(task.batchID)", "custom_id": "\(customID.prefix(80))"])
         }
-        var start = 0
-        repeat {
-            let end = min(start + linesPerReport, reports.count)
-            let final = end == reports.count
-            try await report(task, .lines(Array(reports[start..<end]), final: final))
-            start = end
-        } while start < reports.count
-        logger.info("batch collected", metadata: ["batch": "\(task.batchID)", "lines": "\(reports.count)"])
+        let chunks = BatchLineReports.chunks(lines, maxLines: linesPerReport)
+        for (index, chunk) in chunks.enumerated() {
+            try await deliver(task, chunk, final: index == chunks.count - 1)
+        }
+        logger.info("batch collected", metadata: ["batch": "\(task.batchID)", "lines": "\(lines.count)"])
+    }
+
+    /// Sends one chunk of lines, halving it while the coordinator refuses it as invalid.
+    private func deliver(_ task: BatchTask, _ chunk: [BatchLineReport], final: Bool) async throws {
+        do {
+            try await report(task, .lines(chunk, final: final))
+        } catch  where CoordinatorRefusal(error) == .invalid && !chunk.isEmpty {
+            guard chunk.count > 1 else {
+                logger.error(
+                    "the coordinator refused a batch line as invalid; dropped, its job will run live",
+                    metadata: ["batch": "\(task.batchID)", "custom_id": "\(chunk[0].customID)", "error": "\(error)"])
+                if final { try await report(task, .lines([], final: true)) }
+                return
+            }
+            let (first, second) = RequestSplitting.halves(chunk)
+            try await deliver(task, first, final: false)
+            try await deliver(task, second, final: final)
+        }
     }
 
     /// Sends a report, retrying a coordinator that is away for a while (the task's lease outlives it).

@@ -75,11 +75,11 @@ public struct GeminiBatchAPI: BatchAPI {
         let batch = Self.batch(of: try await retrieve(providerBatchID, model: model))
         let state = batch["state"]?.stringValue ?? ""
         let stats = batch["batchStats"]
-        let succeeded = BatchReading.count(stats?["successfulRequestCount"])
-        let failed = BatchReading.count(stats?["failedRequestCount"])
+        let succeeded = ProviderCount.read(stats?["successfulRequestCount"])
+        let failed = ProviderCount.read(stats?["failedRequestCount"])
         return BatchProgress(
             ended: Self.endedStates.contains(state), providerState: state, done: succeeded + failed, failed: failed,
-            total: BatchReading.count(stats?["requestCount"]))
+            total: ProviderCount.read(stats?["requestCount"]))
     }
 
     /// `POST /v1beta/batches/{id}:cancel`; a batch that has already ended counts as cancelled.
@@ -91,10 +91,23 @@ public struct GeminiBatchAPI: BatchAPI {
 
     /// The inlined responses, matched by `metadata.key`.
     public func results(of providerBatchID: String, model: ModelSpec) async throws -> [BatchLineResult] {
-        let operation = try await retrieve(providerBatchID, model: model)
-        let output = Self.batch(of: operation)["output"] ?? operation["response"]?["output"] ?? operation["response"]
+        try Self.results(in: try await retrieve(providerBatchID, model: model))
+    }
+
+    /// The inlined responses of a finished batch's operation. A batch that
+    /// says lines succeeded but holds no response (a responses file, or a shape
+    /// this client does not know) is an unusable reply, not "no answers":
+    /// those lines were paid for, and running them live would pay again.
+    static func results(in operation: JSONValue) throws -> [BatchLineResult] {
+        let batch = batch(of: operation)
+        let output = batch["output"] ?? operation["response"]?["output"] ?? operation["response"]
         let responses = output?["inlinedResponses"]?["inlinedResponses"]?.arrayValue ?? []
-        return responses.compactMap(Self.lineResult)
+        let succeeded = ProviderCount.read(batch["batchStats"]?["successfulRequestCount"])
+        if responses.isEmpty, succeeded > 0 {
+            let file = output?["responsesFile"]?.stringValue.map { " (a responses file \($0))" } ?? ""
+            throw BatchFailure.malformed("the batch answered \(succeeded) lines but holds no inlined responses\(file)")
+        }
+        return responses.compactMap(lineResult)
     }
 
     /// One inlined response: `response` is the live 200's body; `error`

@@ -79,11 +79,11 @@ public struct OpenAIBatchAPI: BatchAPI {
         let batch = try await retrieve(providerBatchID, model: model)
         let state = batch["status"]?.stringValue ?? ""
         let counts = batch["request_counts"]
-        let completed = BatchReading.count(counts?["completed"])
-        let failed = BatchReading.count(counts?["failed"])
+        let completed = ProviderCount.read(counts?["completed"])
+        let failed = ProviderCount.read(counts?["failed"])
         return BatchProgress(
             ended: Self.endedStates.contains(state), providerState: state, done: completed + failed, failed: failed,
-            total: BatchReading.count(counts?["total"]))
+            total: ProviderCount.read(counts?["total"]))
     }
 
     /// `POST /batches/{id}/cancel`; a batch that has already ended counts as cancelled.
@@ -109,11 +109,22 @@ public struct OpenAIBatchAPI: BatchAPI {
             }
         }
         var results: [BatchLineResult] = []
-        for key in ["output_file_id", "error_file_id"] {
-            guard let file = batch[key]?.stringValue else { continue }
+        for file in try Self.resultFiles(of: batch) {
             results += try await content(of: file, model: model).compactMap(Self.lineResult)
         }
         return results
+    }
+
+    /// The output and error files of an ended batch. A batch that says lines
+    /// completed but names neither file is an unusable reply, not "no answers":
+    /// those lines were paid for, and running them live would pay again.
+    static func resultFiles(of batch: JSONValue) throws -> [String] {
+        let files = ["output_file_id", "error_file_id"].compactMap { batch[$0]?.stringValue }.filter { !$0.isEmpty }
+        let completed = ProviderCount.read(batch["request_counts"]?["completed"])
+        if files.isEmpty, completed > 0 {
+            throw BatchFailure.malformed("the batch completed \(completed) lines but names no output or error file")
+        }
+        return files
     }
 
     /// One output line: `response.status_code` and `response.body` are the

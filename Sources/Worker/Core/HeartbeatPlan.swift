@@ -10,10 +10,18 @@ enum HeartbeatPlan {
     /// The fastest pace, however short a lease.
     static let fastestPace = Duration.milliseconds(200)
 
-    /// Every third of the shortest lease lifetime, so a lease survives two missed beats.
+    /// Every quarter of the shortest lease lifetime, measured from the start
+    /// of one beat to the start of the next, so a lease survives two missed
+    /// beats: the third starts a quarter of its life before it expires, time
+    /// for the call itself.
     static func pace(shortestTTL: Duration?) -> Duration {
         guard let ttl = shortestTTL else { return idlePace }
-        return max(fastestPace, ttl / 3)
+        return max(fastestPace, ttl / 4)
+    }
+
+    /// When the next beat starts, the previous one having started at `startedAt`.
+    static func nextBeat(startedAt: ContinuousClock.Instant, shortestTTL: Duration?) -> ContinuousClock.Instant {
+        startedAt + pace(shortestTTL: shortestTTL)
     }
 
     /// `leases` in calls of at most `leasesPerCall`.

@@ -8,7 +8,10 @@ public enum JobEnding: Sendable, Equatable {
     case failure(JobFailure)
     /// Its requests wait for a provider batch (a batch-lane job).
     case deferral(JobDeferral)
-    /// Given back unrun (shutdown, or a lease that would expire before a retry).
+    /// Given back unrun or cut short: leased while the worker was stopping,
+    /// or its task was cancelled (shutdown, a lost lease). A lease that would
+    /// expire before a retry is not a release but a failure that counts no
+    /// attempt (`LeaseStop`, `countsAsAttempt: false`).
     case release(LeaseReference)
 
     /// The lease it ends.
@@ -18,6 +21,16 @@ public enum JobEnding: Sendable, Equatable {
         case .failure(let failure): failure.lease
         case .deferral(let deferral): deferral.lease
         case .release(let lease): lease
+        }
+    }
+
+    /// Its kind, for logs: `result`, `failure`, `deferral` or `release`.
+    var kindName: String {
+        switch self {
+        case .result: "result"
+        case .failure: "failure"
+        case .deferral: "deferral"
+        case .release: "release"
         }
     }
 

@@ -3,50 +3,46 @@ import Shared
 /// The leases a worker holds, free of tasks and clocks: running jobs, and
 /// finished ones whose ending the coordinator has not answered yet. Both are
 /// heartbeated, so a lease whose ending waits for the coordinator does not lapse.
+///
+/// Leases are told apart by their token, not only their job: a job whose
+/// lease was lost may be leased to this worker again while the task of the
+/// lost lease is still stopping, and that task must not touch the new lease.
 struct LeaseLedger: Sendable {
     private struct Entry: Sendable {
-        let reference: LeaseReference
         let ttl: Duration
         var running = true
     }
 
-    private var entries: [Int64: Entry] = [:]
+    private var entries: [LeaseReference: Entry] = [:]
 
     /// Starts holding `lease`, whose lifetime is `ttl`.
     mutating func hold(_ lease: LeaseReference, ttl: Duration) {
-        entries[lease.jobID] = Entry(reference: lease, ttl: ttl)
+        entries[lease] = Entry(ttl: ttl)
     }
 
-    /// Whether the job is held and still running.
-    func isRunning(_ jobID: Int64) -> Bool { entries[jobID]?.running == true }
+    /// Whether `lease` is held and its job still running.
+    func isRunning(_ lease: LeaseReference) -> Bool { entries[lease]?.running == true }
 
-    /// The job stopped running; its ending is on its way to the coordinator.
-    mutating func finished(_ jobID: Int64) {
-        entries[jobID]?.running = false
+    /// The job of `lease` stopped running; its ending is on its way to the coordinator.
+    mutating func finished(_ lease: LeaseReference) {
+        entries[lease]?.running = false
     }
 
     /// The coordinator answered for `lease`'s ending: the lease is gone.
-    /// Returns whether it was held (a newer lease of the same job is kept).
+    /// Returns whether it was held (another lease of the same job is kept).
     @discardableResult
     mutating func settled(_ lease: LeaseReference) -> Bool {
-        guard entries[lease.jobID]?.reference == lease else { return false }
-        entries[lease.jobID] = nil
-        return true
+        entries.removeValue(forKey: lease) != nil
     }
 
-    /// The coordinator says these leases are no longer ours; returns the jobs
-    /// that were held under them, whose work must stop.
-    mutating func lost(_ leases: [LeaseReference]) -> [Int64] {
-        var gone: [Int64] = []
-        for lease in leases where entries[lease.jobID]?.reference == lease {
-            entries[lease.jobID] = nil
-            gone.append(lease.jobID)
-        }
-        return gone
+    /// The coordinator says these leases are no longer ours; returns those
+    /// that were held, whose work must stop.
+    mutating func lost(_ leases: [LeaseReference]) -> [LeaseReference] {
+        leases.filter { entries.removeValue(forKey: $0) != nil }
     }
 
     /// Every lease to heartbeat.
-    var references: [LeaseReference] { entries.values.map(\.reference) }
+    var references: [LeaseReference] { Array(entries.keys) }
 
     /// The shortest lease lifetime held, which sets the heartbeat pace.
     var shortestTTL: Duration? { entries.values.map(\.ttl).min() }

@@ -4,13 +4,13 @@ import Shared
 /// in the next request, how a refused request is split, and what an answer
 /// settles. `Outbox` owns one and does the sending.
 struct OutboxQueue: Sendable {
-    /// The most endings sent in one request.
+    /// The most endings sent in one request (its size is bounded by `RequestSplitting`).
     static let batchSize = 200
-    /// About the most text sent in one request, well under the coordinator's body limit.
-    static let batchBytes = 4 << 20
 
-    private var pending: [Int64: JobEnding] = [:]
-    private var order: [Int64] = []
+    /// By lease, not job: the task of a lost lease may hand in its ending after
+    /// the job was leased here again, and must not replace the new lease's ending.
+    private var pending: [LeaseReference: JobEnding] = [:]
+    private var order: [LeaseReference] = []
 
     /// Endings not yet answered.
     var count: Int { pending.count }
@@ -18,44 +18,42 @@ struct OutboxQueue: Sendable {
     /// Whether nothing is pending.
     var isEmpty: Bool { pending.isEmpty }
 
-    /// Queues `ending`; a newer ending of the same job replaces an older one in place.
+    /// Every ending not yet answered, oldest first.
+    var all: [JobEnding] { order.compactMap { pending[$0] } }
+
+    /// Queues `ending`; a newer ending of the same lease replaces an older one in
+    /// place, and an ending of another lease of the same job waits beside it.
     mutating func add(_ ending: JobEnding) {
-        if pending.updateValue(ending, forKey: ending.jobID) == nil { order.append(ending.jobID) }
+        if pending.updateValue(ending, forKey: ending.lease) == nil { order.append(ending.lease) }
     }
 
-    /// Up to `batchSize` endings and about `batchBytes` of text, oldest first
-    /// (always at least one ending when any is pending, however large).
+    /// Up to `batchSize` endings and about `RequestSplitting.maxBytes` of
+    /// text, oldest first (always at least one ending when any is pending,
+    /// however large), at most one per job: the answers name jobs, so two
+    /// leases of one job wait for separate requests.
     func nextBatch() -> [JobEnding] {
-        var batch: [JobEnding] = []
-        var bytes = 0
-        for id in order {
-            guard let ending = pending[id] else { continue }
-            bytes += ending.approximateBytes
-            if !batch.isEmpty && (batch.count >= Self.batchSize || bytes > Self.batchBytes) { break }
-            batch.append(ending)
+        var jobs = Set<Int64>()
+        var oldest: [JobEnding] = []
+        for lease in order {
+            guard oldest.count < Self.batchSize else { break }
+            if let ending = pending[lease], jobs.insert(ending.jobID).inserted { oldest.append(ending) }
         }
-        return batch
+        return Array(oldest.prefix(RequestSplitting.leadingCount(of: oldest, maxItems: Self.batchSize, bytes: \.approximateBytes)))
     }
 
     /// The part of `batch` still waiting for an answer (an earlier request may have settled some).
     func stillPending(_ batch: [JobEnding]) -> [JobEnding] {
-        batch.filter { pending[$0.jobID] == $0 }
-    }
-
-    /// A request refused as invalid is sent again as two halves, so that the
-    /// one ending at fault is found and dropped instead of blocking every report behind it.
-    static func halves(_ batch: [JobEnding]) -> (first: [JobEnding], second: [JobEnding]) {
-        (Array(batch[..<(batch.count / 2)]), Array(batch[(batch.count / 2)...]))
+        batch.filter { pending[$0.lease] == $0 }
     }
 
     /// Settles what the coordinator answered for. Answers come in the order
     /// the items were sent; an answer settles only the ending it was about, so
-    /// a newer lease of the same job stays pending. Returns the settled endings
+    /// another lease of the same job stays pending. Returns the settled endings
     /// with the status the coordinator gave each.
     mutating func settle(_ answers: [ItemAnswer], sent: [JobEnding]) -> [(ending: JobEnding, status: ItemStatus)] {
         var settled: [(ending: JobEnding, status: ItemStatus)] = []
-        for (answer, ending) in zip(answers, sent) where answer.jobID == ending.jobID && pending[ending.jobID] == ending {
-            pending[ending.jobID] = nil
+        for (answer, ending) in zip(answers, sent) where answer.jobID == ending.jobID && pending[ending.lease] == ending {
+            pending[ending.lease] = nil
             settled.append((ending, answer.status))
         }
         if !settled.isEmpty { order.removeAll { pending[$0] == nil } }
@@ -65,9 +63,9 @@ struct OutboxQueue: Sendable {
     /// Forgets `ending` (the coordinator refused it as invalid); returns whether it was pending.
     @discardableResult
     mutating func drop(_ ending: JobEnding) -> Bool {
-        guard pending[ending.jobID] == ending else { return false }
-        pending[ending.jobID] = nil
-        order.removeAll { $0 == ending.jobID }
+        guard pending[ending.lease] == ending else { return false }
+        pending[ending.lease] = nil
+        order.removeAll { $0 == ending.lease }
         return true
     }
 }

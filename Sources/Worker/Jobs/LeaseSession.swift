@@ -53,16 +53,22 @@ final class LeaseSession: @unchecked Sendable {
         usage.batchRequests += 1
         switch gateway.decode(reply, for: call) {
         case .success(let answer):
-            usage.inputTokens += answer.inputTokens
-            usage.outputTokens += answer.outputTokens
-            usage.batchInputTokens += answer.inputTokens
-            usage.batchOutputTokens += answer.outputTokens
+            count(answer, viaBatch: true)
             return answer
         case .failure(var failure):
             failure.throttled = false
             failure.message = "in a batch: " + failure.message
             throw BatchLineFailed(stop: LeaseStop(failure))
         }
+    }
+
+    /// Adds `reply`'s tokens to the usage, without overflow however many the provider claimed.
+    private func count(_ reply: ProviderReply, viaBatch: Bool) {
+        usage.inputTokens = ProviderCount.sum([usage.inputTokens, reply.inputTokens])
+        usage.outputTokens = ProviderCount.sum([usage.outputTokens, reply.outputTokens])
+        guard viaBatch else { return }
+        usage.batchInputTokens = ProviderCount.sum([usage.batchInputTokens, reply.inputTokens])
+        usage.batchOutputTokens = ProviderCount.sum([usage.batchOutputTokens, reply.outputTokens])
     }
 
     private func sendLive(_ call: ModelCall) async throws -> ProviderReply {
@@ -76,8 +82,7 @@ final class LeaseSession: @unchecked Sendable {
             }
             switch try await gateway.send(call) {
             case .success(let reply):
-                usage.inputTokens += reply.inputTokens
-                usage.outputTokens += reply.outputTokens
+                count(reply, viaBatch: false)
                 return reply
             case .failure(let failure):
                 // A throttle ends the lease at once: the coordinator must hear of

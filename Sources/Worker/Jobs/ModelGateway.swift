@@ -45,7 +45,8 @@ public struct ModelGateway: Sendable {
             do {
                 let response = try await http.send(request)
                 record(RateLimitHeaders.limits(response.headers), for: call.model.endpointKey)
-                return Self.withoutNUL(codec.decode(response, for: call))
+                recordRemaining(response.headers, for: call.model.endpointKey)
+                return AnswerLimit.check(Self.withoutNUL(codec.decode(response, for: call)))
             } catch let error as HTTPClientError {
                 return .failure(TransportFailure.classify(error))
             }
@@ -69,13 +70,20 @@ public struct ModelGateway: Sendable {
         if let tpm = stated.tokensPerMinute { metrics.limit(endpoint: endpoint, kind: .tokens, value: Double(tpm)) }
     }
 
+    /// Shows on this worker's `/metrics` what a response said is left of each limit.
+    private func recordRemaining(_ headers: [String: String], for endpoint: EndpointKey) {
+        for (kind, value) in RateLimitHeaders.remaining(headers) {
+            metrics.remaining(endpoint: endpoint, kind: kind, value: value)
+        }
+    }
+
     /// A provider batch's answer to `call`, decoded by the live codec exactly
     /// as the live route's answer would be (docs/architecture.md, "Batch mode").
     public func decode(_ reply: BatchReply, for call: ModelCall) -> Result<ProviderReply, ProviderFailure> {
         let codec = ProviderCodecs.codec(for: call.model.provider)
         let response = HTTPClientResponse(
             status: reply.status, headers: ["content-type": "application/json"], body: Array(reply.body.utf8))
-        return Self.withoutNUL(codec.decode(response, for: call))
+        return AnswerLimit.check(Self.withoutNUL(codec.decode(response, for: call)))
     }
 
     /// PostgreSQL text cannot hold NUL, and the coordinator refuses it rather

@@ -5,7 +5,8 @@ import Shared
 /// jobs, and the lease loop waiting for room to lease more.
 public actor LeaseBook {
     private var ledger = LeaseLedger()
-    private var tasks: [Int64: Task<Void, Never>] = [:]
+    /// By lease, not job: a lost lease's task may still be stopping when its job is leased here again.
+    private var tasks: [LeaseReference: Task<Void, Never>] = [:]
     private var slotWaiters: [CheckedContinuation<Void, Never>] = []
 
     /// An empty book.
@@ -16,31 +17,31 @@ public actor LeaseBook {
         ledger.hold(lease.reference, ttl: ttl)
     }
 
-    /// Remembers the task running a held job, so a lost lease can stop it.
-    public func attach(_ task: Task<Void, Never>, to jobID: Int64) {
-        guard ledger.isRunning(jobID) else { return }
-        tasks[jobID] = task
+    /// Remembers the task running the job of a held lease, so losing the lease can stop it.
+    public func attach(_ task: Task<Void, Never>, to lease: LeaseReference) {
+        guard ledger.isRunning(lease) else { return }
+        tasks[lease] = task
     }
 
-    /// The job stopped running; its ending is on its way to the coordinator.
-    public func finished(_ jobID: Int64) {
-        ledger.finished(jobID)
-        tasks[jobID] = nil
+    /// The job of `lease` stopped running; its ending is on its way to the coordinator.
+    public func finished(_ lease: LeaseReference) {
+        ledger.finished(lease)
+        tasks[lease] = nil
         wakeSlotWaiters()
     }
 
     /// The coordinator answered for the lease's ending: the lease is gone
-    /// (a newer lease of the same job stays).
+    /// (another lease of the same job stays).
     public func settled(_ lease: LeaseReference) {
         guard ledger.settled(lease) else { return }
-        tasks[lease.jobID] = nil
+        tasks[lease] = nil
         wakeSlotWaiters()
     }
 
     /// The coordinator says these leases are no longer ours: stop their work.
     public func lost(_ leases: [LeaseReference]) {
-        for jobID in ledger.lost(leases) {
-            tasks.removeValue(forKey: jobID)?.cancel()
+        for lease in ledger.lost(leases) {
+            tasks.removeValue(forKey: lease)?.cancel()
         }
         wakeSlotWaiters()
     }

@@ -35,6 +35,9 @@ public actor Outbox {
     /// Endings not yet answered.
     public var count: Int { queue.count }
 
+    /// The endings not reported yet, oldest first.
+    var unreported: [JobEnding] { queue.all }
+
     /// Sends one batch of what is pending; returns whether the coordinator answered.
     @discardableResult
     public func flushOnce() async -> Bool {
@@ -59,7 +62,7 @@ public actor Outbox {
             try await send(batch)
         } catch  where CoordinatorRefusal(error) == .invalid {
             guard batch.count > 1 else { return await drop(batch[0], because: error) }
-            let (first, second) = OutboxQueue.halves(batch)
+            let (first, second) = RequestSplitting.halves(batch)
             try await deliver(first)
             try await deliver(second)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Shared
 
 /// Rate tokens for requests a lease did not carry (retries, later samples,
@@ -8,14 +9,20 @@ import Shared
 /// `PermitQueue`'s.
 public actor PermitBroker {
     private let ask: @Sendable ([PermitRequest]) async throws -> [PermitGrant]
+    private let logger: Logger
     private var queue = PermitQueue()
+    /// When a failed ask was last logged: while the coordinator keeps failing, once a minute is enough.
+    private var loggedFailureAt: ContinuousClock.Instant?
+    /// The shortest time between two logged failures.
+    static let failureLogInterval = Duration.seconds(60)
     private var continuations: [UInt64: CheckedContinuation<Void, any Error>] = [:]
     private var nextID: UInt64 = 0
     private var flusher: Task<Void, Never>?
 
-    /// A broker that sends batches with `ask`.
-    public init(ask: @escaping @Sendable ([PermitRequest]) async throws -> [PermitGrant]) {
+    /// A broker that sends batches with `ask`, logging failed asks to `logger`.
+    public init(ask: @escaping @Sendable ([PermitRequest]) async throws -> [PermitGrant], logger: Logger = Logger(label: "siuo.permits")) {
         self.ask = ask
+        self.logger = logger
     }
 
     /// Returns once the coordinator granted one request to `endpoint`.
@@ -59,8 +66,26 @@ public actor PermitBroker {
                 }
             } catch {
                 queue.failed(due, now: .now)
+                logFailure(error)
             }
         }
         flusher = nil
+    }
+
+    /// Logs a failed ask (the waiting jobs ask again), at most once a
+    /// `failureLogInterval`, by what the failure means (`CoordinatorRefusal`).
+    private func logFailure(_ error: any Error) {
+        let now = ContinuousClock.now
+        if let last = loggedFailureAt, now - last < Self.failureLogInterval { return }
+        loggedFailureAt = now
+        switch CoordinatorRefusal(error) {
+        case .unauthorized:
+            logger.error(
+                "permits: the coordinator refuses this worker's token; jobs waiting for permits keep waiting", metadata: ["error": "\(error)"])
+        case .invalid:
+            logger.error("permits: the coordinator refused the request as invalid; asking again", metadata: ["error": "\(error)"])
+        case .transient:
+            logger.warning("permits: the coordinator is unreachable or busy; asking again", metadata: ["error": "\(error)"])
+        }
     }
 }

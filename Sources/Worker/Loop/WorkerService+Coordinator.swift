@@ -13,7 +13,7 @@ extension WorkerService {
         let images = ImageCache(fetch: { try await client.image(sha256: $0) })
         let runner = JobRunner(
             gateway: ModelGateway(keys: keys, requestTimeout: requestTimeout, metrics: metrics),
-            permits: PermitBroker(ask: { try await client.permits($0) }),
+            permits: PermitBroker(ask: { try await client.permits($0) }, logger: logger),
             images: images,
             cachedAnswers: { try await client.cachedAnswers($0) })
         // A batch's results (50,000 answers in one file) can be far larger and

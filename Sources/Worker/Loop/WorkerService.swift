@@ -65,8 +65,14 @@ public struct WorkerService: Service {
         deadline.cancel()
         // Only now: leases whose endings waited for the coordinator stay alive meanwhile.
         beating.cancel()
-        let unreported = await outbox.count
-        logger.info("worker stopped", metadata: ["unreported_endings": "\(unreported)"])
+        let unreported = await outbox.unreported
+        for ending in unreported {
+            // Its lease lapses and the job runs again; the operator sees which and why.
+            logger.warning(
+                "worker stopped before the coordinator took this job's ending; dropped",
+                metadata: ["job": "\(ending.jobID)", "ending": "\(ending.kindName)"])
+        }
+        logger.info("worker stopped", metadata: ["unreported_endings": "\(unreported.count)"])
         if let refused = refusal.error { throw refused }
     }
 
@@ -133,7 +139,7 @@ public struct WorkerService: Service {
         await book.hold(lease, ttl: ttl)
         if stopping {
             await outbox.add(.release(lease.reference))
-            await book.finished(lease.jobID)
+            await book.finished(lease.reference)
             return
         }
         let runner = self.runner
@@ -149,9 +155,9 @@ public struct WorkerService: Service {
             }
             JobEndingLog(ending, of: lease).write(to: logger)
             await outbox.add(ending)
-            await book.finished(lease.jobID)
+            await book.finished(lease.reference)
         }
-        await book.attach(task, to: lease.jobID)
+        await book.attach(task, to: lease.reference)
     }
 
     /// Lets running jobs finish within the grace period, then stops the rest

@@ -88,10 +88,13 @@ public struct WorkerMetrics: Sendable {
         meters.requests(model.endpointKey, statusClass: Self.statusClass(outcome)).increment()
         switch outcome {
         case .success(let reply):
-            endpoint.inputTokens.increment(by: reply.inputTokens)
-            endpoint.outputTokens.increment(by: reply.outputTokens)
+            // A counter must never go down: a codec that let a negative count through would crash here.
+            let input = ProviderCount.clamped(reply.inputTokens)
+            let output = ProviderCount.clamped(reply.outputTokens)
+            endpoint.inputTokens.increment(by: input)
+            endpoint.outputTokens.increment(by: output)
             if let price = model.price {
-                endpoint.spend.increment(by: Usage(inputTokens: reply.inputTokens, outputTokens: reply.outputTokens).cost(at: price))
+                endpoint.spend.increment(by: Usage(inputTokens: input, outputTokens: output).cost(at: price))
             }
         case .failure(let failure):
             if failure.throttled { endpoint.throttles.increment() }

@@ -91,11 +91,10 @@ enum AnthropicReplyReader {
         let usage = body["usage"]
         // Cached prompt tokens are reported apart from `input_tokens` but are
         // still input the request carried.
-        let input = ["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"]
-            .compactMap { usage?[$0]?.intValue }.reduce(0, +)
+        let input = ProviderCount.read(["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"], of: usage)
         return ProviderReply(
             samples: [sample], inputTokens: input,
-            outputTokens: usage?["output_tokens"]?.intValue ?? 0,
+            outputTokens: ProviderCount.read(usage?["output_tokens"]),
             resolvedModel: body["model"]?.stringValue)
     }
 }

@@ -40,8 +40,10 @@ public enum FailureClassifier {
     }
 
     /// A 2xx reply that cannot be used: the body is not JSON or lacks `detail`.
+    /// `detail` may quote the provider (an error message inside a 200), so it
+    /// is redacted and bounded like any provider message.
     public static func malformedSuccess(status: Int, detail: String) -> ProviderFailure {
-        ProviderFailure(retryable: true, status: status, message: "HTTP \(status): unusable reply: \(detail)")
+        ProviderFailure(retryable: true, status: status, message: bounded(SecretRedaction.redact("HTTP \(status): unusable reply: \(detail)")))
     }
 
     /// 408, 409 and 5xx may pass on another try; other statuses will not.

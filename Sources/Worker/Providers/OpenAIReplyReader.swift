@@ -20,8 +20,8 @@ enum OpenAIReplyReader {
         let usage = body["usage"]
         return ProviderReply(
             samples: Array(ordered),
-            inputTokens: usage?["prompt_tokens"]?.intValue ?? 0,
-            outputTokens: usage?["completion_tokens"]?.intValue ?? 0,
+            inputTokens: ProviderCount.read(usage?["prompt_tokens"]),
+            outputTokens: ProviderCount.read(usage?["completion_tokens"]),
             resolvedModel: body["model"]?.stringValue,
             systemFingerprint: body["system_fingerprint"]?.stringValue)
     }

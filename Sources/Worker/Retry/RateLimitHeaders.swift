@@ -24,6 +24,26 @@ enum RateLimitHeaders {
                 ?? number("anthropic-ratelimit-input-tokens-limit"))
         return limits.isEmpty ? nil : limits
     }
+
+    /// Headers stating what is left of each kind of limit, first found wins:
+    /// OpenAI and Azure `x-ratelimit-remaining-{requests,tokens}`, Anthropic
+    /// `anthropic-ratelimit-*-remaining`, OpenRouter `x-ratelimit-remaining` (requests).
+    static let remainingHeaders: [(LimitKind, [String])] = [
+        (.requests, ["x-ratelimit-remaining-requests", "anthropic-ratelimit-requests-remaining", "x-ratelimit-remaining"]),
+        (.tokens, ["x-ratelimit-remaining-tokens", "anthropic-ratelimit-tokens-remaining"]),
+        (.inputTokens, ["anthropic-ratelimit-input-tokens-remaining"]),
+        (.outputTokens, ["anthropic-ratelimit-output-tokens-remaining"]),
+    ]
+
+    /// What `headers` (lower-cased names) say is left of each limit; a value
+    /// that is not a finite, non-negative number is ignored.
+    static func remaining(_ headers: [String: String]) -> [(kind: LimitKind, value: Double)] {
+        remainingHeaders.compactMap { kind, names in
+            let values = names.lazy.compactMap { headers[$0].flatMap { Double($0.trimmingCharacters(in: .whitespaces)) } }
+            guard let value = values.first, value.isFinite, value >= 0 else { return nil }
+            return (kind, min(value, 1e12))
+        }
+    }
 }
 
 /// The latest limits each endpoint stated, as this worker saw them; results

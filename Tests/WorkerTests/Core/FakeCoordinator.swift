@@ -19,9 +19,19 @@ final class FakeCoordinator: WorkerCoordinator {
         var invalidFailures: Set<Int64> = []
         /// While set, every report answers this status.
         var reportStatus: Int?
-        /// While set, every lease call answers this status.
+        /// While set, every lease call (batch tasks too) answers this status.
         var leaseStatus: Int?
         var ttlSeconds = 60
+        /// Batch tasks handed out in order, one per ask.
+        var batchTasks: [BatchTask] = []
+        /// Batch reports received (those refused as invalid included).
+        var batchReports: [BatchReport] = []
+        /// A lines report naming any of these custom ids is refused as invalid (400).
+        var invalidBatchLines: Set<String> = []
+        /// What a batch lease renewal answers (`false`: the lease is gone).
+        var batchRenewal = true
+        /// While set, heartbeat calls after this many answer 503.
+        var heartbeatsBeforeFailing: Int?
     }
 
     let state: Mutex<State>
@@ -58,8 +68,11 @@ final class FakeCoordinator: WorkerCoordinator {
 
     func heartbeat(_ leases: [LeaseReference]) async throws -> [ItemAnswer] {
         count("heartbeat")
-        return state.withLock { state in
-            leases.map { ItemAnswer(jobID: $0.jobID, status: state.leased[$0.jobID] == $0 ? .accepted : .stale) }
+        return try state.withLock { state in
+            if let limit = state.heartbeatsBeforeFailing, state.calls["heartbeat", default: 0] > limit {
+                throw CoordinatorClientError(status: 503, message: "unavailable")
+            }
+            return leases.map { ItemAnswer(jobID: $0.jobID, status: state.leased[$0.jobID] == $0 ? .accepted : .stale) }
         }
     }
 
@@ -81,17 +94,26 @@ final class FakeCoordinator: WorkerCoordinator {
 
     func batchTask(_ request: BatchLeaseRequest) async throws -> BatchTask? {
         count("batch_lease")
-        return nil
+        return try state.withLock { state in
+            if let status = state.leaseStatus { throw CoordinatorClientError(status: status, message: "refused") }
+            return state.batchTasks.isEmpty ? nil : state.batchTasks.removeFirst()
+        }
     }
 
     func renewBatch(_ batchID: Int64, leaseToken: UUID) async throws -> Bool {
         count("batch_renew")
-        return true
+        return read(\.batchRenewal)
     }
 
     func reportBatch(_ batchID: Int64, _ report: BatchReport) async throws -> Bool {
         count("batch_report")
-        return true
+        return try state.withLock { state in
+            state.batchReports.append(report)
+            if case .lines(let lines, _) = report.outcome, lines.contains(where: { state.invalidBatchLines.contains($0.customID) }) {
+                throw CoordinatorClientError(status: 400, message: "line is not a custom_id")
+            }
+            return true
+        }
     }
 
     func permits(_ requests: [PermitRequest]) async throws -> [PermitGrant] {

@@ -6,10 +6,22 @@ import Testing
 @Suite struct HeartbeatPlanTests {
     typealias F = CoreFixtures
 
-    @Test func theBeatIsAThirdOfTheShortestLeaseWithAFloor() {
-        #expect(HeartbeatPlan.pace(shortestTTL: .seconds(60)) == .seconds(20))
+    @Test func theBeatIsAQuarterOfTheShortestLeaseWithAFloor() {
+        #expect(HeartbeatPlan.pace(shortestTTL: .seconds(60)) == .seconds(15))
         #expect(HeartbeatPlan.pace(shortestTTL: .milliseconds(300)) == HeartbeatPlan.fastestPace)
         #expect(HeartbeatPlan.pace(shortestTTL: nil) == HeartbeatPlan.idlePace)
+    }
+
+    @Test func aLeaseSurvivesTwoMissedBeats() {
+        for ttl in [Duration.seconds(1), .seconds(30), .seconds(60), .seconds(600)] {
+            // The lease is extended when beat 0 starts; beats 1 and 2 fail, however long they take.
+            let extended = ContinuousClock.now
+            var start = extended
+            for _ in 1...3 { start = HeartbeatPlan.nextBeat(startedAt: start, shortestTTL: ttl) }
+            // The third beat starts with a quarter of the lease left for the call.
+            #expect(start - extended == ttl * 3 / 4, "ttl \(ttl)")
+            #expect(start < extended + ttl)
+        }
     }
 
     @Test func leasesAreSplitIntoCallsOfAThousand() {

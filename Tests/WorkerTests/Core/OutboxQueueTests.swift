@@ -14,6 +14,15 @@ import Testing
         #expect(batch.map(\.jobID) == Array(1...200).map(Int64.init))
     }
 
+    @Test func everyUnansweredEndingIsListedOldestFirst() {
+        var queue = OutboxQueue()
+        for id in 1...4 { queue.add(F.result(Int64(id))) }
+        queue.add(F.release(2))
+        _ = queue.settle([ItemAnswer(jobID: 3, status: .accepted)], sent: [F.result(3)])
+        #expect(queue.all == [F.result(1), F.release(2), F.result(4)])
+        #expect(queue.all.map(\.kindName) == ["result", "release", "result"])
+    }
+
     @Test func batchesAreCappedBySizeButNeverEmpty() {
         var queue = OutboxQueue()
         let large = String(repeating: "x", count: 3 << 20)
@@ -26,13 +35,26 @@ import Testing
         #expect(single.nextBatch().map(\.jobID) == [9], "an ending larger than the cap still goes, alone")
     }
 
-    @Test func aNewerEndingOfTheSameJobReplacesTheOlderInPlace() {
+    @Test func aNewerEndingOfTheSameLeaseReplacesTheOlderInPlace() {
         var queue = OutboxQueue()
-        queue.add(F.result(1))
+        queue.add(F.result(1, token: 7))
         queue.add(F.result(2))
         queue.add(F.failure(1, token: 7))
         #expect(queue.count == 2)
         #expect(queue.nextBatch() == [F.failure(1, token: 7), F.result(2)])
+    }
+
+    @Test func aLostLeasesLateReleaseNeverReplacesTheNewLeasesEnding() {
+        var queue = OutboxQueue()
+        queue.add(F.result(1, token: 2))
+        // The task of the lost lease 1/1 stops only now, after the job was leased again and finished.
+        queue.add(F.release(1, token: 1))
+        queue.add(F.result(3))
+        #expect(queue.count == 3)
+        let first = queue.nextBatch()
+        #expect(first == [F.result(1, token: 2), F.result(3)], "one ending per job in a request")
+        _ = queue.settle([ItemAnswer(jobID: 1, status: .accepted), ItemAnswer(jobID: 3, status: .accepted)], sent: first)
+        #expect(queue.nextBatch() == [F.release(1, token: 1)])
     }
 
     @Test func anAnswerSettlesOnlyTheEndingItWasAbout() {
@@ -46,8 +68,11 @@ import Testing
                 ItemAnswer(jobID: 1, status: .accepted), ItemAnswer(jobID: 2, status: .stale),
                 ItemAnswer(jobID: 99, status: .accepted),
             ], sent: sent)
-        #expect(settled.map { $0.ending } == [F.result(1)])
-        #expect(queue.nextBatch() == [F.result(2, token: 9), F.result(3)], "an answer naming another job settles nothing")
+        #expect(settled.map { $0.ending } == [F.result(1), F.result(2)])
+        #expect(settled.map { $0.status } == [.accepted, .stale])
+        #expect(
+            queue.nextBatch() == [F.result(3), F.result(2, token: 9)],
+            "an answer naming another job settles nothing, and one about an old lease leaves the new one pending")
     }
 
     @Test func staleAnswersSettleAndSayStale() {
@@ -77,7 +102,7 @@ import Testing
             guard part.contains(bad) else { return delivered += part }
             refused.append(part)
             guard part.count > 1 else { return dropped.append(part[0]) }
-            let (first, second) = OutboxQueue.halves(part)
+            let (first, second) = RequestSplitting.halves(part)
             deliver(first)
             deliver(second)
         }

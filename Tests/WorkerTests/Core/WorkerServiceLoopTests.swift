@@ -52,6 +52,19 @@ import Testing
         #expect(fake.read(\.leased).isEmpty)
     }
 
+    @Test func endingsLeftUnreportedAtShutdownAreEachLoggedAsAWarning() async throws {
+        let fake = FakeCoordinator(jobs: [1, 2])
+        fake.change { $0.reportStatus = 503 }
+        let log = RecordedLog()
+        let worker = Task { try await service(fake, ScriptedRunner(), log: log).run() }
+        try await waitUntil { fake.read { $0.calls["complete"] ?? 0 } >= 1 && fake.read(\.queued).isEmpty }
+        worker.cancel()
+        try await worker.value
+        let dropped = log.all.filter { $0.level == .warning && $0.message.contains("dropped") }
+        #expect(dropped.map { $0.metadata["job"] ?? "" }.sorted() == ["1", "2"])
+        #expect(dropped.allSatisfy { $0.metadata["ending"] == "result" })
+    }
+
     @Test func aRefusedTokenStopsTheWorkerWithTheReason() async throws {
         let fake = FakeCoordinator(jobs: [1])
         fake.change { $0.leaseStatus = 401 }

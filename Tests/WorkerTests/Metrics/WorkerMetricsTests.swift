@@ -118,6 +118,36 @@ struct WorkerMetricsTests {
         #expect(page.value(Name.remaining, ["model": "m", "kind": "requests"]) == 499)
     }
 
+    @Test func whatIsLeftOfEachStatedLimitIsRecordedFromTheResponse() async throws {
+        let provider = ScriptedProvider { _, _ in
+            ScriptedProvider.Answer(
+                headers: [
+                    "x-ratelimit-limit-requests": "500", "x-ratelimit-remaining-requests": "499", "x-ratelimit-remaining-tokens": "29000",
+                ], body: ScriptedProvider.completion(["fine"]))
+        }
+        let registry = PrometheusCollectorRegistry()
+        let gateway = ModelGateway(keys: KeyRing(environment: ["OPENAI_API_KEY": "sk-test"]), requestTimeout: 60, metrics: .prometheus(registry))
+        try await Loopback.serve(router: provider.router) { url in
+            _ = try await gateway.send(Self.call(Self.model("m", baseURL: url + "/v1")))
+        }
+        let page = PrometheusText(registry.emitToString())
+        typealias Name = WorkerMetrics.Name
+        #expect(page.value(Name.limit, ["model": "m", "kind": "requests"]) == 500)
+        #expect(page.value(Name.remaining, ["model": "m", "kind": "requests"]) == 499)
+        #expect(page.value(Name.remaining, ["model": "m", "kind": "tokens"]) == 29000)
+    }
+
+    @Test func remainingHeadersOfEveryProviderAreReadAndNonsenseIgnored() {
+        let anthropic = RateLimitHeaders.remaining([
+            "anthropic-ratelimit-requests-remaining": "49", "anthropic-ratelimit-input-tokens-remaining": "0",
+            "anthropic-ratelimit-output-tokens-remaining": "-5", "anthropic-ratelimit-tokens-remaining": "nan",
+        ])
+        #expect(anthropic.map(\.kind) == [.requests, .inputTokens])
+        #expect(anthropic.map(\.value) == [49, 0])
+        #expect(RateLimitHeaders.remaining(["x-ratelimit-remaining": " 19 "]).map(\.value) == [19])
+        #expect(RateLimitHeaders.remaining([:]).isEmpty)
+    }
+
     @Test func twoWorkersInOneProcessKeepTheirOwnNumbers() {
         let first = PrometheusCollectorRegistry()
         let second = PrometheusCollectorRegistry()

@@ -1,0 +1,66 @@
+import Foundation
+import Logging
+import Shared
+import SiuoTestSupport
+import Testing
+
+@testable import Worker
+
+/// A batch task whose lease the coordinator says is gone stops and reports
+/// nothing; the batch loop logs a failed call by what it means.
+@Suite struct BatchLeaseTests {
+    /// A batch API whose results take until the task is cancelled.
+    struct SlowResults: BatchAPI {
+        func submit(
+            _ lines: [BatchLine], model: ModelSpec, tag: String, maxBytes: Int, beforeCreate: @Sendable () async throws -> Void
+        ) async throws -> BatchSubmission {
+            throw ProviderFailure(retryable: false, message: "not in this test")
+        }
+        func find(tag: String, lineCount: Int, createdAfter: Date, known: Set<String>, model: ModelSpec) async throws -> String? { nil }
+        func progress(of providerBatchID: String, model: ModelSpec) async throws -> BatchProgress {
+            BatchProgress(ended: true, providerState: "ended", done: 0, failed: 0, total: 0)
+        }
+        func cancel(_ providerBatchID: String, model: ModelSpec) async throws {}
+        func results(of providerBatchID: String, model: ModelSpec) async throws -> [BatchLineResult] {
+            try await Task.sleep(for: .seconds(3600))
+            return []
+        }
+    }
+
+    static func worker(_ coordinator: FakeCoordinator, log: RecordedLog) -> BatchWorker {
+        BatchWorker(
+            workerID: "w", coordinator: coordinator, keys: KeyRing(environment: [:]), images: ImageCache(fetch: { _ in [] }),
+            api: { _ in SlowResults() }, logger: log.logger)
+    }
+
+    @Test func aLostLeaseStopsTheTaskAndNothingIsReported() async throws {
+        let coordinator = FakeCoordinator()
+        coordinator.change { state in
+            state.batchTasks = [
+                BatchTask(
+                    batchID: 4, leaseToken: UUID(), action: .collect, model: BatchCollectTests.model, tag: "t", providerBatchID: "b",
+                    createdAt: Date(), maxBytes: 1 << 20, leaseSeconds: 3)
+            ]
+            state.batchRenewal = false
+        }
+        let log = RecordedLog()
+        let started = ContinuousClock.now
+        #expect(try await Self.worker(coordinator, log: log).runOnce(endpoints: [FakeCoordinator.endpoint]))
+        #expect(ContinuousClock.now - started < .seconds(60))
+        #expect(coordinator.read(\.batchReports).isEmpty)
+        #expect(coordinator.read { $0.calls["batch_renew"] } == 1)
+        #expect(log.all.contains { $0.message.contains("batch lease lost mid-task") })
+    }
+
+    @Test func aRefusedTokenIsLoggedAsSuchNotAsUnreachable() async throws {
+        let coordinator = FakeCoordinator()
+        coordinator.change { $0.leaseStatus = 401 }
+        let log = RecordedLog()
+        let loop = Task { await Self.worker(coordinator, log: log).run(idle: .milliseconds(10)) }
+        for _ in 0..<3000 where !log.all.contains(where: { $0.level == .error }) { try await Task.sleep(for: .milliseconds(10)) }
+        loop.cancel()
+        await loop.value
+        #expect(log.all.contains { $0.level == .error && $0.message.contains("refuses this worker's token") })
+        #expect(!log.all.contains { $0.message.contains("unreachable") })
+    }
+}
