@@ -57,7 +57,7 @@ import Testing
         fake.change { $0.reportStatus = 503 }
         let log = RecordedLog()
         let worker = Task { try await service(fake, ScriptedRunner(), log: log).run() }
-        try await waitUntil { fake.read { $0.calls["complete"] ?? 0 } >= 1 && fake.read(\.queued).isEmpty }
+        try await waitUntil("a report was tried and every job leased") { fake.read { $0.calls["complete"] ?? 0 } >= 1 && fake.read(\.queued).isEmpty }
         worker.cancel()
         try await worker.value
         let dropped = log.all.filter { $0.level == .warning && $0.message.contains("dropped") }
