@@ -65,6 +65,22 @@ import Testing
         #expect(abs(bucket.rpm - 190) < 1e-6 && bucket.source == "headers", "a stated limit below the configured rate wins: \(bucket)")
     }
 
+    @Test func aZeroOrNegativeStatedLimitIsIgnoredAndTheRestStillSettles() async throws {
+        let pool = try await TestDatabase.pool(suite: "learned_limits_unusable")
+        try await SweepFixture.importDataset(pool, cases: 3)
+        let definition = SweepFixture.definition(models: 1, tasks: [.mcqa], rpm: nil, burst: nil)
+        try await SweepStore(pool: pool).submit(definition)
+        // A broken header (0 requests a minute) beside a usable token limit: the token limit is learned,
+        // the request limit is not, and the success still raises the probing rate.
+        try await Self.finish(pool, definition, limits: ProviderLimits(requestsPerMinute: 0, tokensPerMinute: 100_000))
+        var bucket = try await Self.bucket(pool)
+        #expect(bucket.learned == nil && abs((bucket.tpm ?? 0) - 95_000) < 1e-3, "\(bucket)")
+        #expect(abs(bucket.rpm - (60 + AdaptiveRate.probeIncreasePerSuccess)) < 1e-6, "\(bucket)")
+        try await Self.finish(pool, definition, limits: ProviderLimits(requestsPerMinute: -5))
+        bucket = try await Self.bucket(pool)
+        #expect(bucket.learned == nil && abs(bucket.rpm - (60 + 2 * AdaptiveRate.probeIncreasePerSuccess)) < 1e-6, "\(bucket)")
+    }
+
     @Test func withoutAnyLimitTheRateDoublesQuicklyUntilThePushBack() async throws {
         let pool = try await TestDatabase.pool(suite: "learned_limits_probe")
         try await SweepFixture.importDataset(pool, cases: 40)

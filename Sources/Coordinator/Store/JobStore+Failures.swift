@@ -42,8 +42,12 @@ extension JobStore {
             }
             statuses.append(status)
         }
-        // After the failures are written, like the settlement of results.
-        try? await RateBucketStore.learn(stated, pool: pool)
+        // After the failures are written, like the settlement of results; its failure is logged, not the failures'.
+        do {
+            try await RateBucketStore.learn(stated, pool: pool)
+        } catch {
+            logger.warning("learning the limits stated with failures failed", metadata: ["error": "\(error)"])
+        }
         return statuses
     }
 

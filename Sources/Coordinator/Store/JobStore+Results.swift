@@ -160,10 +160,13 @@ extension JobStore {
             }
             let stated = current.compactMap { result, job in result.limits.map { (bucketID: job.bucketID, limits: $0) } }
             // The results are committed whatever the settlement does: a failure
-            // there must not make the worker believe they were not.
-            _ = try await connection.pipeline(
+            // there must not make the worker believe they were not, so it is logged.
+            let (_, settlement) = try await connection.pipeline(
                 statements + [.commit],
                 then: RateBucketStore.softTransactions([RateBucketStore.learnStatement(stated), RateBucketStore.settleStatement(successes)]))
+            if case .failure(let error) = settlement {
+                logger.warning("the rate buckets' settlement after results failed", metadata: ["error": "\(error)"])
+            }
             return statuses
         }
     }

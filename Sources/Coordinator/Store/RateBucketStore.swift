@@ -43,10 +43,13 @@ struct LockedBucket {
     }
 }
 
-/// Reads and writes rate buckets. Every write runs in a short transaction of
-/// its own that does not wait for the WAL flush: bucket rows are shared by
-/// every claimer, so their locks are held for one round trip, never across a
-/// claim or an fsync.
+/// Reads and writes rate buckets. Every write but one runs in a short
+/// transaction of its own that does not wait for the WAL flush: bucket rows
+/// are shared by every claimer, so their locks are held for one round trip,
+/// never across a claim or an fsync. The exception is a throttle (a 429 or
+/// 529), which `JobStore.fail` applies in the failure's own transaction, so
+/// that the job's requeue and the endpoint's slow-down commit together; its
+/// bucket lock lasts until that commit.
 enum RateBucketStore {
     /// The token take of lease request `grant`: one request token per job,
     /// `total` at most, from the buckets of `endpoints` that have runnable
@@ -85,10 +88,10 @@ enum RateBucketStore {
             ])
     }
 
-    /// Applies the limits workers saw stated for buckets (`RateBucketSQL.learn`);
-    /// `nil` when none were stated.
+    /// Applies the usable limits workers saw stated for buckets
+    /// (`RateBucketSQL.learn`); `nil` when none were stated.
     static func learnStatement(_ stated: [(bucketID: Int64, limits: ProviderLimits)]) -> PostgresStatement? {
-        let stated = stated.filter { !$0.limits.isEmpty }
+        let stated = stated.map { (bucketID: $0.bucketID, limits: $0.limits.usable) }.filter { !$0.limits.isEmpty }
         guard !stated.isEmpty else { return nil }
         return PostgresStatement(
             RateBucketSQL.learn,

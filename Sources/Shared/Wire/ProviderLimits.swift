@@ -17,6 +17,13 @@ public struct ProviderLimits: Sendable, Codable, Equatable {
     /// Whether the provider said anything.
     public var isEmpty: Bool { requestsPerMinute == nil && tokensPerMinute == nil }
 
+    /// The limits a bucket can run at: positive ones. A zero or negative
+    /// limit (a broken header, a hostile server) says nothing usable.
+    public var usable: ProviderLimits {
+        ProviderLimits(
+            requestsPerMinute: requestsPerMinute.flatMap { $0 > 0 ? $0 : nil }, tokensPerMinute: tokensPerMinute.flatMap { $0 > 0 ? $0 : nil })
+    }
+
     enum CodingKeys: String, CodingKey {
         case requestsPerMinute = "rpm", tokensPerMinute = "tpm"
     }
