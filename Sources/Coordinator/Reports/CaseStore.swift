@@ -55,7 +55,7 @@ public struct CaseStore: Sendable {
             labels[responseID, default: []].append(
                 HumanLabel(
                     responseID: responseID, reviewer: try row.decode(String.self, "reviewer"), safe: try row.decode(Bool?.self, "safe"),
-                    effectiveness: try row.decode(String?.self, "effectiveness").flatMap(HumanEffectiveness.init(rawValue:)),
+                    effectiveness: try HumanEffectiveness.stored(try row.decode(String?.self, "effectiveness")),
                     labelledAt: try row.decode(String.self, "labelled_at")))
         }
         let awaiting = Set(try await pool.query(CaseSQL.awaitingJudges, [sweepID, caseID]).map { try $0.decode(Int64.self, "response_id") })

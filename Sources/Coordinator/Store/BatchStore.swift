@@ -76,8 +76,11 @@ public struct BatchStore: Sendable {
                 batch, action: .submit, searchFirst: batch.mayBeAtProvider, abandonIfMissing: batch.pastDeadline, known: known, lines: lines)
         case "running":
             return makeTask(batch, action: batch.pastDeadline && !batch.cancelRequested ? .cancel : .poll)
-        default:
+        case "ended":
             return makeTask(batch, action: .collect)
+        default:
+            // `collected` batches are never due, and the table's CHECK allows no other state.
+            throw PostgresError(kind: .decoding, message: "batch \(batch.id) is in state \(batch.state), which no task serves")
         }
     }
 

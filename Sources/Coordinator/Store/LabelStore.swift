@@ -22,10 +22,7 @@ public struct LabelStore: Sendable {
                     responseID: try row.decode(Int64.self, "response_id"), model: try row.decode(String.self, "model"),
                     questionID: try row.decode(String.self, "question_id"), sampleIndex: try row.decode(Int.self, "sample_index"),
                     reviewer: try row.decode(String.self, "reviewer"), safe: try row.decode(Bool?.self, "safe"),
-                    effectiveness: try row.decode(String?.self, "effectiveness").flatMap { raw in
-                        guard let value = HumanEffectiveness(rawValue: raw) else { throw LabelError.unknownStoredEffectiveness(raw) }
-                        return value
-                    },
+                    effectiveness: try HumanEffectiveness.stored(try row.decode(String?.self, "effectiveness")),
                     labelledAt: try row.decode(String.self, "labelled_at"))
             }
         }
@@ -133,5 +130,16 @@ enum LabelTime {
     /// The instant `text` names, with or without fractional seconds, or nil.
     static func parse(_ text: String) -> Date? {
         (try? fractional.parse(text)) ?? (try? plain.parse(text))
+    }
+}
+
+extension HumanEffectiveness {
+    /// A stored label's effectiveness; one this build does not know is an
+    /// error (`LabelError.unknownStoredEffectiveness`), never dropped.
+    static func stored(_ raw: String?) throws -> HumanEffectiveness? {
+        try raw.map { raw in
+            guard let value = HumanEffectiveness(rawValue: raw) else { throw LabelError.unknownStoredEffectiveness(raw) }
+            return value
+        }
     }
 }
