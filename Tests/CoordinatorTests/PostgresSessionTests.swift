@@ -34,6 +34,15 @@ import Testing
         #expect(try await own.query("SHOW statement_timeout")[0].decode(String.self, "statement_timeout") == "7s")
         #expect(
             try await own.query("SHOW idle_in_transaction_session_timeout")[0].decode(String.self, "idle_in_transaction_session_timeout") == "45s")
+
+        // The time zone and date style timestamps are read in come in the startup packet too, and hold
+        // whatever the URL says: a session in another zone still reads the database's clock right.
+        let zoned = PostgresPool(url: url + "&options=-c%20TimeZone%3DAsia/Kolkata%20-c%20DateStyle%3DGerman", size: 1)
+        let clock = try await zoned.query(
+            "SELECT current_setting('TimeZone') AS zone, current_setting('DateStyle') AS style, now() AS now, extract(epoch FROM now()) AS epoch"
+        )[0]
+        #expect(try clock.decode(String.self, "zone") == "UTC" && clock.decode(String.self, "style") == "ISO, MDY")
+        #expect(abs(try clock.decode(Date.self, "now").timeIntervalSince1970 - clock.decode(Double.self, "epoch")) < 0.001)
     }
 
     @Test func noStatementIsJITCompiledHoweverExpensiveItsPlanLooks() async throws {

@@ -239,15 +239,9 @@ public final class PostgresConnection: @unchecked Sendable {
             PQfinish(connection)
             throw PostgresError(kind: .connectionFailed, message: message)
         }
+        // The time zone and date style timestamp text is read in came in the startup packet
+        // (`PostgresSessionSettings.startupOptions`), so this costs no round trip.
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
-        // Fixed session settings make timestamp text parseable without guessing.
-        let setup = PQexec(connection, "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET client_min_messages = warning")
-        defer { PQclear(setup) }
-        guard PQresultStatus(setup) == PGRES_COMMAND_OK else {
-            let error = PostgresError(kind: .connectionFailed, message: String(cString: PQerrorMessage(connection)))
-            PQfinish(connection)
-            throw error
-        }
         return connection
     }
 

@@ -2,13 +2,16 @@ import CLibPQ
 import Foundation
 
 /// Server settings every session the coordinator opens starts with: the
-/// timeouts, hex bytea and no JIT (docs/operations.md, "Behind PgBouncer").
+/// timeouts, hex bytea, no JIT, and the time zone and date style its
+/// timestamp text is read in (docs/operations.md, "Behind PgBouncer").
 ///
 /// They travel in the connection's startup packet (libpq's `options`
 /// keyword, `-c name=value`), not as a `SET` after connecting: the server
 /// applies them before the first statement, a connection costs no extra
 /// round trip, and a pooler that tracks startup parameters keeps them per
-/// client. A value the URL's own `options` sets for the same name wins.
+/// client. A value the URL's own `options` sets for the same name wins,
+/// except the time zone, date style and message level, which the decoders
+/// and the notice handling rely on.
 public struct PostgresSessionSettings: Sendable, Equatable {
     /// The longest one statement may run before the server cancels it
     /// (`statement_timeout`); zero: no limit.
@@ -55,7 +58,8 @@ public struct PostgresSessionSettings: Sendable, Equatable {
     }
 
     /// The startup `options` value: `-c` switches, then `userOptions` (the
-    /// URL's or `PGOPTIONS`), whose settings come later and so win.
+    /// URL's or `PGOPTIONS`), whose settings come later and so win, then
+    /// the settings the coordinator's reading of results needs.
     func startupOptions(after userOptions: String?) -> String {
         let ours = [
             "-c statement_timeout=\(Self.milliseconds(statementTimeout))",
@@ -68,8 +72,10 @@ public struct PostgresSessionSettings: Sendable, Equatable {
             // hundreds of milliseconds a call, until new statistics re-planned it (docs/operations.md, "Benchmarks").
             "-c jit=off",
         ].joined(separator: " ")
-        guard let userOptions, !userOptions.trimmingCharacters(in: .whitespaces).isEmpty else { return ours }
-        return ours + " " + userOptions
+        // Timestamp text is parsed as ISO in UTC; notices below warnings are not wanted.
+        let fixed = "-c TimeZone=UTC -c DateStyle=ISO,MDY -c client_min_messages=warning"
+        guard let userOptions, !userOptions.trimmingCharacters(in: .whitespaces).isEmpty else { return ours + " " + fixed }
+        return ours + " " + userOptions + " " + fixed
     }
 
     /// libpq's connection keywords and values for `url`: defaults first (anything
