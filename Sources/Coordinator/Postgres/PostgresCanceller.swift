@@ -13,16 +13,24 @@ import Synchronization
 /// still runs, or stops it before it begins. A call a task makes after
 /// it was cancelled runs as usual (the connection does not watch it):
 /// clean-up (a ROLLBACK, rate tokens given back) must still reach the
-/// database. The lock is held through `PQcancel`, so the cancel object is
-/// never freed under it and the next call cannot start before the request
-/// is out.
+/// database.
+///
+/// Two locks: `state`, only ever held for a few instructions, which the
+/// callers' threads (Swift's cooperative pool among them) take; and
+/// `sending`, held by the cancel thread through `PQcancel`, which only the
+/// connection's own thread waits on: so the cancel object is never freed
+/// while a request uses it, a call that ends knows whether the request
+/// stopped it, and the next call cannot begin before the request is out,
+/// yet no cooperative thread ever waits on a cancel request's network
+/// round trip.
 final class PostgresCanceller: Sendable {
     private let state = Mutex<State>(State())
+    private let sending = Mutex<Void>(())
+    private let calls = Atomic<UInt64>(0)
 
     private struct State {
         /// libpq's cancel object for the open session.
         var cancel: CancelHandle?
-        var nextCall: UInt64 = 0
         /// The call now talking to the server.
         var running: UInt64?
         /// A call cancelled before its thread got to it: it must not begin.
@@ -33,48 +41,56 @@ final class PostgresCanceller: Sendable {
 
     /// A new call's number.
     func nextCall() -> UInt64 {
-        state.withLock { state in
-            state.nextCall += 1
-            return state.nextCall
-        }
+        calls.add(1, ordering: .relaxed).newValue
     }
 
     /// Keeps the cancel object of a newly opened session (on the connection's thread).
     func attach(_ handle: OpaquePointer) {
         let cancel = PQgetCancel(handle).map(CancelHandle.init)
-        let old = state.withLock { state in
-            defer { state.cancel = cancel }
-            return state.cancel
+        let old = sending.withLock { _ in
+            state.withLock { state in
+                defer { state.cancel = cancel }
+                return state.cancel
+            }
         }
         if let old { PQfreeCancel(old.pointer) }
     }
 
     /// Frees the cancel object before its session is closed (on the connection's thread).
     func detach() {
-        let old = state.withLock { state in
-            defer { state.cancel = nil }
-            return state.cancel
+        let old = sending.withLock { _ in
+            state.withLock { state in
+                defer { state.cancel = nil }
+                return state.cancel
+            }
         }
         if let old { PQfreeCancel(old.pointer) }
     }
 
     /// Marks `call` running; false when it was cancelled before its thread
-    /// got to it, and then nothing may be sent.
+    /// got to it, and then nothing may be sent. Waits for a cancel request
+    /// still going out for the call before (on the connection's thread).
     func begin(_ call: UInt64) -> Bool {
-        state.withLock { state in
-            guard state.cancelledEarly != call else { return false }
-            state.running = call
-            state.sent = false
-            return true
+        sending.withLock { _ in
+            state.withLock { state in
+                guard state.cancelledEarly != call else { return false }
+                state.running = call
+                state.sent = false
+                return true
+            }
         }
     }
 
-    /// Marks `call` finished; returns whether a cancel request was sent for it.
+    /// Marks `call` finished; returns whether a cancel request was sent for
+    /// it. Waits for one still going out, so a statement our request stopped
+    /// is known as ours (on the connection's thread).
     func end(_ call: UInt64) -> Bool {
-        state.withLock { state in
-            guard state.running == call else { return false }
-            state.running = nil
-            return state.sent
+        sending.withLock { _ in
+            state.withLock { state in
+                guard state.running == call else { return false }
+                state.running = nil
+                return state.sent
+            }
         }
     }
 
@@ -87,10 +103,16 @@ final class PostgresCanceller: Sendable {
         }
         guard running else { return }
         Thread.detachNewThread { [self] in
-            state.withLock { state in
-                guard state.running == call, !state.sent, let cancel = state.cancel else { return }
+            sending.withLock { _ in
+                let target = state.withLock { state in
+                    state.running == call && !state.sent ? state.cancel : nil
+                }
+                guard let target else { return }
                 var buffer = [CChar](repeating: 0, count: 256)
-                state.sent = PQcancel(cancel.pointer, &buffer, Int32(buffer.count)) == 1
+                let sent = PQcancel(target.pointer, &buffer, Int32(buffer.count)) == 1
+                state.withLock { state in
+                    if state.running == call { state.sent = sent }
+                }
             }
         }
     }
