@@ -62,10 +62,14 @@ struct MetricsStore {
 }
 
 enum MetricsSQL {
+    /// Queued jobs per sweep, model and kind. Asked lane by lane (the
+    /// table's CHECK allows these two), so each arm reads its lane's partial
+    /// index of queued jobs (`jobs_runnable`, `jobs_batch_runnable`) and a
+    /// scrape costs the queue's length, not the whole table's.
     static let queueDepth = """
         SELECT s.name AS sweep, m.name AS model, j.kind, count(*) AS n
         FROM jobs j JOIN sweeps s ON s.id = j.sweep_id JOIN models m ON m.id = j.subject_model_id
-        WHERE j.state = 'queued'
+        WHERE (j.state = 'queued' AND j.lane = 'live') OR (j.state = 'queued' AND j.lane = 'batch')
         GROUP BY s.name, m.name, j.kind
         """
 }
