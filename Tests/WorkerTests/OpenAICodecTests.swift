@@ -132,6 +132,16 @@ import Worker
         #expect(reply.samples[1] == ProviderSample(outcome: .answer, text: "You could start by", finishReason: "length"))
     }
 
+    @Test func anEmptyChoiceEndedByAnErrorIsAnUnusableReplyNotAnEmptyAnswer() throws {
+        let broken = #"{"choices":[{"index":0,"message":{"role":"assistant","content":""},"finish_reason":"error"}]}"#
+        let failure = try #require(F.failure(codec.decode(F.response(200, broken), for: F.call(.openai))))
+        #expect(failure.retryable && failure.message.contains("finish reason error"))
+        // With text, the answer stands whatever the reason.
+        let partial = #"{"choices":[{"index":0,"message":{"role":"assistant","content":"Start by"},"finish_reason":"error"}]}"#
+        let reply = try F.reply(codec.decode(F.response(200, partial), for: F.call(.openai)))
+        #expect(reply.samples == [ProviderSample(outcome: .answer, text: "Start by", finishReason: "error")])
+    }
+
     @Test func contentFilterFinishIsBlocked() throws {
         let reply = try F.reply(codec.decode(F.response(200, OpenAIWire.azureFinishContentFilter), for: F.call(.openai)))
         #expect(reply.samples == [ProviderSample(outcome: .blocked, text: "", finishReason: "content_filter")])

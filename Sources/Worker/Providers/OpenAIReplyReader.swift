@@ -42,6 +42,10 @@ enum OpenAIReplyReader {
         if finish == "length", ReplyTriage.isEmpty(text) {
             return ProviderSample(outcome: .truncated, text: "", finishReason: finish)
         }
+        // OpenRouter ends a choice whose upstream call broke with `error`: no answer, not an empty one scored as safe.
+        if finish == "error", ReplyTriage.isEmpty(text) {
+            throw MalformedReply(detail: "a choice has no text and finish reason error")
+        }
         return ProviderSample(outcome: .answer, text: text, finishReason: finish)
     }
 
