@@ -168,7 +168,14 @@ public final class SpawnedProcess: @unchecked Sendable {
     }
 
     private func reap(waiting: Bool) -> Int32? {
-        exit.withLock { exit in
+        if waiting, exit.withLock({ $0 }) == nil {
+            // Wait for the end without reaping it, outside the lock: meanwhile `kill()`,
+            // `terminate()` and `isRunning` still work (a thread waiting here must not keep
+            // another from stopping the child), and the child stays waitable for the reap below.
+            var info = siginfo_t()
+            while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) == -1 && errno == EINTR {}
+        }
+        return exit.withLock { exit in
             if let exit { return exit }
             var status: Int32 = 0
             var reaped: pid_t
