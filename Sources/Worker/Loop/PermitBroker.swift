@@ -18,6 +18,10 @@ public actor PermitBroker {
     private var continuations: [UInt64: CheckedContinuation<Void, any Error>] = [:]
     private var nextID: UInt64 = 0
     private var flusher: Task<Void, Never>?
+    /// The flusher's sleep while no endpoint may ask: until when, and the task to cut it short.
+    private var nap: (until: ContinuousClock.Instant, task: Task<Void, Never>)?
+    /// How long requests gather before an ask goes out, so many jobs share one round trip.
+    static let gathering = Duration.milliseconds(10)
 
     /// A broker that sends batches with `ask`, logging failed asks to `logger`.
     public init(ask: @escaping @Sendable ([PermitRequest]) async throws -> [PermitGrant], logger: Logger = Logger(label: "siuo.permits")) {
@@ -46,7 +50,12 @@ public actor PermitBroker {
     }
 
     private func startFlusher() {
-        guard flusher == nil else { return }
+        guard flusher == nil else {
+            // Asleep until a throttled endpoint may ask again, the flusher wakes for one that may ask
+            // sooner: one endpoint told to wait a minute must not hold up every other endpoint's permits.
+            if let nap, let next = queue.nextAsk(now: .now), next + Self.gathering < nap.until { nap.task.cancel() }
+            return
+        }
         flusher = Task { await flushUntilEmpty() }
     }
 
@@ -54,7 +63,11 @@ public actor PermitBroker {
         while let next = queue.nextAsk(now: .now) {
             // A short pause lets requests from many jobs share one round trip;
             // while every waiting endpoint is told to wait, sleep until the first may ask.
-            try? await Task.sleep(until: max(next, .now + .milliseconds(10)))
+            let until = max(next, .now + Self.gathering)
+            let sleep = Task<Void, Never> { try? await Task.sleep(until: until) }
+            nap = (until, sleep)
+            await sleep.value
+            nap = nil
             let due = queue.due(now: .now)
             guard !due.isEmpty else { continue }
             do {

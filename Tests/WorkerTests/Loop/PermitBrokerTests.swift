@@ -10,6 +10,25 @@ import Testing
 /// A permit ask the coordinator refuses is asked again, and said in the log,
 /// once, not at every retry.
 @Suite struct PermitBrokerTests {
+    @Test func anEndpointToldToWaitDoesNotHoldUpAnother() async throws {
+        let asked = Mutex<[EndpointKey]>([])
+        let broker = PermitBroker(ask: { requests in
+            asked.withLock { $0 += requests.map(\.endpoint) }
+            // A is refused for a minute; anyone else is granted at once.
+            return requests.map {
+                $0.endpoint == CoreFixtures.endpointA
+                    ? PermitGrant(granted: 0, retryAfterMilliseconds: 60_000) : PermitGrant(granted: $0.count, retryAfterMilliseconds: nil)
+            }
+        })
+        let throttled = Task { try await broker.acquire(CoreFixtures.endpointA) }
+        try await waitUntil("A was refused") { asked.withLock { $0.contains(CoreFixtures.endpointA) } }
+        // The flusher now sleeps until A may ask again; B arrives and must not wait that minute.
+        let started = ContinuousClock.now
+        try await broker.acquire(CoreFixtures.endpointB)
+        #expect(ContinuousClock.now - started < .seconds(30), "B waited for A's delay")
+        throttled.cancel()
+    }
+
     @Test func aRefusedAskIsLoggedOnceAMinuteByWhatItMeans() async throws {
         let asks = Mutex(0)
         let log = RecordedLog()
