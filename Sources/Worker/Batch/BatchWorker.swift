@@ -17,6 +17,8 @@ public struct BatchWorker: Sendable {
     let metrics: WorkerMetrics
     /// Lines per report when collecting (a report is one transaction).
     var linesPerReport = BatchLineReports.maxLines
+    /// The first pause before a report is sent again to a coordinator that is away; it doubles up to 10 s.
+    var reportRetryDelay = Duration.milliseconds(250)
     /// The largest results file or response a batch client reads (2 GiB,
     /// Gemini's own cap on a batch's files, well above 50,000 answers).
     public static let maxResultBytes = 2 << 30
@@ -86,9 +88,24 @@ public struct BatchWorker: Sendable {
         renewing.cancel()
         let lost = await renewing.value
         metrics.batchTaskDone(task.action)
-        guard !lost else { return true }
+        guard !lost, let outcome else { return true }
         do {
-            if let outcome { try await report(task, outcome) }
+            if case .submitted(let providerBatchID, _) = outcome {
+                // A provider batch now exists and is paid for: its id must reach the coordinator even
+                // while this worker stops (an unstructured task is not cancelled with this one), and is
+                // worth the lease's whole life of retries. If it still cannot be told, it is logged.
+                let report = Task { try await self.report(task, outcome, patience: .seconds(Double(task.leaseSeconds))) }
+                do {
+                    try await report.value
+                } catch let error where !(error is LostBatchLease) {
+                    logger.error(
+                        "could not report a submitted batch; the next worker to take it searches the provider for it",
+                        metadata: ["batch": "\(task.batchID)", "provider_batch": "\(providerBatchID)", "error": "\(error)"])
+                    throw error
+                }
+            } else {
+                try await report(task, outcome)
+            }
         } catch is LostBatchLease {}
         return true
     }
@@ -225,10 +242,12 @@ public struct BatchWorker: Sendable {
         }
     }
 
-    /// Sends a report, retrying a coordinator that is away for a while (the task's lease outlives it).
-    private func report(_ task: BatchTask, _ outcome: BatchOutcome) async throws {
-        var delay = Duration.milliseconds(250)
-        for attempt in 1...6 {
+    /// Sends a report, retrying a coordinator that is away for up to
+    /// `patience` (about 8 s by default: the task's lease outlives that).
+    private func report(_ task: BatchTask, _ outcome: BatchOutcome, patience: Duration = .seconds(8)) async throws {
+        let deadline = ContinuousClock.now + patience
+        var delay = reportRetryDelay
+        while true {
             do {
                 let written = try await coordinator.reportBatch(task.batchID, BatchReport(leaseToken: task.leaseToken, outcome: outcome))
                 if !written {
@@ -237,7 +256,7 @@ public struct BatchWorker: Sendable {
                     throw LostBatchLease()
                 }
                 return
-            } catch let error where CoordinatorRefusal(error) == .transient && !(error is LostBatchLease) && attempt < 6 {
+            } catch let error where CoordinatorRefusal(error) == .transient && !(error is LostBatchLease) && .now + delay < deadline {
                 try await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(10))
             }

@@ -52,6 +52,52 @@ import Testing
         #expect(log.all.contains { $0.message.contains("batch lease lost mid-task") })
     }
 
+    /// A batch API whose submit takes a while and is not cut short by cancellation, as an upload
+    /// the provider has already taken is not.
+    struct SlowSubmit: BatchAPI {
+        func submit(
+            _ lines: [BatchLine], model: ModelSpec, tag: String, maxBytes: Int, beforeCreate: @Sendable () async throws -> Void
+        ) async throws -> BatchSubmission {
+            try await beforeCreate()
+            await Task.detached { try? await Task.sleep(for: .milliseconds(300)) }.value
+            return BatchSubmission(providerBatchID: "pb-1", included: lines.map(\.customID))
+        }
+        func find(tag: String, lineCount: Int, createdAfter: Date, known: Set<String>, model: ModelSpec) async throws -> String? { nil }
+        func progress(of providerBatchID: String, model: ModelSpec) async throws -> BatchProgress {
+            throw ProviderFailure(retryable: false, message: "not in this test")
+        }
+        func cancel(_ providerBatchID: String, model: ModelSpec) async throws {}
+        func results(of providerBatchID: String, model: ModelSpec) async throws -> [BatchLineResult] { [] }
+    }
+
+    @Test func aSubmittedBatchIsReportedThroughAWorkerStoppingAndACoordinatorAwayForAWhile() async throws {
+        let image: [UInt8] = Array("an image".utf8)
+        let line = BatchTaskLine(
+            customID: "j1-s0", call: DeferredCall(firstSample: 0, count: 1, prompt: "q", temperature: nil, maxTokens: nil),
+            imageSHA256: SHA256Hex.digest(Data(image)), imageMediaType: "image/png")
+        let coordinator = FakeCoordinator()
+        coordinator.change { state in
+            state.batchTasks = [
+                BatchTask(
+                    batchID: 5, leaseToken: UUID(), action: .submit, model: BatchCollectTests.model, tag: "t", providerBatchID: nil,
+                    createdAt: Date(), maxBytes: 1 << 20, lines: [line], leaseSeconds: 60)
+            ]
+            // More failed tries than the ordinary report's patience allows.
+            state.batchReportFailures = 8
+        }
+        var worker = BatchWorker(
+            workerID: "w", coordinator: coordinator, keys: KeyRing(environment: [:]), images: ImageCache(fetch: { _ in image }),
+            api: { _ in SlowSubmit() }, logger: RecordedLog().logger)
+        worker.reportRetryDelay = .milliseconds(10)
+        let running = Task { [worker] in try await worker.runOnce(endpoints: [FakeCoordinator.endpoint]) }
+        // The worker stops while the provider is creating the batch.
+        try await Task.sleep(for: .milliseconds(100))
+        running.cancel()
+        _ = try? await running.value
+        let reports = coordinator.read(\.batchReports)
+        #expect(reports.map(\.outcome) == [.submitted(providerBatchID: "pb-1", included: ["j1-s0"])])
+    }
+
     @Test func aRefusedTokenIsLoggedAsSuchNotAsUnreachable() async throws {
         let coordinator = FakeCoordinator()
         coordinator.change { $0.leaseStatus = 401 }

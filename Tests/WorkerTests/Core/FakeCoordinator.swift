@@ -30,6 +30,8 @@ final class FakeCoordinator: WorkerCoordinator {
         var invalidBatchLines: Set<String> = []
         /// What a batch lease renewal answers (`false`: the lease is gone).
         var batchRenewal = true
+        /// How many batch reports to come fail as an unreachable coordinator would (503).
+        var batchReportFailures = 0
         /// While set, heartbeat calls after this many answer 503.
         var heartbeatsBeforeFailing: Int?
     }
@@ -108,6 +110,10 @@ final class FakeCoordinator: WorkerCoordinator {
     func reportBatch(_ batchID: Int64, _ report: BatchReport) async throws -> Bool {
         count("batch_report")
         return try state.withLock { state in
+            if state.batchReportFailures > 0 {
+                state.batchReportFailures -= 1
+                throw CoordinatorClientError(status: 503, message: "away")
+            }
             state.batchReports.append(report)
             if case .lines(let lines, _) = report.outcome, lines.contains(where: { state.invalidBatchLines.contains($0.customID) }) {
                 throw CoordinatorClientError(status: 400, message: "line is not a custom_id")
