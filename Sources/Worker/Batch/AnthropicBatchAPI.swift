@@ -27,17 +27,27 @@ public struct AnthropicBatchAPI: BatchAPI {
         _ lines: [BatchLine], model: ModelSpec, tag: String, maxBytes: Int,
         beforeCreate: @Sendable () async throws -> Void
     ) async throws -> BatchSubmission {
+        let (body, included) = try pack(lines, maxBytes: maxBytes)
+        try await beforeCreate()
+        let batch = try await transport.json("POST", try url("/v1/messages/batches", model), headers: headers(model), body: body)
+        guard let id = batch["id"]?.stringValue else { throw BatchFailure.malformed("the created batch has no id") }
+        return BatchSubmission(providerBatchID: id, included: included)
+    }
+
+    /// The lines `submit` sends for these arguments.
+    public func included(_ lines: [BatchLine], model: ModelSpec, tag: String, maxBytes: Int) throws -> [String] {
+        try pack(lines, maxBytes: maxBytes).included
+    }
+
+    /// The request body of the lines that fit in `maxBytes`, and their custom ids.
+    private func pack(_ lines: [BatchLine], maxBytes: Int) throws(ProviderFailure) -> (body: [UInt8], included: [String]) {
         let encoded = lines.map { line in
             BatchPacking.Encoded(
                 customID: line.customID,
                 bytes: BatchPacking.json(.object(["custom_id": .string(line.customID), "params": codec.body(for: line.call)])))
         }
-        let (body, included) = try BatchPacking.pack(
+        return try BatchPacking.pack(
             encoded, prefix: Array(#"{"requests":["#.utf8), separator: [UInt8(ascii: ",")], suffix: Array("]}".utf8), maxBytes: maxBytes)
-        try await beforeCreate()
-        let batch = try await transport.json("POST", try url("/v1/messages/batches", model), headers: headers(model), body: body)
-        guard let id = batch["id"]?.stringValue else { throw BatchFailure.malformed("the created batch has no id") }
-        return BatchSubmission(providerBatchID: id, included: included)
     }
 
     /// The newest batch created after `createdAfter` with `lineCount` requests that `known` does not hold.

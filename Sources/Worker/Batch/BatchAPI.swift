@@ -89,6 +89,10 @@ public protocol BatchAPI: Sendable {
         _ lines: [BatchLine], model: ModelSpec, tag: String, maxBytes: Int,
         beforeCreate: @Sendable () async throws -> Void
     ) async throws -> BatchSubmission
+    /// The custom ids of the lines `submit` would send for the same
+    /// arguments (those that fit in `maxBytes`, in order), without sending
+    /// anything: what a batch found by `find` holds.
+    func included(_ lines: [BatchLine], model: ModelSpec, tag: String, maxBytes: Int) throws -> [String]
     /// The id of a batch submitted earlier with `tag` (a crash may have lost
     /// the answer), or `nil` when there is none. Where the provider keeps no
     /// tag (Anthropic), the newest batch created after `createdAfter` with

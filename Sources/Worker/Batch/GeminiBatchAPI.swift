@@ -32,16 +32,7 @@ public struct GeminiBatchAPI: BatchAPI {
         _ lines: [BatchLine], model: ModelSpec, tag: String, maxBytes: Int,
         beforeCreate: @Sendable () async throws -> Void
     ) async throws -> BatchSubmission {
-        let encoded = lines.map { line in
-            BatchPacking.Encoded(
-                customID: line.customID,
-                bytes: BatchPacking.json(
-                    .object(["request": codec.body(for: line.call), "metadata": .object(["key": .string(line.customID)])])))
-        }
-        let prefix =
-            Array(#"{"batch":{"displayName":"#.utf8) + BatchPacking.json(.string(tag)) + Array(#","inputConfig":{"requests":{"requests":["#.utf8)
-        let (body, included) = try BatchPacking.pack(
-            encoded, prefix: prefix, separator: [UInt8(ascii: ",")], suffix: Array("]}}}}".utf8), maxBytes: maxBytes)
+        let (body, included) = try pack(lines, tag: tag, maxBytes: maxBytes)
         try await beforeCreate()
         // The model goes into the path as the live route puts it.
         let path = "/v1beta/models/\(GeminiCodec.modelID(model.model)):batchGenerateContent"
@@ -50,6 +41,25 @@ public struct GeminiBatchAPI: BatchAPI {
             throw BatchFailure.malformed("the created batch has no name")
         }
         return BatchSubmission(providerBatchID: name, included: included)
+    }
+
+    /// The lines `submit` sends for these arguments.
+    public func included(_ lines: [BatchLine], model: ModelSpec, tag: String, maxBytes: Int) throws -> [String] {
+        try pack(lines, tag: tag, maxBytes: maxBytes).included
+    }
+
+    /// The request body of the lines that fit in `maxBytes`, named `tag`, and their custom ids.
+    private func pack(_ lines: [BatchLine], tag: String, maxBytes: Int) throws(ProviderFailure) -> (body: [UInt8], included: [String]) {
+        let encoded = lines.map { line in
+            BatchPacking.Encoded(
+                customID: line.customID,
+                bytes: BatchPacking.json(
+                    .object(["request": codec.body(for: line.call), "metadata": .object(["key": .string(line.customID)])])))
+        }
+        let prefix =
+            Array(#"{"batch":{"displayName":"#.utf8) + BatchPacking.json(.string(tag)) + Array(#","inputConfig":{"requests":{"requests":["#.utf8)
+        return try BatchPacking.pack(
+            encoded, prefix: prefix, separator: [UInt8(ascii: ",")], suffix: Array("]}}}}".utf8), maxBytes: maxBytes)
     }
 
     /// Pages through `GET /v1beta/batches` for the batch whose `displayName` is `tag`.

@@ -25,11 +25,13 @@ public struct OpenAIBatchAPI: BatchAPI {
         self.transport = BatchTransport(http: http, timeout: timeout, now: codec.now)
     }
 
-    /// Uploads the lines that fit in `maxBytes` (the JSONL file), then creates the batch.
-    public func submit(
-        _ lines: [BatchLine], model: ModelSpec, tag: String, maxBytes: Int,
-        beforeCreate: @Sendable () async throws -> Void
-    ) async throws -> BatchSubmission {
+    /// The lines `submit` sends for these arguments.
+    public func included(_ lines: [BatchLine], model: ModelSpec, tag: String, maxBytes: Int) throws -> [String] {
+        try pack(lines, maxBytes: maxBytes).included
+    }
+
+    /// The JSONL file of the lines that fit in `maxBytes`, and their custom ids.
+    private func pack(_ lines: [BatchLine], maxBytes: Int) throws(ProviderFailure) -> (body: [UInt8], included: [String]) {
         let encoded = lines.map { line in
             let request: JSONValue = .object([
                 "custom_id": .string(line.customID), "method": .string("POST"), "url": .string(Self.endpoint),
@@ -37,7 +39,15 @@ public struct OpenAIBatchAPI: BatchAPI {
             ])
             return BatchPacking.Encoded(customID: line.customID, bytes: BatchPacking.json(request) + [UInt8(ascii: "\n")])
         }
-        let (file, included) = try BatchPacking.pack(encoded, maxBytes: maxBytes)
+        return try BatchPacking.pack(encoded, maxBytes: maxBytes)
+    }
+
+    /// Uploads the lines that fit in `maxBytes` (the JSONL file), then creates the batch.
+    public func submit(
+        _ lines: [BatchLine], model: ModelSpec, tag: String, maxBytes: Int,
+        beforeCreate: @Sendable () async throws -> Void
+    ) async throws -> BatchSubmission {
+        let (file, included) = try pack(lines, maxBytes: maxBytes)
         var form = MultipartForm()
         form.field("purpose", "batch")
         form.file("file", filename: "\(tag).jsonl", contentType: "application/jsonl", bytes: file)

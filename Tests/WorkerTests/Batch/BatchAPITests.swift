@@ -124,8 +124,10 @@ import Worker
             let lines = scene.lines(3)
             // Room for two lines and a half.
             let oneLine = try await Self.firstLineBytes(scene, lines)
-            let capped = try await scene.submit(lines, maxBytes: oneLine * 2 + oneLine / 2)
+            let capped = try await scene.submit(lines, tag: "siuo-capped", maxBytes: oneLine * 2 + oneLine / 2)
             #expect(capped.included == Array(lines.prefix(2).map(\.customID)))
+            // What a search for this batch must look for: the same lines, told without sending anything.
+            #expect(try scene.api.included(lines, model: scene.model, tag: "siuo-capped", maxBytes: oneLine * 2 + oneLine / 2) == capped.included)
             let progress = try await scene.waitForEnd(capped.providerBatchID)
             #expect(progress.total == 2)
 

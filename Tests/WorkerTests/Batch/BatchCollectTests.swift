@@ -19,6 +19,7 @@ import Testing
         ) async throws -> BatchSubmission {
             throw ProviderFailure(retryable: false, message: "not in this test")
         }
+        func included(_ lines: [BatchLine], model: ModelSpec, tag: String, maxBytes: Int) throws -> [String] { lines.map(\.customID) }
         func find(tag: String, lineCount: Int, createdAfter: Date, known: Set<String>, model: ModelSpec) async throws -> String? { nil }
         func progress(of providerBatchID: String, model: ModelSpec) async throws -> BatchProgress {
             BatchProgress(ended: true, providerState: "ended", done: lines.count, failed: 0, total: lines.count)

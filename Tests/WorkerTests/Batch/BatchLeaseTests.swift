@@ -16,6 +16,7 @@ import Testing
         ) async throws -> BatchSubmission {
             throw ProviderFailure(retryable: false, message: "not in this test")
         }
+        func included(_ lines: [BatchLine], model: ModelSpec, tag: String, maxBytes: Int) throws -> [String] { lines.map(\.customID) }
         func find(tag: String, lineCount: Int, createdAfter: Date, known: Set<String>, model: ModelSpec) async throws -> String? { nil }
         func progress(of providerBatchID: String, model: ModelSpec) async throws -> BatchProgress {
             BatchProgress(ended: true, providerState: "ended", done: 0, failed: 0, total: 0)
@@ -62,6 +63,7 @@ import Testing
             await Task.detached { try? await Task.sleep(for: .milliseconds(300)) }.value
             return BatchSubmission(providerBatchID: "pb-1", included: lines.map(\.customID))
         }
+        func included(_ lines: [BatchLine], model: ModelSpec, tag: String, maxBytes: Int) throws -> [String] { lines.map(\.customID) }
         func find(tag: String, lineCount: Int, createdAfter: Date, known: Set<String>, model: ModelSpec) async throws -> String? { nil }
         func progress(of providerBatchID: String, model: ModelSpec) async throws -> BatchProgress {
             throw ProviderFailure(retryable: false, message: "not in this test")
@@ -96,6 +98,50 @@ import Testing
         _ = try? await running.value
         let reports = coordinator.read(\.batchReports)
         #expect(reports.map(\.outcome) == [.submitted(providerBatchID: "pb-1", included: ["j1-s0"])])
+    }
+
+    /// A provider that holds a batch of the first two lines (the size cap left the third out) and,
+    /// like Anthropic, finds a batch only by its number of requests.
+    struct CappedEarlierBatch: BatchAPI {
+        func submit(
+            _ lines: [BatchLine], model: ModelSpec, tag: String, maxBytes: Int, beforeCreate: @Sendable () async throws -> Void
+        ) async throws -> BatchSubmission {
+            BatchSubmission(providerBatchID: "pb-second", included: try included(lines, model: model, tag: tag, maxBytes: maxBytes))
+        }
+        func included(_ lines: [BatchLine], model: ModelSpec, tag: String, maxBytes: Int) throws -> [String] {
+            Array(lines.prefix(2).map(\.customID))
+        }
+        func find(tag: String, lineCount: Int, createdAfter: Date, known: Set<String>, model: ModelSpec) async throws -> String? {
+            lineCount == 2 ? "pb-first" : nil
+        }
+        func progress(of providerBatchID: String, model: ModelSpec) async throws -> BatchProgress {
+            throw ProviderFailure(retryable: false, message: "not in this test")
+        }
+        func cancel(_ providerBatchID: String, model: ModelSpec) async throws {}
+        func results(of providerBatchID: String, model: ModelSpec) async throws -> [BatchLineResult] { [] }
+    }
+
+    @Test func theSearchForAnEarlierSubmissionLooksForTheLinesThatFitAndReportsThose() async throws {
+        let image: [UInt8] = Array("an image".utf8)
+        let lines = (0..<3).map { index in
+            BatchTaskLine(
+                customID: "j\(index + 1)-s0", call: DeferredCall(firstSample: 0, count: 1, prompt: "q", temperature: nil, maxTokens: nil),
+                imageSHA256: SHA256Hex.digest(Data(image)), imageMediaType: "image/png")
+        }
+        let coordinator = FakeCoordinator()
+        coordinator.change { state in
+            state.batchTasks = [
+                BatchTask(
+                    batchID: 6, leaseToken: UUID(), action: .submit, model: BatchCollectTests.model, tag: "t", providerBatchID: nil,
+                    searchFirst: true, createdAt: Date(), maxBytes: 1 << 20, lines: lines, leaseSeconds: 60)
+            ]
+        }
+        let worker = BatchWorker(
+            workerID: "w", coordinator: coordinator, keys: KeyRing(environment: [:]), images: ImageCache(fetch: { _ in image }),
+            api: { _ in CappedEarlierBatch() }, logger: RecordedLog().logger)
+        #expect(try await worker.runOnce(endpoints: [FakeCoordinator.endpoint]))
+        // Found, not sent again (a second batch would be paid for twice), and only its two lines are its.
+        #expect(coordinator.read(\.batchReports).map(\.outcome) == [.submitted(providerBatchID: "pb-first", included: ["j1-s0", "j2-s0"])])
     }
 
     @Test func aRefusedTokenIsLoggedAsSuchNotAsUnreachable() async throws {
