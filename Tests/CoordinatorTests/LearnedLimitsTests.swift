@@ -19,8 +19,11 @@ import Testing
 
     static func finish(_ pool: PostgresPool, _ definition: SweepDefinition, limits: ProviderLimits?, count: Int = 1) async throws {
         let jobs = JobStore(pool: pool)
-        // Tokens enough for the claim: these tests are about the rates, not the grants.
-        try await pool.query("UPDATE rate_buckets SET tokens = 100, burst = 100, refilled_at = now()")
+        // Tokens enough for the claim, request and model tokens both: these tests are about the rates,
+        // not the grants (a token limit just learned starts its budget empty, and a fast machine would
+        // ask again before it refilled enough for one request).
+        try await pool.query(
+            "UPDATE rate_buckets SET tokens = 100, burst = 100, refilled_at = now(), tpm_tokens = COALESCE(tpm, tpm_tokens), tpm_refilled_at = now()")
         let leases = try await jobs.claim(LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: count))
         var results = leases.map { SweepFixture.result(for: $0) }
         for index in results.indices { results[index].limits = limits }
@@ -89,6 +92,10 @@ import Testing
         try await Self.finish(pool, definition, limits: nil, count: 5)
         let probed = try await Self.bucket(pool).rpm
         #expect(abs(probed - (60 + 5 * AdaptiveRate.probeIncreasePerSuccess)) < 1e-6, "\(probed)")
+        // The SQL settlement and the Swift rule agree.
+        var rule = AdaptiveRate(configured: nil)
+        rule.succeeded(5)
+        #expect(abs(probed - rule.current) < 1e-6)
         // After a push-back the climb is the usual one.
         try await pool.query("UPDATE rate_buckets SET last_throttled_at = now(), current_rpm = 100")
         try await Self.finish(pool, definition, limits: nil, count: 5)
