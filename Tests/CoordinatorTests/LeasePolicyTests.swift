@@ -40,12 +40,15 @@ import Testing
         rate.succeeded(100_000)
         #expect(rate.current == 600)
 
+        // Without a ceiling and before any push-back, the fast probe's step.
         var open = AdaptiveRate(configured: nil)
         #expect(open.current == 60)
         open.succeeded(100)
-        #expect(open.current == 160)
-        open.succeeded(100)
-        #expect(open.current == 260)
+        #expect(open.current == 60 + 100 * AdaptiveRate.probeIncreasePerSuccess)
+        open.throttled()
+        let refused = open.current
+        open.succeeded(10)
+        #expect(open.current == refused + 10 * AdaptiveRate.increasePerSuccess, "after a push-back, the ordinary step")
         for _ in 0..<40 { open.throttled() }
         #expect(open.current == AdaptiveRate.minimum)
     }

@@ -67,10 +67,14 @@ public struct AdaptiveRate: Sendable, Equatable {
     /// 30% off and caps the climb at 0.9 of the refused rate (`throttled()`).
     public static let probeIncreasePerSuccess: Double = 12
 
-    /// Additive increase after `successes` accepted requests.
+    /// Additive increase after `successes` accepted requests: the fast
+    /// probe's step while no ceiling is known and the endpoint never pushed
+    /// back, the ordinary step otherwise (`RateBucketSQL.settle` is the SQL
+    /// form; `LearnedLimitsTests` holds the two together).
     public mutating func succeeded(_ successes: Int = 1) {
         guard successes > 0 else { return }
-        let raised = current + Double(successes) * Self.increasePerSuccess
+        let step = configured == nil && probed == nil ? Self.probeIncreasePerSuccess : Self.increasePerSuccess
+        let raised = current + Double(successes) * step
         current = (configured ?? probed).map { min($0, raised) } ?? raised
     }
 }
