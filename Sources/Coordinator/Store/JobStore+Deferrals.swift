@@ -14,19 +14,7 @@ extension JobStore {
         for deferral in deferrals { try Self.validate(deferral) }
         return try await pool.withTransaction { connection in
             let fenced = try await FencedJob.lock(deferrals.map(\.lease), on: connection)
-            var current: [(JobDeferral, FencedJob)] = []
-            var statuses: [ItemStatus] = []
-            var seen: Set<Int64> = []
-            for deferral in deferrals {
-                // A job listed twice in one list counts once.
-                guard let job = fenced[deferral.lease.jobID], seen.insert(job.id).inserted else {
-                    statuses.append(.stale)
-                    continue
-                }
-                try Self.validate(deferral, for: job)
-                current.append((deferral, job))
-                statuses.append(.accepted)
-            }
+            let (current, statuses) = try FencedJob.match(deferrals, lease: \.lease, in: fenced, check: Self.validate)
             for (deferral, job) in current {
                 let usable = deferral.samples.filter { (0..<job.samples).contains($0.sampleIndex) && !job.kind.isJudge }
                 try await FencedJob.storeSamples(usable.map { (job.id, $0) }, on: connection)

@@ -31,6 +31,29 @@ struct FencedJob {
         return Dictionary(jobs.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
+    /// Pairs each of `items` with its job in `fenced` (the current leases
+    /// among them, `lock(_:on:)`), checking each pair with `check`; answers
+    /// the pairs to write and every item's status in order: stale when its
+    /// lease is not current or its job was listed before (a job listed twice
+    /// in one request counts once).
+    static func match<Item>(
+        _ items: [Item], lease: (Item) -> LeaseReference, in fenced: [Int64: FencedJob], check: (Item, FencedJob) throws -> Void
+    ) throws -> (current: [(Item, FencedJob)], statuses: [ItemStatus]) {
+        var current: [(Item, FencedJob)] = []
+        var statuses: [ItemStatus] = []
+        var seen: Set<Int64> = []
+        for item in items {
+            guard let job = fenced[lease(item).jobID], seen.insert(job.id).inserted else {
+                statuses.append(.stale)
+                continue
+            }
+            try check(item, job)
+            current.append((item, job))
+            statuses.append(.accepted)
+        }
+        return (current, statuses)
+    }
+
     static func decode(_ row: PostgresRow) throws -> FencedJob {
         // Read as two numbers, not as JSON: a batch fences a hundred rows.
         let input = try row.decode(Double?.self, "input_price")
@@ -126,19 +149,7 @@ extension JobStore {
             // What can be checked without the job is checked for every item, stale or not, before anything is written.
             for result in results { try Self.validateShape(result) }
             let fenced = try await FencedJob.lock(results.map(\.lease), on: connection)
-            var current: [(JobResult, FencedJob)] = []
-            var statuses: [ItemStatus] = []
-            var seen: Set<Int64> = []
-            for result in results {
-                // A job listed twice in one batch counts once.
-                guard let job = fenced[result.lease.jobID], seen.insert(job.id).inserted else {
-                    statuses.append(.stale)
-                    continue
-                }
-                try validate(result, for: job)
-                current.append((result, job))
-                statuses.append(.accepted)
-            }
+            let (current, statuses) = try FencedJob.match(results, lease: \.lease, in: fenced, check: validate)
             guard !current.isEmpty else { return statuses }
             var statements = try FencedJob.sampleStatements(current.flatMap { result, job in result.samples.map { (job.id, $0) } })
             statements += try verdictStatements(current)

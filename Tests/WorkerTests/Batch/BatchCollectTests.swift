@@ -11,20 +11,12 @@ import Testing
 /// a fake batch API and the in-memory coordinator.
 @Suite struct BatchCollectTests {
     /// A batch API whose ended batch holds `lines`.
-    struct EndedBatch: BatchAPI {
+    struct EndedBatch: BatchAPIStub {
         let lines: [BatchLineResult]
 
-        func submit(
-            _ lines: [BatchLine], model: ModelSpec, tag: String, maxBytes: Int, beforeCreate: @Sendable () async throws -> Void
-        ) async throws -> BatchSubmission {
-            throw ProviderFailure(retryable: false, message: "not in this test")
-        }
-        func included(_ lines: [BatchLine], model: ModelSpec, tag: String, maxBytes: Int) throws -> [String] { lines.map(\.customID) }
-        func find(tag: String, lineCount: Int, createdAfter: Date, known: Set<String>, model: ModelSpec) async throws -> String? { nil }
         func progress(of providerBatchID: String, model: ModelSpec) async throws -> BatchProgress {
             BatchProgress(ended: true, providerState: "ended", done: lines.count, failed: 0, total: lines.count)
         }
-        func cancel(_ providerBatchID: String, model: ModelSpec) async throws {}
         func results(of providerBatchID: String, model: ModelSpec) async throws -> [BatchLineResult] { lines }
     }
 

@@ -10,18 +10,7 @@ import Testing
 /// nothing; the batch loop logs a failed call by what it means.
 @Suite struct BatchLeaseTests {
     /// A batch API whose results take until the task is cancelled.
-    struct SlowResults: BatchAPI {
-        func submit(
-            _ lines: [BatchLine], model: ModelSpec, tag: String, maxBytes: Int, beforeCreate: @Sendable () async throws -> Void
-        ) async throws -> BatchSubmission {
-            throw ProviderFailure(retryable: false, message: "not in this test")
-        }
-        func included(_ lines: [BatchLine], model: ModelSpec, tag: String, maxBytes: Int) throws -> [String] { lines.map(\.customID) }
-        func find(tag: String, lineCount: Int, createdAfter: Date, known: Set<String>, model: ModelSpec) async throws -> String? { nil }
-        func progress(of providerBatchID: String, model: ModelSpec) async throws -> BatchProgress {
-            BatchProgress(ended: true, providerState: "ended", done: 0, failed: 0, total: 0)
-        }
-        func cancel(_ providerBatchID: String, model: ModelSpec) async throws {}
+    struct SlowResults: BatchAPIStub {
         func results(of providerBatchID: String, model: ModelSpec) async throws -> [BatchLineResult] {
             try await Task.sleep(for: .seconds(3600))
             return []
@@ -55,7 +44,7 @@ import Testing
 
     /// A batch API whose submit takes a while and is not cut short by cancellation, as an upload
     /// the provider has already taken is not.
-    struct SlowSubmit: BatchAPI {
+    struct SlowSubmit: BatchAPIStub {
         func submit(
             _ lines: [BatchLine], model: ModelSpec, tag: String, maxBytes: Int, beforeCreate: @Sendable () async throws -> Void
         ) async throws -> BatchSubmission {
@@ -63,13 +52,6 @@ import Testing
             await Task.detached { try? await Task.sleep(for: .milliseconds(300)) }.value
             return BatchSubmission(providerBatchID: "pb-1", included: lines.map(\.customID))
         }
-        func included(_ lines: [BatchLine], model: ModelSpec, tag: String, maxBytes: Int) throws -> [String] { lines.map(\.customID) }
-        func find(tag: String, lineCount: Int, createdAfter: Date, known: Set<String>, model: ModelSpec) async throws -> String? { nil }
-        func progress(of providerBatchID: String, model: ModelSpec) async throws -> BatchProgress {
-            throw ProviderFailure(retryable: false, message: "not in this test")
-        }
-        func cancel(_ providerBatchID: String, model: ModelSpec) async throws {}
-        func results(of providerBatchID: String, model: ModelSpec) async throws -> [BatchLineResult] { [] }
     }
 
     @Test func aSubmittedBatchIsReportedThroughAWorkerStoppingAndACoordinatorAwayForAWhile() async throws {
@@ -102,7 +84,7 @@ import Testing
 
     /// A provider that holds a batch of the first two lines (the size cap left the third out) and,
     /// like Anthropic, finds a batch only by its number of requests.
-    struct CappedEarlierBatch: BatchAPI {
+    struct CappedEarlierBatch: BatchAPIStub {
         func submit(
             _ lines: [BatchLine], model: ModelSpec, tag: String, maxBytes: Int, beforeCreate: @Sendable () async throws -> Void
         ) async throws -> BatchSubmission {
@@ -114,11 +96,6 @@ import Testing
         func find(tag: String, lineCount: Int, createdAfter: Date, known: Set<String>, model: ModelSpec) async throws -> String? {
             lineCount == 2 ? "pb-first" : nil
         }
-        func progress(of providerBatchID: String, model: ModelSpec) async throws -> BatchProgress {
-            throw ProviderFailure(retryable: false, message: "not in this test")
-        }
-        func cancel(_ providerBatchID: String, model: ModelSpec) async throws {}
-        func results(of providerBatchID: String, model: ModelSpec) async throws -> [BatchLineResult] { [] }
     }
 
     @Test func theSearchForAnEarlierSubmissionLooksForTheLinesThatFitAndReportsThose() async throws {
