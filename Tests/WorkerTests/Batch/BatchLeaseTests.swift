@@ -54,24 +54,36 @@ import Testing
         }
     }
 
+    /// The image every submit task's lines show.
+    static let image: [UInt8] = Array("an image".utf8)
+
+    /// A submit task of `count` lines, `j1-s0`, `j2-s0`, …
+    static func submitTask(_ batchID: Int64, lines count: Int, searchFirst: Bool = false) -> BatchTask {
+        let lines = (0..<count).map { index in
+            BatchTaskLine(
+                customID: "j\(index + 1)-s0", call: DeferredCall(firstSample: 0, count: 1, prompt: "q", temperature: nil, maxTokens: nil),
+                imageSHA256: SHA256Hex.digest(Data(image)), imageMediaType: "image/png")
+        }
+        return BatchTask(
+            batchID: batchID, leaseToken: UUID(), action: .submit, model: BatchCollectTests.model, tag: "t", providerBatchID: nil,
+            searchFirst: searchFirst, createdAt: Date(), maxBytes: 1 << 20, lines: lines, leaseSeconds: 60)
+    }
+
+    /// A batch worker that submits through `api`.
+    static func submitter(_ coordinator: FakeCoordinator, api: any BatchAPI) -> BatchWorker {
+        BatchWorker(
+            workerID: "w", coordinator: coordinator, keys: KeyRing(environment: [:]), images: ImageCache(fetch: { _ in image }),
+            api: { _ in api }, logger: RecordedLog().logger)
+    }
+
     @Test func aSubmittedBatchIsReportedThroughAWorkerStoppingAndACoordinatorAwayForAWhile() async throws {
-        let image: [UInt8] = Array("an image".utf8)
-        let line = BatchTaskLine(
-            customID: "j1-s0", call: DeferredCall(firstSample: 0, count: 1, prompt: "q", temperature: nil, maxTokens: nil),
-            imageSHA256: SHA256Hex.digest(Data(image)), imageMediaType: "image/png")
         let coordinator = FakeCoordinator()
         coordinator.change { state in
-            state.batchTasks = [
-                BatchTask(
-                    batchID: 5, leaseToken: UUID(), action: .submit, model: BatchCollectTests.model, tag: "t", providerBatchID: nil,
-                    createdAt: Date(), maxBytes: 1 << 20, lines: [line], leaseSeconds: 60)
-            ]
+            state.batchTasks = [Self.submitTask(5, lines: 1)]
             // More failed tries than the ordinary report's patience allows.
             state.batchReportFailures = 8
         }
-        var worker = BatchWorker(
-            workerID: "w", coordinator: coordinator, keys: KeyRing(environment: [:]), images: ImageCache(fetch: { _ in image }),
-            api: { _ in SlowSubmit() }, logger: RecordedLog().logger)
+        var worker = Self.submitter(coordinator, api: SlowSubmit())
         worker.reportRetryDelay = .milliseconds(10)
         let running = Task { [worker] in try await worker.runOnce(endpoints: [FakeCoordinator.endpoint]) }
         // The worker stops while the provider is creating the batch.
@@ -99,23 +111,9 @@ import Testing
     }
 
     @Test func theSearchForAnEarlierSubmissionLooksForTheLinesThatFitAndReportsThose() async throws {
-        let image: [UInt8] = Array("an image".utf8)
-        let lines = (0..<3).map { index in
-            BatchTaskLine(
-                customID: "j\(index + 1)-s0", call: DeferredCall(firstSample: 0, count: 1, prompt: "q", temperature: nil, maxTokens: nil),
-                imageSHA256: SHA256Hex.digest(Data(image)), imageMediaType: "image/png")
-        }
         let coordinator = FakeCoordinator()
-        coordinator.change { state in
-            state.batchTasks = [
-                BatchTask(
-                    batchID: 6, leaseToken: UUID(), action: .submit, model: BatchCollectTests.model, tag: "t", providerBatchID: nil,
-                    searchFirst: true, createdAt: Date(), maxBytes: 1 << 20, lines: lines, leaseSeconds: 60)
-            ]
-        }
-        let worker = BatchWorker(
-            workerID: "w", coordinator: coordinator, keys: KeyRing(environment: [:]), images: ImageCache(fetch: { _ in image }),
-            api: { _ in CappedEarlierBatch() }, logger: RecordedLog().logger)
+        coordinator.change { $0.batchTasks = [Self.submitTask(6, lines: 3, searchFirst: true)] }
+        let worker = Self.submitter(coordinator, api: CappedEarlierBatch())
         #expect(try await worker.runOnce(endpoints: [FakeCoordinator.endpoint]))
         // Found, not sent again (a second batch would be paid for twice), and only its two lines are its.
         #expect(coordinator.read(\.batchReports).map(\.outcome) == [.submitted(providerBatchID: "pb-first", included: ["j1-s0", "j2-s0"])])
