@@ -34,15 +34,22 @@ import Testing
         var request: BatchLeaseRequest { BatchLeaseRequest(workerID: "w", endpoints: endpoints) }
 
         init(suite: String) async throws {
-            pool = try await TestDatabase.pool(suite: suite)
-            try await SweepFixture.importDataset(pool, cases: 2)
-            let definition = BatchStoreTests.definition()
-            try await SweepStore(pool: pool).submit(definition)
+            let definition: SweepDefinition
+            (pool, definition) = try await BatchStoreTests.submitted(suite: suite, cases: 2)
             jobs = JobStore(pool: pool)
             batches = BatchStore(pool: pool)
             endpoints = SweepFixture.endpoints(definition)
             try await BatchStoreTests.deferAll(try await jobs.claim(LeaseRequest(workerID: "w", endpoints: endpoints, maxJobs: 10)), jobs: jobs)
         }
+    }
+
+    /// A fresh database holding the batch sweep (`definition()`) over `cases` cases.
+    static func submitted(suite: String, cases: Int) async throws -> (pool: PostgresPool, definition: SweepDefinition) {
+        let pool = try await TestDatabase.pool(suite: suite)
+        try await SweepFixture.importDataset(pool, cases: cases)
+        let definition = definition()
+        try await SweepStore(pool: pool).submit(definition)
+        return (pool, definition)
     }
 
     static func states(_ pool: PostgresPool) async throws -> [String: Int] {
@@ -58,10 +65,7 @@ import Testing
     }
 
     @Test func jobsWaitInABatchAndComeBackWithItsRepliesOrLiveWhenUnanswered() async throws {
-        let pool = try await TestDatabase.pool(suite: "batch_store_flow")
-        try await SweepFixture.importDataset(pool, cases: 3)
-        let definition = Self.definition()
-        try await SweepStore(pool: pool).submit(definition)
+        let (pool, definition) = try await Self.submitted(suite: "batch_store_flow", cases: 3)
         let jobs = JobStore(pool: pool)
         let batches = BatchStore(pool: pool)
         let endpoints = SweepFixture.endpoints(definition)
@@ -191,10 +195,7 @@ import Testing
     }
 
     @Test func aDeferralListIsCheckedWholeAgainstItsJobsBeforeAnyWrite() async throws {
-        let pool = try await TestDatabase.pool(suite: "batch_store_deferral_check")
-        try await SweepFixture.importDataset(pool, cases: 2)
-        let definition = Self.definition()
-        try await SweepStore(pool: pool).submit(definition)
+        let (pool, definition) = try await Self.submitted(suite: "batch_store_deferral_check", cases: 2)
         let jobs = JobStore(pool: pool)
         let leases = try await jobs.claim(LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 2))
         try #require(leases.count == 2 && leases.allSatisfy(\.viaBatch))
