@@ -172,89 +172,9 @@ public struct BatchWorker: Sendable {
         }
     }
 
-    /// Finds an earlier submission first when one may exist; else sends the
-    /// lines, renewing the lease right before the request that pays. An
-    /// earlier submission holds the lines that fit then, which packing the
-    /// same lines again tells (it is deterministic): the search looks for
-    /// that many, and the report names those.
-    private func submit(_ task: BatchTask, to provider: any BatchAPI) async throws -> BatchOutcome {
-        let lines = try await batchLines(of: task)
-        if task.searchFirst {
-            let since = task.createdAt.addingTimeInterval(-120)
-            let included = try provider.included(lines, model: task.model, tag: task.tag, maxBytes: task.maxBytes)
-            if let found = try await provider.find(
-                tag: task.tag, lineCount: included.count, createdAfter: since, known: Set(task.knownProviderBatchIDs), model: task.model)
-            {
-                logger.info(
-                    "found an earlier submission of a batch; not sending it again",
-                    metadata: ["batch": "\(task.batchID)", "provider_batch": "\(found)"])
-                return .submitted(providerBatchID: found, included: included)
-            }
-            if task.abandonIfMissing { return .missing }
-        }
-        let coordinator = self.coordinator
-        let submission = try await provider.submit(lines, model: task.model, tag: task.tag, maxBytes: task.maxBytes) {
-            guard try await coordinator.renewBatch(task.batchID, leaseToken: task.leaseToken) else { throw LostBatchLease() }
-        }
-        logger.info(
-            "batch submitted",
-            metadata: ["batch": "\(task.batchID)", "provider_batch": "\(submission.providerBatchID)", "lines": "\(submission.included.count)"])
-        return .submitted(providerBatchID: submission.providerBatchID, included: submission.included)
-    }
-
-    /// The task's lines as the calls they stand for, with their images.
-    private func batchLines(of task: BatchTask) async throws -> [BatchLine] {
-        var lines: [BatchLine] = []
-        for line in task.lines {
-            let image = try await images.image(sha256: line.imageSHA256)
-            let call = ModelCall(
-                model: task.model, prompt: line.call.prompt, image: image, imageMediaType: line.imageMediaType,
-                firstSample: line.call.firstSample, count: line.call.count, temperature: line.call.temperature, maxTokens: line.call.maxTokens)
-            lines.append(BatchLine(customID: line.customID, call: call))
-        }
-        return lines
-    }
-
-    /// Reports an ended batch's lines in chunks, the last one closing it.
-    /// Lines that are not ours are dropped first; a chunk the coordinator
-    /// still refuses as invalid is sent again as halves, down to the one line
-    /// at fault, which is dropped (its job runs live once the batch closes),
-    /// so one bad line cannot keep the batch from closing.
-    private func collect(_ task: BatchTask, _ results: [BatchLineResult]) async throws {
-        let (lines, dropped) = BatchLineReports.lines(for: results)
-        for customID in dropped {
-            logger.warning(
-                "a batch result line names no job of ours; dropped",
-                metadata: ["batch": "\(task.batchID)", "custom_id": "\(customID.prefix(80))"])
-        }
-        let chunks = BatchLineReports.chunks(lines, maxLines: linesPerReport)
-        for (index, chunk) in chunks.enumerated() {
-            try await deliver(task, chunk, final: index == chunks.count - 1)
-        }
-        logger.info("batch collected", metadata: ["batch": "\(task.batchID)", "lines": "\(lines.count)"])
-    }
-
-    /// Sends one chunk of lines, halving it while the coordinator refuses it as invalid.
-    private func deliver(_ task: BatchTask, _ chunk: [BatchLineReport], final: Bool) async throws {
-        do {
-            try await report(task, .lines(chunk, final: final))
-        } catch  where CoordinatorRefusal(error) == .invalid && !chunk.isEmpty {
-            guard chunk.count > 1 else {
-                logger.error(
-                    "the coordinator refused a batch line as invalid; dropped, its job will run live",
-                    metadata: ["batch": "\(task.batchID)", "custom_id": "\(chunk[0].customID)", "error": "\(error)"])
-                if final { try await report(task, .lines([], final: true)) }
-                return
-            }
-            let (first, second) = RequestSplitting.halves(chunk)
-            try await deliver(task, first, final: false)
-            try await deliver(task, second, final: final)
-        }
-    }
-
     /// Sends a report, retrying a coordinator that is away for up to
     /// `patience` (about 8 s by default: the task's lease outlives that).
-    private func report(_ task: BatchTask, _ outcome: BatchOutcome, patience: Duration = .seconds(8)) async throws {
+    func report(_ task: BatchTask, _ outcome: BatchOutcome, patience: Duration = .seconds(8)) async throws {
         let deadline = ContinuousClock.now + patience
         var delay = reportRetryDelay
         while true {
