@@ -45,24 +45,41 @@ import Testing
         return (try row.decode(Int.self, "done"), try row.decode(Int.self, "open"), try row.decode(Int.self, "held"))
     }
 
+    /// The last lines of a worker's log, for a failure's record.
+    static func tail(of log: String, lines: Int = 30) -> String {
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? "(no log)"
+        return text.split(separator: "\n").suffix(lines).joined(separator: "\n")
+    }
+
     @Test func aSweepSurvivesAKilledWorkerWithExactlyOneResultPerJob() async throws {
         guard SiuoProcess.requireBinary() else { return }
         let cluster = try await SweepCluster(suite: "e2e_two_workers", mockConfig: Self.mockConfig)
         defer { cluster.stop() }
         try await SweepFixture.importDataset(cluster.pool, cases: 12)
         try await cluster.submit(Self.definition(mockURL: cluster.mockURL))
-        // Four jobs held back until the kill: the sweep cannot end before it, however slowly a loaded machine lets this task look.
-        try await HeldJobs.hold(4, in: cluster.pool)
-        try cluster.startWorker(concurrency: 8, arguments: ["--worker-id", Self.killedWorker])
-        try cluster.startWorker(concurrency: 8)
+        // From the 20th job done, the leases of the worker to kill stay open until the kill: it dies holding
+        // leases, in the middle of the sweep, however late a loaded machine lets this task look.
+        try await PinnedLeases.pin(Self.killedWorker, afterDone: 20, in: cluster.pool)
+        let logs = try TemporaryFolder(prefix: "siuo-two-workers")
+        defer { logs.remove() }
+        let killedLog = logs.path + "/killed.log"
+        let survivorLog = logs.path + "/survivor.log"
+        try cluster.startWorker(concurrency: 8, arguments: ["--worker-id", Self.killedWorker], stderrFile: killedLog)
+        try cluster.startWorker(concurrency: 8, stderrFile: survivorLog)
 
-        // Kill one worker while it holds leases, with 20 jobs done and the sweep still open.
-        try await waitUntil("\(Self.killedWorker) holds leases with 20 jobs done") {
-            let jobs = try await Self.jobCounts(cluster.pool)
-            return jobs.done >= 20 && jobs.open > 0 && jobs.heldByKilled > 0
+        var seen = (done: 0, open: 0, heldByKilled: 0)
+        do {
+            try await waitUntil("\(Self.killedWorker) holds leases with 20 jobs done") {
+                seen = try await Self.jobCounts(cluster.pool)
+                return seen.done >= 20 && seen.heldByKilled > 0
+            }
+        } catch let timedOut as WaitTimedOut {
+            Issue.record("last seen: \(seen.done) jobs done, \(seen.open) open, \(seen.heldByKilled) leased by \(Self.killedWorker)")
+            for log in [killedLog, survivorLog] { Issue.record("the end of \(log):\n\(Self.tail(of: log))") }
+            throw timedOut
         }
         cluster.workers[0].kill()
-        try await HeldJobs.release(in: cluster.pool)
+        try await PinnedLeases.unpin(in: cluster.pool)
         #expect(try await cluster.waitUntilFinished(limit: .seconds(180)))
 
         #expect(try await cluster.count("SELECT count(*) AS n FROM jobs WHERE state <> 'done'") == 0)
