@@ -37,7 +37,8 @@ import Testing
             let definition: SweepDefinition
             (pool, definition) = try await BatchStoreTests.submitted(suite: suite, cases: 2)
             jobs = JobStore(pool: pool)
-            batches = BatchStore(pool: pool)
+            // An hour's batch leases: no step finds its lease lapsed, however late a loaded machine runs it.
+            batches = BatchStore(pool: pool, leaseSeconds: 3600)
             endpoints = SweepFixture.endpoints(definition)
             try await BatchStoreTests.deferAll(try await jobs.claim(LeaseRequest(workerID: "w", endpoints: endpoints, maxJobs: 10)), jobs: jobs)
         }
@@ -67,7 +68,8 @@ import Testing
     @Test func jobsWaitInABatchAndComeBackWithItsRepliesOrLiveWhenUnanswered() async throws {
         let (pool, definition) = try await Self.submitted(suite: "batch_store_flow", cases: 3)
         let jobs = JobStore(pool: pool)
-        let batches = BatchStore(pool: pool)
+        // An hour's batch leases: no step finds its lease lapsed, however late a loaded machine runs it.
+        let batches = BatchStore(pool: pool, leaseSeconds: 3600)
         let endpoints = SweepFixture.endpoints(definition)
 
         let leases = try await jobs.claim(LeaseRequest(workerID: "w1", endpoints: endpoints, maxJobs: 10))

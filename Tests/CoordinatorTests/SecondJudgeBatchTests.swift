@@ -18,7 +18,8 @@ import Testing
         definition.secondJudge = second
         try await SweepStore(pool: pool).submit(definition)
         let endpoints = SweepFixture.endpoints(definition)
-        let batches = BatchStore(pool: pool)
+        // An hour's batch leases: no step finds its lease lapsed, however late a loaded machine runs it.
+        let batches = BatchStore(pool: pool, leaseSeconds: 3600)
         let request = BatchLeaseRequest(workerID: "w", endpoints: endpoints)
 
         // Each store is fresh: a store's hint skips the batch lane for a while after finding it empty.

@@ -7,14 +7,9 @@ enum BatchSQL {
         b.lease_token, b.deadline_at, b.created_at, b.submitted_at, m.settings, now() AS now
         """
 
-    /// How long a batch task's lease lasts; the worker renews it every third
-    /// of that while it works (a large upload or download takes minutes), so a
-    /// worker that dies holds its batch this long at most.
-    static let leaseSeconds = 30
-
     /// The batch due soonest among those of models on the endpoints ($1
     /// providers, $2 base URLs, $3 models) whose next check is due and that
-    /// no worker holds, leased to worker $4 for `leaseSeconds`.
+    /// no worker holds, leased to worker $4 for $5 seconds.
     static let leaseDue = """
         WITH due AS (
             SELECT b.id FROM batches b
@@ -29,7 +24,7 @@ enum BatchSQL {
         ),
         leased AS (
             UPDATE batches b SET lease_token = gen_random_uuid(), leased_by = $4,
-                   lease_expires_at = now() + make_interval(secs => \(leaseSeconds))
+                   lease_expires_at = now() + make_interval(secs => $5::float8)
             FROM due WHERE b.id = due.id
             RETURNING b.*
         )
@@ -63,11 +58,11 @@ enum BatchSQL {
         """
 
     /// A new batch of model $1 with $2 lines and tag $3, due by $4 seconds
-    /// from now, leased to worker $5 to submit it.
+    /// from now, leased to worker $5 for $6 seconds to submit it.
     static let insert = """
         WITH created AS (
             INSERT INTO batches (model_id, tag, lines_total, deadline_at, lease_token, leased_by, lease_expires_at)
-            VALUES ($1, $3, $2, now() + make_interval(secs => $4::float8), gen_random_uuid(), $5, now() + make_interval(secs => \(leaseSeconds)))
+            VALUES ($1, $3, $2, now() + make_interval(secs => $4::float8), gen_random_uuid(), $5, now() + make_interval(secs => $6::float8))
             RETURNING *
         )
         SELECT \(columns) FROM created b JOIN models m ON m.id = b.model_id
@@ -80,11 +75,11 @@ enum BatchSQL {
         FOR UPDATE OF b
         """
 
-    /// Extends the lease $2 of batch $1: while the worker works, and right
+    /// Extends the lease $2 of batch $1 by $3 seconds: while the worker works, and right
     /// before it sends the request that pays, so a batch being submitted
     /// counts from then on as one that may have reached the provider.
     static let renew = """
-        UPDATE batches SET lease_expires_at = now() + make_interval(secs => \(leaseSeconds)),
+        UPDATE batches SET lease_expires_at = now() + make_interval(secs => $3::float8),
                may_be_sent = may_be_sent OR state = 'submitting'
         WHERE id = $1 AND lease_token = $2::uuid AND lease_expires_at >= now()
         RETURNING id
@@ -131,9 +126,9 @@ enum BatchSQL {
         WHERE id = $1
         """
 
-    /// Keeps the lease of a collecting worker between its reports.
+    /// Keeps the lease of a collecting worker on batch $1 between its reports, $2 seconds more.
     static let extendCollect = """
-        UPDATE batches SET lease_expires_at = now() + make_interval(secs => \(leaseSeconds)) WHERE id = $1
+        UPDATE batches SET lease_expires_at = now() + make_interval(secs => $2::float8) WHERE id = $1
         """
 
     /// The batches of sweep $1 for its status, oldest first.

@@ -7,10 +7,18 @@ import Shared
 /// act on it under a lease of its own, and every report is fenced by it.
 public struct BatchStore: Sendable {
     let pool: PostgresPool
+    /// How long a batch task's lease lasts.
+    let leaseSeconds: Int
 
-    /// A store on `pool`.
-    public init(pool: PostgresPool) {
+    /// How long a batch task's lease lasts unless told: the worker renews it
+    /// every third of that while it works (a large upload or download takes
+    /// minutes), so a worker that dies holds its batch this long at most.
+    public static let defaultLeaseSeconds = 30
+
+    /// A store on `pool` whose batch tasks are leased for `leaseSeconds`.
+    public init(pool: PostgresPool, leaseSeconds: Int = defaultLeaseSeconds) {
         self.pool = pool
+        self.leaseSeconds = leaseSeconds
     }
 
     /// The next piece of batch work on the request's endpoints: a due batch
@@ -21,7 +29,7 @@ public struct BatchStore: Sendable {
         let endpoints = Self.endpointArrays(request.endpoints)
         // A batch closed on the spot (an unsubmitted one past its deadline) yields no task: look again, a few times.
         for _ in 0..<4 {
-            guard let row = try await pool.query(BatchSQL.leaseDue, endpoints + [request.workerID]).first else { break }
+            guard let row = try await pool.query(BatchSQL.leaseDue, endpoints + [request.workerID, leaseSeconds]).first else { break }
             if let task = try await task(for: try BatchRow(row)) { return task }
         }
         return try await form(request, endpoints: endpoints)
@@ -30,7 +38,7 @@ public struct BatchStore: Sendable {
     /// Extends a submitting worker's lease right before the request that
     /// creates (and pays for) the batch; `.stale` means: do not send it.
     public func renew(batchID: Int64, leaseToken: UUID) async throws -> ItemStatus {
-        try await pool.query(BatchSQL.renew, [batchID, leaseToken]).isEmpty ? .stale : .accepted
+        try await pool.query(BatchSQL.renew, [batchID, leaseToken, leaseSeconds]).isEmpty ? .stale : .accepted
     }
 
     /// Applies a worker's report on batch `batchID`, if its lease is current.
@@ -92,7 +100,7 @@ public struct BatchStore: Sendable {
         return BatchTask(
             batchID: batch.id, leaseToken: token, action: action, model: batch.model, tag: batch.tag, providerBatchID: batch.providerBatchID,
             searchFirst: searchFirst, abandonIfMissing: abandonIfMissing, createdAt: batch.createdAt, knownProviderBatchIDs: known,
-            maxBytes: batch.maxBytes, lines: lines, leaseSeconds: BatchSQL.leaseSeconds)
+            maxBytes: batch.maxBytes, lines: lines, leaseSeconds: leaseSeconds)
     }
 
     /// Forms a batch from the pending lines of the model that should send
@@ -116,7 +124,7 @@ public struct BatchStore: Sendable {
             let tag = "siuo-" + UUID().uuidString.lowercased()
             guard
                 let row = try await connection.query(
-                    BatchSQL.insert, [modelID, picked.count, tag, settings.deadlineSeconds, request.workerID]
+                    BatchSQL.insert, [modelID, picked.count, tag, settings.deadlineSeconds, request.workerID, leaseSeconds]
                 ).first
             else { return nil }
             let batch = try BatchRow(row)
@@ -182,7 +190,7 @@ public struct BatchStore: Sendable {
             if final {
                 try await closeUnanswered(batch, reason: nil, on: connection)
             } else {
-                try await connection.query(BatchSQL.extendCollect, [batch.id])
+                try await connection.query(BatchSQL.extendCollect, [batch.id, leaseSeconds])
             }
         case .retryLater(let error, let milliseconds):
             let floor = batch.state == "submitting" ? 5 : batch.pollInterval
