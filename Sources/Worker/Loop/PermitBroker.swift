@@ -14,7 +14,7 @@ public actor PermitBroker {
     /// When a failed ask was last logged: while the coordinator keeps failing, once a minute is enough.
     private var loggedFailureAt: ContinuousClock.Instant?
     /// The shortest time between two logged failures.
-    static let failureLogInterval = Duration.seconds(60)
+    private let failureLogInterval: Duration
     private var continuations: [UInt64: CheckedContinuation<Void, any Error>] = [:]
     private var nextID: UInt64 = 0
     private var flusher: Task<Void, Never>?
@@ -23,10 +23,15 @@ public actor PermitBroker {
     /// How long requests gather before an ask goes out, so many jobs share one round trip.
     static let gathering = Duration.milliseconds(10)
 
-    /// A broker that sends batches with `ask`, logging failed asks to `logger`.
-    public init(ask: @escaping @Sendable ([PermitRequest]) async throws -> [PermitGrant], logger: Logger = Logger(label: "siuo.permits")) {
+    /// A broker that sends batches with `ask`, logging failed asks to
+    /// `logger`, at most once every `failureLogInterval`.
+    public init(
+        ask: @escaping @Sendable ([PermitRequest]) async throws -> [PermitGrant], logger: Logger = Logger(label: "siuo.permits"),
+        failureLogInterval: Duration = .seconds(60)
+    ) {
         self.ask = ask
         self.logger = logger
+        self.failureLogInterval = failureLogInterval
     }
 
     /// Returns once the coordinator granted one request to `endpoint`.
@@ -89,7 +94,7 @@ public actor PermitBroker {
     /// `failureLogInterval`, by what the failure means (`CoordinatorRefusal`).
     private func logFailure(_ error: any Error) {
         let now = ContinuousClock.now
-        if let last = loggedFailureAt, now - last < Self.failureLogInterval { return }
+        if let last = loggedFailureAt, now - last < failureLogInterval { return }
         loggedFailureAt = now
         switch CoordinatorRefusal(error) {
         case .unauthorized:
