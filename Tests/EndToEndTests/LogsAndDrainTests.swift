@@ -7,34 +7,49 @@ import Testing
 /// level, message and metadata, and on SIGTERM `/readyz` turns 503 while the server still answers,
 /// for `--drain-seconds`, before it stops.
 @Suite struct LogsAndDrainTests {
-    @Test func jsonLogsAndADrainBeforeTheServerStops() async throws {
-        let url = try await TestDatabase.freshDatabase(suite: "e2e_logs_drain")
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        let logFile = folder.path + "/stderr"
-        let coordinator = try SiuoProcess(
-            ["coordinator", "--database-url", url, "--listen", "127.0.0.1:0", "--pool-size", "2", "--log-format", "json", "--drain-seconds", "20"],
+    /// A coordinator child on a fresh database, logging JSON at debug level to `logFile`, draining for `drain` seconds.
+    static func coordinator(suite: String, drain: Int, logFile: String) async throws -> SiuoProcess {
+        let url = try await TestDatabase.freshDatabase(suite: suite)
+        return try SiuoProcess(
+            [
+                "coordinator", "--database-url", url, "--listen", "127.0.0.1:0", "--pool-size", "2", "--log-format", "json",
+                "--drain-seconds", String(drain),
+            ],
             environment: [
                 "SIUO_WORKER_TOKEN": TestCoordinator.workerToken, "SIUO_ADMIN_TOKEN": TestCoordinator.adminToken, "SIUO_LOG_LEVEL": "debug",
             ],
             waitForAddress: true, stderrFile: logFile)
+    }
+
+    @Test func whileItDrainsTheServerAnswersButIsNotReady() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        // The longest drain there is: the test sees it however late a loaded machine lets it look, then kills the child.
+        let coordinator = try await Self.coordinator(suite: "e2e_drain_serving", drain: 300, logFile: folder.path + "/stderr")
+        defer { coordinator.kill() }
         let base = try #require(coordinator.baseURL)
         #expect(try await Probe.get(base + "/readyz", timeout: 5).status == 200)
         coordinator.terminate()
-        // Draining: not ready, yet still serving (20 s leave a loaded machine time to see it).
-        var sawDraining = false
-        let deadline = ContinuousClock.now + .seconds(20)
-        while !sawDraining, ContinuousClock.now < deadline {
+        try await waitUntil("/readyz answers 503, draining", every: .milliseconds(50)) {
             let ready = try await Probe.get(base + "/readyz", timeout: 5)
-            sawDraining = ready.status == 503 && ready.body.contains("draining")
-            if !sawDraining { try await Task.sleep(for: .milliseconds(50)) }
+            return ready.status == 503 && ready.body.contains("draining")
         }
-        #expect(sawDraining)
         #expect(try await Probe.get(base + "/healthz", timeout: 5).status == 200, "the server still answers while it drains")
         #expect(coordinator.isRunning)
+    }
+
+    @Test func jsonLogsAndAnEndOfItsOwnWhenTheDrainIsOver() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let logFile = folder.path + "/stderr"
+        let coordinator = try await Self.coordinator(suite: "e2e_logs_drain", drain: 1, logFile: logFile)
+        let base = try #require(coordinator.baseURL)
+        #expect(try await Probe.get(base + "/readyz", timeout: 5).status == 200)
+        coordinator.terminate()
         // It ends by itself when the drain is over; waited for here without blocking a thread the other tests need.
         let exitBound = ContinuousClock.now + .seconds(300)
         while coordinator.isRunning, ContinuousClock.now < exitBound { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(!coordinator.isRunning, "the coordinator ended when its drain was over")
         #expect(coordinator.stop() == 0)
 
         let lines = try String(contentsOfFile: logFile, encoding: .utf8).split(separator: "\n")
@@ -48,7 +63,7 @@ import Testing
         }
         let drain = try #require(records.first { ($0["message"] as? String)?.hasPrefix("draining") == true })
         #expect(drain["level"] as? String == "info")
-        #expect((drain["metadata"] as? [String: Any])?["seconds"] as? String == "20")
+        #expect((drain["metadata"] as? [String: Any])?["seconds"] as? String == "1")
     }
 
     @Test func aBadLogLevelOrFormatIsBadInput() async throws {
