@@ -59,7 +59,8 @@ import Testing
     @Test func aStaleLeaseWritesNothing() async throws {
         let pool = try await TestDatabase.pool(suite: "jobs_stale")
         try await SweepFixture.importDataset(pool, cases: 1)
-        let definition = SweepFixture.definition(models: 1, tasks: [.mcqa])
+        // An hour's lease: the real one is still live at the end, however late the test gets there.
+        let definition = SweepFixture.definition(models: 1, tasks: [.mcqa], leaseTTLSeconds: 3600)
         _ = try await SweepStore(pool: pool).submit(definition)
         let jobs = JobStore(pool: pool)
         let lease = try #require(try await jobs.claim(LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 1)).first)
@@ -78,7 +79,8 @@ import Testing
     }
 
     @Test func anExpiredLeaseIsRescuedAndItsLateResultRefused() async throws {
-        let definition = SweepFixture.definition(models: 1, tasks: [.mcqa])  // expiry is forced below, not waited for
+        // Expiry is forced below, not waited for; an hour's lease cannot lapse before the test looks.
+        let definition = SweepFixture.definition(models: 1, tasks: [.mcqa], leaseTTLSeconds: 3600)
         let (pool, jobs, request) = try await queued("jobs_rescue", cases: 1, definition, maxJobs: 1)
         let lost = try #require(try await jobs.claim(request).first)
         #expect(try await jobs.rescueExpiredLeases() == 0)  // not expired yet

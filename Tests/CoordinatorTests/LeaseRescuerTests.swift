@@ -9,7 +9,8 @@ import Testing
     @Test func onePassRequeuesExpiredLeasesOnlyAndWakesWaitingLeaseRequests() async throws {
         let pool = try await TestDatabase.pool(suite: "rescuer_pass")
         try await SweepFixture.importDataset(pool, cases: 3)
-        let definition = SweepFixture.definition(models: 1, tasks: [.mcqa])
+        // An hour's leases: only the one the test expires can lapse, however late the test looks.
+        let definition = SweepFixture.definition(models: 1, tasks: [.mcqa], leaseTTLSeconds: 3600)
         try await SweepStore(pool: pool).submit(definition)
         let request = LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 3)
         let leases = try await JobStore(pool: pool).claim(request)

@@ -54,8 +54,9 @@ final class SweepCluster: MockProviderCluster, @unchecked Sendable {
         try await pool.count(sql)
     }
 
-    /// Waits until no job is queued, leased or waiting for a batch, or `limit` passes; returns whether it finished.
-    func waitUntilFinished(limit: Duration) async throws -> Bool {
+    /// Waits until no job is queued, leased or waiting for a batch, or `limit` passes; returns whether it
+    /// finished. The limit bounds a stuck sweep, not its speed: a loaded CI machine can be very slow.
+    func waitUntilFinished(limit: Duration = .seconds(300)) async throws -> Bool {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
             if try await count("SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased', 'batched')") == 0 { return true }

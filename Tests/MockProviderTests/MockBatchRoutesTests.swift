@@ -7,12 +7,12 @@ import Testing
 /// The mock's batch routes, spoken to directly over loopback: their shapes,
 /// and that each line is answered as its live route answers the same body.
 @Suite struct MockBatchRoutesTests {
-    /// Batches end after 0.3 s, except `claude-slow`'s, which take a minute.
+    /// Batches end after 0.3 s, except `claude-slow`'s, which take an hour (no slow test can see one end).
     static let config: MockConfig = {
         var profile = MockModelProfile.defaults
         profile.batchDelaySeconds = 0.3
         var slow = profile
-        slow.batchDelaySeconds = 60
+        slow.batchDelaySeconds = 3600
         return MockConfig(defaults: profile, models: ["claude-slow": slow])
     }()
 

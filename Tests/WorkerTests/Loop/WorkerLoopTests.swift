@@ -72,9 +72,9 @@ import Worker
 
     @Test func aRetryThatWouldOutliveTheLeaseGivesTheJobBackWithoutAnAttempt() async throws {
         let provider = ScriptedProvider { _, _ in
-            .init(status: 503, headers: ["retry-after": "100"], body: #"{"error":{"message":"busy","type":"server_error"}}"#)
+            .init(status: 503, headers: ["retry-after": "3600"], body: #"{"error":{"message":"busy","type":"server_error"}}"#)
         }
-        // The job goes back to the queue for 100 s: wait for that, not for the job to finish.
+        // The job goes back to the queue for an hour: wait for that, not for the job to finish.
         let pool = try await WorkerHarness.run(
             WorkerHarness.definition("give-back", tasks: [.mcqa]), suite: "worker_give_back",
             cases: 1, provider: provider
@@ -185,7 +185,8 @@ import Worker
     @Test func aGracefulShutdownLeavesNoLeaseHeld() async throws {
         let provider = ScriptedProvider { arrival, _ in
             var answer = ScriptedProvider.wellBehaved(arrival)
-            answer.delay = .seconds(30)
+            // Held until the shutdown (`releaseDelays`): no call can end before the test has looked, however late.
+            answer.delay = .seconds(3600)
             return answer
         }
         let pool = try await TestDatabase.pool(suite: "worker_shutdown")
