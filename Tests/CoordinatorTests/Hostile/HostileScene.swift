@@ -29,14 +29,14 @@ struct HostileScene {
         }
     }
 
-    /// Sends raw bytes, no client-side checks.
+    /// Sends raw bytes, no client-side checks; the timeout bounds a hang (16 MiB bodies are slow on a loaded machine).
     func raw(
         _ method: String, _ path: String, token: String? = TestCoordinator.workerToken, body: [UInt8]? = nil,
         headers: [String: String] = [:]
     ) async throws -> HTTPClientResponse {
         var fields = ["Content-Type": "application/json"].merging(headers) { $1 }
         if let token { fields["Authorization"] = "Bearer \(token)" }
-        return try await CurlMultiClient.shared.send(HTTPClientRequest(method: method, url: base + path, headers: fields, body: body, timeout: 60))
+        return try await CurlMultiClient.shared.send(HTTPClientRequest(method: method, url: base + path, headers: fields, body: body, timeout: 300))
     }
 
     func raw(_ method: String, _ path: String, token: String? = TestCoordinator.workerToken, text: String) async throws -> HTTPClientResponse {
