@@ -28,13 +28,13 @@ import Testing
         let coordinator = try await Self.coordinator(suite: "e2e_drain_serving", drain: 300, logFile: folder.path + "/stderr")
         defer { coordinator.kill() }
         let base = try #require(coordinator.baseURL)
-        #expect(try await Probe.get(base + "/readyz", timeout: 5).status == 200)
+        #expect(try await Probe.get(base + "/readyz").status == 200)
         coordinator.terminate()
         try await waitUntil("/readyz answers 503, draining", every: .milliseconds(50)) {
-            let ready = try await Probe.get(base + "/readyz", timeout: 5)
+            let ready = try await Probe.get(base + "/readyz")
             return ready.status == 503 && ready.body.contains("draining")
         }
-        #expect(try await Probe.get(base + "/healthz", timeout: 5).status == 200, "the server still answers while it drains")
+        #expect(try await Probe.get(base + "/healthz").status == 200, "the server still answers while it drains")
         #expect(coordinator.isRunning)
     }
 
@@ -44,7 +44,7 @@ import Testing
         let logFile = folder.path + "/stderr"
         let coordinator = try await Self.coordinator(suite: "e2e_logs_drain", drain: 1, logFile: logFile)
         let base = try #require(coordinator.baseURL)
-        #expect(try await Probe.get(base + "/readyz", timeout: 5).status == 200)
+        #expect(try await Probe.get(base + "/readyz").status == 200)
         coordinator.terminate()
         // It ends by itself when the drain is over; waited for here without blocking a thread the other tests need.
         let exitBound = ContinuousClock.now + .seconds(300)

@@ -3,8 +3,8 @@ import Shared
 
 /// Unauthenticated GETs of a child process's probes and pages (`/healthz`, `/readyz`, `/metrics`).
 enum Probe {
-    /// GETs `url` and returns the status and the body as text; `timeout` bounds a server that hangs.
-    static func get(_ url: String, timeout: TimeInterval = 30) async throws -> (status: Int, body: String) {
+    /// GETs `url` and returns the status and the body as text; `timeout` bounds a server that hangs (not its speed: a loaded machine can take tens of seconds).
+    static func get(_ url: String, timeout: TimeInterval = 300) async throws -> (status: Int, body: String) {
         let response = try await CurlMultiClient.shared.send(HTTPClientRequest(url: url, timeout: timeout))
         return (response.status, String(decoding: response.body, as: UTF8.self))
     }
