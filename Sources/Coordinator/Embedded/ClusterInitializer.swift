@@ -54,6 +54,9 @@ struct ClusterInitializer {
         ]
         if !durable {
             lines += ["fsync = off", "synchronous_commit = off", "full_page_writes = off"]
+            // Tests migrate dozens of fresh databases at once, each migration one transaction holding a lock
+            // on every table and index it touches: the default 64 per connection ran out ("out of shared memory").
+            lines += ["max_locks_per_transaction = 256"]
         }
         return lines.joined(separator: "\n") + "\n"
     }
