@@ -1,4 +1,4 @@
-import Coordinator
+@testable import Coordinator
 
 /// Keeps one worker's leases open once enough jobs are done, so a test can
 /// kill that worker "while it holds leases" however late a loaded machine
@@ -18,7 +18,7 @@ enum PinnedLeases {
             BEGIN
                 IF OLD.state = 'leased' AND NEW.state <> 'leased' AND OLD.leased_by = '\(worker)'
                    AND (SELECT count(*) FROM jobs WHERE state = 'done') >= \(done) THEN
-                    IF NEW.last_error LIKE 'lease expired%' THEN
+                    IF NEW.last_error = '\(JobSQL.expiredLeaseError)' THEN
                         RETURN NULL;
                     END IF;
                     RAISE EXCEPTION 'lease pinned by the test' USING ERRCODE = '55P03';

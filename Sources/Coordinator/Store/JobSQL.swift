@@ -202,6 +202,9 @@ enum JobSQL {
         WHERE id = $1
         """
 
+    /// The error an expired lease's job records (the rescuer's mark).
+    static let expiredLeaseError = "lease expired: the worker stopped heartbeating"
+
     /// The rescuer: expired leases end as a failed attempt (back to the
     /// queue, or failed when out of attempts). The expiry is checked again
     /// inside the UPDATE, so a lease a heartbeat extended meanwhile is left alone.
@@ -210,7 +213,7 @@ enum JobSQL {
             state = siuo_state_after_attempt(attempts + 1, max_attempts),
             finished_at = CASE WHEN siuo_state_after_attempt(attempts + 1, max_attempts) = 'failed' THEN now() END,
             attempts = attempts + 1, lease_token = NULL, lease_expires_at = NULL, leased_by = NULL,
-            not_before = now(), last_error = 'lease expired: the worker stopped heartbeating'
+            not_before = now(), last_error = '\(expiredLeaseError)'
         WHERE id IN (SELECT id FROM jobs WHERE state = 'leased' AND lease_expires_at < now()
                      ORDER BY lease_expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)
           AND state = 'leased' AND lease_expires_at < now()
