@@ -33,10 +33,10 @@ import Testing
         let numbers = "'{1,1,1,1,1}'"
         let finish = PlannedStatement(
             "finish", types: "bigint[], integer[], integer[], integer[], bigint[], bigint[], float8[], float8[], integer[], boolean[], integer[]",
-            sql: ResultSQL.finish,
+            sql: JobSQL.finish,
             arguments:
                 "\(ids), \(numbers), \(numbers), \(numbers), \(numbers), \(numbers), \(numbers), \(numbers), \(numbers), '{f,f,f,f,f}', \(numbers)")
-        let judgeJobs = PlannedStatement("judge jobs", types: "bigint[]", sql: ResultSQL.createJudgeJobs, arguments: ids)
+        let judgeJobs = PlannedStatement("judge jobs", types: "bigint[]", sql: JobSQL.createJudgeJobs, arguments: ids)
         for statement in [claim, batchClaim, finish, judgeJobs] {
             for (label, plan) in try await statement.plans(on: pool) {
                 let scans = try PlannedStatement.sequentialScans(in: plan)

@@ -32,7 +32,7 @@ import Testing
                 arguments: "'{mock}', '{http://x}', '{m}', 100, 'w'"),
             PlannedStatement(
                 "consume answered", types: "bigint[]", sql: BatchLineSQL.consumeAnswered, arguments: "'{\(ids.joined(separator: ","))}'"),
-            PlannedStatement("release jobs", types: "bigint, boolean", sql: BatchLineSQL.releaseJobs, arguments: "1, false"),
+            PlannedStatement("release jobs", types: "bigint, boolean", sql: JobSQL.releaseBatched, arguments: "1, false"),
         ]
         for statement in statements {
             for (label, plan) in try await statement.plans(on: pool) {

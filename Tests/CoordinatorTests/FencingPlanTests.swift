@@ -27,7 +27,7 @@ import Testing
         let ids = "'{\(leases.map { String($0.id) }.joined(separator: ","))}'"
         let tokens = "'{\(leases.map { $0.token.uuidString }.joined(separator: ","))}'"
         let statements = [
-            PlannedStatement("batch fence", types: "bigint[], uuid[]", sql: ResultSQL.fenceBatch, arguments: "\(ids), \(tokens)"),
+            PlannedStatement("batch fence", types: "bigint[], uuid[]", sql: JobSQL.fenceBatch, arguments: "\(ids), \(tokens)"),
             PlannedStatement(
                 "fence", types: "bigint, uuid", sql: JobSQL.fence, arguments: "\(leases[0].id), '\(leases[0].token.uuidString)'"),
             PlannedStatement("heartbeat", types: "bigint[], uuid[]", sql: JobSQL.heartbeat, arguments: "\(ids), \(tokens)"),

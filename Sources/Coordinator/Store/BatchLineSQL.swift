@@ -79,39 +79,4 @@ enum BatchLineSQL {
     static let closeUnanswered = """
         UPDATE batch_lines SET state = 'unanswered' WHERE batch_id = $1 AND state = 'submitted'
         """
-
-    /// Batch $1 is closed: each of its jobs still waiting whose lines are all
-    /// settled goes back to the queue, ahead of new work, to decode its
-    /// replies. A job with a line the batch never answered runs live from now
-    /// on (the batch expired, or was cancelled past its deadline), unless the
-    /// whole batch failed ($2: refused after it was created, as OpenAI does
-    /// past its enqueued-token limit): then the job stays in the batch lane and
-    /// the failure counts as an attempt, with a pause before the next batch.
-    static let releaseJobs = """
-        WITH touched AS (
-            SELECT l.job_id, bool_or(l.state = 'unanswered') AS unanswered FROM batch_lines l
-            WHERE l.batch_id = $1 GROUP BY l.job_id
-        ),
-        waiting AS (
-            SELECT o.job_id FROM touched t JOIN batch_lines o ON o.job_id = t.job_id
-            GROUP BY o.job_id HAVING bool_or(o.state IN ('pending', 'submitted'))
-        ),
-        ready AS (
-            SELECT t.job_id, t.unanswered AND NOT $2::boolean AS live, t.unanswered AND $2::boolean AS failed FROM touched t
-            WHERE t.job_id NOT IN (SELECT job_id FROM waiting)
-        ),
-        released AS (
-            UPDATE jobs j SET priority = GREATEST(j.priority, 2),
-                   lane = CASE WHEN r.live THEN 'live' ELSE j.lane END,
-                   state = CASE WHEN r.failed THEN siuo_state_after_attempt(j.attempts + 1, j.max_attempts) ELSE 'queued' END,
-                   attempts = j.attempts + CASE WHEN r.failed THEN 1 ELSE 0 END,
-                   finished_at = CASE WHEN r.failed AND siuo_state_after_attempt(j.attempts + 1, j.max_attempts) = 'failed' THEN now() END,
-                   last_error = CASE WHEN r.failed THEN 'the provider failed the batch holding its requests' ELSE j.last_error END,
-                   not_before = now() + CASE WHEN r.failed THEN interval '30 seconds' ELSE interval '0' END
-            FROM ready r
-            WHERE j.id = r.job_id AND j.state = 'batched'
-            RETURNING 1
-        )
-        SELECT pg_notify('siuo_jobs', '') FROM (SELECT 1 FROM released LIMIT 1) AS any_released
-        """
 }

@@ -204,7 +204,7 @@ public struct BatchStore: Sendable {
     /// and its jobs go back to the queue (those with such a line, live).
     private func closeUnanswered(_ batch: BatchRow, reason: String?, on connection: PostgresConnection) async throws {
         try await connection.query(BatchLineSQL.closeUnanswered, [batch.id])
-        try await connection.query(BatchLineSQL.releaseJobs, [batch.id, batch.failedAtProvider])
+        try await connection.query(JobSQL.releaseBatched, [batch.id, batch.failedAtProvider])
         try await connection.query(BatchSQL.close, [batch.id, reason])
     }
 

@@ -23,7 +23,7 @@ struct FencedJob {
     /// The jobs behind the current leases among `leases`, by job id.
     static func lock(_ leases: [LeaseReference], on connection: PostgresConnection) async throws -> [Int64: FencedJob] {
         let rows = try await connection.query(
-            ResultSQL.fenceBatch,
+            JobSQL.fenceBatch,
             [
                 PostgresTextArray(leases.map { String($0.jobID) }), PostgresTextArray(leases.map { $0.leaseToken.canonicalText }),
             ])
@@ -158,7 +158,7 @@ extension JobStore {
             statements.append(PostgresStatement(BatchLineSQL.consumeAnswered, [PostgresTextArray(current.map { String($0.1.id) })]))
             let generated = current.filter { $0.1.kind == .generate }.map(\.1.id)
             if !generated.isEmpty {
-                statements.append(PostgresStatement(ResultSQL.createJudgeJobs, [PostgresTextArray(generated.map(String.init))]))
+                statements.append(PostgresStatement(JobSQL.createJudgeJobs, [PostgresTextArray(generated.map(String.init))]))
             }
             var successes: [Int64: BucketSpending] = [:]
             for (result, job) in current {
@@ -205,14 +205,14 @@ extension JobStore {
 
     /// Adds each lease's usage and spend and ends the lease: done when the
     /// job's responses are all stored (judge jobs: always), else a failed
-    /// attempt that keeps its samples (`ResultSQL.finish`). The backoff of
+    /// attempt that keeps its samples (`JobSQL.finish`). The backoff of
     /// each possible retry is drawn here, where the random source is. A
     /// result that carries all its job's samples is complete without a count:
     /// `validate` has held its sample indexes distinct and in range.
     private func finishStatement(_ items: [(JobResult, FencedJob)]) -> PostgresStatement {
         let usages = items.map(\.0.usage)
         return PostgresStatement(
-            ResultSQL.finish,
+            JobSQL.finish,
             [
                 PostgresTextArray(items.map { String($0.1.id) }), PostgresTextArray(usages.map { String($0.requests) }),
                 PostgresTextArray(usages.map { String($0.retries) }), PostgresTextArray(usages.map { String($0.cacheHits) }),

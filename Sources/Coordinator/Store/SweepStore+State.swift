@@ -20,11 +20,11 @@ extension SweepStore {
             case .pause:
                 try await connection.query(SweepSQL.setState, [sweepID, "paused"])
             case .resume:
-                try await connection.query(SweepSQL.requeueCancelled, [sweepID])
+                try await connection.query(JobSQL.requeueCancelled, [sweepID])
                 try await connection.query(SweepSQL.setState, [sweepID, "running"])
                 try await connection.query(JobSQL.notify)
             case .cancel:
-                try await connection.query(SweepSQL.cancelJobs, [sweepID])
+                try await connection.query(JobSQL.cancelUnfinished, [sweepID])
                 try await connection.query(BatchLineSQL.dropPending, [sweepID])
                 try await connection.query(SweepSQL.setState, [sweepID, "cancelled"])
             }
@@ -35,7 +35,7 @@ extension SweepStore {
     public func retryFailed(_ name: String) async throws -> Int {
         try await pool.withTransaction { connection in
             let sweepID = try await Self.sweepID(name, on: connection)
-            let count = try await connection.query(SweepSQL.retryFailed, [sweepID]).affectedRows
+            let count = try await connection.query(JobSQL.retryFailed, [sweepID]).affectedRows
             if count > 0 { try await connection.query(JobSQL.notify) }
             return count
         }

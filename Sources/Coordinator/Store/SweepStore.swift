@@ -56,7 +56,7 @@ public struct SweepStore: Sendable {
                 return .resumed(addedJobs: added)
             }
             guard replace else { throw SweepStoreError.identityChanged(name: definition.name, fields: differences) }
-            try await connection.query(SweepSQL.cancelJobs, [sweepID])
+            try await connection.query(JobSQL.cancelUnfinished, [sweepID])
             try await connection.query(BatchLineSQL.dropPending, [sweepID])
             try await connection.query(SweepSQL.retire, [sweepID])
             return .replaced(jobs: try await create(definition, datasetID: dataset, limit: limit, on: connection))
@@ -97,10 +97,10 @@ public struct SweepStore: Sendable {
         try await connection.query(
             SweepSQL.updateOperational, [sweepID, try Self.json(definition), definition.leaseTTLSeconds, definition.budgetUSD])
         let buckets = try await saveModels(definition, sweepID: sweepID, on: connection)
-        try await connection.query(SweepSQL.updateMaxAttempts, [sweepID, definition.maxAttempts])
-        try await connection.query(SweepSQL.updateLanes, [sweepID])
+        try await connection.query(JobSQL.updateMaxAttempts, [sweepID, definition.maxAttempts])
+        try await connection.query(JobSQL.updateLanes, [sweepID])
         if state == "cancelled" {
-            try await connection.query(SweepSQL.requeueCancelled, [sweepID])
+            try await connection.query(JobSQL.requeueCancelled, [sweepID])
             try await connection.query(SweepSQL.setState, [sweepID, "running"])
         }
         return try await createJobs(definition, sweepID: sweepID, datasetID: datasetID, limit: limit, buckets: buckets, on: connection)
@@ -157,7 +157,7 @@ public struct SweepStore: Sendable {
                 [PostgresTextArray(perRequest.map { String($0.key) }), PostgresTextArray(perRequest.map { String($0.value) })])
         }
         return try await connection.query(
-            SweepSQL.createJobs,
+            JobSQL.create,
             [
                 sweepID, definition.samples, definition.maxAttempts, PostgresTextArray(kinds), datasetID,
                 PostgresTextArray(definition.categories), limit, PostgresTextArray(estimates.map(\.model)),

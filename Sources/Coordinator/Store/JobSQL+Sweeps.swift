@@ -1,0 +1,55 @@
+/// Statements on a whole sweep's jobs: creating them when a sweep is
+/// submitted (or resubmitted), and the steering commands' transitions.
+extension JobSQL {
+    /// One generate and/or mcqa job per target model × case; existing ones
+    /// are kept, so a resubmission adds only what is missing. $7 limits the
+    /// cases to the first N in dataset order (the generation file's order)
+    /// after the category filter; NULL takes them all. A limit never removes
+    /// jobs: a larger one (or none) later adds the missing cases' jobs.
+    ///
+    /// Each job's `estimated_tokens` (`TokenEstimate`, computed in Swift over `DatasetSQL.jobCases`)
+    /// come as parallel arrays: $8 model names, $9 kinds, $10 case ids, $11 tokens.
+    static let create = """
+        INSERT INTO jobs (sweep_id, kind, model_id, subject_model_id, case_id, samples, max_attempts, lane, estimated_tokens)
+        SELECT $1, k.kind, m.id, m.id, c.id, CASE k.kind WHEN 'generate' THEN $2 ELSE 1 END, $3, siuo_lane(m.settings), e.tokens
+        FROM models m
+        CROSS JOIN unnest($4::text[]) AS k(kind)
+        JOIN (SELECT id, position FROM cases
+              WHERE dataset_id = $5 AND (cardinality($6::text[]) = 0 OR category = ANY($6::text[]))
+              ORDER BY position LIMIT $7::integer) AS c ON true
+        LEFT JOIN unnest($8::text[], $9::text[], $10::bigint[], $11::integer[]) AS e(model, kind, case_id, tokens)
+          ON e.model = m.name AND e.kind = k.kind AND e.case_id = c.id
+        WHERE m.sweep_id = $1 AND m.role = 'target'
+        ORDER BY c.position, m.id, k.kind
+        ON CONFLICT (sweep_id, subject_model_id, case_id, kind) WHERE response_id IS NULL DO NOTHING
+        """
+
+    /// Sweep $1's `max_attempts` (operational) set to $2 on its unfinished jobs.
+    static let updateMaxAttempts = """
+        UPDATE jobs SET max_attempts = $2 WHERE sweep_id = $1 AND state IN (\(unfinishedStates))
+        """
+
+    /// `batch` is operational: on resubmit, queued jobs move to the lane their model's settings now give.
+    static let updateLanes = """
+        UPDATE jobs j SET lane = siuo_lane(m.settings)
+        FROM models m
+        WHERE j.sweep_id = $1 AND j.state = 'queued' AND m.id = j.model_id AND j.lane <> siuo_lane(m.settings)
+        """
+
+    /// Sweep $1 cancelled: its unfinished jobs end as cancelled, their leases void.
+    static let cancelUnfinished = """
+        UPDATE jobs SET state = 'cancelled', lease_token = NULL, lease_expires_at = NULL, leased_by = NULL,
+               finished_at = now()
+        WHERE sweep_id = $1 AND state IN (\(unfinishedStates))
+        """
+
+    /// Sweep $1 resumed: its cancelled jobs are queued again, due now.
+    static let requeueCancelled = """
+        UPDATE jobs SET state = 'queued', finished_at = NULL, not_before = now() WHERE sweep_id = $1 AND state = 'cancelled'
+        """
+
+    /// `siuo sweep retry-failed`: the failed jobs of sweep $1 are queued again with their attempts reset.
+    static let retryFailed = """
+        UPDATE jobs SET state = 'queued', attempts = 0, finished_at = NULL, not_before = now() WHERE sweep_id = $1 AND state = 'failed'
+        """
+}
