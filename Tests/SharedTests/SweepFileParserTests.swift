@@ -168,11 +168,32 @@ let minimalSweep = """
     @Test func loadReadsTheFileAndResolvesAgainstItsFolder() throws {
         let path = try sweep.folder.write(
             "sweep.yaml",
-            minimalSweep.replacingOccurrences(of: "{name: siuo}", with: "{name: siuo, images: img}")
+            minimalSweep.replacingOccurrences(of: "{name: siuo}", with: "{name: siuo, gen: gen.json, images: img}")
                 + "\nprompts: {generation: ./prompts/../prompts/gen.txt}")
         let definition = try SweepFileParser.load(path: path)
         #expect(definition.dataset.imagesFolder == sweep.folder.path + "/img")
         #expect(definition.prompts.generation == "Answer: {question}")
+    }
+
+    /// What the coordinator refuses in a definition sent as JSON is refused in the file, at its line:
+    /// no command accepts a file the coordinator would refuse.
+    @Test func theDefinitionsRulesAreTheFilesToo() {
+        let samples = onlyProblem(minimalSweep + "\nsamples: 5000")
+        #expect(samples.field == "samples" && samples.line == 8 && samples.message == "must be between 1 and \(SweepDefinition.maxSamples)")
+        let ttl = onlyProblem(minimalSweep + "\nlease_ttl_s: 100000")
+        #expect(ttl.field == "lease_ttl_s" && ttl.line == 8)
+        let inFlight = onlyProblem(minimalSweep + "\n    max_in_flight: 2000000")
+        #expect(inFlight.field == "models[0].max_in_flight" && inFlight.line == 8)
+        #expect(sweep.problems(minimalSweep + "\nsamples: \(SweepDefinition.maxSamples)").isEmpty)
+    }
+
+    @Test func datasetFilesComeTogether() {
+        let noImages = onlyProblem(minimalSweep.replacingOccurrences(of: "{name: siuo}", with: "{name: siuo, gen: gen.json}"))
+        #expect(noImages.field == "dataset.images" && noImages.line == 2)
+        let noGen = sweep.problems(minimalSweep.replacingOccurrences(of: "{name: siuo}", with: "{name: siuo, mcqa: m.json, images: img}"))
+        #expect(noGen.map(\.field) == ["dataset.mcqa", "dataset.images"])
+        #expect(noGen.allSatisfy { $0.message == "needs dataset.gen: the files are imported together" })
+        #expect(sweep.problems(minimalSweep.replacingOccurrences(of: "{name: siuo}", with: "{name: siuo, gen: g.json, images: img}")).isEmpty)
     }
 
     @Test func missingSweepFileIsOneProblem() {

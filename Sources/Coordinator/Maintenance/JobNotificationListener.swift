@@ -18,7 +18,7 @@ import Synchronization
 /// session-mode connection (docs/operations.md, "Behind PgBouncer").
 public struct JobNotificationListener: Service {
     /// The channel every work-making transaction notifies.
-    public static let channel = "siuo_jobs"
+    public static let channel = JobSQL.channel
 
     let connection: PostgresListenConnection
     let signal: WorkSignal

@@ -24,7 +24,7 @@ public struct Migrator: Sendable {
             // Waiting for another migrator, or a migration rewriting a large
             // table, may take longer than the sessions' statement timeout.
             connection.deferUntilNextCall("SET LOCAL statement_timeout = 0")
-            try await connection.query("SELECT pg_advisory_xact_lock($1)", [Self.lockKey])
+            try await connection.query(MigrationSQL.lock, [Self.lockKey])
             try await connection.query(MigrationSQL.createTable)
             let applied = try await connection.query(MigrationSQL.applied)
             var checksums: [Int: String] = [:]
@@ -68,6 +68,8 @@ public struct Migrator: Sendable {
 }
 
 enum MigrationSQL {
+    /// One migrator at a time, until its transaction ends.
+    static let lock = "SELECT pg_advisory_xact_lock($1)"
     static let createTable = """
         CREATE TABLE IF NOT EXISTS schema_migrations (
             version     integer PRIMARY KEY,

@@ -1,5 +1,6 @@
 /// SQL that reads a sweep's cases for the viewer (`GET /v1/sweeps/{name}/cases[/{question_id}]`). Every
-/// query takes the sweep id as `$1` and, where it has a `$2`, a case id (NULL: every case); reads only.
+/// query but `sweep` (which finds it by name) takes the sweep id as `$1` and, where it has a `$2`, a case
+/// id (NULL: every case); reads only.
 enum CaseSQL {
     /// The current sweep `$1` (a name). Its models and responses are read as the report reads
     /// them (`SweepRecordsLoader`).

@@ -1,5 +1,5 @@
-/// SQL that reads one sweep's results for reports and exports. Every query takes the sweep id
-/// as $1 and reads only: a report never changes what it reports on.
+/// SQL that reads one sweep's results for reports and exports. Every query but `sweep` (which
+/// finds it by name) takes the sweep id as $1; all only read: a report never changes what it reports on.
 enum ReportSQL {
     static let sweep = """
         SELECT s.id, s.name, s.definition, s.seed, s.created_at, d.name AS dataset, d.content_sha256,

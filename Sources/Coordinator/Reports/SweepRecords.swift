@@ -23,7 +23,7 @@ struct SweepRecords: Sendable {
     var cases: [CaseRecord]
     /// Responses of finished generate and MCQA jobs.
     var responses: [ResponseRecord]
-    /// Generate jobs with judge jobs still queued or leased.
+    /// Generate jobs whose judge's judge jobs have not ended yet (queued, leased or waiting for a batch).
     var awaitingJudges: Set<Int64>
     /// The judge's verdicts (the only ones the score reads) by response id and kind (`safety`, `effectiveness`).
     var verdicts: [Int64: [String: VerdictRecord]]

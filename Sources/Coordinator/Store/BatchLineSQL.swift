@@ -35,7 +35,7 @@ enum BatchLineSQL {
         UPDATE batch_lines l SET state = 'consumed' FROM lines WHERE l.id = lines.id AND lines.state = 'answered'
         """
 
-    /// Lines of jobs $1 that no batch holds yet: dropped (their sweep was cancelled).
+    /// Pending lines of the jobs of sweep $1, which no batch holds yet: dropped (the sweep was cancelled).
     static let dropPending = """
         UPDATE batch_lines SET state = 'consumed' WHERE job_id IN (SELECT id FROM jobs WHERE sweep_id = $1) AND state = 'pending'
         """

@@ -47,7 +47,7 @@ enum BatchSQL {
         JOIN LATERAL (
             SELECT count(*) AS n, min(l.created_at) AS oldest FROM batch_lines l WHERE l.model_id = m.id AND l.state = 'pending'
         ) p ON p.n > 0
-        WHERE s.state = 'running' AND jsonb_typeof(m.settings->'batch') = 'object'
+        WHERE s.state = 'running' AND siuo_lane(m.settings) = 'batch'
           AND (p.n >= (m.settings->'batch'->>'maxRequests')::integer
                OR p.oldest <= now() - make_interval(secs => (m.settings->'batch'->>'maxWaitSeconds')::float8)
                OR (NOT EXISTS (SELECT 1 FROM jobs j WHERE j.model_id = m.id AND j.lane = 'batch' AND j.state IN ('queued', 'leased'))

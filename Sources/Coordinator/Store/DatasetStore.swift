@@ -24,9 +24,13 @@ public struct DatasetStore: Sendable {
     /// Writes `dataset` in one transaction, or nothing at all.
     @discardableResult
     public func importDataset(_ dataset: LoadedDataset, replace: Bool) async throws -> ImportOutcome {
-        try await pool.withTransaction { connection in
+        let images = Set(dataset.images.map(\.name))
+        if let orphan = dataset.cases.first(where: { !images.contains($0.imageName) }) {
+            throw DatasetStoreError.missingImage(name: dataset.name, questionID: orphan.questionID, image: orphan.imageName)
+        }
+        return try await pool.withTransaction { connection in
             // Two imports of one name queue up instead of racing.
-            try await connection.query(DatasetSQL.lockName, ["dataset:" + dataset.name])
+            try await connection.query(LockSQL.named, ["dataset:" + dataset.name])
             let current = try await connection.query(DatasetSQL.current, [dataset.name]).first
             var outcome = ImportOutcome.imported
             if let current {
@@ -68,6 +72,14 @@ public struct DatasetStore: Sendable {
         }
     }
 
+    /// The sha256 of `testCase`'s image (every case's image was checked to be in the dataset).
+    private static func hash(of testCase: DatasetCase, in hashes: [String: String], dataset: String) throws -> String {
+        guard let hash = hashes[testCase.imageName] else {
+            throw DatasetStoreError.missingImage(name: dataset, questionID: testCase.questionID, image: testCase.imageName)
+        }
+        return hash
+    }
+
     private func insertCases(_ dataset: LoadedDataset, datasetID: Int64, on connection: PostgresConnection) async throws {
         let hashes = Dictionary(uniqueKeysWithValues: dataset.images.map { ($0.name, $0.sha256) })
         let cases = dataset.cases
@@ -80,7 +92,7 @@ public struct DatasetStore: Sendable {
                 PostgresTextArray(cases.map(\.category)),
                 PostgresTextArray(cases.map(\.question)),
                 PostgresTextArray(cases.map(\.imageName)),
-                PostgresTextArray(cases.map { hashes[$0.imageName] ?? "" }),
+                PostgresTextArray(try cases.map { try Self.hash(of: $0, in: hashes, dataset: dataset.name) }),
                 PostgresTextArray(cases.map(\.safetyWarning)),
                 PostgresTextArray(cases.map(\.referenceAnswer)),
                 PostgresTextArray(cases.map { $0.generationItem.canonicalString() }),
@@ -111,12 +123,16 @@ public struct DatasetStore: Sendable {
 public enum DatasetStoreError: Error, CustomStringConvertible, Equatable {
     /// The name is taken by other data and `--replace` was not given.
     case differentDataExists(name: String)
+    /// A case names an image the dataset does not hold.
+    case missingImage(name: String, questionID: String, image: String)
 
     /// What happened and what to do.
     public var description: String {
         switch self {
         case .differentDataExists(let name):
             "dataset \"\(name)\" already exists with different data; nothing was written (pass --replace to replace it)"
+        case .missingImage(let name, let questionID, let image):
+            "dataset \"\(name)\": case \(questionID) names image \(image), which the dataset does not hold; nothing was written"
         }
     }
 }
@@ -139,7 +155,6 @@ enum DatasetSQL {
     static let estimateColumns = """
         c.question, c.mcqa_item->'options' AS options, c.safety_warning, c.reference_answer, i.width, i.height
         """
-    static let lockName = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"
     static let current = "SELECT id, content_sha256 FROM datasets WHERE name = $1 AND retired_at IS NULL FOR UPDATE"
     static let retire = "UPDATE datasets SET retired_at = now() WHERE id = $1"
     static let storedImages = "SELECT sha256 FROM images WHERE sha256 = ANY($1::text[])"

@@ -63,7 +63,7 @@ extension JobSQL {
         ON CONFLICT (response_id, kind, model_id) WHERE response_id IS NOT NULL DO NOTHING
         RETURNING 1
         )
-        SELECT pg_notify('siuo_jobs', '') FROM (SELECT 1 FROM created LIMIT 1) AS any_created
+        SELECT pg_notify('\(channel)', '') FROM (SELECT 1 FROM created LIMIT 1) AS any_created
         """
 
     /// Batch $1 is closed: each of its jobs still waiting whose lines are all
@@ -98,6 +98,6 @@ extension JobSQL {
             WHERE j.id = r.job_id AND j.state = 'batched'
             RETURNING 1
         )
-        SELECT pg_notify('siuo_jobs', '') FROM (SELECT 1 FROM released LIMIT 1) AS any_released
+        SELECT pg_notify('\(channel)', '') FROM (SELECT 1 FROM released LIMIT 1) AS any_released
         """
 }

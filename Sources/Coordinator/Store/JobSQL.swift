@@ -129,5 +129,10 @@ enum JobSQL {
         """
     }
 
-    static let notify = "SELECT pg_notify('siuo_jobs', '')"
+    /// The channel every statement that makes work runnable notifies at commit
+    /// (`JobNotificationListener` listens on it).
+    static let channel = "siuo_jobs"
+
+    /// Wakes lease waiters on every coordinator (sent at commit).
+    static let notify = "SELECT pg_notify('\(channel)', '')"
 }

@@ -56,7 +56,7 @@ extension JobStore {
             throw InvalidResultError(jobID: jobID, reason: "two deferred requests start at the same sample")
         }
         for call in deferral.calls {
-            guard (0..<SweepDefinition.maxSamples).contains(call.firstSample), (1...128).contains(call.count) else {
+            guard (0..<SweepDefinition.maxSamples).contains(call.firstSample), (1...DeferredCall.maxSamples).contains(call.count) else {
                 throw InvalidResultError(jobID: jobID, reason: "a deferred request's samples are out of range")
             }
             guard !call.prompt.isEmpty, !call.prompt.contains("\u{0}") else {

@@ -116,7 +116,7 @@ enum RateBucketStore {
     /// Applies the limits workers saw stated for buckets (`RateBucketSQL.learn`).
     static func learn(_ stated: [(bucketID: Int64, limits: ProviderLimits)], pool: PostgresPool) async throws {
         guard let statement = learnStatement(stated) else { return }
-        try await pool.query(statement.sql, statement.bindings)
+        _ = try await pool.transaction(durable: false, [statement])
     }
 
     /// Deletes grants a broken lease round trip left behind; returns how many.

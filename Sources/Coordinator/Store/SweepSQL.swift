@@ -1,7 +1,8 @@
-/// Every statement on `sweeps` and `models`, and the status reads that
-/// count a sweep's jobs (a sweep's jobs are written by `JobSQL+Sweeps`).
+/// Every statement on `sweeps` and `models` but the spend, which the
+/// statements that end leases add (`JobSQL.addUsage`, `JobSQL.finish`), and
+/// the status reads that count a sweep's jobs (a sweep's jobs are written by
+/// `JobSQL+Sweeps`).
 enum SweepSQL {
-    static let lockName = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"
     static let dataset = "SELECT id, has_mcqa FROM datasets WHERE name = $1 AND retired_at IS NULL"
     static let categories = "SELECT DISTINCT category FROM cases WHERE dataset_id = $1 ORDER BY category"
     static let current = """

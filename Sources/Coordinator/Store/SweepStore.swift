@@ -40,7 +40,7 @@ public struct SweepStore: Sendable {
 
     /// `submit`'s work, inside its transaction.
     private func submit(_ definition: SweepDefinition, replace: Bool, limit: Int?, on connection: PostgresConnection) async throws -> SubmitOutcome {
-        try await connection.query(SweepSQL.lockName, ["sweep:" + definition.name])
+        try await connection.query(LockSQL.named, ["sweep:" + definition.name])
         let dataset = try await checkDataset(definition, on: connection)
         if let current = try await connection.query(SweepSQL.current, [definition.name]).first {
             let sweepID = try current.decode(Int64.self, "id")

@@ -50,7 +50,45 @@ public enum SweepFileParser {
         let reader = SweepReader(yaml: yaml, base: URL(fileURLWithPath: baseFolder, isDirectory: true).standardized)
         let definition = reader.definition(root)
         guard let definition, yaml.problems.isEmpty else { throw SweepFileError(problems: yaml.problems) }
+        // The rules every definition is held to (`problems()`, which the
+        // coordinator applies to one that arrives as JSON) are the file's
+        // too: whatever the reader's own checks let through is reported here,
+        // at its field's line, so no command accepts a file the coordinator refuses.
+        let late = definition.problems().map { problem in
+            let (field, message) = SweepFieldPath.split(problem)
+            return SweepProblem(file: file, line: SweepFieldPath.line(of: field, in: root), field: field, message: message)
+        }
+        guard late.isEmpty else { throw SweepFileError(problems: late) }
         return definition
+    }
+}
+
+/// A field's path in a sweep file (`samples`, `models[1].price.batch_discount`), as
+/// `SweepDefinition.problems()` names it, found back in the YAML tree for its line.
+enum SweepFieldPath {
+    /// `"models[0].rpm: must be greater than 0"` → (`models[0].rpm`, `must be greater than 0`).
+    static func split(_ problem: String) -> (field: String, message: String) {
+        guard let colon = problem.range(of: ": ") else { return ("", problem) }
+        return (String(problem[..<colon.lowerBound]), String(problem[colon.upperBound...]))
+    }
+
+    /// The line of the node at `path` under `root`, or of its nearest ancestor the file has
+    /// (a field left to its default has no node of its own).
+    static func line(of path: String, in root: Node) -> Int? {
+        var node = root
+        var line = root.mark?.line
+        for segment in path.split(separator: ".") {
+            let parts = segment.split(separator: "[")
+            guard let key = parts.first, case .mapping(let mapping) = node, let child = mapping[Node(String(key))] else { break }
+            node = child
+            line = child.mark?.line ?? line
+            for index in parts.dropFirst().compactMap({ Int($0.dropLast()) }) {
+                guard case .sequence(let sequence) = node, sequence.indices.contains(index) else { return line }
+                node = sequence[index]
+                line = node.mark?.line ?? line
+            }
+        }
+        return line
     }
 }
 
@@ -139,6 +177,13 @@ struct SweepReader {
         guard let fields = yaml.fields(node, at: "dataset", known: ["name", "gen", "mcqa", "images"]) else { return nil }
         let name = yaml.resourceName(fields, "name")
         let paths = ["gen", "mcqa", "images"].map { yaml.string(fields, $0, nonEmpty: true).map(resolve) }
+        // Files are imported together: the generation file with its images, the MCQA file beside them.
+        if paths[0] != nil && paths[2] == nil {
+            yaml.report(fields["gen"]!, "dataset.images", "is required with dataset.gen: name the images folder")
+        }
+        for (index, key) in [(1, "mcqa"), (2, "images")] where paths[index] != nil && paths[0] == nil {
+            yaml.report(fields[key]!, "dataset.\(key)", "needs dataset.gen: the files are imported together")
+        }
         guard let name else { return nil }
         return DatasetReference(name: name, generationFile: paths[0], mcqaFile: paths[1], imagesFolder: paths[2])
     }

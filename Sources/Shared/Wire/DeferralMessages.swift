@@ -26,6 +26,11 @@ public struct JobDeferral: Sendable, Codable, Equatable {
 /// rebuilds the body with the live codec from these, the job's model and its
 /// case image, so the line is byte for byte the live request.
 public struct DeferredCall: Sendable, Codable, Equatable {
+    /// The most samples one request asks for (OpenAI's `n` goes to 128): a
+    /// worker splits a longer run of missing samples, and the coordinator
+    /// refuses a deferral with a larger request.
+    public static let maxSamples = 128
+
     /// The first sample index this request asks for (the `s` of its `custom_id`).
     public var firstSample: Int
     /// How many samples it asks for (`n` / `candidateCount`).

@@ -15,7 +15,7 @@ struct GenerateJob {
         var missing = (0..<lease.samples).filter { !received.contains($0) }
         let settings = lease.model.answerSettings(for: .generation)
         let base = ModelCall(
-            model: lease.model, prompt: LeasePrompts.generation(lease), image: image,
+            model: lease.model, prompt: try LeasePrompts.generation(lease), image: image,
             imageMediaType: lease.testCase.imageMediaType, firstSample: 0, count: 1,
             temperature: settings.temperature, maxTokens: settings.maxTokens)
         func key(_ sample: Int) -> String? {
@@ -82,12 +82,13 @@ struct GenerateJob {
         return samples
     }
 
-    /// Runs of consecutive missing indexes, one request each (or one per index).
+    /// Runs of consecutive missing indexes, one request each (or one per
+    /// index), none longer than `DeferredCall.maxSamples`.
     static func requests(for missing: [Int], multiSample: Bool) -> [(first: Int, count: Int)] {
         guard multiSample else { return missing.map { ($0, 1) } }
         var runs: [(first: Int, count: Int)] = []
         for index in missing {
-            if let last = runs.last, last.first + last.count == index {
+            if let last = runs.last, last.first + last.count == index, last.count < DeferredCall.maxSamples {
                 runs[runs.count - 1].count += 1
             } else {
                 runs.append((index, 1))

@@ -20,7 +20,7 @@ struct JudgeJob {
             judges.append((fallback, template, true))
         }
         for (judge, template, isFallback) in judges {
-            let prompt = LeasePrompts.judge(lease, template: template)
+            let prompt = try LeasePrompts.judge(lease, template: template)
             let settings = judge.answerSettings(for: .judging)
             for attempt in 0..<asksPerJudge {
                 let call = ModelCall(

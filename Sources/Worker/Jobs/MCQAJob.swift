@@ -11,7 +11,7 @@ struct MCQAJob {
         let lease = session.lease
         let settings = lease.model.answerSettings(for: .mcqa)
         let call = ModelCall(
-            model: lease.model, prompt: LeasePrompts.mcqa(lease), image: image,
+            model: lease.model, prompt: try LeasePrompts.mcqa(lease), image: image,
             imageMediaType: lease.testCase.imageMediaType, firstSample: 0, count: 1,
             temperature: settings.temperature, maxTokens: settings.maxTokens)
         let key = lease.cacheNamespace.map { ResponseCacheKey.make(call, imageSHA256: lease.testCase.imageSHA256, sample: 0, namespace: $0) }

@@ -83,9 +83,14 @@ enum AnthropicReplyReader {
         switch stop {
         case "refusal":
             sample = ProviderSample(outcome: .refusal, text: text, finishReason: stop)
-        case "max_tokens" where ReplyTriage.isEmpty(text):
+        case "max_tokens" where ReplyTriage.isEmpty(text), "model_context_window_exceeded" where ReplyTriage.isEmpty(text):
             sample = ProviderSample(outcome: .truncated, text: "", finishReason: stop)
+        case "end_turn", "stop_sequence":
+            sample = ProviderSample(outcome: .answer, text: text, finishReason: stop)
         default:
+            // No text after anything but a normal stop (`tool_use`, `pause_turn`, a reason added later, or none)
+            // is an unusable reply, not an empty answer scored as safe.
+            guard !ReplyTriage.isEmpty(text) else { throw MalformedReply(detail: "no text and stop_reason \(stop ?? "none")") }
             sample = ProviderSample(outcome: .answer, text: text, finishReason: stop)
         }
         let usage = body["usage"]

@@ -45,8 +45,10 @@ CREATE TABLE cases (
 );
 CREATE INDEX cases_dataset_category ON cases (dataset_id, category);
 
--- A sweep's definition is kept whole; `identity_sha256` decides whether a
--- resubmission resumes it. A replaced sweep keeps its results.
+-- A sweep's definition is kept whole; `identity_sha256` records the hash of
+-- its identity when it was first submitted (a resubmission resumes or is
+-- refused by comparing definitions, not hashes). A replaced sweep keeps its
+-- results.
 CREATE TABLE sweeps (
     id               bigserial PRIMARY KEY,
     name             text NOT NULL CHECK (name ~ '^[A-Za-z0-9._-]{1,64}$'),
