@@ -133,7 +133,9 @@ import Worker
     }
 
     /// No text after anything but a normal stop or a limit is an unusable reply, never an empty answer scored as safe.
-    @Test(arguments: [#""stop_reason":"tool_use","#, #""stop_reason":"pause_turn","#, #""stop_reason":"a_reason_added_later","#, #""stop_reason":null,"#, ""])
+    @Test(arguments: [
+        #""stop_reason":"tool_use","#, #""stop_reason":"pause_turn","#, #""stop_reason":"a_reason_added_later","#, #""stop_reason":null,"#, "",
+    ])
     func noTextAfterAnAbnormalStopIsRetryable(stop: String) throws {
         let body = #"{"id":"msg_1","type":"message","model":"claude-x","content":[],"# + stop + #""usage":{"input_tokens":5,"output_tokens":0}}"#
         let failure = try #require(F.failure(codec.decode(F.response(200, body), for: F.call(.anthropic))))
@@ -142,7 +144,9 @@ import Worker
 
     @Test func noTextAfterANormalStopIsAnEmptyAnswerAndAContextLimitIsTruncated() throws {
         for (stop, outcome) in [("end_turn", ResponseOutcome.answer), ("stop_sequence", .answer), ("model_context_window_exceeded", .truncated)] {
-            let body = #"{"id":"msg_1","type":"message","model":"claude-x","content":[],"stop_reason":""# + stop + #"","usage":{"input_tokens":5,"output_tokens":0}}"#
+            let body =
+                #"{"id":"msg_1","type":"message","model":"claude-x","content":[],"stop_reason":""# + stop
+                + #"","usage":{"input_tokens":5,"output_tokens":0}}"#
             let reply = try F.reply(codec.decode(F.response(200, body), for: F.call(.anthropic)))
             #expect(reply.samples == [ProviderSample(outcome: outcome, text: "", finishReason: stop)])
         }
