@@ -64,12 +64,21 @@ struct CoordinatorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (host, port) = try Self.parse(listen)
-        // Refuse to start without the worker and admin tokens, before touching anything else.
-        let tokens = try APITokens(
-            worker: try TokenSource.read(file: workerTokenFile, environment: "SIUO_WORKER_TOKEN"),
-            admin: try TokenSource.read(file: adminTokenFile, environment: "SIUO_ADMIN_TOKEN"),
-            viewer: try TokenSource.read(file: viewerTokenFile, environment: "SIUO_VIEWER_TOKEN"),
-            reviewer: try TokenSource.read(file: reviewerTokenFile, environment: "SIUO_REVIEWER_TOKEN"))
+        // Refuse to start without the worker and admin tokens, before touching
+        // anything else: missing or shared tokens are bad input (exit 2), as in
+        // every other command.
+        let tokens: APITokens
+        do {
+            tokens = try APITokens(
+                worker: try TokenSource.read(file: workerTokenFile, environment: "SIUO_WORKER_TOKEN"),
+                admin: try TokenSource.read(file: adminTokenFile, environment: "SIUO_ADMIN_TOKEN"),
+                viewer: try TokenSource.read(file: viewerTokenFile, environment: "SIUO_VIEWER_TOKEN"),
+                reviewer: try TokenSource.read(file: reviewerTokenFile, environment: "SIUO_REVIEWER_TOKEN"))
+        } catch let error as APITokens.MissingTokens {
+            throw ValidationError(error.description)
+        } catch let error as APITokens.SharedToken {
+            throw ValidationError(error.description)
+        }
         let logger = try logging.bootstrap(label: "siuo.coordinator", defaultLevel: .info)
         let (pool, url) = try await database.openWithURL(poolSize: poolSize)
         let metrics = CoordinatorMetrics()

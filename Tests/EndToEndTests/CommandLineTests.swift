@@ -66,6 +66,40 @@ import Testing
         }
     }
 
+    /// Bad input that only `siuo run` or the coordinator can see is still found before anything
+    /// is written, and exits 2 like every other.
+    @Test func missingTokensAndRemoteMocksAndOutOfRangeFieldsAreBadInput() async throws {
+        guard SiuoProcess.requireBinary() else { return }
+        let nowhere = [
+            "SIUO_COORDINATOR_URL": "http://127.0.0.1:9", "SIUO_ADMIN_TOKEN": "t", "SIUO_DATABASE_URL": "postgresql://127.0.0.1:9/none",
+        ]
+        var noWorkerToken = nowhere
+        noWorkerToken["SIUO_WORKER_TOKEN"] = ""
+        let missing = try await SiuoProcess.run(["coordinator"], environment: noWorkerToken)
+        #expect(missing.status == 2 && missing.stderr.contains("SIUO_WORKER_TOKEN"), "\(missing.output)")
+        var sharedToken = nowhere
+        sharedToken["SIUO_WORKER_TOKEN"] = "t"
+        let shared = try await SiuoProcess.run(["coordinator"], environment: sharedToken)
+        #expect(shared.status == 2 && shared.stderr.contains("each role needs its own token"), "\(shared.output)")
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let remote = try folder.write(
+            "remote.yaml", Self.sweepYAML.replacingOccurrences(of: "provider: mock", with: "provider: mock\n    base_url: http://10.1.2.3:8787/v1"))
+        for command in [["run", remote], ["run", remote, "--dry-run"]] {
+            let finished = try await SiuoProcess.run(command, environment: nowhere)
+            #expect(finished.status == 2, "\(command): \(finished.output)")
+            #expect(finished.stderr.hasPrefix(remote + ": models[0].base_url: http://10.1.2.3:8787/v1 is not"), "\(command): \(finished.stderr)")
+        }
+        let huge = try folder.write("huge.yaml", Self.sweepYAML + "\nsamples: 5000\n")
+        for command in [["run", huge, "--dry-run"], ["sweep", "submit", huge]] {
+            let finished = try await SiuoProcess.run(command, environment: nowhere)
+            #expect(finished.status == 2, "\(command): \(finished.output)")
+            #expect(
+                finished.stderr.contains(huge + ":") && finished.stderr.contains(": samples: must be between 1 and 1000"),
+                "\(command): \(finished.stderr)")
+        }
+    }
+
     @Test func badDatabaseTimeoutsAreBadInputNamingTheSetting() async throws {
         guard SiuoProcess.requireBinary() else { return }
         // Refused while parsing, before any token, coordinator or database is asked.

@@ -71,35 +71,37 @@ struct BatchBench: AsyncParsableCommand {
         let scene = try await BenchScene(
             database: "siuo_bench_batch", directory: dataDirectory, dataset: fixture.dataset(),
             mockConfig: "{\"batch_delay_s\": \(batchDelay), " + mockConfig.dropFirst())
-        defer { scene.stop() }
-        let (admin, pool, mockBase) = (scene.admin, scene.pool, scene.mockBase)
-        try scene.startWorkers(workers, concurrency: concurrency)
+        try await scene.whileRunning {
+            let (admin, pool, mockBase) = (scene.admin, scene.pool, scene.mockBase)
+            try await scene.startWorkers(workers, concurrency: concurrency)
 
-        print(
-            "siuo bench batch: \(cases) cases × \(samples) samples, targets on the OpenAI, Anthropic and Gemini batch wire, judge \(liveJudge ? "live" : "batched")\(reliableJudge ? " (always readable)" : ""), batch delay \(batchDelay) s, \(workers) workers"
-        )
-        let batched = try await sweep(definition(name: "bench-batch", mockURL: mockBase, batch: true), admin: admin, pool: pool)
-        print(
-            String(
-                format: "batch sweep   wall %.1f s (goal ≤ %.0f s, the delay + 60 s; %@)", batched.wall, batchDelay + 60,
-                liveJudge ? "one batch round, judging live" : "two batch rounds: answers, then their verdicts"))
-        let lines = try await pool.query(
-            "SELECT count(*)::int AS n, coalesce(sum(lines_total), 0)::int AS lines, coalesce(max(lines_total), 0)::int AS most FROM batches")[0]
-        let batches = try lines.decode(Int.self, "n")
-        let lineCount = try lines.decode(Int.self, "lines")
-        print(
-            String(
-                format: "              %d batches, %.0f lines per batch (largest %d); %d requests, %d through batches, %d live (judge re-asks)",
-                batches, batches == 0 ? 0 : Double(lineCount) / Double(batches), try lines.decode(Int.self, "most"), batched.requests,
-                batched.batchRequests, batched.requests - batched.batchRequests))
-        print(String(format: "              cost $%.4f", batched.cost))
-        guard !skipLive else { return }
-        let live = try await sweep(definition(name: "bench-live", mockURL: mockBase, batch: false), admin: admin, pool: pool)
-        print(String(format: "live sweep    wall %.1f s, %d requests, cost $%.4f", live.wall, live.requests, live.cost))
-        print(
-            String(
-                format: "batch / live  cost %.3f (goal ≤ 0.52), wall %.2f", batched.cost / max(live.cost, 1e-12), batched.wall / max(live.wall, 1e-9))
-        )
+            print(
+                "siuo bench batch: \(cases) cases × \(samples) samples, targets on the OpenAI, Anthropic and Gemini batch wire, judge \(liveJudge ? "live" : "batched")\(reliableJudge ? " (always readable)" : ""), batch delay \(batchDelay) s, \(workers) workers"
+            )
+            let batched = try await sweep(definition(name: "bench-batch", mockURL: mockBase, batch: true), admin: admin, pool: pool)
+            print(
+                String(
+                    format: "batch sweep   wall %.1f s (goal ≤ %.0f s, the delay + 60 s; %@)", batched.wall, batchDelay + 60,
+                    liveJudge ? "one batch round, judging live" : "two batch rounds: answers, then their verdicts"))
+            let lines = try await pool.query(
+                "SELECT count(*)::int AS n, coalesce(sum(lines_total), 0)::int AS lines, coalesce(max(lines_total), 0)::int AS most FROM batches")[0]
+            let batches = try lines.decode(Int.self, "n")
+            let lineCount = try lines.decode(Int.self, "lines")
+            print(
+                String(
+                    format: "              %d batches, %.0f lines per batch (largest %d); %d requests, %d through batches, %d live (judge re-asks)",
+                    batches, batches == 0 ? 0 : Double(lineCount) / Double(batches), try lines.decode(Int.self, "most"), batched.requests,
+                    batched.batchRequests, batched.requests - batched.batchRequests))
+            print(String(format: "              cost $%.4f", batched.cost))
+            guard !skipLive else { return }
+            let live = try await sweep(definition(name: "bench-live", mockURL: mockBase, batch: false), admin: admin, pool: pool)
+            print(String(format: "live sweep    wall %.1f s, %d requests, cost $%.4f", live.wall, live.requests, live.cost))
+            print(
+                String(
+                    format: "batch / live  cost %.3f (goal ≤ 0.52), wall %.2f", batched.cost / max(live.cost, 1e-12),
+                    batched.wall / max(live.wall, 1e-9))
+            )
+        }
     }
 
     /// What one sweep took.

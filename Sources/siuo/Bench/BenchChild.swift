@@ -8,8 +8,15 @@ final class BenchChild: @unchecked Sendable {
     /// The URL it printed on its first line, when asked to wait for one.
     let baseURL: String?
 
+    /// Waiting on children (their first line, their exit) blocks: never on Swift's cooperative pool.
+    private static let thread = DedicatedThread(name: "siuo-bench-children")
+
     /// Starts `siuo arguments…`; with `waitForAddress`, reads the loopback URL from its first line.
-    init(_ arguments: [String], environment: [String: String], waitForAddress: Bool) throws {
+    static func start(_ arguments: [String], environment: [String: String], waitForAddress: Bool) async throws -> BenchChild {
+        try await thread.run { try BenchChild(arguments, environment: environment, waitForAddress: waitForAddress) }
+    }
+
+    private init(_ arguments: [String], environment: [String: String], waitForAddress: Bool) throws {
         process = try SpawnedProcess(
             MockChildren.executable, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
             stdout: .pipe, stderr: .discard)
@@ -33,8 +40,10 @@ final class BenchChild: @unchecked Sendable {
     var usage: ProcessUsage? { ProcessUsage.of(pid: pid) }
 
     /// SIGTERM, and waits.
-    func stop() {
-        process.terminate()
-        process.waitUntilExit()
+    func stop() async {
+        try? await Self.thread.run { [process] in
+            process.terminate()
+            _ = process.waitUntilExit()
+        }
     }
 }

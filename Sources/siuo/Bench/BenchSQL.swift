@@ -6,7 +6,7 @@ enum BenchSQL {
     /// Job counts: unfinished jobs (judge jobs appear in the transaction
     /// that finishes their generate job, so 0 open means the sweep is done).
     static let progress = """
-        SELECT count(*) FILTER (WHERE state IN ('queued', 'leased')) AS open,
+        SELECT count(*) FILTER (WHERE state IN ('queued', 'leased', 'batched')) AS open,
                count(*) FILTER (WHERE state = 'done') AS done,
                count(*) FILTER (WHERE state = 'failed') AS failed,
                count(*) AS total

@@ -34,7 +34,7 @@ final class BenchScene {
         try Data(mockConfig.utf8).write(to: configFile)
         try await mocks.start(addresses: ["127.0.0.1:\(mockPort)"], seed: 1, config: configFile.path)
         mockBase = "http://127.0.0.1:\(mockPort)"
-        coordinator = try BenchChild(
+        coordinator = try await BenchChild.start(
             ["coordinator", "--database-url", databaseURL, "--listen", "127.0.0.1:0", "--drain-seconds", "0"],
             environment: ["SIUO_WORKER_TOKEN": tokens.worker, "SIUO_ADMIN_TOKEN": tokens.admin], waitForAddress: true)
     }
@@ -43,10 +43,10 @@ final class BenchScene {
     var admin: CoordinatorClient { CoordinatorClient(baseURL: coordinator.baseURL!, token: tokens.admin) }
 
     /// Starts `count` worker children holding every provider key.
-    func startWorkers(_ count: Int, concurrency: Int) throws {
+    func startWorkers(_ count: Int, concurrency: Int) async throws {
         for _ in 0..<count {
             workers.append(
-                try BenchChild(
+                try await BenchChild.start(
                     ["worker", "--coordinator", coordinator.baseURL!, "--concurrency", String(concurrency), "--grace", "5"],
                     environment: Self.providerKeys.merging(["SIUO_WORKER_TOKEN": tokens.worker]) { _, token in token },
                     waitForAddress: false))
@@ -54,15 +54,26 @@ final class BenchScene {
     }
 
     /// Stops the workers (the rest keeps running).
-    func stopWorkers() {
-        workers.forEach { $0.stop() }
+    func stopWorkers() async {
+        for worker in workers { await worker.stop() }
     }
 
     /// Stops every child and removes the mock's config.
-    func stop() {
-        stopWorkers()
-        coordinator.stop()
-        mocks.stop()
+    func stop() async {
+        await stopWorkers()
+        await coordinator.stop()
+        await mocks.stop()
         try? FileManager.default.removeItem(at: configFile)
+    }
+
+    /// Runs `body` on this scene, then stops it, whether `body` threw or not.
+    func whileRunning(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch {
+            await stop()
+            throw error
+        }
+        await stop()
     }
 }

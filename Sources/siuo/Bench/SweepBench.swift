@@ -48,17 +48,18 @@ struct SweepBench: AsyncParsableCommand {
             adaptive: adaptive, latencyMilliseconds: latency, wire: wire)
         let scene = try await BenchScene(
             database: "siuo_bench_sweep", directory: dataDirectory, dataset: fixture.dataset(), mockConfig: fixture.mockConfig())
-        defer { scene.stop() }
-        let submitted = try await scene.admin.submit(fixture.definition(mockURL: scene.mockBase), replace: false)
-        SweepBenchReport.header(fixture, jobs: submitted.jobs, workers: workers, concurrency: concurrency)
+        try await scene.whileRunning {
+            let submitted = try await scene.admin.submit(fixture.definition(mockURL: scene.mockBase), replace: false)
+            SweepBenchReport.header(fixture, jobs: submitted.jobs, workers: workers, concurrency: concurrency)
 
-        var watch = SweepWatch(pool: scene.pool, coordinator: scene.coordinator)
-        try await watch.begin()
-        try scene.startWorkers(workers, concurrency: concurrency)
-        let outcome = try await watch.run(workers: scene.workers, timeout: .seconds(timeout), showRates: adaptive)
-        let stats = try await MockStats.fetch(scene.mockBase)
-        scene.stopWorkers()
-        SweepBenchReport(fixture: fixture, outcome: outcome, stats: stats).print()
+            var watch = SweepWatch(pool: scene.pool, coordinator: scene.coordinator)
+            try await watch.begin()
+            try await scene.startWorkers(workers, concurrency: concurrency)
+            let outcome = try await watch.run(workers: scene.workers, timeout: .seconds(timeout), showRates: adaptive)
+            let stats = try await MockStats.fetch(scene.mockBase)
+            await scene.stopWorkers()
+            SweepBenchReport(fixture: fixture, outcome: outcome, stats: stats).print()
+        }
     }
 }
 

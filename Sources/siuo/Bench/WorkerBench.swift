@@ -30,8 +30,18 @@ struct WorkerBench: AsyncParsableCommand {
         let config = FileManager.default.temporaryDirectory.appendingPathComponent("siuo-bench-mock-\(getpid()).json")
         try Data(#"{"latency_ms": {"mean": \#(latency), "jitter": 0}}"#.utf8).write(to: config)
         let mocks = MockChildren()
-        defer { mocks.stop() }
-        try await mocks.start(addresses: ["127.0.0.1:\(port)"], seed: 1, config: config.path)
+        do {
+            try await mocks.start(addresses: ["127.0.0.1:\(port)"], seed: 1, config: config.path)
+            try await measure(pool: pool, mockPort: port)
+        } catch {
+            await mocks.stop()
+            throw error
+        }
+        await mocks.stop()
+    }
+
+    /// Runs the jobs through one worker child against an in-process coordinator on `pool`, and prints the figures.
+    private func measure(pool: PostgresPool, mockPort port: Int) async throws {
         _ = try await BenchFixture.prepare(pool: pool, jobs: jobs, baseURL: "http://127.0.0.1:\(port)/v1")
         let total = try await pool.query(BenchSQL.progress)[0].decode(Int.self, "total")
         Console.line(
@@ -40,7 +50,7 @@ struct WorkerBench: AsyncParsableCommand {
         let api = CoordinatorAPI(
             pool: pool, tokens: try APITokens(worker: "bench", admin: "bench-admin"), latestMigration: try Migrator(pool: pool).latestVersion)
         try await LoopbackServer.with(api) { base in
-            let worker = try BenchChild(
+            let worker = try await BenchChild.start(
                 ["worker", "--coordinator", base, "--concurrency", String(inFlight), "--grace", "5"],
                 environment: ["SIUO_WORKER_TOKEN": "bench"], waitForAddress: false)
             let clock = ContinuousClock()
@@ -60,7 +70,7 @@ struct WorkerBench: AsyncParsableCommand {
                 try await Task.sleep(for: .milliseconds(100))
             }
             let elapsed = (clock.now - start).seconds
-            worker.stop()
+            await worker.stop()
             let cpu = usage?.cpuSeconds ?? 0
             let rate = Double(total) / elapsed
             Console.line(

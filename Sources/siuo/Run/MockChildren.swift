@@ -9,17 +9,28 @@ final class MockChildren: @unchecked Sendable {
     /// Starting a child waits on its output: never on Swift's cooperative pool.
     private let thread = DedicatedThread(name: "siuo-mock-children")
 
-    /// The loopback addresses (`host:port`) of the sweep's mock models.
-    static func addresses(_ definition: SweepDefinition) throws -> [String] {
-        let mocks = (definition.models + definition.judges).filter { $0.provider == .mock }
+    /// The loopback addresses (`host:port`) of the sweep's mock models. A
+    /// mock model elsewhere is a problem of the sweep file `file` (`siuo
+    /// run` starts its mocks here), found before anything is written.
+    static func addresses(_ definition: SweepDefinition, file: String) throws(SweepFileError) -> [String] {
+        let roles =
+            definition.models.enumerated().map { ("models[\($0.offset)]", $0.element) }
+            + [("judge", definition.judge), ("fallback_judge", definition.fallbackJudge), ("second_judge", definition.secondJudge)]
+            .compactMap { path, model in model.map { (path, $0) } }
         var addresses: [String] = []
-        for model in mocks {
+        var problems: [SweepProblem] = []
+        for (path, model) in roles where model.provider == .mock {
             guard let url = URL(string: model.baseURL), let host = url.host, ["127.0.0.1", "localhost"].contains(host) else {
-                throw RunError("model \(model.name): a mock provider runs on loopback; base_url \(model.baseURL) is not http://127.0.0.1:PORT/…")
+                problems.append(
+                    SweepProblem(
+                        file: file, field: path + ".base_url",
+                        message: "\(model.baseURL) is not http://127.0.0.1:PORT/…: `siuo run` starts its mock providers on loopback"))
+                continue
             }
             let address = "127.0.0.1:\(url.port ?? 80)"
             if !addresses.contains(address) { addresses.append(address) }
         }
+        guard problems.isEmpty else { throw SweepFileError(problems: problems) }
         return addresses
     }
 
@@ -52,8 +63,12 @@ final class MockChildren: @unchecked Sendable {
         }
     }
 
-    /// Stops every mock (SIGTERM) and waits for it.
-    func stop() {
+    /// Stops every mock (SIGTERM) and waits for it, on the children's own thread.
+    func stop() async {
+        try? await thread.run { self.stopBlocking() }
+    }
+
+    private func stopBlocking() {
         for process in processes where process.isRunning {
             process.terminate()
             process.waitUntilExit()

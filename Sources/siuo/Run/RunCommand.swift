@@ -39,9 +39,10 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         // A bad file exits 2 with every problem named by file, line and field (SiuoExit).
         let definition = try SweepFileParser.load(path: sweepFile)
+        let mockAddresses = try MockChildren.addresses(definition, file: sweepFile)
         Self.warnAboutMissingKeys(definition)
         if dryRun { return try await printEstimate(definition) }
-        let (ending, pool) = try await runSweep(definition)
+        let (ending, pool) = try await runSweep(definition, mockAddresses: mockAddresses)
         try await Self.finish(ending, definition: definition, pool: pool)
     }
 
@@ -68,7 +69,7 @@ struct RunCommand: AsyncParsableCommand {
         Console.line(DryRunEstimate(definition, cases: cases).text)
     }
 
-    private func runSweep(_ definition: SweepDefinition) async throws -> (RunEnding, PostgresPool) {
+    private func runSweep(_ definition: SweepDefinition, mockAddresses: [String]) async throws -> (RunEnding, PostgresPool) {
         let logger = try logging.bootstrap(label: "siuo.run", defaultLevel: .warning)
         let (pool, url) = try await database.openWithURL(poolSize: 8 + workers * 2)
         // A previous run here that was killed left leases no one will give back: take them back now.
@@ -83,8 +84,20 @@ struct RunCommand: AsyncParsableCommand {
         defer { records.remove(record) }
         try await DatasetPreparer.ensureImported(definition.dataset, pool: pool)
         let mocks = MockChildren()
-        defer { mocks.stop() }
-        try await mocks.start(addresses: try MockChildren.addresses(definition), seed: definition.seed, config: mockConfigPath())
+        do {
+            try await mocks.start(addresses: mockAddresses, seed: definition.seed, config: mockConfigPath())
+            let ending = try await serve(definition, pool: pool, url: url, workerIDs: workerIDs, logger: logger)
+            await mocks.stop()
+            return (ending, pool)
+        } catch {
+            await mocks.stop()
+            throw error
+        }
+    }
+
+    /// Runs the coordinator, its maintenance and the local workers on `pool` until the sweep ends or the run is stopped.
+    private func serve(_ definition: SweepDefinition, pool: PostgresPool, url: String, workerIDs: [String], logger: Logger) async throws -> RunEnding
+    {
         // Tokens of our own: nothing outside this process needs them.
         let workerToken = UUID().uuidString
         let adminToken = UUID().uuidString
@@ -108,7 +121,7 @@ struct RunCommand: AsyncParsableCommand {
                     .init(service: driver, successTerminationBehavior: .gracefullyShutdownGroup),
                 ], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
-        return (outcome.value ?? .interrupted, pool)
+        return outcome.value ?? .interrupted
     }
 
     /// This machine's workers skip endpoints they hold no key for: say so
@@ -152,6 +165,9 @@ struct RunCommand: AsyncParsableCommand {
         case .interrupted:
             Console.line("interrupted; run the same command again to resume where it stopped (finished answers are kept).")
             throw SiuoExit.interrupted.code
+        case .statusUnreadable(let reason):
+            Console.line("stopped: the sweep's status could not be read (\(reason)); run the same command again to resume where it stopped.")
+            throw SiuoExit.failure.code
         }
     }
 }

@@ -45,10 +45,17 @@ struct RunDriver: Service {
         if let status = try? await admin.status(definition.name) { printer.show(status, force: true) }
     }
 
-    /// Polls the sweep's status until it finishes, its budget stops it, or shutdown begins.
+    /// How long the status may stay unreadable before the run gives up on it.
+    static let statusPatience: Duration = .seconds(60)
+
+    /// Polls the sweep's status until it finishes, its budget stops it,
+    /// shutdown begins, or it cannot be read for `statusPatience`.
     private func watch(_ admin: CoordinatorClient, printer: ProgressPrinter) async {
+        var failingSince: ContinuousClock.Instant?
         while !Task.isCancelled, outcome.value == nil {
-            if let status = try? await admin.status(definition.name) {
+            do {
+                let status = try await admin.status(definition.name)
+                failingSince = nil
                 printer.show(status)
                 switch status.state {
                 case "done":
@@ -60,11 +67,23 @@ struct RunDriver: Service {
                 case "cancelled", "paused":
                     outcome.set(.stopped(status.state))
                     return
-                default:
+                case "running":
                     if status.budgetReached {
                         outcome.set(.budgetReached(status.spentUSD))
                         return
                     }
+                default:
+                    outcome.set(.statusUnreadable("the coordinator reports the unknown state \"\(status.state)\""))
+                    return
+                }
+            } catch {
+                if Task.isCancelled { return }
+                let since = failingSince ?? .now
+                if failingSince == nil { logger.warning("the sweep's status cannot be read", metadata: ["error": "\(error)"]) }
+                failingSince = since
+                if since.duration(to: .now) > Self.statusPatience {
+                    outcome.set(.statusUnreadable("\(error)"))
+                    return
                 }
             }
             try? await Task.sleep(for: .milliseconds(500))
@@ -103,6 +122,8 @@ enum RunEnding: Sendable, Equatable {
     case budgetReached(Double)
     case stopped(String)
     case interrupted
+    /// The sweep's status could not be read (for `RunDriver.statusPatience`, or named a state this build does not know).
+    case statusUnreadable(String)
 }
 
 /// The first ending recorded wins.
