@@ -182,6 +182,11 @@ import Testing
         let progressTooEarly = BatchReport(
             leaseToken: task.leaseToken, outcome: .progress(ended: false, providerState: "x", done: 0, failed: 0, total: 2, cancelRequested: false))
         #expect(try await batches.report(batchID: task.batchID, progressTooEarly) == .stale, "a batch not yet submitted has no progress")
+        // Counts past what the table holds are bad input (400), not a database error.
+        let huge = BatchReport(
+            leaseToken: task.leaseToken,
+            outcome: .progress(ended: false, providerState: "x", done: 0, failed: 0, total: Int(Int32.max) + 1, cancelRequested: false))
+        await #expect(throws: BatchReportError.self) { try await batches.report(batchID: task.batchID, huge) }
 
         // A deferral for a live-lane job is impossible.
         var live = SweepFixture.definition(name: "live", models: 1, tasks: [.mcqa])

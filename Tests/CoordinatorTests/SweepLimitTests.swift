@@ -73,6 +73,13 @@ import Testing
         }
         #expect(try await pool.count("SELECT count(*) AS n FROM sweeps") == 0)
         #expect(SweepSubmission.problem(withLimit: 1) == nil && SweepSubmission.problem(withLimit: nil) == nil)
+        // Past what the database's `integer` holds: refused as bad input, not a database error.
+        let huge = SweepSubmission.maxLimit + 1
+        await #expect(throws: SweepStoreError.invalidLimit(try #require(SweepSubmission.problem(withLimit: huge)))) {
+            try await SweepStore(pool: pool).submit(SweepFixture.definition(), limit: huge)
+        }
+        #expect(try await pool.count("SELECT count(*) AS n FROM sweeps") == 0)
+        #expect(SweepSubmission.problem(withLimit: SweepSubmission.maxLimit) == nil)
     }
 
     @Test func theLimitTravelsInTheSubmitRequestAndABadOneIsA400() async throws {

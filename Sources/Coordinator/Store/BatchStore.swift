@@ -224,7 +224,11 @@ public struct BatchStore: Sendable {
                 if line.body?.contains("\u{0}") == true { throw fail("line \(line.customID): the body holds NUL") }
             }
         case .progress(_, let state, let done, let failed, let total, _):
-            guard done >= 0, failed >= 0, total >= 0, state.utf8.count <= 200, !state.contains("\u{0}") else { throw fail("bad progress counts") }
+            // The counts go into `integer` columns: a larger one is bad input, not a database error.
+            let counts = 0...Int(Int32.max)
+            guard counts.contains(done), counts.contains(failed), counts.contains(total), state.utf8.count <= 200, !state.contains("\u{0}") else {
+                throw fail("bad progress counts")
+            }
         case .refused(let error), .retryLater(let error, _):
             guard !error.contains("\u{0}") else { throw fail("the error holds NUL") }
         case .missing:

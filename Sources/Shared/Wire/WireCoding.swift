@@ -189,9 +189,14 @@ public struct SweepSubmission: Codable, Sendable {
     /// Why `limit` cannot be used, or `nil` when it can (the one rule the CLI,
     /// the API and the store apply).
     public static func problem(withLimit limit: Int?) -> String? {
-        guard let limit, limit < 1 else { return nil }
-        return "must be at least 1 (got \(limit)); leave it out to take every case"
+        guard let limit else { return nil }
+        if limit < 1 { return "must be at least 1 (got \(limit)); leave it out to take every case" }
+        if limit > maxLimit { return "must be at most \(maxLimit) (got \(limit)); leave it out to take every case" }
+        return nil
     }
+
+    /// The largest case limit: the most a database `integer` holds, far above any dataset.
+    public static let maxLimit = Int(Int32.max)
 }
 
 /// `POST /v1/sweeps` answer.
