@@ -18,5 +18,6 @@ extension PostgresTextEnum {
 }
 
 extension JobKind: PostgresTextEnum {}
+extension JobState: PostgresTextEnum {}
 extension ResponseOutcome: PostgresTextEnum {}
 extension Provider: PostgresTextEnum {}

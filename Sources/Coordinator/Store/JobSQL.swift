@@ -1,3 +1,5 @@
+import Shared
+
 /// Every statement that writes `jobs`: the one home of that table's SQL
 /// (docs/architecture.md, "Lease"). This file holds the claims; the
 /// extensions hold the leases' fencing and endings (`JobSQL+Leases`), the
@@ -8,7 +10,7 @@ enum JobSQL {
     /// The states of a job that has not ended: waiting to run, running, or
     /// waiting for its provider batch. Every query that asks whether work is
     /// still to come uses this one list.
-    static let unfinishedStates = "'queued', 'leased', 'batched'"
+    static let unfinishedStates = JobState.allCases.filter(\.isUnfinished).map { "'\($0.rawValue)'" }.joined(separator: ", ")
 
     /// Claims, for each model of lease request $1's grant (`lease_grants`,
     /// written by `RateBucketSQL.take` earlier in the same round trip), up to

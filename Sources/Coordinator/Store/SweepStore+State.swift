@@ -49,12 +49,12 @@ extension SweepStore {
         var models: [String: [String: KindCounts]] = [:]
         for count in rows {
             let n = try count.decode(Int.self, "n")
-            let state = try count.decode(String.self, "state")
+            let state = try count.decode(JobState.self, "state")
             let model = try count.decode(String.self, "model")
             let kind = try count.decode(String.self, "kind")
             jobs.add(n, state: state)
             models[model, default: [:]][kind, default: KindCounts()].total += n
-            if state == "done" { models[model, default: [:]][kind, default: KindCounts()].done += n }
+            if state == .done { models[model, default: [:]][kind, default: KindCounts()].done += n }
         }
         for detail in try await pool.query(SweepSQL.progress, [try row.decode(Int64.self, "id")]) {
             let model = try detail.decode(String.self, "model")

@@ -64,7 +64,7 @@ public struct SweepStatus: Sendable, Codable, Equatable {
     /// else what the sweep was told (`running`, `paused`, `cancelled`).
     public static func derivedState(stored: String, jobs: JobCounts) -> String {
         if stored == "paused" || stored == "cancelled" { return stored }
-        if jobs.queued + jobs.leased + jobs.batched > 0 || jobs.total == 0 { return "running" }
+        if jobs.unfinished > 0 || jobs.total == 0 { return "running" }
         return jobs.failed > 0 ? "failed" : "done"
     }
 }
@@ -97,17 +97,33 @@ public struct JobCounts: Sendable, Codable, Equatable {
         self.cancelled = cancelled
     }
 
+    /// Jobs whose work is still to come (`JobState.isUnfinished`).
+    public var unfinished: Int {
+        JobState.allCases.filter(\.isUnfinished).reduce(0) { $0 + count($1) }
+    }
+
+    /// The jobs in `state`.
+    public func count(_ state: JobState) -> Int {
+        switch state {
+        case .queued: queued
+        case .leased: leased
+        case .batched: batched
+        case .done: done
+        case .failed: failed
+        case .cancelled: cancelled
+        }
+    }
+
     /// Adds `count` jobs in `state`.
-    public mutating func add(_ count: Int, state: String) {
+    public mutating func add(_ count: Int, state: JobState) {
         total += count
         switch state {
-        case "queued": queued += count
-        case "leased": leased += count
-        case "batched": batched += count
-        case "done": done += count
-        case "failed": failed += count
-        case "cancelled": cancelled += count
-        default: break
+        case .queued: queued += count
+        case .leased: leased += count
+        case .batched: batched += count
+        case .done: done += count
+        case .failed: failed += count
+        case .cancelled: cancelled += count
         }
     }
 }
