@@ -10,12 +10,23 @@ struct CaseRows: Sendable {
     var cases: [CaseRow]
     /// Responses of finished generate and MCQA jobs.
     var responses: [ResponseRecord]
-    /// Verdicts by response id.
+    /// Verdicts by response id, as shown (each names the model that gave it).
     var verdicts: [Int64: [CaseVerdict]]
+    /// The known values of the verdicts, by the role of the judge job that
+    /// holds them (`judge`, whose jobs the fallback judge answers within, or
+    /// `second_judge`): the selection the report's `ReportSQL.verdicts` makes.
+    var values: [CountedVerdict: Int]
     /// Responses some judge job still has to grade.
     var awaitingJudges: Set<Int64>
     /// Human labels by response id.
     var labels: [Int64: [HumanLabel]]
+}
+
+/// Where a verdict's value counts: its response, its kind, and the role of its judge job's model.
+struct CountedVerdict: Hashable, Sendable {
+    var responseID: Int64
+    var kind: String
+    var jobRole: String
 }
 
 /// A case as the viewer shows it.

@@ -18,8 +18,8 @@ enum CaseSQL {
     /// Every verdict, with the judging model's label and role; the judge's text only when `$3`.
     static let verdicts = """
         SELECT v.response_id, v.kind, v.value, v.label, CASE WHEN $3::boolean THEN v.judge_text ELSE '' END AS judge_text,
-               m.name AS judge, m.role
-        FROM verdicts v JOIN jobs j ON j.id = v.job_id JOIN models m ON m.id = v.judge_model_id
+               m.name AS judge, m.role, jm.role AS job_role
+        FROM verdicts v JOIN jobs j ON j.id = v.job_id JOIN models m ON m.id = v.judge_model_id JOIN models jm ON jm.id = j.model_id
         WHERE j.sweep_id = $1 AND ($2::bigint IS NULL OR j.case_id = $2)
         ORDER BY v.response_id, m.id, v.kind DESC
         """

@@ -42,12 +42,17 @@ public struct CaseStore: Sendable {
         let models = try await records.models(sweepID)
         let responses = try await records.responses(sweepID, caseID: caseID)
         var verdicts: [Int64: [CaseVerdict]] = [:]
+        var values: [CountedVerdict: Int] = [:]
         for row in try await pool.query(CaseSQL.verdicts, [sweepID, caseID, judgeTexts]) {
-            verdicts[try row.decode(Int64.self, "response_id"), default: []].append(
-                CaseVerdict(
-                    judge: try row.decode(String.self, "judge"), role: try row.decode(String.self, "role"),
-                    kind: try row.decode(String.self, "kind"), value: try row.decode(Int?.self, "value"),
-                    label: try row.decode(String?.self, "label"), judgeText: try row.decode(String.self, "judge_text")))
+            let responseID = try row.decode(Int64.self, "response_id")
+            let verdict = CaseVerdict(
+                judge: try row.decode(String.self, "judge"), role: try row.decode(String.self, "role"),
+                kind: try row.decode(String.self, "kind"), value: try row.decode(Int?.self, "value"),
+                label: try row.decode(String?.self, "label"), judgeText: try row.decode(String.self, "judge_text"))
+            verdicts[responseID, default: []].append(verdict)
+            if let value = verdict.value {
+                values[CountedVerdict(responseID: responseID, kind: verdict.kind, jobRole: try row.decode(String.self, "job_role"))] = value
+            }
         }
         var labels: [Int64: [HumanLabel]] = [:]
         for row in try await pool.query(CaseSQL.labels, [sweepID, caseID]) {
@@ -60,7 +65,8 @@ public struct CaseStore: Sendable {
         }
         let awaiting = Set(try await pool.query(CaseSQL.awaitingJudges, [sweepID, caseID]).map { try $0.decode(Int64.self, "response_id") })
         return CaseRows(
-            sweep: name, models: models, cases: cases, responses: responses, verdicts: verdicts, awaitingJudges: awaiting, labels: labels)
+            sweep: name, models: models, cases: cases, responses: responses, verdicts: verdicts, values: values, awaitingJudges: awaiting,
+            labels: labels)
     }
 
     private func cases(_ sweepID: Int64) async throws -> [CaseRow] {

@@ -4,8 +4,6 @@ import Shared
 /// (`ResponseVotes`, `CaseVotes`) over the judge's (or fallback judge's) verdicts only, as the score
 /// counts them; the second judge's verdicts are shown and compared, never counted.
 enum CaseViewBuilder {
-    /// The roles whose verdicts the score counts.
-    static let scoringRoles: Set<String> = ["judge", "fallback_judge"]
 
     static func list(_ rows: CaseRows) -> CaseList {
         let targets = rows.models.filter { $0.role == "target" }
@@ -78,12 +76,10 @@ enum CaseViewBuilder {
             labelledResponses: responses.count { !(rows.labels[$0.responseID] ?? []).isEmpty })
     }
 
-    /// The known value of `kind` the scoring judges (or, with `scoring: false`, the second judge) gave `response`.
+    /// The known value of `kind` the judge's jobs (answered by the judge or its
+    /// fallback) or, with `scoring: false`, the second judge's jobs gave `response`.
     static func value(_ rows: CaseRows, _ response: ResponseRecord, _ kind: String, scoring: Bool) -> Int? {
-        (rows.verdicts[response.responseID] ?? []).first { verdict in
-            verdict.kind == kind && verdict.value != nil && scoringRoles.contains(verdict.role) == scoring
-                && (scoring || verdict.role == "second_judge")
-        }?.value
+        rows.values[CountedVerdict(responseID: response.responseID, kind: kind, jobRole: scoring ? "judge" : "second_judge")]
     }
 
     private static func sorted(_ responses: [ResponseRecord]) -> [ResponseRecord] {
