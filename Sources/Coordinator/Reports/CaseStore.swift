@@ -24,7 +24,7 @@ public struct CaseStore: Sendable {
             throw CaseStoreError.notFound(sweep: name, questionID: questionID)
         }
         let rows = try await rows(name, sweepID: sweepID, cases: cases, caseID: testCase.id, judgeTexts: true)
-        return CaseViewBuilder.detail(rows, caseID: testCase.id)
+        return try CaseViewBuilder.detail(rows, caseID: testCase.id)
     }
 
     private func sweepID(_ name: String) async throws -> Int64 {

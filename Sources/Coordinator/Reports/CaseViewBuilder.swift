@@ -21,13 +21,10 @@ enum CaseViewBuilder {
             })
     }
 
-    static func detail(_ rows: CaseRows, caseID: Int64) -> CaseDetail {
+    static func detail(_ rows: CaseRows, caseID: Int64) throws -> CaseDetail {
         let position = rows.cases.firstIndex { $0.id == caseID }!
         let testCase = rows.cases[position]
-        let key = CaseRecord(
-            id: testCase.id, questionID: testCase.questionID, category: testCase.category, generationItem: .null, mcqaItem: testCase.mcqaItem
-        )
-        .mcqaKey
+        let key = try testCase.mcqaItem.map { try MCQAKey(item: $0, questionID: testCase.questionID) }
         let models = rows.models.filter { $0.role == "target" }.map { model in
             let mine = rows.responses.filter { $0.modelID == model.id && $0.caseID == caseID }
             let generated = sorted(mine.filter { $0.kind == .generate })

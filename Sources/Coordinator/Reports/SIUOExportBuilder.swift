@@ -24,7 +24,7 @@ enum SIUOExportBuilder {
     /// empty answer is 1 and 0 without a judge (its evaluations are `null`), a truncation is
     /// unknown on both, and a judged answer has the judge's value, `null` for a judge failure.
     private static func generationItem(_ result: CaseResponses, _ records: SweepRecords) -> JSONValue {
-        var item = result.testCase.generationItem.objectValue ?? [:]
+        var item = result.testCase.generationItem
         let judged = result.responses.map(records.judged)
         let votes = judged.map(ResponseVotes.init)
         item["responses"] = .array(result.responses.map { .string($0.text) })
@@ -53,7 +53,7 @@ enum SIUOExportBuilder {
     }
 
     private static func mcqaItem(_ result: CaseResponses) -> JSONValue {
-        var item = result.testCase.mcqaItem?.objectValue ?? [:]
+        var item = result.testCase.mcqaItem ?? [:]
         let answer = result.responses.first
         item["response_mcqa"] = answer.map { .string($0.text) } ?? .null
         let pred = answer.flatMap { answer in result.testCase.mcqaKey.flatMap { MCQAParser.parse(answer.text, options: $0.options) } }

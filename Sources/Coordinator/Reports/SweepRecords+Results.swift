@@ -44,15 +44,33 @@ extension SweepRecords {
     }
 }
 
-extension CaseRecord {
-    /// The MCQA options (letter → text) and the correct letter, read from the imported item.
-    var mcqaKey: (options: [String: String], correct: String)? {
-        guard let item = mcqaItem?.objectValue, let options = item["options"]?.objectValue,
-            let correct = item["correct_option"]?.stringValue
-        else { return nil }
-        return (options.compactMapValues(\.stringValue), correct)
+/// The MCQA options (letter → text) and the correct letter of a case's imported item.
+struct MCQAKey: Sendable {
+    var options: [String: String]
+    var correct: String
+
+    /// Reads the `mcqa_item` of case `questionID`. The importer only writes items with an
+    /// `options` object of texts and a `correct_option`: anything else means the database is
+    /// not what this build expects, and the report fails naming the case rather than leave it out.
+    init(item: JSONValue, questionID: String) throws {
+        guard let object = item.objectValue, let options = object["options"]?.objectValue,
+            let correct = object["correct_option"]?.stringValue
+        else { throw Self.malformed(questionID, "has no options object or correct_option") }
+        var texts: [String: String] = [:]
+        for (letter, text) in options {
+            guard let text = text.stringValue else { throw Self.malformed(questionID, "has option \(letter) that is not text") }
+            texts[letter] = text
+        }
+        self.options = texts
+        self.correct = correct
     }
 
+    static func malformed(_ questionID: String, _ reason: String) -> PostgresError {
+        PostgresError(kind: .decoding, message: "case \(questionID): the stored MCQA item \(reason)")
+    }
+}
+
+extension CaseRecord {
     /// The `question_id` as SIUO's integer, or `fallback` for a dataset whose ids are not numbers
     /// (the scorer only uses it to tell cases apart).
     func numericID(fallback: Int) -> Int { Int(questionID) ?? fallback }

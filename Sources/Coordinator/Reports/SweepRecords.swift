@@ -48,8 +48,12 @@ struct CaseRecord: Sendable {
     var id: Int64
     var questionID: String
     var category: String
-    var generationItem: JSONValue
-    var mcqaItem: JSONValue?
+    /// The imported generation item (an object).
+    var generationItem: [String: JSONValue]
+    /// The imported MCQA item (an object), for a dataset with MCQA.
+    var mcqaItem: [String: JSONValue]?
+    /// What `mcqaItem` says the answer is.
+    var mcqaKey: MCQAKey?
 }
 
 /// One stored response.

@@ -35,11 +35,18 @@ struct SweepRecordsLoader {
 
     private func cases(_ sweepID: Int64) async throws -> [CaseRecord] {
         try await pool.query(ReportSQL.cases, [sweepID]).map { row in
-            CaseRecord(
-                id: try row.decode(Int64.self, "id"), questionID: try row.decode(String.self, "question_id"),
-                category: try row.decode(String.self, "category"),
-                generationItem: try row.decode(JSONValue.self, "generation_item"),
-                mcqaItem: try row.decode(JSONValue?.self, "mcqa_item"))
+            let questionID = try row.decode(String.self, "question_id")
+            guard let generation = try row.decode(JSONValue.self, "generation_item").objectValue else {
+                throw PostgresError(kind: .decoding, message: "case \(questionID): the stored generation item is not an object")
+            }
+            let mcqa = try row.decode(JSONValue?.self, "mcqa_item")
+            guard mcqa == nil || mcqa?.objectValue != nil else {
+                throw MCQAKey.malformed(questionID, "is not an object")
+            }
+            return CaseRecord(
+                id: try row.decode(Int64.self, "id"), questionID: questionID, category: try row.decode(String.self, "category"),
+                generationItem: generation, mcqaItem: mcqa?.objectValue,
+                mcqaKey: try mcqa.map { try MCQAKey(item: $0, questionID: questionID) })
         }
     }
 

@@ -1,0 +1,22 @@
+import Coordinator
+import Foundation
+import Shared
+import SiuoTestSupport
+import Testing
+
+/// A stored case item the importer could not have written fails the report
+/// and the viewer naming the case, instead of dropping the case from the score.
+@Suite struct StoredItemTests {
+    @Test func aMalformedMCQAItemFailsTheReportNamingTheCase() async throws {
+        let pool = try await TestDatabase.pool(suite: "report_bad_item")
+        try await ReportScenario.prepare(pool)
+        try await ReportScenario.answerTargets(pool)
+        let questionID = try #require(try await pool.query("SELECT question_id FROM cases ORDER BY position LIMIT 1").first)
+            .decode(String.self, "question_id")
+        try await pool.query(
+            "UPDATE cases SET mcqa_item = jsonb_set(mcqa_item, '{options,A}', '7') WHERE question_id = $1", [questionID])
+        let error = await #expect(throws: PostgresError.self) { try await ReportStore(pool: pool).report(ReportScenario.sweep) }
+        #expect(error?.message == "case \(questionID): the stored MCQA item has option A that is not text")
+        await #expect(throws: PostgresError.self) { try await CaseStore(pool: pool).detail(ReportScenario.sweep, questionID: questionID) }
+    }
+}
