@@ -70,11 +70,9 @@ extension JobStore {
         return statuses
     }
 
-    /// A reported delay in seconds, within 0 s…1 day: a worker (or a provider
-    /// it quotes) could send any number, and a date past year 294276 is out of
-    /// PostgreSQL's range.
+    /// A reported delay in seconds, within the bounds `ReportedDelay` sets.
     static func delay(milliseconds: Int) -> TimeInterval {
-        TimeInterval(min(max(milliseconds, 0), 86_400_000)) / 1000
+        ReportedDelay.seconds(milliseconds)
     }
 
     /// Multiplicative decrease (once per congestion event), and no tokens

@@ -2,9 +2,13 @@ import Foundation
 
 /// The image formats the model APIs accept, recognised by their magic bytes.
 public enum ImageMediaType: String, Sendable, CaseIterable {
+    /// PNG.
     case png = "image/png"
+    /// JPEG.
     case jpeg = "image/jpeg"
+    /// GIF.
     case gif = "image/gif"
+    /// WebP.
     case webp = "image/webp"
 
     /// The format whose signature starts `data`, or `nil` when it is none of them.

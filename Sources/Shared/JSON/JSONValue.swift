@@ -3,12 +3,19 @@ import Foundation
 /// A JSON document held as a value, for data whose shape is only partly known
 /// (dataset items, pass-through request parameters, `jsonb` columns).
 public enum JSONValue: Sendable, Hashable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A whole number that fits in 64 bits.
     case int(Int64)
+    /// Any other number.
     case double(Double)
+    /// A string.
     case string(String)
+    /// An array.
     case array([JSONValue])
+    /// An object; member order is not kept.
     case object([String: JSONValue])
 
     /// The member `key` when this is an object, else `nil`.

@@ -30,13 +30,23 @@ public enum TerminalText {
                 skipString(&scalars)
             case 0x09, 0x0A, 0x0D:
                 output.append(" ")
-            case 0x00...0x1F, 0x7F...0x9F, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069:
+            case _ where isControl(scalar):
                 break
             default:
                 output.append(scalar)
             }
         }
         return String(output)
+    }
+
+    /// Whether `scalar` moves or restyles what a terminal shows rather than showing itself: C0
+    /// and C1 controls, DEL, and the bidirectional marks, overrides and isolates. The one list of
+    /// them: the JSON log format escapes the same ones.
+    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true
+        default: false
+        }
     }
 
     /// Parameter and intermediate bytes, then one final byte (`@` to `~`).

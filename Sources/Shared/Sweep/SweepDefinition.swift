@@ -34,11 +34,25 @@ public struct SweepDefinition: Sendable, Equatable, Codable {
     /// verdicts never change the score (docs/protocol.md, "Two judges").
     public var secondJudge: ModelSpec?
 
+    /// The defaults of a sweep file's top-level fields, for the parser and `init` alike.
+    public enum Defaults {
+        /// `samples`.
+        public static let samples = 3
+        /// `seed`.
+        public static let seed = 1
+        /// `cache`.
+        public static let cache = true
+        /// `lease_ttl_s`.
+        public static let leaseTTLSeconds = 60
+        /// `max_attempts`.
+        public static let maxAttempts = 5
+    }
+
     /// Creates a definition; `SweepFileParser` is the usual way to get one.
     public init(
-        name: String, dataset: DatasetReference, tasks: [SweepTask] = SweepTask.allCases, samples: Int = 3,
-        categories: [String] = [], seed: Int = 1, cache: Bool = true, cacheNamespace: String = "",
-        leaseTTLSeconds: Int = 60, maxAttempts: Int = 5, budgetUSD: Double? = nil,
+        name: String, dataset: DatasetReference, tasks: [SweepTask] = SweepTask.allCases, samples: Int = Defaults.samples,
+        categories: [String] = [], seed: Int = Defaults.seed, cache: Bool = Defaults.cache, cacheNamespace: String = "",
+        leaseTTLSeconds: Int = Defaults.leaseTTLSeconds, maxAttempts: Int = Defaults.maxAttempts, budgetUSD: Double? = nil,
         prompts: PromptTemplates = PromptTemplates(), models: [ModelSpec], judge: ModelSpec? = nil,
         fallbackJudge: ModelSpec? = nil, secondJudge: ModelSpec? = nil
     ) {

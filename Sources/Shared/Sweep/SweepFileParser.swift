@@ -141,9 +141,10 @@ struct SweepReader {
         }
         guard let name, let dataset else { return nil }
         return SweepDefinition(
-            name: name, dataset: dataset, tasks: tasks, samples: samples ?? 3, categories: categories,
-            seed: seed ?? 1, cache: cache ?? true, cacheNamespace: cacheNamespace ?? "",
-            leaseTTLSeconds: leaseTTL ?? 60, maxAttempts: maxAttempts ?? 5, budgetUSD: budget,
+            name: name, dataset: dataset, tasks: tasks, samples: samples ?? SweepDefinition.Defaults.samples, categories: categories,
+            seed: seed ?? SweepDefinition.Defaults.seed, cache: cache ?? SweepDefinition.Defaults.cache, cacheNamespace: cacheNamespace ?? "",
+            leaseTTLSeconds: leaseTTL ?? SweepDefinition.Defaults.leaseTTLSeconds, maxAttempts: maxAttempts ?? SweepDefinition.Defaults.maxAttempts,
+            budgetUSD: budget,
             prompts: prompts, models: models, judge: judge, fallbackJudge: fallbackJudge,
             secondJudge: secondJudge)
     }

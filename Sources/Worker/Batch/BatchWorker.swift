@@ -166,7 +166,7 @@ public struct BatchWorker: Sendable {
             return .refused(error: failure.message)
         } catch let failure as ProviderFailure {
             return .retryLater(
-                error: failure.message, retryAfterMilliseconds: failure.retryAfter.map { Int(min($0.seconds * 1000, 86_400_000)) })
+                error: failure.message, retryAfterMilliseconds: failure.retryAfter.map { ReportedDelay.milliseconds($0.seconds) })
         } catch {
             return .retryLater(error: "\(error)", retryAfterMilliseconds: nil)
         }

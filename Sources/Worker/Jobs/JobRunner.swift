@@ -84,7 +84,7 @@ public struct JobRunner: JobRunning {
         let failure = stop.failure
         return JobFailure(
             lease: lease.reference, retryable: failure.retryable, error: failure.message,
-            retryAfterMilliseconds: failure.retryAfter.map { Int(min($0.seconds * 1000, 86_400_000).rounded(.up)) },
+            retryAfterMilliseconds: failure.retryAfter.map { ReportedDelay.milliseconds($0.seconds) },
             throttled: failure.throttled, samples: samples, usage: usage, countsAsAttempt: stop.countsAsAttempt)
     }
 }

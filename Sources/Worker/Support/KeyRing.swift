@@ -10,7 +10,7 @@ import Shared
 public struct KeyRing: Sendable {
     private let environment: [String: String]
 
-    /// Reads keys from `environment` (the process environment by default).
+    /// Reads keys from `environment` (the process's, for a real worker).
     public init(environment: [String: String]) {
         self.environment = environment
     }

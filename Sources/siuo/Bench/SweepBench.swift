@@ -3,7 +3,7 @@ import Coordinator
 import Foundation
 import Shared
 
-/// The whole SIUO sweep end to end (issue 7): a mock provider with 1 s
+/// The whole SIUO sweep end to end: a mock provider with 1 s
 /// latency and per-model limits, a `siuo coordinator` child and `siuo worker`
 /// children on a scratch database; wall time against the bound the rate
 /// limits set, over-limit arrivals, 429s, CPU and peak RSS of every process.

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Shared
 
 /// Writes each log record as one JSON object on one line of stderr: `time` (ISO 8601, UTC),
 /// `level`, `label`, `message`, and `metadata` (the logger's, the record's and the provider's, later
@@ -52,7 +53,8 @@ struct JSONLogHandler: LogHandler {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
+            // Controls a terminal would act on (C1 and bidirectional ones too) and the JavaScript line breaks.
+            case _ where TerminalText.isControl(scalar) || scalar.value == 0x2028 || scalar.value == 0x2029:
                 out += String(format: "\\u%04x", scalar.value)
             default: out.unicodeScalars.append(scalar)
             }

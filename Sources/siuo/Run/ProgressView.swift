@@ -6,7 +6,7 @@ import Shared
 /// then the provider batches of batch models (`BatchStatusLines`).
 /// Pure: it draws lines from statuses and the rates the caller measured.
 enum ProgressView {
-    static let kinds = ["generate", "mcqa", "judge_safety", "judge_effectiveness"]
+    static let kinds = JobKind.allCases.map(\.rawValue)
 
     /// The lines for `status`; `perMinute` holds each `model/kind`'s measured rate.
     static func lines(_ status: SweepStatus, perMinute: [String: Double], width: Int = 24) -> [String] {
