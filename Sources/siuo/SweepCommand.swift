@@ -30,9 +30,9 @@ struct SweepCommand: AsyncParsableCommand {
             }
             let note = CaseLimitOption.note(limit.value)
             switch answer.outcome {
-            case "created": print("created sweep \(definition.name): \(answer.jobs) jobs\(note)")
-            case "replaced": print("replaced sweep \(definition.name): \(answer.jobs) jobs\(note) (the old results are kept)")
-            default: print("resumed sweep \(definition.name): \(answer.jobs) new jobs\(note)")
+            case .created: print("created sweep \(definition.name): \(answer.jobs) jobs\(note)")
+            case .replaced: print("replaced sweep \(definition.name): \(answer.jobs) jobs\(note) (the old results are kept)")
+            case .resumed: print("resumed sweep \(definition.name): \(answer.jobs) new jobs\(note)")
             }
         }
     }
@@ -42,7 +42,7 @@ struct SweepCommand: AsyncParsableCommand {
         /// The sweep's name.
         var sweep: String
         /// `created`, `resumed` or `replaced`.
-        var outcome: String
+        var outcome: SubmissionOutcome
         /// Jobs this submission created.
         var jobs: Int
         /// The `--limit` given, if any.

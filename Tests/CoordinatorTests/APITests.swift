@@ -106,8 +106,8 @@ import Testing
             let admin = TestCoordinator.admin(base)
             let worker = TestCoordinator.worker(base)
             let definition = SweepFixture.definition(models: 1, samples: 2)
-            #expect(try await admin.submit(definition, replace: false) == SubmissionAnswer(outcome: "created", jobs: 4))
-            #expect(try await admin.submit(definition, replace: false) == SubmissionAnswer(outcome: "resumed", jobs: 0))
+            #expect(try await admin.submit(definition, replace: false) == SubmissionAnswer(outcome: .created, jobs: 4))
+            #expect(try await admin.submit(definition, replace: false) == SubmissionAnswer(outcome: .resumed, jobs: 0))
             #expect(try await worker.endpoints().map(\.endpoint.model).sorted() == ["judge", "model-0"])
             let request = LeaseRequest(workerID: "w1", endpoints: SweepFixture.endpoints(definition), maxJobs: 50, waitMilliseconds: 0)
             while true {

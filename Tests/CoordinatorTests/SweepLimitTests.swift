@@ -94,8 +94,8 @@ import Testing
                 (error as? CoordinatorClientError).map { $0.status == 400 && $0.message.contains("limit must be at least 1") } ?? false
             }
             #expect(try await pool.count("SELECT count(*) AS n FROM sweeps") == 0)
-            #expect(try await admin.submit(definition, replace: false, limit: 2) == SubmissionAnswer(outcome: "created", jobs: 2))
-            #expect(try await admin.submit(definition, replace: false) == SubmissionAnswer(outcome: "resumed", jobs: 1))
+            #expect(try await admin.submit(definition, replace: false, limit: 2) == SubmissionAnswer(outcome: .created, jobs: 2))
+            #expect(try await admin.submit(definition, replace: false) == SubmissionAnswer(outcome: .resumed, jobs: 1))
         }
     }
 }

@@ -24,9 +24,9 @@ struct AdminRoutes {
             let outcome = try await sweeps.submit(submission.definition, replace: submission.replace, limit: submission.limit)
             signal.notify()
             switch outcome {
-            case .created(let jobs): return try JSONResponses.json(SubmissionAnswer(outcome: "created", jobs: jobs), status: .created)
-            case .resumed(let jobs): return try JSONResponses.json(SubmissionAnswer(outcome: "resumed", jobs: jobs))
-            case .replaced(let jobs): return try JSONResponses.json(SubmissionAnswer(outcome: "replaced", jobs: jobs), status: .created)
+            case .created(let jobs): return try JSONResponses.json(SubmissionAnswer(outcome: .created, jobs: jobs), status: .created)
+            case .resumed(let jobs): return try JSONResponses.json(SubmissionAnswer(outcome: .resumed, jobs: jobs))
+            case .replaced(let jobs): return try JSONResponses.json(SubmissionAnswer(outcome: .replaced, jobs: jobs), status: .created)
             }
         }
         routes.add(.get, "/v1/sweeps/{name}", .read) { _, context in

@@ -45,11 +45,11 @@ struct BatchRow {
     /// before it is sent again.
     var mayBeAtProvider: Bool { submitAttempts > 0 || mayBeSent }
 
-    /// The provider failed the whole batch after creating it (OpenAI
-    /// `failed`, Gemini `BATCH_STATE_FAILED`): it ran no line, and none of
-    /// its lines should count as expired.
+    /// The provider failed the whole batch after creating it
+    /// (`ProviderBatchState.failedWhole`): it ran no line, and none of its
+    /// lines should count as expired.
     var failedAtProvider: Bool {
-        ["failed", "BATCH_STATE_FAILED", "JOB_STATE_FAILED"].contains(providerState ?? "")
+        ProviderBatchState.failedWhole.contains(providerState ?? "")
     }
 
     /// Past `batch_deadline`: cancel it, and run what it did not answer live.

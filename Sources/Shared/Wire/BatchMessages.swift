@@ -142,6 +142,14 @@ public struct BatchReport: Sendable, Codable, Equatable {
     }
 }
 
+/// Provider batch states, as a worker reports them in `BatchOutcome.progress`.
+public enum ProviderBatchState {
+    /// The provider failed the whole batch after creating it (OpenAI `failed`, Gemini
+    /// `BATCH_STATE_FAILED`): it ran no line. Each is also an ended state of its provider's
+    /// batch client.
+    public static let failedWhole: Set<String> = ["failed", "BATCH_STATE_FAILED"]
+}
+
 /// What came of a batch task.
 public enum BatchOutcome: Sendable, Codable, Equatable {
     /// The provider holds the batch (sent now, or found from an earlier try); `included` lists the lines it holds.

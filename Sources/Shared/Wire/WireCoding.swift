@@ -199,15 +199,25 @@ public struct SweepSubmission: Codable, Sendable {
     public static let maxLimit = Int(Int32.max)
 }
 
+/// What a submission did to the sweep of its name.
+public enum SubmissionOutcome: String, Codable, Sendable {
+    /// A new sweep.
+    case created
+    /// The same sweep, with whatever it lacked added.
+    case resumed
+    /// A new sweep in place of the old one, whose results are kept.
+    case replaced
+}
+
 /// `POST /v1/sweeps` answer.
 public struct SubmissionAnswer: Codable, Sendable, Equatable {
-    /// `created`, `resumed` or `replaced`.
-    public var outcome: String
+    /// What the submission did.
+    public var outcome: SubmissionOutcome
     /// Jobs created by this submission.
     public var jobs: Int
 
     /// Creates an answer.
-    public init(outcome: String, jobs: Int) {
+    public init(outcome: SubmissionOutcome, jobs: Int) {
         self.outcome = outcome
         self.jobs = jobs
     }

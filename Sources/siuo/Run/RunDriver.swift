@@ -27,7 +27,7 @@ struct RunDriver: Service {
         let base = try await coordinatorURL.wait()
         let admin = CoordinatorClient(baseURL: base, token: adminToken)
         let submitted = try await admin.submit(definition, replace: false, limit: limit)
-        Console.line("sweep \(definition.name): \(submitted.outcome), \(submitted.jobs) new jobs" + CaseLimitOption.note(limit))
+        Console.line("sweep \(definition.name): \(submitted.outcome.rawValue), \(submitted.jobs) new jobs" + CaseLimitOption.note(limit))
         let workerGroup = ServiceGroup(
             configuration: .init(
                 services: workerIDs.map { id in
