@@ -28,10 +28,10 @@ public struct TerminalSafeLogHandler: LogHandler {
         set { stream.metadata = newValue.mapValues(Self.safe) }
     }
 
-    /// Metadata added to every record at the time it is written.
+    /// Metadata added to every record at the time it is written, made safe as it is read.
     public var metadataProvider: Logger.MetadataProvider? {
         get { stream.metadataProvider }
-        set { stream.metadataProvider = newValue }
+        set { stream.metadataProvider = newValue.map { provider in Logger.MetadataProvider { provider.get().mapValues(Self.safe) } } }
     }
 
     /// One key of the handler's own metadata, made safe as it is set.

@@ -1,9 +1,16 @@
 import Foundation
-import Shared
 import Testing
+
+@testable import Shared
 
 /// The text renderers of a report: CSV quoting, a self-contained escaped HTML page, ranking.
 @Suite struct ReportRendererTests {
+    @Test func htmlTextEscapesMarkupAndDropsWhatATerminalWouldActOn() {
+        #expect(HTMLText.escape("<b a='1'>&\"</b>") == "&lt;b a=&#39;1&#39;&gt;&amp;&quot;&lt;/b&gt;")
+        #expect(HTMLText.escape("gpt\u{1B}[2J-4o\u{202E}x\u{9B}") == "gpt\u{FFFD}[2J-4o\u{FFFD}x\u{FFFD}")
+        #expect(HTMLText.escape("line\nnext\ttab") == "line\nnext\ttab")
+    }
+
     private let ranked = [ReportSample.hostileName, "alpha", "beta"]
 
     @Test func csvQuotesTheCategoryWithAComma() throws {

@@ -29,4 +29,10 @@ import Testing
         #expect(handler[metadataKey: "error"] == .string("HTTP 400: red next line"))
         #expect(handler[metadataKey: "other"] == .string("ab"))
     }
+
+    @Test func aMetadataProvidersValuesAreMadeSafeAsTheyAreRead() {
+        var handler = TerminalSafeLogHandler(label: "test")
+        handler.metadataProvider = Logger.MetadataProvider { ["error": .string(Self.hostile)] }
+        #expect(handler.metadataProvider?.get()["error"] == .string("HTTP 400: red next line"))
+    }
 }
