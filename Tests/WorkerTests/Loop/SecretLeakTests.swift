@@ -78,7 +78,7 @@ import Worker
         settings.leaseWait = .milliseconds(200)
         var logger = logs.logger
         logger.logLevel = .trace
-        let service = WorkerService.connected(to: client, keys: keys, settings: settings, requestTimeout: 30, logger: logger)
+        let service = WorkerService.connected(to: client, keys: keys, settings: settings, requestTimeout: 600, logger: logger)
         let worker = Task { try await service.run() }
         defer { worker.cancel() }
         // Polling the database for the end, not timing a behaviour.

@@ -36,7 +36,7 @@ enum WorkerHarness {
         settings.leaseWait = .milliseconds(200)
         var logger = Logger(label: "test.worker")
         logger.logLevel = .warning
-        return WorkerService.connected(to: client, keys: keys, settings: settings, requestTimeout: 30, logger: logger)
+        return WorkerService.connected(to: client, keys: keys, settings: settings, requestTimeout: 600, logger: logger)
     }
 
     /// Imports `cases` fixture cases, submits `definition`, and runs a worker
