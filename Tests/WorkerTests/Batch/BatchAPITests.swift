@@ -99,7 +99,7 @@ import Worker
     @Test(arguments: BatchScene.providers)
     func cancelledBatchLeavesItsLinesUnanswered(provider: Provider) async throws {
         var profile = BatchScene.quick
-        profile.batchDelaySeconds = 60
+        profile.batchDelaySeconds = 3600
         try await BatchScene.with(provider, config: MockConfig(defaults: profile)) { scene in
             let lines = scene.lines(3)
             let submission = try await scene.submit(lines)
@@ -164,7 +164,7 @@ import Worker
     @Test(arguments: BatchScene.providers)
     func queueLimitIsThrottledOrFailsTheBatch(provider: Provider) async throws {
         var profile = BatchScene.quick
-        profile.batchDelaySeconds = 60
+        profile.batchDelaySeconds = 3600
         profile.batchQueueLimit = 3
         try await BatchScene.with(provider, config: MockConfig(defaults: profile)) { scene in
             _ = try await scene.submit(scene.lines(2))
