@@ -6,13 +6,9 @@ import Testing
 
 /// The HTTP API over real HTTP on loopback with the libcurl client.
 @Suite struct APITests {
-    /// One request as any HTTP client sends it. The timeout bounds a hang, not the speed: a loaded
-    /// machine took over 30 s (the client's default) to send a 17 MiB body and read the 413.
+    /// One request as any HTTP client sends it (``TestHTTP``: its timeout bounds a hang, not the speed).
     private func raw(_ url: String, method: String = "GET", token: String? = nil, body: String? = nil) async throws -> HTTPClientResponse {
-        var headers = ["Content-Type": "application/json"]
-        if let token { headers["Authorization"] = "Bearer \(token)" }
-        return try await CurlMultiClient.shared.send(
-            HTTPClientRequest(method: method, url: url, headers: headers, body: body.map { Array($0.utf8) }, timeout: 300))
+        try await TestHTTP.send(url, method: method, token: token, text: body)
     }
 
     @Test func tokensGuardEveryRouteButTheProbes() async throws {

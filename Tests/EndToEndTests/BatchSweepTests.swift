@@ -69,7 +69,7 @@ import Testing
         let created = try #require(batches["created"] as? [String: Int])
         #expect((created["openai"] ?? 0) >= 2 && (created["anthropic"] ?? 0) >= 1 && (created["gemini"] ?? 0) >= 1, "\(created)")
         #expect(batches["duplicate_paid_lines"] as? Int == 0)
-        let metrics = try await CurlMultiClient.shared.send(HTTPClientRequest(url: cluster.coordinator.baseURL + "/metrics")).text
+        let metrics = try await TestHTTP.send(cluster.coordinator.baseURL + "/metrics").text
         let collected = try await cluster.count("SELECT count(*) AS n FROM batches WHERE state = 'collected'")
         #expect(metrics.contains(#"siuo_batches{scope="cluster",state="collected"} \#(collected)"#), "/metrics counts batches by state")
         #expect(metrics.contains(#"siuo_batches{scope="cluster",state="running"} 0"#))

@@ -8,7 +8,7 @@ import Testing
 /// job (`ChaosTests.run` checks every job done, one response per sample, one verdict per judge job).
 @Suite(.serialized) struct DatabaseOutageTests {
     static func readiness(_ url: String) async -> Int {
-        (try? await CurlMultiClient.shared.send(HTTPClientRequest(url: url + "/readyz", timeout: 5)).status) ?? 0
+        (try? await CurlMultiClient.shared.send(HTTPClientRequest(url: url + "/readyz", timeout: TestHTTP.hangLimit)).status) ?? 0
     }
 
     /// Polls every coordinator's `/readyz` until each answers `status`; `what` says what that shows.

@@ -43,7 +43,7 @@ import Testing
             [
                 "--config-file", RepositoryPaths.root + "/scripts/schemathesis.toml", "run", RepositoryPaths.root + "/docs/openapi.yaml",
                 "--url", base, "-H", "Authorization: Bearer \(TestCoordinator.adminToken)", "--max-examples", examples,
-                "--seed", "20261202", "--workers", "1", "--no-color", "--request-timeout", "40", "--phases", "examples,coverage,fuzzing,stateful",
+                "--seed", "20261202", "--workers", "1", "--no-color", "--request-timeout", "300", "--phases", "examples,coverage,fuzzing,stateful",
             ], environment: ProcessInfo.processInfo.environment.merging(["SCHEMATHESIS_TELEMETRY": "false"]) { $1 },
             stdout: folder.path + "/out", stderr: folder.path + "/err")
         let output = (try? String(contentsOfFile: folder.path + "/out", encoding: .utf8)) ?? ""

@@ -81,7 +81,7 @@ protocol MockProviderCluster {
 extension MockProviderCluster {
     /// The mock's `/stats` document.
     func mockStats() async throws -> [String: Any] {
-        let response = try await CurlMultiClient.shared.send(HTTPClientRequest(url: mockURL + "/stats"))
+        let response = try await TestHTTP.send(mockURL + "/stats")
         return try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] ?? [:]
     }
 }

@@ -22,18 +22,17 @@ import Testing
         #expect(String(match.1) == baseURL)
         let token = String(match.3)
 
-        let page = try await CurlMultiClient.shared.send(HTTPClientRequest(url: baseURL + String(match.2)))
+        let page = try await TestHTTP.send(baseURL + String(match.2))
         #expect(page.status == 200 && page.text.contains("/ui/assets/viewer.js"))
         #expect(page.headers["content-security-policy"]?.contains("default-src 'self'") == true)
 
-        let auth = ["Authorization": "Bearer \(token)"]
-        let cases = try await CurlMultiClient.shared.send(HTTPClientRequest(url: baseURL + "/v1/sweeps/viewed/cases", headers: auth))
+        let cases = try await TestHTTP.send(baseURL + "/v1/sweeps/viewed/cases", token: token)
         #expect(cases.status == 200)
         #expect(try WireCoding.decoder().decode(CaseList.self, from: Data(cases.body)).cases.count == 3)
-        let role = try await CurlMultiClient.shared.send(HTTPClientRequest(url: baseURL + "/v1/whoami", headers: auth))
+        let role = try await TestHTTP.send(baseURL + "/v1/whoami", token: token)
         #expect(role.text == #"{"role":"reviewer"}"#)
         // The token is this run's own: no token, no data.
-        #expect(try await CurlMultiClient.shared.send(HTTPClientRequest(url: baseURL + "/v1/sweeps/viewed/cases")).status == 401)
+        #expect(try await TestHTTP.send(baseURL + "/v1/sweeps/viewed/cases").status == 401)
         #expect(view.stop() == 0)
     }
 }

@@ -24,7 +24,7 @@ import Testing
         async throws -> HTTPClientResponse
     {
         try await client.http.send(
-            HTTPClientRequest(method: method, url: client.baseURL + path, headers: ["Content-Type": type], body: body))
+            HTTPClientRequest(method: method, url: client.baseURL + path, headers: ["Content-Type": type], body: body, timeout: TestHTTP.hangLimit))
     }
 
     func lines(_ response: HTTPClientResponse) throws -> [JSONValue] {
@@ -134,7 +134,7 @@ import Testing
             #expect(counts?["errored"]?.intValue == 0 && counts?["canceled"]?.intValue == 0 && counts?["expired"]?.intValue == 0)
             let resultsURL = try #require(ended["results_url"]?.stringValue)
             #expect(resultsURL == "\(url)/v1/messages/batches/\(id)/results")
-            let results = try lines(await client.http.send(HTTPClientRequest(url: resultsURL)))
+            let results = try lines(await client.http.send(HTTPClientRequest(url: resultsURL, timeout: TestHTTP.hangLimit)))
             #expect(results.count == 3)
             for (index, line) in results.enumerated() {
                 #expect(line["custom_id"]?.stringValue == "j\(index)-s0")

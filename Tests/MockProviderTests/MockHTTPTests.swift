@@ -326,7 +326,7 @@ import Testing
             #expect(try await client.get("/nope").status == 404)
             _ = try await client.openAI(model: "m", prompt: "x")
             #expect(try await client.stats()["totals"]?["requests"]?.intValue == 1)
-            let reset = try await client.http.send(HTTPClientRequest(method: "POST", url: url + "/stats/reset"))
+            let reset = try await client.http.send(HTTPClientRequest(method: "POST", url: url + "/stats/reset", timeout: TestHTTP.hangLimit))
             #expect(reset.status == 200)
             #expect(try await client.stats()["totals"]?["requests"]?.intValue == 0)
             #expect(try await client.stats()["seed"]?.intValue == seed)

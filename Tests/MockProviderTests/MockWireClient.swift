@@ -1,6 +1,7 @@
 import Foundation
 import MockProvider
 import Shared
+import SiuoTestSupport
 
 /// Request bodies as the real SDKs send them, and a client to post them.
 struct MockWireClient {
@@ -10,7 +11,9 @@ struct MockWireClient {
     /// A tiny base64 "image": the mock counts images, it does not decode them.
     static let image = Data([0x89, 0x50, 0x4E, 0x47, 1, 2, 3]).base64EncodedString()
 
-    func openAI(model: String, prompt: String, n: Int? = nil, sample: Int? = nil, timeout: TimeInterval = 30) async throws -> HTTPClientResponse {
+    func openAI(
+        model: String, prompt: String, n: Int? = nil, sample: Int? = nil, timeout: TimeInterval = TestHTTP.hangLimit
+    ) async throws -> HTTPClientResponse {
         var body: [String: Any] = [
             "model": model, "temperature": 1, "max_tokens": 200,
             "messages": [
@@ -52,7 +55,7 @@ struct MockWireClient {
     }
 
     func post(
-        _ path: String, _ body: [String: Any], headers: [String: String], sample: Int?, timeout: TimeInterval = 30
+        _ path: String, _ body: [String: Any], headers: [String: String], sample: Int?, timeout: TimeInterval = TestHTTP.hangLimit
     ) async throws -> HTTPClientResponse {
         var headers = headers
         headers["Content-Type"] = "application/json"
@@ -62,7 +65,7 @@ struct MockWireClient {
     }
 
     func get(_ path: String) async throws -> HTTPClientResponse {
-        try await http.send(HTTPClientRequest(url: baseURL + path))
+        try await http.send(HTTPClientRequest(url: baseURL + path, timeout: TestHTTP.hangLimit))
     }
 
     func stats() async throws -> JSONValue {

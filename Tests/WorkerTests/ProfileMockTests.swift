@@ -1,6 +1,7 @@
 import Foundation
 import MockProvider
 import Shared
+import SiuoTestSupport
 import Testing
 import Worker
 
@@ -20,7 +21,7 @@ import Worker
 
     func send(_ call: ModelCall) async throws -> Result<ProviderReply, ProviderFailure> {
         let codec = ProviderCodecs.codec(for: call.model.provider)
-        let response = try await CurlMultiClient.shared.send(codec.request(for: call, apiKey: "k", timeout: 30))
+        let response = try await CurlMultiClient.shared.send(codec.request(for: call, apiKey: "k", timeout: TestHTTP.hangLimit))
         return codec.decode(response, for: call)
     }
 

@@ -50,8 +50,7 @@ import Testing
             authLimiter: FailedAuthLimiter(limit: 3, window: .seconds(60), now: { clock.now }))
         try await LoopbackServer.with(api) { base in
             func get(_ path: String, token: String?) async throws -> HTTPClientResponse {
-                let headers = token.map { ["Authorization": "Bearer \($0)"] } ?? [:]
-                return try await CurlMultiClient.shared.send(HTTPClientRequest(url: base + path, headers: headers))
+                try await TestHTTP.send(base + path, token: token)
             }
             for _ in 0..<3 { #expect(try await get("/v1/sweeps", token: "guess").status == 401) }
             let limited = try await get("/v1/sweeps", token: "guess")

@@ -34,9 +34,8 @@ struct HostileScene {
         _ method: String, _ path: String, token: String? = TestCoordinator.workerToken, body: [UInt8]? = nil,
         headers: [String: String] = [:]
     ) async throws -> HTTPClientResponse {
-        var fields = ["Content-Type": "application/json"].merging(headers) { $1 }
-        if let token { fields["Authorization"] = "Bearer \(token)" }
-        return try await CurlMultiClient.shared.send(HTTPClientRequest(method: method, url: base + path, headers: fields, body: body, timeout: 300))
+        try await TestHTTP.send(
+            base + path, method: method, token: token, headers: ["Content-Type": "application/json"].merging(headers) { $1 }, body: body)
     }
 
     func raw(_ method: String, _ path: String, token: String? = TestCoordinator.workerToken, text: String) async throws -> HTTPClientResponse {

@@ -7,10 +7,7 @@ import Testing
 /// Human labels: stored per reviewer and response, changeable, all or none, by role over HTTP.
 @Suite struct LabelTests {
     private func send(_ method: String, _ url: String, token: String, body: String? = nil) async throws -> HTTPClientResponse {
-        try await CurlMultiClient.shared.send(
-            HTTPClientRequest(
-                method: method, url: url, headers: ["Authorization": "Bearer \(token)", "Content-Type": "application/json"],
-                body: body.map { Array($0.utf8) }))
+        try await TestHTTP.send(url, method: method, token: token, headers: ["Content-Type": "application/json"], text: body)
     }
 
     @Test func labelsAreKeptPerReviewerChangeableAndNamedEitherWay() async throws {

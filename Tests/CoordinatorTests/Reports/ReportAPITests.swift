@@ -7,8 +7,7 @@ import Testing
 /// `GET /v1/sweeps/{name}/report` and `/export` over real HTTP.
 @Suite struct ReportAPITests {
     private func get(_ url: String, token: String?) async throws -> HTTPClientResponse {
-        let headers = token.map { ["Authorization": "Bearer \($0)"] } ?? [:]
-        return try await CurlMultiClient.shared.send(HTTPClientRequest(method: "GET", url: url, headers: headers, body: nil))
+        try await TestHTTP.send(url, token: token)
     }
 
     @Test func theReportAndExportRoutesNeedAReadingTokenAndAKnownSweep() async throws {

@@ -7,7 +7,7 @@ import Testing
 /// `GET /v1/sweeps/{name}/cases[/{question_id}]`, `GET /v1/whoami` and the `/ui/` pages, over real HTTP.
 @Suite struct CaseRoutesTests {
     static func get(_ url: String, token: String? = TestCoordinator.viewerToken) async throws -> HTTPClientResponse {
-        try await CurlMultiClient.shared.send(HTTPClientRequest(url: url, headers: token.map { ["Authorization": "Bearer \($0)"] } ?? [:]))
+        try await TestHTTP.send(url, token: token)
     }
 
     @Test func theCaseListCarriesEachModelsVotesAsTheScoreCountsThem() async throws {

@@ -75,12 +75,12 @@ import Testing
             let response = try await client.send(
                 HTTPClientRequest(
                     method: "POST", url: base + "/echo",
-                    headers: ["x-probe": "hello"], body: Array("payload ü".utf8)))
+                    headers: ["x-probe": "hello"], body: Array("payload ü".utf8), timeout: 300))
             #expect(response.status == 201)
             #expect(response.headers["x-echo"] == "hello")
             #expect(response.headers["retry-after"] == "7")
             #expect(response.text == "payload ü")
-            let empty = try await client.send(HTTPClientRequest(method: "POST", url: base + "/echo", body: []))
+            let empty = try await client.send(HTTPClientRequest(method: "POST", url: base + "/echo", body: [], timeout: 300))
             #expect(empty.status == 201 && empty.body.isEmpty)
         }
     }
@@ -92,12 +92,12 @@ import Testing
             try await withThrowingTaskGroup(of: Int.self) { group in
                 // 180 s: on a loaded 2-core machine a connection can wait out a
                 // dropped SYN and its retries (about a minute) before it is accepted.
-                for _ in 0..<1000 { group.addTask { try await client.send(HTTPClientRequest(url: base + "/barrier/1000", timeout: 180)).status } }
+                for _ in 0..<1000 { group.addTask { try await client.send(HTTPClientRequest(url: base + "/barrier/1000", timeout: 300)).status } }
                 for try await status in group { #expect(status == 200) }
             }
             #expect(gauge.peak == 1000, "every request was in flight at once")
             let connections = gauge.peers
-            for _ in 0..<5 { _ = try await client.send(HTTPClientRequest(url: base + "/slow")) }
+            for _ in 0..<5 { _ = try await client.send(HTTPClientRequest(url: base + "/slow", timeout: 300)) }
             #expect(gauge.peers == connections, "sequential requests reuse an idle connection")
             #expect(client.inFlight == 0)
         }
@@ -107,14 +107,14 @@ import Testing
         let gauge = Gauge()
         try await Loopback.serve(router: Self.router(gauge), beforeShutdown: { gauge.releaseHangs() }) { base in
             let client = CurlMultiClient()
-            let call = Task { try await client.send(HTTPClientRequest(url: base + "/hang", timeout: 120)) }
+            let call = Task { try await client.send(HTTPClientRequest(url: base + "/hang", timeout: 300)) }
             try await waitUntil("the request reaches the server", every: .milliseconds(5)) { gauge.now > 0 }
             call.cancel()
             await #expect(throws: CancellationError.self) { try await call.value }
             #expect(client.inFlight == 0)
             let alreadyCancelled = Task {
                 withUnsafeCurrentTask { $0?.cancel() }
-                return try await client.send(HTTPClientRequest(url: base + "/slow"))
+                return try await client.send(HTTPClientRequest(url: base + "/slow", timeout: 300))
             }
             await #expect(throws: CancellationError.self) { try await alreadyCancelled.value }
         }
@@ -128,11 +128,11 @@ import Testing
                 try await client.send(HTTPClientRequest(url: base + "/hang", timeout: 0.3))
             }
             #expect(timeout?.isTimeout == true)
-            let big = await #expect(throws: HTTPClientError.self) { try await client.send(HTTPClientRequest(url: base + "/big")) }
+            let big = await #expect(throws: HTTPClientError.self) { try await client.send(HTTPClientRequest(url: base + "/big", timeout: 300)) }
             #expect(big?.message.contains("larger than 1000 bytes") == true)
         }
         let refused = await #expect(throws: HTTPClientError.self) {
-            try await CurlMultiClient().send(HTTPClientRequest(url: "http://127.0.0.1:1/none", timeout: 2))
+            try await CurlMultiClient().send(HTTPClientRequest(url: "http://127.0.0.1:1/none", timeout: 300))
         }
         #expect(refused?.code == 7)
     }

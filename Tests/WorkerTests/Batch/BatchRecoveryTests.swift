@@ -54,7 +54,7 @@ import Worker
     static func worker(_ id: String, _ coordinator: any WorkerCoordinator) -> BatchWorker {
         BatchWorker(
             workerID: id, coordinator: coordinator, keys: keys, images: ImageCache(fetch: { try await coordinator.image(sha256: $0) }),
-            api: { BatchAPIs.make(for: $0, http: .shared, keys: keys, timeout: 30) }, logger: Logger(label: "test"))
+            api: { BatchAPIs.make(for: $0, http: .shared, keys: keys, timeout: TestHTTP.hangLimit) }, logger: Logger(label: "test"))
     }
 
     @Test(arguments: [Provider.openai, .anthropic, .gemini])

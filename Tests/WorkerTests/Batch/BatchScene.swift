@@ -42,7 +42,7 @@ struct BatchScene {
         return ModelSpec(name: "m", provider: provider, model: "\(provider.rawValue)-batch-model", baseURL: base)
     }
 
-    var api: any BatchAPI { BatchAPIs.make(for: provider, http: http, keys: keys, timeout: 30) }
+    var api: any BatchAPI { BatchAPIs.make(for: provider, http: http, keys: keys, timeout: TestHTTP.hangLimit) }
     var codec: any ProviderCodec { ProviderCodecs.codec(for: provider) }
 
     /// Line `index`: job `100 + index`, a prompt of its own, first sample `index % 3`;
@@ -87,7 +87,7 @@ struct BatchScene {
 
     /// What the live route answers for `call`, decoded by the live codec.
     func live(_ call: ModelCall) async throws -> Result<ProviderReply, ProviderFailure> {
-        let request = try codec.request(for: call, apiKey: keys.key(for: call.model), timeout: 30)
+        let request = try codec.request(for: call, apiKey: keys.key(for: call.model), timeout: TestHTTP.hangLimit)
         return codec.decode(try await http.send(request), for: call)
     }
 
@@ -99,7 +99,7 @@ struct BatchScene {
 
     /// The mock's `/stats` batch counters.
     func batchStats() async throws -> JSONValue {
-        let response = try await http.send(HTTPClientRequest(url: mockURL + "/stats"))
+        let response = try await http.send(HTTPClientRequest(url: mockURL + "/stats", timeout: TestHTTP.hangLimit))
         let stats = try JSONDecoder().decode(JSONValue.self, from: Data(response.body))
         return stats["batches"] ?? .null
     }

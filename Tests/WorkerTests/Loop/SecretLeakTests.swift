@@ -52,7 +52,7 @@ import Worker
                 _ = try await admin.submit(definition, replace: false)
                 try await runWorker(base: base, pool: pool, logs: logs)
                 bodies = try await errorBodies(base: base)
-                metrics = try await CurlMultiClient.shared.send(HTTPClientRequest(url: base + "/metrics")).text
+                metrics = try await TestHTTP.send(base + "/metrics").text
                 bodies.append(try await admin.send("GET", "/v1/sweeps/leak/report?format=html", body: nil).text)
                 bodies.append(try await admin.send("GET", "/v1/sweeps/leak/export", body: nil).text)
             }
@@ -93,12 +93,8 @@ import Worker
     /// Error answers of every kind the API gives, bodies as received.
     private func errorBodies(base: String) async throws -> [String] {
         func send(_ method: String, _ path: String, token: String?, body: String?) async throws -> String {
-            var headers = ["Content-Type": "application/json"]
-            if let token { headers["Authorization"] = "Bearer \(token)" }
-            let response = try await CurlMultiClient.shared.send(
-                HTTPClientRequest(
-                    method: method, url: base + path, headers: headers,
-                    body: body.map { Array($0.utf8) }))
+            let response = try await TestHTTP.send(
+                base + path, method: method, token: token, headers: ["Content-Type": "application/json"], text: body)
             #expect(response.status >= 400, "\(method) \(path) answered \(response.status)")
             return response.text + " " + response.headers.values.joined(separator: " ")
         }

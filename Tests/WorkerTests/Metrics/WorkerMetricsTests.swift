@@ -179,7 +179,7 @@ struct WorkerMetricsTests {
         let probes = WorkerProbes(registry: registry, contact: metrics.contact)
         try await Loopback.serve(router: probes.router) { url in
             func get(_ path: String) async throws -> (Int, String) {
-                let response = try await CurlMultiClient.shared.send(HTTPClientRequest(url: url + path))
+                let response = try await TestHTTP.send(url + path)
                 return (response.status, String(decoding: response.body, as: UTF8.self))
             }
             #expect(try await get("/healthz").0 == 200)
