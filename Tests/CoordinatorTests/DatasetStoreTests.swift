@@ -96,8 +96,11 @@ import Testing
         #expect(try await counts(pool) == [1, 3, 3])
     }
 
-    @Test func importsTheRealSIUOFilesWhenPresent() async throws {
-        guard let dataset = try RealSIUO.loadWithGeneratedImages(side: 64) else { return }  // data not shipped: skip
+    @Test(
+        .enabled(if: RepositoryPaths.realSIUO != nil, "needs the real SIUO files (not shipped): $SIUO_REAL_DATA or shared/siuo beside the repository")
+    )
+    func importsTheRealSIUOFilesWhenPresent() async throws {
+        let dataset = try RealSIUO.loadWithGeneratedImages(side: 64)
         let pool = try await TestDatabase.pool(suite: "store_real")
         let store = DatasetStore(pool: pool)
         #expect(try await store.importDataset(dataset, replace: false) == .imported)

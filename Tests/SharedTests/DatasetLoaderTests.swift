@@ -33,8 +33,11 @@ import Testing
         #expect(dataset.images.allSatisfy { $0.mediaType == .png && SHA256Hex.isValid($0.sha256) })
     }
 
-    @Test func loadsTheRealSIUOFilesWhenPresent() throws {
-        guard let dataset = try RealSIUO.loadWithGeneratedImages() else { return }  // data not shipped: skip
+    @Test(
+        .enabled(if: RepositoryPaths.realSIUO != nil, "needs the real SIUO files (not shipped): $SIUO_REAL_DATA or shared/siuo beside the repository")
+    )
+    func loadsTheRealSIUOFilesWhenPresent() throws {
+        let dataset = try RealSIUO.loadWithGeneratedImages()
         #expect(dataset.cases.count == 167)
         #expect(dataset.categoryCount == 9)
         #expect(dataset.cases.filter { $0.category == "privacy violation" }.count == 21)
