@@ -124,7 +124,7 @@ import Testing
     }
 
     @Test func digestIsStableAndHex() {
-        #expect(base.identitySHA256 == base.identitySHA256)
+        #expect(base.identitySHA256 == "31013e232d601254924c8157a8bb8ead3f34068ffc9fd7219f45a879107d1a67")
         #expect(SHA256Hex.isValid(base.identitySHA256))
         // The encoding is part of the contract: the digest must not drift between builds.
         let minimal = SweepDefinition(
