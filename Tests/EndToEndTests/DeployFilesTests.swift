@@ -13,9 +13,9 @@ import Yams
     /// The port every deployment gives the coordinator's `--listen`.
     static let coordinatorPort = 8080
 
-    /// After `--grace`, a worker still ends its lease request in flight (≤ 2 s,
-    /// `WorkerSettings.leaseWait`) and reports results and releases (bounded
-    /// at 15 s in `WorkerService.run`): a stop timeout must cover both.
+    /// What a stop timeout must leave after `--grace`: the 15 s bound on reporting
+    /// results and releases in `WorkerService.run`. The lease request a worker may
+    /// still have in flight first (≤ 2 s, `WorkerSettings.leaseWait`) is not part of it.
     static let workerShutdownTail = 15.0
 
     // MARK: - YAML

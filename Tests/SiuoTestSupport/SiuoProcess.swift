@@ -32,7 +32,7 @@ public final class SiuoProcess: @unchecked Sendable {
         return false
     }
 
-    /// Starts `siuo arguments…`; with `waitForAddress`, waits (30 s at most)
+    /// Starts `siuo arguments…`; with `waitForAddress`, waits (120 s at most)
     /// for the first line and reads the loopback URL it names. Its stderr goes to `stderrFile` when
     /// given, else nowhere.
     public init(_ arguments: [String], environment extra: [String: String] = [:], waitForAddress: Bool, stderrFile: String? = nil) throws {

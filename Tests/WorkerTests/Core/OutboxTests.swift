@@ -8,7 +8,7 @@ import Testing
 @Suite struct OutboxTests {
     typealias F = CoreFixtures
 
-    /// Leases jobs 1…n from `fake` and returns their endings by `make`.
+    /// Leases `count` jobs from `fake`, holds each in `book` (60 s TTL) and returns the leases.
     private func leased(_ fake: FakeCoordinator, _ book: LeaseBook, count: Int) async throws -> [JobLease] {
         let leases = try await fake.lease(LeaseRequest(workerID: "w", endpoints: [FakeCoordinator.endpoint], maxJobs: count))
         for lease in leases { await book.hold(lease, ttl: .seconds(60)) }
