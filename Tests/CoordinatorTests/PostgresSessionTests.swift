@@ -119,12 +119,16 @@ import Testing
     @Test func aSessionIdleInATransactionIsEndedAndTheNextCallReconnects() async throws {
         let url = try await TestDatabase.freshDatabase(suite: "session_idle")
         let pool = PostgresPool(url: url, size: 1, settings: try PostgresSessionSettings(idleInTransactionTimeout: .milliseconds(300)))
+        let observer = PostgresPool(url: url, size: 1)
         try await pool.query("CREATE TABLE t (n int)")
         await #expect(throws: PostgresError.self) {
             try await pool.withTransaction { connection in
                 try await connection.query("INSERT INTO t VALUES (1)")
-                // Idle inside the transaction, past the limit: the server ends the session.
-                try await Task.sleep(for: .seconds(2))
+                let pid = try await connection.query("SELECT pg_backend_pid() AS pid")[0].decode(Int.self, "pid")
+                // Idle inside the transaction, past the limit: the server ends the session, seen from another.
+                try await waitUntil("the server ends the session idle in its transaction") {
+                    try await observer.count("SELECT count(*) AS n FROM pg_stat_activity WHERE pid = $1", [pid]) == 0
+                }
                 try await connection.query("INSERT INTO t VALUES (2)")
             }
         }
