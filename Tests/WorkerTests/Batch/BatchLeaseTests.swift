@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Shared
 import SiuoTestSupport
+import Synchronization
 import Testing
 
 @testable import Worker
@@ -34,23 +35,55 @@ import Testing
             state.batchRenewal = false
         }
         let log = RecordedLog()
-        let started = ContinuousClock.now
+        // The results never come (`SlowResults`): the run ends only because the lease was lost.
         #expect(try await Self.worker(coordinator, log: log).runOnce(endpoints: [FakeCoordinator.endpoint]))
-        #expect(ContinuousClock.now - started < .seconds(60))
         #expect(coordinator.read(\.batchReports).isEmpty)
         #expect(coordinator.read { $0.calls["batch_renew"] } == 1)
         #expect(log.all.contains { $0.message.contains("batch lease lost mid-task") })
     }
 
-    /// A batch API whose submit takes a while and is not cut short by cancellation, as an upload
-    /// the provider has already taken is not.
-    struct SlowSubmit: BatchAPIStub {
+    /// A batch API whose create, once begun, holds until the test opens `gate` and is not cut short
+    /// by cancellation, as an upload the provider has already taken is not.
+    final class SlowSubmit: BatchAPIStub, Sendable {
+        /// Whether the submit got past `beforeCreate` and is creating the batch.
+        let creating = Mutex(false)
+        /// What the create holds on.
+        let gate = Gate()
+
         func submit(
             _ lines: [BatchLine], model: ModelSpec, tag: String, maxBytes: Int, beforeCreate: @Sendable () async throws -> Void
         ) async throws -> BatchSubmission {
             try await beforeCreate()
-            await Task.detached { try? await Task.sleep(for: .milliseconds(300)) }.value
+            creating.withLock { $0 = true }
+            await gate.wait()
             return BatchSubmission(providerBatchID: "pb-1", included: lines.map(\.customID))
+        }
+    }
+
+    /// Holds its waiters until opened, cancelled or not; open for good once opened.
+    final class Gate: Sendable {
+        private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+        /// Returns once the gate is open.
+        func wait() async {
+            await withCheckedContinuation { continuation in
+                let resume = state.withLock { state in
+                    if state.open { return true }
+                    state.waiters.append(continuation)
+                    return false
+                }
+                if resume { continuation.resume() }
+            }
+        }
+
+        /// Opens the gate and lets every waiter through.
+        func open() {
+            let waiters = state.withLock { state in
+                state.open = true
+                defer { state.waiters = [] }
+                return state.waiters
+            }
+            for waiter in waiters { waiter.resume() }
         }
     }
 
@@ -83,12 +116,15 @@ import Testing
             // More failed tries than the ordinary report's patience allows.
             state.batchReportFailures = 8
         }
-        var worker = Self.submitter(coordinator, api: SlowSubmit())
+        let api = SlowSubmit()
+        var worker = Self.submitter(coordinator, api: api)
         worker.reportRetryDelay = .milliseconds(10)
         let running = Task { [worker] in try await worker.runOnce(endpoints: [FakeCoordinator.endpoint]) }
-        // The worker stops while the provider is creating the batch.
-        try await Task.sleep(for: .milliseconds(100))
+        defer { api.gate.open() }
+        // The worker stops while the provider is creating the batch, then the create ends.
+        try await waitUntil("the provider is creating the batch") { api.creating.withLock { $0 } }
         running.cancel()
+        api.gate.open()
         _ = try? await running.value
         let reports = coordinator.read(\.batchReports)
         #expect(reports.map(\.outcome) == [.submitted(providerBatchID: "pb-1", included: ["j1-s0"])])
@@ -124,7 +160,8 @@ import Testing
         coordinator.change { $0.leaseStatus = 401 }
         let log = RecordedLog()
         let loop = Task { await Self.worker(coordinator, log: log).run(idle: .milliseconds(10)) }
-        for _ in 0..<3000 where !log.all.contains(where: { $0.level == .error }) { try await Task.sleep(for: .milliseconds(10)) }
+        defer { loop.cancel() }
+        try await waitUntil("the batch loop logs an error", every: .milliseconds(10)) { log.all.contains { $0.level == .error } }
         loop.cancel()
         await loop.value
         #expect(log.all.contains { $0.level == .error && $0.message.contains("refuses this worker's token") })
