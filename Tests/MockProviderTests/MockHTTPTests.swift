@@ -334,20 +334,34 @@ import Testing
     }
 
     @Test func manyConcurrentRequestsOverlap() async throws {
-        // Each request takes 10 s: a window wide enough for most of them to arrive together even when
-        // a loaded machine is slow to open the connections.
-        let config = try MockConfig.parse(Data(#"{"latency_ms": {"mean": 10000, "jitter": 0}}"#.utf8))
+        // Every request hangs (ten minutes, longer than the test): all of them are held at once however
+        // slow a loaded machine is to open the connections, until the client lets them go.
+        let config = try MockConfig.parse(Data(#"{"models": {"m": {"faults": {"hang": 1}, "hang_s": 600}}}"#.utf8))
         try await MockLoopback.with(MockServer(seed: seed, config: config)) { url in
+            let client = MockWireClient(baseURL: url)
             let count = 64
-            try await withThrowingTaskGroup(of: Int.self) { group in
-                for index in 0..<count {
-                    group.addTask { try await MockWireClient(baseURL: url).openAI(model: "m", prompt: "q\(index)", timeout: 120).status }
+            let requests = Task {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for index in 0..<count {
+                        group.addTask { _ = try await MockWireClient(baseURL: url).openAI(model: "m", prompt: "q\(index)", timeout: 600) }
+                    }
+                    try await group.waitForAll()
                 }
-                for try await status in group { #expect([200, 400].contains(status)) }
             }
+            defer { requests.cancel() }
             // Overlap is read from the server's own count, not from a wall clock.
-            let stats = try await MockWireClient(baseURL: url).stats()
-            #expect((stats["totals"]?["peak_in_flight"]?.intValue ?? 0) > count / 2)
+            try await waitUntil("the mock holds all \(count) requests at once") {
+                try await client.stats()["totals"]?["in_flight"]?.intValue == count
+            }
+            let stats = try await client.stats()
+            #expect(stats["totals"]?["peak_in_flight"]?.intValue == count)
+            #expect(stats["models"]?["m"]?["faults"]?["hang"]?.intValue == count)
+            #expect(stats["models"]?["m"]?["by_status"] == .object([:]), "a held request was answered")
+            requests.cancel()
+            await #expect(throws: CancellationError.self) { try await requests.value }
+            try await waitUntil("the mock lets go of every request", every: .milliseconds(100)) {
+                try await client.stats()["totals"]?["in_flight"]?.intValue == 0
+            }
         }
     }
 }
