@@ -184,8 +184,9 @@ import Testing
         let (folder, demo, url) = (scene.folder, scene.text, scene.url)
         // Five minutes of lease: waiting out the TTL cannot happen within this test.
         let file = try folder.write("slow.yaml", demo.replacingOccurrences(of: "lease_ttl_s: 30", with: "lease_ttl_s: 300"))
-        // Answers take a minute, so the first run's jobs are still leased when it is killed.
-        _ = try folder.write("slow.mock.json", #"{"latency_ms": {"mean": 60000, "jitter": 0}}"#)
+        // Answers take almost three minutes, so the first run's jobs are still leased when it is killed (no
+        // longer: `siuo run` gives a provider request 180 s, and a timed-out request would count an attempt).
+        _ = try folder.write("slow.mock.json", #"{"latency_ms": {"mean": 170000, "jitter": 0}}"#)
         let arguments = ["run", file, "--database-url", url, "--data-dir", folder.path + "/pg", "--workers", "1", "--concurrency", "4"]
         let pool = PostgresPool(url: url, size: 1)
 
@@ -194,27 +195,30 @@ import Testing
         #expect(leased.allSatisfy { $0.worker.hasPrefix("run-") })
         first.kill()
         // The first run's mock child notices its parent is gone (it looks every half second) and frees its
-        // port, which the second run's mock needs: wait until nothing answers there.
+        // port, which the second run's mock needs: wait until the port refuses connections (libcurl's
+        // code 7; an answer, a reset or a timeout means something still holds it).
         let mockPort = try #require(demo.firstMatch(of: /127\.0\.0\.1:(\d+)/).map { String($0.1) })
-        for _ in 0..<600 {
-            let answered = try? await CurlMultiClient.shared.send(HTTPClientRequest(url: "http://127.0.0.1:\(mockPort)/", timeout: 2))
-            if answered == nil { break }
-            try await Task.sleep(for: .milliseconds(100))
+        try await waitUntil("the killed run's mock frees port \(mockPort)", every: .milliseconds(100)) {
+            do {
+                _ = try await TestHTTP.send("http://127.0.0.1:\(mockPort)/")
+                return false
+            } catch let error as HTTPClientError {
+                return error.code == 7
+            }
         }
 
         let second = try SiuoProcess(arguments, waitForAddress: false)
         defer { second.kill() }  // no graceful end needed: its database is thrown away
         let old = Set(leased.map(\.worker))
         var after: [(id: Int64, worker: String?, attempts: Int)] = []
-        for _ in 0..<3000 {
+        try await waitUntil("no job is held by the killed run's worker", every: .milliseconds(100)) {
             after = try await pool.query(
                 "SELECT id, leased_by, attempts FROM jobs WHERE id = ANY($1::bigint[]) ORDER BY id",
                 [PostgresTextArray(leased.map { String($0.id) })]
             ).map {
                 (try $0.decode(Int64.self, "id"), try $0.decode(String?.self, "leased_by"), try $0.decode(Int.self, "attempts"))
             }
-            if after.allSatisfy({ $0.worker.map { !old.contains($0) } ?? true }) { break }
-            try await Task.sleep(for: .milliseconds(100))
+            return after.allSatisfy { $0.worker.map { !old.contains($0) } ?? true }
         }
         #expect(after.count == leased.count)
         for job in after {
@@ -223,27 +227,21 @@ import Testing
         }
         #expect(try await pool.count("SELECT count(*) AS n FROM jobs WHERE attempts > 0") == 0)
         // The killed run's record goes; the live run's stays.
-        var records: [String] = []
-        for _ in 0..<1000 {
-            records = (try? FileManager.default.contentsOfDirectory(atPath: folder.path + "/runs")) ?? []
-            if records.count == 1 { break }
-            try await Task.sleep(for: .milliseconds(100))
+        try await waitUntil("only the live run's record is left", every: .milliseconds(100)) {
+            ((try? FileManager.default.contentsOfDirectory(atPath: folder.path + "/runs")) ?? []).count == 1
         }
-        #expect(records.count == 1, "\(records)")
     }
 
-    /// Waits (a minute at most) until `count` jobs are leased; returns them.
+    /// Waits (`waitUntil`) until `count` jobs are leased; returns them.
     private static func leasedJobs(_ pool: PostgresPool, atLeast count: Int) async throws -> [(id: Int64, worker: String, attempts: Int)] {
-        for _ in 0..<600 {
+        var rows: [PostgresRow] = []
+        try await waitUntil("\(count) jobs are leased", every: .milliseconds(100)) {
             // Until the run has migrated the fresh database, there is no jobs table to read.
-            if let rows = try? await pool.query("SELECT id, leased_by, attempts FROM jobs WHERE state = 'leased' ORDER BY id"), rows.count >= count {
-                return try rows.map {
-                    (try $0.decode(Int64.self, "id"), try $0.decode(String.self, "leased_by"), try $0.decode(Int.self, "attempts"))
-                }
-            }
-            try await Task.sleep(for: .milliseconds(100))
+            rows = (try? await pool.query("SELECT id, leased_by, attempts FROM jobs WHERE state = 'leased' ORDER BY id")).map(Array.init) ?? []
+            return rows.count >= count
         }
-        Issue.record("no \(count) jobs were leased within a minute")
-        return []
+        return try rows.map {
+            (try $0.decode(Int64.self, "id"), try $0.decode(String.self, "leased_by"), try $0.decode(Int.self, "attempts"))
+        }
     }
 }
