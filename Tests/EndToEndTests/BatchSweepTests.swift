@@ -43,7 +43,7 @@ import Testing
         try await cluster.submit(Self.definition(name: "batched", mockURL: cluster.mockURL, batch: true))
         try cluster.startWorker(concurrency: 16, environment: Self.keys)
         try cluster.startWorker(concurrency: 16, environment: Self.keys)
-        #expect(try await cluster.waitUntilFinished())
+        try await cluster.waitUntilFinished()
         #expect(try await cluster.count("SELECT count(*) AS n FROM jobs WHERE state <> 'done'") == 0)
 
         let admin = TestCoordinator.admin(cluster.coordinator.baseURL)
@@ -107,7 +107,7 @@ import Testing
         try await cluster.submit(Self.single("expiry", model: "expiring", provider: .gemini, mockURL: cluster.mockURL))
         try await cluster.submit(Self.single("deadline", model: "slow", provider: .openai, mockURL: cluster.mockURL, deadlineSeconds: 4))
         try cluster.startWorker(concurrency: 8, environment: Self.keys)
-        #expect(try await cluster.waitUntilFinished())
+        try await cluster.waitUntilFinished()
         #expect(try await cluster.count("SELECT count(*) AS n FROM jobs WHERE state <> 'done'") == 0)
         #expect(try await cluster.count("SELECT count(*) AS n FROM jobs j WHERE (SELECT count(*) FROM responses r WHERE r.job_id = j.id) <> 1") == 0)
 
@@ -162,7 +162,7 @@ import Testing
             try cluster.startWorker(concurrency: 8, environment: Self.keys)
         }
         #expect(kills > 5)
-        #expect(try await cluster.waitUntilFinished())
+        try await cluster.waitUntilFinished()
         #expect(try await cluster.count("SELECT count(*) AS n FROM jobs WHERE state <> 'done'") == 0)
         #expect(
             try await cluster.count(

@@ -22,7 +22,7 @@ import Testing
             SweepDefinition(
                 name: "tpm", dataset: DatasetReference(name: "fixture"), tasks: [.mcqa], samples: 1, cache: false, models: [model]))
         try cluster.startWorker(concurrency: 16)
-        #expect(try await cluster.waitUntilFinished())
+        try await cluster.waitUntilFinished()
         #expect(try await cluster.count("SELECT count(*) AS n FROM jobs WHERE state <> 'done'") == 0)
 
         let stats = try await cluster.mockStats()

@@ -47,9 +47,7 @@ import Testing
         #expect(try await Probe.get(base + "/readyz").status == 200)
         coordinator.terminate()
         // It ends by itself when the drain is over; waited for here without blocking a thread the other tests need.
-        let exitBound = ContinuousClock.now + .seconds(300)
-        while coordinator.isRunning, ContinuousClock.now < exitBound { try await Task.sleep(for: .milliseconds(100)) }
-        #expect(!coordinator.isRunning, "the coordinator ended when its drain was over")
+        try await waitUntil("the coordinator ends when its drain is over", every: .milliseconds(100)) { !coordinator.isRunning }
         #expect(coordinator.stop() == 0)
 
         let lines = try String(contentsOfFile: logFile, encoding: .utf8).split(separator: "\n")

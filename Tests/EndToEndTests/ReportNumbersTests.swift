@@ -53,7 +53,7 @@ import Testing
         definition.name = "numbers"
         try await cluster.submit(definition)
         try cluster.startWorker(concurrency: 16)
-        #expect(try await cluster.waitUntilFinished())
+        try await cluster.waitUntilFinished()
         let report = try await TestCoordinator.admin(cluster.coordinator.baseURL).report("numbers")
         #expect(report.state == "done")
 

@@ -2,6 +2,7 @@ import Coordinator
 import Foundation
 import Shared
 import SiuoTestSupport
+import Testing
 
 /// A whole deployment in child processes: `siuo mock-provider`, a
 /// `siuo coordinator` and `siuo worker`s, over loopback HTTP, on a private database.
@@ -54,15 +55,12 @@ final class SweepCluster: MockProviderCluster, @unchecked Sendable {
         try await pool.count(sql)
     }
 
-    /// Waits until no job is queued, leased or waiting for a batch, or `limit` passes; returns whether it
-    /// finished. The limit bounds a stuck sweep, not its speed: a loaded CI machine can be very slow.
-    func waitUntilFinished(limit: Duration = .seconds(300)) async throws -> Bool {
-        let deadline = ContinuousClock.now + limit
-        while ContinuousClock.now < deadline {
-            if try await count("SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased', 'batched')") == 0 { return true }
-            try await Task.sleep(for: .milliseconds(200))
+    /// Waits (`waitUntil`: it records an issue at the caller and throws when it runs out) until no job is
+    /// queued, leased or waiting for a batch.
+    func waitUntilFinished(sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        try await waitUntil("no job is queued, leased or batched", every: .milliseconds(200), sourceLocation: sourceLocation) {
+            try await count("SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased', 'batched')") == 0
         }
-        return false
     }
 
     func stop() {

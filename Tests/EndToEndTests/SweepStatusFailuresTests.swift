@@ -40,7 +40,7 @@ import Testing
         #expect(submitted.status == 0, "\(submitted.output)")
         let workerLog = folder.path + "/worker.log"
         try cluster.startWorker(concurrency: 4, arguments: ["--log-format", "json"], stderrFile: workerLog)
-        #expect(try await cluster.waitUntilFinished())
+        try await cluster.waitUntilFinished()
 
         // The worker logged each failure for good as a warning, the job's labels as metadata.
         let records = try String(contentsOfFile: workerLog, encoding: .utf8).split(separator: "\n").compactMap {

@@ -80,7 +80,7 @@ import Testing
         }
         cluster.workers[0].kill()
         try await PinnedLeases.unpin(in: cluster.pool)
-        #expect(try await cluster.waitUntilFinished())
+        try await cluster.waitUntilFinished()
 
         #expect(try await cluster.count("SELECT count(*) AS n FROM jobs WHERE state <> 'done'") == 0)
         // Exactly one result per job: samples per generate job, one per MCQA job, one verdict per judge job.

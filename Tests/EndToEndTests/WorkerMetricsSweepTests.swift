@@ -72,7 +72,7 @@ import Worker
             "the checks above ran during the sweep")
         try await HeldJobs.release(in: cluster.pool)
 
-        #expect(try await cluster.waitUntilFinished())
+        try await cluster.waitUntilFinished()
         let page = PrometheusText(try await Probe.get(metricsURL + "/metrics").body)
         let stats = try await cluster.mockStats()
         #expect(page.labelValues(Name.requests, "model") == Set(models))

@@ -1,5 +1,6 @@
 import Foundation
 import Shared
+import Testing
 
 /// A headless Chromium driven over the W3C WebDriver protocol through `chromedriver`, for the viewer's
 /// browser tests (docs/architecture.md, "The viewer"). Tests skip when Debian's `chromium` and
@@ -47,16 +48,12 @@ final class DriverProcess: @unchecked Sendable {
             environment: ProcessInfo.processInfo.environment, stdout: .discard, stderr: .discard)
     }
 
-    /// Returns once `/status` answers (120 s at most: Chromium on a loaded machine is slow to start).
+    /// Returns once `/status` answers 200 (`waitUntil`: Chromium on a loaded machine is slow to start).
     func waitUntilReady() async throws {
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline {
-            if let answer = try? await CurlMultiClient.shared.send(HTTPClientRequest(url: url + "/status", timeout: 2)), answer.status == 200 {
-                return
-            }
-            try await Task.sleep(for: .milliseconds(100))
+        try await waitUntil("chromedriver answers at \(url)", every: .milliseconds(100)) {
+            // Refused until the driver listens: not ready yet.
+            (try? await TestHTTP.send(url + "/status"))?.status == 200
         }
-        throw WebDriverError(message: "chromedriver did not start at \(url)")
     }
 
     /// Kills it: chromedriver ignores SIGTERM. Its browser is gone once the session ended.
@@ -172,17 +169,20 @@ public struct WebDriverSession: Sendable {
         _ = try await command("/window/rect", ["width": width, "height": height])
     }
 
-    /// Waits (up to `seconds`; 60 by default, since a page on a loaded machine can take that long) until
-    /// `script` (a function body) returns a truthy value, and returns it.
+    /// Waits (`waitUntil`, which records an issue at the caller when it runs out) until `script` (a function
+    /// body) returns a truthy value, and returns it; when it runs out, the error names the last value and the page's error.
     @discardableResult
-    public func waitFor(_ what: String, seconds: Double = 60, _ script: String, _ args: [Any] = []) async throws -> Any {
-        let deadline = Date().addingTimeInterval(seconds)
+    public func waitFor(
+        _ what: String, _ script: String, _ args: [Any] = [], sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> Any {
         var last: Any?
-        while Date() < deadline {
-            last = try await execute(script, args)
-            if let value = last, Self.isTruthy(value) { return value }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        do {
+            try await waitUntil(what, every: .milliseconds(100), sourceLocation: sourceLocation) {
+                last = try await execute(script, args)
+                return last.map(Self.isTruthy) ?? false
+            }
+            if let value = last { return value }
+        } catch is WaitTimedOut {}
         let error = (try? await execute("return document.getElementById('error') && document.getElementById('error').textContent")) ?? nil
         throw WebDriverError(message: "timed out waiting for \(what) (last: \(String(describing: last)); page error: \(String(describing: error)))")
     }

@@ -2,6 +2,7 @@ import Coordinator
 import Foundation
 import Shared
 import SiuoTestSupport
+import Testing
 
 /// What the browser tests share: a coordinator on the scenario's database and a headless Chromium.
 enum ViewerBrowser {

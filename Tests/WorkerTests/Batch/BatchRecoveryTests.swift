@@ -99,11 +99,10 @@ import Worker
                 #expect(try recorded.decode(String?.self, "provider_batch_id") != nil && recorded.decode(String.self, "state") == "running")
 
                 // It runs to the end: the jobs come back with their replies.
-                let deadline = ContinuousClock.now + .seconds(120)
-                while try await pool.query("SELECT count(*) AS n FROM jobs WHERE state = 'batched'")[0].decode(Int.self, "n") > 0,
-                    ContinuousClock.now < deadline
-                {
-                    if try await !next.runOnce(endpoints: [spec.endpointKey]) { try await Task.sleep(for: .milliseconds(100)) }
+                try await waitUntil("the batched jobs come back", every: .milliseconds(100)) {
+                    if try await pool.count("SELECT count(*) AS n FROM jobs WHERE state = 'batched'") == 0 { return true }
+                    _ = try await next.runOnce(endpoints: [spec.endpointKey])
+                    return false
                 }
                 let back = try await jobs.claim(LeaseRequest(workerID: "w", endpoints: [spec.endpointKey], maxJobs: 10))
                 #expect(back.count == 3 && back.allSatisfy { $0.batchReplies.count == 1 && $0.batchReplies[0].status == 200 })
