@@ -15,13 +15,7 @@ import Testing
         try await SweepFixture.importDataset(pool, cases: 2)
         let definition = SweepFixture.definition(name: "labels", models: 2, tasks: [.generation], samples: 2)
         _ = try await SweepStore(pool: pool).submit(definition)
-        let jobs = JobStore(pool: pool)
-        while true {
-            let leases = try await jobs.claim(
-                LeaseRequest(workerID: "t", endpoints: definition.models.map(\.endpointKey), maxJobs: 50))
-            if leases.isEmpty { break }
-            _ = try await jobs.complete(leases.map { SweepFixture.result(for: $0) })
-        }
+        try await SweepFixture.completeAll(pool, endpoints: definition.models.map(\.endpointKey), workerID: "t")
         return (url, pool)
     }
 

@@ -36,6 +36,25 @@ public enum SweepFixture {
         (definition.models + definition.judges).map(\.endpointKey)
     }
 
+    /// Claims jobs of `endpoints` (50 at a time, as `workerID`) and completes each with `answer`, until
+    /// none is left or `count` are done (no limit with `nil`); returns how many it completed.
+    @discardableResult
+    public static func completeAll(
+        _ pool: PostgresPool, endpoints: [EndpointKey], workerID: String = "fixture", count: Int? = nil,
+        answer: (JobLease) -> JobResult = { SweepFixture.result(for: $0) }
+    ) async throws -> Int {
+        let jobs = JobStore(pool: pool)
+        var done = 0
+        while count.map({ done < $0 }) ?? true {
+            let wanted = min(50, count.map { $0 - done } ?? 50)
+            let leases = try await jobs.claim(LeaseRequest(workerID: workerID, endpoints: endpoints, maxJobs: wanted))
+            if leases.isEmpty { break }
+            _ = try await jobs.complete(leases.map(answer))
+            done += leases.count
+        }
+        return done
+    }
+
     /// A result for `lease`: `samples` answers (generate), one answer (mcqa) or a True verdict (judges).
     public static func result(for lease: JobLease, outcome: ResponseOutcome = .answer) -> JobResult {
         switch lease.kind {

@@ -51,12 +51,7 @@ enum ReportScenario {
     }
 
     private static func drain(_ pool: PostgresPool, endpoints: [EndpointKey]) async throws {
-        let jobs = JobStore(pool: pool)
-        while true {
-            let leases = try await jobs.claim(LeaseRequest(workerID: "scenario", endpoints: endpoints, maxJobs: 50))
-            if leases.isEmpty { return }
-            _ = try await jobs.complete(leases.map(result))
-        }
+        try await SweepFixture.completeAll(pool, endpoints: endpoints, workerID: "scenario", answer: result)
     }
 
     static func result(for lease: JobLease) -> JobResult {

@@ -40,16 +40,7 @@ enum ViewerScenario {
     /// Answers up to `count` jobs of `endpoints` (all of them with `nil`); returns how many.
     @discardableResult
     static func drain(_ pool: PostgresPool, endpoints: [EndpointKey], count: Int? = nil) async throws -> Int {
-        let jobs = JobStore(pool: pool)
-        var done = 0
-        while count.map({ done < $0 }) ?? true {
-            let wanted = min(50, count.map { $0 - done } ?? 50)
-            let leases = try await jobs.claim(LeaseRequest(workerID: "viewer-scenario", endpoints: endpoints, maxJobs: wanted))
-            if leases.isEmpty { break }
-            _ = try await jobs.complete(leases.map(result))
-            done += leases.count
-        }
-        return done
+        try await SweepFixture.completeAll(pool, endpoints: endpoints, workerID: "viewer-scenario", count: count, answer: result)
     }
 
     static func result(for lease: JobLease) -> JobResult {
