@@ -250,13 +250,12 @@ import Testing
 /// came back to the real stderr (other tests may have written meanwhile) and returns it.
 enum StandardErrorCapture {
     static func during(_ body: () async throws -> Void) async throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("siuo-stderr-\(UUID().uuidString)").path
+        let folder = try TemporaryFolder(prefix: "siuo-stderr")
+        defer { folder.remove() }
+        let path = folder.path + "/stderr"
         let file = open(path, O_CREAT | O_RDWR | O_TRUNC, 0o600)
         guard file >= 0 else { throw CocoaError(.fileWriteUnknown) }
-        defer {
-            close(file)
-            unlink(path)
-        }
+        defer { close(file) }
         let saved = dup(STDERR_FILENO)
         dup2(file, STDERR_FILENO)
         do {

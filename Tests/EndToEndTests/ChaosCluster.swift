@@ -24,10 +24,12 @@ final class ChaosCluster: MockProviderCluster, @unchecked Sendable {
         databaseURL = postgres.url(database: "siuo_chaos")
         pool = PostgresPool(url: databaseURL, size: 2)
         try await Migrator(pool: pool).migrate()
-        let config = FileManager.default.temporaryDirectory.appendingPathComponent("siuo-chaos-\(UUID().uuidString).json")
-        try Data(mockConfig.utf8).write(to: config)
+        // The mock reads its config once, before it prints its address: the file can go then.
+        let folder = try TemporaryFolder(prefix: "siuo-chaos")
+        defer { folder.remove() }
+        let config = try folder.write("mock.json", mockConfig)
         mock = try SiuoProcess(
-            ["mock-provider", "--listen", "127.0.0.1:0", "--seed", String(mockSeed), "--config", config.path],
+            ["mock-provider", "--listen", "127.0.0.1:0", "--seed", String(mockSeed), "--config", config],
             waitForAddress: true)
         coordinatorPorts = try (0..<count).map { _ in try FreePort.find() }
         coordinators = Array(repeating: nil, count: count)

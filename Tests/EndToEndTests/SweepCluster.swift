@@ -18,10 +18,12 @@ final class SweepCluster: MockProviderCluster, @unchecked Sendable {
         databaseURL = try await TestDatabase.freshDatabase(suite: suite)
         pool = PostgresPool(url: databaseURL, size: 2)
         try await Migrator(pool: pool).migrate()
-        let configFile = FileManager.default.temporaryDirectory.appendingPathComponent("siuo-mock-\(UUID().uuidString).json")
-        try Data(mockConfig.utf8).write(to: configFile)
+        // The mock reads its config once, before it prints its address: the file can go then.
+        let folder = try TemporaryFolder(prefix: "siuo-mock")
+        defer { folder.remove() }
+        let configFile = try folder.write("mock.json", mockConfig)
         mock = try SiuoProcess(
-            ["mock-provider", "--listen", "127.0.0.1:0", "--seed", String(seed), "--config", configFile.path],
+            ["mock-provider", "--listen", "127.0.0.1:0", "--seed", String(seed), "--config", configFile],
             waitForAddress: true)
         coordinator = try CoordinatorProcess(databaseURL: databaseURL)
     }

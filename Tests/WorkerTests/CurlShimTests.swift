@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import SiuoTestSupport
 import Testing
 
 /// The typed wrappers reach libcurl's variadic setters: a transfer of a local
@@ -10,9 +11,9 @@ import Testing
     }
 
     @Test func typedSettersDriveARealTransfer() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("siuo-curl-\(UUID().uuidString)").path
-        try Data("hello from curl".utf8).write(to: URL(fileURLWithPath: path))
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let folder = try TemporaryFolder(prefix: "siuo-curl")
+        defer { folder.remove() }
+        let path = try folder.write("file", "hello from curl")
 
         let handle = try #require(curl_easy_init())
         defer { curl_easy_cleanup(handle) }
