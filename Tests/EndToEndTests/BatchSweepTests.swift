@@ -149,12 +149,24 @@ import Testing
         for _ in 0..<3 { try cluster.startWorker(concurrency: 8, environment: Self.keys) }
         var generator = SystemRandomNumberGenerator()
         var kills = 0
-        let deadline = ContinuousClock.now + .seconds(600)
-        while try await cluster.count("SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased', 'batched')") > 0,
-            ContinuousClock.now < deadline
-        {
+        let open = "SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased', 'batched')"
+        // Progress that only grows: jobs done, and each batch's step (running, ended, collected).
+        let progressMade = """
+            SELECT (SELECT count(*) FROM jobs WHERE state = 'done')
+                 + (SELECT coalesce(sum(CASE state WHEN 'running' THEN 1 WHEN 'ended' THEN 2 WHEN 'collected' THEN 3 ELSE 0 END), 0)
+                    FROM batches) AS n
+            """
+        var progress = try await cluster.count(progressMade)
+        while try await cluster.count(open) > 0 {
             if kills == 8 { try await HeldJobs.release(in: cluster.pool) }
-            try await Task.sleep(for: .milliseconds(Int.random(in: 300...1500, using: &generator)))
+            // Kills are paced by work, not by a clock: before each, the sweep has moved on since the last (or
+            // has nothing left to do but the held jobs), so however slow the machine, workers live long enough.
+            let before = progress
+            try await waitUntil("the sweep progresses since the last kill", every: .milliseconds(100)) {
+                progress = try await cluster.count(progressMade)
+                if progress > before { return true }
+                return try await cluster.count(open + " AND not_before < now() + interval '12 hours'") == 0
+            }
             let victim = Int.random(in: 0..<cluster.workers.count, using: &generator)
             cluster.workers[victim].kill()
             cluster.workers.remove(at: victim)

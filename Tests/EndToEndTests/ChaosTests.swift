@@ -89,13 +89,23 @@ import Testing
             var restartedPostgres = false
             var restarted: Set<Int> = []
             let openNotHeld = "SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'leased') AND not_before < now() + interval '12 hours'"
-            while round < 400 {
+            let doneJobs = "SELECT count(*) AS n FROM jobs WHERE state = 'done'"
+            // Kills are paced by work, not by a clock: before each, the workers have finished `step` more jobs
+            // (or all they can before the held ones return), so however slow the machine, the sweep moves on.
+            let step = max(1, total / 40)
+            var done = await cluster.count(doneJobs) ?? 0
+            while true {
                 let chaosDone = restartedPostgres && restarted.count == 2
                 if chaosDone, (await cluster.count(openNotHeld) ?? 1) == 0 { break }
+                let before = done
+                try await waitUntil("\(step) more jobs done since the last kill", every: .milliseconds(100)) {
+                    // nil while PostgreSQL restarts: no progress seen yet.
+                    done = await cluster.count(doneJobs) ?? before
+                    if done >= before + step { return true }
+                    return (await cluster.count(openNotHeld) ?? 1) == 0
+                }
                 round += 1
-                try await Task.sleep(for: .milliseconds(700))
                 try cluster.killAndReplaceWorker(round % 4)
-                let done = await cluster.count("SELECT count(*) AS n FROM jobs WHERE state = 'done'") ?? 0
                 if done > total / 4, restarted.insert(0).inserted { try cluster.restartCoordinator(0) }
                 if done > total / 3, !restartedPostgres {
                     restartedPostgres = true
