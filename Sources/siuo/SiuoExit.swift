@@ -9,10 +9,10 @@ enum SiuoExit: Int32, CaseIterable {
     case success = 0
     /// It could not: the database, coordinator or a file write failed, a
     /// named sweep or dataset does not exist (`run`: jobs failed for good,
-    /// or the sweep is paused or cancelled).
+    /// the sweep is paused or cancelled, or its status cannot be read).
     case failure = 1
     /// Bad input, found before anything was written: unknown flags or
-    /// values out of range, a sweep file with problems (each named by file,
+    /// values out of range, missing or shared tokens, a sweep file with problems (each named by file,
     /// line and field), dataset files that cannot be imported, a report file
     /// whose format its extension does not tell, a labels file with problems
     /// (each named by file, line and field; nothing is written).
@@ -29,9 +29,10 @@ enum SiuoExit: Int32, CaseIterable {
     var meaning: String {
         switch self {
         case .success: "success"
-        case .failure: "failure (the database, the coordinator or a file; `run`: jobs failed for good, or the sweep is paused or cancelled)"
+        case .failure:
+            "failure (the database, the coordinator or a file; `run`: jobs failed for good, the sweep is paused or cancelled, or its status cannot be read)"
         case .badInput:
-            "bad input, found before anything was written (flags, a sweep file with problems, dataset files, a report file extension that names no format, a labels file with problems)"
+            "bad input, found before anything was written (flags, tokens, a sweep file with problems, dataset files, a report file extension that names no format, a labels file with problems)"
         case .budgetSpent: "the sweep's budget_usd is spent while jobs wait"
         case .interrupted: "interrupted (SIGINT/SIGTERM); run it again to resume"
         }

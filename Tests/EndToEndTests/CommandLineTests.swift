@@ -36,6 +36,24 @@ import Testing
         let run = try await SiuoProcess.run(["run", "--help"]).stdout.replacingOccurrences(of: "\n", with: " ")
             .split(separator: " ").joined(separator: " ")
         #expect(run.contains("3 the sweep's budget_usd is spent") && run.contains("130 interrupted"))
+        for command in [["bench"], ["bench", "coordinator"], ["bench", "worker"], ["bench", "sweep"], ["bench", "batch"]] {
+            let help = try await SiuoProcess.run(command + ["--help"]).stdout.replacingOccurrences(of: "\n", with: " ")
+            #expect(help.split(separator: " ").joined(separator: " ").contains("Exit status: 0 success; 1 failure"), "\(command)")
+        }
+    }
+
+    /// The README's and the operations guide's tables list exactly the statuses `siuo --help` gives (`SiuoExit`).
+    @Test func theDocumentedExitStatusesAreTheOnesTheCommandsGive() async throws {
+        guard SiuoProcess.requireBinary() else { return }
+        let help = try await SiuoProcess.run(["--help"]).stdout.replacingOccurrences(of: "\n", with: " ")
+        let paragraph = try #require(help.firstMatch(of: /Exit status: ([^.]*)\./)?.1)
+        let codes = Set(paragraph.split(separator: ";").compactMap { Int($0.trimmingCharacters(in: .whitespaces).prefix { $0.isNumber }) })
+        #expect(codes == [0, 1, 2, 3, 130], "\(paragraph)")
+        for file in ["README.md", "docs/operations.md"] {
+            let text = try String(contentsOfFile: RepositoryPaths.root + "/" + file, encoding: .utf8)
+            let rows = Set(text.split(separator: "\n").compactMap { line in line.firstMatch(of: #/^\| (\d+) \| /#).flatMap { Int($0.1) } })
+            #expect(rows == codes, "\(file): \(rows.sorted())")
+        }
     }
 
     @Test func aBadSweepFileExits2WithOneLineNamingFileLineAndField() async throws {

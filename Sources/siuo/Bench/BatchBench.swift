@@ -17,6 +17,8 @@ struct BatchBench: AsyncParsableCommand {
             at the same limits as `siuo bench sweep` (targets 300 rpm, judge 1800 rpm). Goals: batch cost at most \
             0.52 of live; batch wall time at most the delay plus 60 s. Judge re-asks (a first answer with no \
             readable verdict) always go live, at full price: --reliable-judge shows the batched requests alone.
+
+            \(SiuoExit.discussion())
             """)
 
     @Option(help: "Cases (spread over the nine categories by their real sizes).") var cases = 167

@@ -5,6 +5,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print figures.",
+        discussion: SiuoExit.discussion(),
         subcommands: [CoordinatorBench.self, WorkerBench.self, SweepBench.self, BatchBench.self]
     )
 }

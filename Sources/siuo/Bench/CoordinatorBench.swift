@@ -11,7 +11,8 @@ import Shared
 struct CoordinatorBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coordinator",
-        abstract: "Jobs per second through the coordinator API vs. a raw SQL loop (uses a scratch database).")
+        abstract: "Jobs per second through the coordinator API vs. a raw SQL loop (uses a scratch database).",
+        discussion: SiuoExit.discussion())
 
     @Option(help: "Jobs per run.") var jobs = 20_000
     @Option(help: "Concurrent clients.") var clients = 8

@@ -15,6 +15,8 @@ struct SweepBench: AsyncParsableCommand {
             Defaults: 167 cases, 3 samples, targets 300 rpm and judge 1800 rpm, so the judge's ~2,700 requests \
             bind at about 90 s. With --adaptive the sweep names no rpm: the coordinator starts at 60/min and \
             climbs while the mock enforces the same limits; the bench samples each bucket's rate every second.
+
+            \(SiuoExit.discussion())
             """)
 
     @Option(help: "Cases (spread over the nine categories by their real sizes).") var cases = 167

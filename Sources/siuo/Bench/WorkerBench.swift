@@ -10,7 +10,8 @@ import Shared
 struct WorkerBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
-        abstract: "Requests per second, CPU per request and peak RSS of one worker process against the mock provider.")
+        abstract: "Requests per second, CPU per request and peak RSS of one worker process against the mock provider.",
+        discussion: SiuoExit.discussion())
 
     @Option(help: "MCQA jobs (one request each).") var jobs = 20_000
     @Option(name: .customLong("in-flight"), help: "The worker's --concurrency.") var inFlight = 1_000
