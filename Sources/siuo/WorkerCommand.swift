@@ -30,8 +30,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds running jobs may take to finish after SIGTERM before they are released.", valueName: "seconds"))
     var grace = 20.0
 
-    @Option(name: .customLong("request-timeout"), help: ArgumentHelp("Seconds one provider request may take.", valueName: "seconds"))
-    var requestTimeout = 180.0
+    @OptionGroup var requestTimeout: RequestTimeoutOption
 
     @Option(name: .customLong("worker-id"), help: "This worker's id in leases (default: host-pid-random).")
     var workerID: String?
@@ -44,8 +43,8 @@ struct WorkerCommand: AsyncParsableCommand {
     func validate() throws {
         guard concurrency > 0 else { throw ValidationError("--concurrency must be at least 1, got \(concurrency)") }
         if let metricsListen { _ = try CoordinatorCommand.parse(metricsListen, option: "--metrics-listen") }
-        guard grace >= 0, grace.isFinite, requestTimeout > 0, requestTimeout.isFinite, requestTimeout <= 86_400 else {
-            throw ValidationError("--grace and --request-timeout must be positive numbers of seconds (a day at most)")
+        guard grace >= 0, grace.isFinite, grace <= 86_400 else {
+            throw ValidationError("--grace must be a number of seconds from 0 to a day, got \(grace)")
         }
     }
 
@@ -89,7 +88,7 @@ struct WorkerCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data(serving.utf8))
         }
         let worker = WorkerService.connected(
-            to: client, keys: keys, settings: settings, requestTimeout: requestTimeout, logger: logger, metrics: metrics)
+            to: client, keys: keys, settings: settings, requestTimeout: requestTimeout.seconds, logger: logger, metrics: metrics)
         // Listed last, so a graceful shutdown stops the worker first and the
         // probes answer while it drains; the worker ending ends the probes too.
         services.append(

@@ -133,6 +133,10 @@ import Testing
         // A pool without connections is bad input too, not a crash.
         let pool = try await SiuoProcess.run(["coordinator", "--pool-size", "0"], environment: nowhere)
         #expect(pool.status == 2 && pool.stderr.contains("--pool-size"), "\(pool.output)")
+        for command in [["run", "sweep.yaml", "--request-timeout", "0"], ["worker", "--request-timeout=-1"]] {
+            let timeout = try await SiuoProcess.run(command, environment: nowhere)
+            #expect(timeout.status == 2 && timeout.stderr.contains("--request-timeout must be a positive number"), "\(timeout.output)")
+        }
     }
 
     @Test func dbStatusJSONIsOneDocument() async throws {

@@ -184,10 +184,13 @@ import Testing
         let (folder, demo, url) = (scene.folder, scene.text, scene.url)
         // Five minutes of lease: waiting out the TTL cannot happen within this test.
         let file = try folder.write("slow.yaml", demo.replacingOccurrences(of: "lease_ttl_s: 30", with: "lease_ttl_s: 300"))
-        // Answers take almost three minutes, so the first run's jobs are still leased when it is killed (no
-        // longer: `siuo run` gives a provider request 180 s, and a timed-out request would count an attempt).
-        _ = try folder.write("slow.mock.json", #"{"latency_ms": {"mean": 170000, "jitter": 0}}"#)
-        let arguments = ["run", file, "--database-url", url, "--data-dir", folder.path + "/pg", "--workers", "1", "--concurrency", "4"]
+        // Answers take an hour, so the first run's jobs are still leased when it is killed, however slow the
+        // machine; the runs give a request two (a timed-out request would count an attempt).
+        _ = try folder.write("slow.mock.json", #"{"latency_ms": {"mean": 3600000, "jitter": 0}}"#)
+        let arguments = [
+            "run", file, "--database-url", url, "--data-dir", folder.path + "/pg", "--workers", "1", "--concurrency", "4",
+            "--request-timeout", "7200",
+        ]
         let pool = PostgresPool(url: url, size: 1)
 
         let first = try SiuoProcess(arguments, waitForAddress: false)

@@ -31,6 +31,7 @@ struct RunCommand: AsyncParsableCommand {
     var mockConfig: String?
     @Flag(name: .customLong("dry-run"), help: "Validate the file, print job counts and an estimate, and exit.") var dryRun = false
     @OptionGroup var limit: CaseLimitOption
+    @OptionGroup var requestTimeout: RequestTimeoutOption
 
     func validate() throws {
         guard workers > 0, concurrency > 0 else { throw ValidationError("--workers and --concurrency must be at least 1") }
@@ -110,7 +111,8 @@ struct RunCommand: AsyncParsableCommand {
         let outcome = RunOutcome()
         let driver = RunDriver(
             definition: definition, coordinatorURL: address, adminToken: adminToken, workerToken: workerToken,
-            workerIDs: workerIDs, concurrency: concurrency, limit: limit.value, outcome: outcome, progress: progress.mode,
+            workerIDs: workerIDs, concurrency: concurrency, requestTimeout: requestTimeout.seconds, limit: limit.value, outcome: outcome,
+            progress: progress.mode,
             logger: logger)
         let group = ServiceGroup(
             configuration: .init(

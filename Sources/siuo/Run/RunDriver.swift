@@ -16,6 +16,8 @@ struct RunDriver: Service {
     /// The local workers' ids (recorded, so a later run can take back their leases if this one is killed).
     let workerIDs: [String]
     let concurrency: Int
+    /// Seconds one provider request may take (`--request-timeout`).
+    let requestTimeout: Double
     /// `--limit`: the first N cases only.
     let limit: Int?
     let outcome: RunOutcome
@@ -31,7 +33,9 @@ struct RunDriver: Service {
         let workerGroup = ServiceGroup(
             configuration: .init(
                 services: workerIDs.map { id in
-                    .init(service: Self.worker(id: id, base: base, token: workerToken, concurrency: concurrency, logger: logger))
+                    .init(
+                        service: Self.worker(
+                            id: id, base: base, token: workerToken, concurrency: concurrency, requestTimeout: requestTimeout, logger: logger))
                 }, logger: logger))
         let running = Task { try await workerGroup.run() }
         let printer = ProgressPrinter(mode: progress, output: .standardError)
@@ -90,12 +94,12 @@ struct RunDriver: Service {
         }
     }
 
-    static func worker(id: String, base: String, token: String, concurrency: Int, logger: Logger) -> WorkerService {
+    static func worker(id: String, base: String, token: String, concurrency: Int, requestTimeout: Double, logger: Logger) -> WorkerService {
         let client = CoordinatorClient(baseURL: base, token: token)
         let keys = KeyRing(environment: ProcessInfo.processInfo.environment)
         var settings = WorkerSettings(concurrency: concurrency, workerID: id)
         settings.gracePeriod = .seconds(10)
-        return WorkerService.connected(to: client, keys: keys, settings: settings, requestTimeout: 180, logger: logger)
+        return WorkerService.connected(to: client, keys: keys, settings: settings, requestTimeout: requestTimeout, logger: logger)
     }
 }
 
