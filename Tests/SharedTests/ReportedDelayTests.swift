@@ -9,6 +9,8 @@ import Testing
         #expect(ReportedDelay.milliseconds(1.5) == 1500)
         #expect(ReportedDelay.milliseconds(-3) == 0)
         #expect(ReportedDelay.milliseconds(1e12) == ReportedDelay.maxMilliseconds)
+        #expect(ReportedDelay.milliseconds(.infinity) == ReportedDelay.maxMilliseconds)
+        #expect(ReportedDelay.milliseconds(.nan) == 0)
     }
 
     @Test func secondsStayWithinADay() {

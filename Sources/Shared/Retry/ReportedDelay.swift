@@ -9,7 +9,8 @@ public enum ReportedDelay {
 
     /// `seconds` as the milliseconds a worker reports, rounded up (a wait is never cut short) and capped at a day.
     public static func milliseconds(_ seconds: Double) -> Int {
-        Int(min(max(seconds, 0) * 1000, Double(maxMilliseconds)).rounded(.up))
+        guard !seconds.isNaN else { return 0 }
+        return Int(min(max(seconds, 0) * 1000, Double(maxMilliseconds)).rounded(.up))
     }
 
     /// Reported `milliseconds` as the seconds the coordinator waits, within 0 s…1 day.
