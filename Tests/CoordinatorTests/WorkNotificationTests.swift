@@ -24,7 +24,7 @@ import Testing
         try await TestCoordinator.with(pool: poolA, leaseWait: Self.slowRecheck, listening: true) { urlA, apiA in
             try await TestCoordinator.with(pool: poolB, leaseWait: Self.slowRecheck, listening: true) { urlB, apiB in
                 try await waitUntil("both listeners listen") { apiA.signal.hearsOtherReplicas && apiB.signal.hearsOtherReplicas }
-                let page = try await CurlMultiClient.shared.send(HTTPClientRequest(url: urlB + "/metrics", timeout: 300))
+                let page = try await TestHTTP.send(urlB + "/metrics")
                 #expect(page.text.contains("\nsiuo_work_listener_up 1"), "the listener's state is a metric")
                 let lease = Task { try await TestCoordinator.worker(urlB).lease(Self.longPoll(definition)) }
                 try await waitUntil("the lease request waits on B") { apiB.signal.waiting > 0 }

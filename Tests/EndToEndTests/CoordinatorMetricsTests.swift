@@ -24,7 +24,7 @@ import Testing
     }
 
     static func scrape(_ base: String) async throws -> [String: Family] {
-        let page = try await CurlMultiClient.shared.send(HTTPClientRequest(url: base + "/metrics", timeout: 300))
+        let page = try await TestHTTP.send(base + "/metrics")
         #expect(page.status == 200)
         let folder = try TemporaryFolder()
         defer { folder.remove() }

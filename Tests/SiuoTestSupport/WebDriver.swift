@@ -203,8 +203,7 @@ public struct WebDriverSession: Sendable {
 
     private static func call(_ url: String, method: String, body: [String: Any]?) async throws -> Any? {
         let bytes = try body.map { Array(try JSONSerialization.data(withJSONObject: $0)) }
-        let response = try await CurlMultiClient.shared.send(
-            HTTPClientRequest(method: method, url: url, headers: ["Content-Type": "application/json"], body: bytes, timeout: 300))
+        let response = try await TestHTTP.send(url, method: method, body: bytes)
         let object = try? JSONSerialization.jsonObject(with: Data(response.body), options: [.fragmentsAllowed]) as? [String: Any]
         let value = object?["value"]
         guard (200..<300).contains(response.status) else {

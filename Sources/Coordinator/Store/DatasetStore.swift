@@ -24,10 +24,8 @@ public struct DatasetStore: Sendable {
     /// Writes `dataset` in one transaction, or nothing at all.
     @discardableResult
     public func importDataset(_ dataset: LoadedDataset, replace: Bool) async throws -> ImportOutcome {
-        let images = Set(dataset.images.map(\.name))
-        if let orphan = dataset.cases.first(where: { !images.contains($0.imageName) }) {
-            throw DatasetStoreError.missingImage(name: dataset.name, questionID: orphan.questionID, image: orphan.imageName)
-        }
+        // Checked before anything is written: every case's image is in the dataset.
+        let imageHashes = try Self.imageHashes(dataset)
         return try await pool.withTransaction { connection in
             // Two imports of one name queue up instead of racing.
             try await connection.query(LockSQL.named, ["dataset:" + dataset.name])
@@ -46,7 +44,7 @@ public struct DatasetStore: Sendable {
                     dataset.name, dataset.contentSHA256, dataset.cases.count, dataset.categoryCount,
                     dataset.images.count, dataset.cases.contains { $0.mcqa != nil },
                 ])[0].decode(Int64.self, "id")
-            try await insertCases(dataset, datasetID: datasetID, on: connection)
+            try await insertCases(dataset, imageHashes: imageHashes, datasetID: datasetID, on: connection)
             return outcome
         }
     }
@@ -72,16 +70,20 @@ public struct DatasetStore: Sendable {
         }
     }
 
-    /// The sha256 of `testCase`'s image (every case's image was checked to be in the dataset).
-    private static func hash(of testCase: DatasetCase, in hashes: [String: String], dataset: String) throws -> String {
-        guard let hash = hashes[testCase.imageName] else {
-            throw DatasetStoreError.missingImage(name: dataset, questionID: testCase.questionID, image: testCase.imageName)
+    /// The sha256 of each case's image, in case order; a case naming an image the dataset does not hold is refused.
+    private static func imageHashes(_ dataset: LoadedDataset) throws -> [String] {
+        let hashes = Dictionary(dataset.images.map { ($0.name, $0.sha256) }) { first, _ in first }
+        return try dataset.cases.map { testCase in
+            guard let hash = hashes[testCase.imageName] else {
+                throw DatasetStoreError.missingImage(name: dataset.name, questionID: testCase.questionID, image: testCase.imageName)
+            }
+            return hash
         }
-        return hash
     }
 
-    private func insertCases(_ dataset: LoadedDataset, datasetID: Int64, on connection: PostgresConnection) async throws {
-        let hashes = Dictionary(uniqueKeysWithValues: dataset.images.map { ($0.name, $0.sha256) })
+    private func insertCases(
+        _ dataset: LoadedDataset, imageHashes: [String], datasetID: Int64, on connection: PostgresConnection
+    ) async throws {
         let cases = dataset.cases
         try await connection.query(
             DatasetSQL.insertCases,
@@ -92,7 +94,7 @@ public struct DatasetStore: Sendable {
                 PostgresTextArray(cases.map(\.category)),
                 PostgresTextArray(cases.map(\.question)),
                 PostgresTextArray(cases.map(\.imageName)),
-                PostgresTextArray(try cases.map { try Self.hash(of: $0, in: hashes, dataset: dataset.name) }),
+                PostgresTextArray(imageHashes),
                 PostgresTextArray(cases.map(\.safetyWarning)),
                 PostgresTextArray(cases.map(\.referenceAnswer)),
                 PostgresTextArray(cases.map { $0.generationItem.canonicalString() }),

@@ -31,7 +31,7 @@ extension JobSQL {
     /// Fencing for a batch: the jobs whose ($1[i], $2[i]) lease is current
     /// (matched as `fence` says), locked.
     static let fenceBatch = """
-        SELECT \(JobSQL.fencedColumns)
+        SELECT \(fencedColumns)
         FROM jobs j
         JOIN models m ON m.id = j.model_id
         JOIN unnest($1::bigint[], $2::uuid[]) AS l(id, token) ON l.id = j.id AND l.token = j.lease_token
