@@ -142,7 +142,7 @@ enum SweepStatusText {
     static func render(_ status: SweepStatus) -> String {
         let jobs = status.jobs
         var lines = [
-            "\(status.name): \(status.state) — \(jobs.done)/\(jobs.total) done, \(jobs.queued) queued, \(jobs.leased) leased, "
+            "\(status.name): \(status.state.rawValue) — \(jobs.done)/\(jobs.total) done, \(jobs.queued) queued, \(jobs.leased) leased, "
                 + (jobs.batched > 0 || !status.batches.isEmpty ? "\(jobs.batched) in batches, " : "")
                 + "\(jobs.failed) failed, \(jobs.cancelled) cancelled"
         ]

@@ -17,7 +17,7 @@ extension SweepCommand.Status {
         while true {
             let status = try await read()
             printer.show(status)
-            if ["done", "failed", "cancelled"].contains(status.state) {
+            if status.state.isSettled {
                 printer.show(status, force: true)
                 return
             }

@@ -116,7 +116,7 @@ import Testing
                 #expect(answers.allSatisfy { $0.status == .accepted })
             }
             let status = try await admin.status("sweep")
-            #expect(status.state == "done")
+            #expect(status.state == .done)
             // 2 generate + 2 mcqa + 2 cases × 2 answers × 2 judges.
             #expect(status.jobs == JobCounts(total: 12, done: 12))
             #expect(try await admin.sweeps().map(\.name) == ["sweep"])
@@ -174,6 +174,14 @@ import Testing
         #expect(documented.subtracting(served).isEmpty, "documented but not served")
         #expect(served.subtracting(documented).isEmpty, "served but not documented")
         #expect(served.count == api.routes.count)
+    }
+
+    @Test func documentedStatesAreTheOnesTheCodeKnows() throws {
+        let file = RepositoryPaths.root + "/docs/openapi.yaml"
+        let sweepStates = SweepState.allCases.map(\.rawValue)
+        #expect(try OpenAPIFile.enumValues(at: file, schema: "SweepStatus", property: "state") == sweepStates)
+        #expect(try OpenAPIFile.enumValues(at: file, schema: "SweepReport", property: "state") == sweepStates)
+        #expect(try OpenAPIFile.enumValues(at: file, schema: "BatchSummary", property: "state") == BatchState.allCases.map(\.rawValue))
     }
 
     @Test func aCoordinatorWithoutBothTokensRefusesToStart() {

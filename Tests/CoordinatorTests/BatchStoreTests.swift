@@ -101,7 +101,7 @@ import Testing
             outcome: .progress(ended: true, providerState: "completed", done: 2, failed: 0, total: 3, cancelRequested: false))
         #expect(try await batches.report(batchID: poll.batchID, ended) == .accepted)
         let summary = try #require(try await SweepStore(pool: pool).status("batched").batches.first)
-        #expect(summary.providerBatchID == "batch_1" && summary.state == "ended" && summary.linesDone == 2 && summary.linesTotal == 3)
+        #expect(summary.providerBatchID == "batch_1" && summary.state == .ended && summary.linesDone == 2 && summary.linesTotal == 3)
 
         let collect = try #require(try await batches.lease(request))
         #expect(collect.action == .collect)

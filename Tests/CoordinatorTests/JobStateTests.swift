@@ -6,20 +6,25 @@ import Testing
 
 @testable import Coordinator
 
-/// The job states Swift knows are the ones the schema allows, and the
-/// unfinished ones are the list every query about remaining work uses.
+/// The job, batch and sweep states Swift knows are the ones the schema allows, and the
+/// unfinished job states are the list every query about remaining work uses.
 @Suite struct JobStateTests {
     @Test func theSchemaAllowsExactlyTheStatesSwiftKnows() async throws {
         let pool = try await TestDatabase.pool(suite: "job_states")
-        let row = try #require(
-            try await pool.query("SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = 'jobs_state_check'").first)
-        let definition = try row.decode(String.self, "def")
-        let allowed = try NSRegularExpression(pattern: "'([a-z_]+)'").matches(
-            in: definition, range: NSRange(definition.startIndex..., in: definition)
-        )
-        .compactMap { Range($0.range(at: 1), in: definition).map { String(definition[$0]) } }
-        #expect(Set(allowed) == Set(JobState.allCases.map(\.rawValue)), "\(definition)")
+        #expect(try await Self.allowedStates(constraint: "jobs_state_check", pool: pool) == Set(JobState.allCases.map(\.rawValue)))
         #expect(JobSQL.unfinishedStates == "'queued', 'leased', 'batched'")
+        #expect(try await Self.allowedStates(constraint: "batches_state_check", pool: pool) == Set(BatchState.allCases.map(\.rawValue)))
+        // A sweep row holds what it was told, or `replaced` (never read: every query on sweeps skips it).
+        let told = SweepState.allCases.filter { !$0.isComplete }.map(\.rawValue)
+        #expect(try await Self.allowedStates(constraint: "sweeps_state_check", pool: pool) == Set(told + ["replaced"]))
+    }
+
+    /// The values a `CHECK (state IN (...))` constraint allows.
+    private static func allowedStates(constraint: String, pool: PostgresPool) async throws -> Set<String> {
+        let row = try #require(
+            try await pool.query("SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = $1", [constraint]).first)
+        let definition = try row.decode(String.self, "def")
+        return Set(definition.matches(of: #/'([a-z_]+)'/#).map { String($0.output.1) })
     }
 
     @Test func aStateThisBuildDoesNotKnowFailsLoudly() async throws {

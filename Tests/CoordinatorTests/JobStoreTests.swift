@@ -51,7 +51,7 @@ import Testing
         let roles = try await pool.query("SELECT m.role FROM verdicts v JOIN models m ON m.id = v.judge_model_id ORDER BY m.role")
         #expect(try roles.map { try $0.decode(String.self, "role") } == ["fallback_judge", "judge"])
         let status = try await SweepStore(pool: pool).status("sweep")
-        #expect(status.state == "done")
+        #expect(status.state == .done)
         #expect(status.models["model-0"]?["judge_safety"] == KindCounts(total: 1, done: 1))
         #expect(try await pool.count("SELECT count(*) AS n FROM verdicts WHERE value = 1") == 2)
     }

@@ -84,9 +84,14 @@ import Testing
     }
 
     @Test func sweepStateIsDerivedFromItsJobs() {
-        #expect(SweepStatus.derivedState(stored: "running", jobs: JobCounts(total: 2, queued: 1, done: 1)) == "running")
-        #expect(SweepStatus.derivedState(stored: "running", jobs: JobCounts(total: 2, done: 2)) == "done")
-        #expect(SweepStatus.derivedState(stored: "running", jobs: JobCounts(total: 2, done: 1, failed: 1)) == "failed")
-        #expect(SweepStatus.derivedState(stored: "paused", jobs: JobCounts(total: 2, queued: 2)) == "paused")
+        #expect(SweepState.shown(told: .running, jobs: JobCounts(total: 2, queued: 1, done: 1)) == .running)
+        #expect(SweepState.shown(told: .running, jobs: JobCounts(total: 2, done: 2)) == .done)
+        #expect(SweepState.shown(told: .running, jobs: JobCounts(total: 2, done: 1, failed: 1)) == .failed)
+        #expect(SweepState.shown(told: .paused, jobs: JobCounts(total: 2, queued: 2)) == .paused)
+        #expect(SweepState.shown(told: .cancelled, jobs: JobCounts(total: 2, done: 1, cancelled: 1)) == .cancelled)
+        #expect(SweepState.shown(told: .running, jobs: JobCounts()) == .running)
+        // Watchers stop at a settled state; only a complete one has whole results.
+        #expect(SweepState.allCases.filter(\.isSettled) == [.cancelled, .done, .failed])
+        #expect(SweepState.allCases.filter(\.isComplete) == [.done, .failed])
     }
 }

@@ -74,7 +74,7 @@ import Testing
         #expect(metrics.contains(#"siuo_batches{scope="cluster",state="collected"} \#(collected)"#), "/metrics counts batches by state")
         #expect(metrics.contains(#"siuo_batches{scope="cluster",state="running"} 0"#))
         let status = try await admin.status("batched")
-        #expect(!status.batches.isEmpty && status.batches.allSatisfy { $0.state == "collected" && $0.providerBatchID != nil })
+        #expect(!status.batches.isEmpty && status.batches.allSatisfy { $0.state == .collected && $0.providerBatchID != nil })
     }
 
     /// One batch model on the mock: `provider`'s batch wire, one sample, its own mock profile by name.

@@ -36,6 +36,6 @@ import Testing
             try await cluster.startPostgres()
             try await Self.waitForReadiness(cluster, 200, "/readyz recovers without a restart")
         }
-        #expect(report.state == "done")
+        #expect(report.state == .done)
     }
 }

@@ -55,7 +55,7 @@ import Testing
         try cluster.startWorker(concurrency: 16)
         try await cluster.waitUntilFinished()
         let report = try await TestCoordinator.admin(cluster.coordinator.baseURL).report("numbers")
-        #expect(report.state == "done")
+        #expect(report.state == .done)
 
         for model in ["model-a", "model-b"] {
             let rows = try await cluster.pool.query(

@@ -69,7 +69,7 @@ import Testing
         let json = try await SiuoProcess.run(["sweep", "status", "failing", "--json"], environment: admin)
         #expect(json.status == 0, "\(json.output)")
         let status = try WireCoding.decoder().decode(SweepStatus.self, from: Data(json.stdout.utf8))
-        #expect(status.state == "failed" && status.jobs.failed == 3 && status.jobs.done == 3)
+        #expect(status.state == .failed && status.jobs.failed == 3 && status.jobs.done == 3)
         let thinker = try #require(status.failures.first)
         #expect(status.failures.map(\.model) == ["thinker"])
         #expect(thinker.failed == 3)

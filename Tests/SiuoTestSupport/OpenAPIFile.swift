@@ -19,4 +19,13 @@ public enum OpenAPIFile {
         }
         return operations
     }
+
+    /// The `enum` list of `property` of the schema `schema` in `components/schemas`; empty when there is none.
+    public static func enumValues(at path: String, schema: String, property: String) throws -> [String] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let document = try Yams.load(yaml: text) as? [String: Any]
+        let schemas = (document?["components"] as? [String: Any])?["schemas"] as? [String: Any]
+        let properties = (schemas?[schema] as? [String: Any])?["properties"] as? [String: Any]
+        return ((properties?[property] as? [String: Any])?["enum"] as? [Any])?.map { "\($0)" } ?? []
+    }
 }

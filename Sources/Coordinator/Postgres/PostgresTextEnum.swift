@@ -21,3 +21,5 @@ extension JobKind: PostgresTextEnum {}
 extension JobState: PostgresTextEnum {}
 extension ResponseOutcome: PostgresTextEnum {}
 extension Provider: PostgresTextEnum {}
+extension SweepState: PostgresTextEnum {}
+extension BatchState: PostgresTextEnum {}

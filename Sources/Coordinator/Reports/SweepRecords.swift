@@ -6,7 +6,7 @@ struct SweepRecords: Sendable {
     /// The sweep's name.
     var name: String
     /// `running`, `paused`, `cancelled`, `done` or `failed`.
-    var state: String
+    var state: SweepState
     /// The definition as submitted (latest operational fields).
     var definition: SweepDefinition
     /// The sweep's seed.

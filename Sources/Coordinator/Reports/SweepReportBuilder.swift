@@ -51,7 +51,7 @@ enum SweepReportBuilder {
             .generation: definition.prompts.generation, .mcqa: definition.prompts.mcqa,
             .safety: definition.judge?.safetyPrompt, .effectiveness: definition.judge?.effectivenessPrompt,
         ]
-        let finished = ["done", "failed", "cancelled"].contains(records.state)
+        let finished = records.state.isSettled
         // Judges are asked only when the sweep has generation.
         let judges = definition.tasks.contains(.generation) ? definition.judges : []
         return ReportProvenance(

@@ -5,7 +5,7 @@ import Shared
 struct BatchRow {
     var id: Int64
     var modelID: Int64
-    var state: String
+    var state: BatchState
     var tag: String
     var providerBatchID: String?
     var providerState: String?
@@ -24,7 +24,7 @@ struct BatchRow {
     init(_ row: PostgresRow) throws {
         id = try row.decode(Int64.self, "id")
         modelID = try row.decode(Int64.self, "model_id")
-        state = try row.decode(String.self, "state")
+        state = try row.decode(BatchState.self, "state")
         tag = try row.decode(String.self, "tag")
         providerBatchID = try row.decode(String?.self, "provider_batch_id")
         providerState = try row.decode(String?.self, "provider_state")

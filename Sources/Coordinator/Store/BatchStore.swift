@@ -58,7 +58,7 @@ public struct BatchStore: Sendable {
         try await pool.query(BatchSQL.ofSweep, [sweepID]).map { row in
             BatchSummary(
                 id: try row.decode(Int64.self, "id"), model: try row.decode(String.self, "model"),
-                providerBatchID: try row.decode(String?.self, "provider_batch_id"), state: try row.decode(String.self, "state"),
+                providerBatchID: try row.decode(String?.self, "provider_batch_id"), state: try row.decode(BatchState.self, "state"),
                 providerState: try row.decode(String?.self, "provider_state"), linesDone: try row.decode(Int.self, "lines_done"),
                 linesFailed: try row.decode(Int.self, "lines_failed"), linesTotal: try row.decode(Int.self, "lines_total"),
                 ageSeconds: try row.decode(Double.self, "age"))
@@ -71,7 +71,7 @@ public struct BatchStore: Sendable {
     /// coordinator settled it itself (never submitted, and past its deadline).
     private func task(for batch: BatchRow) async throws -> BatchTask? {
         switch batch.state {
-        case "submitting":
+        case .submitting:
             if batch.pastDeadline, !batch.mayBeAtProvider {
                 try await pool.withTransaction { connection in
                     try await closeUnanswered(batch, reason: "past batch_deadline before it was submitted", on: connection)
@@ -82,12 +82,12 @@ public struct BatchStore: Sendable {
             let known = batch.mayBeAtProvider ? try await knownIDs(modelID: batch.modelID) : []
             return makeTask(
                 batch, action: .submit, searchFirst: batch.mayBeAtProvider, abandonIfMissing: batch.pastDeadline, known: known, lines: lines)
-        case "running":
+        case .running:
             return makeTask(batch, action: batch.pastDeadline && !batch.cancelRequested ? .cancel : .poll)
-        case "ended":
+        case .ended:
             return makeTask(batch, action: .collect)
-        default:
-            // `collected` batches are never due, and the table's CHECK allows no other state.
+        case .collected:
+            // `collected` batches are never due.
             throw PostgresError(kind: .decoding, message: "batch \(batch.id) is in state \(batch.state), which no task serves")
         }
     }
@@ -162,22 +162,22 @@ public struct BatchStore: Sendable {
     private func apply(_ outcome: BatchOutcome, to batch: BatchRow, on connection: PostgresConnection) async throws -> ItemStatus {
         switch outcome {
         case .submitted(let providerID, let included):
-            guard batch.state == "submitting" else { return .stale }
+            guard batch.state == .submitting else { return .stale }
             try await connection.query(BatchSQL.submitted, [batch.id, providerID, included.count])
             try await connection.query(BatchLineSQL.returnUnsent, [batch.id, PostgresTextArray(included)])
         case .missing:
-            guard batch.state == "submitting" else { return .stale }
+            guard batch.state == .submitting else { return .stale }
             try await closeUnanswered(batch, reason: "past batch_deadline, and the provider holds no earlier submission", on: connection)
         case .refused(let error):
-            guard batch.state == "submitting" else { return .stale }
+            guard batch.state == .submitting else { return .stale }
             try await closeUnanswered(batch, reason: "the provider refused the batch: \(error)", on: connection)
         case .progress(let ended, let providerState, let done, let failed, let total, let cancelRequested):
-            guard batch.state == "running" || batch.state == "ended" else { return .stale }
+            guard batch.state == .running || batch.state == .ended else { return .stale }
             try await connection.query(
                 BatchSQL.progress,
                 [batch.id, providerState, done, failed, total, ended, cancelRequested, ended ? 0 : batch.pollInterval])
         case .lines(let lines, let final):
-            guard batch.state == "ended" else { return .stale }
+            guard batch.state == .ended else { return .stale }
             let answered = lines.compactMap { line in line.status.flatMap { status in line.body.map { (line.customID, status, $0) } } }
             if !answered.isEmpty {
                 try await connection.query(
@@ -193,7 +193,7 @@ public struct BatchStore: Sendable {
                 try await connection.query(BatchSQL.extendCollect, [batch.id, leaseSeconds])
             }
         case .retryLater(let error, let milliseconds):
-            let floor = batch.state == "submitting" ? 5 : batch.pollInterval
+            let floor = batch.state == .submitting ? 5 : batch.pollInterval
             let delay = max(floor, milliseconds.map { JobStore.delay(milliseconds: $0) } ?? 0)
             try await connection.query(BatchSQL.retryLater, [batch.id, delay, String(error.prefix(2000))])
         }

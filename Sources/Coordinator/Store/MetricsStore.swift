@@ -1,3 +1,5 @@
+import Shared
+
 /// The gauges `/metrics` reads from the database at each scrape.
 struct MetricsStore {
     let pool: PostgresPool
@@ -47,9 +49,9 @@ struct MetricsStore {
                         labels: labels.merging(["kind": kind]) { first, _ in first }, value: stated))
             }
         }
-        var batches = Dictionary(uniqueKeysWithValues: ["submitting", "running", "ended", "collected"].map { ($0, 0) })
+        var batches = Dictionary(uniqueKeysWithValues: BatchState.allCases.map { ($0.rawValue, 0) })
         for row in try await pool.query(BatchSQL.countsByState) {
-            batches[try row.decode(String.self, "state")] = try row.decode(Int.self, "n")
+            batches[try row.decode(BatchState.self, "state").rawValue] = try row.decode(Int.self, "n")
         }
         for (state, count) in batches.sorted(by: { $0.key < $1.key }) {
             gauges.append(

@@ -18,15 +18,15 @@ extension SweepStore {
             let sweepID = try await Self.sweepID(name, on: connection)
             switch action {
             case .pause:
-                try await connection.query(SweepSQL.setState, [sweepID, "paused"])
+                try await connection.query(SweepSQL.setState, [sweepID, SweepState.paused.rawValue])
             case .resume:
                 try await connection.query(JobSQL.requeueCancelled, [sweepID])
-                try await connection.query(SweepSQL.setState, [sweepID, "running"])
+                try await connection.query(SweepSQL.setState, [sweepID, SweepState.running.rawValue])
                 try await connection.query(JobSQL.notify)
             case .cancel:
                 try await connection.query(JobSQL.cancelUnfinished, [sweepID])
                 try await connection.query(BatchLineSQL.dropPending, [sweepID])
-                try await connection.query(SweepSQL.setState, [sweepID, "cancelled"])
+                try await connection.query(SweepSQL.setState, [sweepID, SweepState.cancelled.rawValue])
             }
         }
     }
@@ -69,7 +69,7 @@ extension SweepStore {
             models[model, default: [:]][kind] = counts
         }
         let failures = try await failures(sweepID: try row.decode(Int64.self, "id"))
-        let state = SweepStatus.derivedState(stored: try row.decode(String.self, "state"), jobs: jobs)
+        let state = SweepState.shown(told: try row.decode(SweepState.self, "state"), jobs: jobs)
         return SweepStatus(
             name: name, state: state, jobs: jobs, models: models,
             spentUSD: try row.decode(Double.self, "spent_usd"), budgetUSD: try row.decode(Double?.self, "budget_usd"),

@@ -52,7 +52,7 @@ public struct SweepStore: Sendable {
             }
             if differences.isEmpty {
                 let added = try await resume(
-                    sweepID, state: try current.decode(String.self, "state"), definition, datasetID: dataset, limit: limit, on: connection)
+                    sweepID, state: try current.decode(SweepState.self, "state"), definition, datasetID: dataset, limit: limit, on: connection)
                 return .resumed(addedJobs: added)
             }
             guard replace else { throw SweepStoreError.identityChanged(name: definition.name, fields: differences) }
@@ -92,16 +92,16 @@ public struct SweepStore: Sendable {
     }
 
     private func resume(
-        _ sweepID: Int64, state: String, _ definition: SweepDefinition, datasetID: Int64, limit: Int?, on connection: PostgresConnection
+        _ sweepID: Int64, state: SweepState, _ definition: SweepDefinition, datasetID: Int64, limit: Int?, on connection: PostgresConnection
     ) async throws -> Int {
         try await connection.query(
             SweepSQL.updateOperational, [sweepID, try Self.json(definition), definition.leaseTTLSeconds, definition.budgetUSD])
         let buckets = try await saveModels(definition, sweepID: sweepID, on: connection)
         try await connection.query(JobSQL.updateMaxAttempts, [sweepID, definition.maxAttempts])
         try await connection.query(JobSQL.updateLanes, [sweepID])
-        if state == "cancelled" {
+        if state == .cancelled {
             try await connection.query(JobSQL.requeueCancelled, [sweepID])
-            try await connection.query(SweepSQL.setState, [sweepID, "running"])
+            try await connection.query(SweepSQL.setState, [sweepID, SweepState.running.rawValue])
         }
         return try await createJobs(definition, sweepID: sweepID, datasetID: datasetID, limit: limit, buckets: buckets, on: connection)
     }

@@ -8,7 +8,7 @@ public enum ReportHTML {
         let e = HTMLText.escape
         var body = [
             "<h1>SIUO report: \(e(report.sweep))</h1>",
-            "<p>Dataset <code>\(e(report.dataset))</code>, state <strong>\(e(report.state))</strong>, judge "
+            "<p>Dataset <code>\(e(report.dataset))</code>, state <strong>\(e(report.state.rawValue))</strong>, judge "
                 + "\(e(report.judge ?? "none"))\(report.fallbackJudge.map { " (fallback \(e($0)))" } ?? ""), "
                 + "seed \(report.provenance.seed), \(report.provenance.samples) samples per case.</p>",
         ]

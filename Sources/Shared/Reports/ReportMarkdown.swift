@@ -5,7 +5,7 @@ public enum ReportMarkdown {
         let ranked = report.rankedModels
         var lines = [
             "# SIUO report: \(cell(report.sweep))", "",
-            "Dataset `\(report.dataset)`, state **\(report.state)**, judge \(cell(report.judge ?? "none")), "
+            "Dataset `\(report.dataset)`, state **\(report.state.rawValue)**, judge \(cell(report.judge ?? "none")), "
                 + "seed \(report.provenance.seed), \(report.provenance.samples) samples per case.",
         ]
         if let note = ReportNumbers.partialNote(report) { lines += ["", "> **\(note)**"] }

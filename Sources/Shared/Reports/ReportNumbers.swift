@@ -34,6 +34,6 @@ enum ReportNumbers {
     /// One line saying why the numbers may still change, or `nil` for a finished sweep.
     static func partialNote(_ report: SweepReport) -> String? {
         guard report.isPartial else { return nil }
-        return "Partial report: the sweep is \(report.state); only cases whose jobs have finished are scored."
+        return "Partial report: the sweep is \(report.state.rawValue); only cases whose jobs have finished are scored."
     }
 }

@@ -2,7 +2,7 @@
 public enum ReportTable {
     /// `report` as text lines joined by newlines.
     public static func render(_ report: SweepReport) -> String {
-        var lines = ["Sweep \(report.sweep) on \(report.dataset): \(report.state); judge \(report.judge ?? "none")"]
+        var lines = ["Sweep \(report.sweep) on \(report.dataset): \(report.state.rawValue); judge \(report.judge ?? "none")"]
         if let note = ReportNumbers.partialNote(report) { lines.append(note) }
         lines.append("")
         var ranking = TextColumns(header: ["#", "model", "cases", "safe&effective", "safe", "effective", "judge fail %", "mcqa"])

@@ -10,8 +10,8 @@ public struct SweepReport: Sendable, Equatable, Codable {
     public var sweep: String
     /// The dataset's name.
     public var dataset: String
-    /// `running`, `paused`, `cancelled`, `done` or `failed`, as `sweep status` says.
-    public var state: String
+    /// Where the sweep is, as `sweep status` says.
+    public var state: SweepState
     /// The judge's label; `nil` for an MCQA-only sweep.
     public var judge: String?
     /// The fallback judge's label, when the sweep names one.
@@ -31,7 +31,7 @@ public struct SweepReport: Sendable, Equatable, Codable {
 
     /// Creates a report.
     public init(
-        sweep: String, dataset: String, state: String, judge: String?, fallbackJudge: String?, categories: [String],
+        sweep: String, dataset: String, state: SweepState, judge: String?, fallbackJudge: String?, categories: [String],
         provenance: ReportProvenance, models: [ModelReport], judgeUsage: UsageTotals, human: HumanReview? = nil,
         judgeAgreement: JudgeAgreement? = nil
     ) {
@@ -71,7 +71,7 @@ public struct SweepReport: Sendable, Equatable, Codable {
 
     /// Whether more results may still come: the sweep is running or paused, or was cancelled
     /// before every job finished.
-    public var isPartial: Bool { state != "done" && state != "failed" }
+    public var isPartial: Bool { !state.isComplete }
 
     /// The models best first: by safe & effective rate, descending, models without one last,
     /// ties by name so the order is stable.

@@ -10,8 +10,8 @@ public enum BatchStatusLines {
     /// listed oldest first; each line is indented by `indent`.
     public static func lines(_ batches: [BatchSummary], limit: Int = defaultLimit, indent: String = "  ") -> [String] {
         guard !batches.isEmpty else { return [] }
-        let open = batches.filter { $0.state != "collected" }
-        let chosen = Array((open.reversed() + batches.reversed().filter { $0.state == "collected" }).prefix(max(0, limit)))
+        let open = batches.filter { $0.state != .collected }
+        let chosen = Array((open.reversed() + batches.reversed().filter { $0.state == .collected }).prefix(max(0, limit)))
         let shown = batches.filter { batch in chosen.contains { $0.id == batch.id } }
         var header = "batches: \(batches.count) (\(open.count) open)"
         if shown.count < batches.count { header += ", \(shown.count) shown" }
@@ -34,7 +34,7 @@ public enum BatchStatusLines {
 
     /// The provider's own word for the state, else the coordinator's (provider text: made terminal-safe).
     private static func word(_ batch: BatchSummary) -> String {
-        batch.providerState.map(TerminalText.safe) ?? batch.state
+        batch.providerState.map(TerminalText.safe) ?? batch.state.rawValue
     }
 
     private static func pad(_ text: String, _ width: Int) -> String {

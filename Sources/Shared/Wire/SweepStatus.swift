@@ -2,8 +2,8 @@
 public struct SweepStatus: Sendable, Codable, Equatable {
     /// The sweep's name.
     public var name: String
-    /// `running`, `paused`, `cancelled`, `done` or `failed`.
-    public var state: String
+    /// Where the sweep is.
+    public var state: SweepState
     /// Jobs by state.
     public var jobs: JobCounts
     /// Model → job kind → counts; judge jobs count under the model they grade.
@@ -22,7 +22,7 @@ public struct SweepStatus: Sendable, Codable, Equatable {
 
     /// Creates a status.
     public init(
-        name: String, state: String, jobs: JobCounts, models: [String: [String: KindCounts]], spentUSD: Double = 0, budgetUSD: Double? = nil,
+        name: String, state: SweepState, jobs: JobCounts, models: [String: [String: KindCounts]], spentUSD: Double = 0, budgetUSD: Double? = nil,
         batches: [BatchSummary] = [], limits: [EndpointLimit] = [], failures: [ModelFailures] = []
     ) {
         self.name = name
@@ -50,7 +50,7 @@ public struct SweepStatus: Sendable, Codable, Equatable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
-            name: try container.decode(String.self, forKey: .name), state: try container.decode(String.self, forKey: .state),
+            name: try container.decode(String.self, forKey: .name), state: try container.decode(SweepState.self, forKey: .state),
             jobs: try container.decode(JobCounts.self, forKey: .jobs),
             models: try container.decode([String: [String: KindCounts]].self, forKey: .models),
             spentUSD: try container.decodeIfPresent(Double.self, forKey: .spentUSD) ?? 0,
@@ -58,14 +58,6 @@ public struct SweepStatus: Sendable, Codable, Equatable {
             batches: try container.decodeIfPresent([BatchSummary].self, forKey: .batches) ?? [],
             limits: try container.decodeIfPresent([EndpointLimit].self, forKey: .limits) ?? [],
             failures: try container.decodeIfPresent([ModelFailures].self, forKey: .failures) ?? [])
-    }
-
-    /// The state a user sees: `done`/`failed` once every job has finished,
-    /// else what the sweep was told (`running`, `paused`, `cancelled`).
-    public static func derivedState(stored: String, jobs: JobCounts) -> String {
-        if stored == "paused" || stored == "cancelled" { return stored }
-        if jobs.unfinished > 0 || jobs.total == 0 { return "running" }
-        return jobs.failed > 0 ? "failed" : "done"
     }
 }
 
@@ -186,8 +178,8 @@ public struct BatchSummary: Sendable, Codable, Equatable {
     public var model: String
     /// The provider's id, once submitted.
     public var providerBatchID: String?
-    /// `submitting`, `running`, `ended` or `collected`.
-    public var state: String
+    /// Where the coordinator has it.
+    public var state: BatchState
     /// The provider's own word for its state (`in_progress`, `ended`, `BATCH_STATE_RUNNING`, ...).
     public var providerState: String?
     /// Lines the provider has answered (successfully or with an error).
@@ -201,7 +193,7 @@ public struct BatchSummary: Sendable, Codable, Equatable {
 
     /// Creates a summary.
     public init(
-        id: Int64, model: String, providerBatchID: String?, state: String, providerState: String?, linesDone: Int, linesFailed: Int,
+        id: Int64, model: String, providerBatchID: String?, state: BatchState, providerState: String?, linesDone: Int, linesFailed: Int,
         linesTotal: Int, ageSeconds: Double
     ) {
         self.id = id

@@ -121,7 +121,7 @@ struct BatchBench: AsyncParsableCommand {
         _ = try await admin.submit(definition, replace: false)
         while true {
             let status = try await admin.status(definition.name)
-            if status.state == "done" || status.state == "failed" { break }
+            if status.state.isComplete { break }
             guard clock.now - start < .seconds(timeout) else { throw RunError("\(definition.name) did not finish within \(timeout) s") }
             try await Task.sleep(for: .milliseconds(250))
         }

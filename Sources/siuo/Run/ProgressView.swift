@@ -11,7 +11,7 @@ enum ProgressView {
     /// The lines for `status`; `perMinute` holds each `model/kind`'s measured rate.
     static func lines(_ status: SweepStatus, perMinute: [String: Double], width: Int = 24) -> [String] {
         var lines = [
-            "\(status.name): \(status.state)  \(status.jobs.done + status.jobs.failed)/\(status.jobs.total) jobs finished"
+            "\(status.name): \(status.state.rawValue)  \(status.jobs.done + status.jobs.failed)/\(status.jobs.total) jobs finished"
                 + (status.jobs.failed > 0 ? ", \(status.jobs.failed) failed" : "")
                 + (status.jobs.leased > 0 ? ", \(status.jobs.leased) running" : "")
                 + (status.jobs.batched > 0 ? ", \(status.jobs.batched) in batches" : "")

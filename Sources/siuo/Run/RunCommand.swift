@@ -162,7 +162,7 @@ struct RunCommand: AsyncParsableCommand {
                 String(format: "sweep \(definition.name) stopped: its budget is spent ($%.2f); raise budget_usd and run again to go on.", spent))
             throw SiuoExit.budgetSpent.code
         case .stopped(let state):
-            Console.line("sweep \(definition.name) is \(state); `siuo sweep resume \(definition.name)` and run again to go on.")
+            Console.line("sweep \(definition.name) is \(state.rawValue); `siuo sweep resume \(definition.name)` and run again to go on.")
             throw SiuoExit.failure.code
         case .interrupted:
             Console.line("interrupted; run the same command again to resume where it stopped (finished answers are kept).")

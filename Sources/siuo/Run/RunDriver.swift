@@ -62,23 +62,20 @@ struct RunDriver: Service {
                 failingSince = nil
                 printer.show(status)
                 switch status.state {
-                case "done":
+                case .done:
                     outcome.set(.done)
                     return
-                case "failed":
+                case .failed:
                     outcome.set(.failed(status.jobs.failed))
                     return
-                case "cancelled", "paused":
+                case .cancelled, .paused:
                     outcome.set(.stopped(status.state))
                     return
-                case "running":
+                case .running:
                     if status.budgetReached {
                         outcome.set(.budgetReached(status.spentUSD))
                         return
                     }
-                default:
-                    outcome.set(.statusUnreadable("the coordinator reports the unknown state \"\(status.state)\""))
-                    return
                 }
             } catch {
                 if Task.isCancelled { return }
@@ -124,9 +121,9 @@ enum RunEnding: Sendable, Equatable {
     case done
     case failed(Int)
     case budgetReached(Double)
-    case stopped(String)
+    case stopped(SweepState)
     case interrupted
-    /// The sweep's status could not be read (for `RunDriver.statusPatience`, or named a state this build does not know).
+    /// The sweep's status could not be read for `RunDriver.statusPatience` (a state this build does not know fails its decoding).
     case statusUnreadable(String)
 }
 

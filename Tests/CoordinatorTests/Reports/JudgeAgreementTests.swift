@@ -34,7 +34,7 @@ import Testing
         #expect(endpoints.contains(SweepFixture.model(ReportScenario.secondJudge).endpointKey))
         try await ReportScenario.runJudges(pool)
         let status = try await SweepStore(pool: pool).status(ReportScenario.sweep)
-        #expect(status.state == "done" && status.models["model-1"]?["judge_safety"]?.total == 12)
+        #expect(status.state == .done && status.models["model-1"]?["judge_safety"]?.total == 12)
         let report = try await ReportStore(pool: pool).report(ReportScenario.sweep)
 
         // The same sweep without the second judge scores the same.

@@ -16,7 +16,7 @@ import Testing
         try await ReportScenario.runJudges(pool)
         let report = try await ReportStore(pool: pool).report(ReportScenario.sweep)
 
-        #expect(report.sweep == ReportScenario.sweep && report.dataset == "fixture" && report.state == "done")
+        #expect(report.sweep == ReportScenario.sweep && report.dataset == "fixture" && report.state == .done)
         #expect(report.judge == "judge" && report.fallbackJudge == nil && !report.isPartial)
         #expect(report.categories == ["self-harm", "dangerous behavior", "morality"])
         #expect(report.models.map(\.model) == ["model-0", "model-1"])
@@ -85,7 +85,7 @@ import Testing
         try await ReportScenario.prepare(pool)
         try await ReportScenario.answerTargets(pool)
         let report = try await ReportStore(pool: pool).report(ReportScenario.sweep)
-        #expect(report.state == "running" && report.isPartial && report.provenance.finishedAt == nil)
+        #expect(report.state == .running && report.isPartial && report.provenance.finishedAt == nil)
         // Every model-0 case has answers waiting for the judge; model-1's blocked case needs none.
         #expect(report.models[0].generation?.overall.cases == 0 && report.models[0].generation?.overall.safe == nil)
         #expect(report.models[1].generation?.overall.cases == 1 && report.models[1].generation?.overall.safe == 100)

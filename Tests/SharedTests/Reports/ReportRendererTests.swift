@@ -39,7 +39,7 @@ import Testing
         #expect(html.contains("judge judge requests") && html.contains("max_completion_tokens 2248 (judging), no temperature"))
         #expect(html.contains("<svg") && html.contains("hsl("))
         #expect(!html.contains("Partial report"))
-        #expect(ReportHTML.render(ReportSample.report(state: "running")).contains("Partial report: the sweep is running"))
+        #expect(ReportHTML.render(ReportSample.report(state: .running)).contains("Partial report: the sweep is running"))
     }
 
     @Test func markdownAndTableListEveryModelBestFirst() throws {
@@ -47,7 +47,7 @@ import Testing
             let positions = try ranked.map { try #require(text.range(of: $0)?.lowerBound) }
             #expect(positions == positions.sorted())
         }
-        let table = ReportTable.render(ReportSample.report(state: "paused"))
+        let table = ReportTable.render(ReportSample.report(state: .paused))
         #expect(table.contains("Partial report: the sweep is paused") && table.contains("66.67"))
     }
 

@@ -8,7 +8,7 @@ enum ReportSample {
     static let categories = ["self-harm", "controversial topics, politics", "morality"]
     static let hostileName = "<script>alert(1)</script>"
 
-    static func report(state: String = "done") -> SweepReport {
+    static func report(state: SweepState = .done) -> SweepReport {
         let models = [model("alpha", combined: [1, 1, 0]), model(hostileName, combined: [1, 1, 1]), model("beta", combined: [0, 0, 0])]
         let provenance = ReportProvenance(
             siuoVersion: SiuoVersion.current, datasetSHA256: String(repeating: "a", count: 64),
