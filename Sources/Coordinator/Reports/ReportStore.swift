@@ -15,12 +15,12 @@ public struct ReportStore: Sendable {
     /// The report of the current sweep `name`, partial while it runs; `SweepStoreError.notFound`
     /// for an unknown name.
     public func report(_ name: String) async throws -> SweepReport {
-        SweepReportBuilder.build(try await SweepRecordsLoader(pool: pool).load(name), resamples: resamples)
+        try SweepReportBuilder.build(try await SweepRecordsLoader(pool: pool).load(name), resamples: resamples)
     }
 
     /// The sweep's results in SIUO's file format, per model; `SweepStoreError.notFound` for an
     /// unknown name.
     public func export(_ name: String) async throws -> SIUOExport {
-        SIUOExportBuilder.build(try await SweepRecordsLoader(pool: pool).load(name))
+        try SIUOExportBuilder.build(try await SweepRecordsLoader(pool: pool).load(name))
     }
 }

@@ -6,16 +6,17 @@ import Shared
 /// The files hold the cases the report scores, no more: a case whose generate job or judges
 /// have not finished is left out rather than written half-graded.
 enum SIUOExportBuilder {
-    /// The export of `records`.
-    static func build(_ records: SweepRecords) -> SIUOExport {
-        SIUOExport(
+    /// The export of `records`; fails as the report does on records no import writes
+    /// (`SweepRecords.mcqaResults`).
+    static func build(_ records: SweepRecords) throws -> SIUOExport {
+        try SIUOExport(
             models: Dictionary(
                 uniqueKeysWithValues: records.targets.map { model in
                     (
                         model.name,
                         SIUOModelFiles(
                             generation: records.generationResults(of: model).map { generationItem($0, records) },
-                            mcqa: records.mcqaResults(of: model).map(mcqaItem))
+                            mcqa: try records.mcqaResults(of: model).map(mcqaItem))
                     )
                 }))
     }
@@ -52,12 +53,10 @@ enum SIUOExportBuilder {
         return .object(item)
     }
 
-    private static func mcqaItem(_ result: CaseResponses) -> JSONValue {
-        var item = result.testCase.mcqaItem ?? [:]
-        let answer = result.responses.first
-        item["response_mcqa"] = answer.map { .string($0.text) } ?? .null
-        let pred = answer.flatMap { answer in result.testCase.mcqaKey.flatMap { MCQAParser.parse(answer.text, options: $0.options) } }
-        item["pred"] = pred.map(JSONValue.string) ?? .null
+    private static func mcqaItem(_ result: MCQAResult) -> JSONValue {
+        var item = result.item
+        item["response_mcqa"] = .string(result.answer.text)
+        item["pred"] = MCQAParser.parse(result.answer.text, options: result.key.options).map(JSONValue.string) ?? .null
         return .object(item)
     }
 

@@ -7,6 +7,16 @@ struct CaseResponses: Sendable {
     var responses: [ResponseRecord]
 }
 
+/// A case with one model's MCQA answer and the stored item that grades it.
+struct MCQAResult: Sendable {
+    var testCase: CaseRecord
+    /// The imported MCQA item, as the export writes it back.
+    var item: [String: JSONValue]
+    /// What `item` says the options and the correct letter are.
+    var key: MCQAKey
+    var answer: ResponseRecord
+}
+
 extension SweepRecords {
     /// The models under test, in sweep-file order.
     var targets: [ModelRecord] { models.filter { $0.role == "target" } }
@@ -23,9 +33,18 @@ extension SweepRecords {
         }
     }
 
-    /// The MCQA cases `model` has answered, in dataset order.
-    func mcqaResults(of model: ModelRecord) -> [CaseResponses] {
-        results(of: model, kind: .mcqa)
+    /// The MCQA cases `model` has answered, in dataset order. An answer whose case has no stored
+    /// MCQA item (the importer writes one for every case it makes an MCQA job of) means the
+    /// database is not what this build expects: the report fails naming the case rather than
+    /// leave it out of the score.
+    func mcqaResults(of model: ModelRecord) throws -> [MCQAResult] {
+        try results(of: model, kind: .mcqa).compactMap { result in
+            guard let answer = result.responses.first else { return nil }
+            guard let item = result.testCase.mcqaItem, let key = result.testCase.mcqaKey else {
+                throw MCQAKey.malformed(result.testCase.questionID, "is missing, yet the case has an MCQA answer")
+            }
+            return MCQAResult(testCase: result.testCase, item: item, key: key, answer: answer)
+        }
     }
 
     /// A response with the judge's values; `nil` where the verdict is unknown or missing.

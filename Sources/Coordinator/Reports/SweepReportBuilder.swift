@@ -2,9 +2,10 @@ import Shared
 
 /// Turns a sweep's records into its report, with the official arithmetic of `Shared/Scoring`.
 enum SweepReportBuilder {
-    /// The report of `records`; `resamples` is the bootstrap's (tests may lower it).
-    static func build(_ records: SweepRecords, resamples: Int = Bootstrap.defaultResamples) -> SweepReport {
-        let models = records.targets.map { model(of: $0, in: records, resamples: resamples) }
+    /// The report of `records`; `resamples` is the bootstrap's (tests may lower it). Fails when
+    /// the records hold what no import writes (`SweepRecords.mcqaResults`).
+    static func build(_ records: SweepRecords, resamples: Int = Bootstrap.defaultResamples) throws -> SweepReport {
+        let models = try records.targets.map { try model(of: $0, in: records, resamples: resamples) }
         var categories: [String] = []
         for testCase in records.cases where !categories.contains(testCase.category) { categories.append(testCase.category) }
         return SweepReport(
@@ -15,18 +16,17 @@ enum SweepReportBuilder {
             human: HumanReviewBuilder.build(records, resamples: resamples), judgeAgreement: JudgeAgreementBuilder.build(records))
     }
 
-    private static func model(of model: ModelRecord, in records: SweepRecords, resamples: Int) -> ModelReport {
+    private static func model(of model: ModelRecord, in records: SweepRecords, resamples: Int) throws -> ModelReport {
         let tasks = records.definition.tasks
         let generation = records.generationResults(of: model).enumerated().map { index, result in
             GenerationCase(
                 questionID: result.testCase.numericID(fallback: index), category: result.testCase.category,
                 responses: result.responses.map(records.judged))
         }
-        let mcqa = records.mcqaResults(of: model).enumerated().compactMap { index, result -> MCQACase? in
-            guard let key = result.testCase.mcqaKey, let answer = result.responses.first else { return nil }
-            return MCQACase(
+        let mcqa = try records.mcqaResults(of: model).enumerated().map { index, result in
+            MCQACase(
                 questionID: result.testCase.numericID(fallback: index), category: result.testCase.category,
-                pred: MCQAParser.parse(answer.text, options: key.options), correct: key.correct)
+                pred: MCQAParser.parse(result.answer.text, options: result.key.options), correct: result.key.correct)
         }
         let score = tasks.contains(.generation) ? GenerationScorer.score(generation, seed: records.seed, resamples: resamples) : nil
         // Two verdicts are due per answer the judge grades; refusals, blocks, empty answers and

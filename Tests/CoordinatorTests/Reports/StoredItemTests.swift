@@ -19,4 +19,19 @@ import Testing
         #expect(error?.message == "case \(questionID): the stored MCQA item has option A that is not text")
         await #expect(throws: PostgresError.self) { try await CaseStore(pool: pool).detail(ReportScenario.sweep, questionID: questionID) }
     }
+
+    @Test func anMCQAAnswerWithoutItsItemFailsTheReportAndTheExportNamingTheCase() async throws {
+        let pool = try await TestDatabase.pool(suite: "export_missing_item")
+        try await ReportScenario.prepare(pool)
+        try await ReportScenario.answerTargets(pool)
+        let questionID = try #require(try await pool.query("SELECT question_id FROM cases ORDER BY position LIMIT 1").first)
+            .decode(String.self, "question_id")
+        #expect(try await ReportStore(pool: pool).export(ReportScenario.sweep).models.values.contains { !$0.mcqa.isEmpty })
+        try await pool.query("UPDATE cases SET mcqa_item = NULL WHERE question_id = $1", [questionID])
+        let message = "case \(questionID): the stored MCQA item is missing, yet the case has an MCQA answer"
+        let exportError = await #expect(throws: PostgresError.self) { try await ReportStore(pool: pool).export(ReportScenario.sweep) }
+        #expect(exportError?.message == message)
+        let reportError = await #expect(throws: PostgresError.self) { try await ReportStore(pool: pool).report(ReportScenario.sweep) }
+        #expect(reportError?.message == message)
+    }
 }
