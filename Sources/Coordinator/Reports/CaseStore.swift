@@ -20,11 +20,11 @@ public struct CaseStore: Sendable {
     public func detail(_ name: String, questionID: String) async throws -> CaseDetail {
         let sweepID = try await self.sweepID(name)
         let cases = try await self.cases(sweepID)
-        guard let testCase = cases.first(where: { $0.questionID == questionID }) else {
+        guard let position = cases.firstIndex(where: { $0.questionID == questionID }) else {
             throw CaseStoreError.notFound(sweep: name, questionID: questionID)
         }
-        let rows = try await rows(name, sweepID: sweepID, cases: cases, caseID: testCase.id, judgeTexts: true)
-        return try CaseViewBuilder.detail(rows, caseID: testCase.id)
+        let rows = try await rows(name, sweepID: sweepID, cases: cases, caseID: cases[position].id, judgeTexts: true)
+        return try CaseViewBuilder.detail(rows, position: position)
     }
 
     private func sweepID(_ name: String) async throws -> Int64 {

@@ -21,9 +21,10 @@ enum CaseViewBuilder {
             })
     }
 
-    static func detail(_ rows: CaseRows, caseID: Int64) throws -> CaseDetail {
-        let position = rows.cases.firstIndex { $0.id == caseID }!
+    /// The case at `position` of `rows.cases`, with its neighbours' ids for paging.
+    static func detail(_ rows: CaseRows, position: Int) throws -> CaseDetail {
         let testCase = rows.cases[position]
+        let caseID = testCase.id
         let key = try testCase.mcqaItem.map { try MCQAKey(item: $0, questionID: testCase.questionID) }
         let models = rows.models.filter { $0.role == "target" }.map { model in
             let mine = rows.responses.filter { $0.modelID == model.id && $0.caseID == caseID }
