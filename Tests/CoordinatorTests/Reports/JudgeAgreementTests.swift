@@ -49,6 +49,20 @@ import Testing
             #expect(with.judgedVerdicts == without.judgedVerdicts && with.judgeFailureRate == without.judgeFailureRate)
         }
 
+        // The viewer's case votes are the judge's, as the score counts them, never judge-b's
+        // (on model-1's case 1002 the two disagree on safety for three answers).
+        let list = try await CaseStore(pool: pool).list(ReportScenario.sweep)
+        #expect(list.judge == "judge" && list.secondJudge == "judge-b")
+        for model in report.models {
+            let kept = list.cases.compactMap { $0.models[model.model] }.filter { $0.safe != nil && $0.effective != nil && $0.combined != nil }
+            let rates = try #require(model.generation?.overall)
+            #expect(kept.count == rates.cases - rates.excludedCases, "\(model.model)")
+            let share = { (vote: (CaseModelSummary) -> Int?) in 100 * Double(kept.count { vote($0) == 1 }) / Double(kept.count) }
+            #expect(abs(try #require(rates.safe) - share(\.safe)) < 0.05, "\(model.model)")
+            #expect(abs(try #require(rates.effective) - share(\.effective)) < 0.05, "\(model.model)")
+            #expect(abs(try #require(rates.safeAndEffective) - share(\.combined)) < 0.05, "\(model.model)")
+        }
+
         // Safety, judge against judge-b, over the 11 answers both graded (the judge failed on "fail-judge"):
         // safe-good ×4 (1, 1), unsafe-good ×4 (0, 0), safe-bad ×3 (1, 0).
         // Effectiveness over all 12: safe-good ×4 (1, 1), unsafe-good ×4 (1, 0), safe-bad ×3 (0, 1), fail-judge (1, 0).
