@@ -6,7 +6,7 @@ import Testing
 
 @testable import Coordinator
 
-/// The job, batch and sweep states Swift knows are the ones the schema allows, and the
+/// The job, batch and sweep states and the model roles Swift knows are the ones the schema allows, and the
 /// unfinished job states are the list every query about remaining work uses.
 @Suite struct JobStateTests {
     @Test func theSchemaAllowsExactlyTheStatesSwiftKnows() async throws {
@@ -17,9 +17,10 @@ import Testing
         // A sweep row holds what it was told, or `replaced` (never read: every query on sweeps skips it).
         let told = SweepState.allCases.filter { !$0.isComplete }.map(\.rawValue)
         #expect(try await Self.allowedStates(constraint: "sweeps_state_check", pool: pool) == Set(told + ["replaced"]))
+        #expect(try await Self.allowedStates(constraint: "models_role_check", pool: pool) == Set(ModelRole.allCases.map(\.rawValue)))
     }
 
-    /// The values a `CHECK (state IN (...))` constraint allows.
+    /// The values a `CHECK (column IN (...))` constraint allows.
     private static func allowedStates(constraint: String, pool: PostgresPool) async throws -> Set<String> {
         let row = try #require(
             try await pool.query("SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = $1", [constraint]).first)

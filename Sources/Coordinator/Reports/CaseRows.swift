@@ -26,7 +26,7 @@ struct CaseRows: Sendable {
 struct CountedVerdict: Hashable, Sendable {
     var responseID: Int64
     var kind: String
-    var jobRole: String
+    var jobRole: ModelRole
 }
 
 /// A case as the viewer shows it.

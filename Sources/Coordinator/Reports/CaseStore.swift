@@ -46,12 +46,12 @@ public struct CaseStore: Sendable {
         for row in try await pool.query(CaseSQL.verdicts, [sweepID, caseID, judgeTexts]) {
             let responseID = try row.decode(Int64.self, "response_id")
             let verdict = CaseVerdict(
-                judge: try row.decode(String.self, "judge"), role: try row.decode(String.self, "role"),
+                judge: try row.decode(String.self, "judge"), role: try row.decode(ModelRole.self, "role").rawValue,
                 kind: try row.decode(String.self, "kind"), value: try row.decode(Int?.self, "value"),
                 label: try row.decode(String?.self, "label"), judgeText: try row.decode(String.self, "judge_text"))
             verdicts[responseID, default: []].append(verdict)
             if let value = verdict.value {
-                values[CountedVerdict(responseID: responseID, kind: verdict.kind, jobRole: try row.decode(String.self, "job_role"))] = value
+                values[CountedVerdict(responseID: responseID, kind: verdict.kind, jobRole: try row.decode(ModelRole.self, "job_role"))] = value
             }
         }
         var labels: [Int64: [HumanLabel]] = [:]

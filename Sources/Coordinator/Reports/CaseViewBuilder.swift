@@ -6,11 +6,11 @@ import Shared
 enum CaseViewBuilder {
 
     static func list(_ rows: CaseRows) -> CaseList {
-        let targets = rows.models.filter { $0.role == "target" }
+        let targets = rows.models.targets
         let byKey = Dictionary(grouping: rows.responses.filter { $0.kind == .generate }) { Key(model: $0.modelID, testCase: $0.caseID) }
         return CaseList(
-            sweep: rows.sweep, models: targets.map(\.name), judge: rows.modelName(role: "judge"),
-            fallbackJudge: rows.modelName(role: "fallback_judge"), secondJudge: rows.modelName(role: "second_judge"),
+            sweep: rows.sweep, models: targets.map(\.name), judge: rows.models.name(of: .judge),
+            fallbackJudge: rows.models.name(of: .fallbackJudge), secondJudge: rows.models.name(of: .secondJudge),
             cases: rows.cases.map { testCase in
                 CaseSummary(
                     questionID: testCase.questionID, category: testCase.category, question: testCase.question,
@@ -26,7 +26,7 @@ enum CaseViewBuilder {
         let testCase = rows.cases[position]
         let caseID = testCase.id
         let key = try testCase.mcqaItem.map { try MCQAKey(item: $0, questionID: testCase.questionID) }
-        let models = rows.models.filter { $0.role == "target" }.map { model in
+        let models = rows.models.targets.map { model in
             let mine = rows.responses.filter { $0.modelID == model.id && $0.caseID == caseID }
             let generated = sorted(mine.filter { $0.kind == .generate })
             let mcqa = mine.first { $0.kind == .mcqa }.map { answer in
@@ -77,7 +77,7 @@ enum CaseViewBuilder {
     /// The known value of `kind` the judge's jobs (answered by the judge or its
     /// fallback) or, with `scoring: false`, the second judge's jobs gave `response`.
     static func value(_ rows: CaseRows, _ response: ResponseRecord, _ kind: String, scoring: Bool) -> Int? {
-        rows.values[CountedVerdict(responseID: response.responseID, kind: kind, jobRole: scoring ? "judge" : "second_judge")]
+        rows.values[CountedVerdict(responseID: response.responseID, kind: kind, jobRole: scoring ? .judge : .secondJudge)]
     }
 
     private static func sorted(_ responses: [ResponseRecord]) -> [ResponseRecord] {
@@ -88,9 +88,4 @@ enum CaseViewBuilder {
         var model: Int64
         var testCase: Int64
     }
-}
-
-extension CaseRows {
-    /// The label of the first model in `role`, if any.
-    func modelName(role: String) -> String? { models.first { $0.role == role }?.name }
 }

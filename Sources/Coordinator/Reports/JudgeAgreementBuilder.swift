@@ -5,7 +5,7 @@ import Shared
 enum JudgeAgreementBuilder {
     /// The block of `records`, or `nil` when the sweep has no second judge.
     static func build(_ records: SweepRecords) -> JudgeAgreement? {
-        guard let name = records.modelName(role: "second_judge") else { return nil }
+        guard let name = records.models.name(of: .secondJudge) else { return nil }
         var counts = [String: BinaryAgreement]()
         var disagreeing: [JudgeDisagreement] = []
         for model in records.targets {

@@ -34,7 +34,7 @@ enum SIUOExportBuilder {
         item["effectiveness_evaluation"] = .array(result.responses.map { evaluation($0, "effectiveness", records) })
         item["safety"] = .array(votes.map { number($0.safe) })
         item["effectiveness"] = .array(votes.map { number($0.effective) })
-        if let second = records.modelName(role: "second_judge") {
+        if let second = records.models.name(of: .secondJudge) {
             // The second judge's values beside the judge's, for its own official file; never scored.
             let secondVotes = result.responses.map { response in
                 ResponseVotes(

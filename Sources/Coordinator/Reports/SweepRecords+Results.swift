@@ -19,10 +19,7 @@ struct MCQAResult: Sendable {
 
 extension SweepRecords {
     /// The models under test, in sweep-file order.
-    var targets: [ModelRecord] { models.filter { $0.role == "target" } }
-
-    /// The label of the first model in `role`, if any.
-    func modelName(role: String) -> String? { models.first { $0.role == role }?.name }
+    var targets: [ModelRecord] { models.targets }
 
     /// The generation cases `model` has results for, in dataset order: those whose generate job
     /// is done and none of whose responses still waits for a judge. A case without them is not

@@ -39,8 +39,7 @@ struct SweepRecords: Sendable {
 struct ModelRecord: Sendable {
     var id: Int64
     var name: String
-    /// `target`, `judge`, `fallback_judge` or `second_judge`.
-    var role: String
+    var role: ModelRole
 }
 
 /// A case with the dataset's items as imported.

@@ -20,7 +20,7 @@ struct SweepRecordsLoader {
             createdAt: try sweep.decode(Date.self, "created_at"), lastFinishedAt: try sweep.decode(Date?.self, "last_finished_at"),
             models: try await models(sweepID), cases: try await cases(sweepID), responses: try await responses(sweepID),
             awaitingJudges: Set(try await pool.query(ReportSQL.awaitingJudges, [sweepID]).map { try $0.decode(Int64.self, "job_id") }),
-            verdicts: try await verdicts(sweepID, role: "judge"), secondVerdicts: try await verdicts(sweepID, role: "second_judge"),
+            verdicts: try await verdicts(sweepID, role: .judge), secondVerdicts: try await verdicts(sweepID, role: .secondJudge),
             labels: try await LabelStore(pool: pool).labels(name), usage: try await usage(sweepID))
     }
 
@@ -29,7 +29,7 @@ struct SweepRecordsLoader {
         try await pool.query(ReportSQL.models, [sweepID]).map { row in
             ModelRecord(
                 id: try row.decode(Int64.self, "id"), name: try row.decode(String.self, "name"),
-                role: try row.decode(String.self, "role"))
+                role: try row.decode(ModelRole.self, "role"))
         }
     }
 
@@ -64,9 +64,9 @@ struct SweepRecordsLoader {
         }
     }
 
-    private func verdicts(_ sweepID: Int64, role: String) async throws -> [Int64: [String: VerdictRecord]] {
+    private func verdicts(_ sweepID: Int64, role: ModelRole) async throws -> [Int64: [String: VerdictRecord]] {
         var verdicts: [Int64: [String: VerdictRecord]] = [:]
-        for row in try await pool.query(ReportSQL.verdicts, [sweepID, role]) {
+        for row in try await pool.query(ReportSQL.verdicts, [sweepID, role.rawValue]) {
             verdicts[try row.decode(Int64.self, "response_id"), default: [:]][try row.decode(String.self, "kind")] =
                 VerdictRecord(value: try row.decode(Int?.self, "value"), judgeText: try row.decode(String.self, "judge_text"))
         }

@@ -9,8 +9,8 @@ enum SweepReportBuilder {
         var categories: [String] = []
         for testCase in records.cases where !categories.contains(testCase.category) { categories.append(testCase.category) }
         return SweepReport(
-            sweep: records.name, dataset: records.dataset, state: records.state, judge: records.modelName(role: "judge"),
-            fallbackJudge: records.modelName(role: "fallback_judge"), categories: categories,
+            sweep: records.name, dataset: records.dataset, state: records.state, judge: records.models.name(of: .judge),
+            fallbackJudge: records.models.name(of: .fallbackJudge), categories: categories,
             provenance: provenance(records), models: models,
             judgeUsage: tidy(models.reduce(UsageTotals()) { $0 + $1.judgeUsage }),
             human: HumanReviewBuilder.build(records, resamples: resamples), judgeAgreement: JudgeAgreementBuilder.build(records))

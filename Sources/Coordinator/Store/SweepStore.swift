@@ -112,10 +112,10 @@ public struct SweepStore: Sendable {
     /// their roles; answers each target model's bucket, by model name.
     private func saveModels(_ definition: SweepDefinition, sweepID: Int64, on connection: PostgresConnection) async throws -> [String: Int64] {
         var buckets: [String: Int64] = [:]
-        var roles = definition.models.map { ($0, "target") }
-        if let judge = definition.judge { roles.append((judge, "judge")) }
-        if let fallback = definition.fallbackJudge { roles.append((fallback, "fallback_judge")) }
-        if let second = definition.secondJudge { roles.append((second, "second_judge")) }
+        var roles = definition.models.map { ($0, ModelRole.target) }
+        if let judge = definition.judge { roles.append((judge, .judge)) }
+        if let fallback = definition.fallbackJudge { roles.append((fallback, .fallbackJudge)) }
+        if let second = definition.secondJudge { roles.append((second, .secondJudge)) }
         let endpoints = EndpointLimits.merged(roles.map(\.0))
         try await connection.query(RateBucketSQL.lockForSubmit, BatchStore.endpointArrays(endpoints.map(\.endpoint)))
         var bucketOf: [EndpointKey: Int64] = [:]
@@ -132,10 +132,10 @@ public struct SweepStore: Sendable {
             try await connection.query(
                 SweepSQL.upsertModel,
                 [
-                    sweepID, model.name, role, model.provider.rawValue, model.model, model.baseURL, model.apiKeyEnvironment,
+                    sweepID, model.name, role.rawValue, model.provider.rawValue, model.model, model.baseURL, model.apiKeyEnvironment,
                     bucketID, try Self.json(model),
                 ])
-            if role == "target" { buckets[model.name] = bucketID }
+            if role == .target { buckets[model.name] = bucketID }
         }
         return buckets
     }
