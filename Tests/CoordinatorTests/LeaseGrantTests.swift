@@ -70,6 +70,65 @@ import Testing
         }
     }
 
+    /// The take counts models' queues one after another in the request's order and stops once the
+    /// request is filled: a model that cannot fill it hands the rest on, and a model that can is
+    /// the only one leased from (and the only bucket charged).
+    @Test func theTakeWalksModelsInTheRequestsOrderUntilTheRequestIsFilled() async throws {
+        let pool = try await TestDatabase.pool(suite: "lease_grants_walk", size: 2)
+        try await SweepFixture.importDataset(pool, cases: 4)
+        let definition = SweepFixture.definition(models: 2, tasks: [.mcqa])
+        try await SweepStore(pool: pool).submit(definition)
+        try await pool.query("UPDATE rate_buckets SET tokens = 100, refilled_at = now() + interval '1 hour'")
+        let jobs = JobStore(pool: pool)
+        let endpoints = SweepFixture.endpoints(definition)
+        func tokens() async throws -> [Double] {
+            try await pool.query("SELECT tokens FROM rate_buckets WHERE model LIKE 'model-%' ORDER BY model").map {
+                try $0.decode(Double.self, "tokens")
+            }
+        }
+
+        // Four jobs a model: a request for ten gets all eight, one token each.
+        let all = try await jobs.claim(LeaseRequest(workerID: "w", endpoints: endpoints, maxJobs: 10))
+        #expect(all.count == 8 && Set(all.map(\.model.name)).count == 2)
+        #expect(try await tokens() == [96, 96])
+        _ = try await jobs.release(all.map(\.reference))
+
+        // A request for three is filled by whichever model its order draws first; over many
+        // requests both are drawn.
+        var drawn: Set<String> = []
+        for _ in 0..<20 {
+            let before = try await tokens()
+            let leases = try await jobs.claim(LeaseRequest(workerID: "w", endpoints: endpoints, maxJobs: 3))
+            let models = Set(leases.map(\.model.name))
+            #expect(leases.count == 3 && models.count == 1, "\(leases.map(\.model.name))")
+            let spent = zip(before, try await tokens()).map { $0 - $1 }.sorted()
+            #expect(spent == [0, 3], "only the drawn model's bucket is charged")
+            drawn.formUnion(models)
+            _ = try await jobs.release(leases.map(\.reference))
+        }
+        #expect(drawn == Set(definition.models.map(\.name)))
+    }
+
+    /// Two sweeps' models on one endpoint share its bucket: the walk counts the second model only
+    /// against what the bucket has left after the first.
+    @Test func modelsSharingABucketAreCountedAgainstWhatItHasLeft() async throws {
+        let pool = try await TestDatabase.pool(suite: "lease_grants_shared_bucket", size: 2)
+        try await SweepFixture.importDataset(pool, cases: 4)
+        let first = SweepFixture.definition(name: "first", models: 1, tasks: [.mcqa])
+        let second = SweepFixture.definition(name: "second", models: 1, tasks: [.mcqa])
+        try await SweepStore(pool: pool).submit(first)
+        try await SweepStore(pool: pool).submit(second)
+        #expect(try await pool.query("SELECT count(*)::int4 AS n FROM models WHERE model = 'model-0'")[0].decode(Int.self, "n") == 2)
+        try await pool.query("UPDATE rate_buckets SET tokens = 6, refilled_at = now() + interval '1 hour' WHERE model = 'model-0'")
+        let leases = try await JobStore(pool: pool).claim(
+            LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(first), maxJobs: 10))
+        // The models in id order within their bucket: the first sweep's four, then two of the second's.
+        #expect(leases.count == 6)
+        #expect(leases.filter { $0.sweep == "first" }.count == 4 && leases.filter { $0.sweep == "second" }.count == 2)
+        #expect(try await pool.query("SELECT tokens FROM rate_buckets WHERE model = 'model-0'")[0].decode(Double.self, "tokens") == 0)
+        #expect(try await pool.query("SELECT count(*)::int4 AS n FROM lease_grants")[0].decode(Int.self, "n") == 0)
+    }
+
     @Test func theRescuerDeletesGrantsABrokenRoundTripLeftBehind() async throws {
         let pool = try await TestDatabase.pool(suite: "lease_grants_stale", size: 2)
         try await pool.query("DELETE FROM lease_grants")

@@ -19,22 +19,24 @@ enum RateBucketSQL {
 
     /// The token take of a lease request, in one statement: which models of
     /// running, under-budget sweeps on the endpoints ($1 providers, $2 base
-    /// URLs, $3 models) have runnable jobs (counted up to $4, the request's
-    /// size, so a long queue costs nothing); a plan, from an unlocked read of
-    /// their buckets, of how many tokens each bucket gives, $4 in all, filled
-    /// bucket by bucket in an order each request draws anew (from its id $5):
-    /// concurrent requests then spread over the endpoints instead of all
-    /// claiming at the head of the same model's queue, where each would walk
-    /// over the rows the others just claimed, and every model of a sweep
-    /// moves forward together. Only the buckets the plan draws on are locked
-    /// (in id order), so concurrent requests that draw on different buckets
-    /// do not queue on each other's; each then gives one request token per
-    /// job, at most as planned, within `max_in_flight`, a provider's pause
-    /// and the tpm budget (fewer than planned when another request took
-    /// tokens meanwhile: the worker asks again). Writes each model's share of
-    /// its bucket's grant (`jobs`) to `lease_grants` under request id $5, for
-    /// the claim that follows in the same round trip (`JobSQL.claim`), and
-    /// answers the shares, models in id order.
+    /// URLs, $3 models) can be given work; what each of their buckets could
+    /// give now, from an unlocked read; then a walk over the models, bucket
+    /// by bucket in an order each request draws anew (from its id $5), that
+    /// counts each model's runnable jobs only up to what the request still
+    /// wants ($4 in all) and its bucket can still give, and stops once the
+    /// request is filled. Concurrent requests then spread over the endpoints
+    /// instead of all claiming at the head of the same model's queue, where
+    /// each would walk over the rows the others just claimed, and every
+    /// model of a sweep moves forward together; a request filled by its
+    /// first model reads no other model's queue. Only the buckets the walk
+    /// drew on are locked (in id order), so concurrent requests that draw on
+    /// different buckets do not queue on each other's; each then gives one
+    /// request token per job, at most as planned, within `max_in_flight`, a
+    /// provider's pause and the tpm budget (fewer than planned when another
+    /// request took tokens meanwhile: the worker asks again). Writes each
+    /// model's share of its bucket's grant (`jobs`) to `lease_grants` under
+    /// request id $5, for the claim that follows in the same round trip
+    /// (`JobSQL.claim`), and answers the shares, models in id order.
     ///
     /// A bucket without a whole token in the unlocked read, or paused, is
     /// left out before any lock: a long poll on a rate-limited endpoint costs
@@ -45,33 +47,47 @@ enum RateBucketSQL {
     /// sequential scan, expecting queued rows anywhere in the table, while
     /// they all sit behind the finished ones (claims go in id order), and
     /// every lease request would read the whole finished part of the queue.
+    /// Each count also walks the dead index entries that claimed jobs leave
+    /// at the head of their model's queue until a vacuum removes them, which
+    /// is why the walk counts as few models as fill the request.
     static let take = """
-        WITH runnable AS (
-            SELECT m.id AS model_id, m.rate_bucket_id AS bucket_id, r.n
+        WITH RECURSIVE candidates AS MATERIALIZED (
+            SELECT m.id AS model_id, b.id AS bucket_id,
+                   row_number() OVER (ORDER BY md5(b.id::text || $5::text), b.id, m.id) AS k
             FROM models m
             JOIN sweeps s ON s.id = m.sweep_id
             JOIN rate_buckets b ON b.id = m.rate_bucket_id
             JOIN unnest($1::text[], $2::text[], $3::text[]) AS e(provider, base_url, model)
               ON b.provider = e.provider AND b.base_url = e.base_url AND b.model = e.model
-            CROSS JOIN LATERAL (
-                SELECT count(*) AS n FROM (
-                    SELECT 1 FROM jobs j
-                    WHERE j.model_id = m.id AND j.state = 'queued' AND j.lane = 'live' AND j.not_before <= now()
-                    ORDER BY j.priority DESC, j.id
-                    LIMIT $4) AS queued
-            ) AS r
-            WHERE s.state = 'running' AND (s.budget_usd IS NULL OR s.spent_usd < s.budget_usd) AND r.n > 0
+            WHERE s.state = 'running' AND (s.budget_usd IS NULL OR s.spent_usd < s.budget_usd)
               AND (b.throttled_until IS NULL OR b.throttled_until <= now())
               AND siuo_bucket_refill(b.tokens, b.refilled_at, b.current_rpm, siuo_bucket_capacity(b.burst, b.current_rpm), now()) >= 1
         ),
-        estimated AS (
-        \(capping(buckets: "SELECT b.* FROM rate_buckets b WHERE b.id IN (SELECT bucket_id FROM runnable)",
-                   wanted: "(SELECT sum(r.n) FROM runnable r WHERE r.bucket_id = l.id)"))
+        supply AS MATERIALIZED (
+        \(capping(buckets: "SELECT b.* FROM rate_buckets b WHERE b.id IN (SELECT bucket_id FROM candidates)", wanted: "$4::integer"))
+        ),
+        walk AS (
+            SELECT 0::bigint AS k, $4::integer AS remaining, NULL::bigint AS bucket_id, 0 AS bucket_used, NULL::bigint AS model_id, 0 AS n
+            UNION ALL
+            SELECT c.k, w.remaining - q.n, c.bucket_id,
+                   CASE WHEN c.bucket_id = w.bucket_id THEN w.bucket_used + q.n ELSE q.n END, c.model_id, q.n
+            FROM walk w
+            JOIN candidates c ON c.k = w.k + 1
+            JOIN supply p ON p.id = c.bucket_id
+            CROSS JOIN LATERAL (
+                SELECT count(*)::integer AS n FROM (
+                    SELECT 1 FROM jobs j
+                    WHERE j.model_id = c.model_id AND j.state = 'queued' AND j.lane = 'live' AND j.not_before <= now()
+                    ORDER BY j.priority DESC, j.id
+                    LIMIT LEAST(w.remaining, p.cap - CASE WHEN c.bucket_id = w.bucket_id THEN w.bucket_used ELSE 0 END)) AS queued
+            ) AS q
+            WHERE w.remaining > 0
+        ),
+        runnable AS (
+            SELECT model_id, bucket_id, n FROM walk WHERE n > 0
         ),
         planned AS (
-            SELECT e.id, GREATEST(0, LEAST(e.cap, $4 - COALESCE(sum(e.cap) OVER (
-                       ORDER BY md5(e.id::text || $5::text), e.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)))::integer AS n
-            FROM estimated e
+            SELECT bucket_id AS id, sum(n)::integer AS n FROM runnable GROUP BY bucket_id
         ),
         locked AS (
             SELECT b.* FROM rate_buckets b
