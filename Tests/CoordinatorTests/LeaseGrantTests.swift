@@ -1,8 +1,9 @@
-import Coordinator
 import Foundation
 import Shared
 import SiuoTestSupport
 import Testing
+
+@testable import Coordinator
 
 /// A lease request's one round trip: the token take writes a grant, the
 /// claim claims against it, and the give-back returns what found no job.
@@ -48,6 +49,17 @@ import Testing
         #expect(Set(leases.map(\.jobID)).count == 5)
         #expect(try await pool.query("SELECT tokens FROM rate_buckets WHERE model = 'model-0'")[0].decode(Double.self, "tokens") == 95)
         #expect(try await pool.query("SELECT count(*)::int4 AS n FROM lease_grants")[0].decode(Int.self, "n") == 0)
+
+        // The take alone, given the endpoint twice, walks its model once: the rest of its five jobs, once.
+        _ = try await JobStore(pool: pool).release(leases.dropFirst(2).map(\.reference))
+        let names = [endpoint, endpoint]
+        let grants = try await pool.query(
+            RateBucketSQL.take,
+            [
+                PostgresTextArray(names.map(\.provider.rawValue)), PostgresTextArray(names.map(\.baseURL)), PostgresTextArray(names.map(\.model)),
+                10, UUID(),
+            ])
+        #expect(try grants.map { try $0.decode(Int.self, "jobs") } == [3])
     }
 
     @Test func aBucketWithNoRoomLeavesTheGrantToTheOthersWhateverOrderARequestDraws() async throws {

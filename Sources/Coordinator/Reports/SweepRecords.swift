@@ -5,7 +5,7 @@ import Shared
 struct SweepRecords: Sendable {
     /// The sweep's name.
     var name: String
-    /// `running`, `paused`, `cancelled`, `done` or `failed`.
+    /// Where the sweep is, as its status says.
     var state: SweepState
     /// The definition as submitted (latest operational fields).
     var definition: SweepDefinition
