@@ -62,14 +62,18 @@ import Testing
         #expect(try grants.map { try $0.decode(Int.self, "jobs") } == [3])
     }
 
-    @Test func aBucketWithNoRoomLeavesTheGrantToTheOthersWhateverOrderARequestDraws() async throws {
-        let pool = try await TestDatabase.pool(suite: "lease_grants_room", size: 2)
-        try await SweepFixture.importDataset(pool, cases: 6)
+    /// A submitted MCQA sweep of two models over `cases` cases (a job per case and model).
+    private static func twoModelSweep(suite: String, cases: Int) async throws -> (PostgresPool, SweepDefinition, JobStore, [EndpointKey]) {
+        let pool = try await TestDatabase.pool(suite: suite, size: 2)
+        try await SweepFixture.importDataset(pool, cases: cases)
         let definition = SweepFixture.definition(models: 2, tasks: [.mcqa])
         try await SweepStore(pool: pool).submit(definition)
+        return (pool, definition, JobStore(pool: pool), SweepFixture.endpoints(definition))
+    }
+
+    @Test func aBucketWithNoRoomLeavesTheGrantToTheOthersWhateverOrderARequestDraws() async throws {
+        let (pool, definition, jobs, endpoints) = try await Self.twoModelSweep(suite: "lease_grants_room", cases: 6)
         try await pool.query("UPDATE rate_buckets SET max_in_flight = 1 WHERE model = 'model-0'")
-        let jobs = JobStore(pool: pool)
-        let endpoints = SweepFixture.endpoints(definition)
         let held = try await jobs.claim(LeaseRequest(workerID: "w", endpoints: [endpoints[0]], maxJobs: 3))
         #expect(held.count == 1, "one in flight at most")
         let request = LeaseRequest(workerID: "w", endpoints: endpoints, maxJobs: 3)
@@ -86,13 +90,8 @@ import Testing
     /// request is filled: a model that cannot fill it hands the rest on, and a model that can is
     /// the only one leased from (and the only bucket charged).
     @Test func theTakeWalksModelsInTheRequestsOrderUntilTheRequestIsFilled() async throws {
-        let pool = try await TestDatabase.pool(suite: "lease_grants_walk", size: 2)
-        try await SweepFixture.importDataset(pool, cases: 4)
-        let definition = SweepFixture.definition(models: 2, tasks: [.mcqa])
-        try await SweepStore(pool: pool).submit(definition)
+        let (pool, definition, jobs, endpoints) = try await Self.twoModelSweep(suite: "lease_grants_walk", cases: 4)
         try await pool.query("UPDATE rate_buckets SET tokens = 100, refilled_at = now() + interval '1 hour'")
-        let jobs = JobStore(pool: pool)
-        let endpoints = SweepFixture.endpoints(definition)
         func tokens() async throws -> [Double] {
             try await pool.query("SELECT tokens FROM rate_buckets WHERE model LIKE 'model-%' ORDER BY model").map {
                 try $0.decode(Double.self, "tokens")
