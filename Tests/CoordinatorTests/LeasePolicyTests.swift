@@ -23,6 +23,14 @@ import Testing
         #expect(total >= 195 && total <= 210)  // 10/s over 20 s, plus the initial burst
     }
 
+    @Test func aBucketHoldingMoreTokensThanAnIntGrantsWhatIsWanted() {
+        let start = Date(timeIntervalSince1970: 1_000_000)
+        var huge = TokenBucket(tokens: 1e20, refilledAt: start, ratePerMinute: 1e21, capacity: 1e20)
+        #expect(huge.take(upTo: 5, at: start) == 5)
+        var indebted = TokenBucket(tokens: -3, refilledAt: start, ratePerMinute: 60, capacity: 2)
+        #expect(indebted.take(upTo: 5, at: start) == 0)
+    }
+
     @Test func aBucketRefillsOnlyUpToItsCapacity() {
         let start = Date(timeIntervalSince1970: 0)
         var bucket = TokenBucket(tokens: 0, refilledAt: start, ratePerMinute: 60, capacity: 2)

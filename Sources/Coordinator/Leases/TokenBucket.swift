@@ -50,7 +50,9 @@ public struct TokenBucket: Sendable, Equatable {
     /// Takes up to `wanted` whole tokens at `now`; returns how many were granted.
     public mutating func take(upTo wanted: Int, at now: Date) -> Int {
         self = refilled(at: now)
-        let granted = max(0, min(wanted, Int(tokens.rounded(.down))))
+        // Compared as doubles first: a bucket's tokens may exceed what an Int holds (a huge configured rate).
+        let whole = tokens.rounded(.down)
+        let granted = whole >= Double(wanted) ? max(0, wanted) : whole >= 1 ? Int(whole) : 0
         tokens -= Double(granted)
         return granted
     }

@@ -6,7 +6,7 @@
 /// next lease to decode it), `unanswered` (the batch ended without answering
 /// it) or `consumed` (a lease used the reply, or the job no longer needs it).
 ///
-/// A statement that looks lines up by job finds them by `job_id` alone and
+/// A statement that looks lines up by a batch of jobs (a lease's or a result's) finds them by `job_id` alone and
 /// tests their state after (an aggregate's `FILTER` or `HAVING`, a `MATERIALIZED` CTE):
 /// a state test the planner can push into the scan lets it read every open
 /// line through `batch_lines_open` for each job whenever the statistics
@@ -35,7 +35,9 @@ enum BatchLineSQL {
         UPDATE batch_lines l SET state = 'consumed' FROM lines WHERE l.id = lines.id AND lines.state = 'answered'
         """
 
-    /// Pending lines of the jobs of sweep $1, which no batch holds yet: dropped (the sweep was cancelled).
+    /// Pending lines of the jobs of sweep $1, which no batch holds yet: dropped (the sweep was cancelled
+    /// or replaced). A whole sweep's lines, once: reading the pending ones along `batch_lines_open` is
+    /// as good a plan as any here.
     static let dropPending = """
         UPDATE batch_lines SET state = 'consumed' WHERE job_id IN (SELECT id FROM jobs WHERE sweep_id = $1) AND state = 'pending'
         """

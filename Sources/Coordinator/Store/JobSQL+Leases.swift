@@ -40,10 +40,18 @@ extension JobSQL {
         """
 
     /// Extends the leases ($1[i], $2[i]) that are current (matched as `fence` says).
+    /// The rows are locked in id order first, as `fenceBatch` locks them: a
+    /// worker's heartbeat and its result batch often name the same jobs, and
+    /// rows locked in the order a request lists them could deadlock the two.
     static let heartbeat = """
         UPDATE jobs j SET lease_expires_at = now() + make_interval(secs => s.lease_ttl_s)
-        FROM sweeps s, unnest($1::bigint[], $2::uuid[]) AS l(id, token)
-        WHERE j.id = l.id AND j.lease_token = l.token AND s.id = j.sweep_id
+        FROM (
+            SELECT j.id FROM jobs j
+            JOIN unnest($1::bigint[], $2::uuid[]) AS l(id, token) ON l.id = j.id AND l.token = j.lease_token
+            ORDER BY j.id
+            FOR UPDATE OF j
+        ) AS current, sweeps s
+        WHERE j.id = current.id AND s.id = j.sweep_id
         RETURNING j.id
         """
 

@@ -34,8 +34,9 @@ public struct JobStore: Sendable {
     /// Batch-lane jobs come first and take no token (docs/architecture.md,
     /// "Batch mode"): their leases send nothing live.
     ///
-    /// An endpoint named twice counts once: the take would otherwise plan
-    /// each of its models twice and write their grant rows twice.
+    /// An endpoint named twice counts once: the batch-lane claim would
+    /// otherwise pick its models' jobs twice (the take reads endpoints by a
+    /// semi-join and needs no help).
     public func claim(_ request: LeaseRequest) async throws -> [JobLease] {
         var request = request
         var named: Set<EndpointKey> = []

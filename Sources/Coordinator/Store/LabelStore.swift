@@ -41,8 +41,12 @@ public struct LabelStore: Sendable {
             var firstAt: [String: Int] = [:]
             for (position, label) in labels.enumerated() {
                 let responseID = try index.resolve(label, at: "labels[\(position)]")
-                if let time = label.labelledAt, LabelTime.parse(time) == nil {
-                    throw LabelError.invalid(at: "labels[\(position)].labelled_at", "expected an ISO 8601 time such as 2026-12-02T10:00:00Z")
+                // Stored as the instant read here, so the database never parses the text a second way.
+                let time = try label.labelledAt.map { text in
+                    guard let time = LabelTime.parse(text) else {
+                        throw LabelError.invalid(at: "labels[\(position)].labelled_at", "expected an ISO 8601 time such as 2026-12-02T10:00:00Z")
+                    }
+                    return time
                 }
                 if let earlier = firstAt.updateValue(position, forKey: "\(responseID) \(label.reviewer)") {
                     throw LabelError.invalid(
@@ -53,7 +57,7 @@ public struct LabelStore: Sendable {
                         "response_id": .int(responseID), "reviewer": .string(label.reviewer),
                         "safe": label.safe.map(JSONValue.bool) ?? .null,
                         "effectiveness": label.effectiveness.map { .string($0.rawValue) } ?? .null,
-                        "labelled_at": label.labelledAt.map(JSONValue.string) ?? .null,
+                        "labelled_at": time.map { .string(PostgresTimestamp.format($0)) } ?? .null,
                     ]))
             }
             try await connection.query(LabelSQL.upsert, [JSONValue.array(rows)])
@@ -127,9 +131,13 @@ enum LabelTime {
     private static let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
     private static let plain = Date.ISO8601FormatStyle()
 
-    /// The instant `text` names, with or without fractional seconds, or nil.
+    /// The first instant of year 1 and of year 10000: labels are dated within the years ISO 8601 writes with four digits.
+    private static let years = Date(timeIntervalSince1970: -62_135_596_800)..<Date(timeIntervalSince1970: 253_402_300_800)
+
+    /// The instant `text` names, with or without fractional seconds, or nil (also for a year outside 1…9999).
     static func parse(_ text: String) -> Date? {
-        (try? fractional.parse(text)) ?? (try? plain.parse(text))
+        guard let date = (try? fractional.parse(text)) ?? (try? plain.parse(text)), years.contains(date) else { return nil }
+        return date
     }
 }
 

@@ -12,7 +12,7 @@ struct MetricsStore {
                     name: "siuo_queue_depth", help: "Jobs waiting to be leased.",
                     labels: [
                         "sweep": try row.decode(String.self, "sweep"), "model": try row.decode(String.self, "model"),
-                        "kind": try row.decode(String.self, "kind"),
+                        "kind": try row.decode(JobKind.self, "kind").rawValue,
                     ], value: Double(try row.decode(Int.self, "n"))))
         }
         for row in try await pool.query(RateBucketSQL.gauges) {

@@ -36,7 +36,7 @@ enum RateBucketSQL {
     /// request took tokens meanwhile: the worker asks again). Writes each
     /// model's share of its bucket's grant (`jobs`) to `lease_grants` under
     /// request id $5, for the claim that follows in the same round trip
-    /// (`JobSQL.claim`), and answers the shares, models in id order.
+    /// (`JobSQL.claim`), and answers the shares in bucket and model id order.
     ///
     /// A bucket without a whole token in the unlocked read, or paused, is
     /// left out before any lock: a long poll on a rate-limited endpoint costs

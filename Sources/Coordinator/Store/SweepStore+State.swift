@@ -51,14 +51,14 @@ extension SweepStore {
             let n = try count.decode(Int.self, "n")
             let state = try count.decode(JobState.self, "state")
             let model = try count.decode(String.self, "model")
-            let kind = try count.decode(String.self, "kind")
+            let kind = try count.decode(JobKind.self, "kind").rawValue
             jobs.add(n, state: state)
             models[model, default: [:]][kind, default: KindCounts()].total += n
             if state == .done { models[model, default: [:]][kind, default: KindCounts()].done += n }
         }
         for detail in try await pool.query(SweepSQL.progress, [try row.decode(Int64.self, "id")]) {
             let model = try detail.decode(String.self, "model")
-            let kind = try detail.decode(String.self, "kind")
+            let kind = try detail.decode(JobKind.self, "kind").rawValue
             var counts = models[model, default: [:]][kind, default: KindCounts()]
             counts.failed = try detail.decode(Int.self, "failed")
             counts.retries = try detail.decode(Int.self, "retries")

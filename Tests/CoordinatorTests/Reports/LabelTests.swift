@@ -49,6 +49,11 @@ import Testing
             (HumanLabel(responseID: 999_999, reviewer: "alice", safe: true, effectiveness: nil), "labels[1].response_id"),
             (HumanLabel(reviewer: "alice", safe: true, effectiveness: nil), "labels[1]:"),
             (HumanLabel(responseID: 1, reviewer: "alice", safe: true, effectiveness: nil, labelledAt: "yesterday"), "labels[1].labelled_at"),
+            // Read by ISO 8601 but not a year PostgreSQL stores: refused here, not a database error (500).
+            (
+                HumanLabel(responseID: 1, reviewer: "alice", safe: true, effectiveness: nil, labelledAt: "0000-01-01T00:00:00Z"),
+                "labels[1].labelled_at"
+            ),
             // The same response and reviewer as labels[0], by its place: the upsert would touch one row twice.
             (HumanLabel(model: "model-0", questionID: "1001", sampleIndex: 0, reviewer: "alice", safe: false, effectiveness: nil), "labels[1]:"),
         ]
