@@ -89,6 +89,9 @@ import Testing
         #expect(RetryBackoff.delay(afterAttempt: 30, retryAfter: nil, random: 1) == 60)
         #expect(RetryBackoff.delay(afterAttempt: 4, retryAfter: nil, random: 0) == 0.5)
         #expect(RetryBackoff.delay(afterAttempt: 1, retryAfter: 7, random: 0.5) == 7)
+        // A provider's wait is honoured up to the day every reported delay is held to.
+        #expect(RetryBackoff.delay(afterAttempt: 1, retryAfter: 6 * 3600, random: 0.5) == 6 * 3600)
+        #expect(RetryBackoff.delay(afterAttempt: 1, retryAfter: 1e9, random: 0.5) == 86_400)
     }
 
     @Test func sweepStateIsDerivedFromItsJobs() {

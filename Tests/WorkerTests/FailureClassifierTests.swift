@@ -78,7 +78,7 @@ import Worker
 
     @Test(arguments: [
         (28, true), (7, true), (6, true), (52, true), (55, true), (56, true), (18, true), (35, true),
-        (16, true), (92, true), (1, false), (3, false), (47, false), (60, false), (77, false),
+        (16, true), (92, true), (23, true), (1, false), (3, false), (47, false), (60, false), (77, false), (63, false),
     ])
     func transportErrors(code: Int, retryable: Bool) {
         let failure = TransportFailure.classify(

@@ -38,6 +38,21 @@ import Worker
         #expect(delay(["retry-after": value, "x-ratelimit-reset-tokens": "2s"]) == .seconds(2))
     }
 
+    /// Anthropic writes six fractional digits, Google up to nine, the mock three: every length is read, to the digit.
+    @Test func rfc3339TimesKeepFractionsOfAnyLength() throws {
+        let base = try #require(HTTPDate.parseRFC3339("2024-09-24T18:37:24Z"))
+        #expect(base == Date(timeIntervalSince1970: 1_727_203_044))
+        #expect(HTTPDate.parseRFC3339("2024-09-24T18:37:24.5Z") == base.addingTimeInterval(0.5))
+        #expect(HTTPDate.parseRFC3339("2024-09-24T18:37:24.123Z") == base.addingTimeInterval(0.123))
+        let micro = try #require(HTTPDate.parseRFC3339("2024-09-24T18:37:24.100435Z"))
+        #expect(abs(micro.timeIntervalSince(base) - 0.100435) < 1e-6)
+        let nano = try #require(HTTPDate.parseRFC3339("2024-09-24T20:37:24.123456789+02:00"))
+        #expect(abs(nano.timeIntervalSince(base) - 0.123456789) < 1e-6)
+        for bad in ["2024-09-24T18:37:24.Z", "2024-09-24T18:37:24.12x3Z", "2024-09-24", "yesterday", "2024-09-24T18:37:24\u{301}Z"] {
+            #expect(HTTPDate.parseRFC3339(bad) == nil, "\(bad)")
+        }
+    }
+
     @Test func unreadableRetryAfterFallsThrough() {
         #expect(delay(["retry-after": "soon", "x-ratelimit-reset-tokens": "2s"]) == .seconds(2))
         #expect(delay(["retry-after": "-5"]) == nil)

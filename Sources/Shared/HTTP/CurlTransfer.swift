@@ -72,8 +72,13 @@ final class CurlTransfer: @unchecked Sendable {
     /// The response, or why there is none, once curl reports `code`.
     func outcome(_ code: CURLcode) -> Result<HTTPClientResponse, any Error> {
         guard code == CURLE_OK else {
-            let message = sink.overflowed ? "response larger than \(limit) bytes" : String(cString: curl_easy_strerror(code))
-            return .failure(HTTPClientError(code: Int(code.rawValue), message: message, url: url))
+            // A body past the cap aborts the write (curl says 23, a write error): it is reported as
+            // curl's own "maximum file size exceeded", which the same request would hit again.
+            if sink.overflowed {
+                return .failure(
+                    HTTPClientError(code: Int(CURLE_FILESIZE_EXCEEDED.rawValue), message: "response larger than \(limit) bytes", url: url))
+            }
+            return .failure(HTTPClientError(code: Int(code.rawValue), message: String(cString: curl_easy_strerror(code)), url: url))
         }
         var status = 0
         siuo_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)

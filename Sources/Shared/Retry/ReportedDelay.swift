@@ -7,6 +7,9 @@ public enum ReportedDelay {
     /// PostgreSQL's range.
     public static let maxMilliseconds = 86_400_000
 
+    /// `maxMilliseconds` in seconds.
+    public static let maxSeconds = Double(maxMilliseconds) / 1000
+
     /// `seconds` as the milliseconds a worker reports, rounded up (a wait is never cut short) and capped at a day.
     public static func milliseconds(_ seconds: Double) -> Int {
         guard !seconds.isNaN else { return 0 }

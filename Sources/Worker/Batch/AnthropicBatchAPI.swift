@@ -58,7 +58,7 @@ public struct AnthropicBatchAPI: BatchAPI {
             if let after { query["after_id"] = after }
             let page = try await transport.json("GET", try url("/v1/messages/batches", model, query: query), headers: headers(model))
             let batches = page["data"]?.arrayValue ?? []
-            let created = batches.map { batch in batch["created_at"]?.stringValue.flatMap(HTTPDate.parseRFC3339) ?? .distantPast }
+            let created = try batches.map { batch in try BatchListing.created(batch["created_at"], of: batch["id"]) }
             let match = zip(batches, created).first { batch, created in
                 guard let id = batch["id"]?.stringValue, !known.contains(id) else { return false }
                 return created > createdAfter && Self.total(batch["request_counts"]) == lineCount

@@ -73,7 +73,8 @@ public struct GeminiBatchAPI: BatchAPI {
             if let match = batches.first(where: { Self.batch(of: $0)["displayName"]?.stringValue == tag }) {
                 return match["name"]?.stringValue ?? Self.batch(of: match)["name"]?.stringValue
             }
-            let created = batches.map { Self.batch(of: $0)["createTime"]?.stringValue.flatMap(HTTPDate.parseRFC3339) ?? .distantPast }
+            // Batches are matched by tag above; the times only tell when to stop, and one without a readable time never ends the search.
+            let created = batches.compactMap { Self.batch(of: $0)["createTime"]?.stringValue.flatMap(HTTPDate.parseRFC3339) }
             guard let next = page["nextPageToken"]?.stringValue, !next.isEmpty, !BatchListing.pageIsOlder(created, than: createdAfter)
             else { return nil }
             token = next

@@ -12,7 +12,8 @@ struct GenerateJob {
     func run() async throws -> [SampleResult] {
         let lease = session.lease
         let received = Set(lease.samplesReceived)
-        var missing = (0..<lease.samples).filter { !received.contains($0) }
+        // A lease is read as sent; a count below one (no coordinator sends it) asks nothing rather than trapping.
+        var missing = (0..<max(0, lease.samples)).filter { !received.contains($0) }
         let settings = lease.model.answerSettings(for: .generation)
         let base = ModelCall(
             model: lease.model, prompt: try LeasePrompts.generation(lease), image: image,

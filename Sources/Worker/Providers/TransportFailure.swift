@@ -6,8 +6,8 @@ import Shared
 /// Network trouble (timeouts, refused or reset connections, empty or partial
 /// replies, TLS handshakes cut short, DNS hiccups) is retryable. Errors that
 /// another attempt cannot fix are permanent: a malformed or unsupported URL,
-/// redirect loops, and certificate verification failures (a wrong endpoint
-/// or a missing CA bundle). Codes not listed count as retryable, since
+/// redirect loops, certificate verification failures (a wrong endpoint
+/// or a missing CA bundle), and a response larger than the client takes. Codes not listed count as retryable, since
 /// `max_attempts` bounds the cost of being wrong.
 public enum TransportFailure {
     /// libcurl codes that will fail the same way every time.
@@ -18,6 +18,7 @@ public enum TransportFailure {
         43,  // bad function argument
         47,  // too many redirects
         58,  // problem with the local client certificate
+        63,  // response larger than the client's cap (`ResponseSink`): the same request would be paid for again
         60,  // peer certificate cannot be verified
         77,  // problem with the CA certificate bundle
         83,  // TLS issuer check failed

@@ -17,14 +17,22 @@ public enum HTTPDate {
         return formatter.date(from: trimmed)
     }
 
-    /// An RFC 3339 timestamp (`2025-06-01T12:00:30Z`, fractional seconds and
-    /// offsets allowed).
+    /// An RFC 3339 timestamp (`2025-06-01T12:00:30Z`, fractional seconds of
+    /// any length and offsets allowed: Anthropic writes six digits, Google up
+    /// to nine). The fraction is read here, not by Foundation, which reads a
+    /// fixed number of digits.
     public static func parseRFC3339(_ text: String) -> Date? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        var trimmed = Substring(text.trimmingCharacters(in: .whitespaces))
+        guard trimmed.allSatisfy(\.isASCII) else { return nil }
+        var fraction = 0.0
+        if let time = trimmed.firstIndex(where: { $0 == "T" || $0 == "t" }), let dot = trimmed[time...].firstIndex(of: ".") {
+            let digits = trimmed[trimmed.index(after: dot)...].prefix { $0.isNumber }
+            guard !digits.isEmpty, let value = Double("0." + digits) else { return nil }
+            fraction = value
+            trimmed = trimmed[..<dot] + trimmed[digits.endIndex...]
+        }
         let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: trimmed) { return date }
         formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: trimmed)
+        return formatter.date(from: String(trimmed)).map { $0.addingTimeInterval(fraction) }
     }
 }
