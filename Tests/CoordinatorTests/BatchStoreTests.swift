@@ -140,6 +140,17 @@ import Testing
         #expect(try requests?.decode(Int.self, "r") == 3 && requests?.decode(Int.self, "b") == 2)
     }
 
+    /// A sweep whose budget is spent sends nothing more, batches included: its waiting lines form no
+    /// batch until the budget is raised.
+    @Test func aSpentBudgetFormsNoBatch() async throws {
+        let deferred = try await Deferred(suite: "batch_store_budget")
+        try await deferred.pool.query("UPDATE sweeps SET budget_usd = 1, spent_usd = 1")
+        #expect(try await deferred.batches.lease(deferred.request) == nil)
+        try await deferred.pool.query("UPDATE sweeps SET budget_usd = 2")
+        let task = try #require(try await deferred.batches.lease(deferred.request))
+        #expect(task.action == .submit && task.lines.count == 2)
+    }
+
     @Test func batchCostIsDiscountedAndTheDiscountIsTheModels() async throws {
         let pool = try await TestDatabase.pool(suite: "batch_store_cost")
         try await SweepFixture.importDataset(pool, cases: 2)

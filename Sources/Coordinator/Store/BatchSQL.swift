@@ -33,11 +33,16 @@ enum BatchSQL {
         """
 
     /// The model on the endpoints ($1…$3) whose pending lines should form a
-    /// batch now: enough for a full batch, the oldest waited `maxWaitSeconds`,
-    /// or nothing more is coming soon: no batch-lane job of the model is queued
-    /// or leased, and, for a judge, no generate job of its sweep is (each
+    /// batch now (of a sweep that may run: a spent budget sends no batch):
+    /// enough for a full batch, the oldest waited `maxWaitSeconds`, or nothing
+    /// more is coming soon: no batch-lane job of the model is queued or
+    /// leased, and, for a judge, no generate job of its sweep is (each
     /// finished one brings judge jobs; one waiting in a batch is not soon).
-    /// Oldest first.
+    /// Oldest first. Each "more is coming" test is a lookup per model, along
+    /// an index (`jobs_batch_runnable`; the sweep's leased, or queued and
+    /// leased, jobs in `jobs_sweep_state`), never a subquery the planner may
+    /// hash over a scan of every job in the cluster, which this statement
+    /// would pay once a second per batch worker (`QueuePlanTests`).
     static let modelToForm = """
         SELECT m.id, m.settings
         FROM models m
@@ -47,12 +52,19 @@ enum BatchSQL {
         JOIN LATERAL (
             SELECT count(*) AS n, min(l.created_at) AS oldest FROM batch_lines l WHERE l.model_id = m.id AND l.state = 'pending'
         ) p ON p.n > 0
-        WHERE s.state = 'running' AND siuo_lane(m.settings) = 'batch'
+        LEFT JOIN LATERAL (
+            SELECT 1 AS found FROM jobs j WHERE j.model_id = m.id AND j.state = 'queued' AND j.lane = 'batch' LIMIT 1
+        ) AS queued ON true
+        LEFT JOIN LATERAL (
+            SELECT 1 AS found FROM jobs j WHERE j.sweep_id = m.sweep_id AND j.state = 'leased' AND j.model_id = m.id AND j.lane = 'batch' LIMIT 1
+        ) AS leased ON true
+        LEFT JOIN LATERAL (
+            SELECT 1 AS found FROM jobs g WHERE g.sweep_id = m.sweep_id AND g.state IN ('queued', 'leased') AND g.kind = 'generate' LIMIT 1
+        ) AS generating ON m.role IN ('judge', 'second_judge')
+        WHERE \(SweepSQL.mayRun) AND siuo_lane(m.settings) = 'batch'
           AND (p.n >= (m.settings->'batch'->>'maxRequests')::integer
                OR p.oldest <= now() - make_interval(secs => (m.settings->'batch'->>'maxWaitSeconds')::float8)
-               OR (NOT EXISTS (SELECT 1 FROM jobs j WHERE j.model_id = m.id AND j.lane = 'batch' AND j.state IN ('queued', 'leased'))
-                   AND NOT (m.role IN ('judge', 'second_judge') AND EXISTS (SELECT 1 FROM jobs g WHERE g.sweep_id = m.sweep_id AND g.kind = 'generate'
-                                                                             AND g.state IN ('queued', 'leased')))))
+               OR (queued.found IS NULL AND leased.found IS NULL AND generating.found IS NULL))
         ORDER BY p.oldest
         LIMIT 1
         """

@@ -67,7 +67,7 @@ enum JobSQL {
                 LIMIT $4
                 FOR UPDATE SKIP LOCKED
             ) AS p
-            WHERE s.state = 'running' AND (s.budget_usd IS NULL OR s.spent_usd < s.budget_usd)
+            WHERE \(SweepSQL.mayRun)
             LIMIT $4
             """, worker: "$5")
 

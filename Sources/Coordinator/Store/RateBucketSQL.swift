@@ -60,7 +60,7 @@ enum RateBucketSQL {
             -- A semi-join: an endpoint named twice still gives each of its models one row of the walk.
             WHERE EXISTS (SELECT 1 FROM unnest($1::text[], $2::text[], $3::text[]) AS e(provider, base_url, model)
                           WHERE b.provider = e.provider AND b.base_url = e.base_url AND b.model = e.model)
-              AND s.state = 'running' AND (s.budget_usd IS NULL OR s.spent_usd < s.budget_usd)
+              AND \(SweepSQL.mayRun)
               AND (b.throttled_until IS NULL OR b.throttled_until <= now())
               AND siuo_bucket_refill(b.tokens, b.refilled_at, b.current_rpm, siuo_bucket_capacity(b.burst, b.current_rpm), now()) >= 1
         ),

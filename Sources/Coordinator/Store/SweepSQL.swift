@@ -3,6 +3,11 @@
 /// the status reads that count a sweep's jobs (a sweep's jobs are written by
 /// `JobSQL+Sweeps`).
 enum SweepSQL {
+    /// Whether sweep `s` may have work sent for it: running, and under its
+    /// budget. The one form of that rule, for the token take, the batch-lane
+    /// claim and the forming of provider batches.
+    static let mayRun = "s.state = 'running' AND (s.budget_usd IS NULL OR s.spent_usd < s.budget_usd)"
+
     static let dataset = "SELECT id, has_mcqa FROM datasets WHERE name = $1 AND retired_at IS NULL"
     static let categories = "SELECT DISTINCT category FROM cases WHERE dataset_id = $1 ORDER BY category"
     static let current = """
