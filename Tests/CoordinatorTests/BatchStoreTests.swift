@@ -151,6 +151,37 @@ import Testing
         #expect(task.action == .submit && task.lines.count == 2)
     }
 
+    /// `batch` is operational: a resubmit that turns it off sends the jobs waiting for a batch that will
+    /// now never form back to the live queue (their lines dropped). Before, they waited as `batched` for ever.
+    @Test func turningBatchOffSendsWaitingJobsLive() async throws {
+        let deferred = try await Deferred(suite: "batch_store_turned_off")
+        #expect(try await Self.states(deferred.pool) == ["batched/batch": 2])
+        var live = Self.definition()
+        live.models[0].batch = nil
+        _ = try await SweepStore(pool: deferred.pool).submit(live)
+        #expect(try await Self.states(deferred.pool) == ["queued/live": 2])
+        let open = try await deferred.pool.query("SELECT count(*)::int4 AS n FROM batch_lines WHERE state <> 'consumed'")
+        #expect(try open[0].decode(Int.self, "n") == 0, "their lines are dropped")
+        #expect(try await deferred.batches.lease(deferred.request) == nil, "no batch forms")
+        // They run live like any job (the bucket holds one token).
+        #expect(try await deferred.jobs.claim(LeaseRequest(workerID: "w", endpoints: deferred.endpoints, maxJobs: 10)).count == 1)
+    }
+
+    /// A batch-lane lease that defers after the resubmit turned batch off: its job goes live too.
+    @Test func aDeferralAfterBatchWasTurnedOffSendsItsJobLive() async throws {
+        let (pool, definition) = try await Self.submitted(suite: "batch_store_turned_off_late", cases: 2)
+        let jobs = JobStore(pool: pool)
+        let leases = try await jobs.claim(LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 10))
+        #expect(leases.count == 2 && leases.allSatisfy(\.viaBatch))
+        var live = definition
+        live.models[0].batch = nil
+        _ = try await SweepStore(pool: pool).submit(live)
+        try await Self.deferAll(leases, jobs: jobs)
+        #expect(try await Self.states(pool) == ["queued/live": 2])
+        let open = try await pool.query("SELECT count(*)::int4 AS n FROM batch_lines WHERE state <> 'consumed'")
+        #expect(try open[0].decode(Int.self, "n") == 0)
+    }
+
     @Test func batchCostIsDiscountedAndTheDiscountIsTheModels() async throws {
         let pool = try await TestDatabase.pool(suite: "batch_store_cost")
         try await SweepFixture.importDataset(pool, cases: 2)

@@ -35,6 +35,12 @@ enum BatchLineSQL {
         UPDATE batch_lines l SET state = 'consumed' FROM lines WHERE l.id = lines.id AND lines.state = 'answered'
         """
 
+    /// Pending lines of jobs $1, which no batch holds yet: dropped (their jobs left the batch lane).
+    static let dropPendingOf = """
+        WITH lines AS MATERIALIZED (SELECT id, state FROM batch_lines WHERE job_id = ANY($1::bigint[]))
+        UPDATE batch_lines l SET state = 'consumed' FROM lines WHERE l.id = lines.id AND lines.state = 'pending'
+        """
+
     /// Pending lines of the jobs of sweep $1, which no batch holds yet: dropped (the sweep was cancelled
     /// or replaced). A whole sweep's lines, once: reading the pending ones along `batch_lines_open` is
     /// as good a plan as any here.

@@ -68,7 +68,8 @@ extension JobSQL {
 
     /// Batch $1 is closed: each of its jobs still waiting whose lines are all
     /// settled goes back to the queue, ahead of new work, to decode its
-    /// replies. A job with a line the batch never answered runs live from now
+    /// replies, in its model's lane (live, if a resubmit turned `batch` off
+    /// meanwhile). A job with a line the batch never answered runs live from now
     /// on (the batch expired, or was cancelled past its deadline), unless the
     /// whole batch failed ($2: refused after it was created, as OpenAI does
     /// past its enqueued-token limit): then the job stays in the batch lane and
@@ -88,14 +89,14 @@ extension JobSQL {
         ),
         released AS (
             UPDATE jobs j SET priority = GREATEST(j.priority, 2),
-                   lane = CASE WHEN r.live THEN 'live' ELSE j.lane END,
+                   lane = CASE WHEN r.live THEN 'live' ELSE siuo_lane(m.settings) END,
                    state = CASE WHEN r.failed THEN siuo_state_after_attempt(j.attempts + 1, j.max_attempts) ELSE 'queued' END,
                    attempts = j.attempts + CASE WHEN r.failed THEN 1 ELSE 0 END,
                    finished_at = CASE WHEN r.failed AND siuo_state_after_attempt(j.attempts + 1, j.max_attempts) = 'failed' THEN now() END,
                    last_error = CASE WHEN r.failed THEN 'the provider failed the batch holding its requests' ELSE j.last_error END,
                    not_before = now() + CASE WHEN r.failed THEN interval '30 seconds' ELSE interval '0' END
-            FROM ready r
-            WHERE j.id = r.job_id AND j.state = 'batched'
+            FROM ready r, models m
+            WHERE j.id = r.job_id AND j.state = 'batched' AND m.id = j.model_id
             RETURNING 1
         )
         SELECT pg_notify('\(channel)', '') FROM (SELECT 1 FROM released LIMIT 1) AS any_released

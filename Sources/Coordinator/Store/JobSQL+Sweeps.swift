@@ -30,11 +30,36 @@ extension JobSQL {
         """
 
     /// `batch` is operational: on resubmit, queued jobs move to the lane their model's settings now give.
+    /// (Jobs waiting for a batch that will no longer form move with `sweepLeavesBatchLane`.)
     static let updateLanes = """
         UPDATE jobs j SET lane = siuo_lane(m.settings)
         FROM models m
         WHERE j.sweep_id = $1 AND j.state = 'queued' AND m.id = j.model_id AND j.lane <> siuo_lane(m.settings)
         """
+
+    /// Sweep $1's jobs that wait for a batch of a model no longer in the batch lane: back to the queue,
+    /// live (`leavingBatchLane`).
+    static let sweepLeavesBatchLane = leavingBatchLane("j.sweep_id = $1")
+
+    /// Jobs $1 (just deferred) when their model is no longer in the batch lane: back to the queue, live
+    /// (`leavingBatchLane`).
+    static let jobsLeaveBatchLane = leavingBatchLane("j.id = ANY($1::bigint[])")
+
+    /// The jobs of `jobs` (a condition on `j`) that wait for a batch (`batched`) while their model is no
+    /// longer in the batch lane (a resubmit turned `batch` off: no batch forms from its lines again), none
+    /// of whose lines is in a batch yet: back to the queue in the live lane, ahead of new work; answers
+    /// their ids, whose pending lines the caller drops (`BatchLineSQL.dropPendingOf`). A job with a line in
+    /// a batch comes back when that batch closes (`releaseBatched`), in its model's lane.
+    private static func leavingBatchLane(_ jobs: String) -> String {
+        """
+        UPDATE jobs j SET state = 'queued', lane = 'live', priority = GREATEST(j.priority, 2), not_before = now()
+        FROM models m
+        WHERE \(jobs) AND j.state = 'batched' AND m.id = j.model_id AND siuo_lane(m.settings) = 'live'
+          -- By job alone, the state tested after (see BatchLineSQL).
+          AND (SELECT bool_or(l.state = 'submitted') FROM batch_lines l WHERE l.job_id = j.id) IS NOT TRUE
+        RETURNING j.id
+        """
+    }
 
     /// Sweep $1 cancelled: its unfinished jobs end as cancelled, their leases void.
     static let cancelUnfinished = """

@@ -31,8 +31,23 @@ extension JobStore {
                     ])
                 try await connection.query(JobSQL.waitForBatch, [job.id])
             }
+            // A resubmit may have turned the model's batch off while these leases ran: no batch would
+            // form from their lines, so they go live instead of waiting.
+            if !current.isEmpty {
+                try await Self.leaveBatchLane(JobSQL.jobsLeaveBatchLane, PostgresTextArray(current.map { String($0.1.id) }), on: connection)
+            }
             return statuses
         }
+    }
+
+    /// Runs one of `JobSQL`'s leaving-the-batch-lane statements (`sweepLeavesBatchLane`,
+    /// `jobsLeaveBatchLane`) with `binding`: the jobs it sends back to the live queue have their
+    /// pending lines dropped, and lease waiters wake at commit.
+    static func leaveBatchLane(_ statement: String, _ binding: any PostgresBindable, on connection: PostgresConnection) async throws {
+        let moved = try await connection.query(statement, [binding]).map { try $0.decode(Int64.self, "id") }
+        guard !moved.isEmpty else { return }
+        try await connection.query(BatchLineSQL.dropPendingOf, [PostgresTextArray(moved.map(String.init))])
+        try await connection.query(JobSQL.notify)
     }
 
     /// The rules a deferral must keep for its job: a batch-lane job, and

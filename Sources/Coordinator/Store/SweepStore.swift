@@ -99,6 +99,7 @@ public struct SweepStore: Sendable {
         let buckets = try await saveModels(definition, sweepID: sweepID, on: connection)
         try await connection.query(JobSQL.updateMaxAttempts, [sweepID, definition.maxAttempts])
         try await connection.query(JobSQL.updateLanes, [sweepID])
+        try await JobStore.leaveBatchLane(JobSQL.sweepLeavesBatchLane, sweepID, on: connection)
         if state == .cancelled {
             try await connection.query(JobSQL.requeueCancelled, [sweepID])
             try await connection.query(SweepSQL.setState, [sweepID, SweepState.running.rawValue])
