@@ -41,4 +41,19 @@ import Worker
         let mock = ModelSpec(name: "m", provider: .mock, model: "m")
         #expect(KeyRing(environment: [:]).canServe(endpoint(mock)) && KeyRing(environment: [:]).key(for: mock) == nil)
     }
+
+    /// A call this worker holds no key for is not sent, and the failure is retryable: the lack is the
+    /// worker's (a judge's fallback on another provider), and another worker may hold the key.
+    @Test func aCallWithoutItsKeyIsARetryableFailureNotAPermanentOne() async throws {
+        let gateway = ModelGateway(keys: KeyRing(environment: [:]), requestTimeout: 30)
+        let model = ModelSpec(name: "fallback", provider: .anthropic, model: "claude-x", baseURL: "http://127.0.0.1:1/v1")
+        let call = ModelCall(
+            model: model, prompt: "p", image: [], imageMediaType: "image/png", firstSample: 0, count: 1, temperature: nil, maxTokens: 5)
+        guard case .failure(let failure) = try await gateway.send(call) else {
+            Issue.record("a call without its key was sent")
+            return
+        }
+        #expect(failure.retryable && !failure.throttled)
+        #expect(failure.message == "this worker has no key in $ANTHROPIC_API_KEY")
+    }
 }

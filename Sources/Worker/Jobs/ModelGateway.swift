@@ -29,11 +29,12 @@ public struct ModelGateway: Sendable {
     public func send(_ call: ModelCall) async throws -> Result<ProviderReply, ProviderFailure> {
         let codec = ProviderCodecs.codec(for: call.model.provider)
         let key = keys.key(for: call.model)
-        if call.model.provider != .mock, call.model.apiKeyEnvironment != nil, key == nil {
+        if call.model.provider != .mock, let variable = call.model.apiKeyEnvironment, key == nil {
+            // Retryable: the lack is this worker's, not the job's (a judge's fallback on another provider,
+            // another sweep's key variable on the same endpoint), and another worker may hold the key;
+            // the attempts it costs bound a cluster where none does.
             return .failure(
-                ProviderFailure(
-                    retryable: false,
-                    message: "this worker has no key in \(KeyRing.describe(call.model.apiKeyEnvironment!, provider: call.model.provider))"))
+                ProviderFailure(retryable: true, message: "this worker has no key in \(KeyRing.describe(variable, provider: call.model.provider))"))
         }
         let request: HTTPClientRequest
         do {
