@@ -12,15 +12,18 @@ struct BatchTransport: Sendable {
     /// The clock that anchors the waits a provider asks for.
     let now: @Sendable () -> Date
 
-    /// The 2xx response to `method url`, or the failure.
+    /// The 2xx response to `method url`, or the failure, whose message never holds the key the
+    /// request carried (`KeyHeaders`), whatever the provider echoed.
     func send(_ method: String, _ url: String, headers: [String: String], body: [UInt8]? = nil) async throws -> HTTPClientResponse {
         let response: HTTPClientResponse
         do {
             response = try await http.send(HTTPClientRequest(method: method, url: url, headers: headers, body: body, timeout: timeout))
         } catch let error as HTTPClientError {
-            throw TransportFailure.classify(error)
+            throw TransportFailure.classify(error).redacting(KeyHeaders.secrets(in: headers))
         }
-        guard (200...299).contains(response.status) else { throw BatchFailure.classify(response, now: now()) }
+        guard (200...299).contains(response.status) else {
+            throw BatchFailure.classify(response, now: now()).redacting(KeyHeaders.secrets(in: headers))
+        }
         return response
     }
 

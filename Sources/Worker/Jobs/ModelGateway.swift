@@ -52,14 +52,7 @@ public struct ModelGateway: Sendable {
                 return .failure(TransportFailure.classify(error))
             }
         }
-        // Pattern-based redaction misses keys of no known shape (a local server's
-        // password); a provider echoing the key it got must not put it in a log or the database.
-        guard let key, !key.isEmpty else { return outcome }
-        return outcome.mapError { failure in
-            var redacted = failure
-            redacted.message = failure.message.replacingOccurrences(of: key, with: "[redacted]")
-            return redacted
-        }
+        return outcome.mapError { $0.redacting(key.map { [$0] } ?? []) }
     }
 
     /// Keeps the limits a response stated, for the coordinator (with the job's
@@ -84,7 +77,9 @@ public struct ModelGateway: Sendable {
         let codec = ProviderCodecs.codec(for: call.model.provider)
         let response = HTTPClientResponse(
             status: reply.status, headers: ["content-type": "application/json"], body: Array(reply.body.utf8))
-        return AnswerLimit.check(Self.withoutNUL(codec.decode(response, for: call)))
+        return AnswerLimit.check(Self.withoutNUL(codec.decode(response, for: call))).mapError {
+            $0.redacting(keys.key(for: call.model).map { [$0] } ?? [])
+        }
     }
 
     /// PostgreSQL text cannot hold NUL, and the coordinator refuses it rather

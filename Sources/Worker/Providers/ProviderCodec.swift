@@ -116,6 +116,32 @@ public struct ProviderFailure: Error, Sendable, Equatable, CustomStringConvertib
 
     /// The message.
     public var description: String { message }
+
+    /// This failure with every occurrence of `secrets` (the keys its request carried) in its message
+    /// replaced. Pattern-based redaction (`SecretRedaction`) misses keys of no known shape (a local
+    /// server's password); a provider echoing the key it got must not put it in a log or the database.
+    public func redacting(_ secrets: [String]) -> ProviderFailure {
+        var redacted = self
+        for secret in secrets where !secret.isEmpty {
+            redacted.message = redacted.message.replacingOccurrences(of: secret, with: "[redacted]")
+        }
+        return redacted
+    }
+}
+
+/// The headers that carry a provider key (`Authorization: Bearer …`, Anthropic's `x-api-key`, Google's
+/// `x-goog-api-key`, Azure's `api-key`), and the keys they carry: what a failure's message must never hold.
+enum KeyHeaders {
+    /// The lower-cased names.
+    static let names: Set<String> = ["authorization", "x-api-key", "x-goog-api-key", "api-key"]
+
+    /// The keys in `headers`.
+    static func secrets(in headers: [String: String]) -> [String] {
+        headers.compactMap { name, value in
+            guard names.contains(name.lowercased()) else { return nil }
+            return value.hasPrefix("Bearer ") ? String(value.dropFirst("Bearer ".count)) : value
+        }
+    }
 }
 
 /// Encodes calls for one API family and decodes and classifies its replies.
