@@ -42,6 +42,16 @@ import Worker
         #expect(KeyRing(environment: [:]).canServe(endpoint(mock)) && KeyRing(environment: [:]).key(for: mock) == nil)
     }
 
+    /// The mock provider takes no key whatever its sweep entry names: a worker without the variable still
+    /// serves it (it once refused to lease it while every other check let it through).
+    @Test func theMockNeedsNoKeyEvenWhenItsEntryNamesOne() {
+        let mock = ModelSpec(name: "m", provider: .mock, model: "m", apiKeyEnvironment: "SOME_KEY")
+        let none = KeyRing(environment: [:])
+        #expect(none.canServe(endpoint(mock)) && !none.lacksKey(for: mock) && none.key(for: mock) == nil)
+        let openai = ModelSpec(name: "o", provider: .openai, model: "gpt-x", apiKeyEnvironment: "SOME_KEY")
+        #expect(!none.canServe(endpoint(openai)) && none.lacksKey(for: openai))
+    }
+
     /// A call this worker holds no key for is not sent, and the failure is retryable: the lack is the
     /// worker's (a judge's fallback on another provider), and another worker may hold the key.
     @Test func aCallWithoutItsKeyIsARetryableFailureNotAPermanentOne() async throws {

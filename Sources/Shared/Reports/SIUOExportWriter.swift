@@ -13,9 +13,9 @@ public enum SIUOExportWriter {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var written: [String] = []
         for model in export.models.keys.sorted() {
-            // Model labels are restricted to `A-Za-z0-9._-` at submit; refuse anything that could
-            // still climb out of `directory` (say, from an older coordinator).
-            guard !model.isEmpty, model != ".", model != "..", !model.contains("/") else {
+            // Model labels keep the submit's name rule (`ResourceName`); refuse anything else (say, from
+            // an older coordinator) before it names a folder, and `.`/`..`, which the rule lets through.
+            guard ResourceName.problem(with: model) == nil, model != ".", model != ".." else {
                 throw SIUOExportError.unsafeModelName(model)
             }
             let folder = URL(fileURLWithPath: directory).appendingPathComponent(model)
@@ -69,7 +69,7 @@ public enum SIUOExportError: Error, CustomStringConvertible, Equatable {
     /// One line for the user.
     public var description: String {
         switch self {
-        case .unsafeModelName(let name): "model name \"\(name)\" cannot be used as a folder name"
+        case .unsafeModelName(let name): "model name \"\(TerminalText.safe(name))\" cannot be used as a folder name"
         case .cannotWrite(let path, let reason): "\(path): \(reason)"
         }
     }

@@ -29,7 +29,7 @@ public struct ModelGateway: Sendable {
     public func send(_ call: ModelCall) async throws -> Result<ProviderReply, ProviderFailure> {
         let codec = ProviderCodecs.codec(for: call.model.provider)
         let key = keys.key(for: call.model)
-        if call.model.provider != .mock, let variable = call.model.apiKeyEnvironment, key == nil {
+        if keys.lacksKey(for: call.model), let variable = call.model.apiKeyEnvironment {
             // Retryable: the lack is this worker's, not the job's (a judge's fallback on another provider,
             // another sweep's key variable on the same endpoint), and another worker may hold the key;
             // the attempts it costs bound a cluster where none does.

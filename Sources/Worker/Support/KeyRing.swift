@@ -15,15 +15,27 @@ public struct KeyRing: Sendable {
         self.environment = environment
     }
 
+    /// The variable a model of `provider` takes its key from, given the `variable` its sweep names:
+    /// none for the mock provider, which takes no key whatever the sweep says. The one form of that rule.
+    public static func keyVariable(provider: Provider, named variable: String?) -> String? {
+        provider == .mock ? nil : variable
+    }
+
     /// Whether the worker can call `endpoint` (a keyless endpoint always can).
     public func canServe(_ endpoint: EndpointDescriptor) -> Bool {
-        guard let variable = endpoint.apiKeyEnvironment else { return true }
-        return value(of: Self.variables(for: variable, provider: endpoint.endpoint.provider)) != nil
+        let provider = endpoint.endpoint.provider
+        guard let variable = Self.keyVariable(provider: provider, named: endpoint.apiKeyEnvironment) else { return true }
+        return value(of: Self.variables(for: variable, provider: provider)) != nil
+    }
+
+    /// Whether a call to `model` needs a key this worker lacks.
+    public func lacksKey(for model: ModelSpec) -> Bool {
+        Self.keyVariable(provider: model.provider, named: model.apiKeyEnvironment) != nil && key(for: model) == nil
     }
 
     /// The key for a model, `nil` when it needs none.
     public func key(for model: ModelSpec) -> String? {
-        guard let variable = model.apiKeyEnvironment, model.provider != .mock else { return nil }
+        guard let variable = Self.keyVariable(provider: model.provider, named: model.apiKeyEnvironment) else { return nil }
         return value(of: Self.variables(for: variable, provider: model.provider))
     }
 

@@ -131,7 +131,7 @@ struct RunCommand: AsyncParsableCommand {
     private static func warnAboutMissingKeys(_ definition: SweepDefinition) {
         let keys = KeyRing(environment: ProcessInfo.processInfo.environment)
         let models = definition.models + definition.judges
-        for model in models where model.provider != .mock && keys.key(for: model) == nil {
+        for model in models where keys.lacksKey(for: model) {
             guard let variable = model.apiKeyEnvironment else { continue }
             let line =
                 "warning: model \(model.name) needs a key in \(KeyRing.describe(variable, provider: model.provider)); "

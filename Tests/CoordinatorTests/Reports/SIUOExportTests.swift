@@ -121,7 +121,11 @@ import Testing
     @Test func aModelNameThatIsNotAFolderNameIsRefused() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let export = SIUOExport(models: ["..": SIUOModelFiles(generation: [], mcqa: [])])
-        #expect(throws: SIUOExportError.unsafeModelName("..")) { try SIUOExportWriter.write(export, to: folder.path) }
+        for name in ["..", ".", "a/b", "a\\b", "tab\there", "nul\u{0}", ""] {
+            let export = SIUOExport(models: [name: SIUOModelFiles(generation: [], mcqa: [])])
+            #expect(throws: SIUOExportError.unsafeModelName(name)) { try SIUOExportWriter.write(export, to: folder.path) }
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty, "nothing was written")
+        #expect(!SIUOExportError.unsafeModelName("evil\u{1B}[2J").description.contains("\u{1B}"))
     }
 }
