@@ -259,6 +259,11 @@ import Testing
         await #expect(throws: InvalidResultError.self) {
             try await jobs.deferToBatch([deferral(leases[0], firstSample: 0), deferral(leases[1], firstSample: 1)])
         }
+        // A sample received that its job cannot have is refused as a result's would be, not dropped.
+        var stray = deferral(leases[1], firstSample: 0)
+        stray.samples = [SampleResult(sampleIndex: 3, outcome: .answer, text: "B")]
+        let refused = await #expect(throws: InvalidResultError.self) { try await jobs.deferToBatch([deferral(leases[0], firstSample: 0), stray]) }
+        #expect(refused?.reason == "sample_index 3 is outside 0..<1")
         #expect(try await Self.states(pool) == ["leased/batch": 2])
         #expect(try await pool.query("SELECT count(*) AS n FROM batch_lines")[0].decode(Int.self, "n") == 0)
         #expect(try await jobs.deferToBatch(leases.map { deferral($0, firstSample: 0) }) == [.accepted, .accepted])

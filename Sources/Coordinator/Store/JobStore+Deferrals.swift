@@ -16,8 +16,7 @@ extension JobStore {
             let fenced = try await FencedJob.lock(deferrals.map(\.lease), on: connection)
             let (current, statuses) = try FencedJob.match(deferrals, lease: \.lease, in: fenced, check: Self.validate)
             for (deferral, job) in current {
-                let usable = deferral.samples.filter { (0..<job.samples).contains($0.sampleIndex) && !job.kind.isJudge }
-                try await FencedJob.storeSamples(usable.map { (job.id, $0) }, on: connection)
+                try await FencedJob.storeSamples(deferral.samples.map { (job.id, $0) }, on: connection)
                 try await job.addUsage(deferral.usage, on: connection)
                 try await connection.query(BatchLineSQL.consumeAnswered, [PostgresTextArray([String(job.id)])])
                 let calls = deferral.calls
@@ -50,11 +49,21 @@ extension JobStore {
         try await connection.query(JobSQL.notify)
     }
 
-    /// The rules a deferral must keep for its job: a batch-lane job, and
-    /// requests only for samples the job has.
+    /// The rules a deferral must keep for its job: a batch-lane job, requests
+    /// only for samples the job has, and samples received (a generate job's
+    /// only) in range, each once, as a result's must be.
     static func validate(_ deferral: JobDeferral, for job: FencedJob) throws {
         guard job.lane == "batch" else {
             throw InvalidResultError(jobID: job.id, reason: "only a batch-lane job can wait for a batch")
+        }
+        if job.kind.isJudge, !deferral.samples.isEmpty {
+            throw InvalidResultError(jobID: job.id, reason: "a judge job's deferral holds no samples")
+        }
+        for sample in deferral.samples where !(0..<job.samples).contains(sample.sampleIndex) {
+            throw InvalidResultError(jobID: job.id, reason: "sample_index \(sample.sampleIndex) is outside 0..<\(job.samples)")
+        }
+        if Set(deferral.samples.map(\.sampleIndex)).count != deferral.samples.count {
+            throw InvalidResultError(jobID: job.id, reason: "a sample_index appears twice")
         }
         let wanted = job.kind == .generate ? job.samples : 1
         // `validate(_:)` has bounded both, so the sum cannot overflow.

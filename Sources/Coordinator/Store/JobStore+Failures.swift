@@ -20,7 +20,14 @@ extension JobStore {
             let status: ItemStatus = try await pool.withTransaction { connection in
                 guard let job = try await FencedJob.lock(failure.lease, on: connection) else { return .stale }
                 if let limits = failure.limits { stated.append((job.bucketID, limits)) }
+                // Each failure is its own transaction, so samples its job cannot have are dropped here, not
+                // refused (a refusal part-way would leave the batch half written), and said in the log.
                 let usable = failure.samples.filter { (0..<job.samples).contains($0.sampleIndex) && !job.kind.isJudge }
+                if usable.count < failure.samples.count {
+                    logger.warning(
+                        "a failure held samples its job cannot have; dropped",
+                        metadata: ["job": "\(job.id)", "dropped": "\(failure.samples.count - usable.count)"])
+                }
                 try await FencedJob.storeSamples(usable.map { (job.id, $0) }, on: connection)
                 try await job.addUsage(failure.usage, on: connection)
                 // Replies this lease decoded are used up: a retried request goes into a later batch.
