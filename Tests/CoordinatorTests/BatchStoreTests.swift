@@ -119,6 +119,8 @@ import Testing
                 batchID: collect.batchID, BatchReport(leaseToken: collect.leaseToken, outcome: .lines(Array(lines[1...]), final: true)))
                 == .accepted)
         #expect(try await Self.states(pool) == ["queued/batch": 2, "queued/live": 1], "the unanswered line's job runs live")
+        let closed = try await pool.query("SELECT last_error FROM batches WHERE id = $1", [collect.batchID])
+        #expect(try closed[0].decode(String?.self, "last_error") == nil, "a line the results call unanswered is no missing line")
 
         let again = try await jobs.claim(LeaseRequest(workerID: "w2", endpoints: endpoints, maxJobs: 10))
         #expect(again.count == 3, "two batch-lane leases and one live one, on the bucket's token")
@@ -180,6 +182,32 @@ import Testing
         #expect(try await Self.states(pool) == ["queued/live": 2])
         let open = try await pool.query("SELECT count(*)::int4 AS n FROM batch_lines WHERE state <> 'consumed'")
         #expect(try open[0].decode(Int.self, "n") == 0)
+    }
+
+    /// A line an ended batch's results do not hold (unreadable, or left out by the provider) runs live,
+    /// paid again: the batch says so, and the log too, instead of closing as if all were well.
+    @Test func aLineMissingFromAnEndedBatchsResultsIsSaid() async throws {
+        let deferred = try await Deferred(suite: "batch_store_missing_line")
+        let submit = try #require(try await deferred.batches.lease(deferred.request))
+        let ids = submit.lines.map(\.customID)
+        let submitted = BatchReport(leaseToken: submit.leaseToken, outcome: .submitted(providerBatchID: "batch_m", included: ids))
+        #expect(try await deferred.batches.report(batchID: submit.batchID, submitted) == .accepted)
+        try await Self.makeDue(deferred.pool)
+        let poll = try #require(try await deferred.batches.lease(deferred.request))
+        let ended = BatchReport(
+            leaseToken: poll.leaseToken,
+            outcome: .progress(ended: true, providerState: "completed", done: 2, failed: 0, total: 2, cancelRequested: false))
+        #expect(try await deferred.batches.report(batchID: poll.batchID, ended) == .accepted)
+        let collect = try #require(try await deferred.batches.lease(deferred.request))
+        let body = #"{"choices":[{"message":{"content":"B"},"finish_reason":"stop"}]}"#
+        let only = BatchReport(
+            leaseToken: collect.leaseToken, outcome: .lines([BatchLineReport(customID: ids[0], status: 200, body: body)], final: true))
+        #expect(try await deferred.batches.report(batchID: collect.batchID, only) == .accepted)
+        #expect(try await Self.states(deferred.pool) == ["queued/batch": 1, "queued/live": 1])
+        let closed = try await deferred.pool.query("SELECT last_error FROM batches WHERE id = $1", [collect.batchID])
+        #expect(
+            try closed[0].decode(String?.self, "last_error")
+                == "1 of the batch's lines were missing from its results or unreadable; their jobs run live")
     }
 
     @Test func batchCostIsDiscountedAndTheDiscountIsTheModels() async throws {

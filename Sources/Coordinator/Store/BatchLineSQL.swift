@@ -83,7 +83,13 @@ enum BatchLineSQL {
         WHERE l.batch_id = $1 AND l.custom_id = r.custom_id AND l.state = 'submitted'
         """
 
-    /// Lines of batch $1 the provider never answered: unanswered.
+    /// Lines of batch $1 ($2 custom ids) its results say the provider never answered (expired,
+    /// cancelled, or in a batch that failed whole): unanswered.
+    static let markUnanswered = """
+        UPDATE batch_lines SET state = 'unanswered' WHERE batch_id = $1 AND custom_id = ANY($2::text[]) AND state = 'submitted'
+        """
+
+    /// Lines of batch $1 still out when it closes (never answered, or missing from its results): unanswered.
     static let closeUnanswered = """
         UPDATE batch_lines SET state = 'unanswered' WHERE batch_id = $1 AND state = 'submitted'
         """

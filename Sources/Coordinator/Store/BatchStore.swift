@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Shared
 
 /// Batches at the providers (docs/architecture.md, "Batch mode"): which
@@ -9,16 +10,18 @@ public struct BatchStore: Sendable {
     let pool: PostgresPool
     /// How long a batch task's lease lasts.
     let leaseSeconds: Int
+    let logger: Logger
 
     /// How long a batch task's lease lasts unless told: the worker renews it
     /// every third of that while it works (a large upload or download takes
     /// minutes), so a worker that dies holds its batch this long at most.
     public static let defaultLeaseSeconds = 30
 
-    /// A store on `pool` whose batch tasks are leased for `leaseSeconds`.
-    public init(pool: PostgresPool, leaseSeconds: Int = defaultLeaseSeconds) {
+    /// A store on `pool` whose batch tasks are leased for `leaseSeconds`, logging to `logger`.
+    public init(pool: PostgresPool, leaseSeconds: Int = defaultLeaseSeconds, logger: Logger = Logger(label: "siuo.batches")) {
         self.pool = pool
         self.leaseSeconds = leaseSeconds
+        self.logger = logger
     }
 
     /// The next piece of batch work on the request's endpoints: a due batch
@@ -74,7 +77,7 @@ public struct BatchStore: Sendable {
         case .submitting:
             if batch.pastDeadline, !batch.mayBeAtProvider {
                 try await pool.withTransaction { connection in
-                    try await closeUnanswered(batch, reason: "past batch_deadline before it was submitted", on: connection)
+                    try await closeUnanswered(batch, on: connection) { _ in "past batch_deadline before it was submitted" }
                 }
                 return nil
             }
@@ -167,10 +170,10 @@ public struct BatchStore: Sendable {
             try await connection.query(BatchLineSQL.returnUnsent, [batch.id, PostgresTextArray(included)])
         case .missing:
             guard batch.state == .submitting else { return .stale }
-            try await closeUnanswered(batch, reason: "past batch_deadline, and the provider holds no earlier submission", on: connection)
+            try await closeUnanswered(batch, on: connection) { _ in "past batch_deadline, and the provider holds no earlier submission" }
         case .refused(let error):
             guard batch.state == .submitting else { return .stale }
-            try await closeUnanswered(batch, reason: "the provider refused the batch: \(error)", on: connection)
+            try await closeUnanswered(batch, on: connection) { _ in "the provider refused the batch: \(error)" }
         case .progress(let ended, let providerState, let done, let failed, let total, let cancelRequested):
             guard batch.state == .running || batch.state == .ended else { return .stale }
             try await connection.query(
@@ -187,8 +190,20 @@ public struct BatchStore: Sendable {
                         PostgresTextArray(answered.map(\.2)),
                     ])
             }
+            let unanswered = lines.filter { $0.status == nil }.map(\.customID)
+            if !unanswered.isEmpty {
+                try await connection.query(BatchLineSQL.markUnanswered, [batch.id, PostgresTextArray(unanswered)])
+            }
             if final {
-                try await closeUnanswered(batch, reason: nil, on: connection)
+                // An ended batch's lines were all answered, errored or said unanswered; one its results did
+                // not hold (a line the worker could not read, or the provider left out) runs live, paid again:
+                // said on the batch and in the log, never silently.
+                let missing = try await closeUnanswered(batch, on: connection) { missing in
+                    missing == 0 ? nil : "\(missing) of the batch's lines were missing from its results or unreadable; their jobs run live"
+                }
+                if missing > 0 {
+                    logger.warning("a collected batch lacked results for some lines", metadata: ["batch": "\(batch.id)", "lines": "\(missing)"])
+                }
             } else {
                 try await connection.query(BatchSQL.extendCollect, [batch.id, leaseSeconds])
             }
@@ -202,10 +217,16 @@ public struct BatchStore: Sendable {
 
     /// Closes `batch`: lines it holds that no reply reached are unanswered,
     /// and its jobs go back to the queue (those with such a line, live).
-    private func closeUnanswered(_ batch: BatchRow, reason: String?, on connection: PostgresConnection) async throws {
-        try await connection.query(BatchLineSQL.closeUnanswered, [batch.id])
+    /// Closes `batch` with `reason` (given how many of its lines were still out, which become
+    /// unanswered) as its last error; its jobs return. Answers how many lines were still out.
+    @discardableResult
+    private func closeUnanswered(
+        _ batch: BatchRow, on connection: PostgresConnection, reason: (_ unanswered: Int) -> String?
+    ) async throws -> Int {
+        let unanswered = try await connection.query(BatchLineSQL.closeUnanswered, [batch.id]).affectedRows
         try await connection.query(JobSQL.releaseBatched, [batch.id, batch.failedAtProvider])
-        try await connection.query(BatchSQL.close, [batch.id, reason])
+        try await connection.query(BatchSQL.close, [batch.id, reason(unanswered)])
+        return unanswered
     }
 
     /// A report is checked whole before anything is written.
