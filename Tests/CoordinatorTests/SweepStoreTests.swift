@@ -2,6 +2,7 @@ import Coordinator
 import Foundation
 import Shared
 import SiuoTestSupport
+import Synchronization
 import Testing
 
 @Suite struct SweepStoreTests {
@@ -186,5 +187,54 @@ import Testing
         #expect(failures[0].errors.map(\.count) == [2, 1, 1])
         #expect(failures[0].errors.map(\.message.count) == ["HTTP 400: refused".count, "HTTP 404: no model".count, ModelFailures.errorLength])
         #expect(failures[0].errors[2].message.hasSuffix("x…"))
+    }
+
+    /// Steering and resubmitting change jobs a result batch may hold, and a result batch locks its jobs
+    /// and then adds to its sweep's spend: a command that held the sweep's row while it waited for
+    /// those jobs deadlocked with the batch (one of the two then failed). Here a result batch holds its
+    /// jobs while a cancel, and then a resubmit that changes `max_attempts`, wait for them, and adds
+    /// to the spend: all of them finish.
+    @Test(arguments: ["cancel", "resubmit"])
+    func aCommandWaitingForJobsAResultBatchHoldsDoesNotDeadlockWithIt(command: String) async throws {
+        let pool = try await TestDatabase.pool(suite: "sweep_lock_order_\(command)", size: 4)
+        try await SweepFixture.importDataset(pool, cases: 2)
+        let definition = SweepFixture.definition(models: 1, tasks: [.mcqa])
+        try await SweepStore(pool: pool).submit(definition)
+        let leases = try await JobStore(pool: pool).claim(LeaseRequest(workerID: "w", endpoints: SweepFixture.endpoints(definition), maxJobs: 2))
+        try #require(leases.count == 2)
+        let changed = {
+            var changed = definition
+            changed.maxAttempts = definition.maxAttempts + 1
+            return changed
+        }()
+        let waiting = Mutex<Task<Void, any Error>?>(nil)
+        try await pool.withTransaction { connection in
+            // The batch's fence...
+            try await connection.query(
+                "SELECT id FROM jobs WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE", [PostgresTextArray(leases.map { String($0.jobID) })])
+            let task = Task {
+                if command == "cancel" {
+                    try await SweepStore(pool: pool).apply(.cancel, to: definition.name)
+                } else {
+                    _ = try await SweepStore(pool: pool).submit(changed)
+                }
+            }
+            waiting.withLock { $0 = task }
+            // ...the command waits for its jobs...
+            try await waitUntil("the \(command) waits for the batch's jobs") {
+                try await pool.count("SELECT count(*)::int4 AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE jobs%'")
+                    > 0
+            }
+            // ...and the batch adds to the sweep's spend, as its finish does, then commits.
+            try await connection.query("UPDATE sweeps SET spent_usd = spent_usd + 0.5 WHERE name = $1 AND state <> 'replaced'", [definition.name])
+        }
+        try await #require(waiting.withLock { $0 }).value
+        let status = try await SweepStore(pool: pool).status(definition.name)
+        #expect(status.spentUSD == 0.5)
+        if command == "cancel" {
+            #expect(status.state == .cancelled)
+        } else {
+            #expect(try await pool.count("SELECT count(*)::int4 AS n FROM jobs WHERE max_attempts = $1", [changed.maxAttempts]) == 2)
+        }
     }
 }

@@ -24,9 +24,13 @@ extension JobSQL {
         ON CONFLICT (sweep_id, subject_model_id, case_id, kind) WHERE response_id IS NULL DO NOTHING
         """
 
-    /// Sweep $1's `max_attempts` (operational) set to $2 on its unfinished jobs.
+    /// Sweep $1's `max_attempts` (operational) set to $2 on its unfinished jobs that hold another;
+    /// none when it did not change (the usual resubmit, to change a rate), so no leased job is locked.
+    /// Rows are locked in id order, as a result batch's fence locks them.
     static let updateMaxAttempts = """
-        UPDATE jobs SET max_attempts = $2 WHERE sweep_id = $1 AND state IN (\(unfinishedStates))
+        UPDATE jobs SET max_attempts = $2
+        WHERE id IN (SELECT id FROM jobs WHERE sweep_id = $1 AND state IN (\(unfinishedStates)) AND max_attempts <> $2
+                     ORDER BY id FOR UPDATE)
         """
 
     /// `batch` is operational: on resubmit, queued jobs move to the lane their model's settings now give.
@@ -61,11 +65,14 @@ extension JobSQL {
         """
     }
 
-    /// Sweep $1 cancelled: its unfinished jobs end as cancelled, their leases void.
+    /// Sweep $1 cancelled: its unfinished jobs end as cancelled, their leases void. Rows are
+    /// locked in id order, as a result batch's fence locks them: a cancel while results arrive
+    /// would otherwise deadlock with them.
     static let cancelUnfinished = """
         UPDATE jobs SET state = 'cancelled', lease_token = NULL, lease_expires_at = NULL, leased_by = NULL,
                finished_at = now()
-        WHERE sweep_id = $1 AND state IN (\(unfinishedStates))
+        WHERE id IN (SELECT id FROM jobs WHERE sweep_id = $1 AND state IN (\(unfinishedStates)) ORDER BY id FOR UPDATE)
+          AND state IN (\(unfinishedStates))
         """
 
     /// Sweep $1 resumed: its cancelled jobs are queued again, due now.

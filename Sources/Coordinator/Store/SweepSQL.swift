@@ -10,8 +10,10 @@ enum SweepSQL {
 
     static let dataset = "SELECT id, has_mcqa FROM datasets WHERE name = $1 AND retired_at IS NULL"
     static let categories = "SELECT DISTINCT category FROM cases WHERE dataset_id = $1 ORDER BY category"
+    /// The current sweep $1, read under the name's lock (`LockSQL.named`), which serialises every
+    /// command on a sweep; its row is not locked (see `SweepStore.sweepID`).
     static let current = """
-        SELECT id, state, definition, dataset_id FROM sweeps WHERE name = $1 AND state <> 'replaced' FOR UPDATE
+        SELECT id, state, definition, dataset_id FROM sweeps WHERE name = $1 AND state <> 'replaced'
         """
     static let insert = """
         INSERT INTO sweeps (name, dataset_id, definition, identity_sha256, seed, lease_ttl_s, budget_usd)
@@ -29,7 +31,6 @@ enum SweepSQL {
         """
     static let setState = "UPDATE sweeps SET state = $2, updated_at = now() WHERE id = $1"
     static let byName = "SELECT id, state, spent_usd, budget_usd FROM sweeps WHERE name = $1 AND state <> 'replaced'"
-    static let byNameForUpdate = "SELECT id, state FROM sweeps WHERE name = $1 AND state <> 'replaced' FOR UPDATE"
     static let names = "SELECT name FROM sweeps WHERE state <> 'replaced' ORDER BY created_at, name"
     static let counts = """
         SELECT m.name AS model, j.kind, j.state, count(*) AS n

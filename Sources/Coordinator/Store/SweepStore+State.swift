@@ -121,8 +121,13 @@ extension SweepStore {
         }
     }
 
+    /// The id of the current sweep `name`, under the name's lock for the rest of the transaction.
     static func sweepID(_ name: String, on connection: PostgresConnection) async throws -> Int64 {
-        guard let row = try await connection.query(SweepSQL.byNameForUpdate, [name]).first else {
+        // The name's lock, as a submit takes it, serialises steering and submitting; the sweep's row
+        // is not locked here: a result batch locks its jobs and then adds to the sweep's spend, so a
+        // command that held the row while it changed those jobs could deadlock with it.
+        try await connection.query(LockSQL.named, ["sweep:" + name])
+        guard let row = try await connection.query(SweepSQL.byName, [name]).first else {
             throw SweepStoreError.notFound(name)
         }
         return try row.decode(Int64.self, "id")

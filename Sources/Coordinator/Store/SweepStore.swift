@@ -94,10 +94,12 @@ public struct SweepStore: Sendable {
     private func resume(
         _ sweepID: Int64, state: SweepState, _ definition: SweepDefinition, datasetID: Int64, limit: Int?, on connection: PostgresConnection
     ) async throws -> Int {
+        // Jobs a lease may hold first, then the sweep's row and the buckets: a result batch locks its
+        // jobs and then the sweep's row, a throttled failure its job and then its bucket.
+        try await connection.query(JobSQL.updateMaxAttempts, [sweepID, definition.maxAttempts])
         try await connection.query(
             SweepSQL.updateOperational, [sweepID, try Self.json(definition), definition.leaseTTLSeconds, definition.budgetUSD])
         let buckets = try await saveModels(definition, sweepID: sweepID, on: connection)
-        try await connection.query(JobSQL.updateMaxAttempts, [sweepID, definition.maxAttempts])
         try await connection.query(JobSQL.updateLanes, [sweepID])
         try await JobStore.leaveBatchLane(JobSQL.sweepLeavesBatchLane, sweepID, on: connection)
         if state == .cancelled {
