@@ -34,6 +34,12 @@ struct SlotCounter: Sendable {
         return waiters.removeFirst()
     }
 
+    /// Every waiter leaves the line (shutdown: they will not run); returns them, first first.
+    mutating func dropWaiters() -> [UInt64] {
+        defer { waiters.removeAll() }
+        return waiters
+    }
+
     /// `id` stops waiting; returns whether it was in line.
     mutating func abandon(_ id: UInt64) -> Bool {
         guard let index = waiters.firstIndex(of: id) else { return false }

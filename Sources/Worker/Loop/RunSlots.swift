@@ -5,13 +5,16 @@ actor RunSlots {
     private var counter: SlotCounter
     private var continuations: [UInt64: CheckedContinuation<Void, any Error>] = [:]
     private var nextID: UInt64 = 0
+    private var closed = false
 
     init(limit: Int) {
         counter = SlotCounter(limit: limit)
     }
 
-    /// Waits for a slot; throws `CancellationError` if the task is cancelled while waiting.
+    /// Waits for a slot; throws `CancellationError` if the task is cancelled while waiting, or the
+    /// slots are closed.
     func acquire() async throws {
+        guard !closed else { throw CancellationError() }
         nextID += 1
         let id = nextID
         if counter.acquire(id) { return }
@@ -21,6 +24,19 @@ actor RunSlots {
             Task { await self.abandon(id) }
         }
     }
+
+    /// No waiter gets a slot from now on (shutdown): each waiting now, and each that comes, is told
+    /// `CancellationError`, so a lease that never started is released at once instead of starting
+    /// during the grace period, which is for the jobs already running.
+    func close() {
+        closed = true
+        for id in counter.dropWaiters() {
+            continuations.removeValue(forKey: id)?.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Leases waiting for a slot.
+    var waiting: Int { counter.waiting }
 
     /// Gives a slot back, to the first waiter if any.
     func release() {

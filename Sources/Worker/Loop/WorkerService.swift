@@ -6,8 +6,9 @@ import Synchronization
 
 /// The worker process: leases jobs for the endpoints whose keys it holds,
 /// keeps up to `concurrency` running, heartbeats them, and reports endings in
-/// batches. On graceful shutdown it stops leasing, lets running jobs finish
-/// within the grace period, releases the rest, and reports everything.
+/// batches. On graceful shutdown it stops leasing, releases the leases that
+/// wait for a run slot, lets running jobs finish within the grace period,
+/// releases the rest, and reports everything.
 public struct WorkerService: Service {
     let settings: WorkerSettings
     let coordinator: any WorkerCoordinator
@@ -54,7 +55,7 @@ public struct WorkerService: Service {
                 group.cancelAll()
             }
         }
-        await finish(book: book, outbox: outbox)
+        await finish(book: book, outbox: outbox, slots: slots)
         await outbox.close()
         // Bounded: a coordinator that stays away must not keep the process alive forever.
         let deadline = Task {
@@ -160,10 +161,12 @@ public struct WorkerService: Service {
         await book.attach(task, to: lease.reference)
     }
 
-    /// Lets running jobs finish within the grace period, then stops the rest
-    /// and waits until each stopped job has handed its release to the outbox,
-    /// which is closed only after this returns.
-    private func finish(book: LeaseBook, outbox: Outbox) async {
+    /// Releases the leases still waiting for a slot, lets running jobs finish
+    /// within the grace period, then stops the rest and waits until each
+    /// stopped job has handed its release to the outbox, which is closed only
+    /// after this returns.
+    private func finish(book: LeaseBook, outbox: Outbox, slots: RunSlots) async {
+        await slots.close()
         // A cancelled task's sleep throws at once: without the check this loop would spin and hold
         // a thread of the cooperative pool (two threads here) until the jobs end.
         let deadline = ContinuousClock.now + settings.gracePeriod

@@ -1,3 +1,4 @@
+import SiuoTestSupport
 import Testing
 
 @testable import Worker
@@ -22,5 +23,24 @@ import Testing
         let handedTo = [slots.release(), slots.release()]
         #expect(handedTo == [3, nil])
         #expect(slots.available == 1 && slots.waiting == 0)
+    }
+
+    @Test func droppedWaitersLeaveTheLineAndSlotsStillComeBack() {
+        var slots = SlotCounter(limit: 1)
+        let taken = [slots.acquire(1), slots.acquire(2), slots.acquire(3)]
+        #expect(taken == [true, false, false])
+        #expect(slots.dropWaiters() == [2, 3] && slots.waiting == 0)
+        #expect(slots.release() == nil && slots.available == 1)
+    }
+
+    /// At shutdown a lease waiting for a slot is released, not started in the grace period.
+    @Test func closedSlotsTellWaitersAndLatecomersToStop() async throws {
+        let slots = RunSlots(limit: 1)
+        try await slots.acquire()
+        let waiter = Task { try await slots.acquire() }
+        try await waitUntil("the second lease waits") { await slots.waiting == 1 }
+        await slots.close()
+        await #expect(throws: CancellationError.self) { try await waiter.value }
+        await #expect(throws: CancellationError.self) { try await slots.acquire() }
     }
 }
