@@ -26,7 +26,7 @@ struct SweepCommand: AsyncParsableCommand {
             let answer = try await coordinator.adminClient(for: "sweep submit").submit(definition, replace: replace, limit: limit.value)
             if json {
                 let document = SubmitDocument(sweep: definition.name, outcome: answer.outcome, jobs: answer.jobs, limit: limit.value)
-                return print(String(decoding: try SweepStatusText.prettyEncoder.encode(document), as: UTF8.self))
+                return print(try SweepStatusText.json(document))
             }
             let note = CaseLimitOption.note(limit.value)
             switch answer.outcome {
@@ -85,7 +85,7 @@ struct SweepCommand: AsyncParsableCommand {
             }
             if json {
                 let value: any Encodable = name == nil ? statuses : statuses[0]
-                print(String(decoding: try SweepStatusText.prettyEncoder.encode(value), as: UTF8.self))
+                print(try SweepStatusText.json(value))
             } else {
                 print(statuses.isEmpty ? "no sweeps" : statuses.map(SweepStatusText.render).joined(separator: "\n\n"))
             }
@@ -120,7 +120,7 @@ struct SweepCommand: AsyncParsableCommand {
 
         func run() async throws {
             let status = try await coordinator.adminClient(for: "sweep \(Action.action)").act(Action.action, on: name)
-            print(json ? String(decoding: try SweepStatusText.prettyEncoder.encode(status), as: UTF8.self) : SweepStatusText.render(status))
+            print(json ? try SweepStatusText.json(status) : SweepStatusText.render(status))
         }
     }
 }
@@ -137,6 +137,12 @@ enum SweepStatusText {
         let encoder = WireCoding.encoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return encoder
+    }
+
+    /// `value` as pretty JSON, safe to print: provider words (errors, batch states) it carries cannot
+    /// move or restyle the terminal (`TerminalText.escapingJSON`).
+    static func json(_ value: some Encodable) throws -> String {
+        TerminalText.escapingJSON(try prettyEncoder.encode(value))
     }
 
     static func render(_ status: SweepStatus) -> String {

@@ -10,8 +10,9 @@ public enum ReportJSON {
         return encoder
     }
 
-    /// `report` as pretty JSON text.
+    /// `report` as pretty JSON text, safe to print (`TerminalText.escapingJSON`: the report carries
+    /// provider words, a resolved model name or fingerprint, say).
     public static func render(_ report: SweepReport) throws -> String {
-        String(decoding: try encoder().encode(report), as: UTF8.self)
+        TerminalText.escapingJSON(try encoder().encode(report))
     }
 }

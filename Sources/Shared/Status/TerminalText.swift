@@ -1,3 +1,5 @@
+import Foundation
+
 /// Untrusted text (model, judge and provider words) made safe to print on a terminal: escape
 /// sequences (CSI, OSC, DCS and other `ESC` forms, and their 8-bit C1 openers) are removed
 /// whole, every other control character and the bidirectional overrides and isolates become
@@ -37,6 +39,25 @@ public enum TerminalText {
             }
         }
         return String(output)
+    }
+
+    /// JSON text (an encoder's output) with every character `isControl` names written as a `\uXXXX`
+    /// escape: the document means the same, and printed it cannot move or restyle the terminal.
+    /// Encoders escape C0 controls already but pass C1 controls, DEL and the bidirectional marks
+    /// through; tabs, line breaks and carriage returns are left, as in encoded JSON they only lay
+    /// the document out.
+    public static func escapingJSON(_ data: Data) -> String {
+        var output = ""
+        output.unicodeScalars.reserveCapacity(data.count)
+        for scalar in String(decoding: data, as: UTF8.self).unicodeScalars {
+            if isControl(scalar), scalar.value != 0x09, scalar.value != 0x0A, scalar.value != 0x0D {
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            } else {
+                output.unicodeScalars.append(scalar)
+            }
+        }
+        return output
     }
 
     /// Whether `scalar` moves or restyles what a terminal shows rather than showing itself: C0
