@@ -29,11 +29,12 @@ public enum TokenEstimate {
         input(provider: model.provider, prompt: prompt, image: image) + output(maxTokens: model.request(for: task).maxTokens)
     }
 
-    /// A job's requests and tokens: `samples` answers of `model` for `task`, sent in one request
-    /// when the model takes several samples at once (`ModelSpec.sendsSamplesTogether`), else one
-    /// request each. Every request carries the prompt; every answer may use the whole limit.
+    /// A job's requests and tokens: `samples` answers of `model` for `task`, sent together when
+    /// the model takes several samples at once (`ModelSpec.sendsSamplesTogether`), at most
+    /// `DeferredCall.maxSamples` a request as the worker splits them, else one request each.
+    /// Every request carries the prompt; every answer may use the whole limit.
     public static func job(_ model: ModelSpec, task: RequestTask, prompt: String, image: ImageSize?, samples: Int = 1) -> JobTokens {
-        let requests = model.sendsSamplesTogether ? 1 : samples
+        let requests = model.sendsSamplesTogether ? max(1, (samples + DeferredCall.maxSamples - 1) / DeferredCall.maxSamples) : samples
         return JobTokens(
             requests: requests, input: requests * input(provider: model.provider, prompt: prompt, image: image),
             output: samples * output(maxTokens: model.request(for: task).maxTokens))

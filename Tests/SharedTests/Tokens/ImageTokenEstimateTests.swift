@@ -59,6 +59,10 @@ import Testing
         #expect(
             TokenEstimate.job(openAI, task: .generation, prompt: prompt, image: image, samples: 3)
                 == JobTokens(requests: 1, input: 865, output: 900))
+        // The worker splits samples into requests of at most `DeferredCall.maxSamples` (128): 300 are three.
+        #expect(
+            TokenEstimate.job(openAI, task: .generation, prompt: prompt, image: image, samples: 300)
+                == JobTokens(requests: 3, input: 3 * 865, output: 300 * 300))
         // Anthropic takes one request per sample.
         let claude = ModelSpec(name: "c", provider: .anthropic, model: "claude-sonnet-4-5", maxTokens: 300)
         #expect(
