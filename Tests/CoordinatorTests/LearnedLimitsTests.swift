@@ -101,5 +101,9 @@ import Testing
         try await Self.finish(pool, definition, limits: nil, count: 5)
         let climbed = try await Self.bucket(pool).rpm
         #expect(abs(climbed - (100 + 5 * AdaptiveRate.increasePerSuccess)) < 1e-6, "\(climbed)")
+        // The Swift rule in the same state (pushed back, no probed rate, no ceiling) takes the same step.
+        var after = AdaptiveRate(configured: nil, current: 100, probed: nil, pushedBack: true)
+        after.succeeded(5)
+        #expect(abs(climbed - after.current) < 1e-6)
     }
 }

@@ -57,6 +57,13 @@ import Testing
         let refused = open.current
         open.succeeded(10)
         #expect(open.current == refused + 10 * AdaptiveRate.increasePerSuccess, "after a push-back, the ordinary step")
+        // A push-back under a ceiling ends the probe too, when the ceiling is later removed (as the SQL
+        // settlement reads `last_throttled_at`).
+        var capped = AdaptiveRate(configured: 600)
+        capped.throttled()
+        capped.configured = nil
+        capped.succeeded(10)
+        #expect(capped.current == 300 + 10 * AdaptiveRate.increasePerSuccess)
         for _ in 0..<40 { open.throttled() }
         #expect(open.current == AdaptiveRate.minimum)
     }

@@ -15,12 +15,16 @@ public struct AdaptiveRate: Sendable, Equatable {
     public var current: Double
     /// While probing: just below the rate of the latest push-back; the climb stops there.
     public var probed: Double?
+    /// The endpoint has pushed back at least once (the bucket's `last_throttled_at` is set), under a
+    /// ceiling or not: the fast probe's step is over for good.
+    public var pushedBack: Bool
 
     /// A rate starting at `configured`, or at 60/min when unconfigured.
-    public init(configured: Double?, current: Double? = nil, probed: Double? = nil) {
+    public init(configured: Double?, current: Double? = nil, probed: Double? = nil, pushedBack: Bool = false) {
         self.configured = configured
         self.current = current ?? configured ?? Self.initialUnconfigured
         self.probed = probed
+        self.pushedBack = pushedBack
     }
 
     /// Multiplicative decrease after the provider pushed back. Under a known
@@ -29,6 +33,7 @@ public struct AdaptiveRate: Sendable, Equatable {
     /// that was refused (each later push-back lowers that further), so the
     /// rate settles just under the limit instead of halving and climbing.
     public mutating func throttled() {
+        pushedBack = true
         guard configured == nil else {
             current = max(Self.minimum, current / 2)
             return
@@ -73,7 +78,7 @@ public struct AdaptiveRate: Sendable, Equatable {
     /// form; `LearnedLimitsTests` holds the two together).
     public mutating func succeeded(_ successes: Int = 1) {
         guard successes > 0 else { return }
-        let step = configured == nil && probed == nil ? Self.probeIncreasePerSuccess : Self.increasePerSuccess
+        let step = configured == nil && !pushedBack ? Self.probeIncreasePerSuccess : Self.increasePerSuccess
         let raised = current + Double(successes) * step
         current = (configured ?? probed).map { min($0, raised) } ?? raised
     }

@@ -87,11 +87,12 @@ extension JobStore {
     func throttle(bucket id: Int64, retryAfter: TimeInterval?, on connection: PostgresConnection) async throws {
         let rows = try await connection.query(RateBucketSQL.lockForThrottle, [id])
         guard let row = rows.first else { return }
+        let lastThrottledAt = try row.decode(Date?.self, "last_throttled_at")
         var rate = AdaptiveRate(
             configured: try row.decode(Double?.self, "ceiling"), current: try row.decode(Double.self, "current_rpm"),
-            probed: try row.decode(Double?.self, "probed_rpm"))
+            probed: try row.decode(Double?.self, "probed_rpm"), pushedBack: lastThrottledAt != nil)
         let now = try row.decode(Date.self, "now")
-        let newEvent = AdaptiveRate.startsNewEvent(lastThrottledAt: try row.decode(Date?.self, "last_throttled_at"), now: now)
+        let newEvent = AdaptiveRate.startsNewEvent(lastThrottledAt: lastThrottledAt, now: now)
         if newEvent { rate.throttled() }
         let until = now.addingTimeInterval(retryAfter ?? 60 / rate.current)
         try await connection.query(RateBucketSQL.applyThrottle, [id, rate.current, until, newEvent, rate.probed])
