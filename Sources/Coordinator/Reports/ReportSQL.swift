@@ -32,7 +32,7 @@ enum ReportSQL {
     static let awaitingJudges = """
         SELECT DISTINCT r.job_id
         FROM jobs jj JOIN responses r ON r.id = jj.response_id JOIN models m ON m.id = jj.model_id
-        WHERE jj.sweep_id = $1 AND jj.state IN (\(JobSQL.unfinishedStates)) AND m.role = 'judge'
+        WHERE jj.sweep_id = $1 AND jj.state IN (\(JobSQL.unfinishedStates)) AND m.role = \(ModelRole.judge.sql)
         """
 
     /// The verdicts of the judge's jobs (the fallback judge answers within them), the only ones

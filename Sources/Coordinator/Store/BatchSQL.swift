@@ -60,7 +60,7 @@ enum BatchSQL {
         ) AS leased ON true
         LEFT JOIN LATERAL (
             SELECT 1 AS found FROM jobs g WHERE g.sweep_id = m.sweep_id AND g.state IN ('queued', 'leased') AND g.kind = 'generate' LIMIT 1
-        ) AS generating ON m.role IN ('judge', 'second_judge')
+        ) AS generating ON m.role IN (\(ModelRole.sql(ModelRole.graders)))
         WHERE \(SweepSQL.mayRun) AND siuo_lane(m.settings) = 'batch'
           AND (p.n >= (m.settings->'batch'->>'maxRequests')::integer
                OR p.oldest <= now() - make_interval(secs => (m.settings->'batch'->>'maxWaitSeconds')::float8)

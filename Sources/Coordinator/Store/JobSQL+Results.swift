@@ -56,7 +56,7 @@ extension JobSQL {
         SELECT j.sweep_id, k.kind, jm.id, j.subject_model_id, j.case_id, r.id, j.max_attempts, 1, siuo_lane(jm.settings)
         FROM jobs j
         JOIN responses r ON r.job_id = j.id
-        JOIN models jm ON jm.sweep_id = j.sweep_id AND jm.role IN ('judge', 'second_judge')
+        JOIN models jm ON jm.sweep_id = j.sweep_id AND jm.role IN (\(ModelRole.sql(ModelRole.graders)))
         CROSS JOIN (VALUES ('judge_safety'), ('judge_effectiveness')) AS k(kind)
         WHERE j.id = ANY($1::bigint[]) AND j.state = 'done' AND r.outcome = 'answer' AND NOT siuo_is_blank(r.text)
         ORDER BY j.id, r.sample_index, k.kind, jm.id

@@ -19,7 +19,7 @@ extension JobSQL {
               ORDER BY position LIMIT $7::integer) AS c ON true
         LEFT JOIN unnest($8::text[], $9::text[], $10::bigint[], $11::integer[]) AS e(model, kind, case_id, tokens)
           ON e.model = m.name AND e.kind = k.kind AND e.case_id = c.id
-        WHERE m.sweep_id = $1 AND m.role = 'target'
+        WHERE m.sweep_id = $1 AND m.role = \(ModelRole.target.sql)
         ORDER BY c.position, m.id, k.kind
         ON CONFLICT (sweep_id, subject_model_id, case_id, kind) WHERE response_id IS NULL DO NOTHING
         """

@@ -126,7 +126,8 @@ enum JobSQL {
         -- A lookup per job, never a join the planner may turn into a scan of every answer: a plan
         -- made while few answers are stored is kept as they pile up (AnswerPlanTests).
         LEFT JOIN LATERAL (SELECT r.sample_index, r.text FROM responses r WHERE r.id = j.response_id LIMIT 1) AS r ON true
-        LEFT JOIN models fm ON j.response_id IS NOT NULL AND m.role = 'judge' AND fm.sweep_id = j.sweep_id AND fm.role = 'fallback_judge'
+        LEFT JOIN models fm ON j.response_id IS NOT NULL AND m.role = \(ModelRole.judge.sql) AND fm.sweep_id = j.sweep_id
+                            AND fm.role = \(ModelRole.fallbackJudge.sql)
         ORDER BY j.priority DESC, j.id
         """
     }

@@ -8,6 +8,16 @@ enum ModelRole: String, Sendable, CaseIterable, PostgresTextEnum {
     case fallbackJudge = "fallback_judge"
     /// Grades beside the judge in jobs of its own; measured against the judge, never scored.
     case secondJudge = "second_judge"
+
+    /// The roles whose models get judge jobs of their own.
+    static let graders: [ModelRole] = [.judge, .secondJudge]
+
+    /// The role as a SQL literal (`'judge'`), for statements that test a model's role: the one
+    /// spelling of each role in SQL.
+    var sql: String { "'\(rawValue)'" }
+
+    /// `roles` as a SQL list of literals (`'judge', 'second_judge'`).
+    static func sql(_ roles: [ModelRole]) -> String { roles.map(\.sql).joined(separator: ", ") }
 }
 
 extension [ModelRecord] {

@@ -15,8 +15,8 @@ enum ResultSQL {
         INSERT INTO verdicts (job_id, response_id, kind, judge_model_id, value, label, judge_text, attempts)
         SELECT v.job_id, v.response_id, v.kind,
                COALESCE(CASE WHEN v.by_fallback THEN (SELECT fm.id FROM jobs j
-                                                      JOIN models m ON m.id = j.model_id AND m.role = 'judge'
-                                                      JOIN models fm ON fm.sweep_id = j.sweep_id AND fm.role = 'fallback_judge'
+                                                      JOIN models m ON m.id = j.model_id AND m.role = \(ModelRole.judge.sql)
+                                                      JOIN models fm ON fm.sweep_id = j.sweep_id AND fm.role = \(ModelRole.fallbackJudge.sql)
                                                       WHERE j.id = v.job_id) END,
                         v.judge_model_id),
                v.value, v.label, v.judge_text, v.attempts
