@@ -55,7 +55,10 @@ public struct AnthropicCodec: ProviderCodec {
         let request = call.effectiveRequest
         var body: [String: JSONValue] = [
             "model": .string(call.model.model),
-            "max_tokens": .int(Int64(request.maxTokens ?? ModelProfile.anthropicDefaultAnswerTokens)),
+            // The profile always sets one for Anthropic (`defaultAnswerTokens`), thinking room included;
+            // asking it again keeps that room should a request ever come without a limit.
+            "max_tokens": .int(
+                Int64(request.maxTokens ?? call.model.profile.tokenLimit(answerTokens: nil) ?? ModelProfile.anthropicDefaultAnswerTokens)),
             "messages": .array([.object(["role": .string("user"), "content": .array(content)])]),
         ]
         if let temperature = request.temperature { body["temperature"] = .double(temperature) }
