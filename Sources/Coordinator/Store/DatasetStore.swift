@@ -146,8 +146,9 @@ enum DatasetSQL {
         WHERE d.name = $1 AND d.retired_at IS NULL AND (cardinality($2::text[]) = 0 OR c.category = ANY($2::text[]))
         ORDER BY c.position
         """
-    /// The cases a sweep's jobs are created for (`JobSQL.create`'s selection: dataset $1,
-    /// categories $2, the first $3), with what token estimates read of them.
+    /// The cases a sweep's jobs are created for (dataset $1, categories $2 or all, the first $3 in
+    /// dataset order or all), with what token estimates read of them: the one statement that picks
+    /// them (`JobSQL.create` makes its jobs from what this answers).
     static let jobCases = """
         SELECT c.id, \(estimateColumns) FROM cases c JOIN images i ON i.sha256 = c.image_sha256
         WHERE c.dataset_id = $1 AND (cardinality($2::text[]) = 0 OR c.category = ANY($2::text[]))

@@ -1,26 +1,19 @@
 /// Statements on a whole sweep's jobs: creating them when a sweep is
 /// submitted (or resubmitted), and the steering commands' transitions.
 extension JobSQL {
-    /// One generate and/or mcqa job per target model × case; existing ones
-    /// are kept, so a resubmission adds only what is missing. $7 limits the
-    /// cases to the first N in dataset order (the generation file's order)
-    /// after the category filter; NULL takes them all. A limit never removes
-    /// jobs: a larger one (or none) later adds the missing cases' jobs.
-    ///
-    /// Each job's `estimated_tokens` (`TokenEstimate`, computed in Swift over `DatasetSQL.jobCases`)
-    /// come as parallel arrays: $8 model names, $9 kinds, $10 case ids, $11 tokens.
+    /// The jobs of a submitted (or resubmitted) sweep $1, as parallel arrays: $4 model names, $5
+    /// kinds, $6 case ids and $7 estimated tokens (`TokenEstimate`, computed in Swift), one entry per
+    /// target model × kind × case the sweep takes (`DatasetSQL.jobCases`, the one statement that
+    /// picks them: the category filter and a limit to the first N in dataset order); $2 samples
+    /// for generate jobs, $3 `max_attempts`. Existing jobs are kept, so a resubmission adds only
+    /// what is missing, and a limit never removes jobs. Ids follow the dataset's order.
     static let create = """
         INSERT INTO jobs (sweep_id, kind, model_id, subject_model_id, case_id, samples, max_attempts, lane, estimated_tokens)
-        SELECT $1, k.kind, m.id, m.id, c.id, CASE k.kind WHEN 'generate' THEN $2 ELSE 1 END, $3, siuo_lane(m.settings), e.tokens
-        FROM models m
-        CROSS JOIN unnest($4::text[]) AS k(kind)
-        JOIN (SELECT id, position FROM cases
-              WHERE dataset_id = $5 AND (cardinality($6::text[]) = 0 OR category = ANY($6::text[]))
-              ORDER BY position LIMIT $7::integer) AS c ON true
-        LEFT JOIN unnest($8::text[], $9::text[], $10::bigint[], $11::integer[]) AS e(model, kind, case_id, tokens)
-          ON e.model = m.name AND e.kind = k.kind AND e.case_id = c.id
-        WHERE m.sweep_id = $1 AND m.role = \(ModelRole.target.sql)
-        ORDER BY c.position, m.id, k.kind
+        SELECT $1, e.kind, m.id, m.id, c.id, CASE e.kind WHEN 'generate' THEN $2 ELSE 1 END, $3, siuo_lane(m.settings), e.tokens
+        FROM unnest($4::text[], $5::text[], $6::bigint[], $7::integer[]) AS e(model, kind, case_id, tokens)
+        JOIN models m ON m.sweep_id = $1 AND m.role = \(ModelRole.target.sql) AND m.name = e.model
+        JOIN cases c ON c.id = e.case_id
+        ORDER BY c.position, m.id, e.kind
         ON CONFLICT (sweep_id, subject_model_id, case_id, kind) WHERE response_id IS NULL DO NOTHING
         """
 

@@ -151,7 +151,6 @@ public struct SweepStore: Sendable {
         _ definition: SweepDefinition, sweepID: Int64, datasetID: Int64, limit: Int?, buckets: [String: Int64],
         on connection: PostgresConnection
     ) async throws -> Int {
-        let kinds = definition.tasks.map { $0 == .generation ? JobKind.generate.rawValue : JobKind.mcqa.rawValue }
         let estimates = try await Self.jobEstimates(definition, datasetID: datasetID, limit: limit, on: connection)
         let perRequest = Self.meanRequestTokens(estimates, buckets: buckets)
         if !perRequest.isEmpty {
@@ -162,8 +161,7 @@ public struct SweepStore: Sendable {
         return try await connection.query(
             JobSQL.create,
             [
-                sweepID, definition.samples, definition.maxAttempts, PostgresTextArray(kinds), datasetID,
-                PostgresTextArray(definition.categories), limit, PostgresTextArray(estimates.map(\.model)),
+                sweepID, definition.samples, definition.maxAttempts, PostgresTextArray(estimates.map(\.model)),
                 PostgresTextArray(estimates.map(\.kind)), PostgresTextArray(estimates.map { String($0.caseID) }),
                 PostgresTextArray(estimates.map { String($0.tokens) }),
             ]
