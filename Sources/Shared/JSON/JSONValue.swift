@@ -93,7 +93,8 @@ extension JSONValue {
     public func canonicalData() -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding a JSONValue cannot fail: every case maps onto JSON.
+        // Encoding fails only on a number JSON cannot write (NaN, infinity), which no value read
+        // from JSON or a sweep file holds (the YAML reader refuses them, and so does validation).
         return (try? encoder.encode(self)) ?? Data()
     }
 
