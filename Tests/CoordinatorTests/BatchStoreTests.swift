@@ -210,6 +210,60 @@ import Testing
                 == "1 of the batch's lines were missing from its results or unreadable; their jobs run live")
     }
 
+    /// A job whose requests went into two batches: the first ends without answering its line (so the
+    /// job must run live), the second answers. The job keeps the first batch's verdict: it comes back
+    /// live when the second closes, instead of deferring the unanswered request into a third batch.
+    @Test func aJobSpreadOverTwoBatchesKeepsTheFirstsUnansweredVerdict() async throws {
+        let pool = try await TestDatabase.pool(suite: "batch_store_two_batches")
+        try await SweepFixture.importDataset(pool, cases: 1)
+        var definition = SweepFixture.definition(name: "batched", models: 1, tasks: [.generation], samples: 2, rpm: 1, burst: 1)
+        definition.judge = nil
+        definition.models[0].batch = BatchSettings(maxRequests: 1, maxBytes: 50_000_000, maxWaitSeconds: 60, deadlineSeconds: 3600)
+        try await SweepStore(pool: pool).submit(definition)
+        let jobs = JobStore(pool: pool)
+        let batches = BatchStore(pool: pool, leaseSeconds: 3600)
+        let endpoints = SweepFixture.endpoints(definition)
+        let lease = try #require(try await jobs.claim(LeaseRequest(workerID: "w", endpoints: endpoints, maxJobs: 1)).first)
+        let calls = (0..<2).map { DeferredCall(firstSample: $0, count: 1, prompt: "q", temperature: nil, maxTokens: 5) }
+        #expect(try await jobs.deferToBatch([JobDeferral(lease: lease.reference, samples: [], calls: calls, usage: Usage())]) == [.accepted])
+        let request = BatchLeaseRequest(workerID: "w", endpoints: endpoints)
+        // One line a batch: two batches, each submitted and ended.
+        var tasks: [BatchTask] = []
+        for index in 0..<2 {
+            let submit = try #require(try await batches.lease(request))
+            #expect(submit.action == .submit && submit.lines.count == 1)
+            let included = submit.lines.map(\.customID)
+            let report = BatchReport(leaseToken: submit.leaseToken, outcome: .submitted(providerBatchID: "b\(index)", included: included))
+            #expect(try await batches.report(batchID: submit.batchID, report) == .accepted)
+            tasks.append(submit)
+        }
+        try await Self.makeDue(pool)
+        for _ in 0..<2 {
+            let poll = try #require(try await batches.lease(request))
+            let ended = BatchReport(
+                leaseToken: poll.leaseToken,
+                outcome: .progress(ended: true, providerState: "ended", done: 1, failed: 0, total: 1, cancelRequested: false))
+            #expect(try await batches.report(batchID: poll.batchID, ended) == .accepted)
+        }
+        // The first batch's line expired; the job still waits for the second.
+        let first = try #require(try await batches.lease(request))
+        #expect(first.action == .collect)
+        let expired = BatchLineReport(
+            customID: tasks.first { $0.batchID == first.batchID }!.lines[0].customID, status: nil, body: nil, unanswered: "expired")
+        #expect(
+            try await batches.report(batchID: first.batchID, BatchReport(leaseToken: first.leaseToken, outcome: .lines([expired], final: true)))
+                == .accepted)
+        #expect(try await Self.states(pool) == ["batched/live": 1], "marked live while it waits")
+        // The second answers: the job comes back live.
+        let second = try #require(try await batches.lease(request))
+        let body = #"{"choices":[{"message":{"content":"B"},"finish_reason":"stop"}]}"#
+        let answered = BatchLineReport(customID: tasks.first { $0.batchID == second.batchID }!.lines[0].customID, status: 200, body: body)
+        #expect(
+            try await batches.report(batchID: second.batchID, BatchReport(leaseToken: second.leaseToken, outcome: .lines([answered], final: true)))
+                == .accepted)
+        #expect(try await Self.states(pool) == ["queued/live": 1])
+    }
+
     @Test func batchCostIsDiscountedAndTheDiscountIsTheModels() async throws {
         let pool = try await TestDatabase.pool(suite: "batch_store_cost")
         try await SweepFixture.importDataset(pool, cases: 2)

@@ -74,6 +74,8 @@ extension JobSQL {
     /// whole batch failed ($2: refused after it was created, as OpenAI does
     /// past its enqueued-token limit): then the job stays in the batch lane and
     /// the failure counts as an attempt, with a pause before the next batch.
+    /// A job still waiting for another batch keeps that verdict: it is marked
+    /// live now, and stays live when its last batch closes.
     static let releaseBatched = """
         WITH touched AS (
             SELECT l.job_id, bool_or(l.state = 'unanswered') AS unanswered FROM batch_lines l
@@ -87,9 +89,15 @@ extension JobSQL {
             SELECT t.job_id, t.unanswered AND NOT $2::boolean AS live, t.unanswered AND $2::boolean AS failed FROM touched t
             WHERE t.job_id NOT IN (SELECT job_id FROM waiting)
         ),
+        marked AS (
+            UPDATE jobs j SET lane = 'live'
+            FROM touched t
+            WHERE j.id = t.job_id AND t.unanswered AND NOT $2::boolean AND j.state = 'batched'
+              AND t.job_id IN (SELECT job_id FROM waiting)
+        ),
         released AS (
             UPDATE jobs j SET priority = GREATEST(j.priority, 2),
-                   lane = CASE WHEN r.live THEN 'live' ELSE siuo_lane(m.settings) END,
+                   lane = CASE WHEN r.live OR j.lane = 'live' THEN 'live' ELSE siuo_lane(m.settings) END,
                    state = CASE WHEN r.failed THEN siuo_state_after_attempt(j.attempts + 1, j.max_attempts) ELSE 'queued' END,
                    attempts = j.attempts + CASE WHEN r.failed THEN 1 ELSE 0 END,
                    finished_at = CASE WHEN r.failed AND siuo_state_after_attempt(j.attempts + 1, j.max_attempts) = 'failed' THEN now() END,
