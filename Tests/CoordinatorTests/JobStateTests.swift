@@ -20,6 +20,14 @@ import Testing
         #expect(try await Self.allowedStates(constraint: "models_role_check", pool: pool) == Set(ModelRole.allCases.map(\.rawValue)))
     }
 
+    /// The viewer's script compares sweep states as text: each state it names is one `SweepState` knows,
+    /// so a renamed state cannot leave the page polling for ever or never marking a partial report.
+    @Test func theViewersScriptNamesOnlySweepStatesTheCodeKnows() throws {
+        let script = try #require(ViewerAssets.files["viewer.js"]).text
+        let named = Set(script.matches(of: #/state [!=]== '([a-z_]+)'/#).map { String($0.output.1) })
+        #expect(!named.isEmpty && named.isSubset(of: Set(SweepState.allCases.map(\.rawValue))), "\(named)")
+    }
+
     /// The values a `CHECK (column IN (...))` constraint allows.
     private static func allowedStates(constraint: String, pool: PostgresPool) async throws -> Set<String> {
         let row = try #require(

@@ -201,3 +201,22 @@ final class ScriptedRunner: JobRunning {
         return .result(JobResult(lease: lease.reference, samples: [SampleResult(sampleIndex: 0, outcome: .answer, text: "A\(lease.jobID)")]))
     }
 }
+
+/// A runner whose jobs each wait, once started, until the test opens the gate (or the job is
+/// cancelled), then answer; it records which jobs started.
+final class GatedRunner: JobRunning {
+    private let startedJobs = Mutex<[Int64]>([])
+    private let gate = Mutex(false)
+
+    /// The jobs that started, in order.
+    var started: [Int64] { startedJobs.withLock { $0 } }
+
+    /// Lets every job answer.
+    func open() { gate.withLock { $0 = true } }
+
+    func run(_ lease: JobLease, ttl: Duration) async -> JobEnding {
+        startedJobs.withLock { $0.append(lease.jobID) }
+        while !gate.withLock({ $0 }), !Task.isCancelled { try? await Task.sleep(for: .milliseconds(10)) }
+        return .result(JobResult(lease: lease.reference, samples: [SampleResult(sampleIndex: 0, outcome: .answer, text: "A\(lease.jobID)")]))
+    }
+}

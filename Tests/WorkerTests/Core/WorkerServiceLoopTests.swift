@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ServiceLifecycle
 import Shared
 import SiuoTestSupport
 import Testing
@@ -50,6 +51,29 @@ import Testing
         try await worker.value
         #expect(fake.read(\.released).sorted() == [1, 2, 3])
         #expect(fake.read(\.leased).isEmpty)
+    }
+
+    /// The grace period is for jobs already running: a lease still waiting for a run slot when
+    /// shutdown begins is given back at once, and never starts when a running job ends and frees
+    /// its slot (it once did, and paid for provider calls it then had to abandon).
+    @Test func leasesWaitingForASlotAtShutdownAreGivenBackNotStarted() async throws {
+        let fake = FakeCoordinator(jobs: [1, 2])
+        let runner = GatedRunner()
+        var settings = WorkerSettings(concurrency: 1, workerID: "loop-test")
+        settings.leaseWait = .milliseconds(20)
+        settings.gracePeriod = .seconds(600)
+        let service = WorkerService(
+            settings: settings, coordinator: fake, keys: KeyRing(environment: [:]), runner: runner, logger: RecordedLog().logger)
+        // A graceful shutdown (SIGTERM), not a cancellation, which skips the grace period.
+        let group = ServiceGroup(services: [service], logger: RecordedLog().logger)
+        let worker = Task { try await group.run() }
+        try await waitUntil("job 1 runs and job 2 waits for the slot") { runner.started == [1] && fake.read(\.leased).count == 2 }
+        await group.triggerGracefulShutdown()
+        try await waitUntil("job 2 is given back while job 1 still runs", limit: .seconds(60)) { fake.read(\.released) == [2] }
+        runner.open()
+        try await worker.value
+        #expect(runner.started == [1])
+        #expect(fake.read(\.done).keys.sorted() == [1] && fake.read(\.released) == [2])
     }
 
     @Test func endingsLeftUnreportedAtShutdownAreEachLoggedAsAWarning() async throws {
