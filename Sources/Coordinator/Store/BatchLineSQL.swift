@@ -30,16 +30,18 @@ enum BatchLineSQL {
         """
 
     /// Replies of jobs $1 that a lease has now used (or outlived): consumed.
-    static let consumeAnswered = """
-        WITH lines AS MATERIALIZED (SELECT id, state FROM batch_lines WHERE job_id = ANY($1::bigint[]))
-        UPDATE batch_lines l SET state = 'consumed' FROM lines WHERE l.id = lines.id AND lines.state = 'answered'
-        """
+    static let consumeAnswered = consuming(jobsLines: "answered")
 
     /// Pending lines of jobs $1, which no batch holds yet: dropped (their jobs left the batch lane).
-    static let dropPendingOf = """
-        WITH lines AS MATERIALIZED (SELECT id, state FROM batch_lines WHERE job_id = ANY($1::bigint[]))
-        UPDATE batch_lines l SET state = 'consumed' FROM lines WHERE l.id = lines.id AND lines.state = 'pending'
+    static let dropPendingOf = consuming(jobsLines: "pending")
+
+    /// The lines of jobs $1 in `state`, consumed: found by job, the state tested after.
+    private static func consuming(jobsLines state: String) -> String {
         """
+        WITH lines AS MATERIALIZED (SELECT id, state FROM batch_lines WHERE job_id = ANY($1::bigint[]))
+        UPDATE batch_lines l SET state = 'consumed' FROM lines WHERE l.id = lines.id AND lines.state = '\(state)'
+        """
+    }
 
     /// Pending lines of the jobs of sweep $1, which no batch holds yet: dropped (the sweep was cancelled
     /// or replaced). A whole sweep's lines, once: reading the pending ones along `batch_lines_open` is
