@@ -227,6 +227,11 @@ import Testing
         let calls = (0..<2).map { DeferredCall(firstSample: $0, count: 1, prompt: "q", temperature: nil, maxTokens: 5) }
         #expect(try await jobs.deferToBatch([JobDeferral(lease: lease.reference, samples: [], calls: calls, usage: Usage())]) == [.accepted])
         let request = BatchLeaseRequest(workerID: "w", endpoints: endpoints)
+        // Only batch `id` is due, so each lease below is the task the test means, however slowly a
+        // loaded machine runs it (a submitted batch's first poll falls due within seconds).
+        func onlyDue(_ id: Int64) async throws {
+            try await pool.query("UPDATE batches SET next_check_at = CASE WHEN id = $1 THEN now() ELSE now() + interval '1 hour' END", [id])
+        }
         // One line a batch: two batches, each submitted and ended.
         var tasks: [BatchTask] = []
         for index in 0..<2 {
@@ -235,25 +240,29 @@ import Testing
             let included = submit.lines.map(\.customID)
             let report = BatchReport(leaseToken: submit.leaseToken, outcome: .submitted(providerBatchID: "b\(index)", included: included))
             #expect(try await batches.report(batchID: submit.batchID, report) == .accepted)
+            try await pool.query("UPDATE batches SET next_check_at = now() + interval '1 hour'")
             tasks.append(submit)
         }
-        try await Self.makeDue(pool)
-        for _ in 0..<2 {
+        for task in tasks {
+            try await onlyDue(task.batchID)
             let poll = try #require(try await batches.lease(request))
+            #expect(poll.action == .poll && poll.batchID == task.batchID)
             let ended = BatchReport(
                 leaseToken: poll.leaseToken,
                 outcome: .progress(ended: true, providerState: "ended", done: 1, failed: 0, total: 1, cancelRequested: false))
             #expect(try await batches.report(batchID: poll.batchID, ended) == .accepted)
         }
         // The first batch's line expired; the job still waits for the second.
+        try await onlyDue(tasks[0].batchID)
         let first = try #require(try await batches.lease(request))
-        #expect(first.action == .collect)
+        #expect(first.action == .collect && first.batchID == tasks[0].batchID)
         let expired = BatchLineReport(
             customID: tasks.first { $0.batchID == first.batchID }!.lines[0].customID, status: nil, body: nil, unanswered: "expired")
         #expect(
             try await batches.report(batchID: first.batchID, BatchReport(leaseToken: first.leaseToken, outcome: .lines([expired], final: true)))
                 == .accepted)
         #expect(try await Self.states(pool) == ["batched/live": 1], "marked live while it waits")
+        try await onlyDue(tasks[1].batchID)
         // The second answers: the job comes back live.
         let second = try #require(try await batches.lease(request))
         let body = #"{"choices":[{"message":{"content":"B"},"finish_reason":"stop"}]}"#
