@@ -47,7 +47,9 @@ struct ClusterInitializer {
             "unix_socket_directories = '\(location.socketDirectory.replacingOccurrences(of: "'", with: "''"))'",
             "unix_socket_permissions = 0700",
             "port = \(ClusterLocation.port)",
-            "max_connections = 200",
+            // A test run's ~150 suites start at once, each with its pools and coordinators: about 195
+            // connections at the peak on a 2-core machine, so a cluster for tests has room for more than twice that.
+            "max_connections = \(durable ? 200 : 500)",
             "shared_buffers = 128MB",
             "timezone = 'UTC'",
             "log_timezone = 'UTC'",
