@@ -17,6 +17,8 @@ struct Siuo: AsyncParsableCommand {
 
     /// ArgumentParser's entry point, with `SiuoExit` deciding the exit status.
     static func main() async {
+        // A coordinator's or worker's sockets pass the usual soft limit of 1,024 in normal use.
+        OpenFileLimit.raiseToHardLimit()
         do {
             var command = try await asyncParseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import Coordinator
 import Foundation
+import Shared
 
 /// Databases for tests: one per suite, on `SIUO_TEST_DATABASE_URL` when set,
 /// else on a private cluster started by the same launcher the CLI uses.
@@ -14,6 +15,8 @@ public enum TestDatabase {
 
     /// Creates (or re-creates) the suite's empty database and returns its URL.
     public static func freshDatabase(suite: String) async throws -> String {
+        // Nearly every suite comes here first, and a test run holds some 2,100 descriptors at once.
+        OpenFileLimit.raiseToHardLimit()
         let name = "siuo_test_" + suite.lowercased().filter { $0.isLetter || $0.isNumber || $0 == "_" }
         if let server = ProcessInfo.processInfo.environment["SIUO_TEST_DATABASE_URL"], !server.isEmpty {
             let admin = PostgresConnection(url: server)
