@@ -13,6 +13,11 @@ public enum TestDatabase {
         return pool
     }
 
+    /// The connections a server given by `SIUO_TEST_DATABASE_URL` must allow:
+    /// every suite's pools, coordinators and listeners open at once come to
+    /// about 200 (the private cluster allows 500).
+    static let connectionsNeeded = 300
+
     /// Creates (or re-creates) the suite's empty database and returns its URL.
     public static func freshDatabase(suite: String) async throws -> String {
         // Nearly every suite comes here first, and a test run holds some 2,100 descriptors at once.
@@ -20,6 +25,13 @@ public enum TestDatabase {
         let name = "siuo_test_" + suite.lowercased().filter { $0.isLetter || $0.isNumber || $0 == "_" }
         if let server = ProcessInfo.processInfo.environment["SIUO_TEST_DATABASE_URL"], !server.isEmpty {
             let admin = PostgresConnection(url: server)
+            let limit = try await admin.query("SHOW max_connections")[0].decode(String.self, "max_connections")
+            if let limit = Int(limit), limit < connectionsNeeded {
+                // Said once and plainly, instead of as dozens of tests failing with "too many clients".
+                throw TestDatabaseError(
+                    message: "SIUO_TEST_DATABASE_URL: the server allows \(limit) connections; the test suites hold about 200 at once, "
+                        + "so set max_connections to \(connectionsNeeded) or more (or unset it to use the private cluster)")
+            }
             try await admin.query("DROP DATABASE IF EXISTS \"\(name)\" WITH (FORCE)")
             try await admin.query("CREATE DATABASE \"\(name)\"")
             return server + (server.contains("?") ? "&" : "?") + "dbname=\(name)"
@@ -29,6 +41,12 @@ public enum TestDatabase {
         try await cluster.ensureDatabase(name)
         return cluster.url(database: name)
     }
+}
+
+/// A test database that cannot serve the test run.
+struct TestDatabaseError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
 }
 
 /// The test run's cluster, started once per process and left running for the
