@@ -72,7 +72,9 @@ struct RunCommand: AsyncParsableCommand {
 
     private func runSweep(_ definition: SweepDefinition, mockAddresses: [String]) async throws -> (RunEnding, PostgresPool) {
         let logger = try logging.bootstrap(label: "siuo.run", defaultLevel: .warning)
-        let (pool, url) = try await database.openWithURL(poolSize: 8 + workers * 2)
+        // Two connections a local worker (a lease and a result batch at once), within what one
+        // machine's database serves: the embedded cluster allows 200, a stock server 100.
+        let (pool, url) = try await database.openWithURL(poolSize: min(8 + workers * 2, 64))
         // A previous run here that was killed left leases no one will give back: take them back now.
         let records = database.runRecords
         for taken in try await records.takeBackAbandoned(databaseURL: url, store: JobStore(pool: pool)) where taken.leases > 0 {
