@@ -27,7 +27,7 @@ public enum TestDatabase {
             let admin = PostgresConnection(url: server)
             let limit = try await admin.query("SHOW max_connections")[0].decode(String.self, "max_connections")
             if let limit = Int(limit), limit < connectionsNeeded {
-                // Said once and plainly, instead of as dozens of tests failing with "too many clients".
+                // Every suite stops with this plain reason, instead of tests failing here and there with "too many clients".
                 throw TestDatabaseError(
                     message: "SIUO_TEST_DATABASE_URL: the server allows \(limit) connections; the test suites hold about 200 at once, "
                         + "so set max_connections to \(connectionsNeeded) or more (or unset it to use the private cluster)")
