@@ -55,6 +55,8 @@ struct CoordinatorBench: AsyncParsableCommand {
                     "\(label.padding(toLength: 22, withPad: " ", startingAt: 0)) \(String(count).leftPadded(6)) jobs  \(String(format: "%8.0f", rate)) jobs/s  ratio to raw SQL \(ratio)"
                 )
             }
+            // The same statements called directly: what the HTTP layer and JSON cost, apart from what the statements do.
+            print("HTTP and JSON: the API, batch 100, runs at \(String(format: "%.2f", rows[1].2 / rows[2].2)) of the job store's rate")
             guard let compareJobs else { return }
             // The same batched runs with a larger queue: a job must not cost more in a longer queue.
             let apiLarge = try await Self.apiRate(pool: pool, base: base, endpoints: endpoints, batch: 100, jobs: compareJobs, clients: clients)
